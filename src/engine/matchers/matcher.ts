@@ -1,0 +1,58 @@
+// The contract every rule kind implements. Adding a kind = one module in this folder, registered in index.ts.
+//
+// A kind validates its own `match:` block (zod schema, checked when packs load, so errors point into the
+// pack YAML) and compiles it once into a CompiledMatcher. File matchers run per file; repository matchers
+// run once per scan over a RepoView (file policies, documentation obligations).
+import type { ZodType } from 'zod';
+import type { Confidence, Severity } from '../model.js';
+import type { RepoView, SourceFile } from '../source.js';
+
+/** What a matcher reports; the engine turns it into a Finding (rule metadata, fingerprint, masking). */
+export interface RawMatch {
+  /** Defaults to the file being matched; repository matchers must set it ("." for the repository). */
+  file?: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  /** The matched text, used for the fingerprint (and masked if `secret`). */
+  matched?: string;
+  /** Overrides the rule's message (e.g. to name the offending action). */
+  message?: string;
+  /** Overrides the rule's severity for this match. */
+  severity?: Severity;
+  confidence?: Confidence;
+  /** The matched value is a credential: mask it in the snippet and every output. */
+  secret?: boolean;
+}
+
+export interface CompiledFileMatcher {
+  scope: 'file';
+  /**
+   * Lower-case literals at least one of which must occur in the file for the rule to possibly match;
+   * undefined = no prefilter (the rule always runs). Lets the scanner skip rules in one pass per file.
+   */
+  keywords?: string[];
+  match(file: SourceFile): RawMatch[];
+}
+
+export interface CompiledRepoMatcher {
+  scope: 'repo';
+  match(repo: RepoView): RawMatch[];
+}
+
+export type CompiledMatcher = CompiledFileMatcher | CompiledRepoMatcher;
+
+/** Context given to `compile`: who is asking, for error messages. */
+export interface CompileContext {
+  ruleId: string;
+  packFile: string;
+}
+
+export interface MatcherKind<M = unknown> {
+  kind: string;
+  /** Validates the rule's `match:` block. Must be strict (unknown fields rejected). */
+  schema: ZodType<M>;
+  /** Compile once per rule. Throw SentrikError for an invalid pattern (the loader adds file:line). */
+  compile(match: M, ctx: CompileContext): CompiledMatcher;
+}

@@ -1,0 +1,135 @@
+// The finding model: what every matcher produces and every reporter consumes.
+// Reporters depend on these types only, never on how findings were found.
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Higher is worse; used for sorting and for "at or above" comparisons. */
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface Suppression {
+  /** `inline` (sentrik-ignore comment), `file` (.sentrik/suppressions.yaml) or `baseline`. */
+  kind: 'inline' | 'file' | 'baseline';
+  reason: string;
+  approvedBy?: string;
+  expires?: string;
+  /** Where the suppression itself is written (file:line), so users can find it. */
+  source?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  packId: string;
+  /** Short rule title, e.g. "Remote script piped into a shell". */
+  title: string;
+  severity: Severity;
+  /** Severity before rescoring; present only when rescoring changed it. */
+  originalSeverity?: Severity;
+  /** Why the severity was changed (e.g. "in a test file"). */
+  rescoreReason?: string;
+  message: string;
+  /** Path relative to the scan root, with forward slashes. Repository-level findings use ".". */
+  file: string;
+  /** 1-based; absent for whole-file or repository-level findings. */
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  /** The offending source line(s), secrets already masked. */
+  snippet?: string;
+  standard?: string;
+  clause?: string;
+  /** Other framework clauses this finding also violates (packs that map onto this rule). */
+  clauses?: { standard: string; clause: string; packId: string }[];
+  cwe: string[];
+  remediation?: string;
+  /** Stable identity that survives unrelated line shifts: rule + file + normalised matched content + occurrence. */
+  fingerprint: string;
+  confidence: Confidence;
+  suppressed?: Suppression;
+  /** Rule kind that produced it (regex, structured, …): handy for debugging and metrics. */
+  kind: string;
+}
+
+/** Something that went wrong while scanning one file or rule; the scan goes on. */
+export interface ScanProblem {
+  file?: string;
+  line?: number;
+  ruleId?: string;
+  /** Machine-readable reason, e.g. `binary`, `too-large`, `unreadable`, `parse-error`, `rule-error`. */
+  code: string;
+  message: string;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: 'binary' | 'too-large' | 'unreadable' | 'symlink-outside-root' | 'symlink-loop' | 'invalid-utf8' | 'excluded' | 'gitignored';
+}
+
+export interface ScanMetrics {
+  startedAt: string;
+  durationMs: number;
+  /** Per phase wall times (discovery, packs, match, report…). */
+  phasesMs: Record<string, number>;
+  filesScanned: number;
+  bytesScanned: number;
+  filesSkipped: number;
+  skippedByReason: Record<string, number>;
+  cacheHits: number;
+  cacheMisses: number;
+  packs: string[];
+  rulesEvaluated: number;
+  findings: number;
+  suppressed: number;
+  bySeverity: Record<Severity, number>;
+  byRule: Record<string, number>;
+  byPack: Record<string, number>;
+  perPackMs?: Record<string, number>;
+  jobs: number;
+  scope: ScanScope;
+}
+
+export interface ScanScope {
+  mode: 'paths' | 'staged' | 'git-range' | 'diff' | 'snippet';
+  paths: string[];
+  range?: string;
+  diffFile?: string;
+  /** True when only changed lines are reported. */
+  changedLinesOnly?: boolean;
+}
+
+/** Minimal description of a rule that reporters may show (SARIF rule metadata, HTML help). */
+export interface RuleInfo {
+  id: string;
+  packId: string;
+  title: string;
+  severity: Severity;
+  message: string;
+  remediation?: string;
+  standard?: string;
+  clause?: string;
+  cwe: string[];
+  helpUri?: string;
+  kind: string;
+}
+
+export interface ScanResult {
+  /** Absolute scan root. */
+  root: string;
+  tool: { name: string; version: string };
+  findings: Finding[];
+  problems: ScanProblem[];
+  skipped: SkippedFile[];
+  metrics: ScanMetrics;
+  /** Metadata of every rule that was evaluated (for SARIF `tool.driver.rules`). */
+  rules: RuleInfo[];
+}
+
+export interface GateResult {
+  passed: boolean;
+  failOn: Severity[];
+  blocking: Finding[];
+  summary: string;
+}

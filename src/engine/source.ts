@@ -1,0 +1,69 @@
+// A file as matchers see it: text read once, line offsets computed lazily and shared by every rule.
+
+export class SourceFile {
+  private lineStarts?: number[];
+  private lowered?: string;
+  private lineArray?: string[];
+
+  constructor(
+    /** Path relative to the scan root, forward slashes. */
+    public readonly path: string,
+    public readonly text: string,
+  ) {}
+
+  /** Lower-cased text, computed once, for case-insensitive keyword prefilters. */
+  get lower(): string {
+    return (this.lowered ??= this.text.toLowerCase());
+  }
+
+  get lines(): string[] {
+    return (this.lineArray ??= this.text.split(/\r?\n/));
+  }
+
+  private starts(): number[] {
+    if (!this.lineStarts) {
+      const starts = [0];
+      const t = this.text;
+      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    return this.lineStarts;
+  }
+
+  /** 1-based line and column of a UTF-16 offset. */
+  position(offset: number): { line: number; column: number } {
+    const starts = this.starts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
+  }
+
+  /** Offset where 1-based `line` starts. */
+  offsetOfLine(line: number): number {
+    const starts = this.starts();
+    return starts[Math.min(Math.max(line - 1, 0), starts.length - 1)];
+  }
+
+  lineText(line: number): string {
+    return this.lines[line - 1] ?? '';
+  }
+
+  get lineCount(): number {
+    return this.starts().length;
+  }
+}
+
+/** A read-only view of the whole scanned tree, for repository-level rules (file policies, obligations). */
+export interface RepoView {
+  /** Every discovered file, relative posix paths (including ones outside the scope of a diff scan). */
+  readonly files: readonly string[];
+  /** Reads a file's text, or undefined when it is missing, binary or too large. */
+  read(path: string): string | undefined;
+  /** Size in bytes, or undefined when missing. */
+  size(path: string): number | undefined;
+}

@@ -1,0 +1,65 @@
+// Runs a rule over its own examples: bad ones must be flagged (on the marked lines), good ones must not.
+// Used by the pack test suite and by `sentrik test-packs` for custom packs.
+import type { RawMatch } from '../engine/matchers/matcher.js';
+import { SourceFile, type RepoView } from '../engine/source.js';
+import type { LoadedRule } from './load.js';
+import type { RuleExample } from './schema.js';
+
+export interface ExampleFailure {
+  ruleId: string;
+  kind: 'bad' | 'good';
+  index: number;
+  name?: string;
+  reason: string;
+}
+
+/** Matches of one rule on one example (a single file or a small tree). */
+export function matchExample(rule: LoadedRule, ex: RuleExample): RawMatch[] {
+  const files: Record<string, string> = ex.files ?? { [ex.file!]: ex.code! };
+  const m = rule.matcher;
+  if (m.scope === 'repo') {
+    const paths = Object.keys(files).sort();
+    const repo: RepoView = {
+      files: paths,
+      read: (p) => files[p],
+      size: (p) => (files[p] === undefined ? undefined : Buffer.byteLength(files[p])),
+    };
+    return m.match(repo);
+  }
+  const out: RawMatch[] = [];
+  for (const [path, text] of Object.entries(files)) {
+    if (!rule.appliesTo(path)) continue;
+    out.push(...m.match(new SourceFile(path, text)).map((r) => ({ file: path, ...r })));
+  }
+  return out;
+}
+
+export function checkRuleExamples(rule: LoadedRule): ExampleFailure[] {
+  const failures: ExampleFailure[] = [];
+  const id = rule.def.id;
+  rule.def.examples.bad.forEach((ex, index) => {
+    const hits = matchExample(rule, ex);
+    const want = ex.line === undefined ? [] : Array.isArray(ex.line) ? ex.line : [ex.line];
+    if (hits.length === 0) {
+      failures.push({ ruleId: id, kind: 'bad', index, name: ex.name, reason: 'expected a finding, got none' });
+      return;
+    }
+    for (const l of want) {
+      if (!hits.some((h) => h.line === l)) {
+        const got = hits.map((h) => h.line ?? 'file').join(', ');
+        failures.push({ ruleId: id, kind: 'bad', index, name: ex.name, reason: `expected a finding on line ${l}, got line(s) ${got}` });
+      }
+    }
+    const extra = want.length ? hits.filter((h) => h.line !== undefined && !want.includes(h.line)) : [];
+    if (extra.length) {
+      failures.push({ ruleId: id, kind: 'bad', index, name: ex.name, reason: `unexpected finding(s) on line(s) ${extra.map((h) => h.line).join(', ')}` });
+    }
+  });
+  rule.def.examples.good.forEach((ex, index) => {
+    const hits = matchExample(rule, ex);
+    if (hits.length) {
+      failures.push({ ruleId: id, kind: 'good', index, name: ex.name, reason: `expected no finding, got line(s) ${hits.map((h) => h.line ?? 'file').join(', ')}` });
+    }
+  });
+  return failures;
+}

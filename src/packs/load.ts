@@ -1,0 +1,219 @@
+// Loads packs from disk with validation: every error names the pack file and line and says how to fix it.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import picomatch from 'picomatch';
+import { z } from 'zod';
+import type { CompiledMatcher } from '../engine/matchers/matcher.js';
+import { getKind, kindNames } from '../engine/matchers/index.js';
+import type { RuleInfo, Severity } from '../engine/model.js';
+import { SentrikError } from '../util/errors.js';
+import { lineOf, parseYamlWithPositions, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
+import { packSchema, ruleSchema, type PackDef, type RuleDef } from './schema.js';
+
+export interface LoadedRule {
+  def: RuleDef;
+  packId: string;
+  standard: string;
+  matcher: CompiledMatcher;
+  /** Does the rule apply to this relative path (its `files` / `exclude` globs)? */
+  appliesTo(path: string): boolean;
+  /** Pack file and line where the rule is defined. */
+  source: { file: string; line?: number };
+}
+
+export interface LoadedPack {
+  id: string;
+  name: string;
+  version: string;
+  standard: string;
+  description: string;
+  appliesTo: string[];
+  rules: LoadedRule[];
+  dir: string;
+  builtin: boolean;
+  /** sha256 over the pack's files: changes whenever a rule changes (cache key, audit trail). */
+  hash: string;
+}
+
+/** Folder holding the built-in packs (…/packs next to dist/ and src/). */
+export function builtinPacksDir(): string {
+  return fileURLToPath(new URL('../../packs', import.meta.url));
+}
+
+/** Folder for a repository's own packs. */
+export function customPacksDir(root: string): string {
+  return join(root, '.sentrik', 'rules');
+}
+
+const packCache = new Map<string, LoadedPack>();
+
+/** Load every pack folder under `dir` (each with a pack.yaml). */
+export function loadPacksFrom(dir: string, builtin: boolean): LoadedPack[] {
+  if (!existsSync(dir)) return [];
+  const packs: LoadedPack[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const packDir = join(dir, name);
+    if (!statSync(packDir).isDirectory() || !existsSync(join(packDir, 'pack.yaml'))) continue;
+    packs.push(loadPack(packDir, builtin));
+  }
+  return packs;
+}
+
+/** Built-in packs plus the repository's custom packs; a custom pack may not reuse a built-in id. */
+export function loadAllPacks(root?: string): LoadedPack[] {
+  const builtins = loadPacksFrom(builtinPacksDir(), true);
+  const custom = root ? loadPacksFrom(customPacksDir(root), false) : [];
+  const ids = new Set(builtins.map((p) => p.id));
+  for (const p of custom) {
+    if (ids.has(p.id)) {
+      throw new SentrikError(`custom pack '${p.id}' has the id of a built-in pack`, join(p.dir, 'pack.yaml'), 1, 'give it another id');
+    }
+    ids.add(p.id);
+  }
+  return [...builtins, ...custom];
+}
+
+export function loadPack(packDir: string, builtin: boolean): LoadedPack {
+  const cached = packCache.get(packDir);
+  const packFile = join(packDir, 'pack.yaml');
+  const files = packFiles(packDir);
+  const hash = hashFiles(packDir, files);
+  if (cached && cached.hash === hash) return cached;
+
+  const parsed = readYaml(packFile);
+  const res = packSchema.safeParse(parsed.value);
+  if (!res.success) throw zodToSentrikError(res.error, parsed, 'invalid pack');
+  const def: PackDef = res.data;
+
+  const rules: LoadedRule[] = [];
+  const seen = new Map<string, string>();
+  const addRules = (p: ParsedYaml, list: unknown[], basePath: PropertyKey[]): void => {
+    list.forEach((raw, i) => {
+      const rule = loadRule(p, raw, [...basePath, i], def);
+      const where = `${p.file}:${rule.source.line ?? '?'}`;
+      const prev = seen.get(rule.def.id);
+      if (prev) throw new SentrikError(`duplicate rule id ${rule.def.id} (first defined at ${prev})`, p.file, rule.source.line, 'rule ids must be unique');
+      seen.set(rule.def.id, where);
+      rules.push(rule);
+    });
+  };
+  addRules(parsed, def.rules, ['rules']);
+  // Larger packs keep rules in rules/*.yaml: each file is a list of rules (or `rules:` of one).
+  for (const f of files) {
+    if (f === packFile || !/\.ya?ml$/.test(f) || !f.startsWith(join(packDir, 'rules'))) continue;
+    const p = readYaml(f);
+    const list = Array.isArray(p.value) ? p.value : (p.value as { rules?: unknown[] } | null)?.rules;
+    if (!Array.isArray(list)) throw new SentrikError('a rules file holds a list of rules', f, 1, 'start the file with `- id: …` or `rules:`');
+    addRules(p, list, Array.isArray(p.value) ? [] : ['rules']);
+  }
+
+  const pack: LoadedPack = {
+    id: def.id,
+    name: def.name,
+    version: def.version,
+    standard: def.standard,
+    description: def.description,
+    appliesTo: def.applies_to ?? [],
+    rules,
+    dir: packDir,
+    builtin,
+    hash,
+  };
+  packCache.set(packDir, pack);
+  return pack;
+}
+
+function loadRule(p: ParsedYaml, raw: unknown, path: PropertyKey[], pack: PackDef): LoadedRule {
+  const res = ruleSchema.safeParse(raw);
+  if (!res.success) {
+    const err = res.error;
+    err.issues.forEach((iss) => ((iss as { path: PropertyKey[] }).path = [...path, ...iss.path]));
+    throw zodToSentrikError(err, p, `invalid rule in pack '${pack.id}'`);
+  }
+  const def = res.data;
+  const line = lineOf(p, path);
+  const kind = getKind(def.kind);
+  if (!kind) {
+    throw new SentrikError(`rule ${def.id}: unknown kind '${def.kind}'`, p.file, lineOf(p, [...path, 'kind']), `use one of: ${kindNames().join(', ')}`);
+  }
+  const m = kind.schema.safeParse(def.match);
+  if (!m.success) {
+    const err = m.error as z.ZodError;
+    err.issues.forEach((iss) => ((iss as { path: PropertyKey[] }).path = [...path, 'match', ...iss.path]));
+    throw zodToSentrikError(err, p, `rule ${def.id}: invalid match for kind '${def.kind}'`);
+  }
+  if (def.examples.bad.length === 0 && def.examples.good.length === 0) {
+    throw new SentrikError(`rule ${def.id} has no examples`, p.file, line, 'add `examples: { bad: [...], good: [...] }` that show what it flags and what it must not');
+  }
+  let matcher: CompiledMatcher;
+  try {
+    matcher = kind.compile(m.data, { ruleId: def.id, packFile: p.file });
+  } catch (err) {
+    if (err instanceof SentrikError) {
+      throw new SentrikError(`rule ${def.id}: ${err.message}`, p.file, lineOf(p, [...path, 'match']) ?? line, err.hint);
+    }
+    throw err;
+  }
+  const include = def.files?.length ? picomatch(def.files, { dot: true }) : undefined;
+  const exclude = def.exclude?.length ? picomatch(def.exclude, { dot: true }) : undefined;
+  return {
+    def,
+    packId: pack.id,
+    standard: def.standard ?? pack.standard,
+    matcher,
+    appliesTo: (path: string) => (!include || include(path)) && !(exclude && exclude(path)),
+    source: { file: p.file, line },
+  };
+}
+
+function readYaml(file: string): ParsedYaml {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SentrikError(`cannot read pack file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
+  }
+  return parseYamlWithPositions(text, file);
+}
+
+function packFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function hashFiles(base: string, files: string[]): string {
+  const h = createHash('sha256');
+  for (const f of files) {
+    h.update(relative(base, f));
+    h.update('\0');
+    h.update(readFileSync(f));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+export function ruleInfo(r: LoadedRule, severity?: Severity): RuleInfo {
+  return {
+    id: r.def.id,
+    packId: r.packId,
+    title: r.def.title,
+    severity: severity ?? r.def.severity,
+    message: r.def.message,
+    remediation: r.def.remediation,
+    standard: r.standard,
+    clause: r.def.clause,
+    cwe: r.def.cwe,
+    helpUri: r.def.help_uri,
+    kind: r.def.kind,
+  };
+}

@@ -1,0 +1,68 @@
+// YAML parsing that keeps source positions, so every error can name file:line.
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { ZodError } from 'zod';
+import { SentrikError } from './errors.js';
+
+export interface ParsedYaml {
+  doc: Document.Parsed;
+  lines: LineCounter;
+  file: string;
+  value: unknown;
+}
+
+/** Parse YAML with positions; throws SentrikError naming file:line on a syntax error. Aliases are capped. */
+export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = lines.linePos(e.pos[0]);
+    throw new SentrikError(`invalid YAML: ${firstLine(e.message)}`, file, pos.line, 'fix the YAML syntax');
+  }
+  let value: unknown;
+  try {
+    // maxAliasCount guards against "billion laughs" alias bombs.
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    throw new SentrikError(`cannot load YAML: ${firstLine((err as Error).message)}`, file, undefined, 'remove the excessive aliases');
+  }
+  return { doc, lines, file, value };
+}
+
+/** 1-based line of the node at `path` (or of its closest existing parent). */
+export function lineOf(parsed: ParsedYaml, path: readonly PropertyKey[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = parsed.doc.getIn(path.slice(0, n) as unknown[], true);
+    if (isNode(node) && node.range) return parsed.lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/** Turn the first issue of a zod error into a SentrikError pointing at the YAML line. */
+export function zodToSentrikError(err: ZodError, parsed: ParsedYaml, what: string): SentrikError {
+  const issue = err.issues[0];
+  const path = issue.path as PropertyKey[];
+  // For an unknown key, point at the key itself rather than its parent map.
+  const line = lineOf(parsed, issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path);
+  const at = path.length ? path.join('.') : '(top level)';
+  let msg = issue.message;
+  if (issue.code === 'unrecognized_keys') msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  return new SentrikError(`${what}: ${at}: ${msg}`, parsed.file, line, hintFor(issue));
+}
+
+function hintFor(issue: ZodError['issues'][number]): string | undefined {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return 'remove it or check its spelling';
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'invalid_value':
+      return 'values' in issue && Array.isArray(issue.values) ? `expected one of: ${issue.values.join(', ')}` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim();
+}
