@@ -65,7 +65,18 @@ export interface ScanProblem {
 
 export interface SkippedFile {
   file: string;
-  reason: 'binary' | 'too-large' | 'unreadable' | 'symlink-outside-root' | 'symlink-loop' | 'invalid-utf8' | 'excluded' | 'gitignored';
+  reason:
+    | 'binary'
+    | 'too-large'
+    | 'unreadable'
+    | 'symlink-outside-root'
+    | 'symlink-loop'
+    // A symlinked folder whose target was already walked (scanned once, under its real path).
+    | 'symlink-duplicate'
+    | 'broken-symlink'
+    | 'invalid-utf8'
+    | 'excluded'
+    | 'gitignored';
 }
 
 export interface ScanMetrics {
@@ -113,6 +124,8 @@ export interface RuleInfo {
   cwe: string[];
   helpUri?: string;
   kind: string;
+  /** false for rules that never fail the gate (documentation obligations by default). */
+  gate?: boolean;
 }
 
 export interface ScanResult {

@@ -215,5 +215,6 @@ export function ruleInfo(r: LoadedRule, severity?: Severity): RuleInfo {
     cwe: r.def.cwe,
     helpUri: r.def.help_uri,
     kind: r.def.kind,
+    gate: r.def.gate ?? r.def.kind !== 'documentation_obligation',
   };
 }

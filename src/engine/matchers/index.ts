@@ -1,6 +1,10 @@
 // Registry of rule kinds. A new kind is one module that exports a MatcherKind, listed here.
 import type { MatcherKind } from './matcher.js';
+import { documentationObligationKind } from './documentation-obligation.js';
+import { filePolicyKind } from './file-policy.js';
 import { regexKind } from './regex.js';
+import { requiredPatternKind } from './required-pattern.js';
+import { secretKind } from './secret.js';
 
 const KINDS = new Map<string, MatcherKind<any>>();
 
@@ -17,3 +21,7 @@ export function kindNames(): string[] {
 }
 
 registerKind(regexKind);
+registerKind(requiredPatternKind);
+registerKind(filePolicyKind);
+registerKind(documentationObligationKind);
+registerKind(secretKind);

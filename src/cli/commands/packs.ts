@@ -1,0 +1,187 @@
+// Pack management: list-packs, list-rules, explain, add-pack, remove-pack, import-pack, export-pack.
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { isMap, isSeq, parseDocument } from 'yaml';
+import { findConfigFile } from '../../config/load.js';
+import { customPacksDir, loadAllPacks, loadPack, type LoadedPack } from '../../packs/load.js';
+import { SentrikError } from '../../util/errors.js';
+import { loadEffectiveConfig, resolveRoot } from '../context.js';
+import { EXIT, type CliIO } from '../io.js';
+
+type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
+
+export function registerPackCommands(program: Command, io: CliIO, run: Run): void {
+  program
+    .command('list-packs')
+    .description('list the built-in and custom packs, with their rule counts and whether they are enabled')
+    .option('--root <dir>', 'project root', '.')
+    .option('--json', 'machine-readable output')
+    .action(run((flags) => listPacks(io, flags)));
+  program
+    .command('list-rules')
+    .description('list rules (all packs, or one with --pack)')
+    .option('--pack <id>', 'only this pack')
+    .option('--root <dir>', 'project root', '.')
+    .option('--json', 'machine-readable output')
+    .action(run((flags) => listRules(io, flags)));
+  program
+    .command('explain')
+    .description('show what a rule checks, why, how to fix it, and its examples')
+    .argument('<rule-id>', 'e.g. SCS-CI-001')
+    .option('--root <dir>', 'project root', '.')
+    .action(run((id: string, flags) => explain(io, id, flags)));
+  program
+    .command('add-pack')
+    .description('enable a pack in .sentrik/config.yaml (comments are kept)')
+    .argument('<pack-id>')
+    .option('--root <dir>', 'project root', '.')
+    .action(run((id: string, flags) => editPacks(io, id, flags.root, 'add')));
+  program
+    .command('remove-pack')
+    .description('disable a pack in .sentrik/config.yaml (comments are kept)')
+    .argument('<pack-id>')
+    .option('--root <dir>', 'project root', '.')
+    .action(run((id: string, flags) => editPacks(io, id, flags.root, 'remove')));
+  program
+    .command('import-pack')
+    .description('validate a pack folder (or pack.yaml) and install it as a custom pack under .sentrik/rules/')
+    .argument('<source>', 'pack folder or pack.yaml')
+    .option('--root <dir>', 'project root', '.')
+    .option('--enable', 'also add it to standards_packs')
+    .option('--overwrite', 'replace an installed pack with the same id')
+    .action(run((src: string, flags) => importPack(io, src, flags)));
+  program
+    .command('export-pack')
+    .description('copy a pack (built-in or custom) to a folder, to share or edit it')
+    .argument('<pack-id>')
+    .requiredOption('-o, --output <dir>', 'destination folder (created; the pack goes into <dir>/<pack-id>)')
+    .option('--root <dir>', 'project root', '.')
+    .action(run((id: string, flags) => exportPack(io, id, flags)));
+}
+
+function packsFor(io: CliIO, rootFlag: string): { root: string; packs: LoadedPack[]; enabled: Set<string> } {
+  const { root } = resolveRoot(io, [], rootFlag);
+  const packs = loadAllPacks(root);
+  const { config } = loadEffectiveConfig(io, root, {});
+  return { root, packs, enabled: new Set(config.standards_packs) };
+}
+
+function listPacks(io: CliIO, flags: { root: string; json?: boolean }): number {
+  const { packs, enabled } = packsFor(io, flags.root);
+  if (flags.json) {
+    io.stdout(`${JSON.stringify(packs.map((p) => ({ id: p.id, name: p.name, version: p.version, standard: p.standard, rules: p.rules.length, builtin: p.builtin, enabled: enabled.has(p.id) })), null, 2)}\n`);
+    return EXIT.OK;
+  }
+  const w = Math.max(...packs.map((p) => p.id.length), 4);
+  io.stdout(`${'PACK'.padEnd(w)}  ENABLED  RULES  SOURCE    STANDARD\n`);
+  for (const p of packs) {
+    io.stdout(`${p.id.padEnd(w)}  ${(enabled.has(p.id) ? 'yes' : '-').padEnd(7)}  ${String(p.rules.length).padStart(5)}  ${(p.builtin ? 'built-in' : 'custom').padEnd(8)}  ${p.standard}\n`);
+  }
+  return EXIT.OK;
+}
+
+function listRules(io: CliIO, flags: { root: string; pack?: string; json?: boolean }): number {
+  const { packs } = packsFor(io, flags.root);
+  const chosen = flags.pack ? packs.filter((p) => p.id === flags.pack) : packs;
+  if (flags.pack && !chosen.length) throw new SentrikError(`unknown pack '${flags.pack}'`, undefined, undefined, `available: ${packs.map((p) => p.id).join(', ')}`);
+  const rules = chosen.flatMap((p) => p.rules);
+  if (flags.json) {
+    io.stdout(`${JSON.stringify(rules.map((r) => ({ id: r.def.id, pack: r.packId, severity: r.def.severity, kind: r.def.kind, title: r.def.title, standard: r.standard, clause: r.def.clause, cwe: r.def.cwe })), null, 2)}\n`);
+    return EXIT.OK;
+  }
+  for (const r of rules) io.stdout(`${r.def.id.padEnd(18)} ${r.def.severity.padEnd(8)} ${r.packId.padEnd(24)} ${r.def.title}\n`);
+  io.stdout(`${rules.length} rules\n`);
+  return EXIT.OK;
+}
+
+function explain(io: CliIO, id: string, flags: { root: string }): number {
+  const { packs } = packsFor(io, flags.root);
+  const rule = packs.flatMap((p) => p.rules).find((r) => r.def.id.toUpperCase() === id.toUpperCase());
+  if (!rule) throw new SentrikError(`unknown rule '${id}'`, undefined, undefined, 'run `sentrik list-rules` to see rule ids');
+  const d = rule.def;
+  const lines = [
+    `${d.id}: ${d.title}`,
+    `  pack:        ${rule.packId}`,
+    `  severity:    ${d.severity}   confidence: ${d.confidence}   kind: ${d.kind}`,
+    `  standard:    ${rule.standard}${d.clause ? `, clause ${d.clause}` : ''}`,
+    d.cwe.length ? `  cwe:         ${d.cwe.join(', ')}` : undefined,
+    d.files ? `  applies to:  ${d.files.join(', ')}` : undefined,
+    '',
+    `  Why: ${d.message}`,
+    `  Fix: ${d.remediation}`,
+  ].filter((l): l is string => l !== undefined);
+  const ex = (label: string, list: { file?: string; code?: string; files?: Record<string, string> }[]): void => {
+    for (const e of list.slice(0, 2)) {
+      lines.push('', `  ${label} (${e.file ?? Object.keys(e.files ?? {}).join(', ')}):`);
+      const code = e.code ?? Object.entries(e.files ?? {}).map(([f, c]) => `# ${f}\n${c}`).join('\n');
+      for (const l of code.trimEnd().split('\n')) lines.push(`    ${l}`);
+    }
+  };
+  ex('Flagged', d.examples.bad);
+  ex('Not flagged', d.examples.good);
+  io.stdout(`${lines.join('\n')}\n`);
+  return EXIT.OK;
+}
+
+/** Add or remove a pack id in standards_packs, editing the YAML document so comments survive. */
+function editPacks(io: CliIO, id: string, rootFlag: string, op: 'add' | 'remove'): number {
+  const { root, packs, enabled } = packsFor(io, rootFlag);
+  if (op === 'add' && !packs.some((p) => p.id === id)) throw new SentrikError(`unknown pack '${id}'`, undefined, undefined, `available: ${packs.map((p) => p.id).join(', ')}`);
+  const file = findConfigFile(root) ?? join(root, '.sentrik', 'config.yaml');
+  const doc = parseDocument(existsSync(file) ? readFileSync(file, 'utf8') : '');
+  if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as never;
+  let seq = doc.get('standards_packs', true);
+  if (!isSeq(seq)) {
+    // No explicit list yet: start from what is effective now (detected packs), so nothing is dropped silently.
+    doc.set('standards_packs', doc.createNode([...enabled]));
+    seq = doc.get('standards_packs', true);
+  }
+  const list = (doc.toJS() as { standards_packs: string[] }).standards_packs;
+  if (op === 'add') {
+    if (list.includes(id)) {
+      io.stdout(`${id} is already enabled\n`);
+      return EXIT.OK;
+    }
+    (seq as { add(v: unknown): void }).add(id);
+  } else {
+    const i = list.indexOf(id);
+    if (i === -1) {
+      io.stdout(`${id} is not enabled\n`);
+      return EXIT.OK;
+    }
+    doc.deleteIn(['standards_packs', i]);
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, doc.toString());
+  io.stdout(`${op === 'add' ? 'Enabled' : 'Disabled'} ${id} in ${file}\n`);
+  return EXIT.OK;
+}
+
+function importPack(io: CliIO, src: string, flags: { root: string; enable?: boolean; overwrite?: boolean }): number {
+  const { root } = resolveRoot(io, [], flags.root);
+  const abs = resolve(io.cwd, src);
+  if (!existsSync(abs)) throw new SentrikError('no such file or directory', src);
+  const dir = statSync(abs).isDirectory() ? abs : dirname(abs);
+  if (!statSync(abs).isDirectory() && basename(abs) !== 'pack.yaml') throw new SentrikError('a pack is a folder with a pack.yaml', src, undefined, 'name the folder or its pack.yaml');
+  const pack = loadPack(dir, false); // validates everything, with file:line errors
+  const builtins = loadAllPacks(undefined);
+  if (builtins.some((p) => p.id === pack.id)) throw new SentrikError(`'${pack.id}' is the id of a built-in pack`, join(dir, 'pack.yaml'), 1, 'give the pack another id');
+  const dest = join(customPacksDir(root), pack.id);
+  if (existsSync(dest) && !flags.overwrite) throw new SentrikError(`a custom pack '${pack.id}' is already installed`, dest, undefined, 'pass --overwrite to replace it');
+  cpSync(dir, dest, { recursive: true, force: true });
+  io.stdout(`Imported ${pack.id} (${pack.rules.length} rules) into ${dest}\n`);
+  if (flags.enable) return editPacks(io, pack.id, root, 'add');
+  return EXIT.OK;
+}
+
+function exportPack(io: CliIO, id: string, flags: { root: string; output: string }): number {
+  const { packs } = packsFor(io, flags.root);
+  const pack = packs.find((p) => p.id === id);
+  if (!pack) throw new SentrikError(`unknown pack '${id}'`, undefined, undefined, `available: ${packs.map((p) => p.id).join(', ')}`);
+  const dest = join(resolve(io.cwd, flags.output), pack.id);
+  mkdirSync(dest, { recursive: true });
+  cpSync(pack.dir, dest, { recursive: true });
+  io.stdout(`Exported ${pack.id} to ${dest}\n`);
+  return EXIT.OK;
+}

@@ -1,0 +1,104 @@
+// `sentrik scan` and `sentrik gate`: the same scan; the gate also enforces `fail_on` (exit 1).
+import type { Command } from 'commander';
+import type { ConfigOverrides } from '../../config/schema.js';
+import { evaluateGate } from '../../engine/gate.js';
+import { SEVERITIES, type Severity } from '../../engine/model.js';
+import { runScan, type ScopeRequest } from '../../run/scan.js';
+import { SentrikError } from '../../util/errors.js';
+import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot } from '../context.js';
+import { EXIT, type CliIO } from '../io.js';
+import { intOption, listOption } from '../options.js';
+
+interface ScanFlags {
+  staged?: boolean;
+  gitRange?: string;
+  diff?: string;
+  fullFiles?: boolean;
+  packs?: string[];
+  format?: string;
+  output?: string;
+  outputDir?: string;
+  failOn?: string[];
+  jobs?: number;
+  cache?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  root?: string;
+  config?: string;
+  maxFileSize?: string;
+  rescore?: boolean;
+}
+
+export function addScanOptions(cmd: Command): Command {
+  return cmd
+    .argument('[paths...]', 'files or directories to scan (default: the current directory; one directory = the project root)')
+    .option('--staged', 'scan the staged (index) content and report only the lines being committed')
+    .option('--git-range <range>', 'scan files changed in A...B and report only changed lines (e.g. "origin/main...HEAD")')
+    .option('--diff <file>', 'scan the files of a unified diff and report only its changed lines')
+    .option('--full-files', 'with --git-range/--diff: report findings anywhere in the changed files')
+    .option('--packs <ids>', 'comma-separated pack ids to run, or "all" (default: configured or detected packs)', listOption)
+    .option('-f, --format <format>', `report to produce: ${FORMATS.join(', ')}`)
+    .option('-o, --output <file>', 'write the --format report to this file (nothing else is written)')
+    .option('--output-dir <dir>', 'write the configured set of reports into this directory')
+    .option('-j, --jobs <n>', 'worker threads (default: one per CPU when parallel_scan is on)', intOption)
+    .option('--no-cache', 'ignore and do not update the result cache')
+    .option('--no-rescore', 'keep every rule severity as written (no test/comment/auth rescoring)')
+    .option('--max-file-size <size>', 'skip files larger than this (e.g. 2MiB, 500KB)')
+    .option('-q, --quiet', 'print only the summary')
+    .option('--no-color', 'no ANSI colours')
+    .option('--root <dir>', 'the project root (config, .gitignore, suppressions); default: see [paths]')
+    .option('--config <file>', 'configuration file (default: <root>/.sentrik/config.yaml)');
+}
+
+export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlags, mode: 'scan' | 'gate'): Promise<number> {
+  const modes = [flags.staged, flags.gitRange, flags.diff].filter(Boolean).length;
+  if (modes > 1) throw new SentrikError('choose one of --staged, --git-range and --diff', undefined, undefined, 'they select different sets of changes');
+  if (modes && paths.length && !flags.root) throw new SentrikError('paths cannot be combined with --staged/--git-range/--diff', undefined, undefined, 'use --root DIR to name the repository');
+  const { root, paths: scanPaths } = resolveRoot(io, paths, flags.root);
+
+  const overrides: ConfigOverrides = {};
+  if (flags.failOn) overrides.gate = { fail_on: parseSeverities(flags.failOn) };
+  if (flags.cache === false) overrides.cache = false;
+  if (flags.rescore === false) overrides.severity_rescoring_enabled = false;
+  if (flags.jobs) overrides.jobs = flags.jobs;
+  const loaded = loadEffectiveConfig(io, root, overrides, flags.config);
+  const config = loaded.config;
+  if (flags.maxFileSize) {
+    const { parseByteSize } = await import('../../config/schema.js');
+    const n = parseByteSize(flags.maxFileSize);
+    if (!n) throw new SentrikError(`invalid --max-file-size '${flags.maxFileSize}'`, undefined, undefined, 'use a size like 2MiB or 500KB');
+    config.max_file_size = n;
+  }
+
+  const scope: ScopeRequest = flags.staged
+    ? { mode: 'staged' }
+    : flags.gitRange
+      ? { mode: 'git-range', range: flags.gitRange, fullFiles: flags.fullFiles }
+      : flags.diff
+        ? { mode: 'diff', diffFile: flags.diff, fullFiles: flags.fullFiles }
+        : { mode: 'paths', paths: scanPaths };
+
+  const result = await runScan({ root, config, scope, packs: flags.packs, noCache: flags.cache === false, jobs: flags.jobs });
+  const gate = mode === 'gate' ? evaluateGate(result, config.gate.fail_on) : undefined;
+
+  // Proof of coverage: a gate that looked at nothing must not say "passed".
+  if (gate && result.metrics.rulesEvaluated === 0) {
+    throw new SentrikError('the gate evaluated no rules', loaded.file, undefined, 'check standards_packs / --packs and pack_overrides');
+  }
+  emitReports(io, root, result, gate, { format: flags.format, output: flags.output, outputDir: flags.outputDir, quiet: flags.quiet, color: flags.color === false ? false : undefined }, config.reporters, config.output_dir);
+  for (const p of result.problems.slice(0, 20)) {
+    if (!flags.quiet) io.stderr(`sentrik: problem: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}\n`);
+  }
+  if (result.problems.length > 20 && !flags.quiet) io.stderr(`sentrik: … and ${result.problems.length - 20} more problems (see findings.json)\n`);
+  if (gate) return gate.passed ? EXIT.OK : EXIT.GATE_FAILED;
+  return EXIT.OK;
+}
+
+function parseSeverities(list: string[]): Severity[] {
+  for (const s of list) {
+    if (!(SEVERITIES as readonly string[]).includes(s)) {
+      throw new SentrikError(`unknown severity '${s}' in --fail-on`, undefined, undefined, `use any of: ${SEVERITIES.join(', ')}`);
+    }
+  }
+  return list as Severity[];
+}

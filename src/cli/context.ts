@@ -1,0 +1,92 @@
+// What every command needs: the scan root, the effective configuration, and report writing.
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { ConfigOverrides, Reporter } from '../config/schema.js';
+import type { GateResult, ScanResult } from '../engine/model.js';
+import { loadAllPacks } from '../packs/load.js';
+import { REPORTERS } from '../reporters/index.js';
+import { renderTerminal } from '../reporters/terminal.js';
+import { SentrikError } from '../util/errors.js';
+import type { CliIO } from './io.js';
+
+/**
+ * The scan root: `--root` if given; else a single directory argument is the project (its config, its
+ * .gitignore, its obligations); else the current directory.
+ */
+export function resolveRoot(io: CliIO, paths: string[], rootFlag?: string): { root: string; paths: string[] } {
+  if (rootFlag) {
+    const root = resolve(io.cwd, rootFlag);
+    if (!existsSync(root) || !statSync(root).isDirectory()) throw new SentrikError('the root is not a directory', rootFlag);
+    return { root, paths: paths.map((p) => resolve(io.cwd, p)) };
+  }
+  if (paths.length === 1) {
+    const abs = resolve(io.cwd, paths[0]);
+    if (!existsSync(abs)) throw new SentrikError('no such file or directory', paths[0], undefined, 'check the path');
+    if (statSync(abs).isDirectory()) return { root: abs, paths: [] };
+  }
+  return { root: io.cwd, paths: paths.map((p) => resolve(io.cwd, p)) };
+}
+
+export function loadEffectiveConfig(io: CliIO, root: string, overrides: ConfigOverrides, configPath?: string): LoadedConfig {
+  const loaded = loadConfig({ root, env: io.env, overrides, configPath: configPath ?? io.env.SENTRIK_CONFIG });
+  for (const w of loaded.warnings) io.stderr(`sentrik: warning: ${w}\n`);
+  if (loaded.origins.standards_packs === 'detected') {
+    // Detection may suggest packs this version does not ship; only explicit choices must exist.
+    const available = new Set(loadAllPacks(root).map((p) => p.id));
+    loaded.config.standards_packs = loaded.config.standards_packs.filter((p) => available.has(p));
+  }
+  return loaded;
+}
+
+export const FORMATS = ['terminal', 'json', 'sarif', 'junit', 'csv', 'markdown', 'html', 'metrics'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface OutputOptions {
+  format?: string;
+  output?: string;
+  outputDir?: string;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+/**
+ * Write what the user asked for:
+ *  --format F --output FILE   one report to FILE (terminal summary to stderr)
+ *  --format F                 that report to stdout
+ *  --output-dir DIR           the configured set of reports into DIR
+ *  (default)                  terminal report to stdout and the configured set into output_dir
+ */
+export function emitReports(io: CliIO, root: string, result: ScanResult, gate: GateResult | undefined, o: OutputOptions, reporters: Reporter[], outputDir: string): void {
+  const format = (o.format ?? 'terminal') as Format;
+  if (!FORMATS.includes(format)) throw new SentrikError(`unknown format '${o.format}'`, undefined, undefined, `use one of: ${FORMATS.join(', ')}`);
+  const render = (f: Format): string => (f === 'terminal' ? renderTerminal(result, { color: o.color ?? io.isTTY, quiet: o.quiet, gate }) : REPORTERS[f].render(result, gate));
+
+  if (o.output) {
+    const file = resolve(io.cwd, o.output);
+    writeReport(file, render(format), o.output);
+    io.stderr(renderTerminal(result, { color: false, quiet: true, gate }));
+    io.stderr(`Report written to ${o.output}\n`);
+    return;
+  }
+  if (format !== 'terminal') io.stdout(render(format));
+  else io.stdout(render('terminal'));
+
+  const dir = o.outputDir ? resolve(io.cwd, o.outputDir) : isAbsolute(outputDir) ? outputDir : join(root, outputDir);
+  const written: string[] = [];
+  for (const name of reporters) {
+    const r = REPORTERS[name];
+    writeReport(join(dir, r.fileName), r.render(result, gate), join(dir, r.fileName));
+    written.push(r.fileName);
+  }
+  if (written.length && !o.quiet) (format === 'terminal' ? io.stdout : io.stderr)(`Reports written to ${dir}: ${written.join(', ')}\n`);
+}
+
+function writeReport(file: string, content: string, shown: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  } catch (err) {
+    throw new SentrikError(`cannot write report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, shown, undefined, 'choose a writable --output / --output-dir');
+  }
+}

@@ -1,0 +1,24 @@
+// The CLI's view of the outside world. main() takes it as a parameter so tests can run commands in-process
+// without touching the real process; bin/sentrik.js passes the real one.
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** stdout is a terminal (colour, progress). */
+  isTTY: boolean;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !process.env.SENTRIK_NO_COLOR,
+  };
+}
+
+/** Exit codes, everywhere. */
+export const EXIT = { OK: 0, GATE_FAILED: 1, ERROR: 2 } as const;

@@ -1,0 +1,47 @@
+// Entry point: parses argv, runs one command, returns the exit code. Never calls process.exit and never
+// lets an exception escape as a stack trace: user errors are one line, exit 2.
+import { Command, CommanderError } from 'commander';
+import { errorMessage, SentrikError } from '../util/errors.js';
+import { TOOL } from '../version.js';
+import { registerConfigCommands } from './commands/config.js';
+import { registerPackCommands } from './commands/packs.js';
+import { addScanOptions, runScanCommand } from './commands/scan.js';
+import { EXIT, processIO, type CliIO } from './io.js';
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const program = new Command('sentrik')
+    .description('Governance runtime for AI-generated code: scan changes against standards packs and gate pull requests.')
+    .version(TOOL.version, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .exitOverride();
+
+  const run = (fn: (...args: any[]) => Promise<number> | number) => async (...args: any[]) => {
+    exitCode = await fn(...args);
+  };
+
+  addScanOptions(program.command('scan').description('scan files against the enabled packs; exits 0 unless it could not run')).action(
+    run((paths: string[], flags) => runScanCommand(io, paths, flags, 'scan')),
+  );
+  addScanOptions(program.command('gate').description('scan and enforce: exit 1 when a finding at a fail_on severity exists'))
+    .option('--fail-on <severities>', 'severities that fail the gate (default: gate.fail_on, critical,high)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .action(run((paths: string[], flags) => runScanCommand(io, paths, flags, 'gate')));
+  registerPackCommands(program, io, run);
+  registerConfigCommands(program, io, run);
+
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version "fail" with exit code 0; everything else is a usage error.
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.OK : EXIT.ERROR;
+    }
+    io.stderr(`sentrik: ${errorMessage(err)}\n`);
+    if (!(err instanceof SentrikError) && io.env.SENTRIK_DEBUG && err instanceof Error) io.stderr(`${err.stack}\n`);
+    return EXIT.ERROR;
+  }
+}

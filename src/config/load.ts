@@ -1,0 +1,308 @@
+// Loads the effective configuration: built-in defaults → .sentrik/config.yaml → environment → flags,
+// and zero-config detection when no layer names the packs. Each layer is validated on its own so an
+// error names its culprit (file:line, or the environment variable). Later layers (issue 10: `extends:`,
+// directory-level files) slot in as further entries of the same layer list.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, normalize, sep } from 'node:path';
+import { isMap, isScalar } from 'yaml';
+import type { ZodError } from 'zod';
+import { SentrikError } from '../util/errors.js';
+import { lineOf, parseYamlWithPositions, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
+import { describeDetection, detectProject, type Detection } from './detect.js';
+import { CONFIG_KEYS, configSchema, finalize, type ConfigKey, type ConfigOverrides, type SentrikConfig } from './schema.js';
+
+export type ConfigOrigin = 'default' | 'file' | 'env' | 'flag' | 'detected';
+
+export interface LoadedConfig {
+  config: SentrikConfig;
+  /** The config file that was read, if any. */
+  file?: string;
+  /** Per dotted key (every entry of CONFIG_KEYS): which layer set it. */
+  origins: Record<string, ConfigOrigin>;
+  /** Per dotted key: where exactly, e.g. ".sentrik/config.yaml:4", "env SENTRIK_GATE_FAIL_ON", "--flag". */
+  sources: Record<string, string>;
+  warnings: string[];
+  /** Present when the packs were chosen by zero-config detection. */
+  detected?: Detection;
+}
+
+export interface LoadConfigOptions {
+  root: string;
+  env: Record<string, string | undefined>;
+  /** Values from command-line flags; they win over file and environment. */
+  overrides?: ConfigOverrides;
+  /** Explicit config file (absolute, or relative to root); it must exist. */
+  configPath?: string;
+}
+
+export const CONFIG_DIR = '.sentrik';
+export const CONFIG_FILES = ['config.yaml', 'config.yml'] as const;
+
+/** Environment prefixes, strongest first: sentrik's own, then the reference product's. */
+export const ENV_PREFIXES = ['SENTRIK_', 'GUARD_'] as const;
+
+/** SENTRIK_* variables that are not configuration keys (read elsewhere), so they draw no warning. */
+export const ENV_NOT_CONFIG: ReadonlySet<string> = new Set([
+  'SENTRIK_CONFIG', 'SENTRIK_NO_COLOR', 'SENTRIK_DEBUG', 'SENTRIK_LOG_LEVEL', 'SENTRIK_AUDIT_KEY', 'SENTRIK_HMAC_KEY', 'SENTRIK_GITHUB_TOKEN', 'SENTRIK_TOKEN',
+]);
+
+type Raw = Record<string, unknown>;
+
+export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
+  const warnings: string[] = [];
+  const origins: Record<string, ConfigOrigin> = {};
+  const sources: Record<string, string> = {};
+
+  const fileLayer = readConfigFile(opts.root, opts.configPath, warnings);
+  const envLayer = readEnv(opts.env, warnings);
+  const flagLayer = (opts.overrides ?? {}) as Raw;
+
+  for (const key of CONFIG_KEYS) {
+    const parts = key.path.split('.');
+    if (getIn(flagLayer, parts) !== undefined) {
+      origins[key.path] = 'flag';
+      sources[key.path] = 'command-line flag';
+    } else if (envLayer.vars[key.path]) {
+      origins[key.path] = 'env';
+      sources[key.path] = `env ${envLayer.vars[key.path]}`;
+    } else if (fileLayer && getIn(fileLayer.value, parts) !== undefined) {
+      origins[key.path] = 'file';
+      sources[key.path] = `${fileLayer.parsed.file}:${keyLine(fileLayer.parsed, parts) ?? 1}`;
+    } else {
+      origins[key.path] = 'default';
+      sources[key.path] = 'default';
+    }
+  }
+
+  const merged = deepMerge(deepMerge(fileLayer?.value ?? {}, envLayer.value), flagLayer);
+  let packs = merged.standards_packs as string[] | undefined;
+  let detected: Detection | undefined;
+  if (!packs || packs.length === 0) {
+    if (packs) warnings.push(`standards_packs is empty (${sources.standards_packs}); using the packs fitting the detected project instead`);
+    delete merged.standards_packs;
+    detected = detectProject(opts.root);
+    packs = detected.suggestedPacks;
+    origins.standards_packs = 'detected';
+    sources.standards_packs = `detected: ${describeDetection(detected)}`;
+  }
+
+  const res = configSchema.safeParse(merged);
+  if (!res.success) throw flagError(res.error);
+  const config = finalize(res.data, packs);
+  if (origins['governance.audit.log_file'] === 'default') sources['governance.audit.log_file'] = 'default (<output_dir>/agent_audit.jsonl)';
+
+  return { config, file: fileLayer?.parsed.file, origins, sources, warnings, detected };
+}
+
+/** The config file `loadConfig` would read under `root`, if one exists. */
+export function findConfigFile(root: string): string | undefined {
+  return CONFIG_FILES.map((f) => join(root, CONFIG_DIR, f)).find((f) => existsSync(f));
+}
+
+/** Environment variable names for a dotted key, strongest first: SENTRIK_GATE_FAIL_ON, GUARD_GATE_FAIL_ON. */
+export function envNamesFor(path: string): string[] {
+  const suffix = path.replace(/\./g, '_').toUpperCase();
+  return ENV_PREFIXES.map((p) => p + suffix);
+}
+
+function readConfigFile(root: string, configPath: string | undefined, warnings: string[]): { parsed: ParsedYaml; value: Raw } | undefined {
+  let file: string | undefined;
+  if (configPath) {
+    file = isAbsolute(configPath) ? configPath : join(root, configPath);
+    if (!existsSync(file)) throw new SentrikError('config file not found', file, undefined, 'check the path given with --config');
+  } else {
+    const present = CONFIG_FILES.map((f) => join(root, CONFIG_DIR, f)).filter((f) => existsSync(f));
+    if (present.length > 1) warnings.push(`both ${present.join(' and ')} exist; using ${present[0]}`);
+    file = present[0];
+  }
+  if (!file) return undefined;
+  // A repository could symlink its config to a file elsewhere (whose content would then leak into errors).
+  if (!configPath && !insideRoot(root, file)) {
+    throw new SentrikError('config file is a link to outside the repository', file, undefined, 'replace the link with a regular file');
+  }
+
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SentrikError(`cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file, undefined, 'check its permissions');
+  }
+  const parsed = parseYamlWithPositions(text, file);
+  const value = parsed.value ?? {}; // an empty file means "all defaults"
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new SentrikError('invalid config: the top level must be a mapping of keys', file, 1, 'start with e.g. `standards_packs: [owasp-top-10]`');
+  }
+  const res = configSchema.safeParse(value);
+  if (!res.success) throw fileError(res.error, parsed);
+  // The file is repository content (a pull request can change it): keep where it writes inside the repository.
+  // Flags and environment come from whoever runs sentrik and may point anywhere.
+  for (const parts of [['output_dir'], ['governance', 'audit', 'log_file']]) {
+    const p = getIn(value, parts);
+    if (typeof p === 'string' && escapesRoot(p)) {
+      throw new SentrikError(`invalid config: ${parts.join('.')}: '${p}' points outside the repository`, file, keyLine(parsed, parts), 'use a relative path such as out, or pass --output-dir');
+    }
+  }
+  return { parsed, value: value as Raw };
+}
+
+/** The environment as a partial raw config, plus which variable set each key. */
+function readEnv(env: Record<string, string | undefined>, warnings: string[]): { value: Raw; vars: Record<string, string> } {
+  const value: Raw = {};
+  const vars: Record<string, string> = {};
+  const known = new Set<string>();
+  for (const key of CONFIG_KEYS) {
+    if (key.kind === 'map') continue;
+    const names = envNamesFor(key.path);
+    names.forEach((n) => known.add(n));
+    // Strongest prefix wins; an empty value counts as unset (CI templates often export empty variables).
+    const name = names.find((n) => env[n] !== undefined && env[n]!.trim() !== '');
+    if (!name) continue;
+    const parsed = parseEnvValue(key, name, env[name]!);
+    const one = setIn({}, key.path.split('.'), parsed);
+    const check = configSchema.safeParse(one);
+    if (!check.success) throw envError(name, env[name]!, check.error);
+    setIn(value, key.path.split('.'), parsed);
+    vars[key.path] = name;
+  }
+  for (const name of Object.keys(env).sort()) {
+    if (known.has(name) || ENV_NOT_CONFIG.has(name)) continue;
+    const prefix = ENV_PREFIXES.find((p) => name.startsWith(p));
+    if (!prefix) continue;
+    const guess = closestKey(name.slice(prefix.length));
+    // GUARD_ is a common prefix; only warn when the variable is plausibly a misspelt key of ours.
+    if (prefix === 'GUARD_' && !guess) continue;
+    warnings.push(
+      name === `${prefix}PACK_OVERRIDES`
+        ? `${name} is ignored: pack_overrides can only be set in .sentrik/config.yaml`
+        : `${name} is not a sentrik setting and is ignored${guess ? ` (did you mean ${prefix}${guess}?)` : ''}`,
+    );
+  }
+  return { value, vars };
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+function parseEnvValue(key: ConfigKey, name: string, text: string): unknown {
+  const t = text.trim();
+  switch (key.kind) {
+    case 'list':
+      return t.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'bool':
+      if (TRUE.has(t.toLowerCase())) return true;
+      if (FALSE.has(t.toLowerCase())) return false;
+      throw new SentrikError(`environment variable ${name}='${t}' is not a boolean`, undefined, undefined, 'use true/false, 1/0 or yes/no');
+    case 'int':
+      if (/^\d+$/.test(t)) return Number(t);
+      throw new SentrikError(`environment variable ${name}='${t}' is not a whole number`, undefined, undefined, `e.g. ${name}=4`);
+    case 'bytes':
+      return /^\d+$/.test(t) ? Number(t) : t;
+    default:
+      return t;
+  }
+}
+
+/** A file error at file:line; for an unknown key the hint lists the keys allowed there. */
+function fileError(err: ZodError, parsed: ParsedYaml): SentrikError {
+  const base = zodToSentrikError(err, parsed, 'invalid config');
+  const issue = err.issues[0];
+  if (issue.code !== 'unrecognized_keys') return base;
+  const at = issue.path.map(String);
+  const allowed = at[0] === 'pack_overrides' ? ['severity', 'enabled'] : keysUnder(at);
+  const guess = allowed.find((k) => editDistance(k, issue.keys[0]) <= 2);
+  const hint = `${guess ? `did you mean '${guess}'? ` : ''}keys allowed ${at.length ? `under ${at.join('.')}` : 'at the top level'}: ${allowed.join(', ')}`;
+  return new SentrikError(base.message, base.file, base.line, hint);
+}
+
+function keysUnder(prefix: string[]): string[] {
+  const keys = CONFIG_KEYS.map((k) => k.path.split('.')).filter((p) => p.length > prefix.length && prefix.every((s, i) => p[i] === s));
+  return [...new Set(keys.map((p) => p[prefix.length]))];
+}
+
+function envError(name: string, text: string, err: ZodError): SentrikError {
+  const issue = err.issues[0];
+  const values = 'values' in issue && Array.isArray(issue.values) ? `expected one of: ${issue.values.join(', ')}` : undefined;
+  return new SentrikError(`environment variable ${name}='${text.trim()}': ${issue.message}`, undefined, undefined, values ?? 'fix or unset the variable');
+}
+
+function flagError(err: ZodError): SentrikError {
+  const issue = err.issues[0];
+  const at = issue.path.join('.') || '(top level)';
+  const values = 'values' in issue && Array.isArray(issue.values) ? `expected one of: ${issue.values.join(', ')}` : undefined;
+  return new SentrikError(`invalid option for ${at}: ${issue.message}`, undefined, undefined, values ?? 'check the command-line flags');
+}
+
+/** Env suffix (e.g. GATE_FAILON) → the closest known suffix, when it is a likely typo. */
+function closestKey(suffix: string): string | undefined {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  for (const key of CONFIG_KEYS) {
+    const cand = key.path.replace(/\./g, '_').toUpperCase();
+    const d = editDistance(suffix, cand);
+    if (d < bestDist) [best, bestDist] = [cand, d];
+  }
+  return bestDist <= Math.max(2, Math.floor((best?.length ?? 0) / 5)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+function escapesRoot(p: string): boolean {
+  const n = normalize(p.replace(/\\/g, '/'));
+  return isAbsolute(n) || /^[A-Za-z]:/.test(n) || n === '..' || n.startsWith(`..${sep}`) || n.startsWith('../');
+}
+
+function insideRoot(root: string, file: string): boolean {
+  try {
+    const r = realpathSync(root);
+    const f = realpathSync(file);
+    return f.startsWith(r + sep);
+  } catch {
+    return true; // unreadable: the read below reports it
+  }
+}
+
+/** Line of the key itself (a block map value starts on the next line). */
+function keyLine(parsed: ParsedYaml, parts: string[]): number | undefined {
+  const parent = parts.length > 1 ? parsed.doc.getIn(parts.slice(0, -1), true) : parsed.doc.contents;
+  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === parts[parts.length - 1]) : undefined;
+  const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+  return range ? parsed.lines.linePos(range[0]).line : lineOf(parsed, parts);
+}
+
+function isPlainObject(v: unknown): v is Raw {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects merge key by key; lists and scalars from `over` replace those in `base`. */
+function deepMerge(base: Raw, over: Raw): Raw {
+  const out: Raw = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Raw, v) : v;
+  }
+  return out;
+}
+
+function getIn(obj: unknown, path: readonly string[]): unknown {
+  let cur = obj;
+  for (const p of path) {
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+function setIn(obj: Raw, path: readonly string[], value: unknown): Raw {
+  let cur = obj;
+  for (const p of path.slice(0, -1)) cur = (isPlainObject(cur[p]) ? cur[p] : (cur[p] = {})) as Raw;
+  cur[path[path.length - 1]] = value;
+  return obj;
+}

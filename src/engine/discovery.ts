@@ -1,0 +1,305 @@
+// File discovery: one iterative walk that honours .gitignore (every level), .git/info/exclude, .sentrikignore
+// and scan_exclude, never leaves the root through a symlink, terminates on symlink loops, and reports rather
+// than fails on anything it cannot read. Files are stat'ed, never read, here.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { ScanProblem, SkippedFile } from './model.js';
+import { isInside, toPosix } from '../util/paths.js';
+
+export interface DiscoveredFile {
+  /** Relative to the root, forward slashes. */
+  path: string;
+  abs: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+export interface DiscoverOptions {
+  root: string;
+  /** Absolute, already checked to be inside root (resolveInsideRoot); files or directories. Default [root]. */
+  paths?: string[];
+  /** scan_exclude entries in .gitignore syntax: `dist` (any level), `src/gen/`, `**\/*.min.js`, `vendor/**`. */
+  exclude: string[];
+  respectGitignore: boolean;
+  maxFileSize: number;
+}
+
+export interface DiscoveryResult {
+  files: DiscoveredFile[];
+  skipped: SkippedFile[];
+  problems: ScanProblem[];
+}
+
+/** An ignore file's rules and how to turn a root-relative path into a path relative to that file's folder. */
+interface IgnoreLayer {
+  ig: Ignore;
+  /** Root-relative folder of the ignore file ('' for the root); paths below it are matched without it. */
+  base: string;
+  /** Prepended for ignore files above the root (the root is a subfolder of the repository). */
+  prefix: string;
+  /** The root's .sentrikignore: stays the last layer. */
+  isOwn?: boolean;
+}
+
+interface DirEntry {
+  abs: string;
+  rel: string;
+  real: string;
+  layers: IgnoreLayer[];
+}
+
+// git's own default: case-insensitive matching only where file systems usually are.
+const IGNORE_CASE = os.platform() === 'darwin' || os.platform() === 'win32';
+
+/**
+ * A matcher for scan_exclude entries (gitignore syntax). `dir/**` also excludes `dir` itself, so the walk
+ * does not descend into it. Directories are tested with a trailing slash. Usable on staged/range file lists too.
+ */
+export function excludeMatcher(exclude: string[]): (relPath: string, isDir?: boolean) => boolean {
+  const patterns = exclude.flatMap((e) => (e.endsWith('/**') ? [e, e.slice(0, -2)] : [e]));
+  const ig = newIgnore().add(patterns);
+  return (rel, isDir = false) => rel !== '' && ig.ignores(isDir ? `${rel}/` : rel);
+}
+
+export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
+  const root = path.resolve(opts.root);
+  const rootReal = fs.realpathSync.native(root);
+  const files = new Map<string, DiscoveredFile>();
+  const skipped = new Map<string, SkippedFile>();
+  const problems: ScanProblem[] = [];
+  const isExcluded = excludeMatcher(opts.exclude);
+  const baseLayers = rootLayers(root, opts.respectGitignore);
+  const visitedDirs = new Set<string>();
+
+  const skip = (rel: string, reason: SkippedFile['reason']): void => {
+    if (!skipped.has(rel)) skipped.set(rel, { file: rel, reason });
+  };
+  const problem = (rel: string, err: unknown): void => {
+    problems.push({ file: rel || '.', code: 'unreadable', message: `cannot read: ${errCode(err)}` });
+  };
+  const ignoredBy = (layers: IgnoreLayer[], rel: string, isDir: boolean): SkippedFile['reason'] | undefined => {
+    if (isExcluded(rel, isDir)) return 'excluded';
+    return isIgnored(layers, rel, isDir) ? 'gitignored' : undefined;
+  };
+  const addFile = (abs: string, rel: string, st: fs.Stats): void => {
+    if (st.size > opts.maxFileSize) skip(rel, 'too-large');
+    else files.set(rel, { path: rel, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+  };
+
+  // Regular directories are walked first; symlinked directories wait, so a tree reachable both directly and
+  // through a link is reported under its real path, and a link back up the tree is recognised as a loop.
+  const stack: DirEntry[] = [];
+  const deferredLinks: { dir: DirEntry; linkParentReal: string }[] = [];
+
+  for (const start of opts.paths ?? [root]) {
+    const abs = path.resolve(start);
+    const rel = toPosix(path.relative(root, abs));
+    if (!isInside(root, abs)) {
+      problems.push({ file: start, code: 'outside-root', message: 'path is outside the scan root' });
+      continue;
+    }
+    let st: fs.Stats;
+    let real: string;
+    try {
+      st = fs.statSync(abs);
+      real = fs.realpathSync.native(abs);
+    } catch (err) {
+      problem(rel, err);
+      continue;
+    }
+    if (!isInside(rootReal, real)) skip(rel, 'symlink-outside-root');
+    else if (st.isDirectory()) stack.push({ abs, rel, real, layers: layersDownTo(root, rel, baseLayers, opts.respectGitignore) });
+    else if (st.isFile()) {
+      // Named explicitly: .gitignore does not apply, but sentrik's own exclusions do (pre-commit passes every file).
+      const own = baseLayers.filter((l) => l.isOwn);
+      if (isExcluded(rel)) skip(rel, 'excluded');
+      else if (isIgnored(own, rel, false)) skip(rel, 'excluded');
+      else addFile(abs, rel, st);
+    }
+  }
+
+  const walk = (dir: DirEntry): void => {
+    if (visitedDirs.has(dir.real)) return;
+    visitedDirs.add(dir.real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir.abs, { withFileTypes: true });
+    } catch (err) {
+      problem(dir.rel, err);
+      return;
+    }
+    const layers = opts.respectGitignore ? withIgnoreFile(dir.layers, dir.abs, dir.rel, problems) : dir.layers;
+    for (const entry of entries) {
+      const name = entry.name;
+      if (name === '.git') continue;
+      const abs = path.join(dir.abs, name);
+      const rel = dir.rel === '' ? name : `${dir.rel}/${name}`;
+      if (entry.isDirectory()) {
+        const reason = ignoredBy(layers, rel, true);
+        if (reason) skip(rel, reason);
+        else stack.push({ abs, rel, real: path.join(dir.real, name), layers });
+      } else if (entry.isFile()) {
+        const reason = ignoredBy(layers, rel, false);
+        if (reason) skip(rel, reason);
+        else statInto(abs, rel);
+      } else if (entry.isSymbolicLink()) {
+        followLink(abs, rel, dir, layers);
+      }
+      // FIFOs, sockets and devices are never scanned (reading one could block forever).
+    }
+  };
+
+  const statInto = (abs: string, rel: string): void => {
+    try {
+      addFile(abs, rel, fs.statSync(abs));
+    } catch (err) {
+      problem(rel, err);
+    }
+  };
+
+  const followLink = (abs: string, rel: string, dir: DirEntry, layers: IgnoreLayer[]): void => {
+    let real: string;
+    let st: fs.Stats;
+    try {
+      real = fs.realpathSync.native(abs);
+      st = fs.statSync(real);
+    } catch (err) {
+      const code = errCode(err);
+      if (code === 'ELOOP') skip(rel, 'symlink-loop');
+      else if (code === 'ENOENT') skip(rel, 'broken-symlink');
+      else problem(rel, err);
+      return;
+    }
+    if (!isInside(rootReal, real)) return skip(rel, 'symlink-outside-root');
+    const isDir = st.isDirectory();
+    const reason = ignoredBy(layers, rel, isDir);
+    if (reason) return skip(rel, reason);
+    if (isDir) deferredLinks.push({ dir: { abs, rel, real, layers }, linkParentReal: dir.real });
+    else if (st.isFile()) addFile(abs, rel, st);
+  };
+
+  const drain = (): void => {
+    for (let dir = stack.pop(); dir; dir = stack.pop()) walk(dir);
+  };
+  drain();
+  while (deferredLinks.length > 0) {
+    const { dir, linkParentReal } = deferredLinks.shift()!;
+    if (isInside(dir.real, linkParentReal)) skip(dir.rel, 'symlink-loop');
+    else if (visitedDirs.has(dir.real)) skip(dir.rel, 'symlink-duplicate');
+    else {
+      stack.push(dir);
+      drain();
+    }
+  }
+
+  const byPath = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  return {
+    files: [...files.values()].sort(byPath((f) => f.path)),
+    skipped: [...skipped.values()].sort(byPath((s) => s.file)),
+    problems,
+  };
+}
+
+/** git semantics: the deepest ignore file with a matching rule wins; a `!pattern` there re-includes. */
+function isIgnored(layers: IgnoreLayer[], rel: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const layer of layers) {
+    if (layer.base !== '' && !rel.startsWith(`${layer.base}/`)) continue;
+    const local = layer.prefix + (layer.base === '' ? rel : rel.slice(layer.base.length + 1));
+    const r = layer.ig.test(isDir ? `${local}/` : local);
+    if (r.ignored) ignored = true;
+    else if (r.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/** Layers for the root: ignore files of the enclosing repository above the root, then the root's own. */
+function rootLayers(root: string, respectGitignore: boolean): IgnoreLayer[] {
+  const layers: IgnoreLayer[] = [];
+  if (respectGitignore) {
+    const top = findRepoTop(root);
+    if (top !== undefined) {
+      const exclude = readIgnoreFile(path.join(top, '.git', 'info', 'exclude'));
+      const fromTop = toPosix(path.relative(top, root));
+      if (exclude) layers.push({ ig: exclude, base: '', prefix: fromTop ? `${fromTop}/` : '' });
+      // .gitignore files between the repository top and the root (exclusive); the root's own is read by the walk.
+      let dir = top;
+      for (const part of fromTop ? fromTop.split('/') : []) {
+        const ig = readIgnoreFile(path.join(dir, '.gitignore'));
+        const below = toPosix(path.relative(dir, root));
+        if (ig) layers.push({ ig, base: '', prefix: `${below}/` });
+        dir = path.join(dir, part);
+      }
+    }
+  }
+  // .sentrikignore is sentrik's own: honoured even when .gitignore is not, and it has the last word.
+  const own = readIgnoreFile(path.join(root, '.sentrikignore'));
+  if (own) layers.push({ ig: own, base: '', prefix: '', isOwn: true });
+  return layers;
+}
+
+/** Layers when the walk starts below the root: .gitignore files of the folders in between. */
+function layersDownTo(root: string, rel: string, base: IgnoreLayer[], respectGitignore: boolean): IgnoreLayer[] {
+  if (!respectGitignore || rel === '') return base;
+  let layers = base;
+  const parts = rel.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const dirRel = parts.slice(0, i).join('/');
+    const ig = readIgnoreFile(path.join(root, dirRel, '.gitignore'));
+    if (ig) layers = insertBeforeOwn(layers, { ig, base: dirRel, prefix: '' });
+  }
+  return layers;
+}
+
+/** Add the .gitignore of `dirAbs` (if any) to the layers for its subtree. */
+function withIgnoreFile(layers: IgnoreLayer[], dirAbs: string, dirRel: string, problems: ScanProblem[]): IgnoreLayer[] {
+  let ig: Ignore | undefined;
+  try {
+    ig = readIgnoreFile(path.join(dirAbs, '.gitignore'), true);
+  } catch (err) {
+    problems.push({ file: dirRel ? `${dirRel}/.gitignore` : '.gitignore', code: 'unreadable', message: `cannot read: ${errCode(err)}` });
+  }
+  return ig ? insertBeforeOwn(layers, { ig, base: dirRel, prefix: '' }) : layers;
+}
+
+/** Keep .sentrikignore (always last in the root layers) after every .gitignore layer. */
+function insertBeforeOwn(layers: IgnoreLayer[], layer: IgnoreLayer): IgnoreLayer[] {
+  const ownIndex = layers.findIndex((l) => l.isOwn);
+  return ownIndex === -1 ? [...layers, layer] : [...layers.slice(0, ownIndex), layer, ...layers.slice(ownIndex)];
+}
+
+function readIgnoreFile(file: string, throwUnreadable = false): Ignore | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (throwUnreadable && errCode(err) !== 'ENOENT' && errCode(err) !== 'ENOTDIR') throw err;
+    return undefined;
+  }
+  return newIgnore().add(text);
+}
+
+// allowRelativePaths: odd names (`..x`) return "not ignored" instead of throwing mid-walk.
+function newIgnore(): Ignore {
+  return ignore({ ignorecase: IGNORE_CASE, allowRelativePaths: true });
+}
+
+/** The nearest folder at or above `start` holding a `.git` directory (no git process needed). */
+function findRepoTop(start: string): string | undefined {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    try {
+      if (fs.statSync(path.join(dir, '.git')).isDirectory()) return dir;
+    } catch {
+      // not here; keep going up
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function errCode(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code ?? e.message ?? String(err);
+}

@@ -1,0 +1,111 @@
+// Scanning one file: prefilter, run the candidate rules, and keep what finalisation needs — line, snippet
+// (secrets masked), inline suppressions — in a serialisable, secret-free form that the cache can store and
+// worker threads can send back.
+import { createHash } from 'node:crypto';
+import { maskLine } from '../util/mask.js';
+import { SentrikError } from '../util/errors.js';
+import type { Confidence, ScanProblem, Severity } from './model.js';
+import type { RuleSet } from './ruleset.js';
+import { SourceFile } from './source.js';
+
+export interface FileHit {
+  ruleId: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  snippet?: string;
+  message?: string;
+  severity?: Severity;
+  confidence?: Confidence;
+  /** Hash of the normalised matched text: the line-independent part of the fingerprint. */
+  matchKey: string;
+  /** The flagged line is a comment (for severity rescoring). */
+  inComment?: boolean;
+  /** An inline `sentrik-ignore` that covers this hit (reason may be empty: that is reported). */
+  inline?: { reason: string; line: number };
+}
+
+export interface FileResult {
+  path: string;
+  hits: FileHit[];
+  problems: ScanProblem[];
+}
+
+const MAX_SNIPPET = 240;
+
+export function scanText(path: string, text: string, rules: RuleSet): FileResult {
+  const file = new SourceFile(path, text);
+  const hits: FileHit[] = [];
+  const problems: ScanProblem[] = [];
+  const failedMessages = new Set<string>();
+  for (const active of rules.candidates(text)) {
+    const { rule } = active;
+    if (!rule.appliesTo(path) || rule.matcher.scope !== 'file') continue;
+    let raw;
+    try {
+      raw = rule.matcher.match(file);
+    } catch (err) {
+      // One broken file (or rule) never stops the scan; report each distinct failure once per file.
+      const message = err instanceof SentrikError ? err.message : `rule failed: ${(err as Error).message}`;
+      if (!failedMessages.has(message)) {
+        failedMessages.add(message);
+        const line = err instanceof SentrikError ? err.line : undefined;
+        problems.push({ file: path, line, ruleId: rule.def.id, code: err instanceof SentrikError ? 'parse-error' : 'rule-error', message });
+      }
+      continue;
+    }
+    for (const r of raw) {
+      const lineText = r.line ? file.lineText(r.line) : undefined;
+      const secrets = r.secret && r.matched ? [r.matched] : [];
+      hits.push({
+        ruleId: rule.def.id,
+        line: r.line,
+        column: r.column,
+        endLine: r.endLine,
+        endColumn: r.endColumn,
+        snippet: lineText === undefined ? undefined : snippetOf(lineText, secrets),
+        message: r.message,
+        severity: r.severity,
+        confidence: r.confidence,
+        matchKey: matchKey(r.matched ?? lineText ?? ''),
+        inComment: lineText !== undefined && isCommentLine(lineText),
+        inline: r.line ? inlineSuppression(file, r.line, rule.def.id) : undefined,
+      });
+    }
+  }
+  return { path, hits, problems };
+}
+
+function snippetOf(line: string, secrets: string[]): string {
+  const masked = secrets.length ? maskLine(line, secrets) : line;
+  const trimmed = masked.trim();
+  return trimmed.length > MAX_SNIPPET ? `${trimmed.slice(0, MAX_SNIPPET)}…` : trimmed;
+}
+
+/** Whitespace-insensitive hash of what matched, so re-indenting or moving code keeps the fingerprint. */
+export function matchKey(matched: string): string {
+  return createHash('sha256').update(matched.replace(/\s+/g, ' ').trim()).digest('hex').slice(0, 16);
+}
+
+const COMMENT_START = /^\s*(#|\/\/|\/\*|\*|<!--|--|;|REM\b)/;
+
+function isCommentLine(line: string): boolean {
+  return COMMENT_START.test(line);
+}
+
+// `sentrik-ignore RULE-ID[, RULE-ID…]: reason` (or `sentrik-ignore all: reason`) on the line or the line above.
+// Parsed by hand rather than with a regex: scanned content is untrusted and lines can be huge.
+function inlineSuppression(file: SourceFile, line: number, ruleId: string): FileHit['inline'] {
+  for (const l of [line, line - 1]) {
+    if (l < 1) continue;
+    const text = file.lineText(l);
+    const at = text.indexOf('sentrik-ignore');
+    if (at === -1) continue;
+    const rest = text.slice(at + 'sentrik-ignore'.length, at + 2000).replace(/(\*\/|-->)\s*$/, '');
+    const colon = rest.indexOf(':');
+    const ids = (colon === -1 ? rest : rest.slice(0, colon)).split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase());
+    if (ids.includes(ruleId) || ids.includes('ALL')) return { reason: colon === -1 ? '' : rest.slice(colon + 1).trim(), line: l };
+  }
+  return undefined;
+}

@@ -1,0 +1,195 @@
+// From per-file hits to findings: rule metadata, severity rescoring, fingerprints, suppressions,
+// changed-line scoping and de-duplication. Everything here is deterministic and independent of I/O.
+import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
+import { ruleInfo } from '../packs/load.js';
+import type { FileHit } from './file-scan.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type RuleInfo, type Severity } from './model.js';
+import type { ActiveRule, RuleSet } from './ruleset.js';
+import type { FileSuppression } from './suppressions.js';
+
+export interface FinaliseOptions {
+  rescoring: boolean;
+  fileSuppressions: FileSuppression[];
+  /** When set, only findings on these lines of these files are kept (diff-scoped scans). */
+  changedLines?: Map<string, Set<number>>;
+  now: Date;
+}
+
+/** Rules sentrik itself reports about suppressions, listed with the packs' rules in SARIF. */
+export const META_RULES: RuleInfo[] = [
+  {
+    id: 'SENTRIK-SUP-001',
+    packId: 'sentrik',
+    title: 'Suppression without a reason',
+    severity: 'low',
+    message: 'A suppression must say why the finding is acceptable.',
+    remediation: 'Write the reason after the rule id: `sentrik-ignore RULE-ID: why this is safe`, or add `reason:` to the suppressions file entry.',
+    cwe: [],
+    kind: 'meta',
+  },
+  {
+    id: 'SENTRIK-SUP-002',
+    packId: 'sentrik',
+    title: 'Expired suppression',
+    severity: 'medium',
+    message: 'A suppression is past its expiry date; the finding it covered is active again.',
+    remediation: 'Fix the finding, or review the suppression and set a new `expires` date.',
+    cwe: [],
+    kind: 'meta',
+  },
+];
+
+const TEST_PATH = picomatch(
+  ['**/{test,tests,__tests__,spec,specs,testdata,fixtures,__fixtures__,__mocks__,examples,example,samples}/**', '**/*.{test,spec}.*', '**/*_test.{go,py}', '**/test_*.py', '**/conftest.py'],
+  { dot: true, nocase: true },
+);
+const SENSITIVE_PATH = /(^|[/_.-])(auth|authn|authz|login|session|crypto|security|password|secrets?|oauth|jwt|token)([/_.-]|$)/i;
+
+export function shiftSeverity(s: Severity, by: number): Severity {
+  const rank = Math.max(0, Math.min(4, SEVERITY_RANK[s] + by));
+  return SEVERITIES.find((x) => SEVERITY_RANK[x] === rank)!;
+}
+
+/** Heuristic rescoring: lower in tests, fixtures and comments; raise in authentication and crypto code. */
+export function rescore(severity: Severity, path: string, inComment: boolean): { severity: Severity; reason?: string } {
+  if (TEST_PATH(path)) return { severity: shiftSeverity(severity, -1), reason: 'lowered: test, fixture or example file' };
+  if (inComment) return { severity: shiftSeverity(severity, -1), reason: 'lowered: the line is a comment' };
+  if (SENSITIVE_PATH.test(path) && severity !== 'critical' && severity !== 'info') {
+    return { severity: shiftSeverity(severity, 1), reason: 'raised: authentication, session or crypto code' };
+  }
+  return { severity };
+}
+
+export function fingerprintOf(ruleId: string, path: string, matchKey: string, occurrence: number): string {
+  return createHash('sha256').update(`${ruleId}\0${path}\0${matchKey}\0${occurrence}`).digest('hex').slice(0, 32);
+}
+
+export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules: RuleSet, opts: FinaliseOptions): Finding[] {
+  const byId = new Map<string, ActiveRule>();
+  for (const r of [...rules.fileRules, ...rules.repoRules]) byId.set(r.rule.def.id, r);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const usedInline = new Map<string, { path: string; line: number }>();
+
+  for (const { path, hits } of hitsByFile) {
+    const occurrences = new Map<string, number>();
+    const changed = opts.changedLines?.get(path);
+    const ordered = [...hits].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    for (const hit of ordered) {
+      const active = byId.get(hit.ruleId);
+      if (!active) continue;
+      if (opts.changedLines && path !== '.' && hit.line !== undefined && !(changed && changed.has(hit.line))) continue;
+      const dedupeKey = `${hit.ruleId}\0${path}\0${hit.line ?? ''}\0${hit.column ?? ''}`;
+      if (seen.has(dedupeKey)) continue;
+      seen.add(dedupeKey);
+
+      const occKey = `${hit.ruleId}\0${hit.matchKey}`;
+      const occurrence = occurrences.get(occKey) ?? 0;
+      occurrences.set(occKey, occurrence + 1);
+
+      const rule = active.rule.def;
+      let severity = hit.severity ?? active.severity;
+      const finding: Finding = {
+        ruleId: rule.id,
+        packId: active.rule.packId,
+        title: rule.title,
+        severity,
+        message: hit.message ?? rule.message,
+        file: path,
+        line: hit.line,
+        column: hit.column,
+        endLine: hit.endLine,
+        endColumn: hit.endColumn,
+        snippet: hit.snippet,
+        standard: active.rule.standard,
+        clause: rule.clause,
+        cwe: rule.cwe,
+        remediation: rule.remediation,
+        fingerprint: fingerprintOf(rule.id, path, hit.matchKey, occurrence),
+        confidence: hit.confidence ?? rule.confidence,
+        kind: rule.kind,
+      };
+      if (opts.rescoring && path !== '.') {
+        const r = rescore(severity, path, hit.inComment ?? false);
+        if (r.reason && r.severity !== severity) {
+          finding.originalSeverity = severity;
+          finding.rescoreReason = r.reason;
+          finding.severity = severity = r.severity;
+        }
+      }
+      applySuppression(finding, hit, opts, findings, usedInline);
+      findings.push(finding);
+    }
+  }
+  return findings.sort(compareFindings);
+}
+
+function applySuppression(
+  finding: Finding,
+  hit: FileHit,
+  opts: FinaliseOptions,
+  out: Finding[],
+  usedInline: Map<string, { path: string; line: number }>,
+): void {
+  if (hit.inline) {
+    const at = `${finding.file}:${hit.inline.line}`;
+    if (hit.inline.reason) {
+      finding.suppressed = { kind: 'inline', reason: hit.inline.reason, source: at };
+      return;
+    }
+    if (!usedInline.has(at)) {
+      usedInline.set(at, { path: finding.file, line: hit.inline.line });
+      out.push(metaFinding(META_RULES[0], finding.file, hit.inline.line, `sentrik-ignore for ${finding.ruleId} has no reason, so it is not applied.`));
+    }
+  }
+  for (const s of opts.fileSuppressions) {
+    if (!s.matches(finding.ruleId, finding.file)) continue;
+    if (s.expired(opts.now)) {
+      out.push(metaFinding(META_RULES[1], '.sentrik/suppressions.yaml', Number(s.source.split(':').pop()), `Suppression of ${finding.ruleId} for ${s.fileGlob} expired on ${s.expires}; ${finding.file}${finding.line ? `:${finding.line}` : ''} is reported again.`));
+      continue;
+    }
+    if (!s.reason) {
+      out.push(metaFinding(META_RULES[0], '.sentrik/suppressions.yaml', Number(s.source.split(':').pop()), `Suppression of ${finding.ruleId} for ${s.fileGlob} has no reason, so it is not applied.`));
+      continue;
+    }
+    finding.suppressed = { kind: 'file', reason: s.reason, approvedBy: s.approvedBy, expires: s.expires, source: s.source };
+    return;
+  }
+}
+
+function metaFinding(rule: RuleInfo, file: string, line: number | undefined, message: string): Finding {
+  return {
+    ruleId: rule.id,
+    packId: rule.packId,
+    title: rule.title,
+    severity: rule.severity,
+    message,
+    file,
+    line,
+    cwe: [],
+    remediation: rule.remediation,
+    fingerprint: fingerprintOf(rule.id, file, message, 0),
+    confidence: 'high',
+    kind: 'meta',
+  };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.file.localeCompare(b.file) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
+
+/** Deduplicate meta findings (the same expired suppression can cover many findings). */
+export function uniqueByFingerprint(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => (seen.has(f.fingerprint) ? false : (seen.add(f.fingerprint), true)));
+}
+
+export function rulesInfo(rules: RuleSet): RuleInfo[] {
+  return [...rules.fileRules, ...rules.repoRules].map((r) => ruleInfo(r.rule, r.severity));
+}

@@ -1,0 +1,206 @@
+// The scan: files in, findings out. Knows nothing of configuration files, output formats or forges —
+// the CLI turns configuration into ScanOptions and hands the ScanResult to reporters.
+import { join } from 'node:path';
+import type { DiscoveredFile } from './discovery.js';
+import { ScanCache } from './cache.js';
+import { finalise, META_RULES, rulesInfo, uniqueByFingerprint } from './findings.js';
+import type { FileHit } from './file-scan.js';
+import { SEVERITIES, type Finding, type ScanProblem, type ScanResult, type ScanScope, type SkippedFile } from './model.js';
+import { processFile, type FileJob, type FileOutcome } from './process-file.js';
+import { runInWorkers, workerScript } from './pool.js';
+import { readSourceText } from './read.js';
+import type { RuleOverride, RuleSet } from './ruleset.js';
+import type { RepoView } from './source.js';
+import type { FileSuppression } from './suppressions.js';
+import { SentrikError } from '../util/errors.js';
+
+export interface ScanOptions {
+  root: string;
+  rules: RuleSet;
+  overrides: Record<string, Record<string, RuleOverride>>;
+  tool: { name: string; version: string };
+  /** Files on disk to scan (path mode). */
+  files?: DiscoveredFile[];
+  /** Content to scan that is not (or not as is) on disk: staged blobs, a git revision, a snippet. */
+  texts?: { path: string; text: string }[];
+  /** Everything in the repository, for repository-level rules; omitted = those rules do not run. */
+  repo?: RepoView;
+  changedLines?: Map<string, Set<number>>;
+  scope: ScanScope;
+  /** Files skipped before scanning (discovery), carried into the result and metrics. */
+  skipped?: SkippedFile[];
+  problems?: ScanProblem[];
+  rescoring: boolean;
+  fileSuppressions: FileSuppression[];
+  jobs: number;
+  /** Directory for the result cache; undefined = no cache. */
+  cacheDir?: string;
+  maxFileSize: number;
+  now?: Date;
+  phasesMs?: Record<string, number>;
+}
+
+/** Below this many files, worker start-up costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 200;
+
+export async function scan(opts: ScanOptions): Promise<ScanResult> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const phases: Record<string, number> = { ...(opts.phasesMs ?? {}) };
+  const now = opts.now ?? new Date();
+  const cache = opts.cacheDir && opts.files ? ScanCache.open(opts.cacheDir, opts.rules.hash) : ScanCache.disabled();
+  const skipped: SkippedFile[] = [...(opts.skipped ?? [])];
+  const problems: ScanProblem[] = [...(opts.problems ?? [])];
+  const results: { path: string; hits: FileHit[] }[] = [];
+  let filesScanned = 0;
+  let bytesScanned = 0;
+
+  // 1. Per-file rules.
+  const t0 = Date.now();
+  const jobs: FileJob[] = [];
+  for (const f of opts.files ?? []) {
+    const hit = cache.byStat(f.path, f.size, f.mtimeMs, f.ino);
+    if (hit) {
+      cache.hits++;
+      filesScanned++;
+      bytesScanned += f.size;
+      results.push({ path: f.path, hits: hit.hits });
+      problems.push(...hit.problems);
+      continue;
+    }
+    jobs.push({ path: f.path, abs: f.abs, knownHash: cache.hashOf(f.path) });
+  }
+  for (const t of opts.texts ?? []) jobs.push({ path: t.path, text: t.text });
+
+  const byPath = new Map((opts.files ?? []).map((f) => [f.path, f]));
+  const onOutcome = (o: FileOutcome): void => {
+    if (o.status === 'skipped') {
+      skipped.push({ file: o.path, reason: o.reason });
+      return;
+    }
+    filesScanned++;
+    bytesScanned += o.bytes;
+    const f = byPath.get(o.path);
+    if (o.status === 'unchanged') {
+      cache.hits++;
+      const prev = cache.resultFor(o.path)!;
+      results.push({ path: o.path, hits: prev.hits });
+      problems.push(...prev.problems);
+      if (f) cache.put(o.path, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino, hash: o.hash, result: prev });
+      return;
+    }
+    cache.misses++;
+    const result = { ...o.result, problems: [...o.problems, ...o.result.problems] };
+    results.push({ path: o.path, hits: result.hits });
+    problems.push(...result.problems);
+    if (f) cache.put(o.path, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino, hash: o.hash, result });
+  };
+
+  const threads = Math.max(1, Math.min(opts.jobs, Math.ceil(jobs.length / 50)));
+  if (threads > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript()) {
+    try {
+      await runInWorkers(jobs, threads, opts.rules, { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize }, onOutcome);
+    } catch (err) {
+      throw new SentrikError(`parallel scan failed: ${(err as Error).message}`, undefined, undefined, 'retry with --jobs 1 and report the problem');
+    }
+  } else {
+    for (const job of jobs) onOutcome(processFile(job, opts.rules, opts.maxFileSize));
+  }
+  phases.match = Date.now() - t0;
+
+  // 2. Repository-level rules (obligations, file policies).
+  const t1 = Date.now();
+  const perPackMs: Record<string, number> = {};
+  if (opts.repo) {
+    const repoHits = new Map<string, FileHit[]>();
+    for (const active of opts.rules.repoRules) {
+      const ts = Date.now();
+      try {
+        const matcher = active.rule.matcher;
+        if (matcher.scope !== 'repo') continue;
+        for (const m of matcher.match(opts.repo)) {
+          const file = m.file ?? '.';
+          const list = repoHits.get(file) ?? [];
+          list.push({ ruleId: active.rule.def.id, line: m.line, column: m.column, message: m.message, severity: m.severity, confidence: m.confidence, matchKey: m.matched ?? '' });
+          repoHits.set(file, list);
+        }
+      } catch (err) {
+        problems.push({ ruleId: active.rule.def.id, code: 'rule-error', message: (err as Error).message });
+      }
+      perPackMs[active.rule.packId] = (perPackMs[active.rule.packId] ?? 0) + Date.now() - ts;
+    }
+    for (const [path, hits] of repoHits) results.push({ path, hits });
+  }
+  phases.repository = Date.now() - t1;
+
+  // 3. Findings.
+  const findings: Finding[] = uniqueByFingerprint(
+    finalise(results, opts.rules, { rescoring: opts.rescoring, fileSuppressions: opts.fileSuppressions, changedLines: opts.changedLines, now }),
+  );
+
+  if (cache.enabled) {
+    if (opts.scope.mode === 'paths' && opts.scope.paths.length === 1 && opts.scope.paths[0] === '.') cache.retainOnly(new Set(byPath.keys()));
+    const err = cache.save();
+    if (err) problems.push({ code: 'cache', message: err });
+  }
+
+  const active = findings.filter((f) => !f.suppressed);
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
+  const byRule: Record<string, number> = {};
+  const byPack: Record<string, number> = {};
+  for (const f of active) {
+    bySeverity[f.severity]++;
+    byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+    byPack[f.packId] = (byPack[f.packId] ?? 0) + 1;
+  }
+  const skippedByReason: Record<string, number> = {};
+  for (const s of skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
+
+  return {
+    root: opts.root,
+    tool: opts.tool,
+    findings,
+    problems,
+    skipped,
+    rules: [...rulesInfo(opts.rules), ...META_RULES],
+    metrics: {
+      startedAt,
+      durationMs: Date.now() - started + (opts.phasesMs ? Object.values(opts.phasesMs).reduce((a, b) => a + b, 0) : 0),
+      phasesMs: phases,
+      filesScanned,
+      bytesScanned,
+      filesSkipped: skipped.length,
+      skippedByReason,
+      cacheHits: cache.hits,
+      cacheMisses: cache.misses,
+      packs: opts.rules.packs.map((p) => p.id),
+      rulesEvaluated: opts.rules.fileRules.length + (opts.repo ? opts.rules.repoRules.length : 0),
+      findings: active.length,
+      suppressed: findings.length - active.length,
+      bySeverity,
+      byRule,
+      byPack,
+      perPackMs,
+      jobs: threads,
+      scope: opts.scope,
+    },
+  };
+}
+
+/** A RepoView over discovered files, reading lazily (each file at most once). */
+export function diskRepoView(root: string, files: DiscoveredFile[], maxFileSize: number): RepoView {
+  const sizes = new Map(files.map((f) => [f.path, f.size]));
+  const texts = new Map<string, string | undefined>();
+  return {
+    files: files.map((f) => f.path),
+    size: (p) => sizes.get(p),
+    read(p) {
+      if (!sizes.has(p)) return undefined;
+      if (!texts.has(p)) {
+        const r = readSourceText(join(root, p), maxFileSize);
+        texts.set(p, 'text' in r ? r.text : undefined);
+      }
+      return texts.get(p);
+    },
+  };
+}

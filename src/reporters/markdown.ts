@@ -1,0 +1,115 @@
+// findings.md: a pull-request comment. A title line with the gate verdict, a per-pack summary table, the
+// blocking findings (capped) and how to fix them. Everything from scanned code is escaped: Markdown and
+// HTML are neutralised and @mentions cannot ping anyone.
+import type { Finding, GateResult, ScanResult, Severity } from '../engine/model.js';
+import {
+  SEVERITIES,
+  activeFindings,
+  compareBySeverity,
+  compareStrings,
+  countBySeverity,
+  cweNumber,
+  formatDuration,
+  formatLocation,
+  plural,
+  shorten,
+  standardRef,
+  visibleText,
+} from './common.js';
+
+export const MARKDOWN_MAX_FINDINGS = 50;
+
+const ICON: Record<Severity, string> = { critical: '🟣', high: '🔴', medium: '🟠', low: '🟡', info: '⚪' };
+
+export function renderMarkdown(result: ScanResult, gate?: GateResult): string {
+  const active = activeFindings(result);
+  const suppressed = result.findings.length - active.length;
+  const out: string[] = [];
+
+  out.push(`## ${title(active.length, gate)}`, '');
+  if (gate?.summary) out.push(md(gate.summary), '');
+
+  out.push(...packTable(result), '');
+
+  const shown = [...(gate ? gate.blocking : active)].filter((f) => !f.suppressed).sort(compareBySeverity);
+  if (shown.length > 0) {
+    out.push(`### ${gate ? 'Blocking findings' : 'Findings'}`, '');
+    out.push('| Severity | Rule | Location | Message |', '|---|---|---|---|');
+    for (const f of shown.slice(0, MARKDOWN_MAX_FINDINGS)) {
+      out.push(`| ${ICON[f.severity]} ${f.severity} | ${md(f.ruleId)} | ${md(formatLocation(f))} | ${md(f.message)} |`);
+    }
+    if (shown.length > MARKDOWN_MAX_FINDINGS) {
+      out.push('', `…and ${shown.length - MARKDOWN_MAX_FINDINGS} more (see the full report).`);
+    }
+    out.push('', ...remediation(shown.slice(0, MARKDOWN_MAX_FINDINGS)));
+  }
+
+  if (result.problems.length > 0) {
+    out.push(`> [!WARNING]`, `> ${plural(result.problems.length, 'problem')} during the scan (some files or rules were not checked); see the full report.`, '');
+  }
+  const m = result.metrics;
+  const stats = [
+    `${m.filesScanned} files scanned`,
+    m.filesSkipped ? `${m.filesSkipped} skipped` : '',
+    `${m.rulesEvaluated} rules from ${plural(m.packs.length, 'pack')}`,
+    suppressed ? `${suppressed} suppressed` : '',
+    formatDuration(m.durationMs),
+    `${md(result.tool.name)} ${md(result.tool.version)}`,
+  ].filter(Boolean);
+  out.push(`<sub>${stats.join(' · ')}</sub>`);
+  return `${out.join('\n')}\n`;
+}
+
+function title(findings: number, gate?: GateResult): string {
+  if (!gate) return findings === 0 ? '✅ sentrik: no findings' : `sentrik: ${plural(findings, 'finding')}`;
+  if (gate.passed) return `✅ sentrik gate passed${findings ? ` (${plural(findings, 'non-blocking finding')})` : ''}`;
+  return `❌ sentrik gate failed: ${plural(gate.blocking.length, 'blocking finding')}`;
+}
+
+function packTable(result: ScanResult): string[] {
+  const packs = new Set<string>([...result.metrics.packs, ...result.findings.map((f) => f.packId)]);
+  const lines = ['| Pack | ' + SEVERITIES.map((s) => `${ICON[s]} ${s}`).join(' | ') + ' | suppressed |'];
+  lines.push(`|---|${SEVERITIES.map(() => '--:').join('|')}|--:|`);
+  for (const pack of [...packs].sort(compareStrings)) {
+    const inPack = result.findings.filter((f) => f.packId === pack);
+    const counts = countBySeverity(inPack.filter((f) => !f.suppressed));
+    const suppressed = inPack.filter((f) => f.suppressed).length;
+    lines.push(`| ${md(pack)} | ${SEVERITIES.map((s) => (counts[s] ? `**${counts[s]}**` : '0')).join(' | ')} | ${suppressed} |`);
+  }
+  return lines;
+}
+
+/** One entry per rule among the shown findings: what to do, which clause, which CWE. */
+function remediation(findings: Finding[]): string[] {
+  const seen = new Map<string, Finding>();
+  for (const f of findings) if (!seen.has(f.ruleId)) seen.set(f.ruleId, f);
+  const items = [...seen.values()].filter((f) => f.remediation || standardRef(f) || f.cwe.length);
+  if (items.length === 0) return [];
+  const out = ['<details><summary>How to fix</summary>', ''];
+  for (const f of items) {
+    const refs = [
+      standardRef(f) && md(standardRef(f)!),
+      ...f.cwe.map((c) => {
+        const n = cweNumber(c);
+        return n ? `[CWE-${n}](https://cwe.mitre.org/data/definitions/${n}.html)` : md(c);
+      }),
+    ].filter(Boolean);
+    const fix = f.remediation ? md(shorten(f.remediation, 300)) : '';
+    out.push(`- **${md(f.ruleId)}** ${md(f.title)}${fix ? `: ${fix}` : ''}${refs.length ? ` (${refs.join(', ')})` : ''}`);
+  }
+  out.push('', '</details>', '');
+  return out;
+}
+
+/**
+ * Untrusted text as inert Markdown on one line: HTML-escaped, Markdown punctuation backslash-escaped,
+ * table pipes escaped, line breaks flattened, control/bidi characters made visible, and `@` followed by
+ * a zero-width space so a name in scanned code cannot mention (notify) a GitHub user or team.
+ */
+export function md(text: string): string {
+  return visibleText(text)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+    .replace(/[\\`*_{}[\]()#+\-.!|~^]/g, (c) => `\\${c}`)
+    .replace(/@/g, '@&#8203;');
+}

@@ -1,0 +1,169 @@
+// Turns an effective configuration plus a scope (paths, --staged, --git-range, --diff, snippet) into a
+// scan. Shared by every front end (CLI commands, MCP server); none of this touches `process`.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import type { SentrikConfig } from '../config/schema.js';
+import { discoverFiles } from '../engine/discovery.js';
+import { parseUnifiedDiff } from '../engine/diff.js';
+import { rangeChanges, stagedFiles } from '../engine/git.js';
+import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/model.js';
+import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
+import { diskRepoView, scan } from '../engine/scanner.js';
+import { loadSuppressions } from '../engine/suppressions.js';
+import { loadAllPacks, type LoadedPack } from '../packs/load.js';
+import { SentrikError } from '../util/errors.js';
+import { resolveInsideRoot, toPosix } from '../util/paths.js';
+import { TOOL } from '../version.js';
+
+export type ScopeRequest =
+  | { mode: 'paths'; paths: string[] }
+  | { mode: 'staged' }
+  | { mode: 'git-range'; range: string; fullFiles?: boolean }
+  | { mode: 'diff'; diffFile: string; fullFiles?: boolean }
+  | { mode: 'snippet'; path: string; text: string };
+
+export interface RunScanOptions {
+  root: string;
+  config: SentrikConfig;
+  scope: ScopeRequest;
+  /** Pack ids to run instead of config.standards_packs; ['all'] = every pack. */
+  packs?: string[];
+  noCache?: boolean;
+  jobs?: number;
+  now?: Date;
+}
+
+/** Select packs: explicit ids, 'all', or the configured ones. Unknown ids are an error naming where they came from. */
+export function selectPacks(all: LoadedPack[], requested: string[] | undefined, configured: string[], source: string): LoadedPack[] {
+  const byId = new Map(all.map((p) => [p.id, p]));
+  if (requested && requested.length === 1 && requested[0] === 'all') return all;
+  const ids = requested ?? configured;
+  const unknown = ids.filter((id) => !byId.has(id));
+  if (unknown.length) {
+    throw new SentrikError(
+      `unknown pack${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} in ${requested ? '--packs' : source}`,
+      undefined,
+      undefined,
+      `available: ${all.map((p) => p.id).join(', ')} (or 'all')`,
+    );
+  }
+  return ids.map((id) => byId.get(id)!);
+}
+
+export function buildRules(root: string, config: SentrikConfig, packs?: string[], configuredFrom = 'standards_packs'): RuleSet {
+  const all = loadAllPacks(root);
+  const selected = selectPacks(all, packs, config.standards_packs, configuredFrom);
+  return buildRuleSet(selected, config.pack_overrides, TOOL.version);
+}
+
+export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
+  const { root, config } = opts;
+  const phases: Record<string, number> = {};
+  let t = Date.now();
+  const rules = buildRules(root, config, opts.packs);
+  phases.packs = Date.now() - t;
+  t = Date.now();
+
+  const fileSuppressions = loadSuppressions(root);
+  const exclude = [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), '.sentrik/cache', '.sentrik/history.db'];
+  const common = {
+    root,
+    rules,
+    overrides: config.pack_overrides,
+    tool: TOOL,
+    rescoring: config.severity_rescoring_enabled,
+    fileSuppressions,
+    jobs: opts.jobs ?? config.jobs ?? (config.parallel_scan ? availableParallelism() : 1),
+    maxFileSize: config.max_file_size,
+    now: opts.now,
+  };
+  const scope = opts.scope;
+
+  if (scope.mode === 'paths') {
+    const paths = (scope.paths.length ? scope.paths : ['.']).map((p) => resolveInsideRoot(root, p));
+    for (const p of paths) if (!existsSync(p)) throw new SentrikError('no such file or directory', p);
+    const found = discoverFiles({ root, paths, exclude, respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size });
+    phases.discovery = Date.now() - t;
+    const rels = paths.map((p) => toPosix(relative(root, p)) || '.');
+    const wholeRoot = rels.length === 1 && rels[0] === '.';
+    const scanScope: ScanScope = { mode: 'paths', paths: rels };
+    return scan({
+      ...common,
+      files: found.files,
+      skipped: found.skipped,
+      problems: found.problems,
+      // Repository-level rules (obligations) only make sense when the whole repository is in view.
+      repo: wholeRoot ? diskRepoView(root, found.files, config.max_file_size) : undefined,
+      scope: scanScope,
+      cacheDir: opts.noCache || !config.cache ? undefined : join(root, '.sentrik', 'cache'),
+      phasesMs: phases,
+    });
+  }
+
+  if (scope.mode === 'snippet') {
+    return scan({ ...common, jobs: 1, texts: [{ path: scope.path, text: scope.text }], scope: { mode: 'snippet', paths: [scope.path] }, phasesMs: phases });
+  }
+
+  // Diff-scoped modes scan content from git (or the working tree for --diff) and report changed lines only.
+  const texts: { path: string; text: string }[] = [];
+  const skipped: SkippedFile[] = [];
+  const problems: ScanProblem[] = [];
+  let changedLines: Map<string, Set<number>> | undefined;
+  let scanScope: ScanScope;
+  if (scope.mode === 'staged') {
+    const staged = stagedFiles(root);
+    changedLines = new Map();
+    for (const f of staged) {
+      if (f.text === undefined) skipped.push({ file: f.path, reason: (f.skip as SkippedFile['reason']) ?? 'unreadable' });
+      else texts.push({ path: f.path, text: f.text });
+      changedLines.set(f.path, f.changedLines);
+    }
+    // A pre-commit hook reports what the commit adds, never old findings elsewhere in a touched file.
+    scanScope = { mode: 'staged', paths: staged.map((f) => f.path), changedLinesOnly: true };
+  } else if (scope.mode === 'git-range') {
+    const changes = rangeChanges(root, scope.range, config.max_file_size);
+    changedLines = scope.fullFiles ? undefined : new Map();
+    for (const f of changes.files) {
+      if (f.text === undefined) skipped.push({ file: f.path, reason: (f.skip as SkippedFile['reason']) ?? 'unreadable' });
+      else texts.push({ path: f.path, text: f.text });
+      changedLines?.set(f.path, f.changedLines);
+    }
+    scanScope = { mode: 'git-range', paths: changes.files.map((f) => f.path), range: scope.range, changedLinesOnly: !scope.fullFiles };
+  } else {
+    const diffPath = resolveInsideRoot(root, scope.diffFile);
+    let diffText: string;
+    try {
+      diffText = readFileSync(diffPath, 'utf8');
+    } catch (err) {
+      throw new SentrikError(`cannot read the diff: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, scope.diffFile);
+    }
+    const changed = parseUnifiedDiff(diffText, scope.diffFile);
+    const paths: string[] = [];
+    for (const path of changed.keys()) {
+      let abs: string;
+      try {
+        abs = resolveInsideRoot(root, path);
+      } catch {
+        problems.push({ file: path, code: 'outside-root', message: 'the diff names a file outside the scan root; skipped' });
+        continue;
+      }
+      if (existsSync(abs) && statSync(abs).isFile()) paths.push(abs);
+      else problems.push({ file: path, code: 'missing', message: 'the diff names a file that is not in the working tree; skipped' });
+    }
+    // The diff's files are read from the working tree through discovery (binary and size checks apply).
+    const found = paths.length ? discoverFiles({ root, paths, exclude, respectGitignore: false, maxFileSize: config.max_file_size }) : { files: [], skipped: [], problems: [] };
+    phases.discovery = Date.now() - t;
+    return scan({
+      ...common,
+      files: found.files,
+      skipped: found.skipped,
+      problems: [...found.problems, ...problems],
+      changedLines: scope.fullFiles ? undefined : changed,
+      scope: { mode: 'diff', paths: found.files.map((f) => f.path), diffFile: scope.diffFile, changedLinesOnly: !scope.fullFiles },
+      phasesMs: phases,
+    });
+  }
+  phases.discovery = Date.now() - t;
+  return scan({ ...common, texts, skipped, problems, changedLines, scope: scanScope, phasesMs: phases });
+}

@@ -1,0 +1,226 @@
+// Validators that secret rules name from their pack YAML (`check: github-crc32`). Each one looks at a
+// candidate and says whether it is a real credential: provider checksums, structure (JWT header, key body),
+// and placeholder screening. Pure functions over strings; they never log or return the value.
+
+/** What a check sees: the secret value, the capture groups of the rule's pattern and the whole match. */
+export interface CheckInput {
+  secret: string;
+  groups: (string | undefined)[];
+  match: string;
+}
+
+export type SecretCheck = (c: CheckInput) => boolean;
+
+// ---------- entropy ----------
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(s: string): number {
+  if (!s) return 0;
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  const n = [...s].length;
+  for (const c of counts.values()) {
+    const p = c / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/**
+ * Does `s` reach `min` bits per character? Short strings cannot have high per-character entropy
+ * (8 distinct characters carry at most 3 bits each), so the bar is lowered to 85% of the maximum for the length.
+ */
+export function entropyAtLeast(s: string, min: number): boolean {
+  const sample = s.length > 4096 ? s.slice(0, 4096) : s;
+  const ceiling = Math.log2(Math.max(2, [...sample].length)) * 0.85;
+  return shannonEntropy(sample) >= Math.min(min, ceiling);
+}
+
+// ---------- placeholders ----------
+
+/**
+ * Structural placeholders that no real credential contains: template and variable references, angle-bracket
+ * slots, runs of masking characters (`xxxxxx`, `******`, `......`).
+ */
+export function isStructuralPlaceholder(value: string): boolean {
+  if (/\$\{|\{\{|\$\(|%\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^<[^>]*>$|^\[[^\]]*\]$/.test(value)) return true;
+  if (/(?:x{6,}|X{6,}|\*{3,}|\.{3,}|•{3,}|#{6,})/.test(value)) return true;
+  return false;
+}
+
+// ---------- provider checksums ----------
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(s: string): number {
+  let crc = 0xffffffff;
+  for (const b of Buffer.from(s, 'utf8')) crc = CRC_TABLE[(crc ^ b) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export function base62(n: number, width: number): string {
+  let s = '';
+  do {
+    s = BASE62[n % 62] + s;
+    n = Math.floor(n / 62);
+  } while (n > 0);
+  return s.padStart(width, '0');
+}
+
+/**
+ * GitHub's token format (also adopted by npm): `<prefix>_` + 30 random base62 characters + 6 characters
+ * that are the base62 CRC32 of the random part. A token whose suffix does not match is not a real token.
+ */
+export function prefixedCrc32Valid(token: string): boolean {
+  const body = token.slice(token.indexOf('_') + 1);
+  if (body.length !== 36) return false;
+  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
+}
+
+/** Cloudflare's scannable tokens (`cfut_`, `cfat_`, `cfk_`): the last 8 characters are the hex CRC32 of the rest of the body. */
+export function cloudflareCrc32Valid(token: string): boolean {
+  const body = token.slice(token.indexOf('_') + 1);
+  if (body.length < 16) return false;
+  return crc32(body.slice(0, -8)).toString(16).padStart(8, '0') === body.slice(-8).toLowerCase();
+}
+
+// ---------- structure ----------
+
+function decodeBase64Url(s: string): string | undefined {
+  try {
+    return Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JWT's header is base64url JSON naming its algorithm (`alg`) or type. */
+export function jwtValid(token: string): boolean {
+  const header = decodeBase64Url(token.split('.')[0] ?? '');
+  if (!header) return false;
+  try {
+    const h = JSON.parse(header) as Record<string, unknown>;
+    return typeof h === 'object' && h !== null && (typeof h.alg === 'string' || typeof h.typ === 'string');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The body of a PEM / OpenSSH / PGP private key block is real key material: at least 64 base64 characters
+ * once armour headers (`Proc-Type:`, `Comment:`) and escaped newlines are removed, and no placeholder.
+ */
+export function privateKeyBodyValid(block: string): boolean {
+  const start = block.indexOf('-----', 5);
+  const end = block.lastIndexOf('-----END');
+  if (start === -1 || end === -1 || end <= start) return false;
+  const lines = block
+    .slice(start + 5, end)
+    .replace(/\\r|\\n/g, '\n')
+    .split(/\r?\n/)
+    .map((l) => l.trim().replace(/^["',]+|["',]+$/g, ''))
+    .filter((l) => l && !l.includes(':'));
+  const body = lines.join('');
+  if (isStructuralPlaceholder(body) || /\.\.\.|xxx/i.test(body)) return false;
+  const b64 = body.replace(/=+[A-Za-z0-9+/]{4}$/, ''); // PGP armour checksum line
+  return b64.length >= 64 && /^[A-Za-z0-9+/=]+$/.test(b64) && entropyAtLeast(b64, 4.5);
+}
+
+/** Docker `config.json` `auths.*.auth` is base64 of `user:password`. */
+export function basicAuthB64Valid(value: string): boolean {
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0 || colon === decoded.length - 1) return false;
+  if (!/^[\x20-\x7e]+$/.test(decoded)) return false;
+  return passwordLooksReal(decoded.slice(0, colon), decoded.slice(colon + 1), undefined);
+}
+
+// ---------- credentials in URIs and assignments ----------
+
+/** Documentation stand-ins for a password, compared case-insensitively after removing `_`/`-`. */
+const PLACEHOLDER_PASSWORDS = new Set([
+  'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'dbpassword', 'userpassword',
+  'replacewithpassword', 'replacewithyourpassword', 'changeme', 'changeit', 'placeholder', 'example', 'redacted',
+  'hidden', 'masked', 'xxx', 'test', 'testpassword', 'dummy', 'fake', 'sample', 'none', 'null', 'undefined',
+  'enteryourpassword', 'insertpasswordhere', 'passwordhere', 'secrethere', 'yoursecret', 'mysecret', 'token', 'yourtoken',
+]);
+
+const LOOPBACK = /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal)(?::\d+)?$/i;
+
+/**
+ * Is `password` (for `user`, at `host`) a real credential rather than a documentation example? Placeholders,
+ * variable references, a password equal to the user name, one repeated character and passwords shorter
+ * than 4 are not. On a loopback host, a weak single-class password (`admin:pass@localhost`) is a local
+ * development default, not a leak.
+ */
+export function passwordLooksReal(user: string, password: string, host: string | undefined): boolean {
+  if (password.length < 4) return false;
+  if (isStructuralPlaceholder(password) || isStructuralPlaceholder(user)) return false;
+  if (/^[$%@]|[{}<>]/.test(password) || /^[$%]|[{}<>]/.test(user)) return false;
+  const norm = password.toLowerCase().replace(/[_\s-]/g, '');
+  if (PLACEHOLDER_PASSWORDS.has(norm)) return false;
+  if (/^(?:your|my|the|some|enter|insert|replace(?:with)?)(?:db|database|user|account|api)?(?:password|passwd|pass|pwd|secret|token|key)/.test(norm)) return false;
+  if (password === user) return false;
+  if (new Set(password).size <= 1) return false;
+  if (host && LOOPBACK.test(host)) {
+    const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(password)).length;
+    if (classes < 2 || password.length < 8) return false;
+  }
+  return true;
+}
+
+/** Groups: 1 user, 2 password, 3 host. */
+function urlCredentialsValid(c: CheckInput): boolean {
+  const [user = '', password = '', host] = c.groups;
+  return passwordLooksReal(decodeURIComponentSafe(user), decodeURIComponentSafe(password), host);
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * A value assigned to a secret-named key that looks like a credential rather than code or configuration:
+ * not an identifier, reference, expression, path, URL, number or version.
+ */
+export function assignedValueLooksSecret(value: string): boolean {
+  if (isStructuralPlaceholder(value)) return false;
+  if (/^[A-Za-z_.-]+$/.test(value)) return false; // identifiers, dotted names, words
+  if (/[(){}[\]<>]/.test(value)) return false; // calls, templates, indexes
+  if (/^[$%@&*]/.test(value)) return false; // shell / template variables, pointers
+  if (/:\/\/|^\.{0,2}\//.test(value)) return false; // URLs and paths have their own rules
+  if (/^[0-9.:_/+-]+$/.test(value)) return false; // numbers, dates, versions
+  if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return false;
+  if (!/[A-Za-z]/.test(value)) return false;
+  return true;
+}
+
+export const CHECKS = {
+  'github-crc32': (c) => prefixedCrc32Valid(c.secret),
+  'npm-crc32': (c) => prefixedCrc32Valid(c.secret),
+  'cloudflare-crc32': (c) => cloudflareCrc32Valid(c.secret),
+  jwt: (c) => jwtValid(c.secret),
+  'private-key': (c) => privateKeyBodyValid(c.secret),
+  'url-credentials': urlCredentialsValid,
+  'docker-auth': (c) => basicAuthB64Valid(c.secret),
+  'assigned-value': (c) => assignedValueLooksSecret(c.secret),
+  'password-value': (c) => passwordLooksReal('', c.secret, undefined),
+} satisfies Record<string, SecretCheck>;
+
+export type CheckName = keyof typeof CHECKS;
+export const CHECK_NAMES = Object.keys(CHECKS) as [CheckName, ...CheckName[]];

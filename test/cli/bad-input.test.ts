@@ -1,0 +1,113 @@
+// Bad input never produces a stack trace or a hang: a one-line error (exit 2) or a reported skip.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectNoStack, project, sentrik } from './helpers.js';
+
+function oneLineError(r: { code: number; stderr: string; stdout: string }, pattern: RegExp): void {
+  expect(r.code).toBe(2);
+  expectNoStack(r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+}
+
+describe('configuration and packs', () => {
+  it('a YAML syntax error names the file and line', () => {
+    const root = project({ '.sentrik/config.yaml': 'standards_packs: [owasp-top-10\ngate:\n  fail_on: [high]\n' });
+    oneLineError(sentrik(['scan', root]), /config\.yaml:\d+: invalid YAML/);
+  });
+
+  it('a wrong type names the key, its line and the expected shape', () => {
+    const root = project({ '.sentrik/config.yaml': 'output_dir: out\ngate:\n  fail_on: severe\n' });
+    oneLineError(sentrik(['scan', root]), /config\.yaml:3: .*gate\.fail_on.*expected/);
+  });
+
+  it('a pack with an invalid pattern names the pack file and line', () => {
+    const root = project({
+      'a.js': 'x\n',
+      '.sentrik/rules/bad/pack.yaml': `id: bad
+name: Bad
+version: 1.0.0
+standard: none
+description: broken on purpose
+rules:
+  - id: BAD-RE-001
+    title: Lookbehind is not supported
+    severity: low
+    kind: regex
+    message: never loads
+    remediation: none
+    match: { any: ['(?<=a)b'] }
+    examples: { bad: [{ file: a.js, code: ab, line: 1 }] }
+`,
+    });
+    oneLineError(sentrik(['scan', root, '--packs', 'bad']), /pack\.yaml:\d+: rule BAD-RE-001: invalid pattern/);
+  });
+
+  it('an unknown pack id lists the available ones', () => {
+    const root = project({ 'a.js': 'x\n' });
+    oneLineError(sentrik(['scan', root, '--packs', 'nope']), /unknown pack 'nope'.*available:/);
+  });
+});
+
+describe('files', () => {
+  it('binary, oversized, invalid UTF-8 and symlink loops are skipped or reported while the scan goes on', () => {
+    const root = project({
+      'bin.dat': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]),
+      'latin1.py': Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nx = eval(request.args["q"])\n')]),
+      'ok.js': 'eval(req.body.x);\n',
+    });
+    writeFileSync(join(root, 'huge.js'), Buffer.alloc(50 * 1024 * 1024, 0x61));
+    mkdirSync(join(root, 'loop'));
+    symlinkSync('..', join(root, 'loop', 'up'));
+    const out = join(root, 'out');
+    const r = sentrik(['scan', root, '--packs', 'owasp-top-10', '--output-dir', out, '--no-cache']);
+    expect(r.code).toBe(0);
+    expectNoStack(r.stderr);
+    const metrics = JSON.parse(readFileSync(join(out, 'scan_metrics.json'), 'utf8'));
+    expect(metrics.skippedByReason['binary']).toBe(1);
+    expect(metrics.skippedByReason['too-large']).toBe(1);
+    const f = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
+    expect(f.findings.map((x: any) => x.file).sort()).toEqual(['latin1.py', 'ok.js']);
+  });
+
+  it('a path outside the repository is refused', () => {
+    const root = project({ 'a.js': 'x\n' });
+    oneLineError(sentrik(['scan', 'a.js', '../../etc/passwd'], { cwd: root }), /outside/);
+  });
+
+  it('--staged outside a git repository and an unknown --git-range ref are one-line errors', () => {
+    const root = project({ 'a.js': 'x\n' });
+    oneLineError(sentrik(['scan', '--staged'], { cwd: root }), /git repository/);
+    spawnSync('git', ['init', '-q'], { cwd: root });
+    oneLineError(sentrik(['scan', '--git-range', 'origin/nope...HEAD'], { cwd: root }), /unknown git ref/);
+  });
+});
+
+describe('linear-time matching', () => {
+  it('a catastrophic pattern on a 100 kB line ends promptly', () => {
+    const root = project({
+      'evil.txt': `${'a'.repeat(100_000)}!\n`,
+      '.sentrik/rules/redos/pack.yaml': `id: redos
+name: ReDoS
+version: 1.0.0
+standard: none
+description: catastrophic backtracking on purpose
+rules:
+  - id: REDOS-001
+    title: Nested quantifier
+    severity: low
+    kind: regex
+    message: matches runs of a at the end of a line
+    remediation: none
+    match: { any: ['(a+)+$'], keywords: [aaa] }
+    examples: { bad: [{ file: a.txt, code: aaa, line: 1 }], good: [{ file: a.txt, code: 'aab!' }] }
+`,
+    });
+    // With a backtracking engine this takes longer than the age of the universe; RE2 answers at once.
+    const r = sentrik(['scan', root, '--packs', 'redos', '--output-dir', join(root, 'out'), '--no-cache'], { timeout: 20_000 });
+    expect(r.code).toBe(0);
+  });
+});

@@ -1,0 +1,167 @@
+// The main job end to end, through the real CLI: findings, gate, reports, suppressions, cache, fingerprints.
+import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectNoStack, git, project, REPO, sentrik } from './helpers.js';
+
+const DEMO = join(REPO, 'examples', 'ai-api');
+
+const findings = (dir: string) => JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')).findings as any[];
+
+describe('scan and gate on the demo project', () => {
+  it('scan shows real findings and exits 0', () => {
+    const r = sentrik(['scan', DEMO, '--no-cache', '--output-dir', project({}) ]);
+    expect(r.code).toBe(0);
+    expectNoStack(r.stderr);
+    expect(r.stdout).toMatch(/SCS-CI-001/);
+    expect(r.stdout).toMatch(/OWASP-A03-001/);
+    expect(r.stdout).toMatch(/critical/i);
+  });
+
+  it('gate fails with a summary line and writes every report', () => {
+    const out = project({});
+    const r = sentrik(['gate', DEMO, '--no-cache', '--output-dir', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Gate FAILED: \d+ blocking finding/);
+    for (const f of ['findings.json', 'findings.sarif', 'findings.junit.xml', 'findings.csv', 'findings.html', 'findings.md', 'scan_metrics.json']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const sarif = JSON.parse(readFileSync(join(out, 'findings.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results.length).toBeGreaterThan(5);
+  });
+
+  it('gate passes when fail_on is above every finding', () => {
+    const root = project({ 'app.py': 'print("hello")\n' });
+    const r = sentrik(['gate', root, '--fail-on', 'critical', '--packs', 'owasp-top-10', '--output-dir', join(root, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Gate PASSED/);
+  });
+
+  it('--format sarif --output writes a single report (the benchmark harness contract)', () => {
+    const out = join(project({}), 'r.sarif');
+    const r = sentrik(['scan', DEMO, '--packs', 'all', '--format', 'sarif', '--output', out, '--no-cache']);
+    expect(r.code).toBe(0);
+    const sarif = JSON.parse(readFileSync(out, 'utf8'));
+    expect(sarif.runs[0].results.some((x: any) => x.ruleId === 'OWASP-A03-001')).toBe(true);
+  });
+});
+
+describe('suppressions', () => {
+  it('inline with a reason suppresses; without a reason it is reported and not applied', () => {
+    const root = project({
+      'a.js': 'const x = eval(req.body.code); // sentrik-ignore OWASP-A03-001: sandboxed in a vm with no globals\n',
+      'b.js': '// sentrik-ignore OWASP-A03-001\nconst y = eval(req.query.code);\n',
+    });
+    const out = join(root, 'out');
+    sentrik(['scan', root, '--packs', 'owasp-top-10', '--output-dir', out, '--no-cache']);
+    const f = findings(out);
+    const a = f.find((x) => x.file === 'a.js' && x.ruleId === 'OWASP-A03-001');
+    expect(a.suppressed).toMatchObject({ kind: 'inline', reason: 'sandboxed in a vm with no globals' });
+    expect(f.find((x) => x.file === 'b.js' && x.ruleId === 'OWASP-A03-001').suppressed).toBeUndefined();
+    expect(f.some((x) => x.ruleId === 'SENTRIK-SUP-001' && x.file === 'b.js' && x.line === 1)).toBe(true);
+  });
+
+  it('file suppressions apply until they expire', () => {
+    const root = project({
+      'a.js': 'eval(req.body.a);\n',
+      'b.js': 'eval(req.body.b);\n',
+      '.sentrik/suppressions.yaml': [
+        'suppressions:',
+        '  - { rule_id: OWASP-A03-001, file_glob: a.js, reason: reviewed, approved_by: sec@example.com, expires: 2999-01-01 }',
+        '  - { rule_id: OWASP-A03-001, file_glob: b.js, reason: old, expires: 2020-01-01 }',
+        '',
+      ].join('\n'),
+    });
+    const out = join(root, 'out');
+    sentrik(['scan', root, '--packs', 'owasp-top-10', '--output-dir', out, '--no-cache']);
+    const f = findings(out);
+    expect(f.find((x) => x.file === 'a.js').suppressed).toMatchObject({ kind: 'file', approvedBy: 'sec@example.com' });
+    expect(f.find((x) => x.file === 'b.js').suppressed).toBeUndefined();
+    expect(f.some((x) => x.ruleId === 'SENTRIK-SUP-002' && x.line === 3)).toBe(true);
+  });
+});
+
+describe('fingerprints and cache', () => {
+  it('a fingerprint survives unrelated line shifts', () => {
+    const root = project({ 'app.js': 'const a = 1;\neval(req.body.x);\n' });
+    const out = join(root, 'out');
+    sentrik(['scan', root, '--packs', 'owasp-top-10', '--output-dir', out]);
+    const before = findings(out)[0];
+    writeFileSync(join(root, 'app.js'), '// a comment\n\n\nconst a = 1;\n  eval(req.body.x);\n');
+    sentrik(['scan', root, '--packs', 'owasp-top-10', '--output-dir', out]);
+    const after = findings(out)[0];
+    expect(after.line).toBe(5);
+    expect(after.fingerprint).toBe(before.fingerprint);
+  });
+
+  it('the second scan is served from the cache; a rule change invalidates it', () => {
+    const root = project({
+      'app.js': 'eval(req.body.x);\n',
+      '.sentrik/rules/local/pack.yaml': localPack('TODO'),
+    });
+    const out = join(root, 'out');
+    const metrics = () => JSON.parse(readFileSync(join(out, 'scan_metrics.json'), 'utf8'));
+    sentrik(['scan', root, '--packs', 'owasp-top-10,local', '--output-dir', out]);
+    expect(metrics().cacheMisses).toBeGreaterThan(0);
+    sentrik(['scan', root, '--packs', 'owasp-top-10,local', '--output-dir', out]);
+    expect(metrics().cacheHits).toBeGreaterThan(0);
+    expect(metrics().cacheMisses).toBe(0);
+    writeFileSync(join(root, '.sentrik/rules/local/pack.yaml'), localPack('FIXME'));
+    sentrik(['scan', root, '--packs', 'owasp-top-10,local', '--output-dir', out]);
+    expect(metrics().cacheHits).toBe(0);
+  });
+});
+
+describe('git scoping', () => {
+  it('--staged scans the index, not the working tree, and only the staged lines', () => {
+    const root = project({ 'old.js': 'eval(req.body.old);\n' });
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'init');
+    writeFileSync(join(root, 'new.js'), 'const ok = 1;\neval(req.query.staged);\n');
+    git(root, 'add', 'new.js');
+    writeFileSync(join(root, 'new.js'), 'const ok = 1;\n'); // working tree no longer has it
+    appendFileSync(join(root, 'old.js'), '\n');
+    const out = join(root, 'out');
+    const r = sentrik(['gate', '--staged', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root });
+    expect(r.code).toBe(1);
+    const f = findings(out);
+    expect(f.map((x) => `${x.file}:${x.line}`)).toEqual(['new.js:2']);
+  });
+
+  it('--git-range reports only findings on changed lines unless --full-files', () => {
+    const root = project({ 'a.js': 'eval(req.body.one);\n' });
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'one');
+    git(root, 'checkout', '-qb', 'feature');
+    appendFileSync(join(root, 'a.js'), 'eval(req.body.two);\n');
+    git(root, 'commit', '-qam', 'two');
+    const out = join(root, 'out');
+    sentrik(['scan', '--git-range', 'main...feature', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root });
+    expect(findings(out).map((x) => x.line)).toEqual([2]);
+    sentrik(['scan', '--git-range', 'main...feature', '--full-files', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root });
+    expect(findings(out).map((x) => x.line)).toEqual([1, 2]);
+  });
+});
+
+function localPack(word: string): string {
+  return `id: local
+name: Local
+version: 1.0.0
+standard: team policy
+description: local rules
+rules:
+  - id: LOCAL-TODO-001
+    title: Marker left in code
+    severity: low
+    kind: regex
+    message: A ${word} marker is left in the code.
+    remediation: Resolve it or open an issue.
+    match: { any: ['${word}'] }
+    examples:
+      bad: [{ file: a.js, code: "// ${word}: later", line: 1 }]
+      good: [{ file: a.js, code: "// done" }]
+`;
+}

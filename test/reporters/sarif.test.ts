@@ -1,0 +1,135 @@
+// SARIF: validated by Microsoft's official SARIF multitool with the SARIF and GitHub rule sets, plus the
+// details GitHub code scanning relies on.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderSarif } from '../../src/reporters/sarif.js';
+import { emptyResult, makeResult } from './fixture.js';
+
+const multitool: string = createRequire(import.meta.url)('@microsoft/sarif-multitool');
+const work = mkdtempSync(join(tmpdir(), 'sentrik-sarif-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface ValidatorResult {
+  level: string;
+  ruleId: string;
+  text: string;
+}
+
+/** Run `Sarif.Multitool validate --rule-kind "Gh;Sarif"` and return what it reported. */
+function validate(name: string, sarif: string): ValidatorResult[] {
+  const input = join(work, `${name}.sarif`);
+  const output = join(work, `${name}.validation.sarif`);
+  writeFileSync(input, sarif);
+  execFileSync(multitool, ['validate', '--rule-kind', 'Gh;Sarif', '--level', 'Error;Warning;Note', '--log', 'ForceOverwrite', '--output', output, input], {
+    env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
+    stdio: 'pipe',
+    timeout: 60_000,
+  });
+  const log = JSON.parse(readFileSync(output, 'utf8'));
+  const run = log.runs[0];
+  const rules = run.tool.driver.rules ?? [];
+  return (run.results ?? []).map((r: { level?: string; ruleId: string; ruleIndex?: number; message: { id?: string; arguments?: string[] } }) => {
+    // The validator reports message ids + arguments; resolve them against its rule metadata for readable failures.
+    const rule = rules.find((x: { id: string }) => x.id === r.ruleId);
+    const template: string = rule?.messageStrings?.[r.message.id ?? '']?.text ?? r.message.id ?? '';
+    const text = template.replace(/\{(\d+)\}/g, (_m: string, i: string) => r.message.arguments?.[Number(i)] ?? '');
+    return { level: r.level ?? 'warning', ruleId: r.ruleId, text };
+  });
+}
+
+const errorsOf = (results: ValidatorResult[]): string[] =>
+  results.filter((r) => r.level === 'error').map((r) => `${r.ruleId}: ${r.text}`);
+
+describe('renderSarif', () => {
+  const result = makeResult();
+  const text = renderSarif(result);
+  const log = JSON.parse(text);
+  const run = log.runs[0];
+
+  it('passes the official validator (SARIF + GitHub rules) with no errors', () => {
+    const reported = validate('full', text);
+    expect(errorsOf(reported)).toEqual([]);
+  });
+
+  it('an empty scan also validates', () => {
+    expect(errorsOf(validate('empty', renderSarif(emptyResult())))).toEqual([]);
+  });
+
+  it('the validator catches a broken log, so the checks above mean something', () => {
+    const broken = JSON.parse(text);
+    delete broken.runs[0].tool.driver.rules[0].help;
+    broken.runs[0].results[1].locations[0].physicalLocation.region.startLine = 0;
+    const errors = errorsOf(validate('broken', JSON.stringify(broken)));
+    expect(errors.some((e) => e.startsWith('GH2012'))).toBe(true); // rule without help
+    expect(errors.some((e) => e.startsWith('JSON1008'))).toBe(true); // startLine below 1
+  });
+
+  it('has the top-level shape GitHub expects', () => {
+    expect(log.$schema).toMatch(/sarif-2\.1\.0/);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs).toHaveLength(1);
+    expect(run.tool.driver).toMatchObject({ name: 'sentrik', version: '0.1.0', informationUri: expect.stringMatching(/^https:/) });
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toBe('file:///home/dev/projects/demo%20api/');
+    expect(run.invocations[0].executionSuccessful).toBe(true);
+    expect(run.invocations[0].toolExecutionNotifications).toHaveLength(2);
+    expect(run.properties).toMatchObject({ filesScanned: 42, filesSkipped: 3, rulesEvaluated: 8, scope: { mode: 'paths' } });
+  });
+
+  it('describes every rule with help, security-severity and CWE tags', () => {
+    const rules = run.tool.driver.rules;
+    expect(rules.map((r: { id: string }) => r.id)).toEqual([...result.rules.map((r) => r.id)].sort());
+    const evalRule = rules.find((r: { id: string }) => r.id === 'OWASP-A03-001');
+    expect(evalRule.properties.tags).toEqual(['security', 'owasp-top-10', 'external/cwe/cwe-95', 'external/cwe/cwe-94']);
+    expect(evalRule.properties['security-severity']).toBe('9.5');
+    expect(evalRule.defaultConfiguration.level).toBe('error');
+    expect(evalRule.help.text).toContain('Never evaluate user input');
+    expect(evalRule.help.text).toContain('A03:2021 Injection');
+    expect(evalRule.help.markdown).toContain('[CWE-95](https://cwe.mitre.org/data/definitions/95.html)');
+    expect(evalRule.name).toBe('EvalOfRequestData');
+    const severities = Object.fromEntries(rules.map((r: { id: string; properties: Record<string, string> }) => [r.id, r.properties['security-severity']]));
+    expect(severities).toMatchObject({ 'SCS-BUILD-001': '8.0', 'SCS-DOC-001': '5.5', 'OWASP-A05-003': '3.0', 'OWASP-A09-001': '1.0' });
+  });
+
+  it('maps findings to results with locations, levels, fingerprints and suppressions', () => {
+    expect(run.results).toHaveLength(result.findings.length);
+    for (const r of run.results) {
+      expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+      expect(r.partialFingerprints['sentrik/v1']).toMatch(/^f-/);
+    }
+    const byFp = (fp: string) => run.results.find((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints['sentrik/v1'] === fp);
+
+    const tls = byFp('f-tls-01');
+    expect(tls.level).toBe('error');
+    expect(tls.locations[0].physicalLocation).toMatchObject({
+      artifactLocation: { uri: 'app/server.py', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 17, startColumn: 32, endLine: 17, endColumn: 44 },
+    });
+    expect(tls.properties).toMatchObject({ severity: 'high', pack: 'supply-chain-security', clause: 'PW.4.1', confidence: 'medium' });
+
+    // Repository-level: the root, no region.
+    const repo = byFp('f-secmd-01');
+    expect(repo.level).toBe('warning');
+    expect(repo.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: './', uriBaseId: '%SRCROOT%' } });
+
+    // Only known positions are written.
+    expect(byFp('f-log-01').locations[0].physicalLocation.region).toEqual({ startLine: 60 });
+    expect(byFp('f-log-01').level).toBe('note');
+
+    // Paths are URI references: a comma and quotes get percent-encoded.
+    expect(byFp('f-formula-01').locations[0].physicalLocation.artifactLocation.uri).toBe('data/import%2C%22weird%22.csv');
+
+    const suppressed = byFp('f-tls-suppressed');
+    expect(suppressed.suppressions).toEqual([
+      expect.objectContaining({ kind: 'inSource', status: 'accepted', justification: 'internal mirror with a pinned certificate' }),
+    ]);
+    expect(run.results.filter((r: { suppressions?: unknown }) => r.suppressions)).toHaveLength(1);
+  });
+
+  it('is deterministic', () => {
+    expect(renderSarif(makeResult())).toBe(text);
+  });
+});
