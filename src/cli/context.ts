@@ -29,7 +29,9 @@ export function resolveRoot(io: CliIO, paths: string[], rootFlag?: string): { ro
 }
 
 export function loadEffectiveConfig(io: CliIO, root: string, overrides: ConfigOverrides, configPath?: string): LoadedConfig {
-  const loaded = loadConfig({ root, env: io.env, overrides, configPath: configPath ?? io.env.SENTRIK_CONFIG });
+  // A --config path is relative to where the user typed it, not to the project root.
+  const explicit = configPath ?? io.env.SENTRIK_CONFIG;
+  const loaded = loadConfig({ root, env: io.env, overrides, configPath: explicit ? resolve(io.cwd, explicit) : undefined });
   for (const w of loaded.warnings) io.stderr(`sentrik: warning: ${w}\n`);
   if (loaded.origins.standards_packs === 'detected') {
     // Detection may suggest packs this version does not ship; only explicit choices must exist.

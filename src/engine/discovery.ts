@@ -115,8 +115,7 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
     else if (st.isFile()) {
       // Named explicitly: .gitignore does not apply, but sentrik's own exclusions do (pre-commit passes every file).
       const own = baseLayers.filter((l) => l.isOwn);
-      if (isExcluded(rel)) skip(rel, 'excluded');
-      else if (isIgnored(own, rel, false)) skip(rel, 'excluded');
+      if (isExcluded(rel) || isIgnored(own, rel, false)) skip(rel, 'excluded');
       else addFile(abs, rel, st);
     }
   }

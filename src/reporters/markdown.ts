@@ -107,8 +107,7 @@ function remediation(findings: Finding[]): string[] {
  * a zero-width space so a name in scanned code cannot mention (notify) a GitHub user or team.
  */
 export function md(text: string): string {
-  return visibleText(text)
-    .replace(/\s*[\r\n]+\s*/g, ' ')
+  return visibleText(text.replace(/\s*[\r\n]+\s*/g, ' '))
     .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
     .replace(/[\\`*_{}[\]()#+\-.!|~^]/g, (c) => `\\${c}`)
     .replace(/@/g, '@&#8203;');

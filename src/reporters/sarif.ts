@@ -29,6 +29,7 @@ export function renderSarif(result: ScanResult): string {
   const rules = rulesOf(result).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const findings = [...result.findings].sort(compareByLocation);
+  const precision = precisionByRule(findings);
   const m = result.metrics;
 
   const log = {
@@ -42,7 +43,7 @@ export function renderSarif(result: ScanResult): string {
             version: result.tool.version,
             semanticVersion: result.tool.version,
             informationUri: SENTRIK_URI,
-            rules: rules.map((r) => sarifRule(r, precisionOf(r, findings))),
+            rules: rules.map((r) => sarifRule(r, precision.get(r.id) ?? 'medium')),
           },
         },
         invocations: [
@@ -201,11 +202,15 @@ function sarifNotification(p: ScanProblem): Record<string, unknown> {
   };
 }
 
-/** The rule's precision: the least confident finding it produced, or medium when it produced none. */
-function precisionOf(rule: RuleInfo, findings: Finding[]): string {
+/** Each rule's precision: the least confident finding it produced (rules without findings: medium). */
+function precisionByRule(findings: Finding[]): Map<string, string> {
   const order: Confidence[] = ['low', 'medium', 'high'];
-  const seen = findings.filter((f) => f.ruleId === rule.id).map((f) => order.indexOf(f.confidence));
-  return seen.length ? PRECISION[order[Math.min(...seen)]] : 'medium';
+  const least = new Map<string, Confidence>();
+  for (const f of findings) {
+    const seen = least.get(f.ruleId);
+    if (!seen || order.indexOf(f.confidence) < order.indexOf(seen)) least.set(f.ruleId, f.confidence);
+  }
+  return new Map([...least].map(([id, c]) => [id, PRECISION[c]]));
 }
 
 /**

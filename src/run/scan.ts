@@ -4,9 +4,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { SentrikConfig } from '../config/schema.js';
-import { discoverFiles } from '../engine/discovery.js';
+import { discoverFiles, excludeMatcher } from '../engine/discovery.js';
 import { parseUnifiedDiff } from '../engine/diff.js';
-import { rangeChanges, stagedFiles } from '../engine/git.js';
+import { rangeChanges, stagedFiles, type ChangedFile } from '../engine/git.js';
 import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/model.js';
 import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
 import { diskRepoView, scan } from '../engine/scanner.js';
@@ -111,24 +111,26 @@ export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
   const problems: ScanProblem[] = [];
   let changedLines: Map<string, Set<number>> | undefined;
   let scanScope: ScanScope;
-  if (scope.mode === 'staged') {
-    const staged = stagedFiles(root);
-    changedLines = new Map();
-    for (const f of staged) {
+  const excluded = excludeMatcher(exclude);
+  const take = (files: ChangedFile[]): void => {
+    for (const f of files) {
+      if (excluded(f.path)) continue;
       if (f.text === undefined) skipped.push({ file: f.path, reason: (f.skip as SkippedFile['reason']) ?? 'unreadable' });
       else texts.push({ path: f.path, text: f.text });
-      changedLines.set(f.path, f.changedLines);
+      if (f.invalidUtf8) problems.push({ file: f.path, code: 'invalid-utf8', message: 'not valid UTF-8: scanned with replacement characters' });
+      changedLines?.set(f.path, f.changedLines);
     }
+  };
+  if (scope.mode === 'staged') {
+    const staged = stagedFiles(root, config.max_file_size);
     // A pre-commit hook reports what the commit adds, never old findings elsewhere in a touched file.
+    changedLines = new Map();
+    take(staged);
     scanScope = { mode: 'staged', paths: staged.map((f) => f.path), changedLinesOnly: true };
   } else if (scope.mode === 'git-range') {
     const changes = rangeChanges(root, scope.range, config.max_file_size);
     changedLines = scope.fullFiles ? undefined : new Map();
-    for (const f of changes.files) {
-      if (f.text === undefined) skipped.push({ file: f.path, reason: (f.skip as SkippedFile['reason']) ?? 'unreadable' });
-      else texts.push({ path: f.path, text: f.text });
-      changedLines?.set(f.path, f.changedLines);
-    }
+    take(changes.files);
     scanScope = { mode: 'git-range', paths: changes.files.map((f) => f.path), range: scope.range, changedLinesOnly: !scope.fullFiles };
   } else {
     const diffPath = resolveInsideRoot(root, scope.diffFile);

@@ -59,6 +59,29 @@ describe('renderSarif', () => {
     expect(errorsOf(validate('empty', renderSarif(emptyResult())))).toEqual([]);
   });
 
+  it('edge cases validate too: odd paths, whole-file findings, rules known only from findings', () => {
+    const base = result.findings[0];
+    const odd = makeResult({
+      findings: [
+        { ...base, file: 'dir with space/ünïcode #1 100%.py', fingerprint: 'e1' },
+        { ...base, file: 'x/<img src=x>.js', line: 3, column: undefined, endLine: undefined, endColumn: undefined, fingerprint: 'e2' },
+        { ...base, file: 'Dockerfile', line: undefined, column: undefined, endLine: undefined, endColumn: undefined, fingerprint: 'e3' },
+        { ...base, line: 5, column: 9, endLine: 5, endColumn: 2, fingerprint: 'e4' }, // inconsistent end: dropped
+        { ...base, ruleId: 'CUSTOM-001', packId: 'custom', title: '', cwe: ['not-a-cwe'], fingerprint: 'e5' },
+      ],
+      problems: [{ code: 'internal', message: 'worker crashed' }],
+    });
+    const sarif = JSON.parse(renderSarif(odd));
+    expect(errorsOf(validate('edge', JSON.stringify(sarif)))).toEqual([]);
+    const uris = sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri);
+    expect(uris).toContain('dir%20with%20space/%C3%BCn%C3%AFcode%20%231%20100%25.py');
+    expect(sarif.runs[0].results.find((r: any) => r.partialFingerprints['sentrik/v1'] === 'e4').locations[0].physicalLocation.region)
+      .toEqual(expect.not.objectContaining({ endColumn: expect.anything() }));
+    const custom = sarif.runs[0].tool.driver.rules.find((r: any) => r.id === 'CUSTOM-001');
+    expect(custom.name).toBe('RuleCUSTOM001');
+    expect(custom.properties.tags).toEqual(['security', 'custom']);
+  });
+
   it('the validator catches a broken log, so the checks above mean something', () => {
     const broken = JSON.parse(text);
     delete broken.runs[0].tool.driver.rules[0].help;
