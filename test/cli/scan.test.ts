@@ -22,7 +22,7 @@ describe('scan and gate on the demo project', () => {
     const out = project({});
     const r = sentrik(['gate', DEMO, '--no-cache', '--output-dir', out]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/Gate FAILED: \d+ blocking finding/);
+    expect(r.stdout).toMatch(/Gate +FAILED — \d+ blocking finding/);
     for (const f of ['findings.json', 'findings.sarif', 'findings.junit.xml', 'findings.csv', 'findings.html', 'findings.md', 'scan_metrics.json']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
@@ -35,7 +35,7 @@ describe('scan and gate on the demo project', () => {
     const root = project({ 'app.py': 'print("hello")\n' });
     const r = sentrik(['gate', root, '--fail-on', 'critical', '--packs', 'owasp-top-10', '--output-dir', join(root, 'out')]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Gate PASSED/);
+    expect(r.stdout).toMatch(/Gate +PASSED — no critical findings/);
   });
 
   it('--format sarif --output writes a single report (the benchmark harness contract)', () => {
@@ -165,3 +165,12 @@ rules:
       good: [{ file: a.js, code: "// done" }]
 `;
 }
+
+describe('SARIF from a real scan', () => {
+  it('the demo gate SARIF passes the official validator with the GitHub rules', async () => {
+    const { errorsOf, validate } = await import('../support/sarif-validator.js');
+    const out = project({});
+    sentrik(['gate', DEMO, '--no-cache', '--output-dir', out]);
+    expect(errorsOf(validate('demo', readFileSync(join(out, 'findings.sarif'), 'utf8')))).toEqual([]);
+  });
+});

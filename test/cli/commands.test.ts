@@ -1,0 +1,102 @@
+// Pack and configuration commands through the real CLI.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { expectNoStack, project, REPO, sentrik } from './helpers.js';
+
+describe('help and version', () => {
+  it('--version and --help exit 0; an unknown command is a usage error (2)', () => {
+    expect(sentrik(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = sentrik(['scan', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--git-range/);
+    const bad = sentrik(['scna']);
+    expect(bad.code).toBe(2);
+    expectNoStack(bad.stderr);
+  });
+});
+
+describe('packs', () => {
+  it('list-packs, list-rules and explain describe the built-in packs', () => {
+    const packs = JSON.parse(sentrik(['list-packs', '--json']).stdout);
+    expect(packs.map((p: any) => p.id)).toContain('owasp-top-10');
+    const rules = JSON.parse(sentrik(['list-rules', '--pack', 'owasp-top-10', '--json']).stdout);
+    expect(rules.every((r: any) => r.pack === 'owasp-top-10' && r.severity && r.title)).toBe(true);
+    const ex = sentrik(['explain', 'owasp-a03-001']);
+    expect(ex.code).toBe(0);
+    expect(ex.stdout).toMatch(/OWASP-A03-001: Code evaluated from request data[\s\S]*CWE-95[\s\S]*Fix:[\s\S]*Flagged/);
+    const unknown = sentrik(['explain', 'NOPE-1']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown rule 'NOPE-1'.*list-rules/);
+  });
+
+  it('add-pack and remove-pack edit the config and keep its comments', () => {
+    const root = project({ '.sentrik/config.yaml': '# our policy\nstandards_packs:\n  - owasp-top-10 # web\n' });
+    expect(sentrik(['add-pack', 'supply-chain-security', '--root', root]).code).toBe(0);
+    let text = readFileSync(join(root, '.sentrik/config.yaml'), 'utf8');
+    expect(text).toMatch(/# our policy/);
+    expect(text).toMatch(/# web/);
+    expect(parse(text).standards_packs).toEqual(['owasp-top-10', 'supply-chain-security']);
+    expect(sentrik(['remove-pack', 'owasp-top-10', '--root', root]).code).toBe(0);
+    text = readFileSync(join(root, '.sentrik/config.yaml'), 'utf8');
+    expect(parse(text).standards_packs).toEqual(['supply-chain-security']);
+    expect(sentrik(['add-pack', 'no-such-pack', '--root', root]).code).toBe(2);
+  });
+
+  it('export-pack then import-pack --enable round-trips a pack, validated on the way in', () => {
+    const root = project({ 'a.js': 'eval(req.body.x)\n' });
+    const shared = project({});
+    expect(sentrik(['export-pack', 'owasp-top-10', '-o', shared]).code).toBe(0);
+    expect(existsSync(join(shared, 'owasp-top-10', 'pack.yaml'))).toBe(true);
+    // A built-in id cannot be shadowed by a custom pack.
+    const clash = sentrik(['import-pack', join(shared, 'owasp-top-10'), '--root', root]);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/built-in pack/);
+  });
+
+  it('import-pack refuses an invalid pack with file and line', () => {
+    const src = project({ 'mine/pack.yaml': 'id: mine\nname: Mine\nversion: 1.0.0\nstandard: x\ndescription: y\nrules:\n  - id: MINE-X-001\n    title: Something\n    severity: urgent\n' });
+    const r = sentrik(['import-pack', join(src, 'mine'), '--root', project({})]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/pack\.yaml:\d+: /);
+    expectNoStack(r.stderr);
+  });
+});
+
+describe('configuration', () => {
+  it('init writes a commented config from detection that validate-config accepts', () => {
+    const root = project({ 'app.py': 'from fastapi import FastAPI\n', 'requirements.txt': 'fastapi==0.115.0\n', '.github/workflows/ci.yml': 'on: push\njobs: {}\n' });
+    const r = sentrik(['init', '--no-interactive', '--root', root]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(root, '.sentrik/config.yaml'), 'utf8');
+    expect(text).toMatch(/^#/m);
+    expect(parse(text).standards_packs).toContain('owasp-top-10');
+    expect(sentrik(['init', '--root', root]).code).toBe(2); // exists: needs --force
+    const v = sentrik(['validate-config', '--root', root]);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/is valid/);
+  });
+
+  it('environment overrides the file and flags override both', () => {
+    // One high finding: a hard-coded password.
+    const root = project({ 'a.js': "const password = 'Sup3rS3cret!2024';\n", '.sentrik/config.yaml': 'standards_packs: [owasp-top-10]\ngate:\n  fail_on: [high]\n' });
+    const out = ['--output-dir', join(root, 'o')];
+    expect(sentrik(['gate', root, ...out]).code).toBe(1);
+    expect(sentrik(['gate', root, ...out], { env: { SENTRIK_GATE_FAIL_ON: 'critical' } }).code).toBe(0);
+    expect(sentrik(['gate', root, ...out], { env: { GUARD_GATE_FAIL_ON: 'critical' } }).code).toBe(0);
+    expect(sentrik(['gate', root, ...out], { env: { SENTRIK_GATE_FAIL_ON: 'critical', GUARD_GATE_FAIL_ON: 'low' } }).code).toBe(0);
+    expect(sentrik(['gate', root, '--fail-on', 'high', ...out], { env: { SENTRIK_GATE_FAIL_ON: 'critical' } }).code).toBe(1);
+  });
+
+  it('fail_on [medium] also blocks worse findings', () => {
+    const root = project({ 'a.js': 'eval(req.body.x)\n' });
+    expect(sentrik(['gate', root, '--packs', 'owasp-top-10', '--fail-on', 'medium', '--output-dir', join(root, 'o')]).code).toBe(1);
+  });
+
+  it('zero-config enables the packs that fit the project', () => {
+    const r = sentrik(['validate-config', '--root', join(REPO, 'examples', 'ai-api')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/owasp-top-10/);
+  });
+});
