@@ -73,9 +73,9 @@ export function parseDockerfile(file: SourceFile): DockerfileModel {
       text += cur;
       if (!continues) break;
       text += '\n';
-      let next = line; // find the next non-comment line
+      let next = line; // the next line that is not a comment or blank
       do next++;
-      while (next <= lines.length && /^\s*#/.test(lines[next - 1]));
+      while (next <= lines.length && /^\s*(#|$)/.test(lines[next - 1]));
       if (next > lines.length) {
         throw new SentrikError(`Dockerfile: line continuation '${escape}' at the end of the file`, file.path, line, `remove the trailing '${escape}' or add the rest of the ${keyword} instruction`);
       }

@@ -117,7 +117,18 @@ export function contextAccesses(body: string): ContextAccess[] {
     if (tok.t === 'op' && tok.v === ')') {
       stack.pop();
       k++;
-      // `(a || b).number` : a property access on a group applies to every context inside it; rare, ignored
+      // `fromJSON(x).a[0]`, `(a || b).number`: a property path on a call or group result is not a context
+      while (k < toks.length && ((toks[k].v === '.' && toks[k + 1]) || toks[k].v === '[')) {
+        if (toks[k].v === '.') k += 2;
+        else {
+          let depth = 0;
+          for (; k < toks.length; k++) {
+            if (toks[k].v === '[') depth++;
+            else if (toks[k].v === ']' && --depth === 0) break;
+          }
+          k++;
+        }
+      }
       continue;
     }
     if (tok.t !== 'id') {

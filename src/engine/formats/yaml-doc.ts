@@ -1,6 +1,6 @@
 // YAML documents with positions for structured rules: small helpers over `yaml`'s node tree so checks can
 // ask "the value of jobs.build.steps[2].uses and where it is" without re-parsing or losing line numbers.
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseYamlWithPositions } from '../../util/yaml.js';
 import type { SourceFile } from '../source.js';
 import { lineSource, type ScriptSource } from './script-source.js';
@@ -78,15 +78,11 @@ export function items(y: YamlDoc, n: unknown): Node[] {
 /** Position of a node (its first character). */
 export function posOf(y: YamlDoc, n: Node | Pair | undefined | null): Pos | undefined {
   if (!n) return undefined;
-  const node = (isPairLike(n) ? n.key ?? n.value : n) as Node | null;
+  const node = (isPair(n) ? n.key ?? n.value : n) as Node | null;
   const range = node?.range;
   if (!range) return undefined;
   const p = y.lines.linePos(range[0]);
   return { line: p.line, column: p.col };
-}
-
-function isPairLike(n: unknown): n is Pair {
-  return typeof n === 'object' && n !== null && 'key' in n && 'value' in n && !('range' in n && (n as Node).range);
 }
 
 /**

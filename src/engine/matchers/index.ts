@@ -1,10 +1,13 @@
 // Registry of rule kinds. A new kind is one module that exports a MatcherKind, listed here.
 import type { MatcherKind } from './matcher.js';
+import { astKind } from './ast.js';
 import { documentationObligationKind } from './documentation-obligation.js';
 import { filePolicyKind } from './file-policy.js';
 import { regexKind } from './regex.js';
 import { requiredPatternKind } from './required-pattern.js';
+import { structuredKind } from './structured.js';
 import { secretKind } from './secret.js';
+import { specKind } from './spec.js';
 
 const KINDS = new Map<string, MatcherKind<any>>();
 
@@ -25,3 +28,6 @@ registerKind(requiredPatternKind);
 registerKind(filePolicyKind);
 registerKind(documentationObligationKind);
 registerKind(secretKind);
+registerKind(astKind);
+registerKind(structuredKind);
+registerKind(specKind);

@@ -1,0 +1,114 @@
+// Behaviour tables for the supply-chain checks, through the real pack rules (beyond each rule's examples):
+// one shell scanner across formats, expression scoping, permissions logic, tricky goods.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scanText } from '../../src/engine/file-scan.js';
+import { buildRuleSet } from '../../src/engine/ruleset.js';
+import { builtinPacksDir, loadPack } from '../../src/packs/load.js';
+
+const pack = loadPack(join(builtinPacksDir(), 'supply-chain-security'), true);
+const rules = buildRuleSet([pack], {}, 'test');
+
+function lines(path: string, text: string, ruleId: string): number[] {
+  const r = scanText(path, text, rules);
+  expect(r.problems).toEqual([]);
+  return r.hits.filter((h) => h.ruleId === ruleId).map((h) => h.line!);
+}
+
+const wf = (run: string, on = 'push') => `on: ${on}\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${run.split('\n').map((l) => `          ${l}`).join('\n')}\n`;
+
+describe('SCS-CI-001 remote script execution', () => {
+  it.each([
+    ['curl -fsSL https://x/i.sh | bash', 1],
+    ['wget -O- https://x | sudo -E sh -s -- --yes', 1],
+    ['curl https://x | tee /tmp/log | sh', 1],
+    ['sh -c "$(curl -fsSL https://x)"', 1],
+    ['bash <(curl -s https://x)', 1],
+    ['eval "$(curl -s https://x)"', 1],
+    ['curl -s https://x | python3', 1],
+    ['curl -o i.sh https://x && sha256sum -c i.sh.sha256 && sh i.sh', 0],
+    ['curl -s https://api | jq -r .tag', 0],
+    ['curl -s https://api | python3 -c "import json,sys; print(json.load(sys.stdin))"', 0],
+    ['VERSION=$(curl -s https://x/version)', 0],
+    ['echo "curl https://x | sh"', 0],
+  ])('%s → %i finding(s)', (cmd, n) => {
+    expect(lines('.github/workflows/ci.yml', wf(cmd), 'SCS-CI-001')).toHaveLength(n);
+  });
+
+  it('works the same in every script format, with the original line', () => {
+    expect(lines('Makefile', 'install:\n\t@curl -s https://x | sh\n', 'SCS-CI-001')).toEqual([2]);
+    expect(lines('scripts/a.sh', '#!/bin/sh\nset -e\ncurl -s https://x \\\n  | bash\n', 'SCS-CI-001')).toEqual([3]);
+    expect(lines('package.json', '{\n  "scripts": {\n    "setup": "curl -s https://x | sh"\n  }\n}\n', 'SCS-CI-001')).toEqual([3]);
+    expect(lines('azure-pipelines.yml', 'trigger: [main]\nsteps:\n  - bash: |\n      echo hi\n      curl -s https://x | bash\n', 'SCS-CI-001')).toEqual([5]);
+    expect(lines('Dockerfile', 'FROM x\nRUN set -eux; \\\n    apt-get update; \\\n    curl -s https://x | sh\n', 'SCS-CI-001')).toEqual([4]);
+  });
+});
+
+describe('SCS-CI-002 template injection', () => {
+  const job = (steps: string, extra = '') => `on: pull_request_target\npermissions: {}\n${extra}jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+  it('follows env scoping: step > job > workflow, literals are safe', () => {
+    const text = job('      - run: echo ${{ env.A }}\n      - run: echo ${{ env.B }}\n        env:\n          B: fixed\n', 'env:\n  A: ${{ github.event.issue.title }}\n  B: ${{ github.event.issue.title }}\n');
+    expect(lines('.github/workflows/x.yml', text, 'SCS-CI-002')).toEqual([10]);
+  });
+  it('typed workflow_dispatch inputs are safe, free-text ones are not', () => {
+    const text = 'on:\n  workflow_dispatch:\n    inputs:\n      n: { type: number }\n      s: { type: string }\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ inputs.n }}\n      - run: echo ${{ inputs.s }}\n';
+    expect(lines('.github/workflows/x.yml', text, 'SCS-CI-002')).toEqual([12]);
+  });
+  it('matrix values that are literals are safe', () => {
+    const text = 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        v: [1, 2]\n        include:\n          - w: ${{ github.head_ref }}\n    steps:\n      - run: echo ${{ matrix.v }} ${{ matrix.w }}\n';
+    expect(lines('.github/workflows/x.yml', text, 'SCS-CI-002')).toEqual([12]);
+  });
+});
+
+describe('SCS-CI-007/008 permissions', () => {
+  it('reusable-only workflows: only jobs that call onward need permissions', () => {
+    const text = 'on:\n  workflow_call:\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n  b:\n    uses: org/repo/.github/workflows/w.yml@0123456789abcdef0123456789abcdef01234567\n';
+    expect(lines('.github/workflows/x.yml', text, 'SCS-CI-007')).toEqual([8]);
+  });
+  it('workflow-level writes are broad only when several jobs inherit them', () => {
+    const text = 'on: push\npermissions:\n  contents: write\njobs:\n  a:\n    runs-on: x\n    permissions: {}\n    steps: [{ run: echo }]\n  b:\n    runs-on: x\n    permissions: {}\n    steps: [{ run: echo }]\n';
+    expect(lines('.github/workflows/x.yml', text, 'SCS-CI-008')).toEqual([]);
+  });
+});
+
+describe('SCS-DEP-005 images', () => {
+  it.each([
+    ['Dockerfile', 'ARG V=3.20\nFROM alpine:${V}\n', [2]],
+    ['Dockerfile', 'FROM --platform=$BUILDPLATFORM golang@sha256:0000000000000000000000000000000000000000000000000000000000000000 AS b\nFROM b\n', []],
+    ['.gitlab-ci.yml', 'test:\n  image:\n    name: node:20\n  services:\n    - postgres:16\n  script: [npm ci]\n', [3, 5]],
+    ['ci.sh', 'docker run -e A=1 -v x:/y --name t redis:7 redis-server\ndocker build -t app .\n', [1]],
+  ])('%s', (path, text, want) => {
+    expect(lines(path, text, 'SCS-DEP-005')).toEqual(want);
+  });
+});
+
+describe('SCS-BUILD-001 TLS', () => {
+  it.each([
+    ['curl -sSk https://x', 1],
+    ['curl -o k https://x', 0],
+    ['curl -sS -H "X: -k" https://x', 0],
+    ['git config --global http.sslVerify false', 1],
+    ['NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci', 1],
+    ['helm upgrade --install --insecure-skip-tls-verify app ./chart', 1],
+  ])('%s → %i', (cmd, n) => {
+    expect(lines('ci.sh', `${cmd}\n`, 'SCS-BUILD-001')).toHaveLength(n);
+  });
+  it('reads .npmrc and compose environments', () => {
+    expect(lines('.npmrc', 'strict-ssl=false\n', 'SCS-BUILD-001')).toEqual([1]);
+    expect(lines('docker-compose.yml', 'services:\n  a:\n    image: x@sha256:0000000000000000000000000000000000000000000000000000000000000000\n    environment:\n      - NODE_TLS_REJECT_UNAUTHORIZED=0\n', 'SCS-BUILD-001')).toEqual([5]);
+  });
+});
+
+describe('SCS-DEP-001 pip', () => {
+  it.each([
+    ['pip install requests', 1],
+    ['pip install "requests==2.32.3"', 0],
+    ['pip install -c constraints.txt requests', 1],
+    ['pip install --require-hashes -r requirements.txt', 0],
+    ['uv pip install ruff==0.6.0 -r requirements.txt', 0],
+    ['pip install -e .[dev]', 0],
+    ['pip install "$PKG"', 0],
+  ])('%s → %i', (cmd, n) => {
+    expect(lines('ci.sh', `${cmd}\n`, 'SCS-DEP-001')).toHaveLength(n);
+  });
+});
