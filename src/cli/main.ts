@@ -4,8 +4,13 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage, SentrikError } from '../util/errors.js';
 import { TOOL } from '../version.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerHookCommands } from './commands/hook.js';
+import { registerImportSpecCommands } from './commands/import-spec.js';
+import { registerMcpCommands } from './commands/mcp.js';
 import { registerPackCommands } from './commands/packs.js';
 import { addScanOptions, runScanCommand } from './commands/scan.js';
+import { registerVulnsCommands } from './commands/vulns.js';
+import { registerSecretsCommands } from './commands/secrets.js';
 import { EXIT, processIO, type CliIO } from './io.js';
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -27,8 +32,13 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   addScanOptions(program.command('gate').description('scan and enforce: exit 1 when a finding at a fail_on severity exists'))
     .option('--fail-on <severities>', 'severities that fail the gate (default: gate.fail_on, critical,high)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .action(run((paths: string[], flags) => runScanCommand(io, paths, flags, 'gate')));
+  registerSecretsCommands(program, io, run);
   registerPackCommands(program, io, run);
+  registerImportSpecCommands(program, io, run);
   registerConfigCommands(program, io, run);
+  registerVulnsCommands(program, io, run);
+  registerMcpCommands(program, io, run);
+  registerHookCommands(program, io, run);
 
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
 

@@ -7,6 +7,8 @@ export interface CheckInput {
   secret: string;
   groups: (string | undefined)[];
   match: string;
+  /** Path of the file being scanned (relative, posix). */
+  path: string;
 }
 
 export type SecretCheck = (c: CheckInput) => boolean;
@@ -123,8 +125,10 @@ export function jwtValid(token: string): boolean {
  */
 export function privateKeyBodyValid(block: string): boolean {
   const start = block.indexOf('-----', 5);
-  const end = block.lastIndexOf('-----END');
-  if (start === -1 || end === -1 || end <= start) return false;
+  // The END line may be missing or mangled (a truncated copy is still a leaked key).
+  const endAt = block.slice(start + 5).search(/-{3,}END/);
+  const end = endAt === -1 ? block.length : start + 5 + endAt;
+  if (start === -1) return false;
   const lines = block
     .slice(start + 5, end)
     .replace(/\\r|\\n/g, '\n')
@@ -150,7 +154,7 @@ export function basicAuthB64Valid(value: string): boolean {
 
 /** Documentation stand-ins for a password, compared case-insensitively after removing `_`/`-`. */
 const PLACEHOLDER_PASSWORDS = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'secret', 'mypassword', 'yourpassword', 'dbpassword', 'userpassword',
+  'password', 'passwd', 'pwd', 'secret', 'mypassword', 'yourpassword', 'dbpassword', 'userpassword',
   'replacewithpassword', 'replacewithyourpassword', 'changeme', 'changeit', 'placeholder', 'example', 'redacted',
   'hidden', 'masked', 'xxx', 'test', 'testpassword', 'dummy', 'fake', 'sample', 'none', 'null', 'undefined',
   'enteryourpassword', 'insertpasswordhere', 'passwordhere', 'secrethere', 'yoursecret', 'mysecret', 'token', 'yourtoken',
@@ -170,8 +174,9 @@ export function passwordLooksReal(user: string, password: string, host: string |
   if (/^[$%@]|[{}<>]/.test(password) || /^[$%]|[{}<>]/.test(user)) return false;
   const norm = password.toLowerCase().replace(/[_\s-]/g, '');
   if (PLACEHOLDER_PASSWORDS.has(norm)) return false;
-  if (/^(?:your|my|the|some|enter|insert|replace(?:with)?)(?:db|database|user|account|api)?(?:password|passwd|pass|pwd|secret|token|key)/.test(norm)) return false;
+  if (/^(?:your|my|the|some|enter|insert|replace(?:with)?)(?:db|database|user|account|api)?(?:password|passwd|pass|pwd|secret|token|key)$/.test(norm)) return false;
   if (password === user) return false;
+  if (/passw(?:or)?d/.test(norm)) return false; // `config.auth.password`, `Password123`: names and stand-ins
   if (new Set(password).size <= 1) return false;
   if (host && LOOPBACK.test(host)) {
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(password)).length;
@@ -180,10 +185,15 @@ export function passwordLooksReal(user: string, password: string, host: string |
   return true;
 }
 
-/** Groups: 1 user, 2 password, 3 host. */
+/**
+ * The secret is the whole `user:password` (the user part is often the token itself, as in
+ * `https://<token>:x-oauth-basic@github.com`); the host, when the pattern captures one, is its last group.
+ */
 function urlCredentialsValid(c: CheckInput): boolean {
-  const [user = '', password = '', host] = c.groups;
-  return passwordLooksReal(decodeURIComponentSafe(user), decodeURIComponentSafe(password), host);
+  const colon = c.secret.indexOf(':');
+  if (colon === -1) return false;
+  const host = c.groups.length > 1 ? c.groups[c.groups.length - 1] : undefined;
+  return passwordLooksReal(decodeURIComponentSafe(c.secret.slice(0, colon)), decodeURIComponentSafe(c.secret.slice(colon + 1)), host);
 }
 
 function decodeURIComponentSafe(s: string): string {
@@ -200,6 +210,9 @@ function decodeURIComponentSafe(s: string): string {
  */
 export function assignedValueLooksSecret(value: string): boolean {
   if (isStructuralPlaceholder(value)) return false;
+  if (!/^[\x21-\x7e]+$/.test(value)) return false; // credentials are printable ASCII; prose in other scripts is not
+  if (/^[!~]|\?\./.test(value)) return false; // negations, optional chaining: code
+  if (/secret|passw(?:or)?d|token|credential|api[_-]?key|private[_-]?key/i.test(value)) return false; // a name, not a value
   if (/^[A-Za-z_.-]+$/.test(value)) return false; // identifiers, dotted names, words
   if (/[(){}[\]<>]/.test(value)) return false; // calls, templates, indexes
   if (/^[$%@&*]/.test(value)) return false; // shell / template variables, pointers
@@ -210,6 +223,15 @@ export function assignedValueLooksSecret(value: string): boolean {
   return true;
 }
 
+/** Languages where an unquoted right-hand side is an expression, not a literal (unlike YAML, .env, shell). */
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|py|rb|go|java|kts?|scala|cs|php|swift|rs|c|cc|cpp|h|hpp|m|mm|dart|lua|pl|r|groovy|vue|svelte|coffee|exs?|erl|clj|fs|vb)$/i;
+
+/** Generic assignments: groups 1 key, 2 opening quote (if any), 3 value. */
+function assignmentLooksSecret(c: CheckInput): boolean {
+  if (!c.groups[1] && CODE_FILE.test(c.path)) return false;
+  return assignedValueLooksSecret(c.secret);
+}
+
 export const CHECKS = {
   'github-crc32': (c) => prefixedCrc32Valid(c.secret),
   'npm-crc32': (c) => prefixedCrc32Valid(c.secret),
@@ -218,7 +240,7 @@ export const CHECKS = {
   'private-key': (c) => privateKeyBodyValid(c.secret),
   'url-credentials': urlCredentialsValid,
   'docker-auth': (c) => basicAuthB64Valid(c.secret),
-  'assigned-value': (c) => assignedValueLooksSecret(c.secret),
+  'assigned-value': assignmentLooksSecret,
   'password-value': (c) => passwordLooksReal('', c.secret, undefined),
 } satisfies Record<string, SecretCheck>;
 

@@ -98,7 +98,7 @@ export const secretKind: MatcherKind<SecretMatch> = {
             const key = hit.groups[m.key_group - 1] ?? '';
             if (keyExcludes.some((r) => testRegex(r, key))) continue;
           }
-          if (check && !check({ secret, groups: hit.groups, match: hit.text })) continue;
+          if (check && !check({ secret, groups: hit.groups, match: hit.text, path: file.path })) continue;
           // The secret is the last occurrence of its text in the match (patterns end at the credential).
           const secretStart = hit.index + hit.text.lastIndexOf(secret);
           const start = file.position(m.report === 'match' ? hit.index : secretStart);

@@ -1,0 +1,146 @@
+// `sentrik secrets [PATH…] [--history [--range A..B]] [--baseline FILE [--update-baseline]]`: the secrets
+// pack alone, over the working tree and optionally over git history. Values are masked in every output.
+// Exit 1 when an unacknowledged secret is found (a dedicated secret check is a gate), 0 when clean, 2 on errors.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { SEVERITIES, type Finding, type ScanResult } from '../../engine/model.js';
+import { loadAllPacks, type LoadedRule } from '../../packs/load.js';
+import { runScan } from '../../run/scan.js';
+import { baselineIndex, createBaseline, loadBaseline, serializeBaseline, type Baseline } from '../../secrets/baseline.js';
+import { scanHistory, type HistoryHit } from '../../secrets/history.js';
+import { SentrikError } from '../../util/errors.js';
+import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot } from '../context.js';
+import { EXIT, type CliIO } from '../io.js';
+import { intOption } from '../options.js';
+
+type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
+
+interface SecretsFlags {
+  history?: boolean;
+  range?: string;
+  baseline?: string;
+  updateBaseline?: boolean;
+  format?: string;
+  output?: string;
+  outputDir?: string;
+  jobs?: number;
+  cache?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  root?: string;
+  config?: string;
+}
+
+const PACK = 'secrets';
+
+export function registerSecretsCommands(program: Command, io: CliIO, run: Run): void {
+  program
+    .command('secrets')
+    .description('find hard-coded credentials (values masked in every output); exit 1 when one is found that no baseline accepts')
+    .argument('[paths...]', 'files or directories to scan (default: the current directory)')
+    .option('--history', 'also scan every reachable commit for secrets that were committed and later removed')
+    .option('--range <range>', 'with --history: only these commits (e.g. "origin/main..HEAD")')
+    .option('--baseline <file>', 'JSON baseline of accepted findings (fingerprints only, never values)')
+    .option('--update-baseline', 'write every current finding into --baseline and exit 0')
+    .option('-f, --format <format>', `report to produce: ${FORMATS.join(', ')}`)
+    .option('-o, --output <file>', 'write the --format report to this file')
+    .option('--output-dir <dir>', 'write the configured set of reports into this directory')
+    .option('-j, --jobs <n>', 'worker threads', intOption)
+    .option('--no-cache', 'ignore and do not update the result cache')
+    .option('-q, --quiet', 'print only the summary')
+    .option('--no-color', 'no ANSI colours')
+    .option('--root <dir>', 'the project root (default: see [paths])')
+    .option('--config <file>', 'configuration file (default: <root>/.sentrik/config.yaml)')
+    .action(run((paths: string[], flags: SecretsFlags) => runSecretsCommand(io, paths, flags)));
+}
+
+export async function runSecretsCommand(io: CliIO, paths: string[], flags: SecretsFlags): Promise<number> {
+  if (flags.range && !flags.history) flags.history = true;
+  if (flags.updateBaseline && !flags.baseline) {
+    throw new SentrikError('--update-baseline needs --baseline FILE', undefined, undefined, 'name the file to write, e.g. --baseline .sentrik/secrets-baseline.json');
+  }
+  const { root, paths: scanPaths } = resolveRoot(io, paths, flags.root);
+  const overrides = { ...(flags.cache === false ? { cache: false } : {}), ...(flags.jobs ? { jobs: flags.jobs } : {}) };
+  const config = loadEffectiveConfig(io, root, overrides, flags.config).config;
+  const result = await runScan({ root, config, scope: { mode: 'paths', paths: scanPaths }, packs: [PACK], noCache: flags.cache === false, jobs: flags.jobs });
+
+  if (flags.history) {
+    const pack = loadAllPacks(root).find((p) => p.id === PACK);
+    const rules = pack?.rules ?? [];
+    const hits = await scanHistory(root, { range: flags.range, rules });
+    const byId = new Map(rules.map((r) => [r.def.id, r]));
+    const known = new Set(result.findings.map((f) => f.fingerprint));
+    // Secrets still at HEAD are already reported by the working-tree scan; history adds the removed ones.
+    for (const h of hits) if (!h.presentAtHead && !known.has(h.fingerprint)) result.findings.push(historyFinding(h, byId.get(h.ruleId)!));
+  }
+
+  const baselineFile = flags.baseline ? resolve(io.cwd, flags.baseline) : undefined;
+  if (flags.updateBaseline) {
+    const active = result.findings.filter((f) => !f.suppressed);
+    const b = createBaseline(active.map((f) => ({ ruleId: f.ruleId, path: f.file, fingerprint: f.fingerprint })));
+    try {
+      mkdirSync(dirname(baselineFile!), { recursive: true });
+      writeFileSync(baselineFile!, serializeBaseline(b));
+    } catch (err) {
+      throw new SentrikError(`cannot write baseline: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, flags.baseline, undefined, 'choose a writable path');
+    }
+    io.stderr(`Baseline written to ${flags.baseline}: ${b.entries.length} accepted finding(s)\n`);
+    return EXIT.OK;
+  }
+  if (baselineFile && existsSync(baselineFile)) applyBaseline(result, loadBaseline(baselineFile), flags.baseline!);
+  else if (baselineFile) throw new SentrikError('baseline file not found', flags.baseline, undefined, 'create it with --update-baseline');
+
+  recount(result);
+  emitReports(io, root, result, undefined, { format: flags.format, output: flags.output, outputDir: flags.outputDir, quiet: flags.quiet, color: flags.color === false ? false : undefined }, config.reporters, config.output_dir);
+  for (const p of result.problems.slice(0, 20)) if (!flags.quiet) io.stderr(`sentrik: problem: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}\n`);
+  return result.findings.some((f) => !f.suppressed) ? EXIT.GATE_FAILED : EXIT.OK;
+}
+
+/** A secret found only in history, as a finding: where it was added, when, and that it is gone now. */
+function historyFinding(h: HistoryHit, rule: LoadedRule): Finding {
+  const d = rule.def;
+  return {
+    ruleId: d.id,
+    packId: rule.packId,
+    title: d.title,
+    severity: d.severity,
+    message: `${d.message} Committed in ${h.commit.slice(0, 12)} (${h.date}) and removed since: it stays in the history and must be revoked.`,
+    file: h.path,
+    line: h.line,
+    column: h.column,
+    snippet: h.snippet,
+    standard: rule.standard,
+    clause: d.clause,
+    cwe: d.cwe,
+    remediation: d.remediation,
+    fingerprint: h.fingerprint,
+    confidence: d.confidence,
+    kind: 'secret-history',
+  };
+}
+
+function applyBaseline(result: ScanResult, baseline: Baseline, file: string): void {
+  const index = baselineIndex(baseline);
+  const reasons = new Map(baseline.entries.map((e) => [e.fingerprint, e.reason]));
+  for (const f of result.findings) {
+    if (f.suppressed || !index.has(f.fingerprint)) continue;
+    f.suppressed = { kind: 'baseline', reason: reasons.get(f.fingerprint) ?? 'accepted in the secrets baseline', source: file };
+  }
+}
+
+/** Findings may have been added (history) or suppressed (baseline) after the scan: refresh the counts. */
+function recount(result: ScanResult): void {
+  const active = result.findings.filter((f) => !f.suppressed);
+  const m = result.metrics;
+  m.findings = active.length;
+  m.suppressed = result.findings.length - active.length;
+  m.bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as typeof m.bySeverity;
+  m.byRule = {};
+  m.byPack = {};
+  for (const f of active) {
+    m.bySeverity[f.severity]++;
+    m.byRule[f.ruleId] = (m.byRule[f.ruleId] ?? 0) + 1;
+    m.byPack[f.packId] = (m.byPack[f.packId] ?? 0) + 1;
+  }
+}

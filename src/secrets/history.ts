@@ -1,0 +1,237 @@
+// Secrets in git history: one streamed `git log -p` over every reachable commit (or a range), the secret
+// rules run on the lines each commit ADDED, and one `git cat-file --batch` to tell whether each secret is
+// still present at HEAD. Commits are never checked out and no repository content is executed.
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { LoadedRule } from '../packs/load.js';
+import { compileRegex } from '../engine/regex.js';
+import { SourceFile } from '../engine/source.js';
+import { SentrikError } from '../util/errors.js';
+import { maskLine, maskSecret } from '../util/mask.js';
+import { secretFingerprint } from './baseline.js';
+
+export interface HistoryHit {
+  ruleId: string;
+  /** Commit that added the secret (the oldest one when several did). */
+  commit: string;
+  /** Author date of that commit, ISO 8601. */
+  date: string;
+  path: string;
+  /** Line in the file as of that commit. */
+  line: number;
+  column?: number;
+  /** The added line with the secret masked. */
+  snippet: string;
+  /** Masked value, e.g. `ghp_…(40 chars)`. */
+  masked: string;
+  /** Baseline fingerprint (rule, path, hash of the secret). */
+  fingerprint: string;
+  /** Is the secret still in the file at HEAD? False = committed and later removed (still needs revoking). */
+  presentAtHead: boolean;
+}
+
+export interface HistoryOptions {
+  /** A revision range (`A..B`, `A...B`, `main`); default: every reachable commit (`--all`). */
+  range?: string;
+  rules: LoadedRule[];
+}
+
+const COMMIT_MARK = '\x1ecommit ';
+const MAX_SNIPPET = 240;
+
+interface Pending {
+  commit: string;
+  date: string;
+  path: string;
+  lines: string[];
+  numbers: number[];
+}
+
+interface RawHit {
+  hit: Omit<HistoryHit, 'presentAtHead'>;
+  secret: string;
+}
+
+export async function scanHistory(root: string, opts: HistoryOptions): Promise<HistoryHit[]> {
+  if (opts.range !== undefined && (opts.range.startsWith('-') || /\s/.test(opts.range) || opts.range === '')) {
+    throw new SentrikError(`invalid revision range '${opts.range}'`, undefined, undefined, 'give a range like origin/main..HEAD');
+  }
+  assertGitRepo(root);
+  const rules = opts.rules.filter((r) => r.matcher.scope === 'file' && r.def.enabled);
+  const candidates = keywordIndex(rules);
+  const found = new Map<string, RawHit>();
+
+  const scanChunk = (p: Pending): void => {
+    if (p.lines.length === 0) return;
+    const text = p.lines.join('\n');
+    const file = new SourceFile(p.path, text);
+    for (const rule of candidates(text)) {
+      const m = rule.matcher;
+      if (m.scope !== 'file' || !rule.appliesTo(p.path)) continue;
+      for (const r of m.match(file)) {
+        if (!r.matched || r.line === undefined) continue;
+        const fingerprint = secretFingerprint(rule.def.id, p.path, r.matched);
+        const lineText = file.lineText(r.line).trim();
+        const snippet = maskLine(lineText, [r.matched]);
+        // git log lists newest first: a later callback is an older commit, which is the one that introduced it.
+        found.set(fingerprint, {
+          secret: r.matched,
+          hit: {
+            ruleId: rule.def.id,
+            commit: p.commit,
+            date: p.date,
+            path: p.path,
+            line: p.numbers[r.line - 1] ?? r.line,
+            column: r.column,
+            snippet: snippet.length > MAX_SNIPPET ? `${snippet.slice(0, MAX_SNIPPET)}…` : snippet,
+            masked: maskSecret(r.matched),
+            fingerprint,
+          },
+        });
+      }
+    }
+  };
+
+  await streamLog(root, opts.range, scanChunk);
+  const raws = [...found.values()];
+  const heads = readAtHead(root, [...new Set(raws.map((r) => r.hit.path))]);
+  return raws
+    .map(({ hit, secret }) => ({ ...hit, presentAtHead: heads.get(hit.path)?.includes(secret) ?? false }))
+    .sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path) || a.line - b.line);
+}
+
+/**
+ * The prefilter: one case-insensitive RE2 pass finds which rule keywords occur in a text, so the cost per
+ * chunk does not grow with the number of rules. Rules without keywords always run.
+ */
+function keywordIndex(rules: LoadedRule[]): (text: string) => LoadedRule[] {
+  const always: LoadedRule[] = [];
+  const byKeyword = new Map<string, LoadedRule[]>();
+  for (const r of rules) {
+    const kws = r.matcher.scope === 'file' ? r.matcher.keywords : undefined;
+    if (!kws?.length) always.push(r);
+    else for (const k of kws) byKeyword.set(k, [...(byKeyword.get(k) ?? []), r]);
+  }
+  if (byKeyword.size === 0) return () => always;
+  const words = [...byKeyword.keys()];
+  const re = compileRegex(words.map((w) => w.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|'), { ignoreCase: true });
+  return (text) => {
+    const picked = new Set<LoadedRule>(always);
+    const seen = new Set<string>();
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while (seen.size < words.length && (m = re.exec(text)) !== null) {
+      seen.add(m[0].toLowerCase());
+      re.lastIndex = m.index + 1; // overlapping keywords are found too
+    }
+    re.lastIndex = 0;
+    // A keyword hidden inside a longer one that matched at the same place still counts.
+    for (const w of words) if (seen.has(w) || [...seen].some((s) => s.length > w.length && s.includes(w))) for (const r of byKeyword.get(w)!) picked.add(r);
+    return [...picked];
+  };
+}
+
+function assertGitRepo(root: string): void {
+  const r = spawnSync('git', ['rev-parse', '--git-dir'], { cwd: root, encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    throw new SentrikError('not a git repository (or git is not installed)', root, undefined, 'run --history inside a git clone');
+  }
+}
+
+/** Stream `git log -p` and hand each (commit, file) with its added lines to `onChunk`. */
+function streamLog(root: string, range: string | undefined, onChunk: (p: Pending) => void): Promise<void> {
+  const args = [
+    '-c', 'core.quotePath=false', '-c', 'diff.noprefix=false',
+    'log', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--no-renames', '--diff-filter=AM',
+    `--format=${COMMIT_MARK}%H %aI`,
+    ...(range ? [range] : ['--all']),
+    '--',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
+    let commit = '';
+    let date = '';
+    let cur: Pending | undefined;
+    let next = 0;
+    const flush = (): void => {
+      if (cur) onChunk(cur);
+      cur = undefined;
+    };
+    rl.on('line', (line) => {
+      if (line.startsWith(COMMIT_MARK)) {
+        flush();
+        const [sha, d] = line.slice(COMMIT_MARK.length).split(' ');
+        commit = sha;
+        date = d ?? '';
+        return;
+      }
+      if (line.startsWith('diff --git ')) {
+        flush();
+        return;
+      }
+      if (line.startsWith('+++ ')) {
+        const p = diffPath(line.slice(4));
+        cur = p === undefined ? undefined : { commit, date, path: p, lines: [], numbers: [] };
+        return;
+      }
+      if (line.startsWith('@@ ')) {
+        const m = /\+(\d+)/.exec(line);
+        next = m ? Number(m[1]) : 0;
+        return;
+      }
+      if (cur && line.startsWith('+')) {
+        cur.lines.push(line.slice(1));
+        cur.numbers.push(next++);
+      }
+    });
+    rl.on('close', () => {
+      flush();
+    });
+    child.on('error', (err) => reject(new SentrikError(`cannot run git: ${err.message}`, root, undefined, 'install git or add it to PATH')));
+    child.on('close', (code) => {
+      flush();
+      if (code === 0) resolve();
+      else reject(new SentrikError(`git log failed: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}`, root, undefined, 'check the revision range'));
+    });
+  });
+}
+
+/** `b/path` (possibly C-quoted) → path; `/dev/null` → undefined. */
+function diffPath(spec: string): string | undefined {
+  let s = spec.trim();
+  if (s === '/dev/null') return undefined;
+  if (s.startsWith('"') && s.endsWith('"')) {
+    try {
+      s = JSON.parse(s.replace(/\\([0-7]{3})/g, (_, o: string) => `\\u00${parseInt(o, 8).toString(16).padStart(2, '0')}`)) as string;
+    } catch {
+      s = s.slice(1, -1);
+    }
+  }
+  return s.startsWith('b/') ? s.slice(2) : s;
+}
+
+/** File contents at HEAD for the given paths, with one `git cat-file --batch`. Missing paths are absent. */
+function readAtHead(root: string, paths: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const safe = paths.filter((p) => !p.includes('\n'));
+  if (safe.length === 0) return out;
+  const r = spawnSync('git', ['cat-file', '--batch'], { cwd: root, input: safe.map((p) => `HEAD:${p}\n`).join(''), maxBuffer: 1 << 30 });
+  if (r.status !== 0 || !r.stdout) return out;
+  const buf = r.stdout;
+  let pos = 0;
+  for (const p of safe) {
+    const nl = buf.indexOf(0x0a, pos);
+    if (nl === -1) break;
+    const header = buf.subarray(pos, nl).toString('utf8');
+    pos = nl + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) continue; // "<name> missing" or "ambiguous": the file is gone at HEAD
+    const size = Number(m[2]);
+    if (m[1] === 'blob') out.set(p, buf.subarray(pos, pos + size).toString('utf8'));
+    pos += size + 1;
+  }
+  return out;
+}

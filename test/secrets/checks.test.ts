@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assignedValueLooksSecret,
+  base62,
+  cloudflareCrc32Valid,
+  crc32,
+  entropyAtLeast,
+  isStructuralPlaceholder,
+  jwtValid,
+  passwordLooksReal,
+  prefixedCrc32Valid,
+  privateKeyBodyValid,
+  shannonEntropy,
+} from '../../src/secrets/checks.js';
+
+/** Builds a token in GitHub's documented format: 30 random base62 characters + base62 CRC32 of them. */
+function githubToken(prefix: string, random: string): string {
+  return `${prefix}_${random}${base62(crc32(random), 6)}`;
+}
+
+describe('provider checksums', () => {
+  it('crc32 matches the standard check value', () => {
+    expect(crc32('123456789')).toBe(0xcbf43926);
+  });
+
+  it('accepts GitHub and npm tokens whose suffix is the CRC32 of the body, rejects others', () => {
+    const good = githubToken('ghp', 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1');
+    expect(prefixedCrc32Valid(good)).toBe(true);
+    expect(prefixedCrc32Valid(githubToken('npm', 'Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0'))).toBe(true);
+    const flipped = `${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`;
+    expect(prefixedCrc32Valid(flipped)).toBe(false);
+    expect(prefixedCrc32Valid('ghp_short')).toBe(false);
+  });
+
+  it('validates Cloudflare scannable tokens (hex CRC32 suffix)', () => {
+    const body = 'Q'.repeat(20) + 'w'.repeat(20);
+    const token = `cfut_${body}${crc32(body).toString(16).padStart(8, '0')}`;
+    expect(cloudflareCrc32Valid(token)).toBe(true);
+    expect(cloudflareCrc32Valid(`cfut_${body}00000000`)).toBe(false);
+  });
+});
+
+describe('structure', () => {
+  it('recognises a JWT by its header', () => {
+    const h = Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url');
+    expect(jwtValid(`${h}.eyJzdWIiOiIxIn0.c2ln`)).toBe(true);
+    expect(jwtValid(`${Buffer.from('{"a":1}').toString('base64url')}.eyJ9.x`)).toBe(false);
+    expect(jwtValid('eyJub3QganNvbg.x.y')).toBe(false);
+  });
+
+  it('accepts real key bodies and rejects placeholders', () => {
+    const body = Buffer.from(Array.from({ length: 120 }, (_, i) => (i * 37 + 11) % 256)).toString('base64');
+    expect(privateKeyBodyValid(`-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----`)).toBe(true);
+    expect(privateKeyBodyValid(`-----BEGIN PRIVATE KEY-----\\n${body}\\n-----END PRIVATE KEY-----\\n`)).toBe(true);
+    expect(privateKeyBodyValid('-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----')).toBe(false);
+    expect(privateKeyBodyValid('-----BEGIN PRIVATE KEY-----\nxxx\n-----END PRIVATE KEY-----')).toBe(false);
+    expect(privateKeyBodyValid('-----BEGIN PRIVATE KEY-----\nYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo=\n-----END PRIVATE KEY-----')).toBe(false);
+  });
+});
+
+describe('placeholders and entropy', () => {
+  it.each(['${TOKEN}', '{{ secrets.X }}', '$(PASS)', '<your-key>', 'xxxxxxxxxx', '********', 'abc...def', '$API_KEY'])('%s is a placeholder', (v) => {
+    expect(isStructuralPlaceholder(v)).toBe(true);
+  });
+
+  it('does not call random tokens placeholders', () => {
+    expect(isStructuralPlaceholder('aB3dE5gH7jK9mN1pQ3sT')).toBe(false);
+  });
+
+  it('measures entropy, scaled for short strings', () => {
+    expect(shannonEntropy('aaaa')).toBe(0);
+    expect(shannonEntropy('abcd')).toBe(2);
+    expect(entropyAtLeast('m42ploz2wd', 3.5)).toBe(true);
+    expect(entropyAtLeast('aaaaaaaaaaaaaaaa', 3.5)).toBe(false);
+  });
+});
+
+describe('passwords and assigned values', () => {
+  it.each([
+    ['user', 'password', 'example.com', false],
+    ['user', 'YOUR_PASSWORD', 'example.com', false],
+    ['user', 'REPLACE_WITH_PASSWORD', 'example.com', false],
+    ['mongodb', 'mongodb', 'localhost', false],
+    ['user', 'abc', 'api.com', false],
+    ['user', '1111', 'service.com', false],
+    ['admin', 'pass', 'localhost:3306', false],
+    ['dev', 'mySecret2024', 'localhost:3306', true],
+    ['user', 'pass', 'example.com', true],
+    ['apiuser', 'r3alP4ssw0rd', 'api.production.com', true],
+  ])('%s:%s@%s real=%s', (user, pw, host, real) => {
+    expect(passwordLooksReal(user, pw, host)).toBe(real);
+  });
+
+  it.each([
+    ['os.environ', false],
+    ['process.env.TOKEN', false],
+    ['getToken()', false],
+    ['not_a_real_token', false],
+    ['2024-01-01', false],
+    ['https://x.io/a', false],
+    ['ahDzWAqqBHgpAeUBUULuU0gA4p09', true],
+  ])('%s looks secret: %s', (v, expected) => {
+    expect(assignedValueLooksSecret(v)).toBe(expected);
+  });
+});

@@ -1,0 +1,82 @@
+// History scanning against a real throwaway git repository: a secret committed and later removed is
+// reported with its commit, author date and path; one still present is marked so; nothing prints in clear.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinPacksDir, loadPack } from '../../src/packs/load.js';
+import { base62, crc32 } from '../../src/secrets/checks.js';
+import { scanHistory } from '../../src/secrets/history.js';
+import { SentrikError } from '../../src/util/errors.js';
+
+const random = 'Hq7Lx2Vb9Nc4Md8Kf3Gs6Tw1Yz5Rp0';
+const GH = `ghp_${random}${base62(crc32(random), 6)}`;
+const PW = 'Zx9kq2LmP0wRt7';
+let repo: string;
+const commits: string[] = [];
+
+function git(...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+  }).trim();
+}
+function commit(file: string, text: string, date: string): void {
+  writeFileSync(join(repo, file), text);
+  git('add', '-A');
+  execFileSync('git', ['commit', '-q', '-m', `edit ${file}`], {
+    cwd: repo,
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+  });
+  commits.push(git('rev-parse', 'HEAD'));
+}
+
+beforeAll(() => {
+  repo = mkdtempSync(join(tmpdir(), 'sentrik-history-'));
+  git('init', '-q');
+  commit('README.md', '# app\n', '2024-01-01T10:00:00Z');
+  commit('deploy.sh', `#!/bin/sh\nexport GITHUB_TOKEN=${GH}\n`, '2024-02-01T10:00:00Z');
+  commit('deploy.sh', '#!/bin/sh\nexport GITHUB_TOKEN="$CI_TOKEN"\n', '2024-03-01T10:00:00Z');
+  commit('db.py', `# config\n\nURL = "postgresql://app:${PW}@db.internal:5432/app"\n`, '2024-04-01T10:00:00Z');
+});
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+const rules = loadPack(join(builtinPacksDir(), 'secrets'), true).rules;
+
+describe('scanHistory', () => {
+  it('reports a removed secret with commit, author date, path and line', async () => {
+    const hits = await scanHistory(repo, { rules });
+    const gh = hits.find((h) => h.ruleId === 'SEC-GITHUB-001');
+    expect(gh).toMatchObject({ commit: commits[1], path: 'deploy.sh', line: 2, presentAtHead: false, masked: 'ghp_…(40 chars)' });
+    expect(gh!.date.startsWith('2024-02-01')).toBe(true);
+  });
+
+  it('marks a secret that is still in the file at HEAD', async () => {
+    const hits = await scanHistory(repo, { rules });
+    expect(hits.find((h) => h.ruleId === 'SEC-DB-001')).toMatchObject({ path: 'db.py', line: 3, presentAtHead: true });
+  });
+
+  it('never carries the raw secret', async () => {
+    const json = JSON.stringify(await scanHistory(repo, { rules }));
+    expect(json).not.toContain(GH);
+    expect(json).not.toContain(PW);
+  });
+
+  it('limits the scan to a range', async () => {
+    const hits = await scanHistory(repo, { rules, range: `${commits[2]}..HEAD` });
+    expect(hits.map((h) => h.ruleId)).not.toContain('SEC-GITHUB-001');
+    expect(hits.map((h) => h.ruleId)).toContain('SEC-DB-001');
+  });
+
+  it('rejects option-like ranges and non-repositories with a SentrikError', async () => {
+    await expect(scanHistory(repo, { rules, range: '--output=/tmp/x' })).rejects.toBeInstanceOf(SentrikError);
+    const plain = mkdtempSync(join(tmpdir(), 'sentrik-nogit-'));
+    try {
+      await expect(scanHistory(plain, { rules })).rejects.toBeInstanceOf(SentrikError);
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,120 @@
+// The `secret` rule kind: strict match schema, boundaries, placeholders, checks, and bad input that must
+// finish promptly without crashing (multi-megabyte minified lines, base64 walls, binary-ish text).
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { secretKind, secretMatchSchema } from '../../src/engine/matchers/secret.js';
+import type { CompiledFileMatcher } from '../../src/engine/matchers/matcher.js';
+import { SourceFile } from '../../src/engine/source.js';
+import { builtinPacksDir, loadPack } from '../../src/packs/load.js';
+import { base62, crc32 } from '../../src/secrets/checks.js';
+import { SentrikError } from '../../src/util/errors.js';
+
+const compile = (m: unknown): CompiledFileMatcher =>
+  secretKind.compile(secretMatchSchema.parse(m), { ruleId: 'T-1', packFile: 'x.yaml' }) as CompiledFileMatcher;
+const run = (m: CompiledFileMatcher, text: string) => m.match(new SourceFile('f.txt', text));
+
+describe('secret kind schema', () => {
+  it('requires keywords unless the rule is generic', () => {
+    expect(secretMatchSchema.safeParse({ pattern: 'abc' }).success).toBe(false);
+    expect(secretMatchSchema.safeParse({ pattern: 'abc', generic: true }).success).toBe(true);
+  });
+
+  it('rejects unknown fields, upper-case keywords and unknown checks', () => {
+    expect(secretMatchSchema.safeParse({ pattern: 'a', keywords: ['ab'], typo: 1 }).success).toBe(false);
+    expect(secretMatchSchema.safeParse({ pattern: 'a', keywords: ['AB'] }).success).toBe(false);
+    expect(secretMatchSchema.safeParse({ pattern: 'a', keywords: ['ab'], check: 'nope' }).success).toBe(false);
+  });
+
+  it('rejects patterns RE2 cannot run, with a hint', () => {
+    let err: unknown;
+    try {
+      compile({ pattern: '(?<=a)b', keywords: ['ab'] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SentrikError);
+    expect((err as SentrikError).hint).toMatch(/RE2/);
+  });
+});
+
+describe('secret kind matching', () => {
+  const m = compile({ pattern: 'tok_[A-Za-z0-9]{20}', keywords: ['tok_'] });
+
+  it('reports line, column and the secret, flagged as secret', () => {
+    const hits = run(m, 'first line\nkey = "tok_aB3dE5gH7jK9mN1pQ3sT"\n');
+    expect(hits).toEqual([{ line: 2, column: 8, endLine: 2, endColumn: 32, matched: 'tok_aB3dE5gH7jK9mN1pQ3sT', secret: true }]);
+  });
+
+  it('applies default word boundaries on both sides', () => {
+    expect(run(m, 'xtok_aB3dE5gH7jK9mN1pQ3sT')).toEqual([]);
+    expect(run(m, 'tok_aB3dE5gH7jK9mN1pQ3sTU')).toEqual([]);
+    expect(run(m, '"tok_aB3dE5gH7jK9mN1pQ3sT"')).toHaveLength(1);
+  });
+
+  it('skips structural placeholders and allow-listed values', () => {
+    const a = compile({ pattern: 'tok_[A-Za-z0-9]{20}', keywords: ['tok_'], allow: ['EXAMPLE$'] });
+    expect(run(a, 'tok_xxxxxxxxxxxxxxxxxxxx')).toEqual([]);
+    expect(run(a, 'tok_ABCDEFGHIJKLMEXAMPLE')).toEqual([]);
+  });
+
+  it('runs a named check (GitHub CRC32)', () => {
+    const gh = compile({ pattern: 'ghp_[A-Za-z0-9]{36}', keywords: ['ghp_'], check: 'github-crc32' });
+    const random = 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1';
+    expect(run(gh, `ghp_${random}${base62(crc32(random), 6)}`)).toHaveLength(1);
+    expect(run(gh, `ghp_${random}000000`)).toEqual([]);
+  });
+
+  it('honours context requirements and exclusions within N lines', () => {
+    const c = compile({ pattern: 'SK[0-9a-f]{32}', keywords: ['sk'], context: { requires: ['(?i)twilio'], excludes: ['(?i)sha'], lines: 1 } });
+    const key = `SK${'0123456789abcdef'.repeat(2)}`;
+    expect(run(c, `// twilio\n${key}`)).toHaveLength(1);
+    expect(run(c, `${key}`)).toEqual([]);
+    expect(run(c, `// twilio sha\n${key}`)).toEqual([]);
+  });
+
+  it('reports the secret group of a key = value pattern', () => {
+    const g = compile({ pattern: '(?i)(\\w*secret\\w*)\\s*=\\s*"([^"]{8,})"', generic: true, secret_group: 2, key_group: 1, key_excludes: ['(?i)name$'], boundary: { before: false } });
+    expect(run(g, 'client_secret = "Zq8!vLm2Rt"')[0]).toMatchObject({ matched: 'Zq8!vLm2Rt', column: 18 });
+    expect(run(g, 'secret_name = "Zq8!vLm2Rt"')).toEqual([]);
+  });
+});
+
+describe('bad input finishes and stays quiet', () => {
+  const pack = loadPack(join(builtinPacksDir(), 'secrets'), true);
+  const runAll = (text: string): number => {
+    const file = new SourceFile('bundle.min.js', text);
+    let n = 0;
+    for (const r of pack.rules) {
+      if (r.matcher.scope !== 'file') continue;
+      if (r.matcher.keywords && !r.matcher.keywords.some((k) => file.lower.includes(k))) continue;
+      n += r.matcher.match(file).length;
+    }
+    return n;
+  };
+
+  it('handles a several-megabyte minified line', () => {
+    const text = 'var a={token:t,key:k};function f(b){return b.key+1};'.repeat(80_000);
+    expect(text.length).toBeGreaterThan(4_000_000);
+    expect(runAll(text)).toBe(0);
+  });
+
+  it('handles a base64 wall, one line and wrapped', () => {
+    const wall = randomBytes(2_000_000).toString('base64');
+    expect(runAll(wall)).toBe(0);
+    expect(runAll(wall.replace(/(.{76})/g, '$1\n'))).toBe(0);
+  });
+
+  it('handles binary-ish text and invalid UTF-8 decoded with replacement characters', () => {
+    const bin = new TextDecoder().decode(randomBytes(2_000_000));
+    expect(() => runAll(bin)).not.toThrow();
+  });
+
+  it('caps work on a file of repeated candidates', () => {
+    expect(runAll('password = "Zx9!kq2LmP0w"\n'.repeat(100_000))).toBeGreaterThan(0);
+  });
+
+  it('handles unterminated private key headers', () => {
+    expect(runAll('-----BEGIN PRIVATE KEY-----\nMIIE\n'.repeat(50_000))).toBe(0);
+  });
+});

@@ -1,0 +1,80 @@
+// `sentrik secrets` in-process: finds, masks in every format, honours a baseline, and reports a secret that
+// only survives in git history.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { base62, crc32 } from '../../src/secrets/checks.js';
+
+const random = 'Pq4Rs8Tu2Vw6Xy0Za3Bc7De1Fg5Hi9';
+const GH = `ghp_${random}${base62(crc32(random), 6)}`;
+const PW = 'Vn3!xQ8zLr2Kp7Wd';
+let dir: string;
+
+function io(): CliIO & { out: string; err: string } {
+  const o = { out: '', err: '', env: {}, cwd: dir, isTTY: false } as CliIO & { out: string; err: string };
+  o.stdout = (t: string) => void (o.out += t);
+  o.stderr = (t: string) => void (o.err += t);
+  return o;
+}
+const git = (...args: string[]): string =>
+  execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sentrik-secrets-cmd-'));
+  writeFileSync(join(dir, 'deploy.sh'), `#!/bin/sh\nexport GITHUB_TOKEN=${GH}\ncurl -u deploy:${PW} https://files.acme.io/\n`);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sentrik secrets', () => {
+  it('exits 1 on a secret and never prints the value, in any format', async () => {
+    for (const format of ['terminal', 'json', 'sarif', 'junit', 'csv', 'markdown', 'html']) {
+      const o = io();
+      const code = await main(['secrets', dir, '--format', format, '--no-cache'], o);
+      expect(code, o.err).toBe(1);
+      expect(o.out.length).toBeGreaterThan(0);
+      for (const raw of [GH, PW, random]) {
+        expect(o.out).not.toContain(raw);
+        expect(o.err).not.toContain(raw);
+      }
+    }
+    const written = readFileSync(join(dir, 'out', 'findings.json'), 'utf8');
+    expect(written).toContain('SEC-GITHUB-001');
+    expect(written).not.toContain(GH);
+  });
+
+  it('accepts findings recorded in a baseline, which holds no values', async () => {
+    const base = join(dir, 'secrets-baseline.json');
+    expect(await main(['secrets', dir, '--baseline', base, '--update-baseline', '--no-cache'], io())).toBe(0);
+    const text = readFileSync(base, 'utf8');
+    expect(text).not.toContain(GH);
+    expect(text).not.toContain(PW);
+    const o = io();
+    expect(await main(['secrets', dir, '--baseline', base, '--format', 'json', '--no-cache'], o)).toBe(0);
+    expect(JSON.parse(o.out).findings.every((f: { suppressed?: { kind: string } }) => f.suppressed?.kind === 'baseline')).toBe(true);
+  });
+
+  it('reports a secret that was committed and later removed with --history', async () => {
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'add deploy');
+    writeFileSync(join(dir, 'deploy.sh'), '#!/bin/sh\nexport GITHUB_TOKEN="$CI_TOKEN"\n');
+    git('commit', '-q', '-am', 'use CI token');
+    const clean = io();
+    expect(await main(['secrets', dir, '--no-cache', '--format', 'json'], clean)).toBe(0);
+    const o = io();
+    expect(await main(['secrets', dir, '--history', '--no-cache', '--format', 'json'], o)).toBe(1);
+    const findings = JSON.parse(o.out).findings as { ruleId: string; kind: string; file: string; message: string }[];
+    expect(findings.find((f) => f.ruleId === 'SEC-GITHUB-001')).toMatchObject({ kind: 'secret-history', file: 'deploy.sh' });
+    expect(o.out).not.toContain(GH);
+  });
+
+  it('rejects --update-baseline without --baseline (exit 2, one line)', async () => {
+    const o = io();
+    expect(await main(['secrets', dir, '--update-baseline'], o)).toBe(2);
+    expect(o.err.trim().split('\n')).toHaveLength(1);
+  });
+});
