@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { ConfigOverrides, Reporter } from '../config/schema.js';
 import type { GateResult, ScanResult } from '../engine/model.js';
-import { loadAllPacks } from '../packs/load.js';
+import { availablePackIds } from '../packs/load.js';
 import { REPORTERS } from '../reporters/index.js';
 import { renderTerminal } from '../reporters/terminal.js';
 import { SentrikError } from '../util/errors.js';
@@ -35,7 +35,7 @@ export function loadEffectiveConfig(io: CliIO, root: string, overrides: ConfigOv
   for (const w of loaded.warnings) io.stderr(`sentrik: warning: ${w}\n`);
   if (loaded.origins.standards_packs === 'detected') {
     // Detection may suggest packs this version does not ship; only explicit choices must exist.
-    const available = new Set(loadAllPacks(root).map((p) => p.id));
+    const available = new Set(availablePackIds(root).map((p) => p.id));
     loaded.config.standards_packs = loaded.config.standards_packs.filter((p) => available.has(p));
   }
   return loaded;

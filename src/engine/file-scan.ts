@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { maskLine } from '../util/mask.js';
 import { SentrikError } from '../util/errors.js';
 import type { Confidence, ScanProblem, Severity } from './model.js';
+import type { RawMatch } from './matchers/matcher.js';
 import type { RuleSet } from './ruleset.js';
 import { SourceFile } from './source.js';
 
@@ -36,15 +37,14 @@ const MAX_SNIPPET = 240;
 
 export function scanText(path: string, text: string, rules: RuleSet): FileResult {
   const file = new SourceFile(path, text);
-  const hits: FileHit[] = [];
+  const matches: { ruleId: string; raw: RawMatch }[] = [];
   const problems: ScanProblem[] = [];
   const failedMessages = new Set<string>();
   for (const active of rules.candidates(text)) {
     const { rule } = active;
     if (!rule.appliesTo(path) || rule.matcher.scope !== 'file') continue;
-    let raw;
     try {
-      raw = rule.matcher.match(file);
+      for (const raw of rule.matcher.match(file)) matches.push({ ruleId: rule.def.id, raw });
     } catch (err) {
       // One broken file (or rule) never stops the scan; report each distinct failure once per file.
       const message = err instanceof SentrikError ? err.message : `rule failed: ${(err as Error).message}`;
@@ -53,27 +53,35 @@ export function scanText(path: string, text: string, rules: RuleSet): FileResult
         const line = err instanceof SentrikError ? err.line : undefined;
         problems.push({ file: path, line, ruleId: rule.def.id, code: err instanceof SentrikError ? 'parse-error' : 'rule-error', message });
       }
-      continue;
-    }
-    for (const r of raw) {
-      const lineText = r.line ? file.lineText(r.line) : undefined;
-      const secrets = r.secret && r.matched ? [r.matched] : [];
-      hits.push({
-        ruleId: rule.def.id,
-        line: r.line,
-        column: r.column,
-        endLine: r.endLine,
-        endColumn: r.endColumn,
-        snippet: lineText === undefined ? undefined : snippetOf(lineText, secrets),
-        message: r.message,
-        severity: r.severity,
-        confidence: r.confidence,
-        matchKey: matchKey(r.matched ?? lineText ?? ''),
-        inComment: lineText !== undefined && isCommentLine(lineText),
-        inline: r.line ? inlineSuppression(file, r.line, rule.def.id) : undefined,
-      });
     }
   }
+  // Every secret any rule found is masked in every snippet, not only in its own finding's.
+  const secretsByLine = new Map<number, Set<string>>();
+  for (const { raw } of matches) {
+    if (!raw.secret || !raw.matched || !raw.line) continue;
+    for (let l = raw.line; l <= (raw.endLine ?? raw.line); l++) {
+      const set = secretsByLine.get(l) ?? new Set<string>();
+      set.add(raw.matched);
+      secretsByLine.set(l, set);
+    }
+  }
+  const hits: FileHit[] = matches.map(({ ruleId, raw: r }) => {
+    const lineText = r.line ? file.lineText(r.line) : undefined;
+    return {
+      ruleId,
+      line: r.line,
+      column: r.column,
+      endLine: r.endLine,
+      endColumn: r.endColumn,
+      snippet: lineText === undefined ? undefined : snippetOf(lineText, [...(secretsByLine.get(r.line!) ?? [])]),
+      message: r.message,
+      severity: r.severity,
+      confidence: r.confidence,
+      matchKey: matchKey(r.matched ?? lineText ?? ''),
+      inComment: lineText !== undefined && isCommentLine(lineText),
+      inline: r.line ? inlineSuppression(file, r.line, ruleId) : undefined,
+    };
+  });
   return { path, hits, problems };
 }
 

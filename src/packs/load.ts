@@ -1,7 +1,7 @@
 // Loads packs from disk with validation: every error names the pack file and line and says how to fix it.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import { z } from 'zod';
@@ -49,30 +49,43 @@ export function customPacksDir(root: string): string {
 
 const packCache = new Map<string, LoadedPack>();
 
-/** Load every pack folder under `dir` (each with a pack.yaml). */
-export function loadPacksFrom(dir: string, builtin: boolean): LoadedPack[] {
+/** Pack folders under `dir` (each with a pack.yaml); the folder name is the pack id. */
+export function packDirs(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  const packs: LoadedPack[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const packDir = join(dir, name);
-    if (!statSync(packDir).isDirectory() || !existsSync(join(packDir, 'pack.yaml'))) continue;
-    packs.push(loadPack(packDir, builtin));
-  }
-  return packs;
+  return readdirSync(dir)
+    .sort()
+    .map((name) => join(dir, name))
+    .filter((d) => statSync(d).isDirectory() && existsSync(join(d, 'pack.yaml')));
 }
 
-/** Built-in packs plus the repository's custom packs; a custom pack may not reuse a built-in id. */
-export function loadAllPacks(root?: string): LoadedPack[] {
-  const builtins = loadPacksFrom(builtinPacksDir(), true);
-  const custom = root ? loadPacksFrom(customPacksDir(root), false) : [];
-  const ids = new Set(builtins.map((p) => p.id));
+/** Load every pack folder under `dir`. */
+export function loadPacksFrom(dir: string, builtin: boolean): LoadedPack[] {
+  return packDirs(dir).map((d) => loadPack(d, builtin));
+}
+
+/** Ids of every available pack, without loading (compiling) any of them. */
+export function availablePackIds(root?: string): { id: string; dir: string; builtin: boolean }[] {
+  const builtins = packDirs(builtinPacksDir()).map((dir) => ({ id: basename(dir), dir, builtin: true }));
+  const taken = new Set(builtins.map((p) => p.id));
+  const custom = root ? packDirs(customPacksDir(root)).map((dir) => ({ id: basename(dir), dir, builtin: false })) : [];
   for (const p of custom) {
-    if (ids.has(p.id)) {
-      throw new SentrikError(`custom pack '${p.id}' has the id of a built-in pack`, join(p.dir, 'pack.yaml'), 1, 'give it another id');
-    }
-    ids.add(p.id);
+    if (taken.has(p.id)) throw new SentrikError(`custom pack '${p.id}' has the id of a built-in pack`, join(p.dir, 'pack.yaml'), 1, 'give it another id');
   }
   return [...builtins, ...custom];
+}
+
+/** Built-in packs plus the repository's custom packs. */
+export function loadAllPacks(root?: string): LoadedPack[] {
+  return availablePackIds(root).map((p) => loadPack(p.dir, p.builtin));
+}
+
+/**
+ * Load only the packs with these ids (unknown ids are the caller's to report). A broken pack that is not
+ * selected cannot stop a scan that does not use it.
+ */
+export function loadPacksById(ids: string[], root?: string): LoadedPack[] {
+  const byId = new Map(availablePackIds(root).map((p) => [p.id, p]));
+  return ids.filter((id) => byId.has(id)).map((id) => loadPack(byId.get(id)!.dir, byId.get(id)!.builtin));
 }
 
 export function loadPack(packDir: string, builtin: boolean): LoadedPack {
@@ -86,6 +99,9 @@ export function loadPack(packDir: string, builtin: boolean): LoadedPack {
   const res = packSchema.safeParse(parsed.value);
   if (!res.success) throw zodToSentrikError(res.error, parsed, 'invalid pack');
   const def: PackDef = res.data;
+  if (def.id !== basename(packDir)) {
+    throw new SentrikError(`pack id '${def.id}' differs from its folder name '${basename(packDir)}'`, packFile, lineOf(parsed, ['id']), `rename the folder to ${def.id}/ or change the id`);
+  }
 
   const rules: LoadedRule[] = [];
   const seen = new Map<string, string>();

@@ -11,7 +11,7 @@ import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/
 import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
 import { diskRepoView, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
-import { loadAllPacks, type LoadedPack } from '../packs/load.js';
+import { availablePackIds, loadPacksById, type LoadedPack } from '../packs/load.js';
 import { SentrikError } from '../util/errors.js';
 import { resolveInsideRoot, toPosix } from '../util/paths.js';
 import { TOOL } from '../version.js';
@@ -34,27 +34,26 @@ export interface RunScanOptions {
   now?: Date;
 }
 
-/** Select packs: explicit ids, 'all', or the configured ones. Unknown ids are an error naming where they came from. */
-export function selectPacks(all: LoadedPack[], requested: string[] | undefined, configured: string[], source: string): LoadedPack[] {
-  const byId = new Map(all.map((p) => [p.id, p]));
-  if (requested && requested.length === 1 && requested[0] === 'all') return all;
+/** Load the selected packs: explicit ids, 'all', or the configured ones. Unknown ids name where they came from. */
+export function selectPacks(root: string, requested: string[] | undefined, configured: string[], source: string): LoadedPack[] {
+  const available = availablePackIds(root);
+  if (requested && requested.length === 1 && requested[0] === 'all') return loadPacksById(available.map((p) => p.id), root);
   const ids = requested ?? configured;
-  const unknown = ids.filter((id) => !byId.has(id));
+  const known = new Set(available.map((p) => p.id));
+  const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length) {
     throw new SentrikError(
       `unknown pack${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} in ${requested ? '--packs' : source}`,
       undefined,
       undefined,
-      `available: ${all.map((p) => p.id).join(', ')} (or 'all')`,
+      `available: ${available.map((p) => p.id).join(', ')} (or 'all')`,
     );
   }
-  return ids.map((id) => byId.get(id)!);
+  return loadPacksById([...new Set(ids)], root);
 }
 
 export function buildRules(root: string, config: SentrikConfig, packs?: string[], configuredFrom = 'standards_packs'): RuleSet {
-  const all = loadAllPacks(root);
-  const selected = selectPacks(all, packs, config.standards_packs, configuredFrom);
-  return buildRuleSet(selected, config.pack_overrides, TOOL.version);
+  return buildRuleSet(selectPacks(root, packs, config.standards_packs, configuredFrom), config.pack_overrides, TOOL.version);
 }
 
 export async function runScan(opts: RunScanOptions): Promise<ScanResult> {

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { detectProject, describeDetection } from '../../config/detect.js';
 import { renderInitConfig } from '../../config/init.js';
 import { describeConfig } from '../../config/show.js';
-import { loadAllPacks } from '../../packs/load.js';
+import { availablePackIds } from '../../packs/load.js';
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
@@ -35,7 +35,7 @@ function init(io: CliIO, flags: { root: string; force?: boolean }): number {
     throw new SentrikError('a configuration already exists', relative(io.cwd, file) || file, undefined, 'pass --force to overwrite it, or edit it');
   }
   const detection = detectProject(root);
-  const available = new Set(loadAllPacks(root).map((p) => p.id));
+  const available = new Set(availablePackIds(root).map((p) => p.id));
   const text = renderInitConfig({ ...detection, suggestedPacks: detection.suggestedPacks.filter((p) => available.has(p)) });
   mkdirSync(join(root, '.sentrik'), { recursive: true });
   writeFileSync(file, text);
@@ -47,7 +47,7 @@ function validate(io: CliIO, flags: { root: string; config?: string }): number {
   const { root } = resolveRoot(io, [], flags.root);
   const loaded = loadEffectiveConfig(io, root, {}, flags.config);
   // Packs named in the config must exist: check now rather than at the first scan.
-  const available = new Set(loadAllPacks(root).map((p) => p.id));
+  const available = new Set(availablePackIds(root).map((p) => p.id));
   const missing = loaded.config.standards_packs.filter((p) => !available.has(p));
   if (missing.length && loaded.origins.standards_packs !== 'detected') {
     throw new SentrikError(`unknown pack${missing.length > 1 ? 's' : ''} in standards_packs: ${missing.join(', ')}`, loaded.file, undefined, `available: ${[...available].join(', ')}`);

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { findConfigFile } from '../../config/load.js';
-import { customPacksDir, loadAllPacks, loadPack, type LoadedPack } from '../../packs/load.js';
+import { availablePackIds, customPacksDir, loadAllPacks, loadPack, type LoadedPack } from '../../packs/load.js';
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
@@ -125,7 +125,7 @@ function explain(io: CliIO, id: string, flags: { root: string }): number {
 }
 
 /** Add or remove a pack id in standards_packs, editing the YAML document so comments survive. */
-function editPacks(io: CliIO, id: string, rootFlag: string, op: 'add' | 'remove'): number {
+export function editPacks(io: CliIO, id: string, rootFlag: string, op: 'add' | 'remove'): number {
   const { root, packs, enabled } = packsFor(io, rootFlag);
   if (op === 'add' && !packs.some((p) => p.id === id)) throw new SentrikError(`unknown pack '${id}'`, undefined, undefined, `available: ${packs.map((p) => p.id).join(', ')}`);
   const file = findConfigFile(root) ?? join(root, '.sentrik', 'config.yaml');
@@ -165,7 +165,7 @@ function importPack(io: CliIO, src: string, flags: { root: string; enable?: bool
   const dir = statSync(abs).isDirectory() ? abs : dirname(abs);
   if (!statSync(abs).isDirectory() && basename(abs) !== 'pack.yaml') throw new SentrikError('a pack is a folder with a pack.yaml', src, undefined, 'name the folder or its pack.yaml');
   const pack = loadPack(dir, false); // validates everything, with file:line errors
-  const builtins = loadAllPacks(undefined);
+  const builtins = availablePackIds(undefined);
   if (builtins.some((p) => p.id === pack.id)) throw new SentrikError(`'${pack.id}' is the id of a built-in pack`, join(dir, 'pack.yaml'), 1, 'give the pack another id');
   const dest = join(customPacksDir(root), pack.id);
   if (existsSync(dest) && !flags.overwrite) throw new SentrikError(`a custom pack '${pack.id}' is already installed`, dest, undefined, 'pass --overwrite to replace it');

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SEVERITIES, type Finding, type ScanResult } from '../../engine/model.js';
-import { loadAllPacks, type LoadedRule } from '../../packs/load.js';
+import { loadPacksById, type LoadedRule } from '../../packs/load.js';
 import { runScan } from '../../run/scan.js';
 import { baselineIndex, createBaseline, loadBaseline, serializeBaseline, type Baseline } from '../../secrets/baseline.js';
 import { scanHistory, type HistoryHit } from '../../secrets/history.js';
@@ -66,7 +66,7 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
   const result = await runScan({ root, config, scope: { mode: 'paths', paths: scanPaths }, packs: [PACK], noCache: flags.cache === false, jobs: flags.jobs });
 
   if (flags.history) {
-    const pack = loadAllPacks(root).find((p) => p.id === PACK);
+    const [pack] = loadPacksById([PACK], root);
     const rules = pack?.rules ?? [];
     const hits = await scanHistory(root, { range: flags.range, rules });
     const byId = new Map(rules.map((r) => [r.def.id, r]));
