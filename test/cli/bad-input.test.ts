@@ -70,7 +70,7 @@ describe('files', () => {
     expect(metrics.skippedByReason['binary']).toBe(1);
     expect(metrics.skippedByReason['too-large']).toBe(1);
     const f = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
-    expect(f.findings.map((x: any) => x.file).sort()).toEqual(['latin1.py', 'ok.js']);
+    expect([...new Set(f.findings.filter((x: any) => x.file !== '.').map((x: any) => x.file))].sort()).toEqual(['latin1.py', 'ok.js']);
   });
 
   it('a path outside the repository is refused', () => {

@@ -1,0 +1,161 @@
+// `sentrik vulns` end to end, through the real CLI: offline matching from an imported snapshot, output
+// formats, the gate, broken and hostile input, fixes, and --online against a server on 127.0.0.1.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, expectNoStack, project, sentrik } from './helpers.js';
+
+const SNAPSHOT = join('..', 'shared', 'corpora', 'osv');
+let db: string;
+
+beforeAll(() => {
+  db = join(project({}), 'db');
+  const r = sentrik(['vulns', 'db', 'import', SNAPSHOT, '--db', db]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/PyPI\s+2661 advisories/);
+});
+
+const PACKAGE_JSON = `{
+  "name": "demo",
+  "version": "1.0.0",
+  "dependencies": {
+    "lodash": "^4.17.4",
+    "express": "4.0.0"
+  }
+}
+`;
+
+function npmLock(extra: Record<string, object> = {}): string {
+  return JSON.stringify(
+    {
+      name: 'demo',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'demo', dependencies: { lodash: '^4.17.4', express: '4.0.0' } },
+        'node_modules/lodash': { version: '4.17.4', integrity: 'sha512-x' },
+        'node_modules/express': { version: '4.0.0', dependencies: { bassmaster: '1.5.1' } },
+        'node_modules/bassmaster': { version: '1.5.1' },
+        ...extra,
+      },
+    },
+    null,
+    2,
+  );
+}
+
+const REQUIREMENTS = '# pinned\nJinja2==2.10  # templating\nrequests>=2.0\n';
+
+describe('sentrik vulns (offline)', () => {
+  it('reports vulnerable packages in a table with fixed-in version, lockfile line and chain', () => {
+    const root = project({ 'package.json': PACKAGE_JSON, 'package-lock.json': npmLock(), 'requirements.txt': REQUIREMENTS });
+    const r = sentrik(['vulns', root, '--db', db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/PACKAGE\s+INSTALLED\s+FIXED IN\s+SEVERITY\s+IDS\s+LOCKFILE/);
+    expect(r.stdout).toMatch(/lodash\s+4\.17\.4\s+4\.17\.5\s+/);
+    expect(r.stdout).toMatch(/bassmaster\s+1\.5\.1\s+-\s+medium\s+NSWG-ECO-1 CVE-2014-7205\s+package-lock\.json:\d+/);
+    expect(r.stdout).toContain('via express > bassmaster');
+    expect(r.stdout).toMatch(/Jinja2\s+2\.10\s+2\.10\.1\s+.*requirements\.txt:2/);
+    expect(r.stdout).toMatch(/known vulnerabilities in 4 packages from 2 lockfiles/);
+  });
+
+  it('emits findings in the scan finding model (JSON) and SARIF, and the gate counts them', () => {
+    const root = project({ 'package.json': PACKAGE_JSON, 'package-lock.json': npmLock() });
+    const json = sentrik(['vulns', root, '--db', db, '--format', 'json']);
+    expect(json.code).toBe(0);
+    const findings = (JSON.parse(json.stdout) as { findings: { ruleId: string; packId: string; file: string; line: number; severity: string; fingerprint: string }[] }).findings;
+    const ghsa = findings.find((f) => f.ruleId === 'GHSA-35jh-r3h4-6jhm')!;
+    expect(ghsa).toMatchObject({ packId: 'vulns', file: 'package-lock.json', severity: 'high' });
+    expect(npmLock().split('\n')[ghsa.line - 1]).toContain('"node_modules/lodash"');
+    expect(ghsa.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+
+    const sarif = JSON.parse(sentrik(['vulns', root, '--db', db, '--format', 'sarif']).stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(sarif.runs[0].results.map((r) => r.ruleId)).toContain('GHSA-35jh-r3h4-6jhm');
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('package-lock.json');
+
+    const gate = sentrik(['vulns', root, '--db', db, '--fail-on', 'critical,high']);
+    expect(gate.code).toBe(1);
+    expect(gate.stderr).toMatch(/\d+ blocking finding/);
+  });
+
+  it('reports a broken lockfile with file and line and still scans the others', () => {
+    const root = project({ 'a/package-lock.json': npmLock().slice(0, 200), 'b/requirements.txt': REQUIREMENTS, 'c/requirements.txt': `${'%%% garbage ((\n'.repeat(10_000)}flask==0.1\n` });
+    const r = sentrik(['vulns', root, '--db', db]);
+    expect(r.code).toBe(0);
+    expectNoStack(r.stderr);
+    expect(r.stderr).toMatch(/problem: a\/package-lock\.json:\d+: cannot parse: invalid JSON/);
+    expect(r.stderr).toMatch(/problem: c\/requirements\.txt:1: 10000 lines could not be read/);
+    expect(r.stdout).toContain('Jinja2');
+    expect(r.stdout).toMatch(/flask\s+0\.1/);
+  });
+
+  it('fails with one line when there is no database', () => {
+    const root = project({ 'requirements.txt': REQUIREMENTS });
+    const r = sentrik(['vulns', root, '--db', join(root, 'nothing-here')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/no offline advisory database.*sentrik vulns db import/);
+  });
+});
+
+describe('sentrik vulns --fix-preview / --fix', () => {
+  it('plans the smallest version no advisory affects, within the upgrade level', () => {
+    const root = project({ 'package.json': PACKAGE_JSON, 'package-lock.json': npmLock(), 'requirements.txt': REQUIREMENTS });
+    const patch = sentrik(['vulns', root, '--db', db, '--fix-preview', '--upgrade', 'patch', '-q']);
+    // lodash 4.17.5, .11 and .19 are each still affected by another advisory: 4.17.21 is the first clean one.
+    expect(patch.stdout).toContain('lodash 4.17.4 → 4.17.21');
+    // Jinja2 2.10.1 fixes one advisory but not PYSEC-2021-66 (fixed in 2.11.3): beyond a patch upgrade.
+    expect(patch.stdout).toMatch(/Jinja2 2\.10: not fixed — the nearest safe version 2\.11\.3 is a larger upgrade/);
+    const minor = sentrik(['vulns', root, '--db', db, '--fix-preview', '-q']);
+    expect(minor.stdout).toContain('Jinja2 2.10 → 2.11.3');
+    expect(minor.stdout).toContain('Would edit package.json');
+    expect(readFileSync(join(root, 'package.json'), 'utf8')).toBe(PACKAGE_JSON);
+  });
+
+  it('edits package.json and requirements.txt in place, keeping their formatting, and prints the lockfile command', () => {
+    const root = project({ 'package.json': PACKAGE_JSON, 'package-lock.json': npmLock(), 'requirements.txt': REQUIREMENTS });
+    const r = sentrik(['vulns', root, '--db', db, '--fix', '-q']);
+    expect(r.code).toBe(0);
+    // express 4.0.0 has an advisory too (fixed in 4.5.0, a minor upgrade); only the two values change.
+    expect(readFileSync(join(root, 'package.json'), 'utf8')).toBe(PACKAGE_JSON.replace('"^4.17.4"', '"^4.17.21"').replace('"4.0.0"', '"4.5.0"'));
+    expect(readFileSync(join(root, 'requirements.txt'), 'utf8')).toBe(REQUIREMENTS.replace('Jinja2==2.10 ', 'Jinja2==2.11.3 '));
+    expect(r.stdout).toMatch(/npm install\)\s+# regenerates package-lock\.json/);
+    // The lockfile itself is never rewritten (its integrity hashes would be forged).
+    expect(readFileSync(join(root, 'package-lock.json'), 'utf8')).toBe(npmLock());
+  });
+});
+
+describe('sentrik vulns --online', () => {
+  it('queries the OSV API (querybatch, then each record) on a loopback server', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        if (req.url === '/v1/querybatch') {
+          const q = JSON.parse(body) as { queries: { package: { name: string } }[] };
+          res.end(JSON.stringify({ results: q.queries.map((x) => (x.package.name === 'Jinja2' ? { vulns: [{ id: 'PYSEC-TEST-1' }] } : {})) }));
+        } else if (req.url === '/v1/vulns/PYSEC-TEST-1') {
+          res.end(JSON.stringify({ id: 'PYSEC-TEST-1', summary: 'test advisory', affected: [{ package: { ecosystem: 'PyPI', name: 'jinja2' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.0' }] }] }] }));
+        } else res.writeHead(404).end('{}');
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as AddressInfo).port;
+    const root = project({ 'requirements.txt': REQUIREMENTS });
+    const r = await new Promise<{ code: number; stdout: string }>((ok) => {
+      const child = spawn(process.execPath, [BIN, 'vulns', root, '--online', '--format', 'json'], { env: { PATH: process.env.PATH ?? '', HOME: root, NO_COLOR: '1', SENTRIK_OSV_API_URL: `http://127.0.0.1:${port}` } });
+      let stdout = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.on('close', (code) => ok({ code: code ?? -1, stdout }));
+    });
+    server.close();
+    expect(r.code).toBe(0);
+    expect(seen).toEqual(['POST /v1/querybatch', 'GET /v1/vulns/PYSEC-TEST-1']);
+    expect((JSON.parse(r.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId)).toEqual(['PYSEC-TEST-1']);
+  });
+});
