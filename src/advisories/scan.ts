@@ -1,0 +1,121 @@
+// The `vulns` use case: lockfiles → packages → advisories (offline index, or the OSV API with --online) →
+// a ScanResult in the same model `scan` produces.
+import { readFileSync } from 'node:fs';
+import type { Ecosystem, Package } from '../ecosystems/types.js';
+import { SEVERITIES, type ScanProblem, type ScanResult } from '../engine/model.js';
+import { SentrikError } from '../util/errors.js';
+import { resolveInsideRoot } from '../util/paths.js';
+import { TOOL } from '../version.js';
+import { loadEcosystem, readManifest } from './db.js';
+import { toFinding, ruleInfoFor, type VulnFinding } from './findings.js';
+import { AdvisoryIndex, type Match } from './match.js';
+import { queryOsv } from './online.js';
+import { readProject, type ParsedLockfile } from './project.js';
+
+export interface VulnScanOptions {
+  root: string;
+  exclude: string[];
+  db: string;
+  online?: { baseUrl: string };
+  paths?: string[];
+}
+
+export interface VulnScan {
+  result: ScanResult;
+  findings: VulnFinding[];
+  matches: Match[];
+  lockfiles: ParsedLockfile[];
+  indexes: Map<Ecosystem, AdvisoryIndex>;
+}
+
+export async function scanVulns(o: VulnScanOptions): Promise<VulnScan> {
+  const started = Date.now();
+  const t0 = performance.now();
+  const project = readProject(o.root, o.exclude, o.paths);
+  const tParse = performance.now();
+  const problems: ScanProblem[] = project.problems.map((p) => ({ file: p.file, line: p.line, code: 'parse-error', message: p.message }));
+  const ecosystems = [...new Set(project.lockfiles.filter((l) => l.packages.length).map((l) => l.ecosystem))];
+  const indexes = new Map<Ecosystem, AdvisoryIndex>();
+  if (o.online) {
+    const all = project.lockfiles.flatMap((l) => l.packages.map((pkg) => ({ pkg, eco: l.ecosystem })));
+    const fetched = await queryOsv(o.online.baseUrl, dedupe(all));
+    for (const eco of ecosystems) indexes.set(eco, new AdvisoryIndex(eco, fetched.get(eco) ?? []));
+  } else if (ecosystems.length) {
+    const manifest = readManifest(o.db);
+    if (!manifest) throw new SentrikError('no offline advisory database', o.db, undefined, 'run `sentrik vulns db import <all.zip|dir>` (or pass --online)');
+    for (const eco of ecosystems) {
+      const advisories = loadEcosystem(o.db, eco.osv);
+      if (!advisories) problems.push({ code: 'no-advisory-data', message: `no ${eco.osv} advisories in ${o.db}: ${eco.osv} packages were not checked (import ${eco.osv}/all.zip)` });
+      else indexes.set(eco, new AdvisoryIndex(eco, advisories));
+    }
+  }
+  const tLoad = performance.now();
+  const matches: Match[] = [];
+  const findings: VulnFinding[] = [];
+  const lineCache = new Map<string, string[]>();
+  for (const lock of project.lockfiles) {
+    const index = indexes.get(lock.ecosystem);
+    if (!index) continue;
+    for (const m of index.match(lock.packages)) {
+      matches.push(m);
+      findings.push(toFinding(m, lock.ecosystem, snippetOf(o.root, m.package, lineCache)));
+    }
+  }
+  const tMatch = performance.now();
+  const rules = new Map(matches.map((m) => [m.advisories[0].id, ruleInfoFor(m)]));
+  findings.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+  const count = <K extends string>(keys: K[]): Record<K, number> => keys.reduce((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {} as Record<K, number>);
+  const result: ScanResult = {
+    root: o.root,
+    tool: { name: TOOL.name, version: TOOL.version },
+    findings,
+    problems,
+    skipped: [],
+    rules: [...rules.values()],
+    metrics: {
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      phasesMs: { parse: Math.round(tParse - t0), advisories: Math.round(tLoad - tParse), match: Math.round(tMatch - tLoad) },
+      filesScanned: project.lockfiles.length,
+      bytesScanned: project.bytes,
+      filesSkipped: 0,
+      skippedByReason: {},
+      cacheHits: 0,
+      cacheMisses: 0,
+      packs: ['vulns'],
+      rulesEvaluated: indexes.size ? [...indexes.values()].reduce((n, i) => n + i.advisories.length, 0) : 0,
+      findings: findings.length,
+      suppressed: 0,
+      bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<(typeof SEVERITIES)[number], number>,
+      byRule: count(findings.map((f) => f.ruleId)),
+      byPack: findings.length ? { vulns: findings.length } : {},
+      jobs: 1,
+      scope: { mode: 'paths', paths: o.paths ?? [] },
+    },
+  };
+  return { result, findings, matches, lockfiles: project.lockfiles, indexes };
+}
+
+function dedupe(list: { pkg: Package; eco: Ecosystem }[]): { pkg: Package; eco: Ecosystem }[] {
+  const seen = new Set<string>();
+  return list.filter(({ pkg, eco }) => {
+    const k = `${eco.osv}\0${pkg.name}\0${pkg.version}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function snippetOf(root: string, p: Package, cache: Map<string, string[]>): string | undefined {
+  if (!p.line) return undefined;
+  let lines = cache.get(p.file);
+  if (!lines) {
+    try {
+      lines = readFileSync(resolveInsideRoot(root, p.file), 'utf8').split('\n');
+    } catch {
+      lines = [];
+    }
+    cache.set(p.file, lines);
+  }
+  return lines[p.line - 1]?.trim().slice(0, 200);
+}

@@ -1,0 +1,43 @@
+// `sentrik licenses`: licence per package (lockfile or installed metadata), SPDX expressions parsed, copyleft
+// and unknown licences flagged.
+import type { Command } from 'commander';
+import { licensesFor, type LicenseInfo } from '../../licenses/index.js';
+import { EXIT, type CliIO } from '../io.js';
+import { projectPackages } from './sbom.js';
+
+type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
+
+export function registerLicensesCommands(program: Command, io: CliIO, run: Run): void {
+  program
+    .command('licenses')
+    .description('licence of every dependency, with copyleft and unknown licences flagged')
+    .argument('[path]', 'project directory (default: the current directory)')
+    .option('--copyleft-only', 'list only packages under a copyleft licence')
+    .option('--json', 'machine-readable output')
+    .action(run((path: string | undefined, flags: { copyleftOnly?: boolean; json?: boolean }) => licensesCommand(io, path, flags)));
+}
+
+function licensesCommand(io: CliIO, path: string | undefined, flags: { copyleftOnly?: boolean; json?: boolean }): number {
+  const { root, packages } = projectPackages(io, path);
+  const seen = new Set<string>();
+  const unique = packages.filter((p) => {
+    const k = `${p.ecosystem}\0${p.name}\0${p.version}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  let rows: LicenseInfo[] = licensesFor(root, unique).sort((a, b) => a.package.name.localeCompare(b.package.name));
+  if (flags.copyleftOnly) rows = rows.filter((r) => r.copyleft === 'strong' || r.copyleft === 'weak');
+  if (flags.json) {
+    io.stdout(`${JSON.stringify(rows.map((r) => ({ ecosystem: r.package.ecosystem, name: r.package.name, version: r.package.version, license: r.license ?? null, source: r.source ?? null, spdxValid: r.valid, copyleft: r.copyleft, file: r.package.file })), null, 2)}\n`);
+    return EXIT.OK;
+  }
+  const w = Math.min(40, Math.max(7, ...rows.map((r) => r.package.name.length)));
+  io.stdout(`${'PACKAGE'.padEnd(w)}  ${'VERSION'.padEnd(12)}  ${'LICENSE'.padEnd(24)}  FLAG\n`);
+  for (const r of rows) {
+    const flag = r.copyleft === 'strong' ? 'copyleft' : r.copyleft === 'weak' ? 'weak copyleft' : r.copyleft === 'unknown' ? (r.license ? 'not SPDX' : 'unknown') : '';
+    io.stdout(`${r.package.name.slice(0, w).padEnd(w)}  ${r.package.version.slice(0, 12).padEnd(12)}  ${(r.license ?? '-').slice(0, 24).padEnd(24)}  ${flag}\n`);
+  }
+  const all = licensesFor(root, unique);
+  const n = (c: string): number => all.filter((r) => r.copyleft === c).length;
+  io.stdout(`${all.length} packages: ${n('strong')} copyleft, ${n('weak')} weak copyleft, ${n('unknown')} unknown\n`);
+  return EXIT.OK;
+}

@@ -1,0 +1,183 @@
+// `sentrik vulns`: known-vulnerable dependencies from lockfiles, matched against an offline OSV database
+// (default) or the OSV API (--online); `--fix-preview` / `--fix` plan and apply the smallest safe upgrades;
+// `sentrik vulns db import` fills the database.
+import { writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { posix } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { applyPlans } from '../../advisories/apply.js';
+import { defaultDbDir, readManifest } from '../../advisories/db.js';
+import { planFixes, type FixPlan, type UpgradeLevel } from '../../advisories/fix.js';
+import { importOsv } from '../../advisories/import.js';
+import { DEFAULT_OSV_API } from '../../advisories/online.js';
+import { scanVulns } from '../../advisories/scan.js';
+import type { VulnFinding } from '../../advisories/findings.js';
+import type { Ecosystem, Package } from '../../ecosystems/types.js';
+import { evaluateGate } from '../../engine/gate.js';
+import { SEVERITIES, type Severity } from '../../engine/model.js';
+import { SentrikError } from '../../util/errors.js';
+import { resolveInsideRoot } from '../../util/paths.js';
+import { loadConfig } from '../../config/load.js';
+import { emitReports, resolveRoot } from '../context.js';
+import { EXIT, type CliIO } from '../io.js';
+import { listOption } from '../options.js';
+
+type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
+
+interface VulnsFlags {
+  offline?: boolean;
+  online?: boolean;
+  db?: string;
+  fix?: boolean;
+  fixPreview?: boolean;
+  upgrade: string;
+  format?: string;
+  output?: string;
+  failOn?: string[];
+  quiet?: boolean;
+}
+
+const DB_HELP = 'advisory database folder (default: $SENTRIK_OSV_DB, else $XDG_CACHE_HOME/sentrik/osv or ~/.cache/sentrik/osv)';
+
+export function registerVulnsCommands(program: Command, io: CliIO, run: Run): void {
+  const vulns = program
+    .command('vulns')
+    .description('known-vulnerable dependencies from lockfiles, matched offline against OSV data (see `vulns db import`)')
+    .argument('[path]', 'project directory (default: the current directory)')
+    .option('--offline', 'use only the local database (the default)')
+    .option('--online', 'query the OSV API (api.osv.dev, or $SENTRIK_OSV_API_URL) instead of the local database')
+    .option('--db <dir>', DB_HELP)
+    .option('--fix-preview', 'show the smallest safe upgrade for each vulnerable package and the manifest edits, change nothing')
+    .option('--fix', 'apply the upgrades to manifests (package.json, requirements.txt) and print the lockfile commands')
+    .option('--upgrade <level>', 'largest upgrade a fix may make: patch, minor or major', 'minor')
+    .option('-f, --format <format>', 'terminal (table), json or sarif')
+    .option('-o, --output <file>', 'write the --format report to this file')
+    .option('--fail-on <severities>', 'exit 1 when a finding has one of these severities (e.g. critical,high)', listOption)
+    .option('-q, --quiet', 'only the summary')
+    .action(run((path: string | undefined, flags: VulnsFlags) => vulnsCommand(io, path, flags)));
+  const db = vulns.command('db').description('manage the offline advisory database');
+  db.command('import')
+    .description('import OSV exports: an <Ecosystem>/all.zip, a folder of them (the public dump layout), or a folder of OSV JSON records')
+    .argument('<source>', 'all.zip or folder')
+    .option('--db <dir>', DB_HELP)
+    .action(run((source: string, _flags: unknown, cmd: Command) => dbImport(io, source, cmd.optsWithGlobals())));
+  db.command('status')
+    .description('show what the offline database holds')
+    .option('--db <dir>', DB_HELP)
+    .action(run((_flags: unknown, cmd: Command) => dbStatus(io, cmd.optsWithGlobals())));
+  for (const c of [vulns, db, ...db.commands]) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+}
+
+function dbImport(io: CliIO, source: string, flags: { db?: string }): number {
+  const db = defaultDbDir(io.env, io.cwd, flags.db);
+  const abs = posix.isAbsolute(source) ? source : `${io.cwd}/${source}`;
+  const summary = importOsv(abs, db);
+  for (const p of summary.problems.slice(0, 30)) io.stderr(`sentrik: problem: ${p.source}${p.entry ? ` [${p.entry}]` : ''}: ${p.message}\n`);
+  if (summary.problems.length > 30) io.stderr(`sentrik: … and ${summary.problems.length - 30} more problems\n`);
+  for (const e of summary.ecosystems) io.stdout(`${e.ecosystem.padEnd(10)} ${String(e.advisories).padStart(6)} advisories from ${e.records} records\n`);
+  if (!summary.ecosystems.length) throw new SentrikError('no advisories for a supported ecosystem were found', source, undefined, 'import npm, PyPI, Go, crates.io, Maven, RubyGems or Packagist data');
+  io.stdout(`Imported into ${db} in ${(summary.ms / 1000).toFixed(1)}s\n`);
+  return EXIT.OK;
+}
+
+function dbStatus(io: CliIO, flags: { db?: string }): number {
+  const db = defaultDbDir(io.env, io.cwd, flags.db);
+  const manifest = readManifest(db);
+  if (!manifest) {
+    io.stdout(`No advisory database at ${db} — run \`sentrik vulns db import <all.zip|dir>\`\n`);
+    return EXIT.OK;
+  }
+  io.stdout(`${db}\n`);
+  for (const [eco, m] of Object.entries(manifest.ecosystems)) io.stdout(`  ${eco.padEnd(10)} ${String(m.records).padStart(6)} advisories, imported ${m.importedAt}\n`);
+  return EXIT.OK;
+}
+
+function parseLevel(v: string): UpgradeLevel {
+  if (v === 'patch' || v === 'minor' || v === 'major') return v;
+  throw new SentrikError(`unknown upgrade level '${v}'`, undefined, undefined, 'use patch, minor or major');
+}
+
+async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFlags): Promise<number> {
+  if (flags.online && flags.offline) throw new SentrikError('choose one of --online and --offline');
+  if (flags.fix && flags.fixPreview) throw new SentrikError('choose one of --fix and --fix-preview', undefined, undefined, '--fix-preview shows what --fix would change');
+  const format = flags.format ?? 'terminal';
+  if (!['terminal', 'json', 'sarif'].includes(format)) throw new SentrikError(`unknown format '${format}'`, undefined, undefined, 'use terminal, json or sarif');
+  const level = parseLevel(flags.upgrade);
+  const failOn = (flags.failOn ?? []).map((s) => {
+    if (!(SEVERITIES as readonly string[]).includes(s)) throw new SentrikError(`unknown severity '${s}' in --fail-on`, undefined, undefined, `use any of: ${SEVERITIES.join(', ')}`);
+    return s as Severity;
+  });
+  const { root } = resolveRoot(io, path ? [path] : []);
+  if (path && !statSync(root).isDirectory()) throw new SentrikError('give the project directory', path);
+  // Only scan_exclude and output_dir matter here: the packs (slow to load and validate) are not needed.
+  const loaded = loadConfig({ root, env: io.env, overrides: {}, configPath: io.env.SENTRIK_CONFIG });
+  for (const w of loaded.warnings) io.stderr(`sentrik: warning: ${w}\n`);
+  const config = loaded.config;
+  const scan = await scanVulns({
+    root,
+    exclude: config.scan_exclude,
+    db: defaultDbDir(io.env, io.cwd, flags.db),
+    online: flags.online ? { baseUrl: (io.env.SENTRIK_OSV_API_URL ?? DEFAULT_OSV_API).replace(/\/+$/, '') } : undefined,
+  });
+  const gate = failOn.length ? evaluateGate(scan.result, failOn) : undefined;
+
+  if (format === 'terminal' && !flags.output) io.stdout(renderTable(scan.findings, scan.lockfiles.length, scan.lockfiles.reduce((n, l) => n + l.packages.length, 0), flags.quiet));
+  else emitReports(io, root, scan.result, gate, { format, output: flags.output, quiet: true }, [], config.output_dir);
+  for (const p of scan.result.problems.slice(0, 20)) io.stderr(`sentrik: problem: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}\n`);
+
+  if (flags.fix || flags.fixPreview) {
+    const ecoOf = new Map<Package, Ecosystem>();
+    const formatOf = new Map<Package, string>();
+    for (const l of scan.lockfiles) for (const p of l.packages) (ecoOf.set(p, l.ecosystem), formatOf.set(p, l.format.name));
+    const plans = planFixes(scan.matches, scan.indexes, (p) => ecoOf.get(p)!, level);
+    const read = (rel: string): string | undefined => {
+      try {
+        return readFileSync(resolveInsideRoot(root, rel), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const applied = applyPlans(plans, (p) => formatOf.get(p.package)!, read);
+    const out = format === 'terminal' ? io.stdout : io.stderr;
+    out(renderPlans(plans, level));
+    for (const e of applied.edits) {
+      out(`${flags.fix ? 'Edited' : 'Would edit'} ${e.file}:\n${e.changes.map((c) => `  ${c}\n`).join('')}`);
+      if (flags.fix) writeFileSync(resolveInsideRoot(root, e.file), e.after);
+    }
+    if (applied.commands.length) out(`${flags.fix ? 'Now run' : 'Then run'}:\n${[...new Set(applied.commands)].map((c) => `  ${c}\n`).join('')}`);
+  }
+  if (gate) {
+    io.stderr(`${gate.summary}\n`);
+    return gate.passed ? EXIT.OK : EXIT.GATE_FAILED;
+  }
+  return EXIT.OK;
+}
+
+function renderTable(findings: VulnFinding[], lockfiles: number, packages: number, quiet?: boolean): string {
+  const lines: string[] = [];
+  if (!quiet && findings.length) {
+    const rows = findings.map((f) => [f.vuln.package, f.vuln.installed, f.vuln.fixedIn ?? '-', f.severity, f.vuln.ids.slice(0, 3).join(' '), `${f.file}${f.line ? `:${f.line}` : ''}`]);
+    const head = ['PACKAGE', 'INSTALLED', 'FIXED IN', 'SEVERITY', 'IDS', 'LOCKFILE'];
+    const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i].length))));
+    const fmt = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]))).join('  ');
+    lines.push(fmt(head));
+    findings.forEach((f, i) => {
+      lines.push(fmt(rows[i]));
+      const tags = [f.vuln.kind !== 'vulnerability' ? f.vuln.kind : '', f.vuln.dev ? 'dev' : ''].filter(Boolean).join(', ');
+      if (f.vuln.chain && f.vuln.chain.length > 1) lines.push(`  via ${f.vuln.chain.join(' > ')}`);
+      if (tags) lines.push(`  (${tags})`);
+    });
+    lines.push('');
+  }
+  const bySev = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n);
+  lines.push(`${findings.length} known vulnerabilit${findings.length === 1 ? 'y' : 'ies'} in ${packages} packages from ${lockfiles} lockfile${lockfiles === 1 ? '' : 's'}${bySev.length ? ` (${bySev.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function renderPlans(plans: FixPlan[], level: UpgradeLevel): string {
+  if (!plans.length) return 'Nothing to fix.\n';
+  const lines = [`Upgrade plan (--upgrade ${level}; smallest version no known advisory affects):`];
+  for (const p of plans) lines.push(p.to ? `  ${p.package.name} ${p.from} → ${p.to}   (${p.package.file}; fixes ${p.ids.join(', ')})` : `  ${p.package.name} ${p.from}: not fixed — ${p.reason}`);
+  return `${lines.join('\n')}\n`;
+}

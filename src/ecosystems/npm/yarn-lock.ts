@@ -1,0 +1,77 @@
+// yarn.lock, classic (v1) and berry (v2+), both read with Yarn's own SYML parser.
+import { parseSyml } from '@yarnpkg/parsers';
+import type { Package, ParseResult, ReadSibling } from '../types.js';
+import { applyGraph, BadFile, guarded, isRecord, LineFinder, str } from '../util.js';
+import { isRegistryVersion, readDeclared } from './manifest.js';
+
+/** `@scope/name@npm:^1.0.0` → ['@scope/name', 'npm:^1.0.0']. */
+function splitDescriptor(d: string): [string, string] {
+  const at = d.indexOf('@', 1);
+  return at === -1 ? [d, ''] : [d.slice(0, at), d.slice(at + 1)];
+}
+
+/** The package actually installed for a descriptor (aliases `a@npm:b@^1` install b). */
+function realName(descriptor: string, resolution: string | undefined): string {
+  if (resolution) return splitDescriptor(resolution)[0];
+  const [name, range] = splitDescriptor(descriptor);
+  const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@/.exec(range);
+  return alias ? alias[1] : name;
+}
+
+export function parseYarnLock(file: string, text: string, read: ReadSibling): ParseResult {
+  return guarded(file, () => {
+    let data: unknown;
+    try {
+      data = parseSyml(text);
+    } catch (err) {
+      const m = /line (\d+)/.exec((err as Error).message);
+      throw new BadFile(`invalid yarn.lock (${(err as Error).message.split('\n')[0]})`, m ? Number(m[1]) : undefined);
+    }
+    if (!isRecord(data)) throw new BadFile('not a yarn.lock', 1);
+    const lines = new LineFinder(text);
+    const manifestText = read('package.json');
+    const hasManifest = manifestText !== undefined;
+    const byDescriptor = new Map<string, Package>();
+    const packages: Package[] = [];
+    const workspaceDeps: string[] = [];
+    let cursor = 1;
+    for (const [key, raw] of Object.entries(data)) {
+      if (key === '__metadata' || !isRecord(raw)) continue;
+      const descriptors = key.split(',').map((d) => d.trim().replace(/^"|"$/g, ''));
+      const line = lines.find(descriptors[0], cursor);
+      if (line) cursor = line;
+      const deps = { ...(isRecord(raw.dependencies) ? raw.dependencies : {}), ...(isRecord(raw.optionalDependencies) ? raw.optionalDependencies : {}) };
+      const depDescriptors = Object.entries(deps).map(([n, r]) => `${n}@${String(r)}`);
+      if (descriptors.some((d) => /@workspace:/.test(d))) {
+        // The root workspace's entry lists dev dependencies too: package.json says which are which.
+        if (!(hasManifest && descriptors.some((d) => /@workspace:\.$/.test(d)))) workspaceDeps.push(...depDescriptors);
+        continue;
+      }
+      const version = str(raw.version) ?? '';
+      const pkg: Package = {
+        name: realName(descriptors[0], str(raw.resolution)),
+        version,
+        ecosystem: 'npm',
+        file,
+        line,
+        integrity: str(raw.integrity) ?? (str(raw.checksum) ? `sha512:${str(raw.checksum)!.replace(/^\w+\//, '')}` : undefined),
+        dependencies: depDescriptors,
+      };
+      packages.push(pkg);
+      for (const d of descriptors) byDescriptor.set(d, pkg);
+    }
+    const find = (descriptor: string): Package | undefined => {
+      const [name, range] = splitDescriptor(descriptor);
+      return byDescriptor.get(descriptor) ?? byDescriptor.get(`${name}@npm:${range}`) ?? byDescriptor.get(`${name}@${range.replace(/^npm:/, '')}`);
+    };
+    const key = (p: Package): string => `${p.name}@${p.version}`;
+    for (const p of packages) p.dependencies = p.dependencies!.map((d) => find(d)).filter((d): d is Package => d !== undefined).map(key);
+
+    const declared = readDeclared(manifestText);
+    const toKeys = (m: Map<string, string> | undefined): string[] =>
+      [...(m ?? new Map<string, string>())].map(([n, r]) => find(`${n}@${r}`)).filter((d): d is Package => d !== undefined).map(key);
+    const prod = [...toKeys(declared?.prod), ...workspaceDeps.map(find).filter((d): d is Package => d !== undefined).map(key)];
+    applyGraph(packages, prod, toKeys(declared?.dev));
+    return { packages: packages.filter((p) => isRegistryVersion(p.version)), problems: [] };
+  });
+}

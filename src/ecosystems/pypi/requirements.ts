@@ -1,0 +1,90 @@
+// requirements*.txt: `name[extras]==version` pins (other specifiers carry no installed version), `-r`/`-c`
+// includes (loops cut), line continuations, per-line options such as --hash, and pip-compile's `# via`.
+import { posix } from 'node:path';
+import type { Package, ParseProblem, ParseResult, ReadSibling } from '../types.js';
+
+const REQUIREMENT = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/;
+const MAX_INCLUDE_DEPTH = 20;
+
+export function parseRequirements(file: string, text: string, read: ReadSibling): ParseResult {
+  const packages: Package[] = [];
+  const problems: ParseProblem[] = [];
+  parseInto(file, text, read, '.', packages, problems, new Set([file]), 0);
+  return { packages, problems };
+}
+
+interface LogicalLine {
+  line: number;
+  text: string;
+}
+
+function logicalLines(text: string): LogicalLine[] {
+  const out: LogicalLine[] = [];
+  let buf = '';
+  let start = 0;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (!buf) start = i + 1;
+    if (raw.endsWith('\\')) {
+      buf += `${raw.slice(0, -1)} `;
+      return;
+    }
+    out.push({ line: start, text: buf + raw });
+    buf = '';
+  });
+  if (buf) out.push({ line: start, text: buf });
+  return out;
+}
+
+function parseInto(file: string, text: string, read: ReadSibling, relDir: string, packages: Package[], problems: ParseProblem[], seen: Set<string>, depth: number): void {
+  let unreadable = 0;
+  let firstUnreadable: number | undefined;
+  let last: Package | undefined;
+  for (const { line, text: raw } of logicalLines(text)) {
+    const via = /^\s*#\s+via\s+(.+)$/.exec(raw) ?? /^\s{4,}#\s+(?!via)(\S.*)$/.exec(raw);
+    if (via && last) {
+      // pip-compile: "# via flask" marks a transitive pin; "# via -r requirements.in" a direct one.
+      const from = via[1].trim();
+      if (from.startsWith('-r') || from.startsWith('-c')) last.direct = true;
+      else if (/^[A-Za-z0-9._-]+$/.test(from) && last.direct !== true) {
+        last.direct = false;
+        last.chain = [from, last.name];
+      }
+      continue;
+    }
+    const content = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!content) continue;
+    const include = /^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/.exec(content);
+    if (include) {
+      const rel = posix.join(relDir, include[1]);
+      const target = posix.join(posix.dirname(file), include[1]);
+      if (seen.has(target) || depth >= MAX_INCLUDE_DEPTH) continue;
+      seen.add(target);
+      const included = read(rel);
+      if (included === undefined) problems.push({ file, line, message: `included file not found: ${include[1]}` });
+      else parseInto(target, included, read, posix.dirname(rel), packages, problems, seen, depth + 1);
+      continue;
+    }
+    if (content.startsWith('-') || /^(\.|\/|[a-z+]+:\/\/)/i.test(content) || /\.(whl|zip|tar\.gz)$/.test(content)) continue;
+    const m = REQUIREMENT.exec(content);
+    if (!m) {
+      unreadable++;
+      firstUnreadable ??= line;
+      continue;
+    }
+    const spec = m[3].split(';')[0].replace(/\s--?\S.*$/, '').trim();
+    if (spec.startsWith('@')) continue; // direct URL reference: no registry version
+    const pins = spec.split(',').map((s) => /^===?\s*([^\s,*=<>!~]+)$/.exec(s.trim())?.[1]).filter(Boolean) as string[];
+    if (!spec || /^[<>!~=]/.test(spec)) {
+      if (pins.length) {
+        last = { name: m[1], version: pins[0], ecosystem: 'PyPI', file, line };
+        const hash = /--hash[=\s]+(\S+)/.exec(raw);
+        if (hash) last.integrity = hash[1];
+        packages.push(last);
+      } else last = undefined;
+      continue;
+    }
+    unreadable++;
+    firstUnreadable ??= line;
+  }
+  if (unreadable) problems.push({ file, line: firstUnreadable, message: `${unreadable} line${unreadable === 1 ? '' : 's'} could not be read as requirements (first shown)` });
+}

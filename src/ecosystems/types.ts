@@ -1,0 +1,72 @@
+// The contract every ecosystem folder honours: which files it reads, how it parses them into packages, and
+// how its versions compare. Adding an ecosystem = adding a folder that exports an `Ecosystem`.
+
+/** OSV ecosystem names, exactly as OSV spells them (also the folder names of its public dumps). */
+export type OsvEcosystem = 'npm' | 'PyPI' | 'Go' | 'crates.io' | 'RubyGems' | 'Packagist' | 'Maven';
+
+export interface Package {
+  /** As written in the lockfile (npm scope kept, Maven `group:artifact`). */
+  name: string;
+  version: string;
+  ecosystem: OsvEcosystem;
+  /** Lockfile/manifest path relative to the scan root, forward slashes. */
+  file: string;
+  /** 1-based line of the package's entry, when the format allows finding it. */
+  line?: number;
+  /** Declared by the project itself (true), pulled in by another package (false), or unknown (undefined). */
+  direct?: boolean;
+  /** Only needed for development/tests (true), needed at run time (false), or unknown. */
+  dev?: boolean;
+  /** For transitive packages: one chain of package names from a direct dependency down to this one. */
+  chain?: string[];
+  /** Keys (`name@version`) of the packages this one depends on, when the lockfile records them. */
+  dependencies?: string[];
+  /** Integrity hash as the lockfile records it (`sha512-…`, `sha256:…`). */
+  integrity?: string;
+  /** Licence expression if the lockfile records one. */
+  license?: string;
+}
+
+/** A problem with one file (broken lockfile, unsupported entry); the other files are still scanned. */
+export interface ParseProblem {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface ParseResult {
+  packages: Package[];
+  problems: ParseProblem[];
+}
+
+/** Reads another file relative to the one being parsed; undefined when missing or outside the scan root. */
+export type ReadSibling = (relative: string) => string | undefined;
+
+/** One file format (package-lock.json, poetry.lock …) of an ecosystem. */
+export interface LockfileFormat {
+  /** Short name shown to users, e.g. `package-lock.json`. */
+  name: string;
+  /** True when this format reads the file with this base name. */
+  matches(fileName: string): boolean;
+  /**
+   * Parse one lockfile or manifest (`file` is its root-relative path, used in packages and problems).
+   * Never throws: a broken file is a problem in the result.
+   */
+  parse(file: string, text: string, read: ReadSibling): ParseResult;
+}
+
+export interface Ecosystem {
+  /** Folder name under src/ecosystems/. */
+  id: string;
+  osv: OsvEcosystem;
+  /** Formats in order of preference: when a lockfile and its manifest sit together, the first one wins. */
+  formats: LockfileFormat[];
+  /** Negative, zero or positive, like Array.prototype.sort. Total: never throws, whatever the input. */
+  compare(a: string, b: string): number;
+  /** Canonical package name for matching advisories (PEP 503 for PyPI, lowercase for Packagist…). */
+  normalizeName(name: string): string;
+}
+
+export function packageKey(name: string, version: string): string {
+  return `${name}@${version}`;
+}

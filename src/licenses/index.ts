@@ -1,0 +1,78 @@
+// Licence per package: from the lockfile when it records one, else from the installed package's own metadata
+// (node_modules/<name>/package.json, Python *.dist-info/METADATA, vendor/<name>/composer.json).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Package } from '../ecosystems/types.js';
+import { resolveInsideRoot } from '../util/paths.js';
+import { copyleftOf, parseSpdx, type Copyleft } from './spdx.js';
+
+export interface LicenseInfo {
+  package: Package;
+  /** As found; undefined when nothing says. */
+  license?: string;
+  source?: 'lockfile' | 'installed';
+  valid: boolean;
+  copyleft: Copyleft | 'unknown';
+}
+
+function readJson(root: string, rel: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(resolveInsideRoot(root, rel), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function licenseField(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : (x as { type?: string })?.type)).filter(Boolean).join(' OR ') || undefined;
+  if (v && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string') return (v as { type: string }).type;
+  return undefined;
+}
+
+/** Python distributions installed in a local virtualenv: normalised name → License-Expression / License. */
+function pythonLicenses(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const venv of ['.venv', 'venv']) {
+    let libs: string[] = [];
+    try {
+      libs = readdirSync(join(root, venv, 'lib')).map((d) => join(venv, 'lib', d, 'site-packages'));
+    } catch {
+      continue;
+    }
+    for (const site of libs) {
+      let entries: string[] = [];
+      try {
+        entries = readdirSync(resolveInsideRoot(root, site)).filter((e) => e.endsWith('.dist-info'));
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        try {
+          const meta = readFileSync(resolveInsideRoot(root, join(site, e, 'METADATA')), 'utf8').split('\n\n')[0];
+          const expr = /^License-Expression:\s*(.+)$/m.exec(meta)?.[1] ?? /^License:\s*(.+)$/m.exec(meta)?.[1];
+          if (expr) out.set(e.replace(/-[^-]+\.dist-info$/, '').toLowerCase().replace(/[-_.]+/g, '-'), expr.trim());
+        } catch {
+          // unreadable metadata: the licence stays unknown
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export function licensesFor(root: string, packages: Package[]): LicenseInfo[] {
+  let python: Map<string, string> | undefined;
+  return packages.map((p) => {
+    let license = p.license;
+    let source: LicenseInfo['source'] = license ? 'lockfile' : undefined;
+    if (!license) {
+      if (p.ecosystem === 'npm') license = licenseField(readJson(root, `node_modules/${p.name}/package.json`)?.license);
+      else if (p.ecosystem === 'Packagist') license = licenseField(readJson(root, `vendor/${p.name}/composer.json`)?.license);
+      else if (p.ecosystem === 'PyPI') license = (python ??= pythonLicenses(root)).get(p.name.toLowerCase().replace(/[-_.]+/g, '-'));
+      if (license) source = 'installed';
+    }
+    const expr = license ? parseSpdx(license) : undefined;
+    return { package: p, license, source, valid: expr !== undefined, copyleft: expr ? copyleftOf(expr) : 'unknown' };
+  });
+}

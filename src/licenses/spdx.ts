@@ -1,0 +1,64 @@
+// SPDX licence expressions (`MIT OR (GPL-2.0-only WITH Classpath-exception-2.0 AND BSD-3-Clause)`) parsed into
+// a small tree, and classified: permissive, weak or strong copyleft, or unknown.
+
+export type Expr = { id: string; exception?: string } | { op: 'AND' | 'OR'; left: Expr; right: Expr };
+
+/** Parse an expression; undefined when it is not a valid SPDX expression (legacy free text, "SEE LICENSE IN"). */
+export function parseSpdx(text: string): Expr | undefined {
+  const tokens = text.replace(/[()]/g, ' $& ').trim().split(/\s+/).filter(Boolean);
+  let i = 0;
+  const primary = (): Expr | undefined => {
+    const t = tokens[i++];
+    if (t === '(') {
+      const e = or();
+      return tokens[i++] === ')' ? e : undefined;
+    }
+    if (!t || !/^(LicenseRef-[\w.-]+|[A-Za-z0-9][\w.-]*\+?)$/.test(t) || ['AND', 'OR', 'WITH'].includes(t.toUpperCase())) return undefined;
+    if (tokens[i]?.toUpperCase() === 'WITH') {
+      i++;
+      const exception = tokens[i++];
+      return exception ? { id: t, exception } : undefined;
+    }
+    return { id: t };
+  };
+  const binary = (op: 'AND' | 'OR', next: () => Expr | undefined) => (): Expr | undefined => {
+    let left = next();
+    while (left && tokens[i]?.toUpperCase() === op) {
+      i++;
+      const right = next();
+      if (!right) return undefined;
+      left = { op, left, right };
+    }
+    return left;
+  };
+  const and = binary('AND', primary);
+  const or = binary('OR', and);
+  const e = or();
+  return e && i === tokens.length ? e : undefined;
+}
+
+const STRONG = /^(A?GPL|SSPL|CC-BY-SA|OSL|RPL|QPL|Sleepycat|EUPL)/i;
+const WEAK = /^(LGPL|MPL|EPL|CDDL|CPL|MS-RL|APSL|CECILL-C|ErlPL|IPL|SPL)/i;
+
+export type Copyleft = 'strong' | 'weak' | 'none';
+
+function idClass(id: string): Copyleft {
+  if (STRONG.test(id)) return 'strong';
+  if (WEAK.test(id)) return 'weak';
+  return 'none';
+}
+
+const RANK: Record<Copyleft, number> = { none: 0, weak: 1, strong: 2 };
+
+/** The obligation a user cannot avoid: OR takes the lighter choice, AND the heavier. */
+export function copyleftOf(e: Expr): Copyleft {
+  if ('id' in e) return idClass(e.id);
+  const a = copyleftOf(e.left);
+  const b = copyleftOf(e.right);
+  const pick = e.op === 'OR' ? Math.min(RANK[a], RANK[b]) : Math.max(RANK[a], RANK[b]);
+  return (Object.keys(RANK) as Copyleft[]).find((k) => RANK[k] === pick)!;
+}
+
+export function licenseIds(e: Expr): string[] {
+  return 'id' in e ? [e.id] : [...licenseIds(e.left), ...licenseIds(e.right)];
+}

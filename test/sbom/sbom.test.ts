@@ -1,0 +1,81 @@
+// SBOMs through the real CLI: CycloneDX 1.6 validated against the CycloneDX JSON schema bundled with
+// @cyclonedx/cyclonedx-library; SPDX 2.3 with purls, checksums and relationships; licences and copyleft.
+import * as CDX from '@cyclonedx/cyclonedx-library';
+import { describe, expect, it } from 'vitest';
+import { copyleftOf, parseSpdx } from '../../src/licenses/spdx.js';
+import { hashOf, purlOf } from '../../src/sbom/index.js';
+import { project, sentrik } from '../cli/helpers.js';
+
+const LOCK = JSON.stringify({
+  name: 'demo',
+  lockfileVersion: 3,
+  packages: {
+    '': { name: 'demo', dependencies: { express: '4.0.0' }, devDependencies: { vitest: '1.0.0' } },
+    'node_modules/express': { version: '4.0.0', integrity: 'sha512-qVzd1f7JQc0Ms2sp9ZkUUX/6jlyxaArrNXk8GNRifnxn+hHvaVP1lJaRfe94NrXCa1fsCFoWRvZd7nF5zTP0Vw==', license: 'MIT', dependencies: { 'readable-x': '1.0.0' } },
+    'node_modules/readable-x': { version: '1.0.0', license: 'GPL-3.0-only' },
+    'node_modules/vitest': { version: '1.0.0', dev: true, license: 'MIT OR GPL-2.0-only' },
+  },
+});
+
+const files = { 'package-lock.json': LOCK, 'requirements.txt': 'Django==4.2.1\n', 'node_modules/vitest/package.json': '{}' };
+
+describe('sentrik sbom', () => {
+  it('writes CycloneDX 1.6 that validates against the bundled schema, with purls, hashes and the graph', async () => {
+    const root = project(files);
+    const r = sentrik(['sbom', root]);
+    expect(r.code).toBe(0);
+    const error = await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(r.stdout);
+    expect(error).toBeNull();
+    const bom = JSON.parse(r.stdout) as { specVersion: string; components: { purl: string; hashes?: { alg: string; content: string }[] }[]; dependencies: { ref: string; dependsOn?: string[] }[] };
+    expect(bom.specVersion).toBe('1.6');
+    expect(bom.components.map((c) => c.purl).sort()).toEqual(['pkg:npm/express@4.0.0', 'pkg:npm/readable-x@1.0.0', 'pkg:npm/vitest@1.0.0', 'pkg:pypi/django@4.2.1']);
+    expect(bom.components.find((c) => c.purl === 'pkg:npm/express@4.0.0')!.hashes).toEqual([{ alg: 'SHA-512', content: expect.stringMatching(/^[0-9a-f]{128}$/) }]);
+    expect(bom.dependencies.find((d) => d.ref === 'pkg:npm/express@4.0.0')!.dependsOn).toEqual(['pkg:npm/readable-x@1.0.0']);
+  });
+
+  it('writes SPDX 2.3 JSON with purl external refs, checksums and DEPENDS_ON relationships', () => {
+    const root = project(files);
+    const out = `${root}/sbom.spdx.json`;
+    const r = sentrik(['sbom', root, '-f', 'spdx', '-o', out]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(sentrik(['sbom', root, '-f', 'spdx']).stdout) as { spdxVersion: string; packages: { SPDXID: string; name: string; checksums?: unknown[]; externalRefs?: { referenceLocator: string }[]; licenseDeclared: string }[]; relationships: { spdxElementId: string; relationshipType: string; relatedSpdxElement: string }[] };
+    expect(doc.spdxVersion).toBe('SPDX-2.3');
+    const express = doc.packages.find((p) => p.name === 'express')!;
+    expect(express.externalRefs![0].referenceLocator).toBe('pkg:npm/express@4.0.0');
+    expect(express.checksums).toHaveLength(1);
+    expect(express.licenseDeclared).toBe('MIT');
+    const readable = doc.packages.find((p) => p.name === 'readable-x')!;
+    expect(doc.relationships).toContainEqual({ spdxElementId: express.SPDXID, relationshipType: 'DEPENDS_ON', relatedSpdxElement: readable.SPDXID });
+    expect(doc.relationships).toContainEqual({ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-Project' });
+  });
+
+  it('builds purls and hashes per ecosystem', () => {
+    const p = (ecosystem: string, name: string, version: string) => purlOf({ ecosystem, name, version, file: 'x' } as never);
+    expect(p('npm', '@babel/core', '7.0.0')).toBe('pkg:npm/%40babel/core@7.0.0');
+    expect(p('Maven', 'org.apache.logging.log4j:log4j-core', '2.14.1')).toBe('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1');
+    expect(p('Go', 'github.com/gin-gonic/gin', 'v1.9.0')).toBe('pkg:golang/github.com/gin-gonic/gin@v1.9.0');
+    expect(p('PyPI', 'Foo_Bar', '1.0')).toBe('pkg:pypi/foo-bar@1.0');
+    expect(hashOf('sha256:ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789')).toEqual({ alg: 'SHA-256', hex: 'abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789' });
+  });
+});
+
+describe('sentrik licenses', () => {
+  it('parses SPDX expressions and classifies copyleft: OR takes the lighter choice, AND the heavier', () => {
+    expect(copyleftOf(parseSpdx('MIT OR GPL-2.0-only')!)).toBe('none');
+    expect(copyleftOf(parseSpdx('MIT AND (LGPL-2.1-or-later OR GPL-3.0-only)')!)).toBe('weak');
+    expect(copyleftOf(parseSpdx('GPL-2.0-only WITH Classpath-exception-2.0')!)).toBe('strong');
+    expect(parseSpdx('SEE LICENSE IN LICENSE.txt')).toBeUndefined();
+    expect(parseSpdx('(MIT')).toBeUndefined();
+  });
+
+  it('lists every package with its licence and flags copyleft and unknown; --copyleft-only filters', () => {
+    const root = project(files);
+    const all = sentrik(['licenses', root]);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/readable-x\s+1\.0\.0\s+GPL-3\.0-only\s+copyleft/);
+    expect(all.stdout).toMatch(/Django\s+4\.2\.1\s+-\s+unknown/);
+    expect(all.stdout).toContain('4 packages: 1 copyleft, 0 weak copyleft, 1 unknown');
+    const only = sentrik(['licenses', root, '--copyleft-only', '--json']);
+    expect((JSON.parse(only.stdout) as { name: string }[]).map((x) => x.name)).toEqual(['readable-x']);
+  });
+});
