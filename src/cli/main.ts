@@ -10,6 +10,8 @@ import { registerMcpCommands } from './commands/mcp.js';
 import { registerPackCommands } from './commands/packs.js';
 import { addScanOptions, runScanCommand } from './commands/scan.js';
 import { registerVulnsCommands } from './commands/vulns.js';
+import { registerSbomCommands } from './commands/sbom.js';
+import { registerLicensesCommands } from './commands/licenses.js';
 import { registerSecretsCommands } from './commands/secrets.js';
 import { EXIT, processIO, type CliIO } from './io.js';
 
@@ -37,6 +39,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   registerImportSpecCommands(program, io, run);
   registerConfigCommands(program, io, run);
   registerVulnsCommands(program, io, run);
+  registerSbomCommands(program, io, run);
+  registerLicensesCommands(program, io, run);
   registerMcpCommands(program, io, run);
   registerHookCommands(program, io, run);
 

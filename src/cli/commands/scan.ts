@@ -27,10 +27,12 @@ interface ScanFlags {
   config?: string;
   maxFileSize?: string;
   rescore?: boolean;
+  decoratePr?: boolean;
+  statusCheck?: boolean;
 }
 
 export function addScanOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .argument('[paths...]', 'files or directories to scan (default: the current directory; one directory = the project root)')
     .option('--staged', 'scan the staged (index) content and report only the lines being committed')
     .option('--git-range <range>', 'scan files changed in A...B and report only changed lines (e.g. "origin/main...HEAD")')
@@ -48,6 +50,13 @@ export function addScanOptions(cmd: Command): Command {
     .option('--no-color', 'no ANSI colours')
     .option('--root <dir>', 'the project root (config, .gitignore, suppressions); default: see [paths]')
     .option('--config <file>', 'configuration file (default: <root>/.sentrik/config.yaml)');
+  // Publishing flags belong to `gate` only: a scan has no verdict to publish.
+  if (cmd.name() === 'gate') {
+    cmd
+      .option('--decorate-pr', 'post or update the pull-request comment on GitHub (GITHUB_TOKEN, GITHUB_EVENT_PATH)')
+      .option('--status-check', 'set the sentrik/gate status on the commit (check run with line annotations, or commit status)');
+  }
+  return cmd;
 }
 
 export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlags, mode: 'scan' | 'gate'): Promise<number> {
@@ -90,6 +99,18 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
     if (!flags.quiet) io.stderr(`sentrik: problem: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}\n`);
   }
   if (result.problems.length > 20 && !flags.quiet) io.stderr(`sentrik: … and ${result.problems.length - 20} more problems (see findings.json)\n`);
+  if (gate && (flags.decoratePr || flags.statusCheck)) {
+    // Loaded only when asked: the forge client is the one part of sentrik that uses the network.
+    // A GitHub failure is a warning: the exit code is the gate's alone.
+    try {
+      const { publishGateResult } = await import('../../integrations/github/index.js');
+      const report = await publishGateResult(result, gate, { decoratePr: flags.decoratePr, statusCheck: flags.statusCheck }, io.env, { log: (m) => io.stderr(`sentrik: github: ${m}\n`) });
+      for (const d of report.done) io.stderr(`sentrik: github: ${d}\n`);
+      for (const w of report.warnings) io.stderr(`sentrik: warning: github: ${w}\n`);
+    } catch (err) {
+      io.stderr(`sentrik: warning: github: nothing published: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
   if (gate) return gate.passed ? EXIT.OK : EXIT.GATE_FAILED;
   return EXIT.OK;
 }

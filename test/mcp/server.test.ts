@@ -1,0 +1,251 @@
+// The MCP server end to end: the SDK's Client talks to `sentrik mcp-server` over stdio. Tool metadata,
+// every tool's structured answer, bad calls that leave the server serving, and what reaches stdout.
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, expectNoStack, project, sentrik } from '../cli/helpers.js';
+import { startServer, text, type Session } from './client.js';
+
+const LEAKY = 'import os\nDB_PASSWORD = "hunter2-prod-7731"\n';
+let root: string;
+let s: Session;
+
+beforeAll(async () => {
+  root = project({
+    'src/app.py': LEAKY,
+    'src/clean.py': 'import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
+    'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 0, 1, 2, 3]),
+  });
+  s = await startServer(root);
+});
+afterAll(() => s?.close());
+
+describe('tool metadata', () => {
+  it('lists the six tools, each with title, description, described fields, read-only annotations and an output schema', async () => {
+    const { tools } = await s.client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['check_code_snippet', 'explain_rule', 'get_compliance_context', 'get_scan_summary', 'get_vulnerabilities', 'scan_file']);
+    for (const t of tools) {
+      expect(t.title, t.name).toBeTruthy();
+      expect(t.description!.length, t.name).toBeGreaterThan(80);
+      expect(t.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false, openWorldHint: false });
+      expect(t.outputSchema?.type).toBe('object');
+      expect(t.inputSchema.additionalProperties, t.name).toBe(false);
+      for (const [field, schema] of Object.entries(t.inputSchema.properties ?? {})) expect((schema as { description?: string }).description, `${t.name}.${field}`).toBeTruthy();
+    }
+  });
+});
+
+describe('tools', () => {
+  it('scan_file: findings with line, clause, remediation, gate verdict; the secret masked', async () => {
+    const r = await s.call('scan_file', { path: 'src/app.py' });
+    expect(r.isError).toBeFalsy();
+    const out = r.structuredContent as any;
+    expect(out.path).toBe('src/app.py');
+    const f = out.findings.find((x: any) => x.line === 2 && x.blocking);
+    expect(f).toBeDefined();
+    expect(f.file).toBe('src/app.py');
+    expect(f.remediation).toBeTruthy();
+    expect(out.gate).toMatchObject({ passed: false, failOn: ['critical', 'high'] });
+    expect(JSON.stringify(r)).not.toContain('hunter2-prod-7731');
+    expect(text(r)).toContain('src/app.py');
+  });
+
+  it('scan_file: a clean file passes; a binary file is reported as not scanned', async () => {
+    const clean = (await s.call('scan_file', { path: join(root, 'src/clean.py') })).structuredContent as any;
+    expect(clean.gate.passed).toBe(true);
+    expect(clean.findings.filter((f: any) => f.file === 'src/clean.py' && f.blocking)).toEqual([]);
+    const bin = (await s.call('scan_file', { path: 'logo.png' })).structuredContent as any;
+    expect(bin.skipped).toBe('binary');
+  });
+
+  it('scan_file: a missing file or a directory is a clear error', async () => {
+    const missing = await s.call('scan_file', { path: 'src/nope.py' });
+    expect(missing.isError).toBe(true);
+    expect(text(missing)).toBe('scan_file: src/nope.py: no such file — give the path of an existing file in the workspace, or use check_code_snippet for unsaved code');
+    const dir = await s.call('scan_file', { path: 'src' });
+    expect(text(dir)).toContain('src: not a file');
+  });
+
+  it('check_code_snippet: scans unsaved text with the rules for its file type; nothing is written', async () => {
+    const r = await s.call('check_code_snippet', { code: LEAKY, filename: 'src/new_settings.py' });
+    const out = r.structuredContent as any;
+    expect(out.path).toBe('src/new_settings.py');
+    expect(out.findings.some((f: any) => f.line === 2 && f.blocking && f.file === 'src/new_settings.py')).toBe(true);
+    expect(JSON.stringify(r)).not.toContain('hunter2-prod-7731');
+    expect(spawnSync('ls', [join(root, 'src')], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort()).toEqual(['app.py', 'clean.py']);
+    // The file name selects the rules: a Dockerfile gets the container rules, a Python file does not.
+    const docker = (await s.call('check_code_snippet', { code: 'FROM python:3.12\nRUN pip install flask\n', filename: 'Dockerfile' })).structuredContent as any;
+    const asPython = (await s.call('check_code_snippet', { code: 'FROM python:3.12\nRUN pip install flask\n', filename: 'notes.py' })).structuredContent as any;
+    expect(docker.findings.map((f: any) => f.ruleId)).toContain('SCS-DEP-005');
+    expect(asPython.findings.map((f: any) => f.ruleId)).not.toContain('SCS-DEP-005');
+  });
+
+  it('get_compliance_context: the rules and remediation for a path that does not exist yet', async () => {
+    const py = (await s.call('get_compliance_context', { path: 'src/api/users.py' })).structuredContent as any;
+    const docker = (await s.call('get_compliance_context', { path: 'Dockerfile' })).structuredContent as any;
+    expect(py.path).toBe('src/api/users.py');
+    expect(py.rules.length).toBeGreaterThan(0);
+    for (const rule of py.rules) expect(rule.remediation.length, rule.id).toBeGreaterThan(0);
+    expect(py.packs.reduce((n: number, p: any) => n + p.rules, 0)).toBe(py.rules.length);
+    // The path decides: a Dockerfile gets the container rules, and not the same set as Python code.
+    expect(docker.rules.map((r: any) => r.id)).toContain('SCS-DEP-005');
+    expect(docker.rules.map((r: any) => r.id).sort()).not.toEqual(py.rules.map((r: any) => r.id).sort());
+  });
+
+  it('explain_rule: any rule by id, case-insensitive, with its examples; unknown ids are a clear error', async () => {
+    const r = await s.call('explain_rule', { rule_id: 'scs-dep-005' });
+    expect(r.isError, text(r)).toBeFalsy();
+    const out = r.structuredContent as any;
+    expect(out).toMatchObject({ id: 'SCS-DEP-005', packId: 'supply-chain-security', enabled: true });
+    expect(out.remediation).toBeTruthy();
+    expect(out.examples.flagged.length).toBeGreaterThan(0);
+    expect(out.examples.accepted.length).toBeGreaterThan(0);
+    const unknown = await s.call('explain_rule', { rule_id: 'NOPE-001' });
+    expect(unknown.isError).toBe(true);
+    expect(text(unknown)).toBe("explain_rule: unknown rule 'NOPE-001' — use the ruleId of a finding, or get_compliance_context to list the rules for a file");
+  });
+
+  it('get_scan_summary: nothing yet, then the CLI\'s findings.json, then this session\'s newer scan', async () => {
+    const fresh = await startServer(project({ 'app.py': LEAKY }));
+    try {
+      const none = (await fresh.call('get_scan_summary')).structuredContent as any;
+      expect(none).toMatchObject({ available: false, source: 'none', topFindings: [] });
+      expect(none.message).toContain('no scan has run yet');
+    } finally {
+      await fresh.close();
+    }
+    expect(sentrik(['gate', root, '--quiet']).code).toBe(1); // writes out/findings.json
+    const cli = (await s.call('get_scan_summary')).structuredContent as any;
+    expect(cli).toMatchObject({ available: true, source: 'findings.json', gate: { passed: false } });
+    expect(cli.topFindings.some((f: any) => f.file === 'src/app.py' && f.blocking)).toBe(true);
+    await s.call('scan_file', { path: 'src/clean.py' });
+    const session = (await s.call('get_scan_summary')).structuredContent as any;
+    expect(session).toMatchObject({ available: true, source: 'session', scope: { mode: 'paths', paths: ['src/clean.py'] } });
+  });
+
+  it('get_scan_summary: a broken findings.json is reported, not trusted', async () => {
+    const p = project({ 'out/findings.json': '{"format": "something-else"}' });
+    const other = await startServer(p);
+    try {
+      const out = (await other.call('get_scan_summary')).structuredContent as any;
+      expect(out.available).toBe(false);
+      expect(out.message).toContain('not a sentrik findings report');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('get_vulnerabilities: without an advisory database, a structured "not available" with the fix', async () => {
+    const r = await s.call('get_vulnerabilities');
+    expect(r.isError).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ available: true, vulnerabilities: [] }); // no lockfile: nothing to check
+    const p = project({ 'requirements.txt': 'Jinja2==2.10\n' });
+    const other = await startServer(p, [], { SENTRIK_OSV_DB: join(p, 'no-db') });
+    try {
+      const out = (await other.call('get_vulnerabilities')).structuredContent as any;
+      expect(out).toMatchObject({ available: false, vulnerabilities: [] });
+      expect(out.message).toMatch(/no offline advisory database.*sentrik vulns db import/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('get_vulnerabilities: locked packages matched offline against the imported OSV data, worst first, with the fix', async () => {
+    const db = join(project({}), 'db');
+    expect(sentrik(['vulns', 'db', 'import', join('..', 'shared', 'corpora', 'osv', 'PyPI', 'all.zip'), '--db', db]).code).toBe(0);
+    const p = project({ 'requirements.txt': '# pinned\nJinja2==2.10\nrequests>=2.0\n' });
+    const other = await startServer(p, [], { SENTRIK_OSV_DB: db });
+    try {
+      const r = await other.call('get_vulnerabilities');
+      const out = r.structuredContent as any;
+      expect(out.available).toBe(true);
+      expect(out.lockfiles).toBe(1);
+      const jinja = out.vulnerabilities.filter((v: any) => v.package === 'Jinja2');
+      expect(jinja.length).toBeGreaterThan(0);
+      expect(jinja[0]).toMatchObject({ version: '2.10', file: 'requirements.txt', line: 2, ecosystem: 'PyPI' });
+      expect(jinja.some((v: any) => v.fixedIn === '2.10.1')).toBe(true);
+      const ranks = out.vulnerabilities.map((v: any) => ['info', 'low', 'medium', 'high', 'critical'].indexOf(v.severity));
+      expect(ranks).toEqual([...ranks].sort((a: number, b: number) => b - a));
+      expect(text(r)).toContain('Jinja2@2.10');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('bad calls: a clear error, and the server keeps serving', () => {
+  const TEN_MB = 'x = 1\n'.repeat((10 * 1024 * 1024) / 6);
+  it.each([
+    ['missing argument', 'scan_file', {}, /Invalid arguments for tool scan_file.*path/s],
+    ['extra argument', 'scan_file', { path: 'src/app.py', recursive: true }, /Unrecognized key.*recursive/s],
+    ['wrong type', 'check_code_snippet', { code: 42, filename: 'a.py' }, /Invalid arguments for tool check_code_snippet.*code/s],
+    ['wrong type (array)', 'explain_rule', { rule_id: ['SCS-CI-001'] }, /Invalid arguments for tool explain_rule/],
+    ['empty path', 'get_compliance_context', { path: '' }, /Invalid arguments for tool get_compliance_context/],
+    ['arguments to a tool that takes none', 'get_scan_summary', { all: true }, /Unrecognized key/],
+    ['unknown tool', 'delete_everything', {}, /Tool delete_everything not found/],
+    ['10 MB snippet', 'check_code_snippet', { code: TEN_MB, filename: 'big.py' }, /^check_code_snippet: big\.py: snippet is 10\.0 MB; the limit is 1 MB — check the code in smaller parts, or save it and use scan_file$/],
+  ])('%s', async (_label, tool, args, message) => {
+    const r = await s.call(tool, args);
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(message);
+    expectNoStack(text(r));
+    const next = await s.call('scan_file', { path: 'src/app.py' });
+    expect(next.isError).toBeFalsy();
+  });
+});
+
+describe('stdio discipline', () => {
+  it('stdout carries only JSON-RPC; logs go to stderr; closing stdin ends the server with exit 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'mcp-server', '--root', root], { env: { PATH: process.env.PATH ?? '', HOME: '/tmp' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const send = (m: object) => child.stdin.write(`${JSON.stringify(m)}\n`);
+    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'scan_file', arguments: { path: 'src/app.py' } } });
+    send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'scan_file', arguments: { path: '../../etc/passwd' } } });
+    child.stdin.write('this is not json\n');
+    send({ jsonrpc: '2.0', id: 4, method: 'tools/list' });
+    const code = await new Promise<number | null>((done) => {
+      const wait = setInterval(() => {
+        if (stdout.includes('"id":4')) {
+          clearInterval(wait);
+          child.stdin.end();
+        }
+      }, 20);
+      child.on('close', (c) => {
+        clearInterval(wait);
+        done(c);
+      });
+    });
+    expect(code).toBe(0);
+    const lines = stdout.split('\n').filter(Boolean);
+    for (const line of lines) expect(JSON.parse(line).jsonrpc, line.slice(0, 80)).toBe('2.0');
+    expect(lines.map((l) => JSON.parse(l).id).sort()).toEqual([1, 2, 3, 4]);
+    expect(stderr).toContain('sentrik mcp: serving');
+    expectNoStack(stderr);
+  });
+
+  it('a broken configuration stops the server before it serves: one line, exit 2', () => {
+    const p = project({ '.sentrik/config.yaml': 'standards_packs: [owasp-top-10]\nnot_a_key: 1\n' });
+    const r = sentrik(['mcp-server', '--root', p], { input: '' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/config\.yaml:2: .*not_a_key/);
+    expectNoStack(r.stderr);
+  });
+
+  it('--print-config gives JSON snippets for Claude Code, Cursor and VS Code', () => {
+    const r = sentrik(['mcp-server', '--print-config']);
+    expect(r.code).toBe(0);
+    const blocks = r.stdout.split(/^# .*$/m).map((b) => b.trim()).filter(Boolean).map((b) => JSON.parse(b));
+    expect(blocks).toHaveLength(3);
+    expect(blocks[0].mcpServers.sentrik.args).toEqual([BIN, 'mcp-server']);
+    expect(blocks[1].mcpServers.sentrik.args).toContain('${workspaceFolder}');
+    expect(blocks[2].servers.sentrik).toMatchObject({ type: 'stdio', command: 'node' });
+    for (const label of ['Claude Code', 'Cursor', 'VS Code']) expect(r.stdout).toContain(`# ${label}`);
+  });
+});
+
