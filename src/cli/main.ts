@@ -10,6 +10,7 @@ import { registerMcpCommands } from './commands/mcp.js';
 import { registerPackCommands } from './commands/packs.js';
 import { addScanOptions, runScanCommand } from './commands/scan.js';
 import { registerVulnsCommands } from './commands/vulns.js';
+import { registerWatchCommands } from './commands/watch.js';
 import { registerSbomCommands } from './commands/sbom.js';
 import { registerLicensesCommands } from './commands/licenses.js';
 import { registerSecretsCommands } from './commands/secrets.js';
@@ -43,6 +44,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   registerLicensesCommands(program, io, run);
   registerMcpCommands(program, io, run);
   registerHookCommands(program, io, run);
+  registerWatchCommands(program, io, run);
 
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
 

@@ -65,6 +65,8 @@ export function scanText(path: string, text: string, rules: RuleSet): FileResult
       secretsByLine.set(l, set);
     }
   }
+  // Minified documents put thousands of findings on one huge line: look for suppressions once per file.
+  const mayIgnore = text.includes('sentrik-ignore');
   const hits: FileHit[] = matches.map(({ ruleId, raw: r }) => {
     const lineText = r.line ? file.lineText(r.line) : undefined;
     return {
@@ -73,19 +75,24 @@ export function scanText(path: string, text: string, rules: RuleSet): FileResult
       column: r.column,
       endLine: r.endLine,
       endColumn: r.endColumn,
-      snippet: lineText === undefined ? undefined : snippetOf(lineText, [...(secretsByLine.get(r.line!) ?? [])]),
+      snippet: lineText === undefined ? undefined : snippetOf(lineText, [...(secretsByLine.get(r.line!) ?? [])], r.column),
       message: r.message,
       severity: r.severity,
       confidence: r.confidence,
       matchKey: matchKey(r.matched ?? lineText ?? ''),
       inComment: lineText !== undefined && isCommentLine(lineText),
-      inline: r.line ? inlineSuppression(file, r.line, ruleId) : undefined,
+      inline: r.line && mayIgnore ? inlineSuppression(file, r.line, ruleId) : undefined,
     };
   });
   return { path, hits, problems };
 }
 
-function snippetOf(line: string, secrets: string[]): string {
+function snippetOf(line: string, secrets: string[], column?: number): string {
+  // A very long line (minified JSON) without secrets: show the part around the finding, not the whole line.
+  if (!secrets.length && line.length > 4 * MAX_SNIPPET) {
+    const from = Math.max(0, (column ?? 1) - 1 - MAX_SNIPPET / 4);
+    line = line.slice(from, from + MAX_SNIPPET + 1);
+  }
   const masked = secrets.length ? maskLine(line, secrets) : line;
   const trimmed = masked.trim();
   return trimmed.length > MAX_SNIPPET ? `${trimmed.slice(0, MAX_SNIPPET)}…` : trimmed;

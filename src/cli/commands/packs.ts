@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } 
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isMap, isSeq, parseDocument } from 'yaml';
+import { clauseTable, clausesOfRule } from '../../compliance/clauses.js';
 import { findConfigFile } from '../../config/load.js';
 import { availablePackIds, customPacksDir, loadAllPacks, loadPack, type LoadedPack } from '../../packs/load.js';
 import { SentrikError } from '../../util/errors.js';
@@ -69,14 +70,21 @@ function packsFor(io: CliIO, rootFlag: string): { root: string; packs: LoadedPac
 
 function listPacks(io: CliIO, flags: { root: string; json?: boolean }): number {
   const { packs, enabled } = packsFor(io, flags.root);
+  const kinds = new Map(packs.flatMap((p) => p.rules.map((r) => [r.def.id, r.def.kind] as const)));
+  const clauses = new Map(packs.map((p) => {
+    const rows = clauseTable(p, (id) => kinds.get(id));
+    return [p.id, { total: rows.length, checked: rows.filter((r) => r.kind === 'checked').length, obligations: rows.filter((r) => r.kind === 'obligation').length, manual: rows.filter((r) => r.kind === 'manual').length }];
+  }));
   if (flags.json) {
-    io.stdout(`${JSON.stringify(packs.map((p) => ({ id: p.id, name: p.name, version: p.version, standard: p.standard, rules: p.rules.length, builtin: p.builtin, enabled: enabled.has(p.id) })), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(packs.map((p) => ({ id: p.id, name: p.name, version: p.version, standard: p.standard, rules: p.rules.length, clauses: clauses.get(p.id), builtin: p.builtin, enabled: enabled.has(p.id) })), null, 2)}\n`);
     return EXIT.OK;
   }
   const w = Math.max(...packs.map((p) => p.id.length), 4);
-  io.stdout(`${'PACK'.padEnd(w)}  ENABLED  RULES  SOURCE    STANDARD\n`);
+  io.stdout(`${'PACK'.padEnd(w)}  ENABLED  RULES  CLAUSES  CHECKED  OBLIGATIONS  SOURCE    STANDARD\n`);
   for (const p of packs) {
-    io.stdout(`${p.id.padEnd(w)}  ${(enabled.has(p.id) ? 'yes' : '-').padEnd(7)}  ${String(p.rules.length).padStart(5)}  ${(p.builtin ? 'built-in' : 'custom').padEnd(8)}  ${p.standard}\n`);
+    const c = clauses.get(p.id)!;
+    const n = (v: number, width: number): string => (c.total ? String(v) : '-').padStart(width);
+    io.stdout(`${p.id.padEnd(w)}  ${(enabled.has(p.id) ? 'yes' : '-').padEnd(7)}  ${String(p.rules.length).padStart(5)}  ${n(c.total, 7)}  ${n(c.checked, 7)}  ${n(c.obligations, 11)}  ${(p.builtin ? 'built-in' : 'custom').padEnd(8)}  ${p.standard}\n`);
   }
   return EXIT.OK;
 }
@@ -107,6 +115,7 @@ function explain(io: CliIO, id: string, flags: { root: string }): number {
     `  standard:    ${rule.standard}${d.clause ? `, clause ${d.clause}` : ''}`,
     d.cwe.length ? `  cwe:         ${d.cwe.join(', ')}` : undefined,
     d.files ? `  applies to:  ${d.files.join(', ')}` : undefined,
+    ...servedClauses(d.id, rule.packId, packs),
     '',
     `  Why: ${d.message}`,
     `  Fix: ${d.remediation}`,
@@ -122,6 +131,13 @@ function explain(io: CliIO, id: string, flags: { root: string }): number {
   ex('Not flagged', d.examples.good);
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT.OK;
+}
+
+/** "serves:" lines: the clauses of other packs mapped onto this rule (the rule's own clause is shown above). */
+function servedClauses(ruleId: string, packId: string, packs: LoadedPack[]): string[] {
+  const served = clausesOfRule(ruleId, packs).filter((c) => c.packId !== packId || packs.find((p) => p.id === packId)?.rules.find((r) => r.def.id === ruleId)?.def.clause !== c.clause);
+  if (!served.length) return [];
+  return ['  serves:', ...served.map((c) => `    ${c.packId.padEnd(16)} ${c.clause}  ${c.title}`)];
 }
 
 /** Add or remove a pack id in standards_packs, editing the YAML document so comments survive. */

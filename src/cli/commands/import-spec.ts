@@ -1,0 +1,112 @@
+// import-spec: turn an OpenAPI / AsyncAPI / protobuf contract into a custom pack under .sentrik/rules/<id>/.
+// Everything is validated before anything is written: a broken spec is one line with file:line, exit 2.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { checkRuleExamples } from '../../packs/examples.js';
+import { builtinPacksDir, customPacksDir, loadPack } from '../../packs/load.js';
+import type { SpecKind } from '../../specs/check.js';
+import { buildPackYaml, currentFindings, defaultPackId, packChanges, readSpec } from '../../specs/import.js';
+import { SentrikError } from '../../util/errors.js';
+import { resolveInsideRoot } from '../../util/paths.js';
+import { resolveRoot } from '../context.js';
+import { EXIT, type CliIO } from '../io.js';
+import { editPacks } from './packs.js';
+
+type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
+
+interface Flags {
+  format?: string;
+  id?: string;
+  overwrite?: boolean;
+  enable?: boolean;
+  externalRefs?: boolean;
+  root?: string;
+}
+
+export function registerImportSpecCommands(program: Command, io: CliIO, run: Run): void {
+  program
+    .command('import-spec')
+    .description('generate a custom pack from an API contract (OpenAPI, AsyncAPI, .proto), enforced on every scan')
+    .argument('<file>', 'the spec file (inside the project)')
+    .option('-f, --format <format>', 'openapi | asyncapi | protobuf (default: detected from the content)')
+    .option('--id <id>', 'pack id (default: spec-<title>)')
+    .option('--overwrite', 'replace the pack when the spec changed, and report what changed')
+    .option('--enable', 'add the pack to standards_packs in .sentrik/config.yaml')
+    .option('--external-refs', 'follow $refs into other local files (never URLs)')
+    .option('--root <dir>', 'project root', '.')
+    .action(run((file: string, flags: Flags) => importSpec(io, file, flags)));
+}
+
+const FORMATS: SpecKind[] = ['openapi', 'asyncapi', 'protobuf'];
+
+function importSpec(io: CliIO, file: string, flags: Flags): number {
+  if (flags.format && !FORMATS.includes(flags.format as SpecKind)) throw new SentrikError(`unknown format '${flags.format}'`, undefined, undefined, `use one of: ${FORMATS.join(', ')}`);
+  if (flags.id && !/^[a-z0-9][a-z0-9-]*$/.test(flags.id)) throw new SentrikError(`invalid pack id '${flags.id}'`, undefined, undefined, 'pack ids are lower-case words joined by dashes');
+  const { root } = resolveRoot(io, [], flags.root ?? '.');
+  const specAbs = resolveInsideRoot(root, resolve(io.cwd, file));
+  if (!existsSync(specAbs)) throw new SentrikError('no such file', file, undefined, 'check the path');
+
+  const spec = readSpec({ root, specAbs, format: flags.format as SpecKind | undefined, externalRefs: flags.externalRefs });
+  const id = flags.id ?? defaultPackId(spec);
+  if (existsSync(join(builtinPacksDir(), id, 'pack.yaml'))) throw new SentrikError(`'${id}' is the id of a built-in pack`, undefined, undefined, 'choose another with --id');
+  const yaml = buildPackYaml(spec, id);
+  validate(yaml, id);
+
+  const dest = join(customPacksDir(root), id);
+  const packFile = join(dest, 'pack.yaml');
+  const old = existsSync(packFile) ? readFileSync(packFile, 'utf8') : undefined;
+  if (old === yaml) {
+    io.stdout(`${id} is up to date with ${spec.specRel} (nothing changed)\n`);
+  } else {
+    if (old !== undefined && !flags.overwrite) {
+      const changes = packChanges(old, yaml);
+      throw new SentrikError(`pack '${id}' exists and differs (${changes.length} change${changes.length === 1 ? '' : 's'}: ${changes.slice(0, 3).join('; ')}${changes.length > 3 ? '; …' : ''})`, packFile, undefined, 'pass --overwrite to update it');
+    }
+    mkdirSync(dest, { recursive: true });
+    writeFileSync(`${packFile}.tmp`, yaml);
+    renameSync(`${packFile}.tmp`, packFile);
+    if (old !== undefined) {
+      io.stdout(`Updated ${id} from ${spec.specRel}:\n`);
+      for (const c of packChanges(old, yaml)) io.stdout(`  ${c}\n`);
+    }
+  }
+  summarise(io, spec, id, yaml, packFile);
+  if (flags.enable) return editPacks(io, id, root, 'add');
+  return EXIT.OK;
+}
+
+/** The generated pack must load and pass its own examples before it is written. */
+function validate(yaml: string, id: string): void {
+  const tmp = mkdtempSync(join(tmpdir(), 'sentrik-spec-'));
+  const dir = join(tmp, id); // a pack lives in a folder named after its id
+  try {
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'pack.yaml'), yaml);
+    const pack = loadPack(dir, false);
+    const failures = pack.rules.flatMap((r) => checkRuleExamples(r));
+    if (failures.length) throw new SentrikError(`generated pack fails its own examples (${failures[0].ruleId}: ${failures[0].reason})`, undefined, undefined, 'please report this');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function summarise(io: CliIO, spec: ReturnType<typeof readSpec>, id: string, yaml: string, packFile: string): void {
+  const rules = (yaml.match(/^ {2}- id: /gm) ?? []).length;
+  const what = spec.contract
+    ? `${spec.contract.operations.length} operations, ${spec.contract.secured.length} secured`
+    : spec.proto
+      ? `${spec.proto.files.length} file(s), ${spec.proto.requests.length} request / ${spec.proto.responses.length} response messages`
+      : 'channels and servers';
+  io.stdout(`Imported ${spec.kind} contract ${spec.specRel} (${spec.title}${spec.version ? ` ${spec.version}` : ''}): ${what}\n`);
+  io.stdout(`Pack ${id}: ${rules} rules in ${packFile}\n`);
+  const found = currentFindings(spec, yaml);
+  if (found.length) {
+    io.stdout(`The contract itself currently has ${found.reduce((a, f) => a + f.count, 0)} findings:\n`);
+    for (const f of found) io.stdout(`  ${f.ruleId.padEnd(16)} ${String(f.count).padStart(5)}  first at ${spec.specRel}:${f.firstLine ?? '?'}\n`);
+  }
+  if (spec.refs?.externalSkipped.length) {
+    io.stdout(`${spec.refs.externalSkipped.length} external $ref(s) not followed (e.g. ${spec.refs.externalSkipped[0]}); pass --external-refs to follow local files\n`);
+  }
+}

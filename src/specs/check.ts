@@ -1,0 +1,26 @@
+// The contract of a spec check: a named piece of logic over a parsed contract (OpenAPI, AsyncAPI, protobuf)
+// or over code checked against a contract (drift). Pack rules reference checks by name from a `spec` rule:
+//   match: { check: openapi-operation-security, options: { public: ['GET /health'] } }
+// Options are validated with the check's strict zod schema when the pack loads.
+import type { ZodType } from 'zod';
+import type { RawMatch } from '../engine/matchers/matcher.js';
+import type { SourceFile } from '../engine/source.js';
+
+export type SpecKind = 'openapi' | 'asyncapi' | 'protobuf';
+
+export interface SpecCheck<O = any> {
+  name: string;
+  /** What the check reads: a spec of one kind, or source code (`code`, for contract drift). */
+  reads: SpecKind | 'code';
+  /** One line for docs and `explain`. */
+  description: string;
+  options: ZodType<O>;
+  /** Lower-case literals one of which must occur in a file for the check to possibly match. */
+  keywords: string[];
+  run(file: SourceFile, options: O): RawMatch[];
+}
+
+/** A finding at a position with the matched text (for the fingerprint) and a specific message. */
+export function hit(at: { line: number; column: number } | undefined, matched: string, message?: string): RawMatch[] {
+  return at === undefined ? [] : [{ line: at.line, column: at.column, matched, message }];
+}

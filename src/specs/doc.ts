@@ -1,0 +1,269 @@
+// A parsed spec document (YAML or JSON) as plain values plus the line of every key, so each finding and each
+// error can name the line in the spec. JSON takes a fast path: JSON.parse for the values and one light scan
+// of the text for the lines (a 20 MB description parses in well under a second); YAML goes through `yaml`'s
+// parser with a LineCounter. Containers remember where they sit in their parent (the key's line), which is
+// where findings about them point.
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { SentrikError } from '../util/errors.js';
+
+/** Key → offset (objects) or index → offset (arrays), plus the container's own offset (its key in the parent). */
+interface ContainerPos {
+  off: number;
+  keys: Record<string, number> | number[];
+}
+
+/** 1-based line and column. */
+export interface Pos {
+  line: number;
+  column: number;
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export class PosDoc {
+  private lineStarts?: number[];
+
+  constructor(
+    /** Path shown in findings and errors. */
+    public readonly file: string,
+    public readonly root: unknown,
+    private readonly text: string,
+    private readonly pos: WeakMap<object, ContainerPos>,
+  ) {}
+
+  /** Line and column of a text offset (minified JSON puts a whole API on line 1: columns tell findings apart). */
+  posAt(offset: number): Pos {
+    if (!this.lineStarts) {
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
+  }
+
+  /** Where the container itself is: its key in the parent (or its `- ` item). */
+  lineOf(value: unknown): Pos | undefined {
+    const p = isObj(value) ? this.pos.get(value) : undefined;
+    return p ? this.posAt(p.off) : undefined;
+  }
+
+  /** Where `key` is inside `container` (an object key or an array index). */
+  keyLine(container: unknown, key: string | number): Pos | undefined {
+    if (!isObj(container)) return undefined;
+    const p = this.pos.get(container);
+    if (!p) return undefined;
+    const off = Array.isArray(p.keys) ? p.keys[key as number] : Object.prototype.hasOwnProperty.call(p.keys, key) ? p.keys[key as string] : undefined;
+    return off === undefined ? undefined : this.posAt(off);
+  }
+
+  /** `key` in `container` when present, else the container itself. */
+  at(container: unknown, key?: string | number): Pos | undefined {
+    return (key !== undefined ? this.keyLine(container, key) : undefined) ?? this.lineOf(container);
+  }
+
+  /** Value at a JSON pointer (`#/components/schemas/Pet`), or undefined. */
+  pointer(ref: string): { value: unknown; parent?: unknown; key?: string } | undefined {
+    if (!ref.startsWith('#')) return undefined;
+    const path = ref.slice(1);
+    if (path === '' || path === '/') return { value: this.root };
+    if (!path.startsWith('/')) return undefined;
+    let cur: unknown = this.root;
+    let parent: unknown;
+    let key: string | undefined;
+    for (const raw of path.slice(1).split('/')) {
+      let seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      if (seg.includes('%')) {
+        try {
+          seg = decodeURIComponent(seg);
+        } catch {
+          /* keep as written */
+        }
+      }
+      if (!isObj(cur) || !Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
+      parent = cur;
+      key = seg;
+      cur = (cur as JsonObject)[seg];
+    }
+    return { value: cur, parent, key };
+  }
+}
+
+export function isObj(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null;
+}
+
+export function isPlainObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deeper nesting than this is refused (a real spec nests a few dozen levels; this guards the stack). */
+const MAX_DEPTH = 2000;
+
+/** Parse YAML or JSON with positions. Throws a one-line SentrikError naming file and line. */
+export function parseSpecText(text: string, file: string): PosDoc {
+  const start = firstNonSpace(text);
+  if (text[start] === '{' || text[start] === '[') {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      if (err instanceof RangeError) throw new SentrikError('document is nested too deeply', file, undefined, 'this is not a usable API description');
+      // Not strict JSON (comments, trailing commas …) — YAML is a superset and reports the line.
+      return parseYamlSpec(text, file);
+    }
+    return jsonPositions(text, value, file);
+  }
+  return parseYamlSpec(text, file);
+}
+
+function firstNonSpace(text: string): number {
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  return i;
+}
+
+// ---------- JSON: JSON.parse values + a light scan for lines ----------
+
+function jsonPositions(text: string, value: unknown, file: string): PosDoc {
+  const pos = new WeakMap<object, ContainerPos>();
+  let i = 0;
+  const n = text.length;
+  const ws = (): void => {
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff) break;
+    }
+  };
+  /** Index just past the closing quote of the string starting at i. */
+  const stringEnd = (from: number): number => {
+    let j = from + 1;
+    for (;;) {
+      const q = text.indexOf('"', j);
+      if (q === -1) return n;
+      let b = q - 1;
+      while (text.charCodeAt(b) === 92) b--;
+      if ((q - 1 - b) % 2 === 0) return q + 1;
+      j = q + 1;
+    }
+  };
+  const walk = (v: unknown, ownOff: number, depth: number): void => {
+    if (depth > MAX_DEPTH) throw new SentrikError('document is nested too deeply', file, undefined, 'this is not a usable API description');
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const keys: Record<string, number> = Object.create(null);
+      if (isObj(v)) pos.set(v, { off: ownOff, keys });
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        const ks = i;
+        i = stringEnd(i);
+        const raw = text.slice(ks + 1, i - 1);
+        const key = raw.includes('\\') ? (JSON.parse(text.slice(ks, i)) as string) : raw;
+        keys[key] = ks;
+        ws();
+        i++; // ':'
+        walk(isObj(v) ? (v as JsonObject)[key] : undefined, ks, depth + 1);
+        ws();
+        if (text[i++] !== ',') return; // '}'
+      }
+    } else if (c === '[') {
+      i++;
+      const lines: number[] = [];
+      if (isObj(v)) pos.set(v, { off: ownOff, keys: lines });
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (let k = 0; ; k++) {
+        ws();
+        lines.push(i);
+        walk(Array.isArray(v) ? v[k] : undefined, i, depth + 1);
+        ws();
+        if (text[i++] !== ',') return; // ']'
+      }
+    } else if (c === '"') {
+      i = stringEnd(i);
+    } else {
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 44 || d === 125 || d === 93 || d === 32 || d === 10 || d === 13 || d === 9) break;
+        i++;
+      }
+    }
+  };
+  walk(value, firstNonSpace(text), 0);
+  return new PosDoc(file, value, text, pos);
+}
+
+// ---------- YAML: yaml's node tree → values + lines ----------
+
+function parseYamlSpec(text: string, file: string): PosDoc {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new SentrikError(`invalid ${text.trimStart().startsWith('{') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0].trim()}`, file, lc.linePos(e.pos[0]).line, 'fix the syntax');
+  }
+  const pos = new WeakMap<object, ContainerPos>();
+  const seen = new Map<Node, unknown>();
+  let aliases = 0;
+  const lineAt = (offset: number): number => lc.linePos(offset).line;
+  const convert = (node: unknown, ownOff: number, depth: number): unknown => {
+    if (depth > MAX_DEPTH) throw new SentrikError('document is nested too deeply', file, lineAt(ownOff), 'this is not a usable API description');
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) {
+      // An alias shares its anchor's value (no copy), so alias bombs cannot blow up memory; cap them anyway.
+      if (++aliases > 10_000) throw new SentrikError('too many YAML aliases', file, lineAt(ownOff), 'expand the aliases or split the document');
+      const target = node.resolve(doc as Document);
+      if (!target) throw new SentrikError(`unknown YAML alias *${node.source}`, file, lineAt(ownOff), 'define the anchor before using it');
+      return seen.has(target) ? seen.get(target) : convert(target, ownOff, depth + 1);
+    }
+    if (isMap(node)) {
+      const obj: JsonObject = {};
+      const keys: Record<string, number> = Object.create(null);
+      seen.set(node, obj);
+      pos.set(obj, { off: ownOff, keys });
+      for (const pair of node.items) {
+        const k = pair.key as Node | null;
+        const key = isScalar(k) ? String(k.value) : k === null ? '' : String(k);
+        const ko = (k as Node | null)?.range?.[0] ?? (pair.value as Node | null)?.range?.[0] ?? ownOff;
+        keys[key] = ko;
+        const v = convert(pair.value, ko, depth + 1);
+        if (key === '__proto__') Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+        else obj[key] = v;
+      }
+      return obj;
+    }
+    if (isSeq(node)) {
+      const arr: unknown[] = [];
+      const lines: number[] = [];
+      seen.set(node, arr);
+      pos.set(arr, { off: ownOff, keys: lines });
+      for (const item of node.items) {
+        const io = (item as Node | null)?.range?.[0] ?? ownOff;
+        lines.push(io);
+        arr.push(convert(item, io, depth + 1));
+      }
+      return arr;
+    }
+    if (isScalar(node)) return node.value;
+    return null;
+  };
+  const root = doc.contents as Node | null;
+  return new PosDoc(file, convert(root, root?.range?.[0] ?? 0, 0), text, pos);
+}

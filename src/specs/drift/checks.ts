@@ -1,0 +1,74 @@
+// Contract drift: code routes the spec does not declare, and handlers of secured operations with no visible
+// authentication. The contract (operations, which are secured, base paths) is data in the generated pack,
+// so a reviewer sees exactly what the code is held to.
+import { z } from 'zod';
+import type { RawMatch } from '../../engine/matchers/matcher.js';
+import type { SpecCheck } from '../check.js';
+import { perFile } from '../memo.js';
+import { extractRoutes, routeMatches, type CodeRoute } from './routes.js';
+
+const KEYWORDS = ['express', 'fastify', 'nestjs', 'fastapi', 'flask', 'router', 'blueprint', '@controller'];
+
+/** `GET /pets/{id}` → { method, path }. */
+export function parseOperation(s: string): { method: string; path: string } {
+  const [method, path] = s.trim().split(/\s+/, 2);
+  return { method: method.toLowerCase(), path: path ?? '/' };
+}
+
+const operationList = z.array(z.string().regex(/^[A-Za-z]+ \/\S*$/, 'operations look like "GET /pets/{id}"'));
+
+const undeclaredOptions = z
+  .object({
+    spec: z.string(),
+    base_paths: z.array(z.string()).default([]),
+    operations: operationList,
+    /** Code routes that may exist without being in the spec (health checks, metrics). */
+    ignore: z.array(z.string()).default([]),
+  })
+  .strict();
+
+const unauthOptions = z
+  .object({
+    spec: z.string(),
+    base_paths: z.array(z.string()).default([]),
+    secured: operationList,
+  })
+  .strict();
+
+function routesOf(file: Parameters<SpecCheck['run']>[0]): CodeRoute[] {
+  return perFile(file, 'routes', () => extractRoutes(file));
+}
+
+function matching(route: CodeRoute, ops: { method: string; path: string }[], basePaths: string[]): boolean {
+  return ops.some((o) => (route.method === '*' || o.method === route.method) && routeMatches(route.path, o.path, basePaths));
+}
+
+export const DRIFT_CHECKS: SpecCheck[] = [
+  {
+    name: 'drift-undeclared-route',
+    reads: 'code',
+    description: 'routes in code that the API contract does not declare',
+    options: undeclaredOptions,
+    keywords: KEYWORDS,
+    run(file, o: z.infer<typeof undeclaredOptions>): RawMatch[] {
+      const ops = o.operations.map(parseOperation);
+      const ignore = o.ignore.map(parseOperation);
+      return routesOf(file)
+        .filter((r) => !matching(r, ops, o.base_paths) && !matching(r, ignore, []))
+        .map((r) => ({ line: r.line, matched: `${r.method} ${r.path}`, message: `${r.method === '*' ? 'ALL' : r.method.toUpperCase()} ${r.path} is served by the code but not declared in ${o.spec}` }));
+    },
+  },
+  {
+    name: 'drift-unauthenticated-handler',
+    reads: 'code',
+    description: 'handlers of operations the contract secures that carry no authentication',
+    options: unauthOptions,
+    keywords: KEYWORDS,
+    run(file, o: z.infer<typeof unauthOptions>): RawMatch[] {
+      const secured = o.secured.map(parseOperation);
+      return routesOf(file)
+        .filter((r) => !r.authed && !r.public && r.method !== '*' && matching(r, secured, o.base_paths))
+        .map((r) => ({ line: r.line, matched: `${r.method} ${r.path}`, message: `${r.method.toUpperCase()} ${r.path} is secured in ${o.spec} but its handler has no authentication middleware, guard or dependency` }));
+    },
+  },
+];

@@ -1,0 +1,291 @@
+// import-spec: read a contract strictly (every $ref resolved, every import found), then write it as a pack a
+// reviewer can read: the built-in api-security rules for that kind of contract, scoped to the spec file, plus
+// the contract itself (operations, which are secured, request/response messages) as data for the drift and
+// protobuf rules. Same spec in → byte-identical pack out, so re-importing is idempotent.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { Document, parse as parseYaml } from 'yaml';
+import { SourceFile } from '../engine/source.js';
+import { builtinPacksDir, loadPack, type LoadedRule } from '../packs/load.js';
+import { SentrikError } from '../util/errors.js';
+import { toPosix } from '../util/paths.js';
+import { asAsyncApi, looksLikeAsyncApi } from './asyncapi/index.js';
+import type { SpecKind } from './check.js';
+import { isPlainObject, parseSpecText } from './doc.js';
+import { getSpecCheck } from './index.js';
+import { asOpenApi, effectiveSecurity, isSecured, looksLikeOpenApi, obj, operations, type OpenApi } from './openapi/model.js';
+import { loadProtoTree, messageRoles } from './protobuf/index.js';
+import { checkRefs, type RefReport } from './refs.js';
+
+/** Bigger documents are refused (GitHub's full REST description is 13 MB). */
+export const MAX_SPEC_BYTES = 64 * 1024 * 1024;
+
+export interface ImportRequest {
+  root: string;
+  /** Absolute path of the spec, inside root. */
+  specAbs: string;
+  format?: SpecKind;
+  externalRefs?: boolean;
+}
+
+export interface ImportedSpec {
+  kind: SpecKind;
+  /** Project root (absolute). */
+  root: string;
+  /** Spec path relative to the root (posix). */
+  specRel: string;
+  title: string;
+  version: string;
+  hash: string;
+  text: string;
+  /** OpenAPI: operations as `GET /path`, the secured ones, and base paths from servers. */
+  contract?: { operations: string[]; secured: string[]; basePaths: string[] };
+  /** Protobuf: every file of the import tree and the request/response message names. */
+  proto?: { files: string[]; requests: string[]; responses: string[] };
+  refs?: RefReport;
+}
+
+export function readSpec(req: ImportRequest): ImportedSpec {
+  const specRel = toPosix(relative(req.root, req.specAbs));
+  let size: number;
+  try {
+    size = statSync(req.specAbs).size;
+  } catch {
+    throw new SentrikError('no such file', specRel, undefined, 'check the path');
+  }
+  if (size > MAX_SPEC_BYTES) throw new SentrikError(`spec is too large (${Math.round(size / 1048576)} MiB > ${MAX_SPEC_BYTES / 1048576} MiB)`, specRel, undefined, 'split the description into files joined by $ref');
+  const buf = readFileSync(req.specAbs);
+  const text = buf.toString('utf8');
+  const hash = createHash('sha256').update(buf).digest('hex');
+  const isProto = req.format === 'protobuf' || (!req.format && specRel.endsWith('.proto'));
+
+  if (isProto) {
+    if (looksLikeOpenApi(text) || looksLikeAsyncApi(text)) throw new SentrikError('-f protobuf, but the file is an OpenAPI/AsyncAPI document', specRel, 1, 'drop -f, or give a .proto file');
+    const files = loadProtoTree(req.specAbs, req.root);
+    const roles = messageRoles(files);
+    const first = files[0];
+    return {
+      kind: 'protobuf',
+      root: req.root,
+      specRel,
+      title: first.pkg || basename(specRel, '.proto'),
+      version: first.syntax,
+      hash,
+      text,
+      proto: { files: files.map((f) => f.file), requests: [...roles.requests].sort(), responses: [...roles.responses].sort() },
+    };
+  }
+
+  const doc = parseSpecText(text, specRel);
+  const api = asOpenApi(doc);
+  const async = api ? undefined : asAsyncApi(doc);
+  const kind: SpecKind | undefined = api ? 'openapi' : async ? 'asyncapi' : undefined;
+  if (!kind) throw new SentrikError('not an API description (no top-level openapi, swagger or asyncapi version)', specRel, 1, 'give an OpenAPI 2.0/3.x, AsyncAPI 2.x/3.x or .proto file');
+  if (req.format && req.format !== kind) throw new SentrikError(`-f ${req.format}, but the file is an ${kind === 'openapi' ? 'OpenAPI' : 'AsyncAPI'} document`, specRel, 1, `use -f ${kind} (or leave -f out)`);
+  const refs = checkRefs(doc, { external: !!req.externalRefs, absPath: req.specAbs, root: req.root });
+  const info = obj((doc.root as Record<string, unknown>).info) ?? {};
+  const title = typeof info.title === 'string' ? info.title : basename(specRel).replace(/\.[^.]+$/, '');
+  const version = info.version === undefined ? '' : String(info.version);
+  return { kind, root: req.root, specRel, title, version, hash, text, refs, contract: api ? openApiContract(api) : undefined };
+}
+
+function openApiContract(api: OpenApi): ImportedSpec['contract'] {
+  const ops = operations(api);
+  const basePaths = new Set<string>();
+  if (api.major === 2 && typeof api.root.basePath === 'string' && api.root.basePath !== '/') basePaths.add(api.root.basePath);
+  for (const s of Array.isArray(api.root.servers) ? api.root.servers : []) {
+    const url = obj(s)?.url;
+    if (typeof url !== 'string') continue;
+    const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/\{[^}]*\}/g, '').replace(/\/+$/, '');
+    if (path && path.startsWith('/')) basePaths.add(path);
+  }
+  return {
+    operations: ops.map((o) => o.label),
+    secured: ops.filter((o) => isSecured(effectiveSecurity(api, o).reqs)).map((o) => o.label),
+    basePaths: [...basePaths].sort(),
+  };
+}
+
+/** `Swagger Petstore` → `spec-swagger-petstore`. */
+export function defaultPackId(spec: ImportedSpec): string {
+  const slug = spec.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return `spec-${slug || 'api'}`;
+}
+
+const CODE_GLOB = '**/*.{js,jsx,ts,tsx,mjs,cjs,py}';
+const CODE_EXCLUDE = ['**/node_modules/**', '**/{test,tests,__tests__,spec}/**', '**/*.{test,spec}.*', '**/test_*.py'];
+
+/** The pack (YAML text) for an imported spec. */
+export function buildPackYaml(spec: ImportedSpec, id: string): string {
+  const builtin = loadPack(join(builtinPacksDir(), 'api-security'), true);
+  const rules: Record<string, unknown>[] = [];
+  const target = spec.kind === 'protobuf' ? spec.proto!.files : [spec.specRel];
+  for (const r of builtin.rules) {
+    const check = getSpecCheck((r.def.match as { check: string }).check);
+    if (check?.reads !== spec.kind) continue;
+    rules.push(scopedRule(r, target, spec));
+  }
+  if (spec.contract) rules.push(...driftRules(spec));
+  const pack = {
+    id,
+    name: `${spec.title}${spec.version ? ` ${spec.version}` : ''} (${spec.kind} contract)`,
+    version: '1.0.0',
+    standard: `API contract ${spec.specRel}`,
+    description: `Generated by \`sentrik import-spec\` from ${spec.specRel} (${spec.kind}). Rules check the contract itself${spec.contract ? ' and code that drifts from it' : ''}. Review it like code; re-import with --overwrite when the spec changes.`,
+    rules,
+  };
+  const doc = new Document(pack, { aliasDuplicateObjects: false });
+  doc.commentBefore = ` Generated by sentrik import-spec from ${spec.specRel}\n spec sha256: ${spec.hash}`;
+  return doc.toString({ lineWidth: 0 });
+}
+
+function scopedRule(r: LoadedRule, files: string[], spec: ImportedSpec): Record<string, unknown> {
+  const d = r.def;
+  const match = { ...(d.match as Record<string, unknown>) };
+  if (spec.proto && /^protobuf-(sensitive-response-field|unvalidated-string)$/.test(String(match.check))) {
+    match.options = { requests: spec.proto.requests, responses: spec.proto.responses };
+  }
+  // Examples keep their code but take the spec's path, so they pass the rule's `files:` scope.
+  const ex = (list: typeof d.examples.bad): Record<string, unknown>[] => list.map((e) => ({ ...(e.name ? { name: e.name } : {}), file: files[0], ...(e.line !== undefined ? { line: e.line } : {}), code: e.code }));
+  return {
+    id: d.id,
+    title: d.title,
+    severity: d.severity,
+    kind: d.kind,
+    standard: r.standard,
+    ...(d.clause ? { clause: d.clause } : {}),
+    ...(d.cwe.length ? { cwe: d.cwe } : {}),
+    ...(d.confidence !== 'high' ? { confidence: d.confidence } : {}),
+    message: d.message,
+    remediation: d.remediation,
+    files,
+    match,
+    // One example of each kind keeps the pack short; the full set lives in the built-in pack.
+    examples: { bad: ex(d.examples.bad.slice(0, 1)), good: ex(d.examples.good.slice(0, 1)) },
+  };
+}
+
+/** Express-style route text for an operation: `/pets/{id}` → `/pets/:id`. */
+function expressPath(path: string): string {
+  return path.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+function driftRules(spec: ImportedSpec): Record<string, unknown>[] {
+  const c = spec.contract!;
+  const route = (label: string, middleware: string): string => {
+    const [m, p] = label.split(' ', 2);
+    return `app.${m.toLowerCase()}('${expressPath((c.basePaths[0] ?? '') + p)}', ${middleware}(req, res) => res.json({}));`;
+  };
+  const header = "const express = require('express');\nconst app = express();\n";
+  const out: Record<string, unknown>[] = [
+    {
+      id: 'SPEC-DRIFT-001',
+      title: 'Route not declared in the API contract',
+      severity: 'medium',
+      kind: 'spec',
+      standard: `API contract ${spec.specRel}`,
+      clause: 'API9:2023',
+      cwe: ['CWE-1059'],
+      confidence: 'medium',
+      message: `The code serves a route that ${spec.specRel} does not declare: an undocumented (shadow) endpoint escapes review, gateways and tests.`,
+      remediation: 'Declare the route in the spec (and re-import), remove it, or list it under `ignore` in this rule.',
+      files: [CODE_GLOB],
+      exclude: CODE_EXCLUDE,
+      match: { check: 'drift-undeclared-route', options: { spec: spec.specRel, base_paths: c.basePaths, operations: c.operations, ignore: [] } },
+      examples: {
+        bad: [{ file: 'app.js', line: 3, code: `${header}app.get('/sentrik-undeclared-example', (req, res) => res.send('hi'));\n` }],
+        good: [{ file: 'app.js', code: c.operations.length ? `${header}${route(c.operations[0], '')}\n` : header }],
+      },
+    },
+  ];
+  if (c.secured.length) {
+    out.push({
+      id: 'SPEC-DRIFT-002',
+      title: 'Handler of a secured operation has no authentication',
+      severity: 'high',
+      kind: 'spec',
+      standard: `API contract ${spec.specRel}`,
+      clause: 'API2:2023',
+      cwe: ['CWE-306'],
+      confidence: 'medium',
+      message: `${spec.specRel} requires authentication for this operation, but its handler has no visible authentication middleware, guard or dependency.`,
+      remediation: 'Attach the authentication middleware / guard / dependency to the route (or to its router), as the contract promises.',
+      files: [CODE_GLOB],
+      exclude: CODE_EXCLUDE,
+      match: { check: 'drift-unauthenticated-handler', options: { spec: spec.specRel, base_paths: c.basePaths, secured: c.secured } },
+      examples: {
+        bad: [{ file: 'app.js', line: 3, code: `${header}${route(c.secured[0], '')}\n` }],
+        good: [{ file: 'app.js', code: `${header}${route(c.secured[0], 'authenticate, ')}\n` }],
+      },
+    });
+  }
+  return out;
+}
+
+/** What the current spec violates, per rule (run through the same checks a scan runs). */
+export function currentFindings(spec: ImportedSpec, packYaml: string): { ruleId: string; count: number; firstLine?: number }[] {
+  const pack = parseYaml(packYaml) as { rules: { id: string; match: { check: string; options?: unknown }; files: string[] }[] };
+  const files = spec.kind === 'protobuf' ? spec.proto!.files : [spec.specRel];
+  const out: { ruleId: string; count: number; firstLine?: number }[] = [];
+  const sources = new Map<string, SourceFile>();
+  for (const r of pack.rules) {
+    const check = getSpecCheck(r.match.check);
+    if (!check || check.reads === 'code') continue;
+    const options = check.options.parse(r.match.options ?? {});
+    let count = 0;
+    let firstLine: number | undefined;
+    for (const f of files) {
+      let src = sources.get(f);
+      if (!src) sources.set(f, (src = new SourceFile(f, f === spec.specRel ? spec.text : readFileSync(join(spec.root, f), 'utf8'))));
+      const hits = check.run(src, options);
+      count += hits.length;
+      firstLine ??= hits[0]?.line;
+    }
+    if (count) out.push({ ruleId: r.id, count, firstLine });
+  }
+  return out;
+}
+
+/** Human-readable differences between an installed generated pack and a new one. */
+export function packChanges(oldYaml: string, newYaml: string): string[] {
+  const parse = (t: string): { rules?: { id: string; match?: { check?: string; options?: Record<string, unknown> } }[] } => {
+    try {
+      const v = parseYaml(t);
+      return isPlainObject(v) ? (v as never) : {};
+    } catch {
+      return {};
+    }
+  };
+  const a = parse(oldYaml);
+  const b = parse(newYaml);
+  const out: string[] = [];
+  const hashOf = (t: string): string | undefined => /spec sha256: ([0-9a-f]+)/.exec(t)?.[1];
+  if (hashOf(oldYaml) !== hashOf(newYaml)) out.push('spec content changed');
+  const ids = (p: typeof a): Set<string> => new Set((p.rules ?? []).map((r) => r.id));
+  for (const id of ids(b)) if (!ids(a).has(id)) out.push(`rule added: ${id}`);
+  for (const id of ids(a)) if (!ids(b).has(id)) out.push(`rule removed: ${id}`);
+  const list = (p: typeof a, check: string, key: string): string[] => {
+    const v = (p.rules ?? []).find((r) => r.match?.check === check)?.match?.options?.[key];
+    return Array.isArray(v) ? v.map(String) : [];
+  };
+  const diff = (check: string, key: string, what: string): void => {
+    const before = new Set(list(a, check, key));
+    const after = new Set(list(b, check, key));
+    for (const x of after) if (!before.has(x)) out.push(`${what} added: ${x}`);
+    for (const x of before) if (!after.has(x)) out.push(`${what} removed: ${x}`);
+  };
+  diff('drift-undeclared-route', 'operations', 'operation');
+  diff('drift-unauthenticated-handler', 'secured', 'secured operation');
+  diff('drift-undeclared-route', 'base_paths', 'base path');
+  diff('protobuf-sensitive-response-field', 'responses', 'response message');
+  diff('protobuf-sensitive-response-field', 'requests', 'request message');
+  if (!out.length && oldYaml !== newYaml) out.push('rule definitions updated (new sentrik version)');
+  return out;
+}
+
