@@ -11,6 +11,11 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // `sentrik … | head` closes the pipe early: that is not an error, just stop writing.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -34,8 +34,8 @@ describe('schema', () => {
   });
 
   it('an invalid rule in a pack file is reported at its line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'scs-pack-'));
-    mkdirSync(join(dir, 'rules'));
+    const dir = join(mkdtempSync(join(tmpdir(), 'scs-pack-')), 't'); // the folder name is the pack id
+    mkdirSync(join(dir, 'rules'), { recursive: true });
     writeFileSync(join(dir, 'pack.yaml'), 'id: t\nname: t\nversion: "1"\nstandard: s\ndescription: d\n');
     writeFileSync(
       join(dir, 'rules', 'r.yaml'),
