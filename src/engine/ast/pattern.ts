@@ -1,0 +1,151 @@
+// Rule patterns as packs write them, turned into ast-grep rule objects.
+//
+// A pattern is an ast-grep pattern string (`$CUR.execute($SQL $$$)`) or a node object combining ast-grep's
+// relational operators: { pattern | context+selector | kind, has, inside, not, any, all, field }.
+// `has` and `inside` search at any depth (ast-grep's `stopBy: end`) unless a `field` names a direct child.
+import type { Rule } from '@ast-grep/napi';
+import { z } from 'zod';
+import { compileRegex } from '../regex.js';
+import { astGrep, kindOf } from './languages.js';
+
+export interface NodeSpec {
+  pattern?: string;
+  context?: string;
+  selector?: string;
+  kind?: string;
+  field?: string;
+  /** The node's text must contain a match (RE2 syntax; checked by RE2 when the pack loads). */
+  regex?: string;
+  /** Lower-case words one of which a file must contain for this pattern to match (prefilter only). */
+  keywords?: string[];
+  has?: PatternSpec;
+  inside?: PatternSpec;
+  not?: PatternSpec;
+  any?: PatternSpec[];
+  all?: PatternSpec[];
+}
+export type PatternSpec = string | NodeSpec;
+
+export const patternSchema: z.ZodType<PatternSpec> = z.lazy(() =>
+  z.union([
+    z.string().min(1),
+    z
+      .object({
+        pattern: z.string().min(1).optional(),
+        context: z.string().min(1).optional(),
+        selector: z.string().min(1).optional(),
+        kind: z.string().min(1).optional(),
+        field: z.string().min(1).optional(),
+        regex: z.string().min(1).optional(),
+        keywords: z.array(z.string().min(2)).min(1).optional(),
+        has: patternSchema.optional(),
+        inside: patternSchema.optional(),
+        not: patternSchema.optional(),
+        any: z.array(patternSchema).min(1).optional(),
+        all: z.array(patternSchema).min(1).optional(),
+      })
+      .strict()
+      .refine((n) => (n.context === undefined) === (n.selector === undefined), { message: '`context` and `selector` go together' })
+      .refine((n) => n.pattern || n.context || n.kind || n.regex || n.any || n.all || n.has || n.inside, {
+        message: 'a node pattern needs `pattern`, `context`+`selector`, `kind`, `regex`, `has`, `inside`, `any` or `all`',
+      }),
+  ]),
+);
+
+/** The ast-grep rule for a pattern, for files parsed with `parser`. */
+export function toRule(spec: PatternSpec, parser: string): Rule {
+  if (typeof spec === 'string') return { pattern: patternFor(spec, parser) } as Rule;
+  const rule: Record<string, unknown> = {};
+  if (spec.pattern) rule.pattern = patternFor(spec.pattern, parser);
+  if (spec.context) rule.pattern = { context: spec.context, selector: spec.selector };
+  if (spec.kind) rule.kind = spec.kind;
+  if (spec.field) rule.field = spec.field;
+  if (spec.regex) rule.regex = spec.regex;
+  if (spec.has) rule.has = relational(spec.has, parser);
+  if (spec.inside) rule.inside = relational(spec.inside, parser);
+  if (spec.not) rule.not = toRule(spec.not, parser);
+  if (spec.any) rule.any = spec.any.map((s) => toRule(s, parser));
+  if (spec.all) rule.all = spec.all.map((s) => toRule(s, parser));
+  return rule as Rule;
+}
+
+function relational(spec: PatternSpec, parser: string): Rule {
+  const rule = toRule(spec, parser) as Record<string, unknown>;
+  return (typeof spec === 'object' && spec.field ? rule : { ...rule, stopBy: 'end' }) as Rule;
+}
+
+/**
+ * Checks a pattern's regexes with RE2 when the pack loads: ast-grep runs them with Rust's regex crate, which is
+ * linear-time too, but pack authors get RE2's syntax and error messages like everywhere else.
+ */
+export function validatePattern(spec: PatternSpec): void {
+  if (typeof spec === 'string') return;
+  if (spec.regex) compileRegex(spec.regex);
+  for (const s of [spec.has, spec.inside, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])]) if (s) validatePattern(s);
+}
+
+/** `any` of several patterns. */
+export function anyRule(specs: PatternSpec[], parser: string): Rule {
+  return specs.length === 1 ? toRule(specs[0], parser) : ({ any: specs.map((s) => toRule(s, parser)) } as Rule);
+}
+
+const goPatterns = new Map<string, string | { context: string; selector: string }>();
+
+/**
+ * Go's grammar reads a bare `pkg.Func($X)` as something other than a call, so Go patterns that parse as one
+ * statement inside a function body are matched in that context, selecting the statement's node kind.
+ */
+function patternFor(p: string, parser: string): string | { context: string; selector: string } {
+  if (parser !== 'go') return p;
+  let out = goPatterns.get(p);
+  if (out === undefined) {
+    out = p;
+    const context = `func _() {\n${p}\n}`;
+    // Probe with metavariables as plain identifiers (and `$X $$$` as `$X, $$$`) to learn the node kind.
+    const plain = context.replace(/([\w)])\s+\$\$\$/g, '$1, $$$$$$').replace(/\$/g, 'µ');
+    const probe = astGrep().parse('go', `package _\n${plain}`).root();
+    const body = probe.find({ rule: { kind: 'block' } });
+    const stmts = body?.namedChildren().filter((n) => kindOf(n) !== 'comment') ?? [];
+    const lists = stmts[0] && kindOf(stmts[0]) === 'statement_list' ? stmts[0].namedChildren() : stmts;
+    if (lists.length === 1 && !probe.find({ rule: { kind: 'ERROR' } })) {
+      const stmt = lists[0];
+      const target = kindOf(stmt) === 'expression_statement' ? stmt.namedChildren()[0] : stmt;
+      if (target) out = { context, selector: kindOf(target) };
+    }
+    goPatterns.set(p, out);
+  }
+  return out;
+}
+
+/**
+ * Lower-case words of which at least one must occur in any file a pattern matches (the scanner's prefilter),
+ * or undefined when the pattern does not require a literal word (a bare `kind`, or only metavariables).
+ */
+export function patternKeywords(spec: PatternSpec): string[] | undefined {
+  if (typeof spec === 'string') return longestWord(spec);
+  if (spec.keywords) return spec.keywords.map((k) => k.toLowerCase());
+  if (spec.pattern && longestWord(spec.pattern)) return longestWord(spec.pattern);
+  if (spec.context) return undefined; // the context's words need not occur in the file
+  if (spec.any) return unionKeywords(spec.any.map(patternKeywords));
+  for (const s of [...(spec.all ?? []), ...(spec.has ? [spec.has] : [])]) {
+    const k = patternKeywords(s);
+    if (k) return k;
+  }
+  return undefined;
+}
+
+export function unionKeywords(sets: (string[] | undefined)[]): string[] | undefined {
+  if (sets.length === 0 || sets.some((s) => s === undefined)) return undefined;
+  return [...new Set(sets.flat() as string[])];
+}
+
+/** The longest identifier-like word (≥ 3 characters) in a pattern that is not a metavariable. */
+function longestWord(p: string): string[] | undefined {
+  let best = '';
+  for (const m of p.matchAll(/\$*[A-Za-z_][A-Za-z0-9_]*/g)) {
+    const w = m[0];
+    if (w.startsWith('$') || w.length < 3) continue;
+    if (w.length > best.length) best = w;
+  }
+  return best ? [best.toLowerCase()] : undefined;
+}

@@ -1,0 +1,214 @@
+// `ast`: language-aware rules over syntax trees (ast-grep), with metavariables, context conditions and
+// intra-procedural taint.
+//
+//   match:
+//     languages: [python]
+//     patterns: ['$CUR.execute($SQL $$$)']     # any of these; or `pattern:`
+//     inside: ['def $F($$$): $$$']             # the match must sit inside one of these
+//     not_inside: ['if __name__ == "__main__": $$$']
+//     not: ['$CUR.execute("$S")']              # the match itself must not match any of these
+//     where: { $SQL: '(?i)select' }            # a bound metavariable's text must match (RE2); where_not: must not
+//     nonconstant: [$CMD]                       # the metavariable's value is not fixed in the code (literals,
+//                                              # variables only assigned literals, int(x)… are constant)
+//     constant: [$KEY]                          # … or is fixed in the code (hard-coded values)
+//     file_requires: ['\bflask\b']             # the file must contain one of these (RE2)
+//     file_excludes: ['\bpydantic\b']          # … and none of these
+//     keywords: [execute]                      # prefilter literals (derived from the patterns when omitted)
+//   or, for data flow:
+//     taint:
+//       sources: ['request.args', 'request.form']
+//       sinks: ['$CUR.execute($SINK $$$)']     # $SINK marks the argument that must not carry taint
+//       sanitizers: ['escape($X)']
+//   Several languages with different patterns: `match: { any: [ {languages: …, …}, {languages: …, …} ] }`.
+//
+// Each file is parsed once per language for all rules (see ast/parse.ts); files too large, minified or too
+// deeply nested for an AST are skipped with a reported reason while their regex rules still run.
+import type { Rule, SgNode } from '@ast-grep/napi';
+import { z } from 'zod';
+import { astGrep, languageOf, parsersOf, AST_LANGUAGES, type AstLanguage } from '../ast/languages.js';
+import { SentrikError } from '../../util/errors.js';
+import { parseSource } from '../ast/parse.js';
+import { anyRule, patternKeywords, patternSchema, toRule, unionKeywords, validatePattern, type PatternSpec } from '../ast/pattern.js';
+import { isConstantValue, taintedSinks } from '../ast/taint.js';
+import { compileRegex, testRegex, type SafeRegex } from '../regex.js';
+import type { SourceFile } from '../source.js';
+import type { MatcherKind, RawMatch } from './matcher.js';
+
+const patterns = z.array(patternSchema).min(1);
+const metavariable = z.string().regex(/^\$?[A-Z_][A-Z0-9_]*$/, 'metavariables look like $NAME');
+
+const blockSchema = z
+  .object({
+    languages: z.array(z.enum(AST_LANGUAGES)).min(1),
+    pattern: patternSchema.optional(),
+    patterns: patterns.optional(),
+    inside: patterns.optional(),
+    not_inside: patterns.optional(),
+    not: patterns.optional(),
+    where: z.record(metavariable, z.string().min(1)).optional(),
+    where_not: z.record(metavariable, z.string().min(1)).optional(),
+    nonconstant: z.array(metavariable).min(1).optional(),
+    constant: z.array(metavariable).min(1).optional(),
+    file_requires: z.array(z.string().min(1)).optional(),
+    file_excludes: z.array(z.string().min(1)).optional(),
+    /** Lower-case literals one of which a matching file must contain (derived from the patterns if omitted). */
+    keywords: z.array(z.string().min(2)).optional(),
+    taint: z
+      .object({ sources: patterns, sinks: patterns, sanitizers: patterns.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((b) => [b.pattern, b.patterns, b.taint].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of `pattern`, `patterns` or `taint`',
+  });
+
+export const astMatchSchema = z.union([
+  blockSchema,
+  z.object({ any: z.array(blockSchema).min(1), keywords: z.array(z.string().min(2)).optional() }).strict(),
+]);
+
+export type AstMatch = z.infer<typeof astMatchSchema>;
+type Block = z.infer<typeof blockSchema>;
+
+interface CompiledBlock {
+  languages: Set<AstLanguage>;
+  keywords: string[] | undefined;
+  find(root: SgNode, language: AstLanguage, parser: string, file: SourceFile): SgNode[];
+}
+
+export const astKind: MatcherKind<AstMatch> = {
+  kind: 'ast',
+  schema: astMatchSchema,
+  compile(m) {
+    const blocks = ('any' in m ? m.any : [m]).map(compileBlock);
+    const keywords = 'any' in m && m.keywords ? m.keywords.map((k) => k.toLowerCase()) : unionKeywords(blocks.map((b) => b.keywords));
+    return {
+      scope: 'file',
+      keywords,
+      match(file: SourceFile): RawMatch[] {
+        const lang = languageOf(file.path);
+        if (!lang) return [];
+        const mine = blocks.filter((b) => b.languages.has(lang.language));
+        if (mine.length === 0) return [];
+        const root = parseSource(file, lang.parser);
+        if (!root) return [];
+        const out: RawMatch[] = [];
+        const lines = new Set<number>();
+        for (const block of mine) {
+          for (const node of block.find(root, lang.language, lang.parser, file)) {
+            const r = node.range();
+            const line = r.start.line + 1;
+            if (lines.has(line)) continue; // one finding per line and rule
+            lines.add(line);
+            out.push({
+              line,
+              column: r.start.column + 1,
+              endLine: r.end.line + 1,
+              endColumn: r.end.column + 1,
+              matched: node.text().slice(0, 500),
+            });
+          }
+        }
+        return out.sort((a, b) => a.line! - b.line!);
+      },
+    };
+  },
+};
+
+function compileBlock(b: Block): CompiledBlock {
+  const where = constraints(b.where);
+  const whereNot = constraints(b.where_not);
+  const requires = (b.file_requires ?? []).map((p) => compileRegex(p));
+  const excludes = (b.file_excludes ?? []).map((p) => compileRegex(p));
+  const mainPatterns: PatternSpec[] = b.taint ? b.taint.sinks : b.patterns ?? [b.pattern!];
+  const t = b.taint;
+  [...mainPatterns, ...(b.inside ?? []), ...(b.not_inside ?? []), ...(b.not ?? []), ...(t ? [...t.sources, ...(t.sanitizers ?? [])] : [])].forEach(validatePattern);
+  // ast-grep compiles pattern strings on every search, so each file only gets the patterns whose literal
+  // words it contains (a pattern cannot match otherwise). Rules are cached per parser and pattern subset.
+  const mainWords = mainPatterns.map(patternKeywords);
+  const rules = new Map<string, Rule | undefined>();
+  const ruleFor = (parser: string, lower?: string): Rule | undefined => {
+    const used = mainPatterns.filter((_, i) => lower === undefined || hasWords(mainWords[i], lower));
+    const key = `${parser}\0${used.length === mainPatterns.length ? '*' : used.map((p) => mainPatterns.indexOf(p)).join(',')}`;
+    if (rules.has(key)) return rules.get(key);
+    let rule: Rule | undefined;
+    if (used.length) {
+      const r: Record<string, unknown> = { ...(anyRule(used, parser) as object) };
+      const conditions: Rule[] = [];
+      if (b.inside) conditions.push({ inside: { ...(anyRule(b.inside, parser) as object), stopBy: 'end' } } as Rule);
+      const nots = [...(b.not ?? []).map((p) => toRule(p, parser)), ...(b.not_inside ?? []).map((p) => ({ inside: { ...(toRule(p, parser) as object), stopBy: 'end' } }) as Rule)];
+      if (nots.length) conditions.push({ not: { any: nots } } as Rule);
+      rule = (conditions.length ? { all: [r as Rule, ...conditions] } : r) as Rule;
+    }
+    rules.set(key, rule);
+    return rule;
+  };
+  const taintWords = t && { sources: t.sources.map(patternKeywords), sanitizers: (t.sanitizers ?? []).map(patternKeywords) };
+  // Constraints apply to the patterns that bind the metavariable; patterns without it are not constrained.
+  const metavarsOk = (node: SgNode): boolean =>
+    where.every(([mv, re]) => {
+      const t = node.getMatch(mv)?.text();
+      return t === undefined || testRegex(re, t);
+    }) &&
+    whereNot.every(([mv, re]) => {
+      const t = node.getMatch(mv)?.text();
+      return t === undefined || !testRegex(re, t);
+    });
+
+  // ast-grep checks kinds and fields only when a rule runs: run every rule once on an empty file now, so a
+  // mistake is reported when the pack loads (with the rule's file and line), not as an error in every file.
+  // A rule may use node kinds that only some parsers have (JSX exists in .tsx, not .ts): those parsers skip it.
+  const unsupported = new Map<string, string>();
+  const parsers = b.languages.flatMap(parsersOf);
+  for (const parser of parsers) {
+    const empty = astGrep().parse(parser, '').root();
+    const specs = (t ? [...t.sources, ...(t.sanitizers ?? [])] : []).map((p) => toRule(p, parser));
+    for (const rule of [ruleFor(parser)!, ...specs]) {
+      try {
+        empty.findAll({ rule });
+      } catch (err) {
+        unsupported.set(parser, (err as Error).message.split('\n').map((l) => l.replace(/^\s*\|->/, '')).join('; '));
+        break;
+      }
+    }
+  }
+  if (unsupported.size === parsers.length) {
+    const [parser, reason] = [...unsupported][0];
+    throw new SentrikError(`invalid ast pattern for ${parser}: ${reason}`);
+  }
+
+  return {
+    languages: new Set(b.languages),
+    keywords: b.keywords?.map((k) => k.toLowerCase()) ?? unionKeywords(mainPatterns.map(patternKeywords)),
+    find(root, language, parser, file) {
+      if (unsupported.has(parser)) return [];
+      if (requires.length && !requires.some((re) => testRegex(re, file.text))) return [];
+      if (excludes.some((re) => testRegex(re, file.text))) return [];
+      const fixed = (n: SgNode, mv: string, want: boolean): boolean => {
+        const bound = n.getMatch(mv.replace(/^\$/, ''));
+        return !bound || isConstantValue(root, language, parser, bound) === want;
+      };
+      const variable = (n: SgNode): boolean =>
+        (b.nonconstant ?? []).every((mv) => fixed(n, mv, false)) && (b.constant ?? []).every((mv) => fixed(n, mv, true));
+      const rule = ruleFor(parser, file.lower);
+      if (!rule) return [];
+      if (!t || !taintWords) return root.findAll({ rule }).filter((n) => metavarsOk(n) && variable(n));
+      const sources = t.sources.filter((_, i) => hasWords(taintWords.sources[i], file.lower));
+      if (sources.length === 0) return [];
+      const sinks = mainPatterns.filter((_, i) => hasWords(mainWords[i], file.lower));
+      const sanitizers = (t.sanitizers ?? []).filter((_, i) => hasWords(taintWords.sanitizers[i], file.lower));
+      const inContext = (n: SgNode): boolean => n.matches({ rule }) && metavarsOk(n);
+      return taintedSinks(root, language, parser, { sources, sinks, sanitizers }).filter(inContext);
+    },
+  };
+}
+
+/** A pattern with no required words may always match; otherwise one of its words must be in the file. */
+function hasWords(words: string[] | undefined, lower: string): boolean {
+  return !words || words.some((w) => lower.includes(w));
+}
+
+function constraints(w: Record<string, string> | undefined): [string, SafeRegex][] {
+  return Object.entries(w ?? {}).map(([mv, p]) => [mv.replace(/^\$/, ''), compileRegex(p, { multiline: false })]);
+}

@@ -1,0 +1,179 @@
+// The `ast` rule kind: patterns with metavariables and conditions, constant tracking and local taint,
+// per language — through the real kind (schema + compile + match) on real parses.
+import { describe, expect, it } from 'vitest';
+import { astKind, astMatchSchema } from '../../src/engine/matchers/ast.js';
+import type { CompiledFileMatcher } from '../../src/engine/matchers/matcher.js';
+import { SourceFile } from '../../src/engine/source.js';
+import { parseSource } from '../../src/engine/ast/parse.js';
+import { SentrikError } from '../../src/util/errors.js';
+
+function rule(match: unknown): CompiledFileMatcher {
+  const parsed = astMatchSchema.parse(match);
+  return astKind.compile(parsed, { ruleId: 'T-1', packFile: 'test.yaml' }) as CompiledFileMatcher;
+}
+
+const lines = (m: CompiledFileMatcher, path: string, code: string): number[] => m.match(new SourceFile(path, code)).map((r) => r.line!);
+
+describe('patterns', () => {
+  it('match metavariable patterns and honour where / where_not / not', () => {
+    const m = rule({
+      languages: ['python'],
+      patterns: ['$C.set_cookie($$$)'],
+      where: { $C: '^resp' },
+      not: [{ pattern: '$C.set_cookie($$$)', has: { kind: 'keyword_argument', regex: '^secure\\s*=\\s*True' } }],
+    });
+    const code = ['resp.set_cookie("a", v)', 'resp.set_cookie("b", v, secure=True)', 'jar.set_cookie(c)', ''].join('\n');
+    expect(lines(m, 'app.py', code)).toEqual([1]);
+  });
+
+  it('apply inside / not_inside', () => {
+    const m = rule({
+      languages: ['java'],
+      patterns: ['DocumentBuilderFactory.newInstance()'],
+      not_inside: [{ kind: 'method_declaration', regex: 'disallow-doctype-decl' }],
+    });
+    const code = `class A {
+  void bad() { DocumentBuilderFactory f = DocumentBuilderFactory.newInstance(); }
+  void good() { DocumentBuilderFactory f = DocumentBuilderFactory.newInstance(); f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true); }
+}`;
+    expect(lines(m, 'A.java', code)).toEqual([2]);
+  });
+
+  it('matches Go calls written as bare patterns (package-qualified calls need a statement context)', () => {
+    const m = rule({ languages: ['go'], patterns: ['exec.Command($CMD $$$)'], nonconstant: ['$CMD'] });
+    const code = 'package p\n\nfunc f(name string) {\n\texec.Command(name).Run()\n\texec.Command("git", "status").Run()\n}\n';
+    expect(lines(m, 'p.go', code)).toEqual([4]);
+  });
+
+  it('runs one rule over JS, TS and TSX, and skips JSX-only kinds where the parser has none', () => {
+    const m = rule({ languages: ['javascript', 'typescript'], patterns: [{ kind: 'jsx_attribute', regex: '^dangerouslySetInnerHTML' }] });
+    expect(lines(m, 'a.jsx', 'const x = <div dangerouslySetInnerHTML={{ __html: h }} />;')).toEqual([1]);
+    expect(lines(m, 'a.tsx', 'const x = <div dangerouslySetInnerHTML={{ __html: h }} />;')).toEqual([1]);
+    expect(lines(m, 'a.ts', 'const x = 1;')).toEqual([]);
+    expect(lines(m, 'a.py', 'x = 1')).toEqual([]);
+  });
+
+  it('tells constants from variables (literals, variables only assigned literals, conversions)', () => {
+    const m = rule({ languages: ['python'], patterns: ['eval($X)'], nonconstant: ['$X'] });
+    const code = ['A = "1 + 1"', 'eval(A)', 'eval("2")', 'eval(f"3")', 'eval(int(n))', 'eval(user_expr)', ''].join('\n');
+    expect(lines(m, 'c.py', code)).toEqual([6]);
+  });
+
+  it('derives prefilter keywords from the literal words of the patterns', () => {
+    expect(rule({ languages: ['python'], patterns: ['hashlib.md5($X)', '$C.execute($Q)'] }).keywords?.sort()).toEqual(['execute', 'hashlib']);
+    expect(rule({ languages: ['python'], patterns: [{ kind: 'string' }] }).keywords).toBeUndefined();
+  });
+});
+
+describe('taint', () => {
+  const sql = rule({
+    languages: ['python'],
+    taint: {
+      sources: [{ pattern: '$R.$A', regex: '^request\\.(args|form)' }],
+      sinks: ['$C.execute($SINK $$$)'],
+      sanitizers: ['int($X)'],
+    },
+  });
+
+  it('follows request data through assignments and string building into the sink argument', () => {
+    const code = `def view():
+    name = request.args.get("name")
+    q = f"SELECT * FROM t WHERE name = '{name}'"
+    cur.execute(q)
+    cur.execute("SELECT * FROM t WHERE name = %s", (name,))
+`;
+    expect(lines(sql, 'v.py', code)).toEqual([4]);
+  });
+
+  it('is cleared by sanitisers and by a later clean assignment, and stays within the function', () => {
+    const code = `def a():
+    n = int(request.args["n"])
+    cur.execute("SELECT %d" % n)
+
+def b():
+    q = "SELECT " + request.form["x"]
+    q = "SELECT 1"
+    cur.execute(q)
+
+def c(q):
+    cur.execute(q)
+`;
+    expect(lines(sql, 'v.py', code)).toEqual([]);
+  });
+
+  it('taints parameters a source pattern matches, and builder receivers (sb.append)', () => {
+    const m = rule({
+      languages: ['java'],
+      taint: {
+        sources: [{ kind: 'formal_parameter', has: { kind: 'marker_annotation', regex: '^@RequestParam' } }],
+        sinks: ['$S.executeQuery($SINK)'],
+      },
+    });
+    const code = `class C {
+  ResultSet f(@RequestParam String name, String other) throws Exception {
+    StringBuilder sb = new StringBuilder("select * from t where n = '");
+    sb.append(name);
+    stmt.executeQuery(sb.toString());
+    return stmt.executeQuery(other);
+  }
+}`;
+    expect(lines(m, 'C.java', code)).toEqual([5]);
+  });
+
+  it('works the same way in Go and JavaScript', () => {
+    const goRule = rule({
+      languages: ['go'],
+      taint: { sources: [{ kind: 'call_expression', regex: '^\\w+\\.URL\\.Query\\(\\)' }], sinks: ['$DB.Query($SINK $$$)'] },
+    });
+    const go = 'package p\n\nfunc h(r *http.Request) {\n\tid := r.URL.Query().Get("id")\n\tdb.Query("SELECT * FROM t WHERE id = " + id)\n\tdb.Query("SELECT * FROM t WHERE id = $1", id)\n}\n';
+    expect(lines(goRule, 'h.go', go)).toEqual([5]);
+    const jsRule = rule({
+      languages: ['javascript'],
+      taint: { sources: [{ pattern: '$R.$P', regex: '^req\\.query' }], sinks: ['eval($SINK)'] },
+    });
+    expect(lines(jsRule, 'h.js', 'app.get("/", (req, res) => {\n  const { code } = req.query;\n  eval(`run(${code})`);\n  eval("1");\n});\n')).toEqual([3]);
+  });
+});
+
+describe('bad input', () => {
+  const m = rule({ languages: ['javascript'], patterns: ['eval($X)'] });
+
+  it('parses each file once for all rules', () => {
+    const file = new SourceFile('a.js', 'eval(x)');
+    expect(parseSource(file, 'JavaScript')).toBe(parseSource(file, 'JavaScript'));
+  });
+
+  it('skips minified, huge and deeply nested files with one reported reason per file', () => {
+    const other = rule({ languages: ['javascript'], patterns: ['Function($X)'] });
+    const cases: [string, RegExp][] = [
+      [`var a=1;${'eval(x);'.repeat(2000)}`, /minified/],
+      [`${'// padding line\n'.repeat(70_000)}eval(x)\n`, /larger than/],
+      [`x = ${'[\n'.repeat(1000)}1${']\n'.repeat(1000)};\neval(x)\n`, /nested/],
+    ];
+    for (const [code, reason] of cases) {
+      const file = new SourceFile('bundle.js', code);
+      let error: unknown;
+      try {
+        m.match(file);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(SentrikError);
+      expect((error as SentrikError).message).toMatch(reason);
+      expect((error as SentrikError).file).toBe('bundle.js');
+      expect(other.match(file)).toEqual([]); // reported once; the other rules just skip the file
+    }
+  });
+
+  it('still matches files with local syntax errors (tree-sitter recovers)', () => {
+    expect(lines(m, 'broken.js', 'const a = ;\neval(x)\nif (\n')).toEqual([2]);
+  });
+
+  it('rejects invalid rules when the pack loads', () => {
+    expect(() => rule({ languages: ['python'], patterns: [{ kind: 'no_such_kind' }] })).toThrow(/invalid ast pattern.*no_such_kind/);
+    expect(() => rule({ languages: ['python'], patterns: ['$X'], where: { $X: '(?=look)' } })).toThrow(SentrikError);
+    expect(astMatchSchema.safeParse({ languages: ['cobol'], patterns: ['x'] }).success).toBe(false);
+    expect(astMatchSchema.safeParse({ languages: ['python'], patterns: ['x'], taint: { sources: ['a'], sinks: ['b'] } }).success).toBe(false);
+    expect(astMatchSchema.safeParse({ languages: ['python'], patterns: ['x'], extra: 1 }).success).toBe(false);
+  });
+});
