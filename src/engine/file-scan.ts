@@ -31,6 +31,15 @@ export interface FileResult {
   path: string;
   hits: FileHit[];
   problems: ScanProblem[];
+  /** Every inline `sentrik-ignore` in the file, used or not (for `suppressions list` and stale ones). */
+  ignores?: InlineIgnore[];
+}
+
+export interface InlineIgnore {
+  line: number;
+  /** Upper-case rule ids, or ALL. */
+  ruleIds: string[];
+  reason: string;
 }
 
 const MAX_SNIPPET = 240;
@@ -40,7 +49,7 @@ export function scanText(path: string, text: string, rules: RuleSet): FileResult
   const matches: { ruleId: string; raw: RawMatch }[] = [];
   const problems: ScanProblem[] = [];
   const failedMessages = new Set<string>();
-  for (const active of rules.candidates(text)) {
+  for (const active of rules.candidates(file.re2Input)) {
     const { rule } = active;
     if (!rule.appliesTo(path) || rule.matcher.scope !== 'file') continue;
     try {
@@ -84,7 +93,29 @@ export function scanText(path: string, text: string, rules: RuleSet): FileResult
       inline: r.line && mayIgnore ? inlineSuppression(file, r.line, ruleId) : undefined,
     };
   });
-  return { path, hits, problems };
+  const ignores = mayIgnore ? inlineIgnores(file, text) : [];
+  return { path, hits, problems, ...(ignores.length ? { ignores } : {}) };
+}
+
+const RULE_ID_SHAPE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/;
+
+/** Every `sentrik-ignore RULE-ID[, …]: reason` comment of a file (words that are no rule id are left out). */
+function inlineIgnores(file: SourceFile, text: string): InlineIgnore[] {
+  const out: InlineIgnore[] = [];
+  let lastLine = 0;
+  for (let at = text.indexOf('sentrik-ignore'); at !== -1; at = text.indexOf('sentrik-ignore', at + 1)) {
+    const line = file.position(at).line;
+    if (line === lastLine) continue;
+    lastLine = line;
+    const lineText = file.lineText(line);
+    const from = lineText.indexOf('sentrik-ignore');
+    const rest = lineText.slice(from + 'sentrik-ignore'.length, from + 2000).replace(/(\*\/|-->)\s*$/, '');
+    const colon = rest.indexOf(':');
+    const ruleIds = (colon === -1 ? rest : rest.slice(0, colon)).split(/[\s,]+/).filter(Boolean).map((w) => w.toUpperCase()).filter((w) => w === 'ALL' || RULE_ID_SHAPE.test(w));
+    if (ruleIds.length) out.push({ line, ruleIds, reason: colon === -1 ? '' : rest.slice(colon + 1).trim() });
+    if (out.length >= 1000) break; // a generated file full of markers: enough to list
+  }
+  return out;
 }
 
 function snippetOf(line: string, secrets: string[], column?: number): string {

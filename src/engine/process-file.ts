@@ -13,6 +13,8 @@ export interface FileJob {
   text?: string;
   /** Content hash the cache holds for this path, if any. */
   knownHash?: string;
+  /** Compute the content hash (only the cache needs it); default true. */
+  hash?: boolean;
 }
 
 export type FileOutcome =
@@ -29,7 +31,7 @@ export function processFile(job: FileJob, rules: RuleSet, maxFileSize: number): 
     text = read.text;
     if (read.invalidUtf8) problems.push({ file: job.path, code: 'invalid-utf8', message: 'not valid UTF-8: scanned with replacement characters' });
   }
-  const hash = contentHash(text);
+  const hash = job.hash === false ? '' : contentHash(text);
   const bytes = Buffer.byteLength(text);
   if (job.knownHash === hash) return { path: job.path, status: 'unchanged', hash, bytes };
   const result = scanText(job.path, text, rules);

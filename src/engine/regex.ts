@@ -53,22 +53,26 @@ export interface RegexHit {
   groups: (string | undefined)[];
 }
 
-/** All non-overlapping matches of `re` in `text` (resets lastIndex; safe to share compiled regexes). */
-export function allMatches(re: SafeRegex, text: string, limit = 10_000): RegexHit[] {
+/**
+ * All non-overlapping matches of `re` (resets lastIndex; safe to share compiled regexes). A Buffer input must
+ * be ASCII (see SourceFile.re2Input): its byte offsets are then character offsets.
+ */
+export function allMatches(re: SafeRegex, text: string | Buffer, limit = 10_000): RegexHit[] {
   const out: RegexHit[] = [];
+  const str = (v: unknown): string | undefined => (v === undefined ? undefined : Buffer.isBuffer(v) ? v.toString('latin1') : String(v));
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while (out.length < limit && (m = re.exec(text)) !== null) {
-    out.push({ index: m.index, text: m[0], groups: m.slice(1) });
+  while (out.length < limit && (m = re.exec(text as string)) !== null) {
+    out.push({ index: m.index, text: str(m[0])!, groups: m.slice(1).map(str) });
     if (m[0].length === 0) re.lastIndex++; // never loop on an empty match
   }
   re.lastIndex = 0;
   return out;
 }
 
-export function testRegex(re: SafeRegex, text: string): boolean {
+export function testRegex(re: SafeRegex, text: string | Buffer): boolean {
   re.lastIndex = 0;
-  const ok = re.test(text);
+  const ok = re.test(text as string);
   re.lastIndex = 0;
   return ok;
 }

@@ -2,7 +2,7 @@
 // so each file is searched once for every rule's prefilter literals.
 import { createHash } from 'node:crypto';
 import RE2 from 're2';
-import type { LoadedPack, LoadedRule } from '../packs/load.js';
+import { loadPack, type LoadedPack, type LoadedRule } from '../packs/load.js';
 import type { Severity } from './model.js';
 
 export interface RuleOverride {
@@ -22,21 +22,31 @@ export interface RuleSet {
   /** Identity of everything that decides findings (tool version, pack hashes, overrides): the cache key. */
   hash: string;
   /** Which rules to run on a text: those whose keywords occur (or that have none). */
-  candidates(text: string): ActiveRule[];
+  candidates(input: string | Buffer): ActiveRule[];
+}
+
+export interface RuleSetOptions {
+  /**
+   * Every pack enabled in the scan, when `packs` is one agent's share of it (agent_scan): a mapped rule of an
+   * enabled pack then runs in that pack's agent, and a rule several framework packs map runs in the first one's.
+   */
+  enabled?: LoadedPack[];
 }
 
 export function buildRuleSet(
   packs: LoadedPack[],
   overrides: Record<string, Record<string, RuleOverride>>,
   toolVersion: string,
+  options: RuleSetOptions = {},
 ): RuleSet {
   const fileRules: ActiveRule[] = [];
   const repoRules: ActiveRule[] = [];
   const h = createHash('sha256').update(toolVersion);
-  for (const pack of packs) {
+  for (const { pack, only } of [...packs.map((pack) => ({ pack, only: undefined })), ...mappedPacks(packs, options.enabled ?? packs)]) {
     h.update(`\0${pack.id}\0${pack.hash}`);
     const packOverrides = overrides[pack.id] ?? {};
     for (const rule of pack.rules) {
+      if (only && !only.has(rule.def.id)) continue;
       const o = packOverrides[rule.def.id] ?? {};
       if (!(o.enabled ?? rule.def.enabled)) continue;
       const active = { rule, severity: o.severity ?? rule.def.severity };
@@ -44,56 +54,62 @@ export function buildRuleSet(
       (rule.matcher.scope === 'file' ? fileRules : repoRules).push(active);
     }
   }
-  return { packs, fileRules, repoRules, hash: h.digest('hex').slice(0, 24), candidates: keywordIndex(fileRules) };
+  return { packs, fileRules, repoRules, hash: h.digest('hex').slice(0, 24), candidates: keywordIndex(fileRules, fileKeywords) };
 }
 
 /**
- * One RE2 pass over the text finds which prefilter keywords occur; rules without keywords always run.
- * This keeps the cost of a file nearly independent of the number of rules.
+ * Rules that enabled packs map their clauses onto but that sit in packs not enabled: a framework pack
+ * (pci-dss) runs the checks of other packs (owasp-top-10) it relies on, and only those.
  */
-function keywordIndex(rules: ActiveRule[]): (text: string) => ActiveRule[] {
-  const always: ActiveRule[] = [];
-  const byKeyword = new Map<string, ActiveRule[]>();
-  for (const r of rules) {
-    const m = r.rule.matcher;
-    const kws = m.scope === 'file' ? m.keywords : undefined;
+function mappedPacks(packs: LoadedPack[], enabledPacks: LoadedPack[]): { pack: LoadedPack; only: Set<string> }[] {
+  const enabled = new Set(enabledPacks.map((p) => p.id));
+  const owner = new Map<string, string>();
+  for (const p of enabledPacks) for (const m of p.mappings ?? []) for (const r of m.rules) if (!owner.has(r.id)) owner.set(r.id, p.id);
+  const wanted = new Map<string, { dir: string; builtin: boolean; ids: Set<string> }>();
+  for (const p of packs) {
+    for (const m of p.mappings ?? []) {
+      for (const r of m.rules) {
+        if (enabled.has(r.packId) || owner.get(r.id) !== p.id) continue;
+        const entry = wanted.get(r.dir) ?? { dir: r.dir, builtin: r.builtin, ids: new Set<string>() };
+        entry.ids.add(r.id);
+        wanted.set(r.dir, entry);
+      }
+    }
+  }
+  return [...wanted.values()].sort((a, b) => a.dir.localeCompare(b.dir)).map((w) => ({ pack: loadPack(w.dir, w.builtin), only: w.ids }));
+}
+
+/**
+ * One pass over the text finds which prefilter keywords occur (an RE2.Set answers "which of these literals
+ * occur" in a single scan); items without keywords are always picked. The cost of a file barely grows with
+ * the number of rules.
+ */
+export function keywordIndex<T>(items: T[], keywordsOf: (item: T) => string[] | undefined): (input: string | Buffer) => T[] {
+  const always: T[] = [];
+  const byKeyword = new Map<string, T[]>();
+  for (const item of items) {
+    const kws = keywordsOf(item);
     if (!kws || kws.length === 0) {
-      always.push(r);
+      always.push(item);
       continue;
     }
     for (const k of kws) {
       const list = byKeyword.get(k) ?? [];
-      list.push(r);
+      list.push(item);
       byKeyword.set(k, list);
     }
   }
   if (byKeyword.size === 0) return () => always;
-  // Longest first, so a keyword that contains another is still recorded when both start at one place.
-  const words = [...byKeyword.keys()].sort((a, b) => b.length - a.length);
-  const re = new RE2(words.map(escapeRe2).join('|'), 'gi');
-  return (text: string) => {
-    const seen = new Set<string>();
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while (seen.size < byKeyword.size && (m = re.exec(text)) !== null) {
-      seen.add(m[0].toLowerCase());
-      // Step one character, not past the match, so keywords that overlap it are found too.
-      re.lastIndex = m.index + 1;
-    }
-    re.lastIndex = 0;
-    const picked = new Set<ActiveRule>(always);
-    for (const [w, list] of byKeyword) {
-      if (seen.has(w) || containsWithin(seen, w)) for (const r of list) picked.add(r);
-    }
+  const words = [...byKeyword.keys()];
+  const set = new RE2.Set(words.map(escapeRe2), 'i');
+  return (input) => {
+    const picked = new Set<T>(always);
+    for (const i of set.match(input)) for (const item of byKeyword.get(words[i])!) picked.add(item);
     return [...picked];
   };
 }
 
-/** A keyword that starts where a longer one does is reported only as the longer one. */
-function containsWithin(seen: Set<string>, w: string): boolean {
-  for (const s of seen) if (s.length > w.length && s.includes(w)) return true;
-  return false;
-}
+const fileKeywords = (r: ActiveRule): string[] | undefined => (r.rule.matcher.scope === 'file' ? r.rule.matcher.keywords : undefined);
 
 function escapeRe2(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');

@@ -4,6 +4,7 @@ export class SourceFile {
   private lineStarts?: number[];
   private lowered?: string;
   private lineArray?: string[];
+  private re2?: string | Buffer;
 
   constructor(
     /** Path relative to the scan root, forward slashes. */
@@ -14,6 +15,18 @@ export class SourceFile {
   /** Lower-cased text, computed once, for case-insensitive keyword prefilters. */
   get lower(): string {
     return (this.lowered ??= this.text.toLowerCase());
+  }
+
+  /**
+   * What to hand to RE2: the UTF-8 bytes when the text is pure ASCII (byte offsets equal character offsets,
+   * and RE2 skips converting the whole string on every call), else the string itself.
+   */
+  get re2Input(): string | Buffer {
+    if (this.re2 === undefined) {
+      const bytes = Buffer.byteLength(this.text);
+      this.re2 = bytes === this.text.length ? Buffer.from(this.text, 'latin1') : this.text;
+    }
+    return this.re2;
   }
 
   get lines(): string[] {

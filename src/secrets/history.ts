@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { LoadedRule } from '../packs/load.js';
-import { compileRegex } from '../engine/regex.js';
+import { keywordIndex } from '../engine/ruleset.js';
 import { SourceFile } from '../engine/source.js';
 import { SentrikError } from '../util/errors.js';
 import { maskLine, maskSecret } from '../util/mask.js';
@@ -58,14 +58,14 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
   }
   assertGitRepo(root);
   const rules = opts.rules.filter((r) => r.matcher.scope === 'file' && r.def.enabled);
-  const candidates = keywordIndex(rules);
+  const candidates = keywordIndex(rules, (r) => (r.matcher.scope === 'file' ? r.matcher.keywords : undefined));
   const found = new Map<string, RawHit>();
 
   const scanChunk = (p: Pending): void => {
     if (p.lines.length === 0) return;
     const text = p.lines.join('\n');
     const file = new SourceFile(p.path, text);
-    for (const rule of candidates(text)) {
+    for (const rule of candidates(file.re2Input)) {
       const m = rule.matcher;
       if (m.scope !== 'file' || !rule.appliesTo(p.path)) continue;
       for (const r of m.match(file)) {
@@ -98,37 +98,6 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
   return raws
     .map(({ hit, secret }) => ({ ...hit, presentAtHead: heads.get(hit.path)?.includes(secret) ?? false }))
     .sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path) || a.line - b.line);
-}
-
-/**
- * The prefilter: one case-insensitive RE2 pass finds which rule keywords occur in a text, so the cost per
- * chunk does not grow with the number of rules. Rules without keywords always run.
- */
-function keywordIndex(rules: LoadedRule[]): (text: string) => LoadedRule[] {
-  const always: LoadedRule[] = [];
-  const byKeyword = new Map<string, LoadedRule[]>();
-  for (const r of rules) {
-    const kws = r.matcher.scope === 'file' ? r.matcher.keywords : undefined;
-    if (!kws?.length) always.push(r);
-    else for (const k of kws) byKeyword.set(k, [...(byKeyword.get(k) ?? []), r]);
-  }
-  if (byKeyword.size === 0) return () => always;
-  const words = [...byKeyword.keys()];
-  const re = compileRegex(words.map((w) => w.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|'), { ignoreCase: true });
-  return (text) => {
-    const picked = new Set<LoadedRule>(always);
-    const seen = new Set<string>();
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while (seen.size < words.length && (m = re.exec(text)) !== null) {
-      seen.add(m[0].toLowerCase());
-      re.lastIndex = m.index + 1; // overlapping keywords are found too
-    }
-    re.lastIndex = 0;
-    // A keyword hidden inside a longer one that matched at the same place still counts.
-    for (const w of words) if (seen.has(w) || [...seen].some((s) => s.length > w.length && s.includes(w))) for (const r of byKeyword.get(w)!) picked.add(r);
-    return [...picked];
-  };
 }
 
 function assertGitRepo(root: string): void {

@@ -175,15 +175,12 @@ describe('discoverFiles', () => {
     expect(r.problems).toEqual([{ file: 'gone', code: 'unreadable', message: 'cannot read: ENOENT' }]);
   });
 
-  it('walks 20k files in well under a second', () => {
+  it('walks a 20k-file tree completely (its speed is measured in bench/, not here)', () => {
     const files: Record<string, string> = { '.gitignore': 'node_modules/\n*.log\n' };
     for (let d = 0; d < 200; d++) for (let f = 0; f < 100; f++) files[`pkg${d % 10}/mod${d}/file${f}.ts`] = 'x';
     const root = tree(files);
-    const t = performance.now();
     const r = discover(root);
-    const ms = performance.now() - t;
     expect(r.files.length).toBe(20_001);
-    expect(ms).toBeLessThan(1000);
   });
 });
 

@@ -54,13 +54,14 @@ export const regexKind: MatcherKind<RegexMatch> = {
       scope: 'file',
       keywords,
       match(file: SourceFile): RawMatch[] {
-        if (requires.length && !requires.some((re) => testRegex(re, file.text))) return [];
-        if (excludes.some((re) => testRegex(re, file.text))) return [];
+        const input = file.re2Input;
+        if (requires.length && !requires.some((re) => testRegex(re, input))) return [];
+        if (excludes.some((re) => testRegex(re, input))) return [];
         const ranges = inside ? insideRanges(file, inside.start, inside.end) : undefined;
         const out: RawMatch[] = [];
         const seenLines = new Set<number>();
         for (const re of any) {
-          for (const hit of allMatches(re, file.text)) {
+          for (const hit of allMatches(re, input)) {
             const start = file.position(hit.index);
             if (seenLines.has(start.line)) continue; // one finding per line and rule
             const lineText = file.lineText(start.line);
