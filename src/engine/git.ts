@@ -32,7 +32,7 @@ export interface RangeChanges {
 }
 
 // Options placed before the subcommand; they override anything the repository's config says.
-const SAFE_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.quotepath=false', '-c', 'diff.noprefix=false'];
+export const SAFE_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.quotepath=false', '-c', 'diff.noprefix=false'];
 // Diff options with fixed, config-independent output: rename detection on, a/ b/ prefixes, no helper programs.
 // --text: a `.gitattributes` saying `* -diff` must not hide changed lines from a changed-lines-only gate.
 const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '--text', '-M', '--src-prefix=a/', '--dst-prefix=b/', '--relative'];
@@ -136,6 +136,13 @@ export function rangeChanges(root: string, range: string, maxFileSize = DEFAULT_
   const entries = rawDiff(root, [base, to]);
   const changed = parseUnifiedDiff(gitOk(root, ['diff', '-U0', ...DIFF_FLAGS, base, to, '--']).toString('utf8'), `git diff ${range}`);
   return { files: withContent(root, entries, changed, maxFileSize), base, head: to };
+}
+
+/** Every regular file of the commit `ref` (paths relative to `root`) with its content: a baseline's tree. */
+export function filesAtCommit(root: string, ref: string, maxFileSize = DEFAULT_MAX_FILE_SIZE): { commit: string; files: ChangedFile[] } {
+  requireRepo(root);
+  const commit = resolveCommit(root, ref);
+  return { commit, files: withContent(root, rawDiff(root, [emptyTree(root), commit]), new Map(), maxFileSize) };
 }
 
 /** Full commit id of `ref`, or SentrikError `unknown git ref`. */

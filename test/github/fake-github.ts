@@ -30,6 +30,7 @@ export class FakeGitHub {
   comments: Comment[] = [];
   statuses: any[] = [];
   checkRuns: { id: number; body: any; updates: any[] }[] = [];
+  pulls: { number: number; head: string; base: string; title: string; body: string; state: 'open' | 'closed' }[] = [];
   faults = new Map<string, Fault>();
   private server?: Server;
   private nextId = 1000;
@@ -57,6 +58,7 @@ export class FakeGitHub {
     this.comments = [];
     this.statuses = [];
     this.checkRuns = [];
+    this.pulls = [];
     this.faults.clear();
   }
 
@@ -95,6 +97,8 @@ export class FakeGitHub {
       ['POST /statuses', new RegExp(`^${repo}/statuses/([^/]+)$`), (m) => this.createStatus(rec, res, m[1])],
       ['POST /check-runs', new RegExp(`^${repo}/check-runs$`), () => this.createCheckRun(rec, res)],
       ['PATCH /check-runs', new RegExp(`^${repo}/check-runs/(\\d+)$`), (m) => this.updateCheckRun(rec, res, Number(m[1]))],
+      ['GET /pulls', new RegExp(`^${repo}/pulls$`), () => this.listPulls(rec, res)],
+      ['POST /pulls', new RegExp(`^${repo}/pulls$`), () => this.createPull(rec, res)],
     ];
     for (const [key, re, handler] of routes) {
       const m = url.pathname.match(re);
@@ -182,6 +186,38 @@ export class FakeGitHub {
     this.checkOutput(rec, rec.body?.output);
     run.updates.push(rec.body);
     this.send(res, 200, { id });
+  }
+
+  /** GET /repos/{owner}/{repo}/pulls: `head` filters by "owner:branch", `state` is open (default), closed or all. */
+  private listPulls(rec: Recorded, res: ServerResponse): void {
+    const head = rec.query.get('head');
+    const state = rec.query.get('state') ?? 'open';
+    if (!['open', 'closed', 'all'].includes(state)) this.violation(rec, `state ${state}`);
+    if (head !== null && !/^[^:]+:.+$/.test(head)) this.violation(rec, `head ${head} (expected owner:branch)`);
+    const items = this.pulls.filter((p) => (state === 'all' || p.state === state) && (head === null || head === `${this.owner}:${p.head}`));
+    this.send(res, 200, items.map((p) => this.pullJson(p)));
+  }
+
+  /** POST /repos/{owner}/{repo}/pulls: title, head and base required; one open PR per head branch. */
+  private createPull(rec: Recorded, res: ServerResponse): void {
+    const b = rec.body ?? {};
+    for (const k of ['title', 'head', 'base']) if (typeof b[k] !== 'string' || !b[k]) return (this.violation(rec, `${k} missing`), this.refuse(res, 422, 'Validation Failed'));
+    if (b.body !== undefined && (typeof b.body !== 'string' || b.body.length > 65_536)) this.violation(rec, 'body too long or not a string');
+    const extra = Object.keys(b).filter((k) => !['title', 'head', 'base', 'body', 'draft', 'maintainer_can_modify', 'head_repo', 'issue'].includes(k));
+    if (extra.length) this.violation(rec, `unexpected fields ${extra}`);
+    if (!this.branches.has(b.head)) return this.refuse(res, 422, `Validation Failed: head ${b.head} does not exist`);
+    if (this.pulls.some((p) => p.head === b.head && p.state === 'open')) return this.refuse(res, 422, `A pull request already exists for ${this.owner}:${b.head}.`);
+    const pr = { number: this.pulls.length + 1, head: b.head, base: b.base, title: b.title, body: b.body ?? '', state: 'open' as const };
+    this.pulls.push(pr);
+    this.send(res, 201, this.pullJson(pr));
+  }
+
+  /** Branches GitHub knows; tests backed by a real remote point this at it (e.g. `git ls-remote`). */
+  branches: { has(branch: string): boolean } = { has: () => true };
+
+  private pullJson(p: FakeGitHub['pulls'][number]): unknown {
+    const html = `https://github.example/${this.owner}/${this.repo}/pull/${p.number}`;
+    return { number: p.number, state: p.state, title: p.title, body: p.body, html_url: html, head: { ref: p.head, label: `${this.owner}:${p.head}` }, base: { ref: p.base } };
   }
 
   private checkOutput(rec: Recorded, output: any): void {
