@@ -1,0 +1,194 @@
+// Compliance reporting: compliance-report (clause table of one framework, HTML + JSON), trust-center (a
+// publishable summary: statuses only), evidence-export (one zip for an auditor: reports, findings, SBOM,
+// audit log, trace matrix, with a manifest of hashes).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { strToU8, zipSync } from 'fflate';
+import { readProject } from '../../advisories/project.js';
+import { renderComplianceHtml, renderTrustHtml } from '../../compliance/html.js';
+import { buildComplianceReport, trustSummary, type ComplianceReport } from '../../compliance/report.js';
+import type { SentrikConfig } from '../../config/schema.js';
+import type { ScanResult } from '../../engine/model.js';
+import { licensesFor } from '../../licenses/index.js';
+import { loadAllPacks, type LoadedPack } from '../../packs/load.js';
+import { renderJson } from '../../reporters/json.js';
+import { renderSarif } from '../../reporters/sarif.js';
+import { runScan } from '../../run/scan.js';
+import { cycloneDx } from '../../sbom/index.js';
+import { SentrikError } from '../../util/errors.js';
+import { resolveInsideRoot } from '../../util/paths.js';
+import { loadEffectiveConfig, resolveRoot } from '../context.js';
+import { EXIT, type CliIO } from '../io.js';
+import { traceProject } from './trace.js';
+
+type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
+
+export function registerComplianceCommands(program: Command, io: CliIO, run: Run): void {
+  program
+    .command('compliance-report')
+    .description('scan against one framework and write its clause table (pass / fail / not assessed / obligation) as HTML and JSON')
+    .argument('[path]', 'project directory (default: the current directory)')
+    .requiredOption('-f, --framework <pack>', 'framework pack, e.g. pci-dss, soc2, hipaa, fda-iec-62304')
+    .option('-o, --output <file>', 'write one report to this file (.json or .html); default: both into output_dir')
+    .option('--format <format>', 'json or html (default: from the --output extension)')
+    .option('--root <dir>', 'project root')
+    .action(run((path: string | undefined, flags) => complianceReport(io, path, flags)));
+  program
+    .command('trust-center')
+    .description('a summary safe to publish: clause statuses per framework, without paths, snippets or finding details')
+    .argument('[path]', 'project directory (default: the current directory)')
+    .option('-f, --framework <packs>', 'comma-separated framework packs (default: the enabled packs that map clauses)')
+    .option('-o, --output <file>', 'write one file (.json or .html); default: both into output_dir')
+    .option('--format <format>', 'json or html (default: from the --output extension)')
+    .option('--root <dir>', 'project root')
+    .action(run((path: string | undefined, flags) => trustCenter(io, path, flags)));
+  program
+    .command('evidence-export')
+    .description('one zip for an auditor: compliance report, findings (JSON, SARIF), SBOM, audit log and trace matrix, with a manifest of hashes')
+    .argument('[path]', 'project directory (default: the current directory)')
+    .requiredOption('-f, --framework <pack>', 'framework pack')
+    .option('-o, --output <file>', 'zip file (default: <output_dir>/evidence-<framework>.zip)')
+    .option('--root <dir>', 'project root')
+    .action(run((path: string | undefined, flags) => evidenceExport(io, path, flags)));
+}
+
+interface Context {
+  root: string;
+  config: SentrikConfig;
+  packs: LoadedPack[];
+}
+
+function context(io: CliIO, path: string | undefined, rootFlag?: string): Context {
+  const { root, paths } = resolveRoot(io, path ? [path] : [], rootFlag);
+  if (paths.length) throw new SentrikError('a compliance report covers a whole project', path, undefined, 'pass the project directory (or --root DIR)');
+  const { config } = loadEffectiveConfig(io, root, {});
+  return { root, config, packs: loadAllPacks(root) };
+}
+
+function frameworkPack(ctx: Context, id: string): LoadedPack {
+  const pack = ctx.packs.find((p) => p.id === id);
+  if (!pack) {
+    const frameworks = ctx.packs.filter((p) => p.mappings.length).map((p) => p.id);
+    throw new SentrikError(`unknown framework '${id}'`, undefined, undefined, `available: ${frameworks.join(', ')}`);
+  }
+  return pack;
+}
+
+/** Scan the whole project with the framework pack (which brings in the rules it maps onto) and report. */
+async function reportFor(ctx: Context, framework: LoadedPack): Promise<{ result: ScanResult; report: ComplianceReport }> {
+  const result = await runScan({ root: ctx.root, config: ctx.config, scope: { mode: 'paths', paths: [] }, packs: [framework.id] });
+  return { result, report: buildComplianceReport(result, framework, ctx.packs) };
+}
+
+function outputDir(ctx: Context): string {
+  return isAbsolute(ctx.config.output_dir) ? ctx.config.output_dir : join(ctx.root, ctx.config.output_dir);
+}
+
+function formatOf(flags: { output?: string; format?: string }): 'json' | 'html' {
+  const f = flags.format ?? (flags.output && extname(flags.output).toLowerCase() === '.json' ? 'json' : 'html');
+  if (f !== 'json' && f !== 'html') throw new SentrikError(`unknown format '${f}'`, undefined, undefined, 'use json or html');
+  return f;
+}
+
+function write(file: string, content: string | Uint8Array, shown: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  } catch (err) {
+    throw new SentrikError(`cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, shown);
+  }
+}
+
+async function complianceReport(io: CliIO, path: string | undefined, flags: { framework: string; output?: string; format?: string; root?: string }): Promise<number> {
+  const ctx = context(io, path, flags.root);
+  const { report } = await reportFor(ctx, frameworkPack(ctx, flags.framework));
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const written: string[] = [];
+  if (flags.output) {
+    write(resolve(io.cwd, flags.output), formatOf(flags) === 'json' ? json : renderComplianceHtml(report), flags.output);
+    written.push(flags.output);
+  } else {
+    const base = join(outputDir(ctx), `compliance-${report.framework.id}`);
+    write(`${base}.json`, json, `${base}.json`);
+    write(`${base}.html`, renderComplianceHtml(report), `${base}.html`);
+    written.push(`${base}.json`, `${base}.html`);
+  }
+  const s = report.summary;
+  io.stdout(`${report.framework.name}: ${s.clauses} clauses — ${s.pass} pass, ${s.fail} fail, ${s.not_assessed} not assessed, ${s.obligation} obligations (${s.obligationsMet} met); ${s.findings} findings, ${s.suppressed} suppressed\n`);
+  for (const c of report.clauses.filter((c) => c.status === 'fail')) io.stdout(`  FAIL ${c.clause.padEnd(22)} ${c.title} (${c.findings.length} finding${c.findings.length === 1 ? '' : 's'})\n`);
+  io.stdout(`Written: ${written.join(', ')}\n`);
+  return EXIT.OK;
+}
+
+async function trustCenter(io: CliIO, path: string | undefined, flags: { framework?: string; output?: string; format?: string; root?: string }): Promise<number> {
+  const ctx = context(io, path, flags.root);
+  const ids = flags.framework
+    ? flags.framework.split(',').map((s) => s.trim()).filter(Boolean)
+    : ctx.config.standards_packs.filter((id) => (ctx.packs.find((p) => p.id === id)?.mappings.length ?? 0) > 0);
+  if (!ids.length) throw new SentrikError('no framework to summarise', undefined, undefined, 'pass -f soc2,iso-27001 (or enable a framework pack with `sentrik add-pack`)');
+  const reports: ComplianceReport[] = [];
+  for (const id of ids) reports.push((await reportFor(ctx, frameworkPack(ctx, id))).report);
+  const summary = trustSummary(reports);
+  const json = `${JSON.stringify(summary, null, 2)}\n`;
+  if (flags.output) {
+    write(resolve(io.cwd, flags.output), formatOf(flags) === 'json' ? json : renderTrustHtml(summary), flags.output);
+    io.stdout(`Trust center summary (${ids.join(', ')}) written to ${flags.output}\n`);
+  } else {
+    const base = join(outputDir(ctx), 'trust-center');
+    write(`${base}.json`, json, `${base}.json`);
+    write(`${base}.html`, renderTrustHtml(summary), `${base}.html`);
+    io.stdout(`Trust center summary (${ids.join(', ')}) written to ${base}.json and ${base}.html\n`);
+  }
+  return EXIT.OK;
+}
+
+async function evidenceExport(io: CliIO, path: string | undefined, flags: { framework: string; output?: string; root?: string }): Promise<number> {
+  const ctx = context(io, path, flags.root);
+  const framework = frameworkPack(ctx, flags.framework);
+  const { result, report } = await reportFor(ctx, framework);
+  const files: Record<string, Uint8Array> = {};
+  const notes: string[] = [];
+  files['compliance-report.json'] = strToU8(`${JSON.stringify(report, null, 2)}\n`);
+  files['compliance-report.html'] = strToU8(renderComplianceHtml(report));
+  files['findings.json'] = strToU8(renderJson(result));
+  files['findings.sarif'] = strToU8(renderSarif(result));
+
+  const project = readProject(ctx.root, ctx.config.scan_exclude);
+  const packages = project.lockfiles.flatMap((l) => l.packages);
+  if (packages.length) files['sbom.cdx.json'] = strToU8(cycloneDx(basename(ctx.root), packages, licensesFor(ctx.root, packages)));
+  else notes.push('no lockfile found: no SBOM included');
+
+  const audit = ctx.config.governance.audit.log_file;
+  try {
+    const abs = resolveInsideRoot(ctx.root, audit);
+    if (existsSync(abs)) files['audit/agent_audit.jsonl'] = readFileSync(abs);
+    else notes.push(`no audit log at ${audit}`);
+  } catch {
+    notes.push(`audit log ${audit} lies outside the project: not included`);
+  }
+
+  const trace = traceProject(ctx.root, ctx.config);
+  if (trace) files['trace-matrix.json'] = strToU8(`${JSON.stringify(trace, null, 2)}\n`);
+  else notes.push('no requirements.yaml: no trace matrix included');
+
+  const manifest = {
+    schema: 'sentrik.evidence/1',
+    framework: report.framework,
+    tool: report.tool,
+    generatedAt: report.generatedAt,
+    packs: report.packs,
+    summary: report.summary,
+    files: Object.fromEntries(Object.entries(files).map(([name, data]) => [name, { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length }])),
+    notes,
+  };
+  files['manifest.json'] = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
+  // A fixed timestamp inside the archive keeps identical evidence byte-identical.
+  const zip = zipSync(Object.fromEntries(Object.entries(files).map(([n, d]) => [n, [d, { mtime: new Date('2000-01-01T00:00:00Z') }]])), { level: 6 });
+  const out = flags.output ? resolve(io.cwd, flags.output) : join(outputDir(ctx), `evidence-${framework.id}.zip`);
+  write(out, zip, flags.output ?? out);
+  io.stdout(`Evidence for ${framework.name} (${Object.keys(files).length} files) written to ${flags.output ?? out}\n`);
+  for (const n of notes) io.stderr(`sentrik: note: ${n}\n`);
+  return EXIT.OK;
+}

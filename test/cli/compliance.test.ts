@@ -1,0 +1,128 @@
+// compliance-report, trust-center, evidence-export, trace and the mapping views of list-packs/explain,
+// through the real CLI.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { expectNoStack, project, sentrik } from './helpers.js';
+
+const APP = {
+  'app.py': 'from flask import request\n@app.route("/u")\ndef u():\n    cur.execute("SELECT * FROM t WHERE n = \'" + request.args["n"] + "\'")\n',
+  'package-lock.json': JSON.stringify({ name: 'shop', lockfileVersion: 3, packages: { '': { name: 'shop' }, 'node_modules/lodash': { version: '4.17.21', resolved: 'https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz' } } }),
+  'requirements.yaml': 'requirements:\n  - id: REQ-1\n    title: Look up users\n  - id: REQ-2\n    title: Audit every change\n',
+  'out/agent_audit.jsonl': '{"seq":1,"action":"scan"}\n',
+};
+
+describe('compliance-report', () => {
+  it('writes the JSON and HTML clause tables into output_dir', () => {
+    const root = project(APP);
+    const r = sentrik(['compliance-report', root, '-f', 'pci-dss']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^PCI DSS v4\.0: \d+ clauses — \d+ pass, [1-9]\d* fail/);
+    expect(r.stdout).toContain('FAIL 6.2.4');
+    const report = JSON.parse(readFileSync(join(root, 'out', 'compliance-pci-dss.json'), 'utf8'));
+    expect(report.clauses.find((c: { clause: string }) => c.clause === '6.2.4').findings[0]).toMatchObject({ ruleId: 'OWASP-A03-002', file: 'app.py', line: 4 });
+    expect(readFileSync(join(root, 'out', 'compliance-pci-dss.html'), 'utf8')).toContain('<h1>PCI DSS v4.0 — compliance report</h1>');
+  });
+
+  it('-o FILE writes one format, chosen by the extension', () => {
+    const root = project(APP);
+    const r = sentrik(['compliance-report', '-f', 'hipaa', '-o', 'hipaa.json'], { cwd: root });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'hipaa.json'), 'utf8')).framework.id).toBe('hipaa');
+    expect(existsSync(join(root, 'out', 'compliance-hipaa.html'))).toBe(false);
+  });
+
+  it('an unknown framework is a one-line error listing the frameworks', () => {
+    const r = sentrik(['compliance-report', project(APP), '-f', 'pci']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^sentrik: unknown framework 'pci' — available: .*pci-dss.*\n$/);
+    expectNoStack(r.stderr);
+  });
+});
+
+describe('trust-center', () => {
+  it('publishes statuses without paths, rule ids or finding details', () => {
+    const root = project(APP);
+    const r = sentrik(['trust-center', root, '-f', 'soc2,iso-27001', '-o', join(root, 'trust.json')]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(root, 'trust.json'), 'utf8');
+    expect(JSON.parse(text).frameworks.map((f: { id: string }) => f.id)).toEqual(['soc2', 'iso-27001']);
+    for (const leak of ['app.py', root, 'SELECT', 'OWASP-A03-002', 'message']) expect(text).not.toContain(leak);
+  });
+
+  it('without -f and without an enabled framework it says what to do', () => {
+    const r = sentrik(['trust-center', project({ 'a.py': 'x = 1\n' })]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no framework to summarise — pass -f');
+  });
+});
+
+describe('evidence-export', () => {
+  it('bundles report, findings, SBOM, audit log and trace matrix with a manifest of hashes', () => {
+    const root = project(APP);
+    const r = sentrik(['evidence-export', root, '-f', 'soc2']);
+    expect(r.code).toBe(0);
+    const zip = unzipSync(readFileSync(join(root, 'out', 'evidence-soc2.zip')));
+    expect(Object.keys(zip).sort()).toEqual(['audit/agent_audit.jsonl', 'compliance-report.html', 'compliance-report.json', 'findings.json', 'findings.sarif', 'manifest.json', 'sbom.cdx.json', 'trace-matrix.json']);
+    const manifest = JSON.parse(strFromU8(zip['manifest.json']));
+    for (const [name, entry] of Object.entries(manifest.files as Record<string, { sha256: string }>)) {
+      expect(createHash('sha256').update(zip[name]).digest('hex'), name).toBe(entry.sha256);
+    }
+    expect(manifest.framework.id).toBe('soc2');
+    expect(JSON.parse(strFromU8(zip['sbom.cdx.json'])).components.map((c: { name: string }) => c.name)).toContain('lodash');
+    expect(strFromU8(zip['audit/agent_audit.jsonl'])).toContain('"seq":1');
+  });
+});
+
+describe('trace', () => {
+  const tagged = { ...APP, 'app.py': `# REQUIREMENT: REQ-1\n${APP['app.py']}`, 'tests/test_app.py': '# REQUIREMENT: REQ-1\ndef test_u(): pass\n' };
+
+  it('prints the matrix and the untraced requirements; --strict fails on them', () => {
+    const root = project(tagged);
+    const r = sentrik(['trace', root]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| REQ-1 | Look up users |  | app.py:1 | tests/test_app.py:1 | traced |');
+    expect(r.stderr).toContain('2 requirements: 1 traced, 1 without code, 1 without a test');
+    expect(r.stderr).toContain('REQ-2: no implementing code, no test — Audit every change');
+    expect(sentrik(['trace', root, '--strict']).code).toBe(1);
+    const csv = sentrik(['trace', root, '-o', join(root, 'trace.csv')]);
+    expect(csv.code).toBe(0);
+    expect(readFileSync(join(root, 'trace.csv'), 'utf8').split('\n')[0]).toBe('id,title,standard,clause,status,verification,code,tests,gaps');
+  });
+
+  it('a duplicate requirement id is a one-line error with file and line', () => {
+    const root = project({ 'requirements.yaml': 'requirements:\n  - id: REQ-1\n    title: A\n  - id: REQ-1\n    title: B\n' });
+    const r = sentrik(['trace', root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`sentrik: ${join(root, 'requirements.yaml')}:4: duplicate requirement id REQ-1 (first at line 2) — give every requirement its own id\n`);
+  });
+});
+
+describe('mappings in pack commands', () => {
+  it('list-packs shows mapped clauses and obligations per pack', () => {
+    const r = sentrik(['list-packs', '--json']);
+    expect(r.code).toBe(0);
+    const pci = JSON.parse(r.stdout).find((p: { id: string }) => p.id === 'pci-dss');
+    expect(pci.clauses).toMatchObject({ checked: expect.any(Number), obligations: expect.any(Number), manual: 1 });
+    expect(pci.clauses.checked).toBeGreaterThan(5);
+    expect(sentrik(['list-packs']).stdout.split('\n')[0]).toMatch(/CLAUSES\s+CHECKED\s+OBLIGATIONS/);
+  });
+
+  it('explain lists the clauses a rule serves', () => {
+    const r = sentrik(['explain', 'OWASP-A03-002']);
+    expect(r.stdout).toMatch(/serves:\n(.*\n)*\s+pci-dss\s+6\.2\.4\s+Software engineering techniques/);
+    expect(r.stdout).toMatch(/iso-27001\s+A\.8\.28\s+Secure coding/);
+  });
+
+  it('a custom pack mapping onto an unknown rule stops with its file and line', () => {
+    const root = project({
+      '.sentrik/rules/acme/pack.yaml': 'id: acme\nname: Acme\nversion: 1.0.0\nstandard: Acme policy\ndescription: d\nmappings:\n  - clause: P-1\n    title: No injection\n    rules: [OWASP-A03-002, NOPE-001]\n',
+    });
+    const r = sentrik(['list-packs', '--root', root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`sentrik: ${join(root, '.sentrik/rules/acme/pack.yaml')}:9: clause 'P-1' is mapped to unknown rule NOPE-001 — use a rule id listed by \`sentrik list-rules\`\n`);
+  });
+});

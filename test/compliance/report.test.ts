@@ -1,0 +1,149 @@
+// Clauses on findings, the compliance report, the trust summary and the traceability matrix, over real scans
+// of small projects.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderComplianceHtml, renderTrustHtml } from '../../src/compliance/html.js';
+import { buildComplianceReport, trustSummary } from '../../src/compliance/report.js';
+import { loadConfig } from '../../src/config/load.js';
+import { loadAllPacks } from '../../src/packs/load.js';
+import { runScan } from '../../src/run/scan.js';
+import { buildMatrix, matrixCsv, tagsIn } from '../../src/trace/matrix.js';
+import { loadRequirements } from '../../src/trace/requirements.js';
+import { SentrikError } from '../../src/util/errors.js';
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'sentrik-compliance-'));
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  return root;
+}
+
+const SHOP = {
+  'app.py': [
+    'from flask import request',
+    '@app.route("/user")',
+    'def user():',
+    '    name = request.args["name"]',
+    '    cur.execute("SELECT * FROM users WHERE name = \'" + name + "\'")',
+    '    logger.info("charging card_number=%s", card.number)',
+    '    # sentrik-ignore PCI-LOG-001: <script>alert(1)</script> test data only',
+    '    logger.info("test card_number=%s", TEST_CARD)',
+    '',
+  ].join('\n'),
+  'docs/incident-response.md': '# Incident response plan\nSecurity incident roles, containment and card-brand notification.\n',
+};
+
+async function scanWith(root: string, packs: string[]) {
+  const { config } = loadConfig({ root, env: {}, overrides: {} });
+  return runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs, noCache: true, jobs: 1 });
+}
+
+describe('clauses on findings', () => {
+  it('a framework pack runs the rules it maps onto and adds its clause to their findings', async () => {
+    const result = await scanWith(project(SHOP), ['pci-dss', 'soc2']);
+    const sql = result.findings.find((f) => f.ruleId === 'OWASP-A03-002');
+    expect(sql, 'SQL injection found through the pci-dss mapping alone').toBeDefined();
+    expect(sql!.packId).toBe('owasp-top-10');
+    expect(sql!.clauses).toEqual(
+      expect.arrayContaining([
+        { standard: 'PCI DSS v4.0', clause: '6.2.4', packId: 'pci-dss' },
+        { standard: expect.stringContaining('SOC 2'), clause: 'CC7.1', packId: 'soc2' },
+      ]),
+    );
+    // Only the mapped rules of owasp-top-10 ran, not the whole pack.
+    expect(result.rules.some((r) => r.id === 'JS-XSS-003')).toBe(false);
+  });
+
+  it('an own rule keeps its clause and gains the clauses of other enabled packs', async () => {
+    const result = await scanWith(project(SHOP), ['pci-dss', 'soc2']);
+    const log = result.findings.find((f) => f.ruleId === 'PCI-LOG-001' && !f.suppressed)!;
+    expect(log.clause).toBe('3.5.1');
+    expect(log.clauses).toEqual([{ standard: expect.stringContaining('SOC 2'), clause: 'CC6.7', packId: 'soc2' }]);
+  });
+});
+
+describe('compliance report', () => {
+  it('fills the clause table with statuses, findings, suppressions, evidence and pack hashes', async () => {
+    const root = project(SHOP);
+    const result = await scanWith(root, ['pci-dss']);
+    const packs = loadAllPacks(root);
+    const report = buildComplianceReport(result, packs.find((p) => p.id === 'pci-dss')!, packs, new Date('2026-01-02T03:04:05Z'));
+    const clause = (id: string) => report.clauses.find((c) => c.clause === id)!;
+
+    expect(clause('6.2.4').status).toBe('fail');
+    expect(clause('6.2.4').findings.map((f) => `${f.ruleId}@${f.file}:${f.line}`)).toContain('OWASP-A03-002@app.py:5');
+    expect(clause('3.5.1')).toMatchObject({ status: 'fail', findings: [{ ruleId: 'PCI-LOG-001', line: 6 }], suppressed: [{ ruleId: 'PCI-LOG-001', line: 8, kind: 'inline' }] });
+    expect(clause('3.3.1.2').status).toBe('pass');
+    expect(clause('6.4.3').status).toBe('not_assessed');
+    expect(clause('12.10.1')).toMatchObject({ status: 'obligation', obligationMet: true, evidence: [{ ruleId: 'PCI-DOC-001', met: true }] });
+    expect(clause('1.2.4')).toMatchObject({ status: 'obligation', obligationMet: false });
+    expect(clause('1.2.4').evidence[0].required).toContain('data-flow diagram');
+    expect(report.summary).toMatchObject({ clauses: report.clauses.length, fail: expect.any(Number), suppressed: 1 });
+    expect(report.packs.map((p) => p.id)).toEqual(expect.arrayContaining(['pci-dss', 'owasp-top-10']));
+    expect(report.packs.every((p) => /^[0-9a-f]{64}$/.test(p.hash))).toBe(true);
+    expect(report.tool.name).toBe('sentrik');
+  });
+
+  it('renders self-contained HTML with everything escaped and no script', async () => {
+    const root = project(SHOP);
+    const result = await scanWith(root, ['pci-dss']);
+    const packs = loadAllPacks(root);
+    const html = renderComplianceHtml(buildComplianceReport(result, packs.find((p) => p.id === 'pci-dss')!, packs));
+    expect(html).toContain('content="default-src &#39;none&#39;; style-src &#39;sha256-');
+    expect(html).not.toMatch(/<script|src=["']?https?:|href=["']?https?:/i);
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('the trust summary carries statuses only: no paths, snippets or messages', async () => {
+    const root = project(SHOP);
+    const result = await scanWith(root, ['pci-dss']);
+    const packs = loadAllPacks(root);
+    const summary = trustSummary([buildComplianceReport(result, packs.find((p) => p.id === 'pci-dss')!, packs)]);
+    const text = JSON.stringify(summary) + renderTrustHtml(summary);
+    for (const leak of ['app.py', root, 'card_number', 'SELECT', 'alert(1)', 'OWASP-A03-002', 'fingerprint']) expect(text).not.toContain(leak);
+    expect(summary.frameworks[0].clauses.find((c) => c.clause === '12.10.1')!.status).toBe('obligation_met');
+    expect(summary.frameworks[0].clauses.find((c) => c.clause === '6.2.4')!.status).toBe('fail');
+  });
+});
+
+describe('traceability', () => {
+  const REQS = 'requirements:\n  - id: REQ-1\n    title: Stop on occlusion\n    clause: 5.2.1\n  - id: REQ-2\n    title: Alarm volume\n  - id: REQ-3\n    title: Usability\n    verification: inspection\n';
+
+  it('reads tags, splits code from tests and reports the gaps', () => {
+    const root = project({ 'requirements.yaml': REQS });
+    const reqs = loadRequirements(join(root, 'requirements.yaml'));
+    const m = buildMatrix('requirements.yaml', reqs, [
+      { path: 'src/pump.c', text: 'int stop(void) {\n  /* REQUIREMENT: REQ-1, REQ-3 */\n  return 0;\n}\n' },
+      { path: 'tests/test_pump.py', text: '# REQUIREMENT: REQ-1\ndef test_stop(): pass\n# REQUIREMENT: REQ-9\n' },
+    ]);
+    expect(m.rows.map((r) => [r.id, r.code.length, r.tests.length, r.gaps])).toEqual([
+      ['REQ-1', 1, 1, []],
+      ['REQ-2', 0, 0, ['no-code', 'no-test']],
+      ['REQ-3', 1, 0, []],
+    ]);
+    expect(m.unknownTags).toEqual([{ id: 'REQ-9', file: 'tests/test_pump.py', line: 3 }]);
+    expect(m.summary).toEqual({ requirements: 3, traced: 2, noCode: 1, noTest: 1, unknownTags: 1 });
+    expect(m.rows[0].clause).toBe('5.2.1');
+    expect(matrixCsv(m).split('\n')[1]).toBe('REQ-1,Stop on occlusion,,5.2.1,approved,test,src/pump.c:2,tests/test_pump.py:1,');
+  });
+
+  it('rejects a duplicate requirement id with the file and line', () => {
+    const root = project({ 'requirements.yaml': 'requirements:\n  - id: REQ-1\n    title: A\n  - id: REQ-1\n    title: B\n' });
+    try {
+      loadRequirements(join(root, 'requirements.yaml'));
+      throw new Error('expected an error');
+    } catch (err) {
+      expect(err).toBeInstanceOf(SentrikError);
+      expect((err as SentrikError).format()).toBe(`${join(root, 'requirements.yaml')}:4: duplicate requirement id REQ-1 (first at line 2) — give every requirement its own id`);
+    }
+  });
+
+  it('ignores text that only looks like a tag', () => {
+    expect(tagsIn('REQUIREMENTS.md lists them\nrequirement: REQ-1\nREQUIREMENT: REQ-2.\n')).toEqual([{ id: 'REQ-2', line: 3 }]);
+  });
+});
