@@ -1,0 +1,92 @@
+// `sentrik compare`: new / resolved / unchanged findings of the latest run against the previous run of the
+// same kind (or a chosen one), from the run history.
+import type { Command } from 'commander';
+import { openHistory, projectKey } from '../../history/open.js';
+import type { Comparison, FindingRow, RunSummary } from '../../history/model.js';
+import { SentrikError } from '../../util/errors.js';
+import { resolveRoot } from '../context.js';
+import { EXIT, type CliIO } from '../io.js';
+
+type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
+
+interface CompareFlags {
+  runId?: string;
+  head?: string;
+  root?: string;
+  project?: string;
+  format?: string;
+  unchanged?: boolean;
+}
+
+export function registerCompareCommands(program: Command, io: CliIO, run: Run): void {
+  program
+    .command('compare')
+    .description('new, resolved and unchanged findings of the latest run against the previous run (or --run-id)')
+    .option('--run-id <id>', 'compare against this run instead of the previous one')
+    .option('--head <id>', 'the run to look at (default: the latest run)')
+    .option('--root <dir>', 'project root (default: the current directory)')
+    .option('--project <name>', 'project key in a shared store (default: $SENTRIK_PROJECT, the CI repository, or the root path)')
+    .option('-f, --format <format>', 'terminal or json', 'terminal')
+    .option('--unchanged', 'also list the unchanged findings')
+    .action(run((flags: CompareFlags) => compare(io, flags)));
+}
+
+function runId(text: string, flag: string): number {
+  const n = Number(text.replace(/^#/, ''));
+  if (!Number.isInteger(n) || n < 1) throw new SentrikError(`invalid ${flag} '${text}'`, undefined, undefined, 'use a run number from the dashboard or a previous compare');
+  return n;
+}
+
+async function compare(io: CliIO, flags: CompareFlags): Promise<number> {
+  if (!['terminal', 'json'].includes(flags.format ?? 'terminal')) throw new SentrikError(`unknown format '${flags.format}'`, undefined, undefined, 'use terminal or json');
+  const { root } = resolveRoot(io, [], flags.root);
+  const project = flags.project ?? projectKey(root, io.env);
+  const store = await openHistory({ root, env: io.env });
+  try {
+    const head = flags.head ? await store.getRun(runId(flags.head, '--head')) : await store.latestRun(project, 'code');
+    if (!head) {
+      if (flags.head) throw new SentrikError(`no run #${flags.head} in the history`, store.label);
+      throw new SentrikError('no runs recorded yet', store.label, undefined, 'run `sentrik scan` (or gate) first; history.enabled must not be false');
+    }
+    const base = flags.runId ? await store.getRun(runId(flags.runId, '--run-id')) : await store.previousRun(head);
+    if (flags.runId && !base) throw new SentrikError(`no run #${flags.runId} in the history`, store.label, undefined, 'see the run list in `sentrik dashboard`');
+    if (!base) {
+      io.stdout(`Run #${head.id} is the first ${head.command} run of this project: nothing to compare with yet.\n`);
+      return EXIT.OK;
+    }
+    const cmp = (await store.compare(base.id, head.id))!;
+    io.stdout(flags.format === 'json' ? `${JSON.stringify(toJson(cmp), null, 2)}\n` : renderComparison(cmp, flags.unchanged));
+    return EXIT.OK;
+  } finally {
+    await store.close();
+  }
+}
+
+function describeRun(r: RunSummary): string {
+  const gate = r.gate.passed ? 'gate passed' : `gate failed (${r.gate.blocking} blocking)`;
+  return `#${r.id} ${r.command} ${r.startedAt.replace('T', ' ').slice(0, 19)}${r.git?.commit ? ` @${r.git.commit.slice(0, 8)}` : ''}, ${gate}`;
+}
+
+function line(f: FindingRow): string {
+  return `  ${f.severity.padEnd(8)} ${f.ruleId.padEnd(18)} ${f.file}${f.line ? `:${f.line}` : ''}  ${f.title}`;
+}
+
+export function renderComparison(c: Comparison, showUnchanged = false): string {
+  const out = [`Comparing run ${describeRun(c.head)}`, `     with run ${describeRun(c.base)}`, ''];
+  const section = (title: string, rows: FindingRow[]): void => {
+    out.push(`${title} (${rows.length})`);
+    for (const f of rows.slice(0, 200)) out.push(line(f));
+    if (rows.length > 200) out.push(`  … and ${rows.length - 200} more (use --format json)`);
+    out.push('');
+  };
+  section('NEW', c.new);
+  section('RESOLVED', c.resolved);
+  if (showUnchanged) section('UNCHANGED', c.unchanged);
+  out.push(`${c.counts.new} new, ${c.counts.resolved} resolved, ${c.counts.unchanged} unchanged`);
+  return `${out.join('\n')}\n`;
+}
+
+function toJson(c: Comparison): object {
+  const run = (r: RunSummary) => ({ id: r.id, command: r.command, startedAt: r.startedAt, gate: r.gate, git: r.git });
+  return { base: run(c.base), head: run(c.head), counts: c.counts, new: c.new, resolved: c.resolved, unchanged: c.unchanged };
+}

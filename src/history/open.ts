@@ -1,0 +1,41 @@
+// Where the history lives: PostgreSQL when SENTRIK_DATABASE_URL=postgres://… is set (a team-wide store),
+// else `.sentrik/history.db` under the project root. Drivers are loaded only when a store is opened.
+import { join } from 'node:path';
+import { SentrikError } from '../util/errors.js';
+import { HistoryStore } from './store.js';
+
+export const HISTORY_FILE = join('.sentrik', 'history.db');
+
+export interface OpenHistoryOptions {
+  root: string;
+  env: Record<string, string | undefined>;
+  /** SQLite only: how long to wait for another writer (ms). */
+  busyTimeoutMs?: number;
+}
+
+export function historyLocation(root: string, env: Record<string, string | undefined>): { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string } {
+  const url = env.SENTRIK_DATABASE_URL?.trim();
+  if (url) {
+    if (!/^postgres(ql)?:\/\//i.test(url)) throw new SentrikError('SENTRIK_DATABASE_URL must start with postgres:// or postgresql://', undefined, undefined, 'unset it to use .sentrik/history.db');
+    return { kind: 'postgres', url };
+  }
+  return { kind: 'sqlite', file: join(root, HISTORY_FILE) };
+}
+
+export async function openHistory(o: OpenHistoryOptions): Promise<HistoryStore> {
+  const where = historyLocation(o.root, o.env);
+  if (where.kind === 'postgres') {
+    const { openPostgres } = await import('./postgres.js');
+    return HistoryStore.open(await openPostgres(where.url));
+  }
+  const { openSqlite } = await import('./sqlite.js');
+  return HistoryStore.open(openSqlite(where.file, { busyTimeoutMs: o.busyTimeoutMs }));
+}
+
+/**
+ * Which project a run belongs to: runs of several repositories can share one PostgreSQL store.
+ * SENTRIK_PROJECT names it explicitly; CI's repository slug is stable across runners; else the root path.
+ */
+export function projectKey(root: string, env: Record<string, string | undefined>): string {
+  return env.SENTRIK_PROJECT?.trim() || env.GITHUB_REPOSITORY?.trim() || env.CI_PROJECT_PATH?.trim() || root;
+}

@@ -1,0 +1,76 @@
+// Recording a finished scan/gate/vulns run. Called by the CLI after the reports are written; a failure to
+// record is returned as a warning, never thrown, so it can never change a command's exit code.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SentrikConfig } from '../config/schema.js';
+import { evaluateGate } from '../engine/gate.js';
+import type { GateResult, ScanResult } from '../engine/model.js';
+import { errorMessage } from '../util/errors.js';
+import type { RunCommand, RunInput } from './model.js';
+import { openHistory, projectKey } from './open.js';
+
+export interface RecordRequest {
+  root: string;
+  config: Pick<SentrikConfig, 'gate'> & { history?: { enabled: boolean; retention_runs: number } };
+  env: Record<string, string | undefined>;
+  command: RunCommand;
+  result: ScanResult;
+  /** The gate the command evaluated; plain scans are judged against gate.fail_on for the history. */
+  gate?: GateResult;
+}
+
+export function runInputOf(r: RecordRequest): RunInput {
+  const m = r.result.metrics;
+  const gate = r.gate ?? evaluateGate(r.result, r.config.gate.fail_on);
+  return {
+    project: projectKey(r.root, r.env),
+    command: r.command,
+    startedAt: m.startedAt,
+    durationMs: m.durationMs,
+    root: r.root,
+    scope: m.scope,
+    toolVersion: r.result.tool.version,
+    packs: m.packs,
+    filesScanned: m.filesScanned,
+    filesSkipped: m.filesSkipped,
+    rulesEvaluated: m.rulesEvaluated,
+    gate: { passed: gate.passed, failOn: gate.failOn, blocking: gate.blocking.length },
+    metrics: { skippedByReason: m.skippedByReason, phasesMs: m.phasesMs, problems: r.result.problems.length, cacheHits: m.cacheHits, bytesScanned: m.bytesScanned },
+    git: gitHead(r.root),
+  };
+}
+
+/** Record the run; returns the run id, or a warning explaining why nothing was recorded. */
+export async function recordHistory(r: RecordRequest): Promise<{ runId?: number; warning?: string }> {
+  const settings = r.config.history ?? { enabled: true, retention_runs: 100 };
+  if (!settings.enabled || r.result.metrics.scope.mode === 'snippet') return {};
+  try {
+    const store = await openHistory({ root: r.root, env: r.env });
+    try {
+      return { runId: await store.recordRun(runInputOf(r), r.result.findings, { retainRuns: settings.retention_runs }) };
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    return { warning: `run not recorded: ${errorMessage(err)}` };
+  }
+}
+
+/** Commit and branch from .git without running git (best effort: absent when anything is unusual). */
+export function gitHead(root: string): { commit?: string; branch?: string } | undefined {
+  try {
+    const head = readFileSync(join(root, '.git', 'HEAD'), 'utf8').trim();
+    const ref = /^ref: (refs\/heads\/(.+))$/.exec(head);
+    if (!ref) return /^[0-9a-f]{40,64}$/.test(head) ? { commit: head } : undefined;
+    let commit: string | undefined;
+    try {
+      commit = readFileSync(join(root, '.git', ref[1]), 'utf8').trim();
+    } catch {
+      const packed = readFileSync(join(root, '.git', 'packed-refs'), 'utf8');
+      commit = packed.split('\n').find((l) => l.endsWith(` ${ref[1]}`))?.split(' ')[0];
+    }
+    return { branch: ref[2], commit: commit && /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,198 @@
+// Dashboard server over real HTTP: who may read and change what, the headers on every response, and the
+// config / suppression files it writes.
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { loadSuppressions } from '../../src/engine/suppressions.js';
+import { literalGlob } from '../../src/dashboard/edits.js';
+import { CSP } from '../../src/dashboard/security.js';
+import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
+import { openHistory } from '../../src/history/open.js';
+import type { HistoryStore } from '../../src/history/store.js';
+import { project, sentrik } from '../cli/helpers.js';
+import { finding, findings, runInput } from '../history/fixtures.js';
+
+interface Res {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function call(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({ host: '127.0.0.1', port, method, path, headers: { Host: `127.0.0.1:${port}`, ...(data ? { 'Content-Length': String(Buffer.byteLength(data)) } : {}), ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+const CONFIG = `# Team settings — keep this comment
+standards_packs: [owasp-top-10, secrets] # the packs we enforce
+gate:
+  fail_on: [critical, high]   # blocking severities
+`;
+
+describe('dashboard server (loopback)', () => {
+  const TOKEN = 'test-token-0123456789abcdef';
+  let root: string;
+  let store: HistoryStore;
+  let dash: RunningDashboard;
+  let port: number;
+  let cookie: string;
+  let csrf: string;
+  let runId: number;
+
+  beforeAll(async () => {
+    root = project({ '.sentrik/config.yaml': CONFIG });
+    store = await openHistory({ root, env: {} });
+    runId = await store.recordRun(runInput({ project: root, root }), [...findings(30), finding(77, { file: 'web/<b>x</b>.html', snippet: '<script>alert(1)</script>' })]);
+    dash = await startDashboard({ host: '127.0.0.1', port: 0, token: TOKEN, context: { root, project: root, store, env: {} } });
+    port = dash.port;
+    const opened = await call(port, 'GET', `/?token=${TOKEN}`);
+    cookie = String(opened.headers['set-cookie']).split(';')[0];
+    csrf = JSON.parse((await call(port, 'GET', '/api/session', { Cookie: cookie })).body).csrf;
+  });
+  afterAll(async () => {
+    await dash?.close();
+    await store?.close();
+  });
+
+  const post = (path: string, body: unknown, extra: Record<string, string> = {}) =>
+    call(port, 'POST', path, { Cookie: cookie, 'X-CSRF-Token': csrf, Origin: `http://127.0.0.1:${port}`, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json', ...extra }, body);
+
+  it('sets a strict Content-Security-Policy and hardening headers on every response', async () => {
+    const responses = await Promise.all([
+      call(port, 'GET', '/'),
+      call(port, 'GET', '/assets/app.js'),
+      call(port, 'GET', '/api/overview'),
+      call(port, 'GET', '/api/nothing'),
+      call(port, 'GET', '/assets/../../package.json'),
+      call(port, 'GET', '/', { Host: 'evil.example' }),
+      call(port, 'POST', '/api/scan', { 'Content-Type': 'application/json' }, {}),
+      call(port, 'DELETE', '/api/packs'),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 404, 404, 421, 403, 405]);
+    for (const r of responses) {
+      expect(r.headers['content-security-policy']).toBe(CSP);
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['x-frame-options']).toBe('DENY');
+      expect(r.headers['referrer-policy']).toBe('no-referrer');
+    }
+    expect(CSP).toContain("script-src 'self'");
+    expect(CSP).not.toMatch(/unsafe|https?:/);
+    // The page loads nothing from elsewhere.
+    const html = responses[0].body;
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).not.toMatch(/<script>|style=/);
+  });
+
+  it('rejects other host names (DNS rebinding) and a wrong token', async () => {
+    expect((await call(port, 'GET', '/api/findings', { Host: `attacker.example:${port}` })).status).toBe(421);
+    expect((await call(port, 'GET', '/?token=wrong')).status).toBe(403);
+    const ok = await call(port, 'GET', `/?token=${TOKEN}`);
+    expect(ok.status).toBe(303);
+    expect(String(ok.headers['set-cookie'])).toMatch(/^sentrik_session=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(ok.headers.location).toBe('/');
+  });
+
+  it('state changes need the session, its CSRF token and a same-origin request', async () => {
+    const body = { pack: 'secrets', enabled: true };
+    expect((await call(port, 'POST', '/api/packs', { 'Content-Type': 'application/json' }, body)).status).toBe(403);
+    expect((await post('/api/packs', body, { 'X-CSRF-Token': 'nope' })).status).toBe(403);
+    expect((await post('/api/packs', body, { Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await post('/api/packs', body, { 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
+    expect((await post('/api/packs', body, { 'Content-Type': 'text/plain' })).status).toBe(403);
+    const refused = await post('/api/packs', body, { Origin: 'null' });
+    expect(JSON.parse(refused.body).error).toBe('cross-origin request refused');
+    expect((await post('/api/packs', body)).status).toBe(200);
+    // Scripts may use the token directly.
+    expect((await call(port, 'POST', '/api/packs', { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body)).status).toBe(200);
+    expect((await call(port, 'POST', '/api/packs', { Authorization: 'Bearer wrong', 'Content-Type': 'application/json' }, body)).status).toBe(403);
+  });
+
+  it('pack and rule changes are written to config.yaml with its comments kept; invalid ones change nothing', async () => {
+    expect((await post('/api/packs', { pack: 'supply-chain-security', enabled: true })).status).toBe(200);
+    expect((await post('/api/packs', { pack: 'secrets', enabled: false })).status).toBe(200);
+    expect((await post('/api/rules', { pack: 'owasp-top-10', rule: 'OWASP-A03-001', severity: 'medium' })).status).toBe(200);
+    expect((await post('/api/rules', { pack: 'owasp-top-10', rule: 'OWASP-A07-001', enabled: false })).status).toBe(200);
+    const file = join(root, '.sentrik', 'config.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('# Team settings — keep this comment');
+    expect(text).toContain('# the packs we enforce');
+    expect(text).toContain('# blocking severities');
+    const config = loadConfig({ root, env: {} }).config;
+    expect(config.standards_packs).toEqual(['owasp-top-10', 'supply-chain-security']);
+    expect(config.pack_overrides['owasp-top-10']).toEqual({ 'OWASP-A03-001': { severity: 'medium' }, 'OWASP-A07-001': { enabled: false } });
+
+    // Clearing the override removes it; bad input is refused without touching the file.
+    expect((await post('/api/rules', { pack: 'owasp-top-10', rule: 'OWASP-A03-001', severity: null })).status).toBe(200);
+    const before = readFileSync(file, 'utf8');
+    expect((await post('/api/rules', { pack: 'owasp-top-10', rule: 'OWASP-A03-001', severity: 'urgent' })).status).toBe(400);
+    expect((await post('/api/rules', { pack: 'owasp-top-10', rule: 'NOPE-001', enabled: false })).status).toBe(400);
+    expect((await post('/api/packs', { pack: 'no-such-pack', enabled: true })).status).toBe(400);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(loadConfig({ root, env: {} }).config.pack_overrides['owasp-top-10']).toEqual({ 'OWASP-A07-001': { enabled: false } });
+  });
+
+  it('suppressing writes a reviewed entry that matches exactly that file', async () => {
+    const file = 'web/<b>x</b>.html';
+    expect((await post('/api/suppressions', { ruleId: 'TST-R00-001', file, reason: '' })).status).toBe(400);
+    expect((await post('/api/suppressions', { ruleId: 'TST-R00-001', file: '../outside.txt', reason: 'x' })).status).toBe(400);
+    const ok = await post('/api/suppressions', { ruleId: 'TST-R00-001', file, reason: 'markup in a fixture', approvedBy: 'alice@example.com', expires: '2030-01-31' });
+    expect(ok.status).toBe(200);
+    const [entry] = loadSuppressions(root);
+    expect(entry).toMatchObject({ ruleId: 'TST-R00-001', reason: 'markup in a fixture', approvedBy: 'alice@example.com', expires: '2030-01-31' });
+    expect(entry.matches('TST-R00-001', file)).toBe(true);
+    expect(entry.matches('TST-R00-001', 'web/x.html')).toBe(false);
+    expect(literalGlob('a/*.[ch]')).toBe('a/\\*.\\[ch\\]');
+    const listed = JSON.parse((await call(port, 'GET', '/api/suppressions')).body);
+    expect(listed.entries[0]).toMatchObject({ ruleId: 'TST-R00-001', approvedBy: 'alice@example.com', expired: false });
+  });
+
+  it('serves findings pages, details and groups as JSON', async () => {
+    const page = JSON.parse((await call(port, 'GET', `/api/findings?run=${runId}&severity=critical,high&size=5&page=2`)).body);
+    expect(page).toMatchObject({ total: 12, page: 2, pageSize: 5 });
+    expect(page.items).toHaveLength(5);
+    const xss = JSON.parse((await call(port, 'GET', `/api/findings?q=${encodeURIComponent('<script>')}`)).body);
+    expect(xss.items.map((f: { file: string }) => f.file)).toEqual(['web/<b>x</b>.html']);
+    const detail = JSON.parse((await call(port, 'GET', `/api/finding?run=${runId}&seq=30`)).body);
+    expect(detail.snippet).toBe('<script>alert(1)</script>');
+    const groups = JSON.parse((await call(port, 'GET', '/api/findings?group=severity')).body).groups;
+    expect(groups.map((g: { key: string }) => g.key)).toEqual(['critical', 'high', 'medium', 'low', 'info']);
+    expect((await call(port, 'GET', '/api/finding?run=999&seq=0')).status).toBe(404);
+    expect((await call(port, 'GET', '/api/findings?page=-1')).status).toBe(400);
+  });
+});
+
+describe('dashboard server (not loopback)', () => {
+  it('requires the token for every read, and the CLI refuses to listen elsewhere without one', async () => {
+    const root = project({});
+    const store = await openHistory({ root, env: {} });
+    const TOKEN = 'another-token-0123456789';
+    const dash = await startDashboard({ host: '0.0.0.0', port: 0, token: TOKEN, context: { root, project: root, store, env: {} } });
+    try {
+      const denied = await call(dash.port, 'GET', '/api/overview');
+      expect(denied.status).toBe(401);
+      expect(denied.headers['content-security-policy']).toBe(CSP);
+      expect((await call(dash.port, 'GET', '/')).status).toBe(401);
+      const opened = await call(dash.port, 'GET', `/?token=${TOKEN}`);
+      const cookie = String(opened.headers['set-cookie']).split(';')[0];
+      expect((await call(dash.port, 'GET', '/api/overview', { Cookie: cookie })).status).toBe(200);
+      expect((await call(dash.port, 'GET', '/api/overview', { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    } finally {
+      await dash.close();
+      await store.close();
+    }
+    const cli = sentrik(['dashboard', '--host', '0.0.0.0', '--port', '0', '--root', root]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toBe('sentrik: listening on 0.0.0.0 (not loopback) requires a token — set SENTRIK_DASHBOARD_TOKEN to a long random value, or keep the default --host 127.0.0.1\n');
+  });
+});

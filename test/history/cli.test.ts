@@ -1,0 +1,81 @@
+// Run history through the real CLI: scan/gate/vulns record runs, `compare` diffs them, and a broken
+// history database never changes a command's exit code.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectNoStack, project, sentrik } from '../cli/helpers.js';
+
+const CI = '#!/bin/sh\ncurl -fsSL https://get.example.com/install.sh | bash\n';
+
+describe('run history (CLI, SQLite)', () => {
+  it('records scan, gate and vulns runs; compare lists new and resolved findings', () => {
+    const dir = project({ 'ci.sh': CI, 'build.sh': 'pip install requests\n' });
+    expect(sentrik(['scan', dir, '-q']).code).toBe(0);
+    expect(existsSync(join(dir, '.sentrik', 'history.db'))).toBe(true);
+
+    const first = sentrik(['compare', '--root', dir]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Run #1 is the first scan run of this project: nothing to compare with yet\./);
+
+    // Fix one problem, add another.
+    writeFileSync(join(dir, 'build.sh'), 'echo fixed\n');
+    writeFileSync(join(dir, 'deploy.sh'), CI);
+    expect(sentrik(['gate', dir, '-q']).code).toBe(1);
+    expect(sentrik(['vulns', dir, '-q']).code).toBe(0); // recorded as its own kind, never compared with code scans
+
+    const cmp = sentrik(['compare', '--root', dir]);
+    expect(cmp.code).toBe(0);
+    expect(cmp.stdout).toMatch(/^Comparing run #2 gate .*\n {5}with run #1 scan /);
+    expect(cmp.stdout).toMatch(/NEW \(\d+\)\n(.*\n)*? {2}critical +SCS-CI-001 +deploy\.sh:2/);
+    expect(cmp.stdout).toMatch(/RESOLVED \(\d+\)\n(.*\n)*? {2}\w+ +SCS-DEP-001 +build\.sh:1/);
+    expect(cmp.stdout).toMatch(/\d+ new, \d+ resolved, \d+ unchanged\n$/);
+
+    const json = JSON.parse(sentrik(['compare', '--root', dir, '--run-id', '1', '--head', '2', '--format', 'json']).stdout);
+    expect(json.base.id).toBe(1);
+    expect(json.head.id).toBe(2);
+    expect(json.new.some((f: { ruleId: string; file: string }) => f.ruleId === 'SCS-CI-001' && f.file === 'deploy.sh')).toBe(true);
+    expect(json.unchanged.some((f: { file: string }) => f.file === 'ci.sh')).toBe(true);
+
+    const missing = sentrik(['compare', '--root', dir, '--run-id', '42']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^sentrik: .*history\.db: no run #42 in the history/);
+  });
+
+  it('history.enabled: false records nothing; retention_runs keeps the newest runs', () => {
+    const off = project({ 'ci.sh': CI, '.sentrik/config.yaml': 'history:\n  enabled: false\n' });
+    expect(sentrik(['scan', off, '-q']).code).toBe(0);
+    expect(existsSync(join(off, '.sentrik', 'history.db'))).toBe(false);
+
+    const kept = project({ 'ci.sh': CI });
+    const env = { SENTRIK_HISTORY_RETENTION_RUNS: '2' };
+    for (let i = 0; i < 3; i++) expect(sentrik(['scan', kept, '-q'], { env }).code).toBe(0);
+    const json = JSON.parse(sentrik(['compare', '--root', kept, '--format', 'json']).stdout);
+    expect([json.base.id, json.head.id]).toEqual([2, 3]);
+    const gone = sentrik(['compare', '--root', kept, '--run-id', '1']);
+    expect(gone.code).toBe(2);
+  });
+
+  it('a damaged history database: scan and gate keep their exit codes and warn in one line; the file is untouched', () => {
+    const dir = project({ 'ci.sh': CI, '.sentrik/history.db': 'definitely not a database\n'.repeat(200) });
+    const file = join(dir, '.sentrik', 'history.db');
+    const before = readFileSync(file);
+    const scan = sentrik(['scan', dir, '-q']);
+    expect(scan.code).toBe(0);
+    const warnings = scan.stderr.split('\n').filter((l) => l.includes('history'));
+    expect(warnings).toEqual([expect.stringMatching(/^sentrik: warning: history: run not recorded: .*history\.db: the history database is damaged or not a SQLite file .*left untouched — move it aside/)]);
+    expect(sentrik(['gate', dir, '-q']).code).toBe(1);
+    const cmp = sentrik(['compare', '--root', dir]);
+    expect(cmp.code).toBe(2);
+    expect(cmp.stderr.trim().split('\n')).toHaveLength(1);
+    expectNoStack(cmp.stderr);
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('an unreachable PostgreSQL store is a warning, not a failure', () => {
+    const dir = project({ 'ci.sh': CI });
+    const r = sentrik(['scan', dir, '-q'], { env: { SENTRIK_DATABASE_URL: 'postgres://nobody:secret-pw@127.0.0.1:9/none' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/sentrik: warning: history: run not recorded: postgres:\/\/nobody@127\.0\.0\.1:9\/none: PostgreSQL connection lost or refused/);
+    expect(r.stderr).not.toContain('secret-pw');
+  });
+});

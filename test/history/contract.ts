@@ -1,0 +1,107 @@
+// What every history backend must do, run against SQLite and against a real PostgreSQL server.
+import { expect, it } from 'vitest';
+import type { HistoryStore } from '../../src/history/store.js';
+import { finding, findings, runInput } from './fixtures.js';
+
+export function storeContract(open: () => Promise<HistoryStore>, project: () => string): void {
+  it('records a run with its findings and reads it back', async () => {
+    const store = await open();
+    try {
+      const p = project();
+      const list = findings(40);
+      list[3] = { ...list[3], suppressed: { kind: 'file', reason: 'reviewed', approvedBy: 'alice', source: '.sentrik/suppressions.yaml:2' } };
+      const id = await store.recordRun(runInput({ project: p, git: { commit: 'a'.repeat(40), branch: 'main' } }), list);
+      const run = (await store.getRun(id))!;
+      expect(run).toMatchObject({ id, project: p, command: 'scan', findings: 40, suppressed: 1, filesScanned: 10, gate: { passed: false, blocking: 2, failOn: ['critical', 'high'] }, git: { branch: 'main' } });
+      expect(run.facets.severity).toEqual({ critical: 8, high: 8, medium: 8, low: 7, info: 8 }); // index 3 (low) is suppressed
+      expect((await store.latestRun(p))!.id).toBe(id);
+
+      const detail = (await store.finding(id, 5))!;
+      expect(detail).toMatchObject({ ruleId: 'TST-R05-001', severity: 'critical', file: 'src/dir5/file5.ts', line: 6, snippet: 'const value5 = call(5);', clause: 'C-5', cwe: ['CWE-79'], remediation: 'Fix rule 5 by doing the right thing.' });
+      expect((await store.finding(id, 3))!.suppressed).toMatchObject({ kind: 'file', reason: 'reviewed', approvedBy: 'alice' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('pages, filters, searches and groups findings', async () => {
+    const store = await open();
+    try {
+      const p = project();
+      const id = await store.recordRun(runInput({ project: p }), [...findings(250), finding(999, { snippet: 'x = "<script>alert(1)</script>"', file: 'web/100%_sure.html', fingerprint: 'fp-special' })]);
+      const page1 = await store.findings({ runId: id, pageSize: 100 });
+      expect(page1.total).toBe(251);
+      expect(page1.items).toHaveLength(100);
+      expect(page1.items[0].severity).toBe('critical'); // worst first
+      const page3 = await store.findings({ runId: id, pageSize: 100, page: 3 });
+      expect(page3.items).toHaveLength(51);
+      const seen = new Set([...page1.items, ...(await store.findings({ runId: id, pageSize: 100, page: 2 })).items, ...page3.items].map((f) => f.seq));
+      expect(seen.size).toBe(251); // pages neither overlap nor skip
+
+      expect((await store.findings({ runId: id, severity: ['high'] })).total).toBe(50);
+      expect((await store.findings({ runId: id, rule: 'TST-R03-001', pack: 'pack-a' })).items.every((f) => f.ruleId === 'TST-R03-001' && f.packId === 'pack-a')).toBe(true);
+      expect((await store.findings({ runId: id, file: 'DIR12/' })).total).toBe(19); // case-insensitive substring
+      expect((await store.findings({ runId: id, q: '<script>' })).items.map((f) => f.fingerprint)).toEqual(['fp-special']);
+      expect((await store.findings({ runId: id, file: '100%_' })).total).toBe(1); // LIKE wildcards are literal
+      expect((await store.findings({ runId: id, file: '%' })).total).toBe(1);
+      expect((await store.findings({ runId: id, q: 'explains what' })).total).toBe(251); // message text
+      expect((await store.findings({ runId: id, pageSize: 100000 })).pageSize).toBe(200);
+
+      const groups = await store.groups({ runId: id }, 'rule');
+      expect(groups.reduce((n, g) => n + g.count, 0)).toBe(251);
+      expect(groups[0].worst).toBe('critical');
+      const bySev = await store.groups({ runId: id, severity: ['low', 'info'] }, 'severity');
+      expect(bySev.map((g) => g.key).sort()).toEqual(['info', 'low']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('compares runs by fingerprint: new, resolved, unchanged', async () => {
+    const store = await open();
+    try {
+      const p = project();
+      const a = await store.recordRun(runInput({ project: p }), findings(10));
+      // Same findings moved by some lines (fingerprints stable), two fixed, three new, one suppressed since.
+      const moved = findings(10).slice(2).map((f) => ({ ...f, line: (f.line ?? 0) + 5 }));
+      moved[0] = { ...moved[0], suppressed: { kind: 'inline', reason: 'test data' } };
+      const b = await store.recordRun(runInput({ project: p, command: 'gate' }), [...moved, ...findings(3, 100)]);
+      const prev = await store.previousRun((await store.getRun(b))!);
+      expect(prev!.id).toBe(a);
+      const c = (await store.compare(a, b))!;
+      expect(c.new.map((f) => f.fingerprint).sort()).toEqual(['fp-100', 'fp-101', 'fp-102']);
+      expect(c.resolved.map((f) => f.fingerprint).sort()).toEqual(['fp-0', 'fp-1', 'fp-2']);
+      expect(c.unchanged).toHaveLength(7);
+      const cut = (await store.compare(a, b, 1))!;
+      expect(cut.counts).toEqual({ new: 3, resolved: 3, unchanged: 7 });
+      expect([cut.new.length, cut.resolved.length, cut.unchanged.length]).toEqual([1, 1, 1]);
+      expect(cut.new[0]).toEqual(c.new[0]); // worst first, as listed in full
+      // A dependency scan is never "the previous run" of a code scan.
+      const v = await store.recordRun(runInput({ project: p, command: 'vulns' }), findings(2, 500));
+      const next = await store.recordRun(runInput({ project: p }), findings(1));
+      expect((await store.previousRun((await store.getRun(next))!))!.id).toBe(b);
+      expect((await store.latestRun(p, 'vulns'))!.id).toBe(v);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps only the newest runs of a project (retention) and the others untouched', async () => {
+    const store = await open();
+    try {
+      const p = project();
+      const other = `${p}-other`;
+      const keep = await store.recordRun(runInput({ project: other }), findings(5));
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await store.recordRun(runInput({ project: p }), findings(20, i * 3), { retainRuns: 3 }));
+      const { total, runs } = await store.listRuns(p);
+      expect(total).toBe(3);
+      expect(runs.map((r) => r.id)).toEqual(ids.slice(2).reverse());
+      expect((await store.findings({ runId: ids[0] })).total).toBe(0);
+      expect((await store.finding(ids[4], 0))!.remediation).toBeTruthy(); // shared rule text survived the pruning
+      expect((await store.getRun(keep))!.findings).toBe(5);
+    } finally {
+      await store.close();
+    }
+  });
+}
