@@ -1,20 +1,34 @@
-// Worker thread: rebuilds the rule set from the pack folders once, then scans batches of files.
-import { parentPort, workerData } from 'node:worker_threads';
+// Worker thread (see pool.ts): builds the scan's rule set from the pack folders when asked (kept while the
+// same rule set is asked for again), then scans batches of files.
+import { parentPort } from 'node:worker_threads';
 import { loadPack } from '../packs/load.js';
-import { processFile, type FileJob } from './process-file.js';
-import { buildRuleSet } from './ruleset.js';
-import type { WorkerInit } from './pool.js';
+import { processFile } from './process-file.js';
+import { buildRuleSet, type RuleSet } from './ruleset.js';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
 
-const init = workerData as WorkerInit;
-const packs = init.packs.map((p) => loadPack(p.dir, p.builtin)).filter((p) => init.packIds.includes(p.id));
-const rules = buildRuleSet(packs, init.overrides, init.toolVersion);
-if (rules.hash !== init.rulesetHash) {
-  // The packs changed on disk between the main thread's load and ours: refuse rather than mix results.
-  parentPort!.postMessage({ type: 'error', message: 'packs changed on disk during the scan; run it again' });
-} else {
-  parentPort!.on('message', (msg: { id: number; jobs: FileJob[] }) => {
-    const outcomes = msg.jobs.map((job) => processFile(job, rules, init.maxFileSize));
-    parentPort!.postMessage({ type: 'done', id: msg.id, outcomes });
-  });
-  parentPort!.postMessage({ type: 'ready' });
+let current: { init: WorkerInit; rules: RuleSet } | undefined;
+
+function rulesFor(init: WorkerInit): RuleSet {
+  const packs = init.packs.map((p) => loadPack(p.dir, p.builtin)).filter((p) => init.packIds.includes(p.id));
+  const enabled = init.enabled?.map((p) => loadPack(p.dir, p.builtin));
+  return buildRuleSet(packs, init.overrides, init.toolVersion, enabled ? { enabled } : {});
 }
+
+const reply = (msg: WorkerReply): void => parentPort!.postMessage(msg);
+
+parentPort!.on('message', (msg: WorkerRequest) => {
+  try {
+    if (msg.type === 'init') {
+      if (current?.init.rulesetHash !== msg.init.rulesetHash || current.init.maxFileSize !== msg.init.maxFileSize) {
+        current = { init: msg.init, rules: rulesFor(msg.init) };
+      }
+      // The packs changed on disk between the main thread's load and ours: refuse rather than mix results.
+      if (current.rules.hash !== msg.init.rulesetHash) reply({ type: 'error', message: 'packs changed on disk during the scan; run it again' });
+      else reply({ type: 'ready' });
+    } else {
+      reply({ type: 'done', outcomes: msg.jobs.map((job) => processFile(job, current!.rules, current!.init.maxFileSize)) });
+    }
+  } catch (err) {
+    reply({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+});

@@ -1,0 +1,30 @@
+// Worker threads are reused across scans in one process (watch, MCP server): a second parallel scan must
+// work and must not crash the process (RE2 crashes when loaded into a worker after another one exited).
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { project, REPO } from '../cli/helpers.js';
+
+describe('worker pool', () => {
+  it('runs several parallel scans in one process with the same findings', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`src/m${i}.js`] = i % 50 === 0 ? 'eval(req.body.x);\n' : `export const v${i} = ${i};\n`;
+    const root = project(files);
+    const script = `
+      const { runScan } = await import(${JSON.stringify(join(REPO, 'dist/run/scan.js'))});
+      const { loadConfig } = await import(${JSON.stringify(join(REPO, 'dist/config/load.js'))});
+      const { config } = loadConfig({ root: ${JSON.stringify(root)}, env: {} });
+      const counts = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await runScan({ root: ${JSON.stringify(root)}, config, scope: { mode: 'paths', paths: [] }, packs: ['owasp-top-10'], noCache: true, jobs: 2 });
+        counts.push([r.metrics.jobs, r.findings.filter((f) => f.ruleId === 'OWASP-A03-001').length]);
+      }
+      console.log(JSON.stringify(counts));`;
+    const file = join(root, 'run-scans.mjs');
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toEqual([[2, 6], [2, 6], [2, 6]]);
+  });
+});
