@@ -1,14 +1,16 @@
 // Loads packs from disk with validation: every error names the pack file and line and says how to fix it.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { CompiledMatcher } from '../engine/matchers/matcher.js';
 import { getKind, kindNames } from '../engine/matchers/index.js';
 import type { RuleInfo, Severity } from '../engine/model.js';
 import { SentrikError } from '../util/errors.js';
+import { verifyBuiltinPack } from '../governance/integrity.js';
 import { lineOf, parseYamlWithPositions, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { packSchema, ruleSchema, type PackDef, type RuleDef } from './schema.js';
 
@@ -20,6 +22,23 @@ export interface LoadedRule {
   /** Does the rule apply to this relative path (its `files` / `exclude` globs)? */
   appliesTo(path: string): boolean;
   /** Pack file and line where the rule is defined. */
+  source: { file: string; line?: number };
+}
+
+/** A rule named by a mapping, with the pack that holds it (loaded on demand when the mapping pack is enabled). */
+export interface RuleRef {
+  id: string;
+  packId: string;
+  dir: string;
+  builtin: boolean;
+}
+
+/** A clause of the pack's standard and the rules (of any pack) whose findings show it is violated. */
+export interface LoadedMapping {
+  clause: string;
+  title: string;
+  note?: string;
+  rules: RuleRef[];
   source: { file: string; line?: number };
 }
 
@@ -35,6 +54,8 @@ export interface LoadedPack {
   builtin: boolean;
   /** sha256 over the pack's files: changes whenever a rule changes (cache key, audit trail). */
   hash: string;
+  /** Clauses mapped onto rules (own or of other packs); see `mappings:` in docs/packs.md. */
+  mappings: LoadedMapping[];
 }
 
 /** Folder holding the built-in packs (…/packs next to dist/ and src/). */
@@ -93,6 +114,7 @@ export function loadPack(packDir: string, builtin: boolean): LoadedPack {
   const packFile = join(packDir, 'pack.yaml');
   const files = packFiles(packDir);
   const hash = hashFiles(packDir, files);
+  if (builtin) verifyBuiltinPack(basename(packDir), packDir, hash); // self-integrity: refuse a modified built-in pack
   if (cached && cached.hash === hash) return cached;
 
   const parsed = readYaml(packFile);
@@ -125,6 +147,8 @@ export function loadPack(packDir: string, builtin: boolean): LoadedPack {
     addRules(p, list, Array.isArray(p.value) ? [] : ['rules']);
   }
 
+  const mappings = resolveMappings(def, parsed, packDir, builtin, rules);
+
   const pack: LoadedPack = {
     id: def.id,
     name: def.name,
@@ -136,6 +160,7 @@ export function loadPack(packDir: string, builtin: boolean): LoadedPack {
     dir: packDir,
     builtin,
     hash,
+    mappings,
   };
   packCache.set(packDir, pack);
   return pack;
@@ -184,6 +209,84 @@ function loadRule(p: ParsedYaml, raw: unknown, path: PropertyKey[], pack: PackDe
   };
 }
 
+/**
+ * Check and resolve `mappings:`: each clause once, each rule id known (this pack, a built-in pack, or a pack
+ * beside this one). Other packs are only read for their ids, never compiled, so packs may map onto each other.
+ */
+function resolveMappings(def: PackDef, parsed: ParsedYaml, packDir: string, builtin: boolean, own: LoadedRule[]): LoadedMapping[] {
+  const ownIds = new Set(own.map((r) => r.def.id));
+  let others: Map<string, RuleRef> | undefined;
+  const firstLine = new Map<string, number | undefined>();
+  return def.mappings.map((m, i) => {
+    const line = lineOf(parsed, ['mappings', i]);
+    if (firstLine.has(m.clause)) {
+      throw new SentrikError(`clause '${m.clause}' is mapped twice (first at line ${firstLine.get(m.clause) ?? '?'})`, parsed.file, lineOf(parsed, ['mappings', i, 'clause']), 'merge the two entries into one');
+    }
+    firstLine.set(m.clause, line);
+    const refs: RuleRef[] = [];
+    m.rules.forEach((id, j) => {
+      if (refs.some((r) => r.id === id)) return;
+      if (ownIds.has(id)) return void refs.push({ id, packId: def.id, dir: packDir, builtin });
+      others ??= ruleDirectory([builtinPacksDir(), dirname(packDir)], packDir);
+      const ref = others.get(id);
+      if (!ref) {
+        throw new SentrikError(`clause '${m.clause}' is mapped to unknown rule ${id}`, parsed.file, lineOf(parsed, ['mappings', i, 'rules', j]), 'use a rule id listed by `sentrik list-rules`');
+      }
+      refs.push(ref);
+    });
+    return { clause: m.clause, title: m.title, note: m.note, rules: refs, source: { file: parsed.file, line } };
+  });
+}
+
+/** Rule id → pack, for every pack folder under `dirs` except `self`: read as plain YAML, not validated. */
+function ruleDirectory(dirs: string[], self: string): Map<string, RuleRef> {
+  const out = new Map<string, RuleRef>();
+  const builtinDir = builtinPacksDir();
+  for (const dir of [...new Set(dirs)]) {
+    for (const packDir of packDirs(dir)) {
+      if (packDir === self) continue;
+      for (const id of ruleIdsIn(packDir)) {
+        if (!out.has(id)) out.set(id, { id, packId: basename(packDir), dir: packDir, builtin: dir === builtinDir });
+      }
+    }
+  }
+  return out;
+}
+
+const ruleIdMemo = new Map<string, { key: string; ids: string[] }>();
+
+/** Rule ids a pack folder defines; memoised per folder while its files are unchanged (every mapping pack asks). */
+function ruleIdsIn(packDir: string): string[] {
+  const files = packFiles(packDir);
+  const key = files.map((f) => {
+    const st = statSync(f);
+    return `${f}:${st.size}:${st.mtimeMs}`;
+  }).join('|');
+  const hit = ruleIdMemo.get(packDir);
+  if (hit?.key === key) return hit.ids;
+  const ids = readRuleIds(packDir, files);
+  ruleIdMemo.set(packDir, { key, ids });
+  return ids;
+}
+
+function readRuleIds(packDir: string, files: string[]): string[] {
+  const ids: string[] = [];
+  const collect = (value: unknown): void => {
+    const list = Array.isArray(value) ? value : (value as { rules?: unknown } | null)?.rules;
+    if (!Array.isArray(list)) return;
+    for (const r of list) if (r && typeof (r as { id?: unknown }).id === 'string') ids.push((r as { id: string }).id);
+  };
+  for (const f of files) {
+    if (f !== join(packDir, 'pack.yaml') && !(f.startsWith(join(packDir, 'rules')) && /\.ya?ml$/.test(f))) continue;
+    try {
+      collect(parseYaml(readFileSync(f, 'utf8'), { maxAliasCount: 100 }));
+    } catch {
+      // A broken pack reports its own error when it is loaded; here it simply contributes no ids.
+    }
+  }
+  return ids;
+}
+
 function readYaml(file: string): ParsedYaml {
   let text: string;
   try {
@@ -205,6 +308,11 @@ function packFiles(dir: string): string[] {
   };
   walk(dir);
   return out;
+}
+
+/** The pack's content hash (as LoadedPack.hash), without loading it: for the build-time manifest. */
+export function packContentHash(dir: string): string {
+  return hashFiles(dir, packFiles(dir));
 }
 
 function hashFiles(base: string, files: string[]): string {

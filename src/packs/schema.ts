@@ -1,6 +1,7 @@
 // The pack format (packs/<id>/pack.yaml). Documented for users in docs/packs.md.
 import { z } from 'zod';
 import { SEVERITIES } from '../engine/model.js';
+import { compileRegex } from '../engine/regex.js';
 
 export const severitySchema = z.enum(SEVERITIES);
 
@@ -32,6 +33,39 @@ export const examplesSchema = z
   })
   .strict();
 
+/**
+ * A mechanical fix, applied by `sentrik fix` to the flagged line(s). Either `replace` + `with` (every match of
+ * the RE2 pattern on the line is replaced; `$1`, `${name}`, `$&`, `$$` refer to the match), or `template`, the
+ * new text of the whole line (`{{indent}}`, `{{line}}` = the line without its indentation, `{{1}}` = a group
+ * of `replace`), or `cases`: several `{ replace, with }` tried in order, the first that matches the line wins.
+ * A fix never adds or removes lines. `fixed` shows a bad example after the fix (tested).
+ */
+export const fixSchema = z
+  .object({
+    replace: z.string().min(1).optional(),
+    with: z.string().optional(),
+    template: z.string().min(1).optional(),
+    cases: z.array(z.object({ replace: z.string().min(1), with: z.string() }).strict()).min(1).optional(),
+    fixed: z.object({ bad: z.number().int().min(0).default(0), code: z.string() }).strict(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if ([f.with, f.template, f.cases].filter((x) => x !== undefined).length !== 1) ctx.addIssue({ code: 'custom', message: 'a fix has one of: `replace` with `with`, a `template`, or `cases`' });
+    if (f.with !== undefined && f.replace === undefined) ctx.addIssue({ code: 'custom', path: ['replace'], message: '`with` needs a `replace` pattern' });
+    const patterns: [string, PropertyKey[]][] = f.replace !== undefined ? [[f.replace, ['replace']]] : [];
+    f.cases?.forEach((c, i) => patterns.push([c.replace, ['cases', i, 'replace']]));
+    for (const [pattern, path] of patterns) {
+      try {
+        compileRegex(pattern);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path, message: (err as Error).message });
+      }
+    }
+    if ([f.with, f.template, ...(f.cases ?? []).map((c) => c.with)].some((t) => t !== undefined && /[\r\n]/.test(t))) ctx.addIssue({ code: 'custom', message: 'a fix replaces text within a line: no line breaks in `with`/`template`' });
+  });
+
+export type FixDef = z.infer<typeof fixSchema>;
+
 export const ruleSchema = z
   .object({
     id: z.string().regex(/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/, 'rule ids look like SCS-CI-001'),
@@ -58,10 +92,29 @@ export const ruleSchema = z
     help_uri: z.string().url().optional(),
     match: z.unknown(),
     examples: examplesSchema,
+    /** Optional mechanical fix (see fixSchema). */
+    fix: fixSchema.optional(),
   })
   .strict();
 
 export type RuleDef = z.infer<typeof ruleSchema>;
+
+/**
+ * One clause of the pack's framework served by rules of any pack (its own or others): a finding of such a
+ * rule also carries this clause when the pack is enabled, so no detection logic is duplicated.
+ * `rules: []` records a clause that needs manual assessment (reported as "not assessed").
+ */
+export const mappingSchema = z
+  .object({
+    clause: z.string().min(1),
+    title: z.string().min(3),
+    rules: z.array(z.string().min(1)).default([]),
+    /** Why these rules show the clause, or what a reviewer must check by hand. */
+    note: z.string().optional(),
+  })
+  .strict();
+
+export type MappingDef = z.infer<typeof mappingSchema>;
 
 export const packSchema = z
   .object({
@@ -73,6 +126,8 @@ export const packSchema = z
     /** Enabled by zero-config detection when any of these languages/ecosystems is present. */
     applies_to: z.array(z.string()).optional(),
     rules: z.array(z.unknown()).default([]),
+    /** Clauses of this pack's standard mapped onto rules (see mappingSchema). */
+    mappings: z.array(mappingSchema).default([]),
   })
   .strict();
 

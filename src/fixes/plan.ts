@@ -1,0 +1,168 @@
+// `sentrik fix`: turn the fixable findings of a scan into line edits, write each file's edits as a unified
+// diff under <output_dir>/patches/, and (unless --dry-run) apply the ones the profile allows without review.
+// Safety: only files inside the scan root, only regular files, and a file is written only when every fix
+// for it applied cleanly, the rule no longer flags the line, and the file did not change meanwhile.
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { SEVERITY_RANK, type Finding, type Severity } from '../engine/model.js';
+import { SourceFile } from '../engine/source.js';
+import type { LoadedRule } from '../packs/load.js';
+import { resolveInsideRoot } from '../util/paths.js';
+import { fixRange, splitLines, applyEdits, type LineEdit } from './apply.js';
+import { unifiedDiff } from './patch.js';
+
+export type FixStatus = 'applied' | 'would-apply' | 'needs-review' | 'failed';
+
+export interface FixOutcome {
+  ruleId: string;
+  severity: Severity;
+  file: string;
+  line: number;
+  status: FixStatus;
+  /** Why a fix failed, or why it needs a review. */
+  reason?: string;
+  /** Patch file (relative to the patch folder) that holds this fix. */
+  patch?: string;
+}
+
+export interface FixRun {
+  outcomes: FixOutcome[];
+  /** Patch files written, relative to the patch folder. */
+  patches: string[];
+  filesChanged: string[];
+}
+
+export interface FixOptions {
+  root: string;
+  findings: Finding[];
+  rules: Map<string, LoadedRule>;
+  /** Fixes of findings at or below this severity apply without review. */
+  autoUpTo: Severity;
+  dryRun: boolean;
+  patchDir: string;
+}
+
+/** `src/app.py` → `src__app.py.patch`: one flat, readable file name per scanned file. */
+export function patchName(file: string): string {
+  return `${file.replace(/[\\/]/g, '__').replace(/[^A-Za-z0-9._-]/g, '_')}.patch`;
+}
+
+export function runFixes(opts: FixOptions): FixRun {
+  const run: FixRun = { outcomes: [], patches: [], filesChanged: [] };
+  clearOldPatches(opts.patchDir);
+  const byFile = new Map<string, Finding[]>();
+  for (const f of opts.findings) {
+    if (f.suppressed || !f.line || !opts.rules.get(f.ruleId)?.def.fix) continue;
+    const list = byFile.get(f.file) ?? [];
+    if (!list.some((g) => g.ruleId === f.ruleId && g.line === f.line)) list.push(f);
+    byFile.set(f.file, list);
+  }
+  for (const [file, findings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) fixFile(file, findings.sort((a, b) => a.line! - b.line!), opts, run);
+  return run;
+}
+
+function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRun): void {
+  const outcome = (f: Finding, status: FixStatus, reason?: string, patch?: string): FixOutcome => ({ ruleId: f.ruleId, severity: f.severity, file, line: f.line!, status, reason, patch });
+  const failAll = (reason: string): void => void run.outcomes.push(...findings.map((f) => outcome(f, 'failed', reason)));
+
+  let abs: string;
+  try {
+    abs = resolveInsideRoot(opts.root, file);
+  } catch {
+    return failAll('the file is outside the scan root; not touched');
+  }
+  if (!existsSync(abs) || !lstatSync(abs).isFile()) return failAll('not a regular file (missing, or a symlink); not touched');
+  const original = readFileSync(abs);
+  const text = original.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(original)) return failAll('not valid UTF-8; not touched');
+
+  const auto = findings.filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK[opts.autoUpTo]);
+  const review = findings.filter((f) => SEVERITY_RANK[f.severity] > SEVERITY_RANK[opts.autoUpTo]);
+
+  // Fixes for one file apply together or not at all.
+  const autoResult = applyAll(file, text, auto, opts.rules);
+  if ('error' in autoResult) {
+    run.outcomes.push(...auto.map((f) => outcome(f, 'failed', f === autoResult.finding ? autoResult.error : `left unchanged: the fix for ${autoResult.finding.ruleId} on line ${autoResult.finding.line} did not apply cleanly`)));
+  } else if (autoResult.edits.length) {
+    const name = patchName(file);
+    writePatch(opts.patchDir, name, header(auto) + unifiedDiff(file, text, autoResult.edits));
+    run.patches.push(name);
+    if (opts.dryRun) {
+      run.outcomes.push(...auto.map((f) => outcome(f, 'would-apply', undefined, name)));
+    } else {
+      // The file must be exactly what we read: never overwrite a concurrent edit.
+      if (!readFileSync(abs).equals(original)) {
+        run.outcomes.push(...auto.map((f) => outcome(f, 'failed', 'the file changed while fixing; left as it is now', name)));
+      } else {
+        writeAtomically(abs, autoResult.text);
+        run.filesChanged.push(file);
+        run.outcomes.push(...auto.map((f) => outcome(f, 'applied', undefined, name)));
+      }
+    }
+  }
+
+  if (review.length) {
+    // Proposed on top of the automatic fixes, so the review patch applies after them.
+    const base = 'error' in autoResult ? text : autoResult.text;
+    const reviewResult = applyAll(file, base, review, opts.rules);
+    if ('error' in reviewResult) {
+      run.outcomes.push(...review.map((f) => outcome(f, 'failed', f === reviewResult.finding ? reviewResult.error : `not proposed: the fix for ${reviewResult.finding.ruleId} on line ${reviewResult.finding.line} did not apply cleanly`)));
+    } else {
+      const name = `review/${patchName(file)}`;
+      writePatch(opts.patchDir, name, header(review) + unifiedDiff(file, base, reviewResult.edits));
+      run.patches.push(name);
+      run.outcomes.push(...review.map((f) => outcome(f, 'needs-review', `${f.severity} is above ${opts.autoUpTo}: review the patch, then apply it with \`sentrik fix --patch\``, name)));
+    }
+  }
+}
+
+type Applied = { text: string; edits: LineEdit[] } | { error: string; finding: Finding };
+
+/** Apply each finding's fix in turn; then check the rule no longer flags the fixed line. */
+function applyAll(file: string, text: string, findings: Finding[], rules: Map<string, LoadedRule>): Applied {
+  let cur = text;
+  for (const f of findings) {
+    const rule = rules.get(f.ruleId)!;
+    const stillFlagged = (text: string): boolean =>
+      rule.matcher.scope === 'file' && rule.appliesTo(file) && rule.matcher.match(new SourceFile(file, text)).some((m) => m.line !== undefined && m.line >= f.line! && m.line <= (f.endLine ?? f.line!));
+    const r = fixRange(rule.def.fix!, cur, f.line!, f.endLine ?? f.line!);
+    if ('error' in r) {
+      // Another rule's fix on the same line may already have cured this one.
+      if (cur !== text && rule.matcher.scope === 'file' && !stillFlagged(cur)) continue;
+      return { error: `does not apply cleanly: ${r.error}`, finding: f };
+    }
+    cur = applyEdits(cur, r.edits);
+    if (stillFlagged(cur)) return { error: `does not apply cleanly: ${f.ruleId} still flags line ${f.line} after the fix`, finding: f };
+  }
+  const before = splitLines(text);
+  const after = splitLines(cur);
+  const edits: LineEdit[] = [];
+  after.forEach((l, i) => l.body !== before[i].body && edits.push({ line: i + 1, before: before[i].body, after: l.body }));
+  return { text: cur, edits };
+}
+
+/** Comment lines before the diff (tools that apply patches skip them) naming what each fix is for. */
+function header(findings: Finding[]): string {
+  return findings.map((f) => `# sentrik-fix: ${f.ruleId} ${f.severity} ${f.file}:${f.line}\n`).join('');
+}
+
+function writePatch(dir: string, name: string, content: string): void {
+  const file = join(dir, name);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, content);
+}
+
+/** Keep the file's mode; write beside it and rename, so a crash never leaves half a file. */
+function writeAtomically(abs: string, text: string): void {
+  const tmp = join(dirname(abs), `.sentrik-fix-${randomBytes(6).toString('hex')}.tmp`);
+  writeFileSync(tmp, text, { mode: statSync(abs).mode });
+  renameSync(tmp, abs);
+}
+
+function clearOldPatches(dir: string): void {
+  for (const d of [dir, join(dir, 'review')]) {
+    if (!existsSync(d)) continue;
+    for (const f of readdirSync(d)) if (f.endsWith('.patch')) rmSync(join(d, f), { force: true });
+  }
+}
