@@ -9,14 +9,14 @@ import { TOOL } from '../version.js';
 import { loadEcosystem, readManifest } from './db.js';
 import { toFinding, ruleInfoFor, type VulnFinding } from './findings.js';
 import { AdvisoryIndex, type Match } from './match.js';
-import { queryOsv } from './online.js';
+import { queryOsv, type FetchFn } from './online.js';
 import { readProject, type ParsedLockfile } from './project.js';
 
 export interface VulnScanOptions {
   root: string;
   exclude: string[];
   db: string;
-  online?: { baseUrl: string };
+  online?: { baseUrl: string; fetch?: FetchFn };
   paths?: string[];
 }
 
@@ -38,7 +38,7 @@ export async function scanVulns(o: VulnScanOptions): Promise<VulnScan> {
   const indexes = new Map<Ecosystem, AdvisoryIndex>();
   if (o.online) {
     const all = project.lockfiles.flatMap((l) => l.packages.map((pkg) => ({ pkg, eco: l.ecosystem })));
-    const fetched = await queryOsv(o.online.baseUrl, dedupe(all));
+    const fetched = await queryOsv(o.online.baseUrl, dedupe(all), o.online.fetch);
     for (const eco of ecosystems) indexes.set(eco, new AdvisoryIndex(eco, fetched.get(eco) ?? []));
   } else if (ecosystems.length) {
     const manifest = readManifest(o.db);

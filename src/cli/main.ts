@@ -3,8 +3,15 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, SentrikError } from '../util/errors.js';
 import { TOOL } from '../version.js';
+import { registerCompareCommands } from './commands/compare.js';
+import { registerComplianceCommands } from './commands/compliance.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerDashboardCommands } from './commands/dashboard.js';
 import { registerHookCommands } from './commands/hook.js';
+import { registerSuppressionsCommands } from './commands/suppressions.js';
+import { registerBaselineCommands } from './commands/baseline.js';
+import { registerConfigShowCommands } from './commands/config-show.js';
+import { registerMigrateCommands } from './commands/migrate.js';
 import { registerImportSpecCommands } from './commands/import-spec.js';
 import { registerMcpCommands } from './commands/mcp.js';
 import { registerPackCommands } from './commands/packs.js';
@@ -14,6 +21,12 @@ import { registerWatchCommands } from './commands/watch.js';
 import { registerSbomCommands } from './commands/sbom.js';
 import { registerLicensesCommands } from './commands/licenses.js';
 import { registerSecretsCommands } from './commands/secrets.js';
+import { registerTraceCommands } from './commands/trace.js';
+import { registerApproveCommands } from './commands/approve.js';
+import { registerFixCommands } from './commands/fix.js';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerAttestCommands } from './commands/attest.js';
+import { registerDoctorCommands } from './commands/doctor.js';
 import { EXIT, processIO, type CliIO } from './io.js';
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -44,6 +57,19 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   registerLicensesCommands(program, io, run);
   registerMcpCommands(program, io, run);
   registerHookCommands(program, io, run);
+  registerComplianceCommands(program, io, run);
+  registerTraceCommands(program, io, run);
+  registerSuppressionsCommands(program, io, run);
+  registerBaselineCommands(program, io, run);
+  registerConfigShowCommands(program, io, run);
+  registerMigrateCommands(program, io, run);
+  registerApproveCommands(program, io, run);
+  registerFixCommands(program, io, run);
+  registerAuditCommands(program, io, run);
+  registerAttestCommands(program, io, run);
+  registerDoctorCommands(program, io, run);
+  registerCompareCommands(program, io, run);
+  registerDashboardCommands(program, io, run);
   registerWatchCommands(program, io, run);
 
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });

@@ -9,14 +9,18 @@ import type { ZodError } from 'zod';
 import { SentrikError } from '../util/errors.js';
 import { lineOf, parseYamlWithPositions, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { describeDetection, detectProject, type Detection } from './detect.js';
-import { CONFIG_KEYS, configSchema, finalize, type ConfigKey, type ConfigOverrides, type SentrikConfig } from './schema.js';
+import { collectFileLayers, mergeLayer, type MergeState } from './layers.js';
+import { applyProfile } from '../governance/profiles.js';
+import { CONFIG_KEYS, configSchema, finalize, type ConfigKey, type ConfigOverrides, type NetworkPolicy, type SentrikConfig } from './schema.js';
 
 export type ConfigOrigin = 'default' | 'file' | 'env' | 'flag' | 'detected';
 
 export interface LoadedConfig {
   config: SentrikConfig;
-  /** The config file that was read, if any. */
+  /** The most specific config file that was read (repository or directory level, or --config), if any. */
   file?: string;
+  /** Every file that contributed, in merge order (extended files first). */
+  files?: string[];
   /** Per dotted key (every entry of CONFIG_KEYS): which layer set it. */
   origins: Record<string, ConfigOrigin>;
   /** Per dotted key: where exactly, e.g. ".sentrik/config.yaml:4", "env SENTRIK_GATE_FAIL_ON", "--flag". */
@@ -44,6 +48,9 @@ export const ENV_PREFIXES = ['SENTRIK_', 'GUARD_'] as const;
 /** SENTRIK_* variables that are not configuration keys (read elsewhere), so they draw no warning. */
 export const ENV_NOT_CONFIG: ReadonlySet<string> = new Set([
   'SENTRIK_CONFIG', 'SENTRIK_NO_COLOR', 'SENTRIK_DEBUG', 'SENTRIK_LOG_LEVEL', 'SENTRIK_AUDIT_KEY', 'SENTRIK_HMAC_KEY', 'SENTRIK_GITHUB_TOKEN', 'SENTRIK_TOKEN',
+  'SENTRIK_AUDIT_HMAC_KEY', 'SENTRIK_ATTEST_HMAC_KEY',
+  'SENTRIK_OSV_API_URL', 'SENTRIK_OSV_DB', 'SENTRIK_TEST_NET_LOG',
+  'SENTRIK_DATABASE_URL', 'SENTRIK_PROJECT', 'SENTRIK_DASHBOARD_TOKEN',
 ]);
 
 type Raw = Record<string, unknown>;
@@ -53,37 +60,35 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   const origins: Record<string, ConfigOrigin> = {};
   const sources: Record<string, string> = {};
 
-  const fileLayer = readConfigFile(opts.root, opts.configPath, warnings);
+  // Layers, weakest first: built-in defaults → extended files → repository file → directory-level files
+  // (see layers.ts) → environment → flags.
+  const fileLayers = collectFileLayers({ root: opts.root, configPath: opts.configPath, warnings, fileError });
   const envLayer = readEnv(opts.env, warnings);
   const flagLayer = (opts.overrides ?? {}) as Raw;
 
+  let detected: Detection | undefined;
+  const detect = (): { packs: string[]; source: string } => {
+    detected ??= detectProject(opts.root);
+    return { packs: detected.suggestedPacks, source: `detected: ${describeDetection(detected)}` };
+  };
+  const state: MergeState = { merged: {}, sources, warnings, detectPacks: detect };
+  for (const layer of fileLayers) mergeLayer(state, layer.value, (parts) => `${layer.file}:${layer.lineOf(parts) ?? 1}`, layer);
+  mergeLayer(state, envLayer.value, (parts) => `env ${envLayer.vars[parts.join('.')]}`);
+  mergeLayer(state, flagLayer, () => 'command-line flag');
+  const merged = state.merged;
   for (const key of CONFIG_KEYS) {
-    const parts = key.path.split('.');
-    if (getIn(flagLayer, parts) !== undefined) {
-      origins[key.path] = 'flag';
-      sources[key.path] = 'command-line flag';
-    } else if (envLayer.vars[key.path]) {
-      origins[key.path] = 'env';
-      sources[key.path] = `env ${envLayer.vars[key.path]}`;
-    } else if (fileLayer && getIn(fileLayer.value, parts) !== undefined) {
-      origins[key.path] = 'file';
-      sources[key.path] = `${fileLayer.parsed.file}:${keyLine(fileLayer.parsed, parts) ?? 1}`;
-    } else {
-      origins[key.path] = 'default';
-      sources[key.path] = 'default';
-    }
+    const src = (sources[key.path] ??= 'default');
+    origins[key.path] = src === 'command-line flag' ? 'flag' : src.startsWith('env ') ? 'env' : src.startsWith('default') ? 'default' : src.startsWith('detected') ? 'detected' : 'file';
   }
 
-  const merged = deepMerge(deepMerge(fileLayer?.value ?? {}, envLayer.value), flagLayer);
   let packs = merged.standards_packs as string[] | undefined;
-  let detected: Detection | undefined;
   if (!packs || packs.length === 0) {
     if (packs) warnings.push(`standards_packs is empty (${sources.standards_packs}); using the packs fitting the detected project instead`);
     delete merged.standards_packs;
-    detected = detectProject(opts.root);
-    packs = detected.suggestedPacks;
+    const d = detect();
+    packs = d.packs;
     origins.standards_packs = 'detected';
-    sources.standards_packs = `detected: ${describeDetection(detected)}`;
+    sources.standards_packs = d.source;
   }
 
   const res = configSchema.safeParse(merged);
@@ -91,7 +96,21 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   const config = finalize(res.data, packs);
   if (origins['governance.audit.log_file'] === 'default') sources['governance.audit.log_file'] = 'default (<output_dir>/agent_audit.jsonl)';
 
-  return { config, file: fileLayer?.parsed.file, origins, sources, warnings, detected };
+  applyProfile(config, origins, sources); // governance.profile fills the settings nobody chose
+  if (!config.network) sources.network = `default (${isCI(opts.env) ? 'off: CI is set' : 'ask: not in CI'})`; // see networkPolicy()
+  const repoFiles = fileLayers.filter((l) => l.kind !== 'extends');
+  return { config, file: repoFiles[repoFiles.length - 1]?.file, files: fileLayers.map((l) => l.file), origins, sources, warnings, detected };
+}
+
+/** CI services set CI=true (GitHub, GitLab, Azure via TF_BUILD, and most others). */
+export function isCI(env: Record<string, string | undefined>): boolean {
+  const ci = (env.CI ?? '').trim().toLowerCase();
+  return (ci !== '' && ci !== 'false' && ci !== '0') || env.TF_BUILD === 'True' || env.GITHUB_ACTIONS === 'true';
+}
+
+/** The effective network policy: the configured one, else off in CI and ask elsewhere. */
+export function networkPolicy(config: Pick<SentrikConfig, 'network'>, env: Record<string, string | undefined>): NetworkPolicy {
+  return config.network ?? (isCI(env) ? 'off' : 'ask');
 }
 
 /** The config file `loadConfig` would read under `root`, if one exists. */
@@ -203,7 +222,7 @@ function parseEnvValue(key: ConfigKey, name: string, text: string): unknown {
 }
 
 /** A file error at file:line; for an unknown key the hint lists the keys allowed there. */
-function fileError(err: ZodError, parsed: ParsedYaml): SentrikError {
+export function fileError(err: ZodError, parsed: ParsedYaml): SentrikError {
   const base = zodToSentrikError(err, parsed, 'invalid config');
   const issue = err.issues[0];
   if (issue.code !== 'unrecognized_keys') return base;

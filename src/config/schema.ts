@@ -8,6 +8,15 @@ export type Reporter = (typeof REPORTERS)[number];
 
 export const PROFILES = ['strict', 'standard', 'permissive'] as const;
 
+/** `network:` off = never, ask = prompt (or the command's explicit flag) before each host, on = allowed. */
+export const NETWORK_POLICIES = ['off', 'ask', 'on'] as const;
+export type NetworkPolicy = (typeof NETWORK_POLICIES)[number];
+
+/** Requirement and specification files whose change needs a human review (on_requirement_change). */
+export const DEFAULT_REQUIREMENT_FILES = [
+  '**/REQUIREMENTS*', '**/requirements/**/*.md', '**/specs/**', '**/*.spec.md', '**/openapi*.{yaml,yml,json}', '**/asyncapi*.{yaml,yml,json}', '**/*.proto',
+] as const;
+
 /** 2 MiB: larger files are skipped (and counted) by discovery. */
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
@@ -72,6 +81,11 @@ export const configSchema = z
           .object({
             on_critical_finding: bool().default(true),
             on_auto_patch_above: severity.default('medium'),
+            /** Changed requirement/spec files (requirement_files globs) need a review. */
+            on_requirement_change: bool().default(true),
+            /** A suppression added by the change (inline or in .sentrik/suppressions.yaml) needs a review. */
+            on_suppression_added: bool().default(false),
+            requirement_files: z.array(z.string().min(1)).default([...DEFAULT_REQUIREMENT_FILES]),
           })
           .strict()
           .prefault({}),
@@ -83,12 +97,19 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        /** File suppressions without `approved_by` are not applied (the finding counts). */
+        suppressions_require_approval: bool().default(false),
+        /** Where `sentrik approve` records approvals (relative to the repository root). */
+        approvals_file: z.string().min(1).default('.sentrik/approvals.jsonl'),
       })
       .strict()
       .prefault({}),
     severity_rescoring_enabled: bool().default(true),
     parallel_scan: bool().default(true),
-    agent_scan: bool().default(true),
+    /** Off by default: isolating packs costs about twice the CPU of one shared pass (docs/governance.md). */
+    agent_scan: bool().default(false),
+    /** Seconds one pack agent may run before it is stopped and reported (agent_scan). */
+    agent_timeout: z.number().positive().default(600),
     output_dir: z.string().min(1).default('out'),
     reporters: z.array(enumOf(REPORTERS)).default([...REPORTERS]),
     /** gitignore-style patterns, relative to the scan root. */
@@ -103,6 +124,38 @@ export const configSchema = z
     jobs: z.number().int().min(1).optional(),
     cache: bool().default(true),
     respect_gitignore: bool().default(true),
+    /** Run history (.sentrik/history.db, or PostgreSQL with SENTRIK_DATABASE_URL): compare, dashboard. */
+    history: z
+      .object({
+        enabled: bool().default(true),
+        /** Runs kept per project; older ones are deleted when a run is recorded. */
+        retention_runs: z.number().int().min(1).default(100),
+      })
+      .strict()
+      .prefault({}),
+    /** Other config files this one builds on (./file.yaml, or an installed npm package); resolved by loadConfig. */
+    extends: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+    /** Absent → off when CI=true, ask elsewhere (filled in by loadConfig). */
+    network: enumOf(NETWORK_POLICIES).optional(),
+    suppressions: z
+      .object({
+        /** Severities an inline `sentrik-ignore` may suppress; higher ones need .sentrik/suppressions.yaml. */
+        inline_allowed_for: z.array(severity).default([...SEVERITIES]),
+        /** Per pack, replacing inline_allowed_for for that pack's findings. */
+        inline_allowed_for_packs: z.record(packId, z.array(severity), { error: keyError('pack ids are lower-case words joined by dashes, e.g. owasp-top-10') }).default({}),
+        /** Severity of the findings sentrik reports about suppressions themselves. */
+        severity: z
+          .object({
+            missing_reason: severity.default('low'),
+            expired: severity.default('medium'),
+            stale: z.union([severity, z.literal('off')], { error: (iss) => `'${String(iss.input)}' is not allowed` }).default('low'),
+            inline_not_allowed: severity.default('medium'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -157,11 +210,17 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'governance.profile', kind: 'string', doc: `how strictly governance applies (${PROFILES.join(' | ')})` },
   { path: 'governance.human_review_required.on_critical_finding', kind: 'bool', doc: 'a critical finding requires a human review before merge' },
   { path: 'governance.human_review_required.on_auto_patch_above', kind: 'string', doc: 'automatic fixes above this severity require a human review' },
+  { path: 'governance.human_review_required.on_requirement_change', kind: 'bool', doc: 'a change to a requirement or spec file requires a human review' },
+  { path: 'governance.human_review_required.on_suppression_added', kind: 'bool', doc: 'a newly added suppression requires a human review' },
+  { path: 'governance.human_review_required.requirement_files', kind: 'list', doc: 'globs of requirement/spec files (on_requirement_change)' },
   { path: 'governance.audit.enabled', kind: 'bool', doc: 'append every agent action to an HMAC-chained audit log' },
   { path: 'governance.audit.log_file', kind: 'string', doc: 'audit log path (default: <output_dir>/agent_audit.jsonl)' },
+  { path: 'governance.suppressions_require_approval', kind: 'bool', doc: 'suppressions in .sentrik/suppressions.yaml apply only with approved_by' },
+  { path: 'governance.approvals_file', kind: 'string', doc: 'where `sentrik approve` records approvals' },
   { path: 'severity_rescoring_enabled', kind: 'bool', doc: 'lower severity in tests/examples/comments, raise it in auth/crypto paths' },
   { path: 'parallel_scan', kind: 'bool', doc: 'scan files in worker threads' },
   { path: 'agent_scan', kind: 'bool', doc: 'run each pack as an independent agent, in parallel' },
+  { path: 'agent_timeout', kind: 'int', doc: 'seconds one pack agent may run before it is stopped and reported' },
   { path: 'output_dir', kind: 'string', doc: 'where reports are written' },
   { path: 'reporters', kind: 'list', doc: `reports written on every scan (${REPORTERS.join(', ')})` },
   { path: 'scan_exclude', kind: 'list', doc: 'gitignore-style patterns never scanned' },
@@ -170,4 +229,14 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { path: 'jobs', kind: 'int', doc: 'worker threads (default: one per CPU)' },
   { path: 'cache', kind: 'bool', doc: 'reuse results for unchanged files (.sentrik/cache); a pack change invalidates it' },
   { path: 'respect_gitignore', kind: 'bool', doc: 'skip files ignored by .gitignore' },
+  { path: 'history.enabled', kind: 'bool', doc: 'record every scan/gate/vulns run for `sentrik compare` and the dashboard' },
+  { path: 'history.retention_runs', kind: 'int', doc: 'runs kept in the history per project (older ones are deleted)' },
+  { path: 'extends', kind: 'map', doc: 'config files this one builds on: ./file.yaml or an installed npm package (read, never executed)' },
+  { path: 'network', kind: 'string', doc: `outbound network (${NETWORK_POLICIES.join(' | ')}; default: off when CI=true, else ask)` },
+  { path: 'suppressions.inline_allowed_for', kind: 'list', doc: 'severities an inline sentrik-ignore may suppress (higher ones need .sentrik/suppressions.yaml)' },
+  { path: 'suppressions.inline_allowed_for_packs', kind: 'map', doc: 'per pack: { pack-id: [low, medium] }, replacing inline_allowed_for' },
+  { path: 'suppressions.severity.missing_reason', kind: 'string', doc: 'severity of SENTRIK-SUP-001 (a suppression without a reason)' },
+  { path: 'suppressions.severity.expired', kind: 'string', doc: 'severity of SENTRIK-SUP-002 (an expired suppression)' },
+  { path: 'suppressions.severity.stale', kind: 'string', doc: 'severity of SENTRIK-SUP-003 (a suppression that matched nothing), or off' },
+  { path: 'suppressions.severity.inline_not_allowed', kind: 'string', doc: 'severity of SENTRIK-SUP-004 (an inline suppression of a severity that needs review)' },
 ];

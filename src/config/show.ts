@@ -3,6 +3,7 @@
 import { Document, isCollection, isMap, isNode, isScalar, type Pair } from 'yaml';
 import type { LoadedConfig } from './load.js';
 import { CONFIG_KEYS } from './schema.js';
+import { describeProfile } from '../governance/profiles.js';
 
 export function describeConfig(loaded: LoadedConfig): string {
   const doc = new Document(loaded.config);
@@ -22,6 +23,7 @@ export function describeConfig(loaded: LoadedConfig): string {
     ' Effective sentrik configuration',
     loaded.file ? ` file: ${loaded.file}` : ' no config file: built-in defaults (run `sentrik init` to write one)',
     ...(loaded.config.jobs === undefined ? [' jobs: one worker per CPU (unset)'] : []),
+    ` ${describeProfile(loaded.config.governance.profile)} (explicit settings override it)`,
     ...loaded.warnings.map((w) => ` warning: ${w}`),
   ];
   doc.commentBefore = header.join('\n');

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import type { FileResult } from './file-scan.js';
 
-const FORMAT = 1;
+const FORMAT = 2; // 2: results carry the inline ignores of each file
 
 export interface CacheEntry {
   size: number;

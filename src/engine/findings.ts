@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { ruleInfo } from '../packs/load.js';
 import type { FileHit } from './file-scan.js';
-import { SEVERITIES, SEVERITY_RANK, type Finding, type RuleInfo, type Severity } from './model.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type RuleInfo, type Severity, type SuppressionRecord } from './model.js';
 import type { ActiveRule, RuleSet } from './ruleset.js';
-import type { FileSuppression } from './suppressions.js';
+import { bump, DEFAULT_SUPPRESSION_POLICY, inlineAllowedFor, usageKey, type FileSuppression, type SuppressionPolicy, type SuppressionUsage } from './suppressions.js';
 
 export interface FinaliseOptions {
   rescoring: boolean;
@@ -14,6 +14,10 @@ export interface FinaliseOptions {
   /** When set, only findings on these lines of these files are kept (diff-scoped scans). */
   changedLines?: Map<string, Set<number>>;
   now: Date;
+  /** inline_allowed_for and the severities of the suppression meta findings; default: all allowed. */
+  policy?: SuppressionPolicy;
+  /** Filled in: how often each suppression matched (for `suppressions list` and stale ones). */
+  usage?: SuppressionUsage;
 }
 
 /** Rules sentrik itself reports about suppressions, listed with the packs' rules in SARIF. */
@@ -35,6 +39,26 @@ export const META_RULES: RuleInfo[] = [
     severity: 'medium',
     message: 'A suppression is past its expiry date; the finding it covered is active again.',
     remediation: 'Fix the finding, or review the suppression and set a new `expires` date.',
+    cwe: [],
+    kind: 'meta',
+  },
+  {
+    id: 'SENTRIK-SUP-003',
+    packId: 'sentrik',
+    title: 'Stale suppression',
+    severity: 'low',
+    message: 'A suppression matched no finding in this run: the code changed, or the rule id or file glob is wrong.',
+    remediation: 'Remove the suppression, or correct its rule id / file_glob so it covers what it was written for.',
+    cwe: [],
+    kind: 'meta',
+  },
+  {
+    id: 'SENTRIK-SUP-004',
+    packId: 'sentrik',
+    title: 'Inline suppression not allowed for this severity',
+    severity: 'medium',
+    message: 'Inline suppressions are not allowed for findings of this severity (suppressions.inline_allowed_for); the finding counts.',
+    remediation: 'Fix the finding, or add a reviewed entry (reason, approved_by, expires) to .sentrik/suppressions.yaml.',
     cwe: [],
     kind: 'meta',
   },
@@ -68,6 +92,7 @@ export function fingerprintOf(ruleId: string, path: string, matchKey: string, oc
 export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules: RuleSet, opts: FinaliseOptions): Finding[] {
   const byId = new Map<string, ActiveRule>();
   for (const r of [...rules.fileRules, ...rules.repoRules]) byId.set(r.rule.def.id, r);
+  const clausesOf = clauseIndex(rules);
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const usedInline = new Map<string, { path: string; line: number }>();
@@ -110,6 +135,8 @@ export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules:
         confidence: hit.confidence ?? rule.confidence,
         kind: rule.kind,
       };
+      const clauses = clausesOf.get(rule.id)?.filter((c) => !(c.standard === finding.standard && c.clause === finding.clause));
+      if (clauses?.length) finding.clauses = clauses;
       if (opts.rescoring && path !== '.') {
         const r = rescore(severity, path, hit.inComment ?? false);
         if (r.reason && r.severity !== severity) {
@@ -125,6 +152,21 @@ export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules:
   return findings.sort(compareFindings);
 }
 
+/** Rule id → the clauses that enabled packs map onto it (`mappings:` in pack.yaml). */
+export function clauseIndex(rules: Pick<RuleSet, 'packs'>): Map<string, NonNullable<Finding['clauses']>> {
+  const out = new Map<string, NonNullable<Finding['clauses']>>();
+  for (const pack of rules.packs) {
+    for (const m of pack.mappings ?? []) {
+      for (const r of m.rules) {
+        const list = out.get(r.id) ?? [];
+        if (!list.some((c) => c.packId === pack.id && c.clause === m.clause)) list.push({ standard: pack.standard, clause: m.clause, packId: pack.id });
+        out.set(r.id, list);
+      }
+    }
+  }
+  return out;
+}
+
 function applySuppression(
   finding: Finding,
   hit: FileHit,
@@ -132,25 +174,37 @@ function applySuppression(
   out: Finding[],
   usedInline: Map<string, { path: string; line: number }>,
 ): void {
+  const policy = opts.policy ?? DEFAULT_SUPPRESSION_POLICY;
   if (hit.inline) {
     const at = `${finding.file}:${hit.inline.line}`;
-    if (hit.inline.reason) {
+    if (opts.usage) bump(opts.usage.matched, usageKey('inline', at));
+    const allowed = inlineAllowedFor(policy, finding.packId);
+    if (hit.inline.reason && allowed.includes(finding.severity)) {
       finding.suppressed = { kind: 'inline', reason: hit.inline.reason, source: at };
       return;
     }
-    if (!usedInline.has(at)) {
+    if (hit.inline.reason) {
+      // Organisation policy: this severity needs a reviewed, file-based suppression. The finding counts.
+      if (opts.usage) bump(opts.usage.refused, usageKey('inline', at));
+      const key = `${at}\0${finding.ruleId}\0not-allowed`;
+      if (!usedInline.has(key)) {
+        usedInline.set(key, { path: finding.file, line: hit.inline.line });
+        out.push(metaFinding(META_RULES[3], finding.file, hit.inline.line, `sentrik-ignore for ${finding.ruleId} (${finding.severity}) is not applied: inline suppressions are allowed for ${allowed.join(', ') || 'no severity'} only; use .sentrik/suppressions.yaml.`, policy.severity.inline_not_allowed));
+      }
+    } else if (!usedInline.has(at)) {
       usedInline.set(at, { path: finding.file, line: hit.inline.line });
-      out.push(metaFinding(META_RULES[0], finding.file, hit.inline.line, `sentrik-ignore for ${finding.ruleId} has no reason, so it is not applied.`));
+      out.push(metaFinding(META_RULES[0], finding.file, hit.inline.line, `sentrik-ignore for ${finding.ruleId} has no reason, so it is not applied.`, policy.severity.missing_reason));
     }
   }
   for (const s of opts.fileSuppressions) {
     if (!s.matches(finding.ruleId, finding.file)) continue;
+    if (opts.usage) bump(opts.usage.matched, usageKey('file', s.source));
     if (s.expired(opts.now)) {
-      out.push(metaFinding(META_RULES[1], '.sentrik/suppressions.yaml', Number(s.source.split(':').pop()), `Suppression of ${finding.ruleId} for ${s.fileGlob} expired on ${s.expires}; ${finding.file}${finding.line ? `:${finding.line}` : ''} is reported again.`));
+      out.push(metaFinding(META_RULES[1], '.sentrik/suppressions.yaml', Number(s.source.split(':').pop()), `Suppression of ${finding.ruleId} for ${s.fileGlob} expired on ${s.expires}; ${finding.file}${finding.line ? `:${finding.line}` : ''} is reported again.`, policy.severity.expired));
       continue;
     }
     if (!s.reason) {
-      out.push(metaFinding(META_RULES[0], '.sentrik/suppressions.yaml', Number(s.source.split(':').pop()), `Suppression of ${finding.ruleId} for ${s.fileGlob} has no reason, so it is not applied.`));
+      out.push(metaFinding(META_RULES[0], '.sentrik/suppressions.yaml', Number(s.source.split(':').pop()), `Suppression of ${finding.ruleId} for ${s.fileGlob} has no reason, so it is not applied.`, policy.severity.missing_reason));
       continue;
     }
     finding.suppressed = { kind: 'file', reason: s.reason, approvedBy: s.approvedBy, expires: s.expires, source: s.source };
@@ -158,12 +212,26 @@ function applySuppression(
   }
 }
 
-function metaFinding(rule: RuleInfo, file: string, line: number | undefined, message: string): Finding {
+/** SENTRIK-SUP-003 for every suppression that matched nothing where this run could tell (none when stale: off). */
+export function staleSuppressionFindings(records: SuppressionRecord[], policy: SuppressionPolicy = DEFAULT_SUPPRESSION_POLICY): Finding[] {
+  const severity = policy.severity.stale;
+  if (severity === 'off') return [];
+  return records
+    .filter((r) => r.status === 'stale')
+    .map((r) => {
+      const at = r.source.lastIndexOf(':');
+      const [file, line] = [r.source.slice(0, at), Number(r.source.slice(at + 1))];
+      const what = r.kind === 'inline' ? `sentrik-ignore ${r.ruleIds.join(', ')}` : `Suppression of ${r.ruleIds[0]} for ${r.fileGlob}`;
+      return metaFinding(META_RULES[2], file, line || undefined, `${what} matched no finding in this run; remove it or correct it.`, severity);
+    });
+}
+
+function metaFinding(rule: RuleInfo, file: string, line: number | undefined, message: string, severity: Severity = rule.severity): Finding {
   return {
     ruleId: rule.id,
     packId: rule.packId,
     title: rule.title,
-    severity: rule.severity,
+    severity,
     message,
     file,
     line,

@@ -100,6 +100,31 @@ export interface ScanMetrics {
   perPackMs?: Record<string, number>;
   jobs: number;
   scope: ScanScope;
+  /** Suppressed findings by how: inline, file, baseline. */
+  suppressedByKind?: Record<string, number>;
+  /** Set when a baseline was applied: where it came from and how many known findings it hid. */
+  baseline?: { source: string; entries: number; hidden: number };
+}
+
+/** One suppression (inline comment or .sentrik/suppressions.yaml entry) and what it did in this run. */
+export interface SuppressionRecord {
+  kind: 'inline' | 'file';
+  /** Where it is written: `file:line`. */
+  source: string;
+  /** Rule ids it names (`ALL` / `*` for every rule). */
+  ruleIds: string[];
+  /** File suppressions: the files it covers. */
+  fileGlob?: string;
+  reason: string;
+  approvedBy?: string;
+  expires?: string;
+  /**
+   * active: applied; stale: matched no finding; expired / no-reason / not-allowed: matched but not applied;
+   * unchecked: matched nothing, but this run could not tell (partial scope, rule not evaluated).
+   */
+  status: 'active' | 'stale' | 'expired' | 'no-reason' | 'not-allowed' | 'unchecked';
+  /** Findings it matched in this run (applied or not). */
+  matched: number;
 }
 
 export interface ScanScope {
@@ -138,6 +163,8 @@ export interface ScanResult {
   metrics: ScanMetrics;
   /** Metadata of every rule that was evaluated (for SARIF `tool.driver.rules`). */
   rules: RuleInfo[];
+  /** Every suppression seen in this run, with its use (absent for results not produced by the scanner). */
+  suppressions?: SuppressionRecord[];
 }
 
 export interface GateResult {
@@ -145,4 +172,14 @@ export interface GateResult {
   failOn: Severity[];
   blocking: Finding[];
   summary: string;
+  /** Human review (governance): why one is required and whether an approval covers it. */
+  review?: {
+    required: boolean;
+    runId: string;
+    reasons: string[];
+    approved: boolean;
+    approvedBy: string[];
+    /** --require-approval: the gate fails until approved. */
+    enforced: boolean;
+  };
 }

@@ -3,15 +3,16 @@
 import { join } from 'node:path';
 import type { DiscoveredFile } from './discovery.js';
 import { ScanCache } from './cache.js';
-import { finalise, META_RULES, rulesInfo, uniqueByFingerprint } from './findings.js';
-import type { FileHit } from './file-scan.js';
+import { compareFindings, finalise, META_RULES, rulesInfo, staleSuppressionFindings, uniqueByFingerprint } from './findings.js';
+import type { FileHit, InlineIgnore } from './file-scan.js';
 import { SEVERITIES, type Finding, type ScanProblem, type ScanResult, type ScanScope, type SkippedFile } from './model.js';
 import { processFile, type FileJob, type FileOutcome } from './process-file.js';
 import { runInWorkers, workerScript } from './pool.js';
+import { runPackAgents, type AgentRun } from './agents.js';
 import { readSourceText } from './read.js';
 import type { RuleOverride, RuleSet } from './ruleset.js';
 import type { RepoView } from './source.js';
-import type { FileSuppression } from './suppressions.js';
+import { suppressionInventory, type FileSuppression, type SuppressionPolicy, type SuppressionUsage } from './suppressions.js';
 import { SentrikError } from '../util/errors.js';
 
 export interface ScanOptions {
@@ -32,12 +33,17 @@ export interface ScanOptions {
   problems?: ScanProblem[];
   rescoring: boolean;
   fileSuppressions: FileSuppression[];
+  /** inline_allowed_for and the severities of suppression findings (config `suppressions:`). */
+  suppressionPolicy?: SuppressionPolicy;
   jobs: number;
   /** Directory for the result cache; undefined = no cache. */
   cacheDir?: string;
   maxFileSize: number;
   now?: Date;
   phasesMs?: Record<string, number>;
+  /** agent_scan: run each pack in its own worker (large scans), stopped after agentTimeoutMs. */
+  agentScan?: boolean;
+  agentTimeoutMs?: number;
 }
 
 /** Below this many files, worker start-up costs more than it saves. */
@@ -51,7 +57,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const cache = opts.cacheDir && opts.files ? ScanCache.open(opts.cacheDir, opts.rules.hash) : ScanCache.disabled();
   const skipped: SkippedFile[] = [...(opts.skipped ?? [])];
   const problems: ScanProblem[] = [...(opts.problems ?? [])];
-  const results: { path: string; hits: FileHit[] }[] = [];
+  const results: { path: string; hits: FileHit[]; ignores?: InlineIgnore[] }[] = [];
   let filesScanned = 0;
   let bytesScanned = 0;
 
@@ -64,11 +70,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       cache.hits++;
       filesScanned++;
       bytesScanned += f.size;
-      results.push({ path: f.path, hits: hit.hits });
+      results.push({ path: f.path, hits: hit.hits, ignores: hit.ignores });
       problems.push(...hit.problems);
       continue;
     }
-    jobs.push({ path: f.path, abs: f.abs, knownHash: cache.hashOf(f.path) });
+    jobs.push({ path: f.path, abs: f.abs, knownHash: cache.hashOf(f.path), hash: cache.enabled });
   }
   for (const t of opts.texts ?? []) jobs.push({ path: t.path, text: t.text });
 
@@ -84,20 +90,26 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     if (o.status === 'unchanged') {
       cache.hits++;
       const prev = cache.resultFor(o.path)!;
-      results.push({ path: o.path, hits: prev.hits });
+      results.push({ path: o.path, hits: prev.hits, ignores: prev.ignores });
       problems.push(...prev.problems);
       if (f) cache.put(o.path, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino, hash: o.hash, result: prev });
       return;
     }
     cache.misses++;
     const result = { ...o.result, problems: [...o.problems, ...o.result.problems] };
-    results.push({ path: o.path, hits: result.hits });
+    results.push({ path: o.path, hits: result.hits, ignores: result.ignores });
     problems.push(...result.problems);
     if (f) cache.put(o.path, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino, hash: o.hash, result });
   };
 
   const threads = Math.max(1, Math.min(opts.jobs, Math.ceil(jobs.length / 50)));
-  if (threads > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript()) {
+  let agents: AgentRun | undefined;
+  if (opts.agentScan && opts.rules.packs.length > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript()) {
+    // agent_scan: one worker per pack (isolated, timed); see agents.ts.
+    agents = await runPackAgents(jobs, opts.rules, { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize }, { concurrency: opts.jobs, timeoutMs: opts.agentTimeoutMs ?? 600_000 });
+    for (const o of agents.outcomes) onOutcome(o);
+    problems.push(...agents.problems);
+  } else if (threads > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript()) {
     try {
       await runInWorkers(jobs, threads, opts.rules, { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize }, onOutcome);
     } catch (err) {
@@ -110,7 +122,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // 2. Repository-level rules (obligations, file policies).
   const t1 = Date.now();
-  const perPackMs: Record<string, number> = {};
+  const perPackMs: Record<string, number> = { ...agents?.perPackMs };
   if (opts.repo) {
     const repoHits = new Map<string, FileHit[]>();
     for (const active of opts.rules.repoRules) {
@@ -134,11 +146,25 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   phases.repository = Date.now() - t1;
 
   // 3. Findings.
+  const usage: SuppressionUsage = { matched: new Map(), refused: new Map() };
   const findings: Finding[] = uniqueByFingerprint(
-    finalise(results, opts.rules, { rescoring: opts.rescoring, fileSuppressions: opts.fileSuppressions, changedLines: opts.changedLines, now }),
+    finalise(results, opts.rules, { rescoring: opts.rescoring, fileSuppressions: opts.fileSuppressions, changedLines: opts.changedLines, now, policy: opts.suppressionPolicy, usage }),
   );
+  // Every suppression and what it did; the ones that matched nothing are reported (SENTRIK-SUP-003).
+  const suppressions = suppressionInventory({
+    fileSuppressions: opts.fileSuppressions,
+    ignores: results.filter((r) => r.ignores?.length).map((r) => ({ path: r.path, ignores: r.ignores! })),
+    usage,
+    evaluated: new Set([...opts.rules.fileRules, ...(opts.repo ? opts.rules.repoRules : [])].map((r) => r.rule.def.id)),
+    wholeRepository: opts.scope.mode === 'paths' && opts.scope.paths.length === 1 && opts.scope.paths[0] === '.',
+    changedLinesOnly: Boolean(opts.changedLines),
+    now,
+  });
+  findings.push(...staleSuppressionFindings(suppressions, opts.suppressionPolicy));
+  findings.sort(compareFindings);
 
-  if (cache.enabled) {
+  // A scan with a failed pack agent is incomplete: never remember it as the result for these files.
+  if (cache.enabled && (agents?.complete ?? true)) {
     if (opts.scope.mode === 'paths' && opts.scope.paths.length === 1 && opts.scope.paths[0] === '.') cache.retainOnly(new Set(byPath.keys()));
     const err = cache.save();
     if (err) problems.push({ code: 'cache', message: err });
@@ -153,6 +179,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
     byPack[f.packId] = (byPack[f.packId] ?? 0) + 1;
   }
+  const suppressedByKind: Record<string, number> = {};
+  for (const f of findings) if (f.suppressed) suppressedByKind[f.suppressed.kind] = (suppressedByKind[f.suppressed.kind] ?? 0) + 1;
   const skippedByReason: Record<string, number> = {};
   for (const s of skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
 
@@ -163,6 +191,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     problems,
     skipped,
     rules: [...rulesInfo(opts.rules), ...META_RULES],
+    suppressions,
     metrics: {
       startedAt,
       durationMs: Date.now() - started + (opts.phasesMs ? Object.values(opts.phasesMs).reduce((a, b) => a + b, 0) : 0),
@@ -183,6 +212,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       perPackMs,
       jobs: threads,
       scope: opts.scope,
+      suppressedByKind,
     },
   };
 }

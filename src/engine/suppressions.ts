@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import { parseYamlWithPositions, lineOf, zodToSentrikError } from '../util/yaml.js';
+import type { InlineIgnore } from './file-scan.js';
+import { SEVERITIES, type Severity, type SuppressionRecord } from './model.js';
 
 const entrySchema = z
   .object({
@@ -61,4 +63,80 @@ export function loadSuppressions(root: string): FileSuppression[] {
       expired: (now: Date) => until !== undefined && (Number.isNaN(until) || until < now.getTime()),
     };
   });
+}
+
+// ---- lifecycle: which suppressions may apply, and what each did in a run --------------------------------
+
+/** The `suppressions:` configuration block (same shape as in .sentrik/config.yaml). */
+export interface SuppressionPolicy {
+  inline_allowed_for: Severity[];
+  inline_allowed_for_packs: Record<string, Severity[]>;
+  severity: { missing_reason: Severity; expired: Severity; stale: Severity | 'off'; inline_not_allowed: Severity };
+}
+
+export const DEFAULT_SUPPRESSION_POLICY: SuppressionPolicy = {
+  inline_allowed_for: [...SEVERITIES],
+  inline_allowed_for_packs: {},
+  severity: { missing_reason: 'low', expired: 'medium', stale: 'low', inline_not_allowed: 'medium' },
+};
+
+/** Severities an inline suppression may cover for a pack's findings (the per-pack list wins). */
+export function inlineAllowedFor(policy: SuppressionPolicy, packId: string): Severity[] {
+  return policy.inline_allowed_for_packs[packId] ?? policy.inline_allowed_for;
+}
+
+/** How often each suppression matched (keys from usageKey), filled in while findings are finalised. */
+export interface SuppressionUsage {
+  matched: Map<string, number>;
+  /** Inline ones whose findings were all refused because of inline_allowed_for. */
+  refused: Map<string, number>;
+}
+
+export const usageKey = (kind: 'inline' | 'file', source: string): string => `${kind}:${source}`;
+
+export function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+export interface InventoryInput {
+  fileSuppressions: FileSuppression[];
+  ignores: { path: string; ignores: InlineIgnore[] }[];
+  usage: SuppressionUsage;
+  /** Rule ids this run evaluated: a suppression for another rule cannot be judged stale. */
+  evaluated: Set<string>;
+  /** The whole repository was scanned: file suppressions that matched nothing are stale. */
+  wholeRepository: boolean;
+  /** Only changed lines were reported: findings elsewhere were never matched, so nothing is judged stale. */
+  changedLinesOnly: boolean;
+  now: Date;
+}
+
+/** Every suppression seen in the run with its status and match count, in file order. */
+export function suppressionInventory(i: InventoryInput): SuppressionRecord[] {
+  const records: SuppressionRecord[] = [];
+  for (const s of i.fileSuppressions) {
+    const matched = i.usage.matched.get(usageKey('file', s.source)) ?? 0;
+    const judgeable = i.wholeRepository && !i.changedLinesOnly && (s.ruleId === '*' || i.evaluated.has(s.ruleId));
+    const status: SuppressionRecord['status'] = s.expired(i.now) ? 'expired' : !s.reason ? 'no-reason' : matched ? 'active' : judgeable ? 'stale' : 'unchecked';
+    records.push({ kind: 'file', source: s.source, ruleIds: [s.ruleId], fileGlob: s.fileGlob, reason: s.reason, approvedBy: s.approvedBy, expires: s.expires, status, matched });
+  }
+  for (const { path, ignores } of i.ignores) {
+    for (const ig of ignores) {
+      const source = `${path}:${ig.line}`;
+      const key = usageKey('inline', source);
+      const matched = i.usage.matched.get(key) ?? 0;
+      const judgeable = !i.changedLinesOnly && ig.ruleIds.some((id) => id === 'ALL' || i.evaluated.has(id));
+      const status: SuppressionRecord['status'] = !ig.reason
+        ? 'no-reason'
+        : matched && (i.usage.refused.get(key) ?? 0) >= matched
+          ? 'not-allowed'
+          : matched
+            ? 'active'
+            : judgeable
+              ? 'stale'
+              : 'unchecked';
+      records.push({ kind: 'inline', source, ruleIds: ig.ruleIds, reason: ig.reason, status, matched });
+    }
+  }
+  return records;
 }

@@ -9,6 +9,7 @@ export function renderMetrics(result: ScanResult): string {
     ...orderMetrics(result.metrics),
     problems: result.problems.length,
     problemsByCode: countBy(result.problems.map((p) => p.code)),
+    ...(result.suppressions ? { suppressionsByStatus: countBy(result.suppressions.map((s) => s.status)) } : {}),
   };
   return `${JSON.stringify(metrics, null, 2)}\n`;
 }

@@ -52,6 +52,8 @@ export function renderSarif(result: ScanResult): string {
             startTimeUtc: validDate(m.startedAt),
             endTimeUtc: validDate(m.startedAt, m.durationMs),
             toolExecutionNotifications: result.problems.map(sarifNotification),
+            // Proof of coverage: what this invocation looked at (the same figures as scan_metrics.json).
+            properties: coverageProperties(result),
           },
         ],
         originalUriBaseIds: {
@@ -64,18 +66,33 @@ export function renderSarif(result: ScanResult): string {
         columnKind: 'utf16CodeUnits',
         results: findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId) ?? 0)),
         properties: {
-          filesScanned: m.filesScanned,
-          filesSkipped: m.filesSkipped,
-          skippedByReason: sortKeys(m.skippedByReason),
-          rulesEvaluated: m.rulesEvaluated,
-          packs: m.packs,
-          scope: m.scope,
+          ...coverageProperties(result),
           durationMs: m.durationMs,
         },
       },
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** Files and bytes scanned, skipped by reason, packs and rules evaluated, scope, suppressions and baseline. */
+function coverageProperties(result: ScanResult): Record<string, unknown> {
+  const m = result.metrics;
+  const byStatus: Record<string, number> = {};
+  for (const r of result.suppressions ?? []) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  return {
+    filesScanned: m.filesScanned,
+    bytesScanned: m.bytesScanned,
+    filesSkipped: m.filesSkipped,
+    skippedByReason: sortKeys(m.skippedByReason),
+    rulesEvaluated: m.rulesEvaluated,
+    packs: m.packs,
+    scope: m.scope,
+    suppressed: m.suppressed,
+    ...(m.suppressedByKind ? { suppressedByKind: sortKeys(m.suppressedByKind) } : {}),
+    ...(result.suppressions ? { suppressionsByStatus: sortKeys(byStatus) } : {}),
+    ...(m.baseline ? { baseline: m.baseline } : {}),
+  };
 }
 
 function sarifRule(rule: RuleInfo, precision: string): Record<string, unknown> {

@@ -149,14 +149,19 @@ function renderSummary(result: ScanResult, width: number, paint: Paint, opts: Te
     const text = `${counts[s]} ${s}`;
     return counts[s] > 0 ? paint(text, ...SEVERITY_STYLE[s]) : text;
   }).join(', ');
-  const totals = `${plural(active.length, 'finding')}: ${bySeverity}${suppressed ? ` (${suppressed} suppressed)` : ''}`;
+  const hidden = m.baseline?.hidden ?? 0;
+  const aside = [suppressed - hidden && `${suppressed - hidden} suppressed`, hidden && `${hidden} hidden by the baseline`].filter(Boolean).join(', ');
+  const totals = `${plural(active.length, 'finding')}: ${bySeverity}${aside ? ` (${aside})` : ''}`;
   lines.push(`${label('Findings')}${totals}`);
+  const suppressions = describeSuppressions(result);
+  if (suppressions) lines.push(...wrapLabelled(label('Ignored'), suppressions, width, hang));
+  if (m.baseline) lines.push(...wrapLabelled(label('Baseline'), `${plural(hidden, 'known finding')} hidden (${visibleText(m.baseline.source)}, ${plural(m.baseline.entries, 'entry', 'entries')}); only new findings count`, width, hang));
 
   const skippedReasons = Object.entries(m.skippedByReason)
     .filter(([, n]) => n > 0)
     .map(([reason, n]) => `${n} ${reason}`)
     .join(', ');
-  const files = `${m.filesScanned} scanned, ${m.filesSkipped} skipped${skippedReasons ? ` (${skippedReasons})` : ''}`;
+  const files = `${m.filesScanned} scanned (${formatBytes(m.bytesScanned)}), ${m.filesSkipped} skipped${skippedReasons ? ` (${skippedReasons})` : ''}`;
   lines.push(...wrapLabelled(label('Files'), files, width, hang));
   if (opts.verbose && !opts.quiet) {
     for (const s of result.skipped.slice(0, MAX_LISTED)) lines.push(paint(`${hang}${visibleText(s.file)}: ${s.reason}`, 'dim'));
@@ -187,6 +192,23 @@ function renderSummary(result: ScanResult, width: number, paint: Paint, opts: Te
     lines.push(...wrapLabelled(`${label('Gate')}${verdict} — `, visibleText(summary), width, hang, 9));
   }
   return lines;
+}
+
+/** "2 inline, 1 file; 1 stale, 1 expired" — how findings were suppressed and which suppressions need attention. */
+function describeSuppressions(result: ScanResult): string | undefined {
+  const byKind = Object.entries(result.metrics.suppressedByKind ?? {}).filter(([k, n]) => k !== 'baseline' && n > 0);
+  const attention = new Map<string, number>();
+  for (const r of result.suppressions ?? []) if (r.status !== 'active' && r.status !== 'unchecked') attention.set(r.status, (attention.get(r.status) ?? 0) + 1);
+  if (!byKind.length && !attention.size) return undefined;
+  const applied = byKind.map(([k, n]) => `${n} ${k}`).join(', ') || 'none applied';
+  const issues = [...attention].map(([s, n]) => `${n} ${s}`).join(', ');
+  return `${applied}${issues ? `; needing attention: ${issues} (sentrik suppressions list)` : ''}`;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** `label` (of `extra` visible columns beyond the standard label width) followed by wrapped `text`. */

@@ -65,7 +65,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
   t = Date.now();
 
   const fileSuppressions = loadSuppressions(root);
-  const exclude = [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), '.sentrik/cache', '.sentrik/history.db'];
+  const exclude = [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), '.sentrik/cache', '.sentrik/history.db*'];
   const common = {
     root,
     rules,
@@ -73,9 +73,12 @@ export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
     tool: TOOL,
     rescoring: config.severity_rescoring_enabled,
     fileSuppressions,
+    suppressionPolicy: config.suppressions,
     jobs: opts.jobs ?? config.jobs ?? (config.parallel_scan ? availableParallelism() : 1),
     maxFileSize: config.max_file_size,
     now: opts.now,
+    agentScan: config.agent_scan,
+    agentTimeoutMs: config.agent_timeout * 1000,
   };
   const scope = opts.scope;
 

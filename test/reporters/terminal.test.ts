@@ -32,7 +32,7 @@ describe('renderTerminal', () => {
   });
 
   it('summarises files, skips with reasons, rules, packs, problems, duration and the gate', () => {
-    expect(plain).toContain('42 scanned, 3 skipped (1 binary, 1 too-large, 1 excluded)');
+    expect(plain).toContain('42 scanned (120.6 KiB), 3 skipped (1 binary, 1 too-large, 1 excluded)');
     expect(plain).toContain('8 evaluated from 2 packs: owasp-top-10, supply-chain-security');
     expect(plain).toContain('app/broken.yaml:3: cannot parse YAML: bad indentation [parse-error]');
     expect(plain).toContain('1.23 s');

@@ -4,12 +4,15 @@ import type { ConfigOverrides } from '../../config/schema.js';
 import { evaluateGate } from '../../engine/gate.js';
 import { SEVERITIES, type Severity } from '../../engine/model.js';
 import { runScan, type ScopeRequest } from '../../run/scan.js';
+import { recordHistory } from '../../history/record.js';
 import { SentrikError } from '../../util/errors.js';
 import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
+import { applyScanPolicies, auditRun, governGate } from '../governance.js';
 import { intOption, listOption } from '../options.js';
+import { addTrustOptions, applyTrustFlags, coverageGap, coverageHint, publishingFetch, type TrustFlags } from '../trust.js';
 
-interface ScanFlags {
+interface ScanFlags extends TrustFlags {
   staged?: boolean;
   gitRange?: string;
   diff?: string;
@@ -29,6 +32,7 @@ interface ScanFlags {
   rescore?: boolean;
   decoratePr?: boolean;
   statusCheck?: boolean;
+  requireApproval?: boolean;
 }
 
 export function addScanOptions(cmd: Command): Command {
@@ -54,8 +58,10 @@ export function addScanOptions(cmd: Command): Command {
   if (cmd.name() === 'gate') {
     cmd
       .option('--decorate-pr', 'post or update the pull-request comment on GitHub (GITHUB_TOKEN, GITHUB_EVENT_PATH)')
-      .option('--status-check', 'set the sentrik/gate status on the commit (check run with line annotations, or commit status)');
+      .option('--status-check', 'set the sentrik/gate status on the commit (check run with line annotations, or commit status)')
+      .option('--require-approval', 'fail while a required human review has no approval bound to these findings and this commit');
   }
+  addTrustOptions(cmd);
   return cmd;
 }
 
@@ -88,29 +94,40 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
         : { mode: 'paths', paths: scanPaths };
 
   const result = await runScan({ root, config, scope, packs: flags.packs, noCache: flags.cache === false, jobs: flags.jobs });
+  await applyTrustFlags(io, root, config, flags, result, flags.packs);
+  applyScanPolicies(result, loaded);
   const gate = mode === 'gate' ? evaluateGate(result, config.gate.fail_on) : undefined;
 
   // Proof of coverage: a gate that looked at nothing must not say "passed".
   if (gate && result.metrics.rulesEvaluated === 0) {
     throw new SentrikError('the gate evaluated no rules', loaded.file, undefined, 'check standards_packs / --packs and pack_overrides');
   }
+  const gap = coverageGap(result, config);
+  if (gap && gate) throw new SentrikError(`the gate ${gap}: nothing was checked, so it cannot pass`, undefined, undefined, coverageHint(result));
+  if (gap) io.stderr(`sentrik: warning: ${gap}: nothing was checked\n`);
+  if (gate) governGate(io, root, loaded, result, gate, { outputDir: flags.outputDir, requireApproval: flags.requireApproval });
+  auditRun(io, root, loaded, mode, result, gate);
   emitReports(io, root, result, gate, { format: flags.format, output: flags.output, outputDir: flags.outputDir, quiet: flags.quiet, color: flags.color === false ? false : undefined }, config.reporters, config.output_dir);
   for (const p of result.problems.slice(0, 20)) {
     if (!flags.quiet) io.stderr(`sentrik: problem: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}\n`);
   }
   if (result.problems.length > 20 && !flags.quiet) io.stderr(`sentrik: … and ${result.problems.length - 20} more problems (see findings.json)\n`);
-  if (gate && (flags.decoratePr || flags.statusCheck)) {
+  const publishFetch = gate && (flags.decoratePr || flags.statusCheck) ? publishingFetch(io, config, flags) : undefined;
+  if (gate && publishFetch) {
     // Loaded only when asked: the forge client is the one part of sentrik that uses the network.
     // A GitHub failure is a warning: the exit code is the gate's alone.
     try {
       const { publishGateResult } = await import('../../integrations/github/index.js');
-      const report = await publishGateResult(result, gate, { decoratePr: flags.decoratePr, statusCheck: flags.statusCheck }, io.env, { log: (m) => io.stderr(`sentrik: github: ${m}\n`) });
+      const report = await publishGateResult(result, gate, { decoratePr: flags.decoratePr, statusCheck: flags.statusCheck }, io.env, { log: (m) => io.stderr(`sentrik: github: ${m}\n`), fetch: publishFetch });
       for (const d of report.done) io.stderr(`sentrik: github: ${d}\n`);
       for (const w of report.warnings) io.stderr(`sentrik: warning: github: ${w}\n`);
     } catch (err) {
       io.stderr(`sentrik: warning: github: nothing published: ${err instanceof Error ? err.message : String(err)}\n`);
     }
   }
+  // Run history (compare, dashboard): a failure to record is a warning, never a different exit code.
+  const recorded = await recordHistory({ root, config, env: io.env, command: mode, result, gate });
+  if (recorded.warning) io.stderr(`sentrik: warning: history: ${recorded.warning}\n`);
   if (gate) return gate.passed ? EXIT.OK : EXIT.GATE_FAILED;
   return EXIT.OK;
 }

@@ -4,10 +4,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { SEVERITIES, type Finding, type ScanResult } from '../../engine/model.js';
+import type { Finding } from '../../engine/model.js';
 import { loadPacksById, type LoadedRule } from '../../packs/load.js';
 import { runScan } from '../../run/scan.js';
-import { baselineIndex, createBaseline, loadBaseline, serializeBaseline, type Baseline } from '../../secrets/baseline.js';
+import { applyBaseline, recount } from '../../engine/baseline.js';
+import { createBaseline, loadBaseline, serializeBaseline } from '../../secrets/baseline.js';
 import { scanHistory, type HistoryHit } from '../../secrets/history.js';
 import { SentrikError } from '../../util/errors.js';
 import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot } from '../context.js';
@@ -118,29 +119,4 @@ function historyFinding(h: HistoryHit, rule: LoadedRule): Finding {
     confidence: d.confidence,
     kind: 'secret-history',
   };
-}
-
-function applyBaseline(result: ScanResult, baseline: Baseline, file: string): void {
-  const index = baselineIndex(baseline);
-  const reasons = new Map(baseline.entries.map((e) => [e.fingerprint, e.reason]));
-  for (const f of result.findings) {
-    if (f.suppressed || !index.has(f.fingerprint)) continue;
-    f.suppressed = { kind: 'baseline', reason: reasons.get(f.fingerprint) ?? 'accepted in the secrets baseline', source: file };
-  }
-}
-
-/** Findings may have been added (history) or suppressed (baseline) after the scan: refresh the counts. */
-function recount(result: ScanResult): void {
-  const active = result.findings.filter((f) => !f.suppressed);
-  const m = result.metrics;
-  m.findings = active.length;
-  m.suppressed = result.findings.length - active.length;
-  m.bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as typeof m.bySeverity;
-  m.byRule = {};
-  m.byPack = {};
-  for (const f of active) {
-    m.bySeverity[f.severity]++;
-    m.byRule[f.ruleId] = (m.byRule[f.ruleId] ?? 0) + 1;
-    m.byPack[f.packId] = (m.byPack[f.packId] ?? 0) + 1;
-  }
 }

@@ -12,6 +12,7 @@ import { planFixes, type FixPlan, type UpgradeLevel } from '../../advisories/fix
 import { importOsv } from '../../advisories/import.js';
 import { DEFAULT_OSV_API } from '../../advisories/online.js';
 import { scanVulns } from '../../advisories/scan.js';
+import { recordHistory } from '../../history/record.js';
 import type { VulnFinding } from '../../advisories/findings.js';
 import type { Ecosystem, Package } from '../../ecosystems/types.js';
 import { evaluateGate } from '../../engine/gate.js';
@@ -21,11 +22,12 @@ import { resolveInsideRoot } from '../../util/paths.js';
 import { loadConfig } from '../../config/load.js';
 import { emitReports, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
+import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from '../network.js';
 import { listOption } from '../options.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
 
-interface VulnsFlags {
+interface VulnsFlags extends NetworkFlags {
   offline?: boolean;
   online?: boolean;
   db?: string;
@@ -54,8 +56,8 @@ export function registerVulnsCommands(program: Command, io: CliIO, run: Run): vo
     .option('-f, --format <format>', 'terminal (table), json or sarif')
     .option('-o, --output <file>', 'write the --format report to this file')
     .option('--fail-on <severities>', 'exit 1 when a finding has one of these severities (e.g. critical,high)', listOption)
-    .option('-q, --quiet', 'only the summary')
-    .action(run((path: string | undefined, flags: VulnsFlags) => vulnsCommand(io, path, flags)));
+    .option('-q, --quiet', 'only the summary');
+  addNetworkOptions(vulns).action(run((path: string | undefined, flags: VulnsFlags) => vulnsCommand(io, path, flags)));
   const db = vulns.command('db').description('manage the offline advisory database');
   db.command('import')
     .description('import OSV exports: an <Ecosystem>/all.zip, a folder of them (the public dump layout), or a folder of OSV JSON records')
@@ -114,12 +116,27 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
   const loaded = loadConfig({ root, env: io.env, overrides: {}, configPath: io.env.SENTRIK_CONFIG });
   for (const w of loaded.warnings) io.stderr(`sentrik: warning: ${w}\n`);
   const config = loaded.config;
-  const scan = await scanVulns({
-    root,
-    exclude: config.scan_exclude,
-    db: defaultDbDir(io.env, io.cwd, flags.db),
-    online: flags.online ? { baseUrl: (io.env.SENTRIK_OSV_API_URL ?? DEFAULT_OSV_API).replace(/\/+$/, '') } : undefined,
-  });
+  checkCaFlags(io, flags);
+  const db = defaultDbDir(io.env, io.cwd, flags.db);
+  const offline = { root, exclude: config.scan_exclude, db };
+  let scan: Awaited<ReturnType<typeof scanVulns>>;
+  if (flags.online) {
+    // Every request goes through the one client (policy, proxy, CA, retries); when it fails, the offline
+    // database is the cached data to fall back on, with a warning, rather than a failed run.
+    const net = netClientFor(io, config, flags);
+    const baseUrl = (io.env.SENTRIK_OSV_API_URL ?? DEFAULT_OSV_API).replace(/\/+$/, '');
+    try {
+      scan = await scanVulns({ ...offline, online: { baseUrl, fetch: (url, init) => net.fetch(url, init, 'the OSV API (--online)') } });
+    } catch (err) {
+      if (!(err instanceof SentrikError)) throw err;
+      io.stderr(`sentrik: warning: --online: ${err.message}; using the offline database at ${db} instead\n`);
+      try {
+        scan = await scanVulns(offline);
+      } catch (fallback) {
+        throw new SentrikError(`--online failed (${err.message}) and there is no offline data to fall back on`, db, undefined, 'import a database with `sentrik vulns db import`, or allow the network');
+      }
+    }
+  } else scan = await scanVulns(offline);
   const gate = failOn.length ? evaluateGate(scan.result, failOn) : undefined;
 
   if (format === 'terminal' && !flags.output) io.stdout(renderTable(scan.findings, scan.lockfiles.length, scan.lockfiles.reduce((n, l) => n + l.packages.length, 0), flags.quiet));
@@ -147,6 +164,8 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
     }
     if (applied.commands.length) out(`${flags.fix ? 'Now run' : 'Then run'}:\n${[...new Set(applied.commands)].map((c) => `  ${c}\n`).join('')}`);
   }
+  const recorded = await recordHistory({ root, config, env: io.env, command: 'vulns', result: scan.result, gate });
+  if (recorded.warning) io.stderr(`sentrik: warning: history: ${recorded.warning}\n`);
   if (gate) {
     io.stderr(`${gate.summary}\n`);
     return gate.passed ? EXIT.OK : EXIT.GATE_FAILED;

@@ -1,0 +1,81 @@
+// Trust in a scan or gate result: baselines (--baseline FILE, --baseline-commit REF), proof of coverage (a gate
+// that scanned nothing it was given must not pass) and the network policy for publishing to GitHub.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { SentrikConfig } from '../config/schema.js';
+import { applyBaseline, loadBaseline } from '../engine/baseline.js';
+import { excludeMatcher } from '../engine/discovery.js';
+import type { ScanResult } from '../engine/model.js';
+import type { NetClient } from '../net/client.js';
+import { baselineAtCommit } from '../run/baseline.js';
+import { SentrikError } from '../util/errors.js';
+import { toPosix } from '../util/paths.js';
+import type { CliIO } from './io.js';
+import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from './network.js';
+
+export interface TrustFlags extends NetworkFlags {
+  baseline?: string;
+  baselineCommit?: string;
+}
+
+/** --baseline / --baseline-commit for scan and gate; --network / --ca-cert for gate (publishing). */
+export function addTrustOptions(cmd: Command): Command {
+  cmd
+    .option('--baseline <file>', 'report only findings that are not in this baseline (see `sentrik baseline create`)')
+    .option('--baseline-commit <ref>', 'report only findings that the same rules do not find at this commit (e.g. origin/main)');
+  if (cmd.name() === 'gate') addNetworkOptions(cmd);
+  return cmd;
+}
+
+/** Check the flags, then hide the findings the baseline knows. */
+export async function applyTrustFlags(io: CliIO, root: string, config: SentrikConfig, flags: TrustFlags, result: ScanResult, packs?: string[]): Promise<void> {
+  checkCaFlags(io, flags);
+  if (flags.baseline && flags.baselineCommit) throw new SentrikError('choose one of --baseline and --baseline-commit', undefined, undefined, 'they name two different baselines');
+  if (flags.baseline) {
+    const file = resolve(io.cwd, flags.baseline);
+    if (!existsSync(file)) throw new SentrikError('baseline file not found', flags.baseline, undefined, 'create it with `sentrik baseline create -o FILE`');
+    applyBaseline(result, loadBaseline(file), flags.baseline);
+  } else if (flags.baselineCommit) {
+    const { commit, baseline } = await baselineAtCommit(root, config, flags.baselineCommit, packs);
+    applyBaseline(result, baseline, `commit ${commit.slice(0, 12)} (${flags.baselineCommit})`);
+  }
+}
+
+/** Skip reasons that mean "nothing to check here", not "could not check". */
+const NOTHING_TO_CHECK = new Set(['excluded', 'gitignored', 'binary', 'symlink-duplicate']);
+
+/**
+ * Proof of coverage: files the run was given (a non-empty staged set or diff, or files that were skipped
+ * because they could not be read) but none scanned. Returns why, or undefined when the run covered something.
+ */
+export function coverageGap(result: ScanResult, config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): string | undefined {
+  const m = result.metrics;
+  if (m.filesScanned > 0) return undefined;
+  const excluded = excludeMatcher([...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, '')]);
+  const benign = new Set(result.skipped.filter((s) => NOTHING_TO_CHECK.has(s.reason)).map((s) => s.file));
+  const missed = result.skipped.filter((s) => !NOTHING_TO_CHECK.has(s.reason) && !excluded(s.file));
+  const changed = m.scope.mode === 'staged' || m.scope.mode === 'git-range' || m.scope.mode === 'diff' ? m.scope.paths.filter((p) => !excluded(p) && !benign.has(p)) : [];
+  const expected = new Set([...changed, ...missed.map((s) => s.file)]);
+  if (!expected.size) return undefined;
+  const reasons = new Map<string, number>();
+  for (const s of missed) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+  const why = [...reasons].map(([r, n]) => `${n} ${r}`).join(', ') || 'none could be read';
+  return `scanned 0 of ${expected.size} file${expected.size === 1 ? '' : 's'} in scope (${why})`;
+}
+
+export function coverageHint(result: ScanResult): string {
+  const reasons = new Set(result.skipped.map((s) => s.reason));
+  if (reasons.has('too-large')) return 'raise max_file_size (or pass --max-file-size), or exclude the files on purpose in scan_exclude';
+  if (reasons.has('unreadable')) return 'check the files are readable by this user';
+  return 'check the scope (--staged, --git-range, --diff) and scan_exclude';
+}
+
+/** The fetch for GitHub publishing, or undefined (with a warning) when the network policy forbids it. */
+export function publishingFetch(io: CliIO, config: Pick<SentrikConfig, 'network'>, flags: NetworkFlags): NetClient['fetchOnce'] | undefined {
+  const net = netClientFor(io, config, flags);
+  if (net.policy !== 'off') return net.fetchOnce;
+  const why = flags.network ? '--network off' : config.network ? 'network: off in the configuration' : 'network is off by default in CI';
+  io.stderr(`sentrik: warning: github: nothing published: ${why}; allow it with \`network: on\`, SENTRIK_NETWORK=on or --network on\n`);
+  return undefined;
+}
