@@ -2,7 +2,8 @@
 // same rule set is asked for again), then scans batches of files.
 import { parentPort } from 'node:worker_threads';
 import { loadPack } from '../packs/load.js';
-import { processFile } from './process-file.js';
+import { releaseSyntaxTrees } from './ast/parse.js';
+import { processFile, type FileJob, type FileOutcome } from './process-file.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
 
@@ -12,6 +13,19 @@ function rulesFor(init: WorkerInit): RuleSet {
   const packs = init.packs.map((p) => loadPack(p.dir, p.builtin)).filter((p) => init.packIds.includes(p.id));
   const enabled = init.enabled?.map((p) => loadPack(p.dir, p.builtin));
   return buildRuleSet(packs, init.overrides, init.toolVersion, enabled ? { enabled } : {});
+}
+
+/**
+ * Scans a batch of files. Syntax trees are freed only when the event loop turns (see ast/parse.ts), so after
+ * every few MB of parsed source the batch pauses for one turn instead of holding all its trees until the end.
+ */
+async function scanBatch(jobs: FileJob[], rules: RuleSet, maxFileSize: number): Promise<FileOutcome[]> {
+  const outcomes: FileOutcome[] = [];
+  for (const job of jobs) {
+    outcomes.push(processFile(job, rules, maxFileSize));
+    if (releaseSyntaxTrees()) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return outcomes;
 }
 
 const reply = (msg: WorkerReply): void => parentPort!.postMessage(msg);
@@ -26,7 +40,11 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       if (current.rules.hash !== msg.init.rulesetHash) reply({ type: 'error', message: 'packs changed on disk during the scan; run it again' });
       else reply({ type: 'ready' });
     } else {
-      reply({ type: 'done', outcomes: msg.jobs.map((job) => processFile(job, current!.rules, current!.init.maxFileSize)) });
+      const { rules, init } = current!;
+      scanBatch(msg.jobs, rules, init.maxFileSize).then(
+        (outcomes) => reply({ type: 'done', outcomes }),
+        (err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+      );
     }
   } catch (err) {
     reply({ type: 'error', message: err instanceof Error ? err.message : String(err) });

@@ -10,6 +10,7 @@ import { processFile, type FileJob, type FileOutcome } from './process-file.js';
 import { runInWorkers, workerScript } from './pool.js';
 import { runPackAgents, type AgentRun } from './agents.js';
 import { readSourceText } from './read.js';
+import { releaseSyntaxTrees } from './ast/parse.js';
 import type { RuleOverride, RuleSet } from './ruleset.js';
 import type { RepoView } from './source.js';
 import { suppressionInventory, type FileSuppression, type SuppressionPolicy, type SuppressionUsage } from './suppressions.js';
@@ -116,7 +117,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       throw new SentrikError(`parallel scan failed: ${(err as Error).message}`, undefined, undefined, 'retry with --jobs 1 and report the problem');
     }
   } else {
-    for (const job of jobs) onOutcome(processFile(job, opts.rules, opts.maxFileSize));
+    for (const job of jobs) {
+      onOutcome(processFile(job, opts.rules, opts.maxFileSize));
+      // Syntax trees are native memory V8 frees only after a collection and a turn of the event loop.
+      if (releaseSyntaxTrees()) await new Promise(setImmediate);
+    }
   }
   phases.match = Date.now() - t0;
 

@@ -14,7 +14,8 @@ const parentKind = (n: SgNode): string => {
   const p = n.parent();
   return p ? kindOf(p) : '';
 };
-import { anyRule, patternKeywords, type PatternSpec } from './pattern.js';
+import { findAllOnce } from './parse.js';
+import { anyRule, type PatternSpec } from './pattern.js';
 
 export interface TaintSpec {
   sources: PatternSpec[];
@@ -52,9 +53,9 @@ interface Event {
 
 /** Sink matches whose marked argument ($SINK, else the whole match) carries tainted data. */
 export function taintedSinks(root: SgNode, language: AstLanguage, parser: string, spec: TaintSpec): SgNode[] {
-  const sinks = root.findAll({ rule: anyRule(spec.sinks, parser) });
+  const sinks = findAllOnce(root, { rule: anyRule(spec.sinks, parser) });
   if (sinks.length === 0) return [];
-  const sourceNodes = root.findAll({ rule: anyRule(spec.sources, parser) });
+  const sourceNodes = findAllOnce(root, { rule: anyRule(spec.sources, parser) });
   if (sourceNodes.length === 0) return [];
   const lang = LANGUAGES[language];
   // Taint never crosses functions: only sinks whose outermost function holds a source need the analysis.
@@ -65,10 +66,9 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
     return sourceSpans.some((s) => !range || within(s, range));
   });
   if (candidates.length === 0) return [];
-  const lower = root.text().toLowerCase();
-  const conversions = CONVERSIONS[language].filter((c) => (patternKeywords(c) ?? []).some((w) => lower.includes(w)));
-  const sanitizerSpecs = [...(spec.sanitizers ?? []), ...conversions];
-  const sanitizerNodes = sanitizerSpecs.length ? root.findAll({ rule: anyRule(sanitizerSpecs, parser) }) : [];
+  // The built-in conversions are searched on their own, so every taint rule of the file (and the constant
+  // checks) share that one search.
+  const sanitizerNodes = [...(spec.sanitizers?.length ? findAllOnce(root, { rule: anyRule(spec.sanitizers, parser) }) : []), ...conversionNodes(root, language, parser)];
   const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes);
   return candidates.filter((sink) => analysis.isTainted(sink.getMatch('SINK') ?? sink));
 }
@@ -91,6 +91,10 @@ function outermostFunction(node: SgNode, lang: LanguageSpec): SgNode | undefined
   return scope;
 }
 
+function conversionNodes(root: SgNode, language: AstLanguage, parser: string): SgNode[] {
+  return findAllOnce(root, { rule: anyRule(CONVERSIONS[language], parser) });
+}
+
 const constantCheckers = new WeakMap<SgNode, (node: SgNode) => boolean>();
 
 /**
@@ -100,7 +104,7 @@ const constantCheckers = new WeakMap<SgNode, (node: SgNode) => boolean>();
 export function isConstantValue(root: SgNode, language: AstLanguage, parser: string, node: SgNode): boolean {
   let check = constantCheckers.get(root);
   if (!check) {
-    const analysis = new Analysis(root, LANGUAGES[language], parser, [], root.findAll({ rule: anyRule(CONVERSIONS[language], parser) }));
+    const analysis = new Analysis(root, LANGUAGES[language], parser, [], conversionNodes(root, language, parser));
     check = (n) => analysis.isConstantNode(n);
     constantCheckers.set(root, check);
   }

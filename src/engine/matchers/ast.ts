@@ -27,8 +27,9 @@ import type { Rule, SgNode } from '@ast-grep/napi';
 import { z } from 'zod';
 import { astGrep, languageOf, parsersOf, AST_LANGUAGES, type AstLanguage } from '../ast/languages.js';
 import { SentrikError } from '../../util/errors.js';
-import { parseSource } from '../ast/parse.js';
+import { findAllOnce, parseSource } from '../ast/parse.js';
 import { anyRule, patternKeywords, patternSchema, toRule, unionKeywords, validatePattern, type PatternSpec } from '../ast/pattern.js';
+import { keywordTest, passes, textTest } from '../ast/text-test.js';
 import { isConstantValue, taintedSinks } from '../ast/taint.js';
 import { compileRegex, testRegex, type SafeRegex } from '../regex.js';
 import type { SourceFile } from '../source.js';
@@ -74,6 +75,8 @@ type Block = z.infer<typeof blockSchema>;
 interface CompiledBlock {
   languages: Set<AstLanguage>;
   keywords: string[] | undefined;
+  /** False when the block cannot match in this file: checked before the file is parsed. */
+  viable(file: SourceFile, parser: string): boolean;
   find(root: SgNode, language: AstLanguage, parser: string, file: SourceFile): SgNode[];
 }
 
@@ -89,7 +92,8 @@ export const astKind: MatcherKind<AstMatch> = {
       match(file: SourceFile): RawMatch[] {
         const lang = languageOf(file.path);
         if (!lang) return [];
-        const mine = blocks.filter((b) => b.languages.has(lang.language));
+        // Parsing is most of the cost: only files some block could match in are parsed.
+        const mine = blocks.filter((b) => b.languages.has(lang.language) && b.viable(file, lang.parser));
         if (mine.length === 0) return [];
         const root = parseSource(file, lang.parser);
         if (!root) return [];
@@ -126,10 +130,14 @@ function compileBlock(b: Block): CompiledBlock {
   [...mainPatterns, ...(b.inside ?? []), ...(b.not_inside ?? []), ...(b.not ?? []), ...(t ? [...t.sources, ...(t.sanitizers ?? [])] : [])].forEach(validatePattern);
   // ast-grep compiles pattern strings on every search, so each file only gets the patterns whose literal
   // words it contains (a pattern cannot match otherwise). Rules are cached per parser and pattern subset.
-  const mainWords = mainPatterns.map(patternKeywords);
+  const mainTests = mainPatterns.map((p) => textTest(p));
+  // A `where` the file cannot satisfy rules its pattern out for the block as a whole, but that pattern must
+  // stay in the search: a node it matches first is dropped by the constraint, not found by a later pattern.
+  const whereRegexes = Object.fromEntries(Object.entries(b.where ?? {}).map(([mv, re]) => [mv.replace(/^\$/, ''), re]));
+  const viableTests = mainPatterns.map((p) => textTest(p, whereRegexes));
   const rules = new Map<string, Rule | undefined>();
-  const ruleFor = (parser: string, lower?: string): Rule | undefined => {
-    const used = mainPatterns.filter((_, i) => lower === undefined || hasWords(mainWords[i], lower));
+  const ruleFor = (parser: string, file?: SourceFile): Rule | undefined => {
+    const used = mainPatterns.filter((_, i) => !file || passes(mainTests[i], file));
     const key = `${parser}\0${used.length === mainPatterns.length ? '*' : used.map((p) => mainPatterns.indexOf(p)).join(',')}`;
     if (rules.has(key)) return rules.get(key);
     let rule: Rule | undefined;
@@ -144,7 +152,9 @@ function compileBlock(b: Block): CompiledBlock {
     rules.set(key, rule);
     return rule;
   };
-  const taintWords = t && { sources: t.sources.map(patternKeywords), sanitizers: (t.sanitizers ?? []).map(patternKeywords) };
+  const taintTests = t && { sources: t.sources.map((p) => textTest(p)), sanitizers: (t.sanitizers ?? []).map((p) => textTest(p)) };
+  const blockKeywords = b.keywords?.map((k) => k.toLowerCase());
+  const blockKeywordTest = blockKeywords && keywordTest(blockKeywords);
   // Constraints apply to the patterns that bind the metavariable; patterns without it are not constrained.
   const metavarsOk = (node: SgNode): boolean =>
     where.every(([mv, re]) => {
@@ -180,33 +190,33 @@ function compileBlock(b: Block): CompiledBlock {
 
   return {
     languages: new Set(b.languages),
-    keywords: b.keywords?.map((k) => k.toLowerCase()) ?? unionKeywords(mainPatterns.map(patternKeywords)),
+    keywords: blockKeywords ?? unionKeywords(mainPatterns.map(patternKeywords)),
+    viable(file, parser) {
+      if (unsupported.has(parser)) return false;
+      if (!passes(blockKeywordTest, file)) return false;
+      if (!viableTests.some((test) => passes(test, file))) return false;
+      if (taintTests && !taintTests.sources.some((test) => passes(test, file))) return false;
+      if (requires.length && !requires.some((re) => testRegex(re, file.text))) return false;
+      return !excludes.some((re) => testRegex(re, file.text));
+    },
     find(root, language, parser, file) {
-      if (unsupported.has(parser)) return [];
-      if (requires.length && !requires.some((re) => testRegex(re, file.text))) return [];
-      if (excludes.some((re) => testRegex(re, file.text))) return [];
       const fixed = (n: SgNode, mv: string, want: boolean): boolean => {
         const bound = n.getMatch(mv.replace(/^\$/, ''));
         return !bound || isConstantValue(root, language, parser, bound) === want;
       };
       const variable = (n: SgNode): boolean =>
         (b.nonconstant ?? []).every((mv) => fixed(n, mv, false)) && (b.constant ?? []).every((mv) => fixed(n, mv, true));
-      const rule = ruleFor(parser, file.lower);
+      const rule = ruleFor(parser, file);
       if (!rule) return [];
-      if (!t || !taintWords) return root.findAll({ rule }).filter((n) => metavarsOk(n) && variable(n));
-      const sources = t.sources.filter((_, i) => hasWords(taintWords.sources[i], file.lower));
+      if (!t || !taintTests) return findAllOnce(root, { rule }).filter((n) => metavarsOk(n) && variable(n));
+      const sources = t.sources.filter((_, i) => passes(taintTests.sources[i], file));
       if (sources.length === 0) return [];
-      const sinks = mainPatterns.filter((_, i) => hasWords(mainWords[i], file.lower));
-      const sanitizers = (t.sanitizers ?? []).filter((_, i) => hasWords(taintWords.sanitizers[i], file.lower));
+      const sinks = mainPatterns.filter((_, i) => passes(mainTests[i], file));
+      const sanitizers = (t.sanitizers ?? []).filter((_, i) => passes(taintTests.sanitizers[i], file));
       const inContext = (n: SgNode): boolean => n.matches({ rule }) && metavarsOk(n);
       return taintedSinks(root, language, parser, { sources, sinks, sanitizers }).filter(inContext);
     },
   };
-}
-
-/** A pattern with no required words may always match; otherwise one of its words must be in the file. */
-function hasWords(words: string[] | undefined, lower: string): boolean {
-  return !words || words.some((w) => lower.includes(w));
 }
 
 function constraints(w: Record<string, string> | undefined): [string, SafeRegex][] {

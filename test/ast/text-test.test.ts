@@ -1,0 +1,98 @@
+// Text tests decide, before a file is parsed, that a pattern cannot match in it. They must never be wrong in
+// that direction: checked on literal extraction cases, and against every regex of the built-in AST rules run
+// over the real semgrep-rules corpus (a regex that matches a file must never have its test fail on it).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { regexTest, textTest } from '../../src/engine/ast/text-test.js';
+import { builtinPacksDir, loadPack, packDirs } from '../../src/packs/load.js';
+import { compileRegex, testRegex } from '../../src/engine/regex.js';
+
+const file = (text: string) => ({ text, lower: text.toLowerCase() });
+const passes = (re: string, text: string): boolean => regexTest(re)?.(file(text)) ?? true;
+
+describe('regex literals', () => {
+  it('requires the literals every match contains, across groups and alternatives', () => {
+    const re = '^(algorithms\\.(ARC4|TripleDES)|modes\\.ECB)\\(';
+    expect(passes(re, 'c = algorithms.ARC4(key)')).toBe(true);
+    expect(passes(re, 'c = modes.ECB(iv)')).toBe(true);
+    expect(passes(re, 'c = algorithms.AES(key)')).toBe(false);
+    expect(passes('^debug\\s*=\\s*True$', 'debug = False')).toBe(false);
+    expect(passes('^["\'`]http://', 'fetch("https://example.org")')).toBe(false);
+  });
+
+  it('leaves out what may be absent: optional atoms and groups, classes, escapes', () => {
+    expect(passes('abcd?e', 'abce')).toBe(true);
+    expect(passes('ab(cde)?fgh', 'abfgh')).toBe(true);
+    expect(passes('foo{0,1}bar', 'fobar')).toBe(true);
+    expect(passes('[abc]def', 'zdef')).toBe(true);
+    expect(passes('ab(cde)+fgh', 'abfgh')).toBe(false);
+    expect(passes('\\bMODE_ECB\\b', 'AES.MODE_CBC')).toBe(false);
+  });
+
+  it('reads a leading (?i) as case-insensitive literals', () => {
+    expect(passes('(?i)^(jwt|jsonwebtoken)$', 'const t = JWT.sign(p, k);')).toBe(true);
+    expect(passes('(?i)^(jwt|jsonwebtoken)$', 'const t = Math.sign(p);')).toBe(false);
+  });
+
+  it('gives no test for inner case-insensitive or verbose parts, nor for syntax it does not follow', () => {
+    expect(regexTest('a(?i)select')).toBeUndefined();
+    expect(regexTest('(?x) select')).toBeUndefined();
+    expect(regexTest('\\Qa.b\\E')).toBeUndefined();
+    expect(regexTest('\\w+')).toBeUndefined();
+  });
+});
+
+describe('pattern text tests', () => {
+  it('need every literal word of a pattern, with its case, and the literals of its regexes and wheres', () => {
+    const debug = textTest({ pattern: '$APP.run($$$)', has: { kind: 'keyword_argument', regex: '^debug\\s*=\\s*True$' } })!;
+    expect(debug(file('app.run(debug=True)'))).toBe(true);
+    expect(debug(file('app.run(debug=False)'))).toBe(false);
+    const fn = textTest('new Function($X)')!;
+    expect(fn(file('const f = new Function(body);'))).toBe(true);
+    expect(fn(file('function f(body) {}'))).toBe(false);
+    const fetch = textTest('fetch($URL $$$)', { URL: '^["\'`]http://' })!;
+    expect(fetch(file('fetch("http://a")'))).toBe(true);
+    expect(fetch(file('fetch("https://a")'))).toBe(false);
+    expect(textTest('fetch($$$URL)', { URL: '^["\'`]http://' })!(file('fetch("https://a")'))).toBe(true); // not bound
+    expect(textTest({ any: ['eval($X)', { kind: 'call_expression' }] })).toBeUndefined();
+  });
+
+  it('never fail a file that a built-in AST rule regex matches (semgrep-rules corpus)', () => {
+    const regexes = new Set<string>();
+    const collect = (node: unknown, key?: string): void => {
+      if (typeof node === 'string' && key === 'regex') regexes.add(node);
+      else if (Array.isArray(node)) node.forEach((n) => collect(n));
+      else if (node && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'where' && v && typeof v === 'object') Object.values(v).forEach((re) => regexes.add(re as string));
+          else collect(v, k);
+        }
+      }
+    };
+    for (const dir of packDirs(builtinPacksDir())) for (const r of loadPack(dir, true).rules) if (r.def.kind === 'ast') collect(r.def.match);
+    const tested = [...regexes].filter((re) => regexTest(re) !== undefined);
+    expect(tested.length).toBeGreaterThan(20);
+
+    const texts: string[] = [];
+    const walk = (d: string): void => {
+      for (const name of readdirSync(d)) {
+        const p = join(d, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(py|js|jsx|ts|tsx|java|go)$/.test(name)) texts.push(readFileSync(p, 'utf8'));
+      }
+    };
+    walk('../shared/corpora/semgrep-rules/files');
+    let matched = 0;
+    for (const re of tested) {
+      const compiled = compileRegex(re); // ^ and $ at every line: more texts a match can start or end in
+      const test = regexTest(re)!;
+      for (const text of texts) {
+        if (!testRegex(compiled, text)) continue;
+        matched++;
+        expect(test(file(text)), `${re} matches a file its test rejects`).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(100);
+  });
+});
