@@ -2,7 +2,7 @@
 // no script at all (details/summary does the expanding), no external assets, every value HTML-escaped —
 // paths, messages and reasons come from scanned content and suppression files.
 import { createHash } from 'node:crypto';
-import { escapeHtml } from '../reporters/common.js';
+import { escapeHtml, htmlDocument } from '../reporters/common.js';
 import type { ClauseResult, ComplianceReport, TrustSummary } from './report.js';
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#fafbfc}
@@ -29,21 +29,7 @@ const STATUS_LABEL: Record<string, string> = {
 
 function page(title: string, body: string): string {
   const csp = ["default-src 'none'", `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`, "img-src 'none'", "base-uri 'none'", "form-action 'none'"].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+  return htmlDocument(title, csp, STYLE, body);
 }
 
 const status = (s: string): string => `<span class="st st-${escapeHtml(s)}">${escapeHtml(STATUS_LABEL[s] ?? s)}</span>`;

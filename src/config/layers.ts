@@ -125,7 +125,8 @@ function expand(file: string, kind: FileLayer['kind'], base: string | undefined,
   }
 }
 
-function readYamlMapping(file: string): { parsed: ParsedYaml; value: Raw } {
+/** A configuration file as a YAML mapping with positions; an empty file is an empty mapping. */
+export function readYamlMapping(file: string): { parsed: ParsedYaml; value: Raw } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

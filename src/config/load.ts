@@ -2,14 +2,14 @@
 // and zero-config detection when no layer names the packs. Each layer is validated on its own so an
 // error names its culprit (file:line, or the environment variable). Later layers (issue 10: `extends:`,
 // directory-level files) slot in as further entries of the same layer list.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import type { ZodError } from 'zod';
 import { SentrikError } from '../util/errors.js';
-import { lineOf, parseYamlWithPositions, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
+import { lineOf, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { describeDetection, detectProject, type Detection } from './detect.js';
-import { collectFileLayers, mergeLayer, type MergeState } from './layers.js';
+import { collectFileLayers, mergeLayer, readYamlMapping, type MergeState } from './layers.js';
 import { applyProfile } from '../governance/profiles.js';
 import { CONFIG_KEYS, configSchema, finalize, type ConfigKey, type ConfigOverrides, type NetworkPolicy, type SentrikConfig } from './schema.js';
 
@@ -140,17 +140,7 @@ function readConfigFile(root: string, configPath: string | undefined, warnings: 
     throw new SentrikError('config file is a link to outside the repository', file, undefined, 'replace the link with a regular file');
   }
 
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new SentrikError(`cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file, undefined, 'check its permissions');
-  }
-  const parsed = parseYamlWithPositions(text, file);
-  const value = parsed.value ?? {}; // an empty file means "all defaults"
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new SentrikError('invalid config: the top level must be a mapping of keys', file, 1, 'start with e.g. `standards_packs: [owasp-top-10]`');
-  }
+  const { parsed, value } = readYamlMapping(file);
   const res = configSchema.safeParse(value);
   if (!res.success) throw fileError(res.error, parsed);
   // The file is repository content (a pull request can change it): keep where it writes inside the repository.

@@ -165,3 +165,22 @@ export function describeScope(result: ScanResult): string {
 }
 
 export { SEVERITIES, SEVERITY_RANK };
+
+/** A self-contained HTML document: the CSP as a meta tag, no referrer, one inline stylesheet. */
+export function htmlDocument(title: string, csp: string, style: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}

@@ -17,6 +17,7 @@ import {
   describeScope,
   escapeHtml,
   formatDuration,
+  htmlDocument,
   plural,
 } from './common.js';
 
@@ -37,18 +38,7 @@ export function renderHtml(result: ScanResult, gate?: GateResult): string {
   ].join('; ');
   const title = `sentrik report: ${plural(active.length, 'finding')}`;
 
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
+  return htmlDocument(title, csp, STYLE, `<header>
 <h1>sentrik report</h1>
 <p class="meta">${escapeHtml(result.root)} · ${escapeHtml(result.metrics.startedAt)} · ${escapeHtml(result.tool.name)} ${escapeHtml(result.tool.version)}</p>
 ${gate ? gateBanner(gate) : ''}
@@ -77,10 +67,7 @@ ${summary(result, suppressed)}
 </section>
 </main>
 <script type="application/json" id="sentrik-data">${jsonForHtml(data)}</script>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+<script>${SCRIPT}</script>`);
 }
 
 function gateBanner(gate: GateResult): string {
