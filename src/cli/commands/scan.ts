@@ -1,6 +1,6 @@
 // `sentrik scan` and `sentrik gate`: the same scan; the gate also enforces `fail_on` (exit 1).
 import type { Command } from 'commander';
-import type { ConfigOverrides } from '../../config/schema.js';
+import { parseByteSize, type ConfigOverrides } from '../../config/schema.js';
 import { evaluateGate } from '../../engine/gate.js';
 import { SEVERITIES, type Severity } from '../../engine/model.js';
 import { runScan, type ScopeRequest } from '../../run/scan.js';
@@ -79,7 +79,6 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
   const loaded = loadEffectiveConfig(io, root, overrides, flags.config);
   const config = loaded.config;
   if (flags.maxFileSize) {
-    const { parseByteSize } = await import('../../config/schema.js');
     const n = parseByteSize(flags.maxFileSize);
     if (!n) throw new SentrikError(`invalid --max-file-size '${flags.maxFileSize}'`, undefined, undefined, 'use a size like 2MiB or 500KB');
     config.max_file_size = n;
