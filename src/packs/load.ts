@@ -69,6 +69,8 @@ export function customPacksDir(root: string): string {
 }
 
 const packCache = new Map<string, LoadedPack>();
+/** Size and mtime of each cached pack's files when it was last hashed. */
+const packStamps = new Map<string, string>();
 
 /** Pack folders under `dir` (each with a pack.yaml); the folder name is the pack id. */
 export function packDirs(dir: string): string[] {
@@ -113,9 +115,18 @@ export function loadPack(packDir: string, builtin: boolean): LoadedPack {
   const cached = packCache.get(packDir);
   const packFile = join(packDir, 'pack.yaml');
   const files = packFiles(packDir);
+  // Long-lived processes (MCP server, watch) load packs on every scan: unchanged files need no re-hashing.
+  const stamp = files.map((f) => {
+    const st = statSync(f);
+    return `${f}:${st.size}:${st.mtimeMs}`;
+  }).join('|');
+  if (cached && packStamps.get(packDir) === stamp) return cached;
   const hash = hashFiles(packDir, files);
   if (builtin) verifyBuiltinPack(basename(packDir), packDir, hash); // self-integrity: refuse a modified built-in pack
-  if (cached && cached.hash === hash) return cached;
+  if (cached && cached.hash === hash) {
+    packStamps.set(packDir, stamp);
+    return cached;
+  }
 
   const parsed = readYaml(packFile);
   const res = packSchema.safeParse(parsed.value);
@@ -163,6 +174,7 @@ export function loadPack(packDir: string, builtin: boolean): LoadedPack {
     mappings,
   };
   packCache.set(packDir, pack);
+  packStamps.set(packDir, stamp);
   return pack;
 }
 
