@@ -4,11 +4,11 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { SentrikConfig } from '../config/schema.js';
+import { SAFE_CONFIG } from '../engine/git.js';
 
-const SAFE = ['-c', 'core.fsmonitor=false', '-c', 'core.quotepath=false'];
 
 function git(root: string, args: string[]): string | undefined {
-  const r = spawnSync('git', [...SAFE, ...args], { cwd: root, encoding: 'utf8', windowsHide: true });
+  const r = spawnSync('git', [...SAFE_CONFIG, ...args], { cwd: root, encoding: 'utf8', windowsHide: true });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { LoadedRule } from '../packs/load.js';
+import { SAFE_CONFIG } from '../engine/git.js';
 import { keywordIndex } from '../engine/ruleset.js';
 import { SourceFile } from '../engine/source.js';
 import { SentrikError } from '../util/errors.js';
@@ -101,7 +102,7 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
 }
 
 function assertGitRepo(root: string): void {
-  const r = spawnSync('git', ['rev-parse', '--git-dir'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync('git', [...SAFE_CONFIG, 'rev-parse', '--git-dir'], { cwd: root, encoding: 'utf8' });
   if (r.error || r.status !== 0) {
     throw new SentrikError('not a git repository (or git is not installed)', root, undefined, 'run --history inside a git clone');
   }
@@ -117,7 +118,7 @@ function streamLog(root: string, range: string | undefined, onChunk: (p: Pending
     '--',
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', [...SAFE_CONFIG, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
@@ -187,7 +188,7 @@ function readAtHead(root: string, paths: string[]): Map<string, string> {
   const out = new Map<string, string>();
   const safe = paths.filter((p) => !p.includes('\n'));
   if (safe.length === 0) return out;
-  const r = spawnSync('git', ['cat-file', '--batch'], { cwd: root, input: safe.map((p) => `HEAD:${p}\n`).join(''), maxBuffer: 1 << 30 });
+  const r = spawnSync('git', [...SAFE_CONFIG, 'cat-file', '--batch'], { cwd: root, input: safe.map((p) => `HEAD:${p}\n`).join(''), maxBuffer: 1 << 30 });
   if (r.status !== 0 || !r.stdout) return out;
   const buf = r.stdout;
   let pos = 0;
