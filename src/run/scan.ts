@@ -52,8 +52,17 @@ export function selectPacks(root: string, requested: string[] | undefined, confi
   return loadPacksById([...new Set(ids)], root);
 }
 
+/** The last rule set built, reused while its packs and overrides are the same (MCP server, watch). */
+let lastRules: { key: string; rules: RuleSet } | undefined;
+
 export function buildRules(root: string, config: SentrikConfig, packs?: string[], configuredFrom = 'standards_packs'): RuleSet {
-  return buildRuleSet(selectPacks(root, packs, config.standards_packs, configuredFrom), config.pack_overrides, TOOL.version);
+  const selected = selectPacks(root, packs, config.standards_packs, configuredFrom);
+  const key = JSON.stringify([selected.map((p) => [p.dir, p.hash]), config.pack_overrides]);
+  // Loaded packs are cached objects: the same objects and hashes mean the same rules.
+  if (lastRules?.key === key && lastRules.rules.packs.every((p, i) => p === selected[i])) return lastRules.rules;
+  const rules = buildRuleSet(selected, config.pack_overrides, TOOL.version);
+  lastRules = { key, rules };
+  return rules;
 }
 
 export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
