@@ -128,9 +128,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a real browser', () => {
     expect(sevs.length).toBeGreaterThan(0);
     expect(new Set(sevs)).toEqual(new Set(['high']));
     await page.click('button[data-severity="high"]');
+    // Under load the toggle can lag: the next search must not run with "high" still applied.
+    await expect.poll(() => page.locator('button[data-severity="high"]').getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
 
     await page.fill('input[name="q"]', 'eval');
-    await expect.poll(async () => new Set(await page.locator('#findings tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule'))))).toEqual(new Set(['JS-EVAL-001', 'OWASP-A03-001']));
+    await expect.poll(async () => new Set(await page.locator('#findings tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule')))), { timeout: 10_000 }).toEqual(new Set(['JS-EVAL-001', 'OWASP-A03-001']));
     // The markup in the file name is text.
     expect(await page.locator('#findings').textContent()).toContain('<img src=x onerror="window.__pwned=2">.js');
     await page.selectOption('select[name="group"]', 'file');
