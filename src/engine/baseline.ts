@@ -3,7 +3,8 @@
 // known findings (suppressed, kind `baseline`) so only new ones count. Fingerprints survive line shifts, so
 // unrelated edits do not bring old findings back. One format for every command: src/secrets/baseline.ts.
 import { baselineIndex, createBaseline, type Baseline } from '../secrets/baseline.js';
-import { SEVERITIES, type Finding, type ScanResult } from './model.js';
+import { countFindings } from './findings.js';
+import type { ScanResult } from './model.js';
 
 export { createBaseline, loadBaseline, serializeBaseline, type Baseline } from '../secrets/baseline.js';
 
@@ -28,20 +29,7 @@ export function applyBaseline(result: ScanResult, baseline: Baseline | Set<strin
   return hidden;
 }
 
-/** Findings may have been added or suppressed after the scan (history, baseline): refresh the counts. */
+/** Findings may have been added or suppressed after the scan (history, baseline, policies): refresh the counts. */
 export function recount(result: ScanResult): void {
-  const active: Finding[] = result.findings.filter((f) => !f.suppressed);
-  const m = result.metrics;
-  m.findings = active.length;
-  m.suppressed = result.findings.length - active.length;
-  m.bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as typeof m.bySeverity;
-  m.byRule = {};
-  m.byPack = {};
-  m.suppressedByKind = {};
-  for (const f of active) {
-    m.bySeverity[f.severity]++;
-    m.byRule[f.ruleId] = (m.byRule[f.ruleId] ?? 0) + 1;
-    m.byPack[f.packId] = (m.byPack[f.packId] ?? 0) + 1;
-  }
-  for (const f of result.findings) if (f.suppressed) m.suppressedByKind[f.suppressed.kind] = (m.suppressedByKind[f.suppressed.kind] ?? 0) + 1;
+  Object.assign(result.metrics, countFindings(result.findings));
 }

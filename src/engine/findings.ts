@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { ruleInfo } from '../packs/load.js';
 import type { FileHit } from './file-scan.js';
-import { SEVERITIES, SEVERITY_RANK, type Finding, type RuleInfo, type Severity, type SuppressionRecord } from './model.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type RuleInfo, type ScanMetrics, type Severity, type SuppressionRecord } from './model.js';
 import type { ActiveRule, RuleSet } from './ruleset.js';
 import { bump, DEFAULT_SUPPRESSION_POLICY, inlineAllowedFor, usageKey, type FileSuppression, type SuppressionPolicy, type SuppressionUsage } from './suppressions.js';
 
@@ -260,4 +260,24 @@ export function uniqueByFingerprint(findings: Finding[]): Finding[] {
 
 export function rulesInfo(rules: RuleSet): RuleInfo[] {
   return [...rules.fileRules, ...rules.repoRules].map((r) => ruleInfo(r.rule, r.severity));
+}
+
+/** Counts of a finding list as scan_metrics.json reports them (suppressed findings counted apart). */
+export function countFindings(findings: Finding[]): Pick<ScanMetrics, 'findings' | 'suppressed' | 'bySeverity' | 'byRule' | 'byPack' | 'suppressedByKind'> {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as ScanMetrics['bySeverity'];
+  const byRule: Record<string, number> = {};
+  const byPack: Record<string, number> = {};
+  const suppressedByKind: Record<string, number> = {};
+  let active = 0;
+  for (const f of findings) {
+    if (f.suppressed) {
+      suppressedByKind[f.suppressed.kind] = (suppressedByKind[f.suppressed.kind] ?? 0) + 1;
+      continue;
+    }
+    active++;
+    bySeverity[f.severity]++;
+    byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
+    byPack[f.packId] = (byPack[f.packId] ?? 0) + 1;
+  }
+  return { findings: active, suppressed: findings.length - active, bySeverity, byRule, byPack, suppressedByKind };
 }

@@ -3,9 +3,9 @@
 import { join } from 'node:path';
 import type { DiscoveredFile } from './discovery.js';
 import { ScanCache } from './cache.js';
-import { compareFindings, finalise, META_RULES, rulesInfo, staleSuppressionFindings, uniqueByFingerprint } from './findings.js';
+import { compareFindings, countFindings, finalise, META_RULES, rulesInfo, staleSuppressionFindings, uniqueByFingerprint } from './findings.js';
 import type { FileHit, InlineIgnore } from './file-scan.js';
-import { SEVERITIES, type Finding, type ScanProblem, type ScanResult, type ScanScope, type SkippedFile } from './model.js';
+import { type Finding, type ScanProblem, type ScanResult, type ScanScope, type SkippedFile } from './model.js';
 import { processFile, type FileJob, type FileOutcome } from './process-file.js';
 import { runInWorkers, workerScript } from './pool.js';
 import { runPackAgents, type AgentRun } from './agents.js';
@@ -175,17 +175,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     if (err) problems.push({ code: 'cache', message: err });
   }
 
-  const active = findings.filter((f) => !f.suppressed);
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
-  const byRule: Record<string, number> = {};
-  const byPack: Record<string, number> = {};
-  for (const f of active) {
-    bySeverity[f.severity]++;
-    byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
-    byPack[f.packId] = (byPack[f.packId] ?? 0) + 1;
-  }
-  const suppressedByKind: Record<string, number> = {};
-  for (const f of findings) if (f.suppressed) suppressedByKind[f.suppressed.kind] = (suppressedByKind[f.suppressed.kind] ?? 0) + 1;
+  const counts = countFindings(findings);
   const skippedByReason: Record<string, number> = {};
   for (const s of skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
 
@@ -209,15 +199,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       cacheMisses: cache.misses,
       packs: opts.rules.packs.map((p) => p.id),
       rulesEvaluated: opts.rules.fileRules.length + (opts.repo ? opts.rules.repoRules.length : 0),
-      findings: active.length,
-      suppressed: findings.length - active.length,
-      bySeverity,
-      byRule,
-      byPack,
+      ...counts,
       perPackMs,
       jobs: threads,
       scope: opts.scope,
-      suppressedByKind,
     },
   };
 }

@@ -1,4 +1,5 @@
 // Profile policies applied to a finished scan.
+import { recount } from '../engine/baseline.js';
 import type { ScanResult } from '../engine/model.js';
 
 /**
@@ -15,17 +16,6 @@ export function enforceSuppressionApproval(result: ScanResult): number {
     result.problems.push({ file: f.file, line: f.line, ruleId: f.ruleId, code: 'suppression-unapproved', message: `suppression${s.source ? ` at ${s.source}` : ''} has no approved_by, which this profile requires; the finding counts` });
   }
   if (!revoked) return 0;
-  const m = result.metrics;
-  const active = result.findings.filter((f) => !f.suppressed);
-  m.findings = active.length;
-  m.suppressed = result.findings.length - active.length;
-  for (const k of Object.keys(m.bySeverity) as (keyof typeof m.bySeverity)[]) m.bySeverity[k] = 0;
-  m.byRule = {};
-  m.byPack = {};
-  for (const f of active) {
-    m.bySeverity[f.severity]++;
-    m.byRule[f.ruleId] = (m.byRule[f.ruleId] ?? 0) + 1;
-    m.byPack[f.packId] = (m.byPack[f.packId] ?? 0) + 1;
-  }
+  recount(result);
   return revoked;
 }
