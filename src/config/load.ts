@@ -2,14 +2,13 @@
 // and zero-config detection when no layer names the packs. Each layer is validated on its own so an
 // error names its culprit (file:line, or the environment variable). Later layers (issue 10: `extends:`,
 // directory-level files) slot in as further entries of the same layer list.
-import { existsSync, realpathSync } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
-import { isMap, isScalar } from 'yaml';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ZodError } from 'zod';
 import { SentrikError } from '../util/errors.js';
-import { lineOf, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
+import { zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { describeDetection, detectProject, type Detection } from './detect.js';
-import { collectFileLayers, mergeLayer, readYamlMapping, type MergeState } from './layers.js';
+import { collectFileLayers, mergeLayer, setIn, type MergeState } from './layers.js';
 import { applyProfile } from '../governance/profiles.js';
 import { CONFIG_KEYS, configSchema, finalize, type ConfigKey, type ConfigOverrides, type NetworkPolicy, type SentrikConfig } from './schema.js';
 
@@ -124,35 +123,6 @@ export function envNamesFor(path: string): string[] {
   return ENV_PREFIXES.map((p) => p + suffix);
 }
 
-function readConfigFile(root: string, configPath: string | undefined, warnings: string[]): { parsed: ParsedYaml; value: Raw } | undefined {
-  let file: string | undefined;
-  if (configPath) {
-    file = isAbsolute(configPath) ? configPath : join(root, configPath);
-    if (!existsSync(file)) throw new SentrikError('config file not found', file, undefined, 'check the path given with --config');
-  } else {
-    const present = CONFIG_FILES.map((f) => join(root, CONFIG_DIR, f)).filter((f) => existsSync(f));
-    if (present.length > 1) warnings.push(`both ${present.join(' and ')} exist; using ${present[0]}`);
-    file = present[0];
-  }
-  if (!file) return undefined;
-  // A repository could symlink its config to a file elsewhere (whose content would then leak into errors).
-  if (!configPath && !insideRoot(root, file)) {
-    throw new SentrikError('config file is a link to outside the repository', file, undefined, 'replace the link with a regular file');
-  }
-
-  const { parsed, value } = readYamlMapping(file);
-  const res = configSchema.safeParse(value);
-  if (!res.success) throw fileError(res.error, parsed);
-  // The file is repository content (a pull request can change it): keep where it writes inside the repository.
-  // Flags and environment come from whoever runs sentrik and may point anywhere.
-  for (const parts of [['output_dir'], ['governance', 'audit', 'log_file']]) {
-    const p = getIn(value, parts);
-    if (typeof p === 'string' && escapesRoot(p)) {
-      throw new SentrikError(`invalid config: ${parts.join('.')}: '${p}' points outside the repository`, file, keyLine(parsed, parts), 'use a relative path such as out, or pass --output-dir');
-    }
-  }
-  return { parsed, value: value as Raw };
-}
 
 /** The environment as a partial raw config, plus which variable set each key. */
 function readEnv(env: Record<string, string | undefined>, warnings: string[]): { value: Raw; vars: Record<string, string> } {
@@ -263,55 +233,9 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-function escapesRoot(p: string): boolean {
-  const n = normalize(p.replace(/\\/g, '/'));
-  return isAbsolute(n) || /^[A-Za-z]:/.test(n) || n === '..' || n.startsWith(`..${sep}`) || n.startsWith('../');
-}
 
-function insideRoot(root: string, file: string): boolean {
-  try {
-    const r = realpathSync(root);
-    const f = realpathSync(file);
-    return f.startsWith(r + sep);
-  } catch {
-    return true; // unreadable: the read below reports it
-  }
-}
 
-/** Line of the key itself (a block map value starts on the next line). */
-function keyLine(parsed: ParsedYaml, parts: string[]): number | undefined {
-  const parent = parts.length > 1 ? parsed.doc.getIn(parts.slice(0, -1), true) : parsed.doc.contents;
-  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === parts[parts.length - 1]) : undefined;
-  const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
-  return range ? parsed.lines.linePos(range[0]).line : lineOf(parsed, parts);
-}
 
-function isPlainObject(v: unknown): v is Raw {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-/** Objects merge key by key; lists and scalars from `over` replace those in `base`. */
-function deepMerge(base: Raw, over: Raw): Raw {
-  const out: Raw = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === undefined) continue;
-    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Raw, v) : v;
-  }
-  return out;
-}
 
-function getIn(obj: unknown, path: readonly string[]): unknown {
-  let cur = obj;
-  for (const p of path) {
-    if (!isPlainObject(cur)) return undefined;
-    cur = cur[p];
-  }
-  return cur;
-}
 
-function setIn(obj: Raw, path: readonly string[], value: unknown): Raw {
-  let cur = obj;
-  for (const p of path.slice(0, -1)) cur = (isPlainObject(cur[p]) ? cur[p] : (cur[p] = {})) as Raw;
-  cur[path[path.length - 1]] = value;
-  return obj;
-}

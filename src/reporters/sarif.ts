@@ -3,7 +3,7 @@
 // tests with Microsoft's SARIF multitool (`--rule-kind "Gh;Sarif"`).
 import { pathToFileURL } from 'node:url';
 import type { Confidence, Finding, RuleInfo, ScanProblem, ScanResult, Severity } from '../engine/model.js';
-import { compareByLocation, cweLabel, cweNumber, isRepositoryLevel, rulesOf, sortKeys, standardRef } from './common.js';
+import { compareByLocation, cweLabel, cweNumber, isRepositoryLevel, rulesOf, sortKeys, standardRef, compareStrings } from './common.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SENTRIK_URI = 'https://github.com/sentrik/sentrik';
@@ -26,7 +26,7 @@ const PROBLEM_SEVERITY: Record<Severity, string> = {
 const PRECISION: Record<Confidence, string> = { high: 'high', medium: 'medium', low: 'low' };
 
 export function renderSarif(result: ScanResult): string {
-  const rules = rulesOf(result).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rules = rulesOf(result).sort((a, b) => compareStrings(a.id, b.id));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const findings = [...result.findings].sort(compareByLocation);
   const precision = precisionByRule(findings);

@@ -123,7 +123,7 @@ export function deriveKeywords(patterns: string[], ignoreCase: boolean): string[
   for (const p of patterns) {
     const lit = requiredLiteral(p.startsWith('(?i)') ? p.slice(4) : p);
     if (!lit) return undefined;
-    out.push(ignoreCase || p.startsWith('(?i)') ? lit.toLowerCase() : lit.toLowerCase());
+    out.push(lit.toLowerCase()); // keywords are matched case-insensitively
   }
   return [...new Set(out)];
 }
