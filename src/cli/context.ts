@@ -71,8 +71,7 @@ export function emitReports(io: CliIO, root: string, result: ScanResult, gate: G
     io.stderr(`Report written to ${o.output}\n`);
     return;
   }
-  if (format !== 'terminal') io.stdout(render(format));
-  else io.stdout(render('terminal'));
+  io.stdout(render(format));
 
   const dir = o.outputDir ? resolve(io.cwd, o.outputDir) : isAbsolute(outputDir) ? outputDir : join(root, outputDir);
   const written: string[] = [];

@@ -76,6 +76,7 @@ export function scanText(path: string, text: string, rules: RuleSet): FileResult
   }
   // Minified documents put thousands of findings on one huge line: look for suppressions once per file.
   const mayIgnore = text.includes('sentrik-ignore');
+  const ignoreAt = mayIgnore ? ignoreParser(file) : undefined;
   const hits: FileHit[] = matches.map(({ ruleId, raw: r }) => {
     const lineText = r.line ? file.lineText(r.line) : undefined;
     return {
@@ -90,7 +91,7 @@ export function scanText(path: string, text: string, rules: RuleSet): FileResult
       confidence: r.confidence,
       matchKey: matchKey(r.matched ?? lineText ?? ''),
       inComment: lineText !== undefined && isCommentLine(lineText),
-      inline: r.line && mayIgnore ? inlineSuppression(file, r.line, ruleId) : undefined,
+      inline: r.line && ignoreAt ? inlineSuppression(ignoreAt, r.line, ruleId) : undefined,
     };
   });
   const ignores = mayIgnore ? inlineIgnores(file, text) : [];
@@ -107,12 +108,9 @@ function inlineIgnores(file: SourceFile, text: string): InlineIgnore[] {
     const line = file.position(at).line;
     if (line === lastLine) continue;
     lastLine = line;
-    const lineText = file.lineText(line);
-    const from = lineText.indexOf('sentrik-ignore');
-    const rest = lineText.slice(from + 'sentrik-ignore'.length, from + 2000).replace(/(\*\/|-->)\s*$/, '');
-    const colon = rest.indexOf(':');
-    const ruleIds = (colon === -1 ? rest : rest.slice(0, colon)).split(/[\s,]+/).filter(Boolean).map((w) => w.toUpperCase()).filter((w) => w === 'ALL' || RULE_ID_SHAPE.test(w));
-    if (ruleIds.length) out.push({ line, ruleIds, reason: colon === -1 ? '' : rest.slice(colon + 1).trim() });
+    const parsed = parseIgnore(file.lineText(line));
+    const ruleIds = (parsed?.ids ?? []).filter((w) => w === 'ALL' || RULE_ID_SHAPE.test(w));
+    if (ruleIds.length) out.push({ line, ruleIds, reason: parsed!.reason });
     if (out.length >= 1000) break; // a generated file full of markers: enough to list
   }
   return out;
@@ -142,16 +140,35 @@ function isCommentLine(line: string): boolean {
 
 // `sentrik-ignore RULE-ID[, RULE-ID…]: reason` (or `sentrik-ignore all: reason`) on the line or the line above.
 // Parsed by hand rather than with a regex: scanned content is untrusted and lines can be huge.
-function inlineSuppression(file: SourceFile, line: number, ruleId: string): FileHit['inline'] {
+interface ParsedIgnore {
+  /** Upper-cased words before the colon. */
+  ids: string[];
+  reason: string;
+}
+
+function parseIgnore(text: string): ParsedIgnore | undefined {
+  const at = text.indexOf('sentrik-ignore');
+  if (at === -1) return undefined;
+  const rest = text.slice(at + 'sentrik-ignore'.length, at + 2000).replace(/(\*\/|-->)\s*$/, '');
+  const colon = rest.indexOf(':');
+  const ids = (colon === -1 ? rest : rest.slice(0, colon)).split(/[\s,]+/).filter(Boolean).map((w) => w.toUpperCase());
+  return { ids, reason: colon === -1 ? '' : rest.slice(colon + 1).trim() };
+}
+
+/** parseIgnore per line, each line parsed at most once per file (a minified line can carry thousands of hits). */
+function ignoreParser(file: SourceFile): (line: number) => ParsedIgnore | undefined {
+  const memo = new Map<number, ParsedIgnore | undefined>();
+  return (line) => {
+    if (!memo.has(line)) memo.set(line, parseIgnore(file.lineText(line)));
+    return memo.get(line);
+  };
+}
+
+function inlineSuppression(ignoreAt: (line: number) => ParsedIgnore | undefined, line: number, ruleId: string): FileHit['inline'] {
   for (const l of [line, line - 1]) {
     if (l < 1) continue;
-    const text = file.lineText(l);
-    const at = text.indexOf('sentrik-ignore');
-    if (at === -1) continue;
-    const rest = text.slice(at + 'sentrik-ignore'.length, at + 2000).replace(/(\*\/|-->)\s*$/, '');
-    const colon = rest.indexOf(':');
-    const ids = (colon === -1 ? rest : rest.slice(0, colon)).split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase());
-    if (ids.includes(ruleId) || ids.includes('ALL')) return { reason: colon === -1 ? '' : rest.slice(colon + 1).trim(), line: l };
+    const p = ignoreAt(l);
+    if (p && (p.ids.includes(ruleId) || p.ids.includes('ALL'))) return { reason: p.reason, line: l };
   }
   return undefined;
 }

@@ -149,7 +149,7 @@ export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules:
       findings.push(finding);
     }
   }
-  return findings.sort(compareFindings);
+  return findings; // the scanner sorts the final list once
 }
 
 /** Rule id → the clauses that enabled packs map onto it (`mappings:` in pack.yaml). */

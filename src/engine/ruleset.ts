@@ -103,8 +103,10 @@ export function keywordIndex<T>(items: T[], keywordsOf: (item: T) => string[] | 
   const words = [...byKeyword.keys()];
   const set = new RE2.Set(words.map(escapeRe2), 'i');
   return (input) => {
+    const found = set.match(input);
+    if (found.length === 0) return always;
     const picked = new Set<T>(always);
-    for (const i of set.match(input)) for (const item of byKeyword.get(words[i])!) picked.add(item);
+    for (const i of found) for (const item of byKeyword.get(words[i])!) picked.add(item);
     return [...picked];
   };
 }

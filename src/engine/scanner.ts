@@ -151,6 +151,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   phases.repository = Date.now() - t1;
 
   // 3. Findings.
+  const wholeRepository = opts.scope.mode === 'paths' && opts.scope.paths.length === 1 && opts.scope.paths[0] === '.';
   const usage: SuppressionUsage = { matched: new Map(), refused: new Map() };
   const findings: Finding[] = uniqueByFingerprint(
     finalise(results, opts.rules, { rescoring: opts.rescoring, fileSuppressions: opts.fileSuppressions, changedLines: opts.changedLines, now, policy: opts.suppressionPolicy, usage }),
@@ -161,7 +162,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     ignores: results.filter((r) => r.ignores?.length).map((r) => ({ path: r.path, ignores: r.ignores! })),
     usage,
     evaluated: new Set([...opts.rules.fileRules, ...(opts.repo ? opts.rules.repoRules : [])].map((r) => r.rule.def.id)),
-    wholeRepository: opts.scope.mode === 'paths' && opts.scope.paths.length === 1 && opts.scope.paths[0] === '.',
+    wholeRepository,
     changedLinesOnly: Boolean(opts.changedLines),
     now,
   });
@@ -170,7 +171,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // A scan with a failed pack agent is incomplete: never remember it as the result for these files.
   if (cache.enabled && (agents?.complete ?? true)) {
-    if (opts.scope.mode === 'paths' && opts.scope.paths.length === 1 && opts.scope.paths[0] === '.') cache.retainOnly(new Set(byPath.keys()));
+    if (wholeRepository) cache.retainOnly(new Set(byPath.keys()));
     const err = cache.save();
     if (err) problems.push({ code: 'cache', message: err });
   }
