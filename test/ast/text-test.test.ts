@@ -25,7 +25,7 @@ describe('regex literals', () => {
     expect(passes('abcd?e', 'abce')).toBe(true);
     expect(passes('ab(cde)?fgh', 'abfgh')).toBe(true);
     expect(passes('foo{0,1}bar', 'fobar')).toBe(true);
-    expect(passes('[abc]def', 'zdef')).toBe(true);
+    expect(passes('[abc]def', 'cdef')).toBe(true);
     expect(passes('ab(cde)+fgh', 'abfgh')).toBe(false);
     expect(passes('\\bMODE_ECB\\b', 'AES.MODE_CBC')).toBe(false);
   });
@@ -35,11 +35,22 @@ describe('regex literals', () => {
     expect(passes('(?i)^(jwt|jsonwebtoken)$', 'const t = Math.sign(p);')).toBe(false);
   });
 
-  it('gives no test for inner case-insensitive or verbose parts, nor for syntax it does not follow', () => {
-    expect(regexTest('a(?i)select')).toBeUndefined();
-    expect(regexTest('(?x) select')).toBeUndefined();
-    expect(regexTest('\\Qa.b\\E')).toBeUndefined();
-    expect(regexTest('\\w+')).toBeUndefined();
+  it('reads no literals from inner case-insensitive parts or syntax it does not follow, and still searches the regex', () => {
+    expect(passes('a(?i)select', 'x = aSeLeCt')).toBe(true);
+    expect(passes('a(?i)select', 'x = bselect')).toBe(false);
+    expect(passes('\\Qa.b\\E', 'a.b')).toBe(true);
+    expect(passes('\\Qa.b\\E', 'axb')).toBe(false);
+    expect(regexTest('(?x) select')).toBeUndefined(); // RE2 has no verbose mode
+  });
+
+  it('searches the regex itself in the file, without the anchors of the node and wider than the rule', () => {
+    expect(passes('[abc]def', 'zdef')).toBe(false);
+    expect(passes('^debug\\s*=\\s*True$', 'app.run(host, debug = True)\n')).toBe(true);
+    // Rule regexes are Unicode-aware (\w matches é), RE2's classes are ASCII: the search must not be narrower.
+    expect(passes('^\\w+_llm\\.run\\(', 'r = é_llm.run(q)')).toBe(true);
+    expect(passes('(?i)^\\w*(llm|chain)\\w*\\.(invoke|call)\\(', 'fn.call(this, chainable)')).toBe(false);
+    expect(passes('\\beval\\b', 'x = éeval')).toBe(true); // a word boundary is never required
+    expect(passes('a^b', 'xyz')).toBe(true); // an anchor in the middle: no search (nor literals)
   });
 });
 
@@ -51,6 +62,8 @@ describe('pattern text tests', () => {
     const fn = textTest('new Function($X)')!;
     expect(fn(file('const f = new Function(body);'))).toBe(true);
     expect(fn(file('function f(body) {}'))).toBe(false);
+    expect(fn(file('if (isFunction(x)) return new Thing(x);'))).toBe(false); // pattern words are whole words
+    expect(textTest('$N.$F(0x1Fabc)')?.(file('n.f(0x1Fabc)')) ?? true).toBe(true); // x1Fabc is no word of its own
     const fetch = textTest('fetch($URL $$$)', { URL: '^["\'`]http://' })!;
     expect(fetch(file('fetch("http://a")'))).toBe(true);
     expect(fetch(file('fetch("https://a")'))).toBe(false);

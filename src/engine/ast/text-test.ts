@@ -3,9 +3,11 @@
 //
 // Every test here is sound — it fails only when the pattern cannot match:
 // - a pattern's literal words are compared with the code as written (ast-grep matches leaves by exact text),
-//   so each word occurs in the file, with the same case;
+//   so each word occurs in the file, with the same case, as a whole word (a leaf `Function` is not the
+//   `Function` inside `isFunction`);
 // - a `regex` (or a `where` on a metavariable the pattern binds) is searched in a node's text, which is part of
-//   the file, so the literals the regex cannot match without occur in the file too;
+//   the file, so the file contains the literals the regex cannot match without, and a match of the regex
+//   itself once a leading `^` and a trailing `$` (the node's start and end) are dropped;
 // - declared `keywords` are trusted as documented: one of them, in any case, occurs in a matching file.
 //
 // A file is asked about hundreds of literals: one RE2.Set scan per file answers them all (see LiteralIndex).
@@ -30,7 +32,7 @@ export function textTest(spec: PatternSpec, where: WhereRegexes = {}): TextTest 
   const tests: TextTest[] = [];
   const pattern = typeof spec === 'string' ? spec : spec.pattern;
   if (pattern) {
-    tests.push(...optional(allOf(literalWords(pattern).map(exact))));
+    tests.push(...optional(allOf(literalWords(pattern).map(wholeWord))));
     // A `where` applies to the patterns that bind its metavariable; a `$X` in the pattern always does.
     for (const [mv, re] of Object.entries(where)) if (bindsSingle(pattern, mv)) tests.push(...optional(regexTest(re)));
   }
@@ -52,14 +54,20 @@ const optional = <T>(x: T | undefined): T[] => (x === undefined ? [] : [x]);
 
 /** The text contains `literal`, with the same case. */
 function exact(literal: string): TextTest {
-  const id = exactLiterals.id(literal);
-  return (f) => exactLiterals.has(f, id);
+  const id = literals.id(literal, 'exact');
+  return (f) => literals.has(f, id);
+}
+
+/** The text contains `word` between ASCII word boundaries, with the same case. */
+function wholeWord(word: string): TextTest {
+  const id = literals.id(word, 'word');
+  return (f) => literals.has(f, id);
 }
 
 /** The text contains one of `keywords`, in any case. */
 export function keywordTest(keywords: string[]): TextTest | undefined {
-  const ids = keywords.map((k) => caselessLiterals.id(k));
-  return ids.length ? (f) => ids.some((id) => caselessLiterals.has(f, id)) : undefined;
+  const ids = keywords.map((k) => literals.id(k, 'caseless'));
+  return ids.length ? (f) => ids.some((id) => literals.has(f, id)) : undefined;
 }
 
 function allOf(tests: TextTest[]): TextTest | undefined {
@@ -74,10 +82,13 @@ function anyOf(tests: (TextTest | undefined)[]): TextTest | undefined {
   return (f) => tests.some((t) => t!(f));
 }
 
-/** Identifier-like words of a pattern (≥ 3 characters), metavariables left out. */
+/**
+ * Identifier-like words of a pattern (≥ 3 characters), metavariables left out. Only whole words: in `0x1F`
+ * the `x1F` is part of a larger token, so the code need not hold it between word boundaries.
+ */
 function literalWords(p: string): string[] {
   const words = new Set<string>();
-  for (const m of p.matchAll(/\$*[A-Za-z_][A-Za-z0-9_]*/g)) if (!m[0].startsWith('$') && m[0].length >= 3) words.add(m[0]);
+  for (const m of p.matchAll(/(?<![A-Za-z0-9_])\$*[A-Za-z_][A-Za-z0-9_]*/g)) if (!m[0].startsWith('$') && m[0].length >= 3) words.add(m[0]);
   return [...words];
 }
 
@@ -98,9 +109,83 @@ export function regexTest(re: string): TextTest | undefined {
   const leading = /^\(\?([imsU]+)\)/.exec(re);
   const caseless = !!leading && leading[1].includes('i');
   const body = leading ? re.slice(leading[0].length) : re;
-  if (/\(\?[a-zA-Z]*[ix]/.test(body)) return undefined;
+  const direct = searchTest(re);
+  if (/\(\?[a-zA-Z]*[ix]/.test(body)) return direct;
   const need = new RegexLiterals(body).parse();
-  return need ? compileNeed(need, caseless) : undefined;
+  // The literal test is one RE2.Set scan shared by every rule; the regex itself runs only on files that pass it.
+  return need ? allOf([compileNeed(need, caseless), ...optional(direct)]) : direct;
+}
+
+/**
+ * The regex itself, searched in the whole file: a node's text is part of the file, so if it matches there,
+ * the same match (without the anchors at the node's start and end) exists in the file. Undefined when the
+ * regex has other anchors or multi-line mode, or when it cannot be read or compiled.
+ */
+function searchTest(re: string): TextTest | undefined {
+  const leading = /^\(\?([imsUx]+)\)/.exec(re);
+  if (leading?.[1].includes('m')) return undefined;
+  let body = leading ? re.slice(leading[0].length) : re;
+  if (body.startsWith('^')) body = body.slice(1);
+  if (/(^|[^\\])(\\\\)*\$$/.test(body)) body = body.slice(0, -1); // a trailing unescaped `$`
+  const translated = asRe2Search(body);
+  if (translated === undefined) return undefined;
+  let compiled: InstanceType<typeof RE2>;
+  try {
+    compiled = new RE2(`${leading?.[0] ?? ''}${translated}`, 'u');
+  } catch {
+    return undefined;
+  }
+  const seen = new WeakMap<TestedText, boolean>();
+  return (f) => {
+    let found = seen.get(f);
+    if (found === undefined) {
+      try {
+        found = compiled.test(f.text);
+      } catch {
+        found = true; // RE2 ran out of memory: the file is not filtered
+      }
+      seen.set(f, found);
+    }
+    return found;
+  };
+}
+
+/**
+ * A rule regex (Rust syntax, Unicode-aware classes) as an RE2 search that matches wherever it does: `\w`,
+ * `\d` and `\s` widened to their Unicode sets (RE2's are ASCII), word boundaries dropped (that only widens the
+ * search). Undefined for anchors left in the middle and for escapes it does not know.
+ */
+function asRe2Search(body: string): string | undefined {
+  const wide: Record<string, [string, string]> = {
+    w: ['[\\pL\\pM\\pN\\p{Pc}]', '\\pL\\pM\\pN\\p{Pc}'],
+    d: ['\\p{Nd}', '\\p{Nd}'],
+    s: ['[\\s\\p{Z}]', '\\s\\p{Z}'],
+  };
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '\\') {
+      const next = body[i + 1];
+      if (next === undefined) return undefined;
+      i++;
+      if (next in wide) out += wide[next][inClass ? 1 : 0];
+      else if ((next === 'b' || next === 'B') && !inClass) continue;
+      else if (/[AzZ]/.test(next)) return undefined;
+      else out += c + next;
+    } else if (inClass) {
+      out += c;
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+      if (body[i + 1] === '^') out += body[++i];
+      if (body[i + 1] === ']') out += body[++i];
+    } else if (c === '^' || c === '$') {
+      return undefined;
+    } else out += c;
+  }
+  return inClass ? undefined : out;
 }
 
 function compileNeed(n: Need, caseless: boolean): TextTest {
@@ -243,21 +328,25 @@ class RegexLiterals {
   }
 }
 
+/** How a literal must occur: with its case, in any case, or with its case between word boundaries. */
+type LiteralMode = 'exact' | 'caseless' | 'word';
+
 /**
- * Which of many literals occur in a file, found in one scan (RE2.Set) and remembered per file. Literals are
- * registered while packs compile; registering more later only means the next file asked about is scanned again.
+ * Which of many literals occur in a file, found in one scan (RE2.Set, every mode in the same set) and
+ * remembered per file. Literals are registered while packs compile; registering more later only means the
+ * next file asked about is scanned again.
  */
 class LiteralIndex {
   private readonly ids = new Map<string, number>();
   private set: InstanceType<typeof RE2.Set> | undefined;
   private readonly found = new WeakMap<TestedText, { count: number; found: Uint8Array }>();
 
-  constructor(private readonly flags: string) {}
-
-  id(literal: string): number {
-    let id = this.ids.get(literal);
+  id(literal: string, mode: LiteralMode): number {
+    const escaped = literal.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    const pattern = mode === 'caseless' ? `(?i:${escaped})` : mode === 'word' ? `\\b${escaped}\\b` : escaped;
+    let id = this.ids.get(pattern);
     if (id === undefined) {
-      this.ids.set(literal, (id = this.ids.size));
+      this.ids.set(pattern, (id = this.ids.size));
       this.set = undefined;
     }
     return id;
@@ -271,7 +360,7 @@ class LiteralIndex {
 
   private scan(text: string): Uint8Array {
     const found = new Uint8Array(this.ids.size);
-    this.set ??= new RE2.Set([...this.ids.keys()].map((l) => l.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')), this.flags);
+    this.set ??= new RE2.Set([...this.ids.keys()], 'u');
     try {
       for (const i of this.set.match(text)) found[i] = 1;
     } catch {
@@ -281,5 +370,4 @@ class LiteralIndex {
   }
 }
 
-const exactLiterals = new LiteralIndex('u');
-const caselessLiterals = new LiteralIndex('iu');
+const literals = new LiteralIndex();
