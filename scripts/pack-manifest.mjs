@@ -1,10 +1,12 @@
 // Build step: write dist/pack-manifest.json, the content hashes of every built-in pack (per pack and per file).
 // `sentrik scan` refuses a built-in pack that no longer matches it; `sentrik doctor` reports the difference.
 // Runs after tsc (it uses the compiled hashing code, so build and check can never disagree).
-import { writeFileSync } from 'node:fs';
+// Also writes dist/pack-snapshots.json: every built-in pack as loaded and validated here, so a run reads JSON
+// instead of parsing YAML (used only while a pack's files hash to the snapshot's hash).
+import { rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
-const { builtinPacksDir, packDirs, packContentHash } = await import('../dist/packs/load.js');
+const { builtinPacksDir, packDirs, packContentHash, loadPack, packSnapshot, snapshotsPath } = await import('../dist/packs/load.js');
 const { fileHashes, manifestPath } = await import('../dist/governance/integrity.js');
 const { TOOL } = await import('../dist/version.js');
 
@@ -12,4 +14,16 @@ const packs = {};
 for (const dir of packDirs(builtinPacksDir())) packs[basename(dir)] = { hash: packContentHash(dir), files: fileHashes(dir) };
 const manifest = { tool: `${TOOL.name} ${TOOL.version}`, generatedAt: new Date().toISOString(), packs };
 writeFileSync(manifestPath(), `${JSON.stringify(manifest, null, 2)}\n`);
+// After the manifest: loading a built-in pack checks it against the manifest. The old snapshots go first, so
+// every pack is read from its YAML by the code just built.
+rmSync(snapshotsPath(), { force: true });
+const snapshots = {};
+for (const dir of packDirs(builtinPacksDir())) {
+  try {
+    snapshots[basename(dir)] = packSnapshot(loadPack(dir, true));
+  } catch (err) {
+    console.error(`pack snapshot: ${basename(dir)} left out (${err.message}); it is read from its YAML at run time`);
+  }
+}
+writeFileSync(snapshotsPath(), JSON.stringify(snapshots));
 console.log(`pack manifest: ${Object.keys(packs).length} built-in packs hashed into ${manifestPath()}`);

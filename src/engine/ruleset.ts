@@ -51,10 +51,18 @@ export function buildRuleSet(
       if (!(o.enabled ?? rule.def.enabled)) continue;
       const active = { rule, severity: o.severity ?? rule.def.severity };
       h.update(`\0${rule.def.id}:${active.severity}`);
-      (rule.matcher.scope === 'file' ? fileRules : repoRules).push(active);
+      (rule.scope === 'file' ? fileRules : repoRules).push(active);
     }
   }
-  return { packs, fileRules, repoRules, hash: h.digest('hex').slice(0, 24), candidates: keywordIndex(fileRules, fileKeywords) };
+  // Built lazily: the index compiles every file rule, and a scan whose files all come from the cache needs none.
+  let candidates: ((input: string | Buffer) => ActiveRule[]) | undefined;
+  return {
+    packs,
+    fileRules,
+    repoRules,
+    hash: h.digest('hex').slice(0, 24),
+    candidates: (input) => (candidates ??= keywordIndex(fileRules, fileKeywords))(input),
+  };
 }
 
 /**

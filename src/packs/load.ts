@@ -18,6 +18,9 @@ export interface LoadedRule {
   def: RuleDef;
   packId: string;
   standard: string;
+  /** Whether the rule runs per file or once per repository (known without compiling it). */
+  scope: 'file' | 'repo';
+  /** Compiled on first use for built-in packs (a fully cached scan compiles nothing); eagerly otherwise. */
   matcher: CompiledMatcher;
   /** Does the rule apply to this relative path (its `files` / `exclude` globs)? */
   appliesTo(path: string): boolean;
@@ -127,7 +130,15 @@ export function loadPack(packDir: string, builtin: boolean): LoadedPack {
     packStamps.set(packDir, stamp);
     return cached;
   }
+  const pack = (builtin ? fromSnapshot(packDir, hash) : undefined) ?? parsePack(packDir, builtin, hash, files);
+  packCache.set(packDir, pack);
+  packStamps.set(packDir, stamp);
+  return pack;
+}
 
+/** A pack read from its YAML files, validated, every rule compiled: errors name the file and line. */
+function parsePack(packDir: string, builtin: boolean, hash: string, files: string[]): LoadedPack {
+  const packFile = join(packDir, 'pack.yaml');
   const parsed = readYaml(packFile);
   const res = packSchema.safeParse(parsed.value);
   if (!res.success) throw zodToSentrikError(res.error, parsed, 'invalid pack');
@@ -159,8 +170,7 @@ export function loadPack(packDir: string, builtin: boolean): LoadedPack {
   }
 
   const mappings = resolveMappings(def, parsed, packDir, builtin, rules);
-
-  const pack: LoadedPack = {
+  return {
     id: def.id,
     name: def.name,
     version: def.version,
@@ -173,9 +183,67 @@ export function loadPack(packDir: string, builtin: boolean): LoadedPack {
     hash,
     mappings,
   };
-  packCache.set(packDir, pack);
-  packStamps.set(packDir, stamp);
-  return pack;
+}
+
+/**
+ * A built-in pack as the build validated it (dist/pack-snapshots.json, written by scripts/pack-manifest.mjs),
+ * when the snapshot is of exactly these files: no YAML to parse, and rules compile on first use.
+ */
+export interface PackSnapshot {
+  hash: string;
+  pack: Omit<LoadedPack, 'rules' | 'mappings' | 'dir' | 'builtin'>;
+  rules: { def: RuleDef; match: unknown; file: string; line?: number }[];
+  mappings: { clause: string; title: string; note?: string; rules: { id: string; packId: string }[]; file: string; line?: number }[];
+}
+
+/** The snapshot of a loaded built-in pack (file names relative to the pack folder, as the build writes them). */
+export function packSnapshot(pack: LoadedPack): PackSnapshot {
+  const { id, name, version, standard, description, appliesTo, hash } = pack;
+  return {
+    hash,
+    pack: { id, name, version, standard, description, appliesTo, hash },
+    rules: pack.rules.map((r) => ({ def: r.def, match: getKind(r.def.kind)!.schema.parse(r.def.match), file: relative(pack.dir, r.source.file), line: r.source.line })),
+    mappings: pack.mappings.map((m) => ({
+      clause: m.clause,
+      title: m.title,
+      note: m.note,
+      rules: m.rules.map((r) => ({ id: r.id, packId: r.packId })),
+      file: relative(pack.dir, m.source.file),
+      line: m.source.line,
+    })),
+  };
+}
+
+export function snapshotsPath(): string {
+  return fileURLToPath(new URL('../../dist/pack-snapshots.json', import.meta.url));
+}
+
+let snapshots: Record<string, PackSnapshot> | null | undefined;
+
+function fromSnapshot(packDir: string, hash: string): LoadedPack | undefined {
+  if (snapshots === undefined) {
+    try {
+      snapshots = JSON.parse(readFileSync(snapshotsPath(), 'utf8')) as Record<string, PackSnapshot>;
+    } catch {
+      snapshots = null; // not built (running from source): packs are read from their YAML
+    }
+  }
+  const snap = snapshots?.[basename(packDir)];
+  if (!snap || snap.hash !== hash) return undefined;
+  const builtinDir = builtinPacksDir();
+  return {
+    ...snap.pack,
+    dir: packDir,
+    builtin: true,
+    rules: snap.rules.map((r) => makeRule(r.def, r.match, snap.pack.id, snap.pack.standard, { file: join(packDir, r.file), line: r.line }, true)),
+    mappings: snap.mappings.map((m) => ({
+      clause: m.clause,
+      title: m.title,
+      note: m.note,
+      rules: m.rules.map((r) => ({ ...r, dir: join(builtinDir, r.packId), builtin: true })),
+      source: { file: join(packDir, m.file), line: m.line },
+    })),
+  };
 }
 
 function loadRule(p: ParsedYaml, raw: unknown, path: PropertyKey[], pack: PackDef): LoadedRule {
@@ -200,25 +268,41 @@ function loadRule(p: ParsedYaml, raw: unknown, path: PropertyKey[], pack: PackDe
   if (def.examples.bad.length === 0 && def.examples.good.length === 0) {
     throw new SentrikError(`rule ${def.id} has no examples`, p.file, line, 'add `examples: { bad: [...], good: [...] }` that show what it flags and what it must not');
   }
-  let matcher: CompiledMatcher;
   try {
-    matcher = kind.compile(m.data, { ruleId: def.id, packFile: p.file });
+    return makeRule(def, m.data, pack.id, pack.standard, { file: p.file, line }, false);
   } catch (err) {
     if (err instanceof SentrikError) {
       throw new SentrikError(`rule ${def.id}: ${err.message}`, p.file, lineOf(p, [...path, 'match']) ?? line, err.hint);
     }
     throw err;
   }
-  const include = def.files?.length ? picomatch(def.files, { dot: true }) : undefined;
-  const exclude = def.exclude?.length ? picomatch(def.exclude, { dot: true }) : undefined;
-  return {
+}
+
+/** A rule of a validated pack; `lazy` defers compiling its matcher and globs until first use. */
+function makeRule(def: RuleDef, match: unknown, packId: string, packStandard: string, source: LoadedRule['source'], lazy: boolean): LoadedRule {
+  const kind = getKind(def.kind)!;
+  let matcher: CompiledMatcher | undefined;
+  let applies: ((path: string) => boolean) | undefined;
+  const rule: LoadedRule = {
     def,
-    packId: pack.id,
-    standard: def.standard ?? pack.standard,
-    matcher,
-    appliesTo: (path: string) => (!include || include(path)) && !(exclude && exclude(path)),
-    source: { file: p.file, line },
+    packId,
+    standard: def.standard ?? packStandard,
+    scope: kind.scope,
+    get matcher() {
+      return (matcher ??= kind.compile(match, { ruleId: def.id, packFile: source.file }));
+    },
+    appliesTo(path: string) {
+      if (!applies) {
+        const include = def.files?.length ? picomatch(def.files, { dot: true }) : undefined;
+        const exclude = def.exclude?.length ? picomatch(def.exclude, { dot: true }) : undefined;
+        applies = (p) => (!include || include(p)) && !(exclude && exclude(p));
+      }
+      return applies(path);
+    },
+    source,
   };
+  if (!lazy) void rule.matcher;
+  return rule;
 }
 
 /**

@@ -82,6 +82,7 @@ interface CompiledBlock {
 
 export const astKind: MatcherKind<AstMatch> = {
   kind: 'ast',
+  scope: 'file',
   schema: astMatchSchema,
   compile(m) {
     const blocks = ('any' in m ? m.any : [m]).map(compileBlock);

@@ -20,6 +20,7 @@ const schema = z
 
 export const documentationObligationKind: MatcherKind<z.infer<typeof schema>> = {
   kind: 'documentation_obligation',
+  scope: 'repo',
   schema,
   compile(m) {
     const contains = (m.contains ?? []).map((p) => compileRegex(p));

@@ -29,6 +29,7 @@ const schema = z
 
 export const filePolicyKind: MatcherKind<z.infer<typeof schema>> = {
   kind: 'file_policy',
+  scope: 'repo',
   schema,
   compile(m) {
     const header = m.header ? compileRegex(m.header) : undefined;

@@ -51,6 +51,8 @@ export interface CompileContext {
 
 export interface MatcherKind<M = unknown> {
   kind: string;
+  /** The scope of every matcher this kind compiles. */
+  scope: 'file' | 'repo';
   /** Validates the rule's `match:` block. Must be strict (unknown fields rejected). */
   schema: ZodType<M>;
   /** Compile once per rule. Throw SentrikError for an invalid pattern (the loader adds file:line). */

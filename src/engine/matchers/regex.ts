@@ -37,6 +37,7 @@ export type RegexMatch = z.infer<typeof regexMatchSchema>;
 
 export const regexKind: MatcherKind<RegexMatch> = {
   kind: 'regex',
+  scope: 'file',
   schema: regexMatchSchema,
   compile(m) {
     const ic = m.ignore_case ?? false;

@@ -17,6 +17,7 @@ const schema = z
 
 export const requiredPatternKind: MatcherKind<z.infer<typeof schema>> = {
   kind: 'required_pattern',
+  scope: 'file',
   schema,
   compile(m) {
     const opts = { ignoreCase: m.ignore_case };

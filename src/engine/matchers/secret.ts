@@ -63,6 +63,7 @@ const DEFAULT_BOUNDARY = '[A-Za-z0-9]';
 
 export const secretKind: MatcherKind<SecretMatch> = {
   kind: 'secret',
+  scope: 'file',
   schema: secretMatchSchema,
   compile(m) {
     const ic = m.ignore_case ?? false;

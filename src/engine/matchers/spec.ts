@@ -32,6 +32,7 @@ export type SpecMatch = z.infer<typeof specMatchSchema>;
 
 export const specKind: MatcherKind<SpecMatch> = {
   kind: 'spec',
+  scope: 'file',
   schema: specMatchSchema,
   compile(m) {
     const check = getSpecCheck(m.check)!;

@@ -71,6 +71,7 @@ function formatsOf(f: StructuredMatch['format']): FormatName[] {
 
 export const structuredKind: MatcherKind<StructuredMatch> = {
   kind: 'structured',
+  scope: 'file',
   schema: structuredMatchSchema,
   compile(m) {
     if (m.check) {
