@@ -3,31 +3,42 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage, SentrikError } from '../util/errors.js';
 import { TOOL } from '../version.js';
-import { registerCompareCommands } from './commands/compare.js';
-import { registerComplianceCommands } from './commands/compliance.js';
-import { registerConfigCommands } from './commands/config.js';
-import { registerDashboardCommands } from './commands/dashboard.js';
-import { registerHookCommands } from './commands/hook.js';
-import { registerSuppressionsCommands } from './commands/suppressions.js';
-import { registerBaselineCommands } from './commands/baseline.js';
-import { registerConfigShowCommands } from './commands/config-show.js';
-import { registerMigrateCommands } from './commands/migrate.js';
-import { registerImportSpecCommands } from './commands/import-spec.js';
-import { registerMcpCommands } from './commands/mcp.js';
-import { registerPackCommands } from './commands/packs.js';
 import { addScanOptions, runScanCommand } from './commands/scan.js';
-import { registerVulnsCommands } from './commands/vulns.js';
-import { registerWatchCommands } from './commands/watch.js';
-import { registerSbomCommands } from './commands/sbom.js';
-import { registerLicensesCommands } from './commands/licenses.js';
-import { registerSecretsCommands } from './commands/secrets.js';
-import { registerTraceCommands } from './commands/trace.js';
-import { registerApproveCommands } from './commands/approve.js';
-import { registerFixCommands } from './commands/fix.js';
-import { registerAuditCommands } from './commands/audit.js';
-import { registerAttestCommands } from './commands/attest.js';
-import { registerDoctorCommands } from './commands/doctor.js';
 import { EXIT, processIO, type CliIO } from './io.js';
+
+type Runner = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
+type Register = (program: Command, io: CliIO, run: Runner) => void;
+
+/**
+ * Command modules and the top-level commands each registers. A run imports only the module of the command it
+ * runs (scan and gate: none), so start-up does not pay for SBOM, advisory or dashboard code; help, an unknown
+ * command or a bare `sentrik` loads them all. test/cli/main.test.ts checks this table against the modules.
+ */
+export const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }[] = [
+  { names: ['secrets'], load: async () => (await import('./commands/secrets.js')).registerSecretsCommands },
+  { names: ['add-pack', 'explain', 'export-pack', 'import-pack', 'list-packs', 'list-rules', 'remove-pack'], load: async () => (await import('./commands/packs.js')).registerPackCommands },
+  { names: ['import-spec'], load: async () => (await import('./commands/import-spec.js')).registerImportSpecCommands },
+  { names: ['init', 'validate-config'], load: async () => (await import('./commands/config.js')).registerConfigCommands },
+  { names: ['vulns'], load: async () => (await import('./commands/vulns.js')).registerVulnsCommands },
+  { names: ['sbom'], load: async () => (await import('./commands/sbom.js')).registerSbomCommands },
+  { names: ['licenses'], load: async () => (await import('./commands/licenses.js')).registerLicensesCommands },
+  { names: ['mcp-server'], load: async () => (await import('./commands/mcp.js')).registerMcpCommands },
+  { names: ['hook'], load: async () => (await import('./commands/hook.js')).registerHookCommands },
+  { names: ['compliance-report', 'evidence-export', 'trust-center'], load: async () => (await import('./commands/compliance.js')).registerComplianceCommands },
+  { names: ['trace'], load: async () => (await import('./commands/trace.js')).registerTraceCommands },
+  { names: ['suppressions'], load: async () => (await import('./commands/suppressions.js')).registerSuppressionsCommands },
+  { names: ['baseline'], load: async () => (await import('./commands/baseline.js')).registerBaselineCommands },
+  { names: ['config'], load: async () => (await import('./commands/config-show.js')).registerConfigShowCommands },
+  { names: ['migrate'], load: async () => (await import('./commands/migrate.js')).registerMigrateCommands },
+  { names: ['approve'], load: async () => (await import('./commands/approve.js')).registerApproveCommands },
+  { names: ['fix'], load: async () => (await import('./commands/fix.js')).registerFixCommands },
+  { names: ['audit'], load: async () => (await import('./commands/audit.js')).registerAuditCommands },
+  { names: ['attest'], load: async () => (await import('./commands/attest.js')).registerAttestCommands },
+  { names: ['doctor'], load: async () => (await import('./commands/doctor.js')).registerDoctorCommands },
+  { names: ['compare'], load: async () => (await import('./commands/compare.js')).registerCompareCommands },
+  { names: ['dashboard'], load: async () => (await import('./commands/dashboard.js')).registerDashboardCommands },
+  { names: ['watch'], load: async () => (await import('./commands/watch.js')).registerWatchCommands },
+];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode: number = EXIT.OK;
@@ -38,7 +49,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .exitOverride();
 
-  const run = (fn: (...args: any[]) => Promise<number> | number) => async (...args: any[]) => {
+  const run: Runner = (fn) => async (...args) => {
     exitCode = await fn(...args);
   };
 
@@ -48,29 +59,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   addScanOptions(program.command('gate').description('scan and enforce: exit 1 when a finding at a fail_on severity exists'))
     .option('--fail-on <severities>', 'severities that fail the gate (default: gate.fail_on, critical,high)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .action(run((paths: string[], flags) => runScanCommand(io, paths, flags, 'gate')));
-  registerSecretsCommands(program, io, run);
-  registerPackCommands(program, io, run);
-  registerImportSpecCommands(program, io, run);
-  registerConfigCommands(program, io, run);
-  registerVulnsCommands(program, io, run);
-  registerSbomCommands(program, io, run);
-  registerLicensesCommands(program, io, run);
-  registerMcpCommands(program, io, run);
-  registerHookCommands(program, io, run);
-  registerComplianceCommands(program, io, run);
-  registerTraceCommands(program, io, run);
-  registerSuppressionsCommands(program, io, run);
-  registerBaselineCommands(program, io, run);
-  registerConfigShowCommands(program, io, run);
-  registerMigrateCommands(program, io, run);
-  registerApproveCommands(program, io, run);
-  registerFixCommands(program, io, run);
-  registerAuditCommands(program, io, run);
-  registerAttestCommands(program, io, run);
-  registerDoctorCommands(program, io, run);
-  registerCompareCommands(program, io, run);
-  registerDashboardCommands(program, io, run);
-  registerWatchCommands(program, io, run);
+  const name = argv.find((a) => !a.startsWith('-'));
+  const own = COMMAND_MODULES.filter((m) => name !== undefined && m.names.includes(name));
+  const needed = name === 'scan' || name === 'gate' ? [] : own.length ? own : COMMAND_MODULES;
+  for (const m of needed) (await m.load())(program, io, run);
 
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
 
