@@ -37,13 +37,18 @@ function isPrerelease(v: string): boolean {
   return /[-+]?(alpha|beta|rc|pre|dev|a\d|b\d|snapshot)/i.test(v.replace(/^v/, '').replace(/^[\d.]+/, '')) || /^[\d.]+-/.test(v.replace(/^v/, ''));
 }
 
-export function planFix(pkg: Package, index: AdvisoryIndex, level: UpgradeLevel): { to?: string; reason?: string } {
+/** Versions that exist for a package, when known (undefined: use the versions the advisories name). */
+export type AvailableVersions = (ecosystem: Ecosystem, name: string) => readonly string[] | undefined;
+
+export function planFix(pkg: Package, index: AdvisoryIndex, level: UpgradeLevel, available?: readonly string[]): { to?: string; reason?: string } {
   const eco = index.ecosystem;
   const entries = index.entriesFor(pkg.name).filter((e) => !e.advisory.withdrawn);
-  const candidates = new Set<string>();
-  for (const { entry } of entries) {
-    for (const r of entry.ranges) for (const e of r.events) for (const v of [e.fixed, e.introduced]) if (v && v !== '0') candidates.add(v);
-    for (const v of entry.versions) candidates.add(v);
+  const candidates = new Set<string>(available);
+  if (!available) {
+    for (const { entry } of entries) {
+      for (const r of entry.ranges) for (const e of r.events) for (const v of [e.fixed, e.introduced]) if (v && v !== '0') candidates.add(v);
+      for (const v of entry.versions) candidates.add(v);
+    }
   }
   const sorted = [...candidates].filter((v) => eco.compare(v, pkg.version) > 0 && !(isPrerelease(v) && !isPrerelease(pkg.version))).sort(eco.compare);
   let outside: string | undefined;
@@ -55,7 +60,7 @@ export function planFix(pkg: Package, index: AdvisoryIndex, level: UpgradeLevel)
   return { reason: outside ? `the nearest safe version ${outside} is a larger upgrade than --upgrade ${level} allows` : 'no version free of known advisories is known' };
 }
 
-export function planFixes(matches: Match[], indexes: Map<Ecosystem, AdvisoryIndex>, ecosystemOf: (p: Package) => Ecosystem, level: UpgradeLevel): FixPlan[] {
+export function planFixes(matches: Match[], indexes: Map<Ecosystem, AdvisoryIndex>, ecosystemOf: (p: Package) => Ecosystem, level: UpgradeLevel, available?: AvailableVersions): FixPlan[] {
   const byPackage = new Map<Package, string[]>();
   for (const m of matches) byPackage.set(m.package, [...(byPackage.get(m.package) ?? []), m.advisories[0].id]);
   const plans: FixPlan[] = [];
@@ -63,7 +68,7 @@ export function planFixes(matches: Match[], indexes: Map<Ecosystem, AdvisoryInde
     const eco = ecosystemOf(pkg);
     const index = indexes.get(eco);
     if (!index) continue;
-    plans.push({ package: pkg, ecosystem: eco, from: pkg.version, ids, ...planFix(pkg, index, level) });
+    plans.push({ package: pkg, ecosystem: eco, from: pkg.version, ids, ...planFix(pkg, index, level, available?.(eco, pkg.name)) });
   }
   return plans;
 }

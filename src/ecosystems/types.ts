@@ -53,6 +53,42 @@ export interface LockfileFormat {
    * Never throws: a broken file is a problem in the result.
    */
   parse(file: string, text: string, read: ReadSibling): ParseResult;
+  /** How `vulns --fix` writes upgrades of packages read from this format; absent: it prints a command. */
+  fix?: FixWriter;
+}
+
+/** One upgrade `vulns --fix` writes: move `name` from the installed version to `to`. */
+export interface Upgrade {
+  name: string;
+  from: string;
+  to: string;
+  /** False for a transitive package: only some manifests can pin those (npm `overrides`). */
+  direct?: boolean;
+  /** 1-based line the package was read from, when the manifest is the file it was read from. */
+  line?: number;
+}
+
+export interface EditResult {
+  /** The edited text; identical to the input when nothing could be written. */
+  text: string;
+  /** One line per change, e.g. `requests: "==2.0" → "==2.31.0"`. */
+  changes: string[];
+  /** Upgrades not written, with why, and the command that does it instead when there is one. */
+  skipped: { upgrade: Upgrade; reason: string; command?: string }[];
+}
+
+/**
+ * Writes upgrades into a manifest as in-place text edits: only the bytes of each version requirement
+ * change, so formatting, comments and order are kept. Never throws: what it cannot write is `skipped`.
+ */
+export type ManifestEditor = (text: string, upgrades: Upgrade[]) => EditResult;
+
+export interface FixWriter {
+  /** The manifest to edit, relative to the lockfile's folder (`package.json`); undefined: the file itself. */
+  manifest?: string;
+  editor: ManifestEditor;
+  /** Command that regenerates the lockfile from the edited manifest (hashes are never forged). */
+  relock?: string;
 }
 
 export interface Ecosystem {

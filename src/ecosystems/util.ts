@@ -75,6 +75,11 @@ export function parseYamlText(text: string): unknown {
   return doc.toJS({ maxAliasCount: 1000 });
 }
 
+/** A literal string as a regular expression source (for names and versions, never user patterns). */
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

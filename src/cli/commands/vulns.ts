@@ -51,7 +51,7 @@ export function registerVulnsCommands(program: Command, io: CliIO, run: Run): vo
     .option('--online', 'query the OSV API (api.osv.dev, or $SENTRIK_OSV_API_URL) instead of the local database')
     .option('--db <dir>', DB_HELP)
     .option('--fix-preview', 'show the smallest safe upgrade for each vulnerable package and the manifest edits, change nothing')
-    .option('--fix', 'apply the upgrades to manifests (package.json, requirements.txt) and print the lockfile commands')
+    .option('--fix', 'apply the upgrades to manifests (package.json, requirements.txt, pyproject.toml, pom.xml) and print the lockfile commands')
     .option('--upgrade <level>', 'largest upgrade a fix may make: patch, minor or major', 'minor')
     .option('-f, --format <format>', 'terminal (table), json or sarif')
     .option('-o, --output <file>', 'write the --format report to this file')

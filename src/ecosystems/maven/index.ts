@@ -2,6 +2,7 @@
 // reported, not guessed) and Gradle's gradle.lockfile. Names are `groupId:artifactId`.
 import type { Ecosystem, Package, ParseProblem, ParseResult } from '../types.js';
 import { guarded } from '../util.js';
+import { editPom } from './edit.js';
 import { compareMaven } from './version.js';
 import { child, children, parseXml, textOf, type XmlElement } from './xml.js';
 
@@ -85,7 +86,7 @@ export const maven: Ecosystem = {
   osv: 'Maven',
   formats: [
     { name: 'gradle.lockfile', matches: (f) => f === 'gradle.lockfile' || f.endsWith('-gradle.lockfile'), parse: (file, text) => parseGradleLockfile(file, text) },
-    { name: 'pom.xml', matches: (f) => f === 'pom.xml', parse: (file, text) => parsePom(file, text) },
+    { name: 'pom.xml', matches: (f) => f === 'pom.xml', parse: (file, text) => parsePom(file, text), fix: { editor: editPom } },
   ],
   compare: compareMaven,
   normalizeName: (name) => name,

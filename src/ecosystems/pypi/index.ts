@@ -1,20 +1,24 @@
 // PyPI: requirements*.txt, poetry.lock, Pipfile.lock, uv.lock, pdm.lock, pylock.toml.
-import type { Ecosystem } from '../types.js';
+import type { Ecosystem, FixWriter } from '../types.js';
+import { editPyproject } from './edit-pyproject.js';
+import { editRequirements } from './edit-requirements.js';
 import { parsePdmLock, parsePipfileLock, parsePoetryLock, parsePylock, parseUvLock } from './locks.js';
 import { normalizePypiName } from './name.js';
 import { parseRequirements } from './requirements.js';
 import { comparePep440 } from './version.js';
 
+const pyproject = (relock: string): FixWriter => ({ manifest: 'pyproject.toml', editor: editPyproject, relock });
+
 export const pypi: Ecosystem = {
   id: 'pypi',
   osv: 'PyPI',
   formats: [
-    { name: 'poetry.lock', matches: (f) => f === 'poetry.lock', parse: parsePoetryLock },
-    { name: 'uv.lock', matches: (f) => f === 'uv.lock', parse: (file, text) => parseUvLock(file, text) },
-    { name: 'pdm.lock', matches: (f) => f === 'pdm.lock', parse: parsePdmLock },
+    { name: 'poetry.lock', matches: (f) => f === 'poetry.lock', parse: parsePoetryLock, fix: pyproject('poetry lock') },
+    { name: 'uv.lock', matches: (f) => f === 'uv.lock', parse: (file, text) => parseUvLock(file, text), fix: pyproject('uv lock') },
+    { name: 'pdm.lock', matches: (f) => f === 'pdm.lock', parse: parsePdmLock, fix: pyproject('pdm lock') },
     { name: 'pylock.toml', matches: (f) => f === 'pylock.toml' || /^pylock\.[^.]+\.toml$/.test(f), parse: (file, text) => parsePylock(file, text) },
     { name: 'Pipfile.lock', matches: (f) => f === 'Pipfile.lock', parse: (file, text) => parsePipfileLock(file, text) },
-    { name: 'requirements.txt', matches: (f) => /^requirements.*\.txt$/.test(f) || /^(constraints|dev-requirements|test-requirements)\.txt$/.test(f), parse: parseRequirements },
+    { name: 'requirements.txt', matches: (f) => /^requirements.*\.txt$/.test(f) || /^(constraints|dev-requirements|test-requirements)\.txt$/.test(f), parse: parseRequirements, fix: { editor: editRequirements } },
   ],
   compare: comparePep440,
   normalizeName: normalizePypiName,
