@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type * as Napi from '@ast-grep/napi';
 
 /** Language names as rules write them. */
-export const AST_LANGUAGES = ['javascript', 'typescript', 'python', 'java', 'go'] as const;
+export const AST_LANGUAGES = ['javascript', 'typescript', 'python', 'java', 'go', 'c'] as const;
 export type AstLanguage = (typeof AST_LANGUAGES)[number];
 
 export interface LanguageSpec {
@@ -75,6 +75,17 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
     notReferences: [],
     calls: [['call_expression', 'function']],
   },
+  c: {
+    extensions: ['.c', '.h'],
+    functions: ['function_definition'],
+    assignments: [
+      ['init_declarator', 'declarator', 'value'],
+      ['assignment_expression', 'left', 'right'],
+    ],
+    identifiers: ['identifier'],
+    notReferences: [],
+    calls: [['call_expression', 'function']],
+  },
 };
 
 /** The rule language and the parser a file path needs, or undefined when no AST language covers it. */
@@ -111,6 +122,7 @@ export function astGrep(): typeof Napi {
     python: require('@ast-grep/lang-python'),
     java: require('@ast-grep/lang-java'),
     go: require('@ast-grep/lang-go'),
+    c: require('@ast-grep/lang-c'),
   });
   napi = loaded;
   return loaded;

@@ -7,11 +7,12 @@ import { containerChecks } from './containers.js';
 import { dependencyChecks } from './dependencies.js';
 import { githubChecks } from './github-actions.js';
 import { githubEnv, templateInjection } from './injection.js';
+import { recursion } from './recursion.js';
 import { shellChecks } from './shell-checks.js';
 
 const CHECKS = new Map<string, Check>();
 
-for (const c of [...githubChecks, templateInjection, githubEnv, ...shellChecks, ...containerChecks, ...dependencyChecks, ...conditionChecks, hardcodedCiSecret]) {
+for (const c of [...githubChecks, templateInjection, githubEnv, ...shellChecks, ...containerChecks, ...dependencyChecks, ...conditionChecks, hardcodedCiSecret, recursion]) {
   CHECKS.set(c.name, c as Check);
 }
 

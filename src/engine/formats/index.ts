@@ -24,6 +24,7 @@ export const FORMATS = [
   'package-json',
   'requirements',
   'npmrc',
+  'c',
 ] as const;
 export type FormatName = (typeof FORMATS)[number];
 
@@ -78,6 +79,7 @@ export function detect(path: string, text: string): FormatName | undefined {
   if (lower === 'package.json') return 'package-json';
   if (/requirements.*\.(txt|in)$/i.test(base) || /constraints.*\.txt$/i.test(base) || /(^|\/)requirements\/[^/]+\.(txt|in)$/i.test(path)) return 'requirements';
   if (lower === '.npmrc') return 'npmrc';
+  if (/\.[ch]$/.test(base)) return 'c'; // C sources, read through their syntax tree (checks/recursion.ts)
   if (/\.ya?ml$/i.test(base)) {
     if (lower === 'dependabot.yml' || lower === 'dependabot.yaml') return 'dependabot';
     if (/^\.pre-commit-(config|hooks)\.ya?ml$/.test(lower)) return 'pre-commit';
