@@ -9,13 +9,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runAccuracy } from './accuracy.mjs';
+import { reportLines as semgrepAccuracyLines, semgrepAccuracy } from './semgrep-accuracy.mjs';
 import { measure, median, rssMethod } from './measure.mjs';
 import { ensureRipgrep, ensureSecretlint } from './peers.mjs';
 import { BIN, build, capabilities, parseCacheHits, removeNewEntries, REPO, secretsArgs, topLevelEntries } from './sentrik.mjs';
 
 const SHARED_BENCH = resolve(REPO, '..', 'shared', 'bench');
 const SECTIONS = ['speed', 'secrets', 'accuracy'];
-const TARGETS = { coldVsRg: 4, warmVsRg: 1, rssMB: 400, secretsVsSecretlint: 10 };
+const TARGETS = { coldVsRg: 4, warmVsRg: 1, rssMB: 400, secretsVsSecretlint: 10, astVsNoAst: 3 };
 const USAGE = `usage: node bench/run.mjs [--runs N] [--only ${SECTIONS.join('|')}[,…]] [--corpus DIR] [--skip-peers]
                          [--timeout S] [--no-build] [--out FILE]
   --runs N       measured runs per command (default 5; secretlint always runs once)
@@ -71,6 +72,15 @@ function ensureCorpus(dir) {
   return dir;
 }
 
+/** A configuration that switches every AST rule of the built-in packs off. */
+function noAstConfigYaml() {
+  const r = spawnSync(process.execPath, [BIN, 'list-rules', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`sentrik list-rules failed: ${r.stderr.trim()}`);
+  const overrides = {};
+  for (const rule of JSON.parse(r.stdout)) if (rule.kind === 'ast') (overrides[rule.pack] ??= {})[rule.id] = { enabled: false };
+  return `${JSON.stringify({ pack_overrides: overrides }, null, 2)}\n`; // JSON is YAML
+}
+
 function countFiles(dir) {
   const r = spawnSync('find', [dir, '-path', join(dir, '.git'), '-prune', '-o', '-path', join(dir, '.sentrik'), '-prune', '-o', '-type', 'f', '-print'], { encoding: 'utf8', maxBuffer: 256 << 20 });
   return r.stdout.split('\n').filter(Boolean).length;
@@ -123,6 +133,15 @@ async function speedSections(opts, caps, sections, result) {
       log(`sentrik cold: sentrik ${cold.join(' ')}`);
       const mc = await measure(process.execPath, [BIN, ...cold], { ...common, before: () => rmSync(cacheDir, { recursive: true, force: true }) });
       rows.push(row('cold', 'sentrik scan, cold (--no-cache)', `sentrik ${cold.join(' ')}`, mc, { metrics: readMetrics(coldOut) }));
+
+      // Issue 5: the same cold scan with every AST rule switched off (pack_overrides in a temporary config).
+      const noAstOut = join(tmp, 'no-ast');
+      const noAstConfig = join(tmp, 'no-ast.yaml');
+      writeFileSync(noAstConfig, noAstConfigYaml());
+      const noAst = ['scan', corpus, '--packs', 'all', '--no-cache', '--quiet', '--config', noAstConfig, '--output-dir', noAstOut];
+      log(`sentrik cold, AST rules off: sentrik ${noAst.join(' ')}`);
+      const mn = await measure(process.execPath, [BIN, ...noAst], common);
+      rows.push(row('cold-no-ast', 'sentrik scan, cold, AST rules off', `sentrik ${noAst.join(' ')}`, mn, { metrics: readMetrics(noAstOut) }));
 
       const warmOut = join(tmp, 'warm');
       const warm = ['scan', corpus, '--packs', 'all', '--quiet', '--output-dir', warmOut];
@@ -190,6 +209,11 @@ function judgeTargets(rows) {
   };
   vsRg('cold', TARGETS.coldVsRg, `scan cold ≤ ${TARGETS.coldVsRg}× ripgrep`);
   vsRg('warm', TARGETS.warmVsRg, `scan warm ≤ ${TARGETS.warmVsRg}× ripgrep`);
+  const [cold, noAst] = [by.cold, by['cold-no-ast']];
+  if (cold?.ok && noAst?.ok) {
+    const x = cold.median / noAst.median;
+    targets.push({ target: `scan cold with AST rules ≤ ${TARGETS.astVsNoAst}× without`, pass: x <= TARGETS.astVsNoAst, detail: `${x.toFixed(1)}×` });
+  }
   for (const id of ['cold', 'warm']) {
     const r = by[id];
     if (r?.ok && r.rssMB !== null) targets.push({ target: `scan ${id} peak RSS ≤ ${TARGETS.rssMB} MB`, pass: r.rssMB <= TARGETS.rssMB, detail: `${r.rssMB.toFixed(0)} MB` });
@@ -227,6 +251,10 @@ function printTable(result) {
     for (const t of result.targets) out.push(`  ${verdict(t.pass).padEnd(4)}  ${t.target}  — ${t.detail}`);
   }
   if (result.accuracy) out.push(...(out.length ? [''] : []), ...accuracyLines(result.accuracy));
+  if (result.codeAccuracy) {
+    out.push('', 'code packs on semgrep-rules (bench/semgrep-accuracy.mjs):');
+    out.push(...(result.codeAccuracy.skipped ? [`  skipped: ${result.codeAccuracy.skipped}`] : semgrepAccuracyLines(result.codeAccuracy, 5).map((l) => `  ${l}`)));
+  }
   process.stdout.write(out.join('\n') + '\n');
 }
 
@@ -304,7 +332,10 @@ async function main(argv) {
   const speed = opts.only.filter((s) => s === 'speed' || s === 'secrets');
   if (speed.length) await speedSections(opts, caps, speed, result);
   result.targets = judgeTargets(result.rows);
-  if (opts.only.includes('accuracy')) result.accuracy = runAccuracy(caps, log);
+  if (opts.only.includes('accuracy')) {
+    result.accuracy = runAccuracy(caps, log);
+    result.codeAccuracy = await semgrepAccuracy({ log: (m) => log(`accuracy: ${m}`) }).catch((e) => ({ skipped: e.message }));
+  }
 
   printTable(result);
   mkdirSync(dirname(opts.out), { recursive: true });

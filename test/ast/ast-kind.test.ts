@@ -53,6 +53,13 @@ describe('patterns', () => {
     expect(lines(m, 'a.py', 'x = 1')).toEqual([]);
   });
 
+  it('leaves TypeScript declaration files alone (types only, nothing to run)', () => {
+    const m = rule({ languages: ['typescript'], patterns: ['eval($X)'] });
+    expect(lines(m, 'lib.ts', 'export const run = (s: string) => eval(s);')).toEqual([1]);
+    expect(lines(m, 'lib.d.ts', 'export declare const x: typeof eval(s);')).toEqual([]);
+    expect(lines(m, 'lib.d.mts', 'export declare const x: typeof eval(s);')).toEqual([]);
+  });
+
   it('tells constants from variables (literals, variables only assigned literals, conversions)', () => {
     const m = rule({ languages: ['python'], patterns: ['eval($X)'], nonconstant: ['$X'] });
     const code = ['A = "1 + 1"', 'eval(A)', 'eval("2")', 'eval(f"3")', 'eval(int(n))', 'eval(user_expr)', ''].join('\n');
@@ -132,6 +139,36 @@ def c(q):
       taint: { sources: [{ pattern: '$R.$P', regex: '^req\\.query' }], sinks: ['eval($SINK)'] },
     });
     expect(lines(jsRule, 'h.js', 'app.get("/", (req, res) => {\n  const { code } = req.query;\n  eval(`run(${code})`);\n  eval("1");\n});\n')).toEqual([3]);
+  });
+
+  it('taints names destructured in a parameter list, and sees module-level variables inside functions', () => {
+    const m = rule({
+      languages: ['typescript'],
+      taint: {
+        sources: [
+          { kind: 'shorthand_property_identifier_pattern', regex: '^params$', inside: { kind: 'formal_parameters' } },
+          { pattern: 'location.search' },
+        ],
+        sinks: ['$RES.sendFile($SINK)', 'location.href = $SINK'],
+      },
+    });
+    const code = [
+      'const next = new URLSearchParams(location.search).get("next");',
+      'const home = "/";',
+      'export const h = ({ params }: Request, res: Response) => {',
+      '  res.sendFile(params.file);',
+      '  res.sendFile(home);',
+      '};',
+      'function go(other: string) {',
+      '  location.href = next;',
+      '  location.href = home;',
+      '  location.href = other;',
+      '}',
+      '',
+    ].join('\n');
+    expect(lines(m, 'h.ts', code)).toEqual([4, 8]);
+    const fixed = rule({ languages: ['javascript'], patterns: ['eval($X)'], nonconstant: ['$X'] });
+    expect(lines(fixed, 'k.js', 'const CODE = "1 + 1";\nfunction f(CODE2) {\n  eval(CODE);\n  eval(CODE2);\n}\n')).toEqual([4]);
   });
 });
 

@@ -88,10 +88,14 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
   },
 };
 
+const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
+
 /** The rule language and the parser a file path needs, or undefined when no AST language covers it. */
 export function languageOf(path: string): { language: AstLanguage; parser: string } | undefined {
   const dot = path.lastIndexOf('.');
   if (dot === -1) return undefined;
+  // TypeScript declaration files hold types only: none of the statements AST rules look for, so no parse.
+  if (DECLARATION_FILE.test(path)) return undefined;
   const ext = path.slice(dot).toLowerCase();
   for (const language of AST_LANGUAGES) {
     if (!LANGUAGES[language].extensions.includes(ext)) continue;

@@ -21,20 +21,31 @@ export interface TaintSpec {
   sources: PatternSpec[];
   sinks: PatternSpec[];
   sanitizers?: PatternSpec[];
+  /** The sources are fixed values themselves (a cleartext URL, a hard-coded key): constant ones taint too. */
+  constantSources?: boolean;
 }
 
-/** Conversions that leave nothing of an injected string; every taint rule treats them as sanitisers. */
+/** Conversions (and comparisons: a boolean) that leave nothing of an injected string; every taint rule treats them as sanitisers. */
 const CONVERSIONS: Record<AstLanguage, string[]> = {
-  python: ['int($$$)', 'float($$$)', 'bool($$$)', 'len($$$)', 'uuid.UUID($$$)'],
-  javascript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length'],
-  typescript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length'],
-  java: ['Integer.parseInt($$$)', 'Long.parseLong($$$)', 'Integer.valueOf($$$)', 'Long.valueOf($$$)', 'Boolean.parseBoolean($$$)', 'UUID.fromString($$$)'],
-  go: ['strconv.Atoi($$$)', 'strconv.ParseInt($$$)', 'strconv.ParseBool($$$)', 'strconv.ParseFloat($$$)', 'len($$$)'],
+  python: ['int($$$)', 'float($$$)', 'bool($$$)', 'len($$$)', 'uuid.UUID($$$)', '$A == $B', '$A != $B', '$A in $B', '$A not in $B', 'not $A'],
+  javascript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B'],
+  typescript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B'],
+  java: ['Integer.parseInt($$$)', 'Long.parseLong($$$)', 'Integer.valueOf($$$)', 'Long.valueOf($$$)', 'Boolean.parseBoolean($$$)', 'UUID.fromString($$$)', '$A == $B', '$A != $B'],
+  go: ['strconv.Atoi($$$)', 'strconv.ParseInt($$$)', 'strconv.ParseBool($$$)', 'strconv.ParseFloat($$$)', 'len($$$)', '$A == $B', '$A != $B'],
   c: ['strtol($$$)', 'strtoul($$$)', 'strtod($$$)', 'sizeof($$$)'],
 };
 
+/** Calls whose result is built from their arguments only (see Analysis.isStringBuilding). */
+const STRING_BUILDING = /(^|\.)(format|formatted|Sprintf|Sprint|Sprintln|Errorf|sprintf|snprintf|join|Join|concat|valueOf|toString|str|String)$/;
+
+/** `x += y` in grammars without a separate augmented-assignment node (Go, Java): keeps x's earlier taint. */
+const COMPOUND_ASSIGNMENT = /^(\+|-|\*|\/|%|&|\||\^|<<|>>|>>>|&\^)=$/;
+
 /** Calls that store their argument in the receiver: `sb.append(x)` taints `sb`. */
 const BUILDER_METHODS = new Set(['append', 'push', 'extend', 'add', 'write', 'writeString', 'WriteString', 'insert', 'unshift', 'update', 'concat']);
+
+/** Destructuring patterns (JS/TS) that may sit between a parameter list and the names it binds. */
+const DESTRUCTURING = /^(object_pattern|array_pattern|pair_pattern|assignment_pattern|object_assignment_pattern|rest_pattern)$/;
 
 type Span = [start: number, end: number];
 const span = (n: SgNode): Span => {
@@ -61,16 +72,18 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
   const lang = LANGUAGES[language];
   // Taint never crosses functions: only sinks whose outermost function holds a source need the analysis.
   const sourceSpans = sourceNodes.map(span);
+  // Module-level variables are visible in every function (const input = process.argv[2]; function f() {…}).
+  const topLevelSource = sourceNodes.some((s) => !outermostFunction(s, lang));
   const candidates = sinks.filter((sink) => {
     const scope = outermostFunction(sink, lang);
     const range = scope ? span(scope) : undefined;
-    return sourceSpans.some((s) => !range || within(s, range));
+    return topLevelSource || sourceSpans.some((s) => !range || within(s, range));
   });
   if (candidates.length === 0) return [];
   // The built-in conversions are searched on their own, so every taint rule of the file (and the constant
   // checks) share that one search.
   const sanitizerNodes = [...(spec.sanitizers?.length ? findAllOnce(root, { rule: anyRule(spec.sanitizers, parser) }) : []), ...conversionNodes(root, language, parser)];
-  const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes);
+  const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes, spec.constantSources);
   return candidates.filter((sink) => analysis.isTainted(sink.getMatch('SINK') ?? sink));
 }
 
@@ -130,6 +143,7 @@ class Analysis {
     private readonly parser: string,
     sourceNodes: SgNode[],
     sanitizerNodes: SgNode[],
+    constantSources = false,
   ) {
     this.sanitizers = sanitizerNodes.map(span);
     this.sources = [];
@@ -140,7 +154,7 @@ class Analysis {
       const name = this.parameterName(s);
       if (name === undefined) {
         // String building from literals and safe variables only ("SELECT …" + TABLE, fmt.Sprintf("…")) is no source.
-        if (!this.isConstant(s, this.safe)) this.sources.push(span(s));
+        if (constantSources || !this.isConstant(s, this.safe)) this.sources.push(span(s));
         continue;
       }
       const fn = this.scopeOf(s);
@@ -155,21 +169,36 @@ class Analysis {
    * id = strconv.Atoi(s))? String building from such variables is not attacker-controlled. Computed per
    * function on first use.
    */
-  private isSafeVariable(ref: SgNode): boolean {
-    const scope = this.scopeOf(ref);
+  private isSafeVariable(ref: SgNode, name?: string): boolean {
+    const scope = name === undefined ? this.scopeOf(ref) : undefined;
     const key = scope ? span(scope)[0] : -1;
     let verdict = this.safeByScope.get(key);
     if (!verdict) {
       const v = new Map<string, boolean>();
       this.safeByScope.set(key, v); // set first: a self-referencing assignment sees "unknown", i.e. unsafe
       const known = (r: SgNode): boolean => v.get(r.text()) === true;
-      for (const ev of this.events(scope ?? this.root)) {
+      for (const ev of this.events(scope)) {
         const ok = ev.value.every((x) => this.isConstant(x, known));
         for (const name of ev.names) v.set(name, (v.get(name) ?? true) && ok);
       }
       verdict = v;
     }
-    return verdict.get(ref.text()) === true;
+    name ??= ref.text();
+    // A name the function never assigns (nor takes as a parameter) is a module-level variable.
+    if (scope && !verdict.has(name) && !this.isParameter(ref, name)) return this.isSafeVariable(ref, name);
+    return verdict.get(name) === true;
+  }
+
+  /** Is `name` a parameter of a function around `ref`? */
+  private isParameter(ref: SgNode, name: string): boolean {
+    for (const fn of ref.ancestors()) {
+      if (!this.lang.functions.includes(kindOf(fn))) continue;
+      for (const field of ['parameters', 'parameter']) {
+        const params = fn.field(field as never) as SgNode | null;
+        if (params && (params.text() === name || params.findAll({ rule: this.referenceRule }).some((n) => n.text() === name))) return true;
+      }
+    }
+    return false;
   }
 
   isConstantNode(node: SgNode): boolean {
@@ -182,9 +211,20 @@ class Analysis {
     const sanitized = (s: Span): boolean => this.sanitizers.some((z) => within(s, z));
     for (const call of node.findAll({ rule: this.callRule })) {
       const s = span(call);
-      if ((s[0] !== own[0] || s[1] !== own[1]) && !sanitized(s)) return false;
+      const ownFormatting = s[0] === own[0] && s[1] === own[1] && this.isStringBuilding(call);
+      if (!ownFormatting && !sanitized(s)) return false;
     }
     return this.references(node).every((r) => this.isCallee(r) || safe(r) || sanitized(span(r)));
+  }
+
+  /**
+   * Is `call` a formatting or joining call (fmt.Sprintf, "…".format, String.format, ", ".join)? Its result is
+   * fixed when its arguments are; any other call (os.getenv("X"), something()) returns data from elsewhere.
+   */
+  private isStringBuilding(call: SgNode): boolean {
+    const field = this.lang.calls.find(([kind]) => kindOf(call) === kind)?.[1];
+    const callee = field ? (call.field(field as never) as SgNode | null) : null;
+    return !!callee && STRING_BUILDING.test(callee.text());
   }
 
   /** The function part of a call: `f` in f(x), `fmt` in fmt.Sprintf(x), `String` in String.format(x). */
@@ -230,24 +270,37 @@ class Analysis {
   }
 
   private taintedAt(scope: SgNode | undefined, name: string, pos: number): boolean {
-    const key = scope ? span(scope)[0] : -1;
-    let timeline = this.scopes.get(key);
-    if (!timeline) this.scopes.set(key, (timeline = this.buildTimeline(scope)));
+    const timeline = this.timeline(scope);
+    const entries = timeline.get(name);
+    // Not assigned in the function: a module-level variable, tainted if the module ever taints it.
+    if (!entries && scope) return (this.timeline(undefined).get(name) ?? []).some(([, t]) => t);
     let tainted = false;
-    for (const [at, t] of timeline.get(name) ?? []) {
+    for (const [at, t] of entries ?? []) {
       if (at > pos) break;
       tainted = t;
     }
     return tainted;
   }
 
-  /** Walks the scope's assignments in source order, recording when each variable becomes (un)tainted. */
+  private timeline(scope: SgNode | undefined): Map<string, [number, boolean][]> {
+    const key = scope ? span(scope)[0] : -1;
+    let timeline = this.scopes.get(key);
+    if (!timeline) this.scopes.set(key, (timeline = this.buildTimeline(scope)));
+    return timeline;
+  }
+
+  /**
+   * Walks the scope's assignments in source order, recording when each variable becomes (un)tainted. Without a
+   * scope: the module level (assignments and parameters outside every function).
+   */
   private buildTimeline(scope: SgNode | undefined): Map<string, [number, boolean][]> {
     const node = scope ?? this.root;
     const timeline = new Map<string, [number, boolean][]>();
     const start = span(node)[0];
     const params = new Set<string>();
-    for (const [fnStart, names] of this.params) if (fnStart >= start && fnStart <= span(node)[1]) names.forEach((n) => params.add(n));
+    for (const [fnStart, names] of this.params) {
+      if (scope ? fnStart >= start && fnStart <= span(node)[1] : fnStart === -1) names.forEach((n) => params.add(n));
+    }
     for (const p of params) timeline.set(p, [[start, true]]);
 
     const current = (name: string, pos: number): boolean => {
@@ -255,7 +308,7 @@ class Analysis {
       for (const [at, v] of timeline.get(name) ?? []) if (at <= pos) t = v;
       return t;
     };
-    for (const ev of this.events(node)) {
+    for (const ev of this.events(scope)) {
       const tainted = ev.value.some((v) => this.taintedWithin(v, current));
       for (const name of ev.names) {
         const value = tainted || (ev.keep && current(name, ev.pos));
@@ -266,14 +319,20 @@ class Analysis {
     return timeline;
   }
 
-  private events(node: SgNode): Event[] {
+  /** Assignments in a function, or (without one) those outside every function. */
+  private events(scope: SgNode | undefined): Event[] {
+    const all = this.eventsWithin(scope ?? this.root);
+    return scope ? all : all.filter((ev) => !this.scopeOf(ev.node));
+  }
+
+  private eventsWithin(node: SgNode): Event[] {
     const out: Event[] = [];
     for (const [kind, left, right] of this.lang.assignments) {
       for (const a of node.findAll({ rule: { kind } as Rule })) {
         const l = a.field(left as never) as SgNode | null;
         const r = a.field(right as never) as SgNode | null;
         if (!l || !r) continue;
-        out.push({ node: a, pos: span(a)[1], names: this.declaredNames(l), value: [r], keep: kind.startsWith('augmented') });
+        out.push({ node: a, pos: span(a)[1], names: this.declaredNames(l), value: [r], keep: kind.startsWith('augmented') || COMPOUND_ASSIGNMENT.test((a.field('operator' as never) as SgNode | null)?.text() ?? '') });
       }
     }
     for (const call of node.findAll({ rule: { pattern: this.parser === 'go' ? { context: 'func _() { $R.$M($$$A) }', selector: 'call_expression' } : '$R.$M($$$A)' } as Rule })) {
@@ -298,6 +357,12 @@ class Analysis {
   /** If a source matched a parameter declaration, the parameter's name. */
   private parameterName(node: SgNode): string | undefined {
     const kind = kindOf(node);
+    if (this.lang.identifiers.includes(kind)) {
+      // A name destructured in a parameter list — ({ params, query }: Request) — is a parameter too.
+      let outer = node;
+      while (DESTRUCTURING.test(parentKind(outer))) outer = outer.parent()!;
+      if (outer.id() !== node.id() && /parameter/.test(parentKind(outer))) return node.text();
+    }
     const parentKindName = parentKind(node);
     if (!/parameter/.test(kind) && !/parameters|parameter_list/.test(parentKindName)) return undefined;
     if (this.lang.identifiers.includes(kind)) return node.text();

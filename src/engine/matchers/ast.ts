@@ -19,6 +19,7 @@
 //       sources: ['request.args', 'request.form']
 //       sinks: ['$CUR.execute($SINK $$$)']     # $SINK marks the argument that must not carry taint
 //       sanitizers: ['escape($X)']
+//       constant_sources: true                 # sources are fixed values (an http:// URL, a hard-coded key)
 //   Several languages with different patterns: `match: { any: [ {languages: …, …}, {languages: …, …} ] }`.
 //
 // Each file is parsed once per language for all rules (see ast/parse.ts); files too large, minified or too
@@ -55,7 +56,7 @@ const blockSchema = z
     /** Lower-case literals one of which a matching file must contain (derived from the patterns if omitted). */
     keywords: z.array(z.string().min(2)).optional(),
     taint: z
-      .object({ sources: patterns, sinks: patterns, sanitizers: patterns.optional() })
+      .object({ sources: patterns, sinks: patterns, sanitizers: patterns.optional(), constant_sources: z.boolean().optional() })
       .strict()
       .optional(),
   })
@@ -215,7 +216,7 @@ function compileBlock(b: Block): CompiledBlock {
       const sinks = mainPatterns.filter((_, i) => passes(mainTests[i], file));
       const sanitizers = (t.sanitizers ?? []).filter((_, i) => passes(taintTests.sanitizers[i], file));
       const inContext = (n: SgNode): boolean => n.matches({ rule }) && metavarsOk(n);
-      return taintedSinks(root, language, parser, { sources, sinks, sanitizers }).filter(inContext);
+      return taintedSinks(root, language, parser, { sources, sinks, sanitizers, constantSources: t.constant_sources }).filter(inContext);
     },
   };
 }
