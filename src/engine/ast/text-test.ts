@@ -12,6 +12,7 @@
 //
 // A file is asked about hundreds of literals: one RE2.Set scan per file answers them all (see LiteralIndex).
 import RE2 from 're2';
+import { regexNeed, type Need } from '../regex-literals.js';
 import type { PatternSpec } from './pattern.js';
 
 /** The file as a text test sees it. */
@@ -19,6 +20,8 @@ export interface TestedText {
   text: string;
   /** The text lower-cased. */
   lower: string;
+  /** The text as RE2 takes it fastest (SourceFile: UTF-8 bytes for ASCII text); defaults to `text`. */
+  re2Input?: string | Buffer;
 }
 
 /** False only when a pattern cannot match anywhere in the file. */
@@ -98,22 +101,17 @@ function bindsSingle(pattern: string, mv: string): boolean {
   return false;
 }
 
-type Need = { lit: string } | { all: Need[] } | { any: Need[] };
 
 /**
- * The literals a regex (RE2 / Rust syntax) cannot match without, as a test; undefined when it needs none that
- * can be read off safely. A leading `(?i)` (or `(?is)`…) makes the literals case-insensitive (found with the
- * regex engine's own case folding); other case-insensitive or verbose parts are left alone.
+ * What a file must contain for a rule regex (RE2 / Rust syntax) to match in one of its nodes: the literals the
+ * regex cannot match without (see regex-literals.ts; a leading `(?i)` makes them case-insensitive), then the
+ * regex itself searched in the file. Undefined when neither can be read off safely.
  */
 export function regexTest(re: string): TextTest | undefined {
-  const leading = /^\(\?([imsU]+)\)/.exec(re);
-  const caseless = !!leading && leading[1].includes('i');
-  const body = leading ? re.slice(leading[0].length) : re;
   const direct = searchTest(re);
-  if (/\(\?[a-zA-Z]*[ix]/.test(body)) return direct;
-  const need = new RegexLiterals(body).parse();
+  const read = regexNeed(re);
   // The literal test is one RE2.Set scan shared by every rule; the regex itself runs only on files that pass it.
-  return need ? allOf([compileNeed(need, caseless), ...optional(direct)]) : direct;
+  return read ? allOf([compileNeed(read.need, read.caseless), ...optional(direct)]) : direct;
 }
 
 /**
@@ -122,6 +120,14 @@ export function regexTest(re: string): TextTest | undefined {
  * regex has other anchors or multi-line mode, or when it cannot be read or compiled.
  */
 function searchTest(re: string): TextTest | undefined {
+  // Rules share regexes (YAML anchors): one compiled search, and one answer per file, for each.
+  if (!searchTests.has(re)) searchTests.set(re, newSearchTest(re));
+  return searchTests.get(re);
+}
+
+const searchTests = new Map<string, TextTest | undefined>();
+
+function newSearchTest(re: string): TextTest | undefined {
   const leading = /^\(\?([imsUx]+)\)/.exec(re);
   if (leading?.[1].includes('m')) return undefined;
   let body = leading ? re.slice(leading[0].length) : re;
@@ -140,7 +146,7 @@ function searchTest(re: string): TextTest | undefined {
     let found = seen.get(f);
     if (found === undefined) {
       try {
-        found = compiled.test(f.text);
+        found = compiled.test((f.re2Input ?? f.text) as string);
       } catch {
         found = true; // RE2 ran out of memory: the file is not filtered
       }
@@ -194,140 +200,6 @@ function compileNeed(n: Need, caseless: boolean): TextTest {
   return 'all' in n ? (f) => parts.every((t) => t(f)) : (f) => parts.some((t) => t(f));
 }
 
-const MIN_LITERAL = 3;
-
-/** A small recursive reader of regex syntax that only collects what every match must contain. */
-class RegexLiterals {
-  private i = 0;
-  constructor(private readonly re: string) {}
-
-  parse(): Need | undefined {
-    try {
-      const need = this.alternation();
-      return this.i === this.re.length ? need : undefined;
-    } catch {
-      return undefined; // syntax this reader does not follow: no test, never a wrong one
-    }
-  }
-
-  /** branch | branch | …: every branch must need something for the whole to. */
-  private alternation(): Need | undefined {
-    const branches = [this.sequence()];
-    while (this.re[this.i] === '|') {
-      this.i++;
-      branches.push(this.sequence());
-    }
-    if (branches.some((b) => b === undefined)) return undefined;
-    return branches.length === 1 ? branches[0] : { any: branches as Need[] };
-  }
-
-  private sequence(): Need | undefined {
-    const needs: Need[] = [];
-    let run = '';
-    const flush = (): void => {
-      if (run.length >= MIN_LITERAL) needs.push({ lit: run });
-      run = '';
-    };
-    while (this.i < this.re.length) {
-      const c = this.re[this.i];
-      if (c === '|' || c === ')') break;
-      if (c === '(') {
-        flush();
-        const inner = this.group();
-        if (this.optionalQuantifier()) continue;
-        if (inner) needs.push(inner);
-      } else if (c === '[') {
-        flush();
-        this.skipClass();
-        this.optionalQuantifier();
-      } else if (c === '\\') {
-        const next = this.re[this.i + 1];
-        if (next === undefined) throw new Error('dangling escape');
-        if (/[A-Za-z0-9]/.test(next)) {
-          flush(); // a class (\d \w \s \pL), an assertion (\b \A) or a code (\x41 \n): not read as a literal
-          this.i += 2;
-          if ((next === 'p' || next === 'P' || next === 'x') && this.re[this.i] === '{') this.i = this.re.indexOf('}', this.i) + 1 || this.re.length;
-          if (next === 'Q') throw new Error('\\Q…\\E');
-          this.optionalQuantifier();
-        } else {
-          this.i += 2;
-          run = this.literal(run, next, flush);
-        }
-      } else if (c === '.' || c === '^' || c === '$') {
-        flush();
-        this.i++;
-        this.optionalQuantifier();
-      } else if (this.isQuantifierAt(this.i)) {
-        throw new Error('quantifier without an atom');
-      } else {
-        this.i++;
-        run = this.literal(run, c, flush);
-      }
-    }
-    flush();
-    if (needs.length === 0) return undefined;
-    return needs.length === 1 ? needs[0] : { all: needs };
-  }
-
-  /** Appends a literal character, unless a quantifier follows it (then the run ends before it). */
-  private literal(run: string, c: string, flush: () => void): string {
-    if (!this.isQuantifierAt(this.i)) return run + c;
-    flush();
-    this.optionalQuantifier();
-    return '';
-  }
-
-  /** (…), (?:…), (?P<name>…), (?<name>…), (?flags:…) or a flags-only (?flags). */
-  private group(): Need | undefined {
-    this.i++; // (
-    if (this.re[this.i] === '?') {
-      const named = /^\?P?<[A-Za-z_][A-Za-z0-9_]*>/.exec(this.re.slice(this.i));
-      const flags = /^\?[a-zA-Z-]*(:|\))/.exec(this.re.slice(this.i));
-      if (named) this.i += named[0].length;
-      else if (flags) {
-        this.i += flags[0].length;
-        if (flags[1] === ')') return undefined; // flags for the rest (case-insensitive ones were refused above)
-      } else throw new Error('unknown group');
-    }
-    const inner = this.alternation();
-    if (this.re[this.i] !== ')') throw new Error('unclosed group');
-    this.i++;
-    return inner;
-  }
-
-  private skipClass(): void {
-    this.i++; // [
-    if (this.re[this.i] === '^') this.i++;
-    if (this.re[this.i] === ']') this.i++;
-    while (this.i < this.re.length && this.re[this.i] !== ']') {
-      if (this.re[this.i] === '\\') this.i++;
-      else if (this.re.startsWith('[:', this.i)) this.i = this.re.indexOf(':]', this.i) + 1;
-      this.i++;
-    }
-    if (this.re[this.i] !== ']') throw new Error('unclosed class');
-    this.i++;
-  }
-
-  private isQuantifierAt(at: number): boolean {
-    const c = this.re[at];
-    return c === '*' || c === '+' || c === '?' || (c === '{' && /^\{\d+(,\d*)?\}/.test(this.re.slice(at)));
-  }
-
-  /** Consumes a quantifier if one follows; true when it allows zero repetitions (the atom may be absent). */
-  private optionalQuantifier(): boolean {
-    if (!this.isQuantifierAt(this.i)) return false;
-    const c = this.re[this.i];
-    let zero = c === '*' || c === '?';
-    if (c === '{') {
-      const m = /^\{(\d+)(,\d*)?\}/.exec(this.re.slice(this.i))!;
-      zero = Number(m[1]) === 0;
-      this.i += m[0].length;
-    } else this.i++;
-    if (this.re[this.i] === '?') this.i++; // lazy
-    return zero;
-  }
-}
-
 /** How a literal must occur: with its case, in any case, or with its case between word boundaries. */
 type LiteralMode = 'exact' | 'caseless' | 'word';
 
@@ -354,11 +226,11 @@ class LiteralIndex {
 
   has(file: TestedText, id: number): boolean {
     let entry = this.found.get(file);
-    if (!entry || entry.count !== this.ids.size) this.found.set(file, (entry = { count: this.ids.size, found: this.scan(file.text) }));
+    if (!entry || entry.count !== this.ids.size) this.found.set(file, (entry = { count: this.ids.size, found: this.scan(file.re2Input ?? file.text) }));
     return entry.found[id] === 1;
   }
 
-  private scan(text: string): Uint8Array {
+  private scan(text: string | Buffer): Uint8Array {
     const found = new Uint8Array(this.ids.size);
     this.set ??= new RE2.Set([...this.ids.keys()], 'u');
     try {

@@ -124,6 +124,8 @@ export const tlsDisabled: Check<z.infer<typeof tlsOptions>> = {
   description: 'TLS certificate verification disabled in a build or CI command',
   formats: [...SCRIPT_FORMATS, 'docker-compose', 'npmrc'] as FormatName[],
   options: tlsOptions,
+  // Every path below needs one of these in the file: an env name, a flag, or the tool-specific setting.
+  keywords: (o) => [...o.flags, ...Object.keys(o.env), 'curl', 'strict-ssl', 'sslverify', 'trusted-host'].map((k) => k.toLowerCase()),
   run(file, o) {
     const format = formatOf(file);
     const envRe = Object.entries(o.env).map(([k, v]) => ({ name: k, value: new RegExpLite(v) }));

@@ -13,6 +13,7 @@
 //     secret_group: 1                 # the capture group is a credential: masked everywhere
 import { z } from 'zod';
 import { compileRegex, allMatches, testRegex, type SafeRegex } from '../regex.js';
+import { keywordsOf, regexNeed } from '../regex-literals.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
 
@@ -49,7 +50,7 @@ export const regexKind: MatcherKind<RegexMatch> = {
     const inside = m.inside ? { start: c(m.inside.start), end: m.inside.end ? c(m.inside.end) : undefined } : undefined;
     const requires = (m.file_requires ?? []).map(c);
     const excludes = (m.file_excludes ?? []).map(c);
-    const keywords = m.keywords?.map((k) => k.toLowerCase()) ?? deriveKeywords(m.any, ic);
+    const keywords = m.keywords?.map((k) => k.toLowerCase()) ?? deriveKeywords(m.any);
 
     return {
       scope: 'file',
@@ -116,88 +117,16 @@ function insideRanges(file: SourceFile, start: SafeRegex, end?: SafeRegex): [num
 }
 
 /**
- * Derive a literal prefilter from patterns: the longest literal run (≥ 3 chars) that every match of a
- * pattern must contain. If any pattern has no such literal, there is no prefilter (undefined).
+ * Derive a literal prefilter from patterns: lower-case literals one of which every match of every pattern
+ * contains (see regex-literals.ts). If a pattern has none, there is no prefilter (undefined).
  */
-export function deriveKeywords(patterns: string[], ignoreCase: boolean): string[] | undefined {
+export function deriveKeywords(patterns: string[]): string[] | undefined {
   const out: string[] = [];
   for (const p of patterns) {
-    const lit = requiredLiteral(p.startsWith('(?i)') ? p.slice(4) : p);
-    if (!lit) return undefined;
-    out.push(lit.toLowerCase()); // keywords are matched case-insensitively
+    const read = regexNeed(p, { anyCase: true });
+    const keywords = read && keywordsOf(read.need);
+    if (!keywords) return undefined;
+    out.push(...keywords); // keywords are matched case-insensitively
   }
   return [...new Set(out)];
-}
-
-/**
- * Longest literal that is mandatory in every match: only top-level (not inside groups, alternations or
- * optional quantifiers) literal characters count. Conservative: returns undefined when unsure.
- */
-function requiredLiteral(p: string): string | undefined {
-  if (/(^|[^\\])\|/.test(topLevel(p))) return undefined; // top-level alternation: no single literal
-  let best = '';
-  let cur = '';
-  let depth = 0;
-  const flush = (): void => {
-    if (cur.length > best.length) best = cur;
-    cur = '';
-  };
-  for (let i = 0; i < p.length; i++) {
-    const ch = p[i];
-    if (ch === '\\') {
-      const nx = p[i + 1];
-      i++;
-      if (depth === 0 && nx !== undefined && /[^\w]/.test(nx) && !isQuantified(p, i + 1)) cur += nx;
-      else flush();
-      continue;
-    }
-    if (ch === '(') { depth++; flush(); continue; }
-    if (ch === ')') { depth--; flush(); if (isQuantifier(p[i + 1])) i++; continue; }
-    if (ch === '[') {
-      flush();
-      // skip the class
-      i++;
-      if (p[i] === '^') i++;
-      if (p[i] === ']') i++;
-      while (i < p.length && p[i] !== ']') { if (p[i] === '\\') i++; i++; }
-      continue;
-    }
-    if (depth > 0) continue;
-    if ('.^$'.includes(ch)) { flush(); continue; }
-    if (isQuantifier(ch)) { flush(); continue; }
-    if (isQuantified(p, i + 1)) {
-      // this char may repeat or be absent: it ends the literal run
-      flush();
-      continue;
-    }
-    cur += ch;
-  }
-  flush();
-  return best.length >= 3 ? best : undefined;
-}
-
-function isQuantifier(ch: string | undefined): boolean {
-  return ch === '*' || ch === '+' || ch === '?' || ch === '{';
-}
-
-function isQuantified(p: string, next: number): boolean {
-  const ch = p[next];
-  return ch === '*' || ch === '?' || ch === '{' || ch === '+';
-}
-
-/** The pattern with every group's content blanked, to look for top-level operators. */
-function topLevel(p: string): string {
-  let out = '';
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < p.length; i++) {
-    const ch = p[i];
-    if (ch === '\\') { if (depth === 0 && !inClass) out += ch + (p[i + 1] ?? ''); i++; continue; }
-    if (inClass) { if (ch === ']') inClass = false; continue; }
-    if (ch === '[') { inClass = true; continue; }
-    if (ch === '(') { depth++; continue; }
-    if (ch === ')') { depth--; continue; }
-    if (depth === 0) out += ch;
-  }
-  return out;
 }

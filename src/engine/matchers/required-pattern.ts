@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { compileRegex, testRegex } from '../regex.js';
 import type { MatcherKind } from './matcher.js';
+import { deriveKeywords } from './regex.js';
 
 const schema = z
   .object({
@@ -25,6 +26,8 @@ export const requiredPatternKind: MatcherKind<z.infer<typeof schema>> = {
     const when = (m.when ?? []).map((p) => compileRegex(p, opts));
     return {
       scope: 'file',
+      // Without a `when`, every selected file is checked; with one, only files where it can match.
+      keywords: m.when ? deriveKeywords(m.when) : undefined,
       match(file) {
         let line: number | undefined;
         if (when.length) {
