@@ -1,4 +1,6 @@
 // Spreads file jobs over worker threads in small batches (so a few large files don't leave a core idle).
+// The calling thread takes batches too, so `threads` threads use threads - 1 workers: each worker holds its
+// own copy of the modules and compiled rules, and a scan's memory is mostly that.
 //
 // The workers live as long as the process and are reused by every scan it runs (watch, MCP server): the RE2
 // addon crashes the process when it is loaded into a new worker after another worker that loaded it has
@@ -7,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FileJob, FileOutcome } from './process-file.js';
+import { releaseSyntaxTrees } from './ast/parse.js';
+import { processFile, type FileJob, type FileOutcome } from './process-file.js';
 import type { RuleOverride, RuleSet } from './ruleset.js';
 
 export interface WorkerInit {
@@ -67,17 +70,30 @@ export async function runInWorkers(
     packIds: rules.packs.map((p) => p.id),
     rulesetHash: rules.hash,
   };
-  const workers = acquire(threads);
+  const workers = acquire(threads - 1);
   if (workers.length === 0) {
     busy = false;
     throw new Error('no scan worker is available (one stopped earlier in this process)');
   }
   let next = 0;
   try {
-    await Promise.all(workers.map((w) => drive(w)));
+    await Promise.all([...workers.map((w) => drive(w)), driveHere()]);
   } finally {
     for (const w of workers) w.unref();
     busy = false;
+  }
+
+  /** This thread's share: a batch at a time, one file per turn of the event loop so workers are answered. */
+  async function driveHere(): Promise<void> {
+    while (next < jobs.length) {
+      const slice = jobs.slice(next, next + BATCH);
+      next += slice.length;
+      for (const job of slice) {
+        onOutcome(processFile(job, rules, init.maxFileSize));
+        releaseSyntaxTrees();
+        await new Promise(setImmediate); // also what frees the syntax trees (see ast/parse.ts)
+      }
+    }
   }
 
   function drive(w: Worker): Promise<void> {
