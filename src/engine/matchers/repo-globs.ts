@@ -1,8 +1,8 @@
 // Shared helper for repository-level kinds: which discovered files match a set of globs.
 //
 // Dozens of obligations each test their globs against every file of the repository; most globs hold a
-// literal part (`security` in `**/SECURITY*.md`) that a path must contain to match, so a substring check on
-// the lower-cased path settles most files before picomatch runs.
+// literal part (`security` in `**/SECURITY*.md`) that a path must contain to match: one search for it through
+// all paths finds the few candidates, and only those go through picomatch.
 import picomatch from 'picomatch';
 import type { RepoView } from '../source.js';
 
@@ -13,18 +13,55 @@ interface GlobSet {
 }
 
 const globSets = new Map<string, GlobSet>();
-const lowerPaths = new WeakMap<readonly string[], string[]>();
+
+/** The repository's paths lower-cased in one string, and which paths hold each literal asked about so far. */
+interface PathIndex {
+  joined: string;
+  /** Offset of each path in `joined` (paths are separated by a newline, which no literal holds). */
+  starts: number[];
+  holding: Map<string, number[]>;
+}
+
+const pathIndexes = new WeakMap<readonly string[], PathIndex>();
 
 export function filesMatching(repo: RepoView, globs: string[]): string[] {
   const set = globSet(globs);
-  let lower = lowerPaths.get(repo.files);
-  if (!lower) lowerPaths.set(repo.files, (lower = repo.files.map((f) => f.toLowerCase())));
-  const out: string[] = [];
-  repo.files.forEach((f, i) => {
-    if (set.literals && !set.literals.some((l) => lower[i].includes(l))) return;
-    if (set.isMatch(f)) out.push(f);
-  });
-  return out;
+  if (!set.literals) return repo.files.filter((f) => set.isMatch(f));
+  const index = pathIndexOf(repo.files);
+  const candidates = new Set<number>();
+  for (const l of set.literals) for (const i of pathsHolding(index, l)) candidates.add(i);
+  return [...candidates].sort((a, b) => a - b).map((i) => repo.files[i]).filter((f) => set.isMatch(f));
+}
+
+function pathIndexOf(files: readonly string[]): PathIndex {
+  let index = pathIndexes.get(files);
+  if (!index) {
+    const lower = files.map((f) => f.toLowerCase()); // per path: lower-casing can change a string's length
+    const starts: number[] = [];
+    let at = 0;
+    for (const f of lower) {
+      starts.push(at);
+      at += f.length + 1;
+    }
+    index = { joined: lower.join('\n'), starts, holding: new Map() };
+    pathIndexes.set(files, index);
+  }
+  return index;
+}
+
+/** Indexes of the paths that contain `literal` (lower-case), found by searching all paths at once. */
+function pathsHolding(index: PathIndex, literal: string): number[] {
+  let found = index.holding.get(literal);
+  if (!found) {
+    found = [];
+    let path = 0;
+    for (let at = index.joined.indexOf(literal); at !== -1; at = index.joined.indexOf(literal, at + 1)) {
+      while (path + 1 < index.starts.length && index.starts[path + 1] <= at) path++;
+      if (found[found.length - 1] !== path) found.push(path);
+    }
+    index.holding.set(literal, found);
+  }
+  return found;
 }
 
 function globSet(globs: string[]): GlobSet {
