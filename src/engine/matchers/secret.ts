@@ -14,7 +14,7 @@
 //     key_group: 1                     # generic rules: the group naming the key …
 //     key_excludes: ['(?i)public']     # … and key names that are not secrets
 //     report: match                    # report the line where the match starts (default: where the secret starts)
-//     generic: true                    # no literal prefilter possible (runs on every file)
+//     generic: true                    # no literal prefilter possible (runs on every file; avoid)
 import { z } from 'zod';
 import { CHECK_NAMES, CHECKS, entropyAtLeast, isStructuralPlaceholder } from '../../secrets/checks.js';
 import { allMatches, compileRegex, testRegex, type SafeRegex } from '../regex.js';
@@ -86,7 +86,8 @@ export const secretKind: MatcherKind<SecretMatch> = {
         const text = file.text;
         const out: RawMatch[] = [];
         const seen = new Set<string>();
-        for (const hit of allMatches(re, text)) {
+        // re2Input: ASCII files go to RE2 as bytes (no UTF-8 conversion of the whole text per rule).
+        for (const hit of allMatches(re, file.re2Input)) {
           const secret = group === 0 ? hit.text : hit.groups[group - 1];
           if (!secret) continue;
           const end = hit.index + hit.text.length;
