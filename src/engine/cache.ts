@@ -94,6 +94,7 @@ export class ScanCache {
   }
 }
 
-export function contentHash(text: string): string {
+/** Hash of a file's content; a string and its UTF-8 bytes hash the same. */
+export function contentHash(text: string | Buffer): string {
   return createHash('sha1').update(text).digest('hex');
 }

@@ -44,8 +44,9 @@ export interface InlineIgnore {
 
 const MAX_SNIPPET = 240;
 
-export function scanText(path: string, text: string, rules: RuleSet): FileResult {
-  const file = new SourceFile(path, text);
+/** `asciiBytes`: the bytes of an all-ASCII text, if the caller has them (RE2 then takes them as they are). */
+export function scanText(path: string, text: string, rules: RuleSet, asciiBytes?: Buffer): FileResult {
+  const file = new SourceFile(path, text, asciiBytes);
   const matches: { ruleId: string; raw: RawMatch }[] = [];
   const problems: ScanProblem[] = [];
   const failedMessages = new Set<string>();

@@ -24,16 +24,18 @@ export type FileOutcome =
 
 export function processFile(job: FileJob, rules: RuleSet, maxFileSize: number): FileOutcome {
   let text = job.text;
+  let asciiBytes: Buffer | undefined;
   const problems: ScanProblem[] = [];
   if (text === undefined) {
     const read = readSourceText(job.abs!, maxFileSize);
     if ('skip' in read) return { path: job.path, status: 'skipped', reason: read.skip, detail: read.detail };
     text = read.text;
+    asciiBytes = read.asciiBytes;
     if (read.invalidUtf8) problems.push({ file: job.path, code: 'invalid-utf8', message: 'not valid UTF-8: scanned with replacement characters' });
   }
-  const hash = job.hash === false ? '' : contentHash(text);
-  const bytes = Buffer.byteLength(text);
+  const hash = job.hash === false ? '' : contentHash(asciiBytes ?? text);
+  const bytes = asciiBytes?.length ?? Buffer.byteLength(text);
   if (job.knownHash === hash) return { path: job.path, status: 'unchanged', hash, bytes };
-  const result = scanText(job.path, text, rules);
+  const result = scanText(job.path, text, rules, asciiBytes);
   return { path: job.path, status: 'scanned', result, hash, bytes, problems };
 }

@@ -1,4 +1,5 @@
 // Reading a file to scan: once, into one Buffer, never more than the size cap, never blocking on a FIFO.
+import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 
 /** Bytes inspected for a NUL byte to decide a file is binary (what git and ripgrep do). */
@@ -9,9 +10,9 @@ export type SkipReason = 'binary' | 'too-large' | 'unreadable';
 /**
  * Decoded text, or why the file is skipped. Invalid UTF-8 is not a skip: the text is decoded with U+FFFD
  * replacement characters (so secrets in a Latin-1 file are still found) and `invalidUtf8` is set so the caller
- * can record an `invalid-utf8` problem.
+ * can record an `invalid-utf8` problem. `asciiBytes`: the bytes, when they are all ASCII (same offsets as the text).
  */
-export type ReadResult = { text: string; invalidUtf8?: true } | { skip: SkipReason; detail?: string };
+export type ReadResult = { text: string; invalidUtf8?: true; asciiBytes?: Buffer } | { skip: SkipReason; detail?: string };
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
@@ -20,6 +21,8 @@ const lenientUtf8 = new TextDecoder('utf-8');
 export function decodeSource(buf: Buffer, maxBytes: number): ReadResult {
   if (buf.length > maxBytes) return { skip: 'too-large', detail: `${buf.length} bytes > ${maxBytes}` };
   if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skip: 'binary' };
+  // Most source is ASCII: no UTF-8 decoding, and the bytes serve RE2 as they are.
+  if (isAscii(buf)) return { text: buf.toString('latin1'), asciiBytes: buf };
   let text: string;
   let invalidUtf8: true | undefined;
   try {

@@ -10,7 +10,11 @@ export class SourceFile {
     /** Path relative to the scan root, forward slashes. */
     public readonly path: string,
     public readonly text: string,
-  ) {}
+    /** The bytes `text` was decoded from, when they are all ASCII (the reader knows): RE2's input as is. */
+    asciiBytes?: Buffer,
+  ) {
+    this.re2 = asciiBytes;
+  }
 
   /** Lower-cased text, computed once, for case-insensitive keyword prefilters. */
   get lower(): string {

@@ -81,6 +81,14 @@ describe('decodeSource', () => {
   it('applies the same cap and binary rule to in-memory content (git blobs)', () => {
     expect(decodeSource(Buffer.from('abc'), 2)).toMatchObject({ skip: 'too-large' });
     expect(decodeSource(Buffer.from([0x61, 0, 0x62]), 10)).toEqual({ skip: 'binary' });
-    expect(decodeSource(Buffer.from('ok'), 10)).toEqual({ text: 'ok' });
+    expect(decodeSource(Buffer.from('ok'), 10)).toMatchObject({ text: 'ok' });
+  });
+
+  it('hands the bytes of all-ASCII content along (RE2 takes them as they are), and only those', () => {
+    const ascii = decodeSource(Buffer.from('const a = 1;\n'), 100);
+    expect(ascii).toMatchObject({ text: 'const a = 1;\n' });
+    expect('asciiBytes' in ascii && ascii.asciiBytes?.toString()).toBe('const a = 1;\n');
+    const utf8 = decodeSource(Buffer.from('name = "Zoë"\n'), 100);
+    expect(utf8).toEqual({ text: 'name = "Zoë"\n' });
   });
 });
