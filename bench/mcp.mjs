@@ -3,10 +3,14 @@
 // start-up (spawn → initialize answered), check_code_snippet on a 200-line Python file and scan_file on the
 // same file on disk, N calls each (after one warm-up call). Target: p95 < 50 ms after start-up.
 //
-//   node bench/mcp.mjs [--calls N] [--starts N] [--packs a,b]      (run `npm run build` first)
+//   node bench/mcp.mjs [--calls N] [--starts N] [--packs a,b] [--settle MS]      (run `npm run build` first)
+//   --settle waits MS after start-up before the first call, as an agent's first call comes some time after
+//   the server starts (the server prepares its rules meanwhile); default 0: the first call comes at once
 //   --packs writes .sentrik/config.yaml with those standards_packs (default: zero-config detection)
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+//   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" passes node options to the server (profiling);
+//   BENCH_STDERR=1 shows the server's stderr (per-call timings)
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -20,6 +24,8 @@ const arg = (name, dflt) => {
 const CALLS = arg('--calls', 100);
 const PACKS = process.argv.includes('--packs') ? process.argv[process.argv.indexOf('--packs') + 1].split(',') : undefined;
 const STARTS = arg('--starts', 10);
+const SETTLE = arg('--settle', 0);
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** 200 lines of ordinary service code with a few of the mistakes agents make (so rules do real work). */
 function twoHundredLines() {
@@ -40,11 +46,24 @@ function twoHundredLines() {
 }
 
 async function connect(root) {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp-server', '--root', root], stderr: process.env.BENCH_STDERR ? 'inherit' : 'ignore' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [...NODE_ARGS, BIN, 'mcp-server', '--root', root], stderr: process.env.BENCH_STDERR ? 'inherit' : 'ignore' });
   const client = new Client({ name: 'bench', version: '1' });
   const t0 = performance.now();
   await client.connect(transport);
-  return { client, startMs: performance.now() - t0 };
+  return { client, pid: transport.pid, startMs: performance.now() - t0 };
+}
+
+/**
+ * CPU milliseconds the server process has used (Linux /proc, clock ticks of 10 ms; null elsewhere). Unlike
+ * wall-clock latency it barely depends on what else runs on the machine, so runs under load stay comparable.
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in ticks of 1/100 s
+  } catch {
+    return null;
+  }
 }
 
 function stats(samples) {
@@ -53,16 +72,21 @@ function stats(samples) {
   return { n: s.length, median: +q(0.5).toFixed(2), p95: +q(0.95).toFixed(2), max: +s[s.length - 1].toFixed(2) };
 }
 
-async function timeCalls(client, name, args) {
+async function timeCalls(client, pid, name, args) {
+  const t0 = performance.now();
   const first = await client.callTool({ name, arguments: args });
+  const firstMs = +(performance.now() - t0).toFixed(2);
   if (first.isError) throw new Error(`${name}: ${first.content[0]?.text}`);
   const samples = [];
+  const cpu0 = cpuMs(pid);
   for (let i = 0; i < CALLS; i++) {
     const t0 = performance.now();
     await client.callTool({ name, arguments: args });
     samples.push(performance.now() - t0);
   }
-  return { ...stats(samples), findings: first.structuredContent.findings.length };
+  const cpu1 = cpuMs(pid);
+  const serverCpuPerCall = cpu0 === null || cpu1 === null ? null : +((cpu1 - cpu0) / CALLS).toFixed(1);
+  return { first: firstMs, ...stats(samples), serverCpuPerCall, findings: first.structuredContent.findings.length };
 }
 
 const root = mkdtempSync(join(tmpdir(), 'sentrik-bench-mcp-'));
@@ -81,14 +105,18 @@ try {
     starts.push(startMs);
     await client.close();
   }
-  const { client } = await connect(root);
+  const { client, pid } = await connect(root);
+  await new Promise((done) => setTimeout(done, SETTLE));
+  const load = [loadavg()[0]];
   const results = {
     startup: stats(starts),
-    check_code_snippet: await timeCalls(client, 'check_code_snippet', { code, filename: 'src/new_service.py' }),
-    scan_file: await timeCalls(client, 'scan_file', { path: 'src/service.py' }),
+    check_code_snippet: await timeCalls(client, pid, 'check_code_snippet', { code, filename: 'src/new_service.py' }),
+    scan_file: await timeCalls(client, pid, 'scan_file', { path: 'src/service.py' }),
   };
   await client.close();
-  process.stdout.write(`${JSON.stringify({ node: process.version, calls: CALLS, lines: 200, packs: PACKS ?? 'detected', ms: results }, null, 2)}\n`);
+  load.push(loadavg()[0]);
+  // 2 CPUs shared with other work: the 1-minute load average before and after the calls says how comparable runs are.
+  process.stdout.write(`${JSON.stringify({ node: process.version, calls: CALLS, lines: 200, packs: PACKS ?? 'detected', settleMs: SETTLE, loadavg: load, ms: results }, null, 2)}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -90,7 +90,8 @@ export function repositoryTop(root: string): string {
   }
 }
 
-function dirsBetween(top: string, root: string): string[] {
+/** The folders from the repository top down to the scan root, each of which may hold a config file. */
+export function dirsBetween(top: string, root: string): string[] {
   const dirs = [top];
   const rel = relative(top, resolve(root));
   if (!rel) return dirs;

@@ -1,12 +1,13 @@
 // The MCP server: sentrik's checks for coding agents, as read-only tools over one workspace root.
 // Transport-agnostic (the CLI connects it to stdio); nothing here writes to stdout or touches `process`.
-import { statSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { findConfigFile } from '../config/load.js';
-import type { SentrikConfig } from '../config/schema.js';
+import type { LoadedConfig } from '../config/load.js';
+import { astGrep } from '../engine/ast/languages.js';
+import { buildRules } from '../run/scan.js';
 import { errorMessage, SentrikError } from '../util/errors.js';
 import { TOOL } from '../version.js';
+import { configCache } from './config-cache.js';
 import type { SentrikTool, ToolContext } from './tool.js';
 import { checkCodeSnippet } from './tools/check-code-snippet.js';
 import { explainRule } from './tools/explain-rule.js';
@@ -20,8 +21,8 @@ export const TOOLS: SentrikTool<any, any>[] = [scanFile, checkCodeSnippet, getCo
 export interface McpServerOptions {
   /** Absolute workspace root. */
   root: string;
-  /** Loads the effective configuration for the root (the CLI's loader: file, environment, detection). */
-  loadConfig(): SentrikConfig;
+  /** Loads the effective configuration for the root (the CLI's loader: files, environment, detection). */
+  loadConfig(): Pick<LoadedConfig, 'config' | 'files' | 'detected'>;
   /** The offline OSV advisory database directory, if this installation has one configured. */
   advisoryDb?: string;
   log(message: string): void;
@@ -37,9 +38,24 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
         'findings before committing; explain_rule tells how.',
     },
   );
-  const ctx: ToolContext = { root: opts.root, config: cachedConfig(opts), advisoryDb: opts.advisoryDb, log: opts.log };
+  const ctx: ToolContext = { root: opts.root, config: configCache({ root: opts.root, load: opts.loadConfig }), advisoryDb: opts.advisoryDb, log: opts.log };
   for (const tool of TOOLS) register(server, tool, ctx);
+  // Once the client is initialised (the handshake answered), prepare what every check needs, so an agent's
+  // first call does not pay for it.
+  server.server.oninitialized = () => void setTimeout(() => warmUp(ctx), 0);
   return server;
+}
+
+/** Load the configuration, compile the rules and the prefilter index, load the parsers. Failures wait for the first call. */
+function warmUp(ctx: ToolContext): void {
+  const started = Date.now();
+  try {
+    buildRules(ctx.root, ctx.config()).candidates('');
+    astGrep();
+    ctx.log(`ready in ${Date.now() - started} ms`);
+  } catch (err) {
+    ctx.log(`warm-up skipped: ${errorMessage(err)}`);
+  }
 }
 
 function register(server: McpServer, tool: SentrikTool<any, any>, ctx: ToolContext): void {
@@ -66,27 +82,4 @@ function register(server: McpServer, tool: SentrikTool<any, any>, ctx: ToolConte
       }
     }) as never,
   );
-}
-
-/** Re-read the configuration only when the config file changes (an agent may edit it mid-session). */
-function cachedConfig(opts: McpServerOptions): () => SentrikConfig {
-  let key: string | undefined;
-  let config: SentrikConfig | undefined;
-  return () => {
-    const file = findConfigFile(opts.root);
-    let next = 'none';
-    if (file) {
-      try {
-        const st = statSync(file);
-        next = `${file}:${st.mtimeMs}:${st.size}`;
-      } catch {
-        next = 'unreadable';
-      }
-    }
-    if (!config || next !== key) {
-      config = opts.loadConfig();
-      key = next;
-    }
-    return config;
-  };
 }

@@ -9,7 +9,7 @@ import { resolveInsideRoot, toPosix } from '../util/paths.js';
 export interface ToolContext {
   /** Absolute workspace root; every path an agent gives is confined to it (resolveInsideRoot). */
   root: string;
-  /** The effective configuration (re-read when .sentrik/config.yaml changes). */
+  /** The effective configuration (re-read when a config file it came from, or could come from, changes). */
   config(): SentrikConfig;
   /** The last scan this server ran (scan_file / check_code_snippet), for get_scan_summary. */
   lastScan?: { result: ScanResult; finishedAt: Date; failOn: SentrikConfig['gate']['fail_on'] };

@@ -35,7 +35,7 @@ async function serve(io: CliIO, rootFlag?: string): Promise<number> {
 
   const [{ StdioServerTransport }, { createMcpServer }] = await Promise.all([import('@modelcontextprotocol/sdk/server/stdio.js'), import('../../mcp/server.js')]);
   const { defaultDbDir } = await import('../../advisories/db.js');
-  const server = createMcpServer({ root, loadConfig: () => loadEffectiveConfig(io, root, {}).config, advisoryDb: defaultDbDir(io.env, io.cwd), log });
+  const server = createMcpServer({ root, loadConfig: () => loadEffectiveConfig(io, root, {}), advisoryDb: defaultDbDir(io.env, io.cwd), log });
   const transport = new StdioServerTransport(process.stdin, process.stdout, { maxBufferSize: MAX_MESSAGE_BYTES });
   transport.onerror = (err) => log(`transport: ${err.message}`);
   const closed = new Promise<void>((done) => {

@@ -1,0 +1,60 @@
+// The MCP server's configuration, loaded once and re-read only when it could have changed: the server is
+// long-lived and an agent may edit .sentrik/config.yaml (or a file it extends) mid-session, but loading it
+// on every call would cost each call a parse, a validation and, without a config file, a project walk.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_DIR, CONFIG_FILES, type LoadedConfig } from '../config/load.js';
+import { dirsBetween, GUARD_FILES, repositoryTop } from '../config/layers.js';
+import type { SentrikConfig } from '../config/schema.js';
+
+/** Packs chosen by zero-config detection follow the files in the tree: detection runs again after this long. */
+export const REDETECT_MS = 2000;
+
+export interface ConfigCacheOptions {
+  root: string;
+  /** The CLI's loader (files, environment, detection); it throws a SentrikError on a broken file. */
+  load(): Pick<LoadedConfig, 'config' | 'files' | 'detected'>;
+  /** Milliseconds clock (tests pass their own). */
+  now?: () => number;
+}
+
+/**
+ * Returns the effective configuration, re-loaded when a file it came from changes (or a config file
+ * appears where the loader would look), and periodically when its packs were detected. A load that fails
+ * throws to the caller and is retried on the next call.
+ */
+export function configCache(opts: ConfigCacheOptions): () => SentrikConfig {
+  const now = opts.now ?? Date.now;
+  let cached: { config: SentrikConfig; files: string[]; fingerprint: string; detectedAt?: number } | undefined;
+  return () => {
+    if (cached && versions(cached.files).join('|') === cached.fingerprint && (cached.detectedAt === undefined || now() - cached.detectedAt < REDETECT_MS)) {
+      return cached.config;
+    }
+    // Fingerprint before loading: a file edited during the load then differs on the next call.
+    const candidates = candidateFiles(opts.root);
+    const before = versions(candidates);
+    const loaded = opts.load();
+    const contributing = (loaded.files ?? []).filter((f) => !candidates.includes(f));
+    const files = [...candidates, ...contributing];
+    cached = { config: loaded.config, files, fingerprint: [...before, ...versions(contributing)].join('|'), detectedAt: loaded.detected ? now() : undefined };
+    return cached.config;
+  };
+}
+
+/** Every place a repository or directory-level config file (or a reference-product .guard.yaml) may appear. */
+function candidateFiles(root: string): string[] {
+  const names = [...CONFIG_FILES.map((f) => join(CONFIG_DIR, f)), ...GUARD_FILES];
+  return dirsBetween(repositoryTop(root), root).flatMap((dir) => names.map((n) => join(dir, n)));
+}
+
+/** Identity and version of each file as the file system reports it ('-' when absent or unreadable). */
+function versions(files: string[]): string[] {
+  return files.map((f) => {
+    try {
+      const st = statSync(f, { throwIfNoEntry: false });
+      return st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '-';
+    } catch {
+      return '-'; // e.g. .sentrik is a file: no config there, which the loader will say if it matters
+    }
+  });
+}
