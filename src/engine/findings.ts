@@ -114,7 +114,8 @@ export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules:
       occurrences.set(occKey, occurrence + 1);
 
       const rule = active.rule.def;
-      let severity = hit.severity ?? active.severity;
+      // A match's own severity (weaker evidence) only ever lowers the rule's, so an override to low still holds.
+      let severity = hit.severity && SEVERITY_RANK[hit.severity] < SEVERITY_RANK[active.severity] ? hit.severity : active.severity;
       const finding: Finding = {
         ruleId: rule.id,
         packId: active.rule.packId,

@@ -170,6 +170,40 @@ def c(q):
     const fixed = rule({ languages: ['javascript'], patterns: ['eval($X)'], nonconstant: ['$X'] });
     expect(lines(fixed, 'k.js', 'const CODE = "1 + 1";\nfunction f(CODE2) {\n  eval(CODE);\n  eval(CODE2);\n}\n')).toEqual([4]);
   });
+
+  it('never takes an expression that holds a function as a source (a module wrapped in `cond && (function () {…})()`)', () => {
+    const m = rule({
+      languages: ['javascript'],
+      taint: { sources: [{ kind: 'binary_expression', regex: '(?is)where\\b.+=' }], sinks: ['$C.query($SINK)'] },
+    });
+    const wrapped = [
+      '"production" !== process.env.NODE_ENV && (function () {',
+      '  function esc(text) {',
+      '    return matcher.query(text);',
+      '  }',
+      '  const q = "SELECT * FROM t WHERE id = " + id;',
+      '  db.query(q);',
+      '})();',
+      '',
+    ].join('\n');
+    expect(lines(m, 'w.js', wrapped)).toEqual([6]);
+  });
+});
+
+describe('block severity', () => {
+  it('reports a block\'s own severity; the first block that matches a line wins (strongest evidence first)', () => {
+    const m = rule({
+      any: [
+        { languages: ['python'], taint: { sources: ['input($$$)'], sinks: ['eval($SINK $$$)'] } },
+        { languages: ['python'], patterns: ['eval($X $$$)'], nonconstant: ['$X'], severity: 'medium' },
+      ],
+    });
+    const code = 'def f(expr):\n    line = input("> ")\n    eval(line)\n    eval(expr)\n    eval("1")\n';
+    expect(m.match(new SourceFile('f.py', code)).map((r) => [r.line, r.severity])).toEqual([
+      [3, undefined],
+      [4, 'medium'],
+    ]);
+  });
 });
 
 describe('bad input', () => {

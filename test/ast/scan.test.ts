@@ -28,6 +28,20 @@ describe('scan with AST rules', () => {
     expect(hits).toContain('OWASP-A07-001 src/bundle.min.js:2');
   });
 
+  it('reports weaker evidence at the block\'s lower severity, and never above a configured override', () => {
+    const files = { 'calc.py': 'import sys\ndef calc(expr):\n    eval(sys.argv[1])\n    return eval(expr)\n' };
+    const severities = (root: string): string[] => {
+      const out = join(root, 'out.json');
+      const r = sentrik(['scan', root, '--packs', 'python-security', '--no-cache', '--format', 'json', '--output', out]);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      return report.findings.filter((f: { ruleId: string }) => f.ruleId === 'PY-EVAL-001').map((f: { line: number; severity: string }) => `${f.line} ${f.severity}`);
+    };
+    expect(severities(project(files))).toEqual(['3 high', '4 medium']);
+    const lowered = project({ ...files, '.sentrik/config.yaml': 'pack_overrides:\n  python-security:\n    PY-EVAL-001: { severity: low }\n' });
+    expect(severities(lowered)).toEqual(['3 low', '4 low']);
+  });
+
   it('stays precise on the semgrep-rules corpus (every language, covered CWE families)', () => {
     const root = project({});
     const sarif = join(root, 'sg.sarif');

@@ -24,7 +24,7 @@ export interface LanguageSpec {
 }
 
 const JS_LIKE: Omit<LanguageSpec, 'extensions'> = {
-  functions: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'function'],
+  functions: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function'],
   assignments: [
     ['variable_declarator', 'name', 'value'],
     ['assignment_expression', 'left', 'right'],

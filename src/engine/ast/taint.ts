@@ -150,9 +150,13 @@ class Analysis {
     this.referenceRule = { any: lang.identifiers.map((kind) => ({ kind })) } as Rule;
     this.callRule = { any: lang.calls.map(([kind]) => ({ kind })) } as Rule;
     this.safe = (ref) => this.isSafeVariable(ref);
+    const functionRule = { any: lang.functions.map((kind) => ({ kind })) } as Rule;
     for (const s of sourceNodes) {
       const name = this.parameterName(s);
       if (name === undefined) {
+        // An expression that holds a function (a whole module wrapped in `cond && (function () {…})()`) is code,
+        // not a value: as a source it would taint everything inside it.
+        if (s.find({ rule: functionRule })) continue;
         // String building from literals and safe variables only ("SELECT …" + TABLE, fmt.Sprintf("…")) is no source.
         if (constantSources || !this.isConstant(s, this.safe)) this.sources.push(span(s));
         continue;

@@ -14,6 +14,7 @@
 //     file_requires: ['\bflask\b']             # the file must contain one of these (RE2)
 //     file_excludes: ['\bpydantic\b']          # … and none of these
 //     keywords: [execute]                      # prefilter literals (derived from the patterns when omitted)
+//     severity: medium                         # this block's matches are less severe than the rule (weaker evidence)
 //   or, for data flow:
 //     taint:
 //       sources: ['request.args', 'request.form']
@@ -35,6 +36,7 @@ import { isConstantValue, taintedSinks } from '../ast/taint.js';
 import { compileRegex, testRegex, type SafeRegex } from '../regex.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
+import { SEVERITIES } from '../model.js';
 
 const patterns = z.array(patternSchema).min(1);
 const metavariable = z.string().regex(/^\$?[A-Z_][A-Z0-9_]*$/, 'metavariables look like $NAME');
@@ -55,6 +57,8 @@ const blockSchema = z
     file_excludes: z.array(z.string().min(1)).optional(),
     /** Lower-case literals one of which a matching file must contain (derived from the patterns if omitted). */
     keywords: z.array(z.string().min(2)).optional(),
+    /** A lower severity for this block's matches: e.g. "non-constant" evidence next to a taint block at the rule's severity. */
+    severity: z.enum(SEVERITIES).optional(),
     taint: z
       .object({ sources: patterns, sinks: patterns, sanitizers: patterns.optional(), constant_sources: z.boolean().optional() })
       .strict()
@@ -75,6 +79,7 @@ type Block = z.infer<typeof blockSchema>;
 
 interface CompiledBlock {
   languages: Set<AstLanguage>;
+  severity: Block['severity'];
   keywords: string[] | undefined;
   /** False when the block cannot match in this file: checked before the file is parsed. */
   viable(file: SourceFile, parser: string): boolean;
@@ -105,9 +110,10 @@ export const astKind: MatcherKind<AstMatch> = {
           for (const node of block.find(root, lang.language, lang.parser, file)) {
             const r = node.range();
             const line = r.start.line + 1;
-            if (lines.has(line)) continue; // one finding per line and rule
+            if (lines.has(line)) continue; // one finding per line and rule: the first block's (strongest evidence first)
             lines.add(line);
             out.push({
+              ...(block.severity && { severity: block.severity }),
               line,
               column: r.start.column + 1,
               endLine: r.end.line + 1,
@@ -192,6 +198,7 @@ function compileBlock(b: Block): CompiledBlock {
 
   return {
     languages: new Set(b.languages),
+    severity: b.severity,
     keywords: blockKeywords ?? unionKeywords(mainPatterns.map(patternKeywords)),
     viable(file, parser) {
       if (unsupported.has(parser)) return false;

@@ -19,7 +19,7 @@ export interface RawMatch {
   matched?: string;
   /** Overrides the rule's message (e.g. to name the offending action). */
   message?: string;
-  /** Overrides the rule's severity for this match. */
+  /** A lower severity for this match (weaker evidence); never raises the rule's configured severity. */
   severity?: Severity;
   confidence?: Confidence;
   /** The matched value is a credential: mask it in the snippet and every output. */
