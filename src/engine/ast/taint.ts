@@ -125,6 +125,16 @@ export function isConstantValue(root: SgNode, language: AstLanguage, parser: str
   return check(node);
 }
 
+/** Assignment events per parsed file and scope start (-1: module level); see Analysis.events. */
+const eventsByFile = new WeakMap<SgNode, Map<number, Event[]>>();
+/** Safe-variable verdicts per parsed file, sanitiser set and scope start (they depend on nothing else). */
+const verdictsByFile = new WeakMap<SgNode, Map<string, Shared>>();
+/** What the analyses of one file with the same sanitisers share: safe-variable verdicts, constant sources. */
+interface Shared {
+  verdicts: Map<number, Map<string, boolean>>;
+  constant: Map<string, boolean>;
+}
+
 class Analysis {
   private readonly sources: Span[];
   private readonly sanitizers: Span[];
@@ -135,7 +145,9 @@ class Analysis {
   private readonly referenceRule: Rule;
   private readonly callRule: Rule;
   private safe: (ref: SgNode) => boolean = () => false;
-  private readonly safeByScope = new Map<number, Map<string, boolean>>();
+  /** Safe-variable verdicts per scope start; shared by the analyses of a file with the same sanitisers. */
+  private readonly safeByScope: Map<number, Map<string, boolean>>;
+  private readonly constantSource: Map<string, boolean>;
 
   constructor(
     private readonly root: SgNode,
@@ -146,6 +158,13 @@ class Analysis {
     constantSources = false,
   ) {
     this.sanitizers = sanitizerNodes.map(span);
+    let perFile = verdictsByFile.get(root);
+    if (!perFile) verdictsByFile.set(root, (perFile = new Map()));
+    const sanitizerKey = this.sanitizers.map(([a, b]) => `${a}-${b}`).sort().join(',');
+    let shared = perFile.get(sanitizerKey);
+    if (!shared) perFile.set(sanitizerKey, (shared = { verdicts: new Map(), constant: new Map() }));
+    this.safeByScope = shared.verdicts;
+    this.constantSource = shared.constant;
     this.sources = [];
     this.referenceRule = { any: lang.identifiers.map((kind) => ({ kind })) } as Rule;
     this.callRule = { any: lang.calls.map(([kind]) => ({ kind })) } as Rule;
@@ -158,7 +177,15 @@ class Analysis {
         // not a value: as a source it would taint everything inside it.
         if (s.find({ rule: functionRule })) continue;
         // String building from literals and safe variables only ("SELECT …" + TABLE, fmt.Sprintf("…")) is no source.
-        if (constantSources || !this.isConstant(s, this.safe)) this.sources.push(span(s));
+        const at = span(s);
+        if (constantSources) {
+          this.sources.push(at);
+          continue;
+        }
+        const key = `${at[0]}-${at[1]}`;
+        let constant = this.constantSource.get(key);
+        if (constant === undefined) this.constantSource.set(key, (constant = this.isConstant(s, this.safe)));
+        if (!constant) this.sources.push(at);
         continue;
       }
       const fn = this.scopeOf(s);
@@ -323,10 +350,21 @@ class Analysis {
     return timeline;
   }
 
-  /** Assignments in a function, or (without one) those outside every function. */
+  /**
+   * Assignments in a function, or (without one) those outside every function. They depend on the file alone,
+   * so every taint rule of a file shares them (cached per parsed file).
+   */
   private events(scope: SgNode | undefined): Event[] {
-    const all = this.eventsWithin(scope ?? this.root);
-    return scope ? all : all.filter((ev) => !this.scopeOf(ev.node));
+    let perFile = eventsByFile.get(this.root);
+    if (!perFile) eventsByFile.set(this.root, (perFile = new Map()));
+    const key = scope ? span(scope)[0] : -1;
+    let events = perFile.get(key);
+    if (!events) {
+      const all = this.eventsWithin(scope ?? this.root);
+      events = scope ? all : all.filter((ev) => !this.scopeOf(ev.node));
+      perFile.set(key, events);
+    }
+    return events;
   }
 
   private eventsWithin(node: SgNode): Event[] {
