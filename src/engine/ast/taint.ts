@@ -73,9 +73,9 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
   // Taint never crosses functions: only sinks whose outermost function holds a source need the analysis.
   const sourceSpans = sourceNodes.map(span);
   // Module-level variables are visible in every function (const input = process.argv[2]; function f() {…}).
-  const topLevelSource = sourceNodes.some((s) => !outermostFunction(s, lang));
+  const topLevelSource = sourceNodes.some((s) => !outermostFunction(root, s, lang));
   const candidates = sinks.filter((sink) => {
-    const scope = outermostFunction(sink, lang);
+    const scope = outermostFunction(root, sink, lang);
     const range = scope ? span(scope) : undefined;
     return topLevelSource || sourceSpans.some((s) => !range || within(s, range));
   });
@@ -94,15 +94,70 @@ const MAX_SCOPE_CHARS = 50_000;
  * The analysis scope of `node`: its outermost function (closures share their parent's variables), but no
  * larger than MAX_SCOPE_CHARS unless the innermost function already is; undefined at top level.
  */
-function outermostFunction(node: SgNode, lang: LanguageSpec): SgNode | undefined {
+function outermostFunction(root: SgNode, node: SgNode, lang: LanguageSpec): SgNode | undefined {
   let scope: SgNode | undefined;
-  for (const a of node.ancestors()) {
-    if (!lang.functions.includes(kindOf(a))) continue;
+  for (const a of enclosingFunctions(root, node, lang)) {
     const [start, end] = span(a);
     if (scope && end - start > MAX_SCOPE_CHARS) break;
     scope = a;
   }
   return scope;
+}
+
+/** The functions of a parsed file in document order, with their spans and the function each sits in. */
+interface FunctionIndex {
+  nodes: SgNode[];
+  ids: number[];
+  starts: number[];
+  ends: number[];
+  /** Index of the innermost enclosing function, or -1. */
+  parent: number[];
+}
+
+const functionIndexes = new WeakMap<SgNode, FunctionIndex>();
+
+/**
+ * The functions around `node`, innermost first — what walking its ancestors finds, answered from one index
+ * of the file's functions (walking ancestors crosses into native code at every level, for every question).
+ */
+function enclosingFunctions(root: SgNode, node: SgNode, lang: LanguageSpec): SgNode[] {
+  let index = functionIndexes.get(root);
+  if (!index) functionIndexes.set(root, (index = indexFunctions(root, lang)));
+  const [s, e] = span(node);
+  const id = node.id();
+  // The last function starting at or before the node: any function around the node is it or encloses it.
+  let lo = 0;
+  let hi = index.starts.length - 1;
+  let j = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (index.starts[mid] <= s) (j = mid), (lo = mid + 1);
+    else hi = mid - 1;
+  }
+  const out: SgNode[] = [];
+  for (; j !== -1; j = index.parent[j]) {
+    if (index.ends[j] < e || index.ids[j] === id) continue;
+    // Same span, other node: spans cannot tell which is inside which, so ask the tree itself.
+    if (index.starts[j] === s && index.ends[j] === e) return node.ancestors().filter((a) => lang.functions.includes(kindOf(a)));
+    out.push(index.nodes[j]);
+  }
+  return out;
+}
+
+function indexFunctions(root: SgNode, lang: LanguageSpec): FunctionIndex {
+  const nodes = findAllOnce(root, { rule: { any: lang.functions.map((kind) => ({ kind })) } as Rule });
+  const index: FunctionIndex = { nodes, ids: [], starts: [], ends: [], parent: [] };
+  const open: number[] = [];
+  nodes.forEach((n, i) => {
+    const [start, end] = span(n);
+    index.ids.push(n.id());
+    index.starts.push(start);
+    index.ends.push(end);
+    while (open.length && index.ends[open[open.length - 1]] < end) open.pop();
+    index.parent.push(open.length ? open[open.length - 1] : -1);
+    open.push(i);
+  });
+  return index;
 }
 
 function conversionNodes(root: SgNode, language: AstLanguage, parser: string): SgNode[] {
@@ -222,8 +277,7 @@ class Analysis {
 
   /** Is `name` a parameter of a function around `ref`? */
   private isParameter(ref: SgNode, name: string): boolean {
-    for (const fn of ref.ancestors()) {
-      if (!this.lang.functions.includes(kindOf(fn))) continue;
+    for (const fn of enclosingFunctions(this.root, ref, this.lang)) {
       for (const field of ['parameters', 'parameter']) {
         const params = fn.field(field as never) as SgNode | null;
         if (params && (params.text() === name || params.findAll({ rule: this.referenceRule }).some((n) => n.text() === name))) return true;
@@ -297,7 +351,7 @@ class Analysis {
   }
 
   private scopeOf(node: SgNode): SgNode | undefined {
-    return outermostFunction(node, this.lang);
+    return outermostFunction(this.root, node, this.lang);
   }
 
   private taintedAt(scope: SgNode | undefined, name: string, pos: number): boolean {
