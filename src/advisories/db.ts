@@ -3,7 +3,7 @@
 //
 // Location, first that applies: `--db DIR`, $SENTRIK_OSV_DB, $XDG_CACHE_HOME/sentrik/osv,
 // ~/.cache/sentrik/osv — one database shared by every project on the machine.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OsvEcosystem } from '../ecosystems/types.js';
@@ -37,15 +37,65 @@ export function readManifest(db: string): DbManifest | undefined {
   }
 }
 
-export function writeEcosystem(db: string, eco: OsvEcosystem, advisories: Advisory[], source: string): void {
-  mkdirSync(db, { recursive: true });
-  const file = ecosystemFile(db, eco);
-  // Write then rename: a crash mid-import never leaves a half-written index behind.
-  writeFileSync(`${file}.tmp`, JSON.stringify(advisories));
-  renameSync(`${file}.tmp`, file);
+/**
+ * Streams one ecosystem's index to `<db>/<Ecosystem>.json.tmp` as advisories arrive (none is kept in memory);
+ * `commit` renames it into place, so a failed import never leaves a half-written index behind.
+ */
+export class IndexWriter {
+  advisories = 0;
+  private readonly file: string;
+  private readonly fd: number;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private flushed = false;
+
+  constructor(
+    db: string,
+    readonly ecosystem: OsvEcosystem,
+  ) {
+    mkdirSync(db, { recursive: true });
+    this.file = ecosystemFile(db, ecosystem);
+    this.fd = openSync(`${this.file}.tmp`, 'w');
+    writeSync(this.fd, '[');
+  }
+
+  add(advisory: Advisory): void {
+    const json = JSON.stringify(advisory);
+    this.pending.push(json);
+    this.pendingBytes += json.length;
+    this.advisories++;
+    if (this.pendingBytes > 1024 * 1024) this.flush();
+  }
+
+  /** Written so that the file holds the same bytes as JSON.stringify(all advisories). */
+  private flush(): void {
+    writeSync(this.fd, (this.flushed ? ',' : '') + this.pending.join(','));
+    this.flushed = true;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  commit(): void {
+    if (this.pending.length) this.flush();
+    writeSync(this.fd, ']');
+    closeSync(this.fd);
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+
+  abort(): void {
+    closeSync(this.fd);
+    rmSync(`${this.file}.tmp`, { force: true });
+  }
+}
+
+/** Records what was imported in `<db>/manifest.json` (written then renamed, like the indexes). */
+export function recordImports(db: string, imported: { ecosystem: OsvEcosystem; advisories: number; source: string }[]): void {
   const manifest = readManifest(db) ?? { format: 1, ecosystems: {} };
-  manifest.ecosystems[eco] = { records: advisories.length, importedAt: new Date().toISOString(), source };
-  writeFileSync(join(db, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const importedAt = new Date().toISOString();
+  for (const i of imported) manifest.ecosystems[i.ecosystem] = { records: i.advisories, importedAt, source: i.source };
+  const file = join(db, 'manifest.json');
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
 }
 
 export function loadEcosystem(db: string, eco: OsvEcosystem): Advisory[] | undefined {

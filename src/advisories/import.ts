@@ -1,24 +1,16 @@
 // `sentrik vulns db import`: OSV exports (the public dump layout `<Ecosystem>/all.zip`, a single all.zip, or a
-// folder of JSON records) into the local index. Archives are read in memory only — entry names are never
-// used as paths, so nothing can be written outside the database folder — and every entry is size-checked
-// before it is inflated (zip bombs) and name-checked (path traversal is reported, not followed).
+// folder of JSON records) into the local index. Records stream through one at a time — read, converted,
+// appended to the index, dropped — so memory stays flat however large the export (npm's inflates to GBs).
+// Archive entry names are never used as paths, so nothing can be written outside the database folder; zip
+// bombs and path-traversal entries are refused in zip.ts, broken records reported by entry name.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { unzipSync } from 'fflate';
 import { ECOSYSTEMS, ecosystemByOsv } from '../ecosystems/index.js';
 import type { OsvEcosystem } from '../ecosystems/types.js';
 import { SentrikError } from '../util/errors.js';
-import { writeEcosystem } from './db.js';
-import { convertRecord, type Advisory, type ConvertNotes } from './osv.js';
-
-export const ZIP_LIMITS = {
-  /** One OSV record is a few KiB; anything above this is not a record. */
-  maxEntryBytes: 16 * 1024 * 1024,
-  maxTotalBytes: 4 * 1024 * 1024 * 1024,
-  /** Compression ratio above which an entry is treated as a bomb (JSON compresses ~10:1). */
-  maxRatio: 200,
-  maxEntries: 2_000_000,
-};
+import { IndexWriter, recordImports } from './db.js';
+import { convertRecord, type ConvertNotes } from './osv.js';
+import { readZipEntries, ZIP_LIMITS, type ZipEntry } from './zip.js';
 
 export interface ImportProblem {
   source: string;
@@ -32,55 +24,6 @@ export interface ImportSummary {
   ms: number;
 }
 
-interface Entry {
-  name: string;
-  data: Uint8Array;
-}
-
-function unsafeName(name: string): boolean {
-  return name.includes('\0') || name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.split(/[\\/]/).includes('..');
-}
-
-/** Read the JSON entries of a zip archive, refusing traversal names, oversize entries and bombs. */
-export function readZip(file: string, problems: ImportProblem[], limits = ZIP_LIMITS): Entry[] {
-  let total = 0;
-  let count = 0;
-  let data: Uint8Array;
-  try {
-    data = readFileSync(file);
-  } catch (err) {
-    throw new SentrikError(`cannot read the archive (${(err as NodeJS.ErrnoException).code ?? 'error'})`, file);
-  }
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(data, {
-      filter: (f) => {
-        if (unsafeName(f.name)) {
-          problems.push({ source: file, entry: f.name, message: 'entry name leaves the archive (path traversal); skipped' });
-          return false;
-        }
-        if (!f.name.endsWith('.json')) return false;
-        count++;
-        const ratio = f.size > 0 ? f.originalSize / f.size : f.originalSize > 0 ? Infinity : 0;
-        if (f.originalSize > limits.maxEntryBytes || ratio > limits.maxRatio) {
-          problems.push({ source: file, entry: f.name, message: `entry too large or too compressed (${f.originalSize} bytes, ratio ${ratio.toFixed(0)}:1); skipped as a possible zip bomb` });
-          return false;
-        }
-        total += f.originalSize;
-        if (total > limits.maxTotalBytes || count > limits.maxEntries) throw new SentrikError(`archive expands beyond ${limits.maxTotalBytes} bytes or ${limits.maxEntries} entries`, file, undefined, 'is this an OSV export?');
-        return true;
-      },
-    });
-  } catch (err) {
-    if (err instanceof SentrikError) throw err;
-    throw new SentrikError(`not a readable zip archive (${(err as Error).message})`, file, undefined, 'download <Ecosystem>/all.zip from the OSV bucket again');
-  }
-  return Object.entries(files).map(([name, d]) => {
-    if (d.length > limits.maxEntryBytes) throw new SentrikError('an entry inflated beyond its declared size', file, undefined, 'the archive is corrupt or hostile');
-    return { name, data: d };
-  });
-}
-
 /** The ecosystem named by a dump path (`…/PyPI/all.zip`) or undefined. */
 function ecosystemFromPath(path: string): OsvEcosystem | undefined {
   const dir = basename(dirname(path));
@@ -88,32 +31,70 @@ function ecosystemFromPath(path: string): OsvEcosystem | undefined {
 }
 
 const decoder = new TextDecoder();
+/** Unsupported ranges named one by one per source; the rest only counted. */
+const RANGE_NOTES = 50;
 
-function convertAll(entries: Entry[], source: string, forced: OsvEcosystem | undefined, problems: ImportProblem[]): Map<OsvEcosystem, Advisory[]> {
-  const out = new Map<OsvEcosystem, Advisory[]>();
-  const notes: ConvertNotes = { skippedRanges: [] };
-  for (const e of entries) {
+/** One source (an all.zip or a folder of records): converts each record and appends it to its ecosystems' indexes. */
+class Batch {
+  records = 0;
+  private readonly notes: ConvertNotes = { skippedRanges: [] };
+  private moreRangeNotes = 0;
+
+  constructor(
+    readonly source: string,
+    private readonly forced: OsvEcosystem | undefined,
+    private readonly writers: Writers,
+    private readonly problems: ImportProblem[],
+  ) {}
+
+  add(e: ZipEntry): void {
+    this.records++;
     let raw: unknown;
     try {
       raw = JSON.parse(decoder.decode(e.data));
     } catch {
-      problems.push({ source, entry: e.name, message: 'not valid JSON; skipped' });
-      continue;
+      this.problems.push({ source: this.source, entry: e.name, message: 'not valid JSON; skipped' });
+      return;
     }
-    const ecosystems = forced ? [forced] : recordEcosystems(raw);
-    for (const osv of ecosystems) {
+    for (const osv of this.forced ? [this.forced] : recordEcosystems(raw)) {
       const eco = ecosystemByOsv(osv);
-      if (!eco) continue;
-      const adv = convertRecord(raw, osv, eco.normalizeName, notes);
-      if (!adv) continue;
-      const list = out.get(osv);
-      if (list) list.push(adv);
-      else out.set(osv, [adv]);
+      const adv = eco && convertRecord(raw, osv, eco.normalizeName, this.notes);
+      if (adv) this.writers.get(osv, this).add(adv);
     }
+    // Keep the notes bounded: a dump full of one unsupported range type must not grow memory.
+    if (this.notes.skippedRanges.length > RANGE_NOTES) this.moreRangeNotes += this.notes.skippedRanges.splice(RANGE_NOTES).length;
   }
-  for (const n of notes.skippedRanges.slice(0, 50)) problems.push({ source, message: `${n} is not supported; that range was skipped` });
-  if (notes.skippedRanges.length > 50) problems.push({ source, message: `… and ${notes.skippedRanges.length - 50} more unsupported ranges skipped` });
-  return out;
+
+  reportNotes(): void {
+    for (const n of this.notes.skippedRanges) this.problems.push({ source: this.source, message: `${n} is not supported; that range was skipped` });
+    if (this.moreRangeNotes) this.problems.push({ source: this.source, message: `… and ${this.moreRangeNotes} more unsupported ranges skipped` });
+  }
+}
+
+/** One index writer per ecosystem, opened on its first advisory; all committed together at the end. */
+class Writers {
+  private readonly open = new Map<OsvEcosystem, { writer: IndexWriter; batch: Batch }>();
+
+  constructor(private readonly db: string) {}
+
+  get(eco: OsvEcosystem, batch: Batch): IndexWriter {
+    let w = this.open.get(eco);
+    if (!w) this.open.set(eco, (w = { writer: new IndexWriter(this.db, eco), batch }));
+    return w.writer;
+  }
+
+  commit(): ImportSummary['ecosystems'] {
+    const imported = [...this.open.entries()].map(([ecosystem, { writer, batch }]) => {
+      writer.commit();
+      return { ecosystem, records: batch.records, advisories: writer.advisories, source: batch.source };
+    });
+    if (imported.length) recordImports(this.db, imported);
+    return imported;
+  }
+
+  abort(): void {
+    for (const { writer } of this.open.values()) writer.abort();
+  }
 }
 
 function recordEcosystems(raw: unknown): OsvEcosystem[] {
@@ -126,9 +107,39 @@ function recordEcosystems(raw: unknown): OsvEcosystem[] {
   return [...names];
 }
 
+function importZip(file: string, batch: Batch, problems: ImportProblem[]): void {
+  readZipEntries(
+    file,
+    (e) => batch.add(e),
+    (entry, message) => problems.push({ source: file, entry, message }),
+  );
+  batch.reportNotes();
+}
+
+/** A folder of OSV JSON records, read one file at a time (in name order, so the index is reproducible). */
+function importFolder(dir: string, batch: Batch, problems: ImportProblem[]): void {
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  if (!names.length) throw new SentrikError('no OSV data found', dir, undefined, 'expected <Ecosystem>/all.zip files or *.json records');
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      if (statSync(file).size > ZIP_LIMITS.maxEntryBytes) {
+        problems.push({ source: dir, entry: name, message: `larger than ${ZIP_LIMITS.maxEntryBytes} bytes, not an OSV record; skipped` });
+        continue;
+      }
+      batch.add({ name, data: readFileSync(file) });
+    } catch (err) {
+      problems.push({ source: dir, entry: name, message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped` });
+    }
+  }
+  batch.reportNotes();
+}
+
 /**
  * Import from `source`: an `all.zip`, a dump folder holding `<Ecosystem>/all.zip`, or a folder of OSV JSON
- * files. Each ecosystem found replaces that ecosystem's index in `db`.
+ * files. Each ecosystem found replaces that ecosystem's index in `db`; if the import fails, none does.
  */
 export function importOsv(source: string, db: string): ImportSummary {
   const started = performance.now();
@@ -139,34 +150,25 @@ export function importOsv(source: string, db: string): ImportSummary {
   } catch {
     throw new SentrikError('no such file or directory', source, undefined, 'give an OSV all.zip or a folder of them');
   }
-  const batches: { source: string; forced?: OsvEcosystem; entries: Entry[] }[] = [];
-  if (st.isFile()) batches.push({ source, forced: ecosystemFromPath(source), entries: readZip(source, problems) });
-  else {
-    const zips = ECOSYSTEMS.map((e) => join(source, e.osv, 'all.zip')).filter((z) => {
-      try {
-        return statSync(z).isFile();
-      } catch {
-        return false;
-      }
-    });
-    if (zips.length) for (const z of zips) batches.push({ source: z, forced: ecosystemFromPath(z), entries: readZip(z, problems) });
+  const writers = new Writers(db);
+  const batch = (from: string, forced?: OsvEcosystem): Batch => new Batch(from, forced, writers, problems);
+  try {
+    if (st.isFile()) importZip(source, batch(source, ecosystemFromPath(source)), problems);
     else {
-      const entries = readdirSync(source)
-        .filter((f) => f.endsWith('.json'))
-        .map((f) => ({ name: f, data: readFileSync(join(source, f)) }));
-      if (!entries.length) throw new SentrikError('no OSV data found', source, undefined, 'expected <Ecosystem>/all.zip files or *.json records');
-      batches.push({ source, entries });
+      const zips = ECOSYSTEMS.map((e) => join(source, e.osv, 'all.zip')).filter((z) => {
+        try {
+          return statSync(z).isFile();
+        } catch {
+          return false;
+        }
+      });
+      for (const z of zips) importZip(z, batch(z, ecosystemFromPath(z)), problems);
+      if (!zips.length) importFolder(source, batch(source), problems);
     }
+  } catch (err) {
+    writers.abort();
+    throw err;
   }
-  const summary: ImportSummary = { ecosystems: [], problems, ms: 0 };
-  for (const b of batches) {
-    const converted = convertAll(b.entries, b.source, b.forced, problems);
-    for (const [eco, advisories] of converted) {
-      advisories.sort((x, y) => (x.id < y.id ? -1 : 1));
-      writeEcosystem(db, eco, advisories, b.source);
-      summary.ecosystems.push({ ecosystem: eco, records: b.entries.length, advisories: advisories.length, source: b.source });
-    }
-  }
-  summary.ms = performance.now() - started;
-  return summary;
+  const ecosystems = writers.commit();
+  return { ecosystems, problems, ms: performance.now() - started };
 }
