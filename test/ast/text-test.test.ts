@@ -64,6 +64,12 @@ describe('pattern text tests', () => {
     expect(fn(file('function f(body) {}'))).toBe(false);
     expect(fn(file('if (isFunction(x)) return new Thing(x);'))).toBe(false); // pattern words are whole words
     expect(textTest('$N.$F(0x1Fabc)')?.(file('n.f(0x1Fabc)')) ?? true).toBe(true); // x1Fabc is no word of its own
+    // Dotted names keep their order, with only white space or comments between them.
+    const chain = textTest('$C.messages.create($$$)')!;
+    expect(chain(file('const r = await client.messages.create({ model });'))).toBe(true);
+    expect(chain(file('const r = await client.messages\n  .create({ model });'))).toBe(true);
+    expect(chain(file('client.messages /* v2 */ .create(x)'))).toBe(true);
+    expect(chain(file('const messages = []; create(messages);'))).toBe(false);
     const fetch = textTest('fetch($URL $$$)', { URL: '^["\'`]http://' })!;
     expect(fetch(file('fetch("http://a")'))).toBe(true);
     expect(fetch(file('fetch("https://a")'))).toBe(false);

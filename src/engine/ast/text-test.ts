@@ -35,7 +35,7 @@ export function textTest(spec: PatternSpec, where: WhereRegexes = {}): TextTest 
   const tests: TextTest[] = [];
   const pattern = typeof spec === 'string' ? spec : spec.pattern;
   if (pattern) {
-    tests.push(...optional(allOf(literalWords(pattern).map(wholeWord))));
+    tests.push(...optional(allOf([...literalWords(pattern).map(wholeWord), ...memberChains(pattern).map(chainTest)])));
     // A `where` applies to the patterns that bind its metavariable; a `$X` in the pattern always does.
     for (const [mv, re] of Object.entries(where)) if (bindsSingle(pattern, mv)) tests.push(...optional(regexTest(re)));
   }
@@ -93,6 +93,34 @@ function literalWords(p: string): string[] {
   const words = new Set<string>();
   for (const m of p.matchAll(/(?<![A-Za-z0-9_])\$*[A-Za-z_][A-Za-z0-9_]*/g)) if (!m[0].startsWith('$') && m[0].length >= 3) words.add(m[0]);
   return [...words];
+}
+
+/**
+ * Runs of two or more literal names joined by dots in a pattern (`messages.create` in `$C.messages.create($$$)`):
+ * the code holds them in that order, with only the dots, white space or comments between.
+ */
+function memberChains(p: string): string[][] {
+  const chains: string[][] = [];
+  for (const m of p.matchAll(/(?<![A-Za-z0-9_$.])\$*[A-Za-z_][A-Za-z0-9_]*(?:\.\$*[A-Za-z_][A-Za-z0-9_]*)+/g)) {
+    let run: string[] = [];
+    for (const part of [...m[0].split('.'), '$']) {
+      if (!part.startsWith('$')) run.push(part);
+      else {
+        if (run.length >= 2) chains.push(run);
+        run = [];
+      }
+    }
+  }
+  return chains;
+}
+
+/** Between the names of a member chain: white space and comments of any of the languages. */
+const CHAIN_GAP = '(?:\\s|/\\*(?s:.)*?\\*/|//[^\\n]*|#[^\\n]*)*';
+
+/** The file holds `a.b.c` as a chain (see memberChains); one search per chain and file, shared by every rule. */
+function chainTest(chain: string[]): TextTest {
+  const source = `\\b${chain.map((w) => w.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join(`${CHAIN_GAP}\\.${CHAIN_GAP}`)}\\b`;
+  return searchTest(source) ?? (() => true);
 }
 
 /** Does the pattern hold `$MV` (or `$$MV`) as a single-node metavariable — not `$$$MV`, not part of `$MVX`? */
