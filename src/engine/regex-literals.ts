@@ -85,7 +85,7 @@ class RegexLiterals {
         if (/[A-Za-z0-9]/.test(next)) {
           flush(); // a class (\d \w \s \pL), an assertion (\b \A) or a code (\x41 \n): not read as a literal
           this.i += 2;
-          if ((next === 'p' || next === 'P' || next === 'x') && this.re[this.i] === '{') this.i = this.re.indexOf('}', this.i) + 1 || this.re.length;
+          this.skipEscapeArgument(next);
           if (next === 'Q') throw new Error('\\Q…\\E');
           this.optionalQuantifier();
         } else {
@@ -134,11 +134,29 @@ class RegexLiterals {
     return inner;
   }
 
+  /**
+   * After `\x` `\u` `\U` `\c` `\p` `\P`: their argument (`\x27`, `\x{41}`, `\pL`, `\p{Greek}`, `\cJ`) is part of the
+   * escape, never literal text.
+   */
+  private skipEscapeArgument(letter: string): void {
+    const fixed: Record<string, number> = { x: 2, u: 4, U: 8, c: 1, p: 1, P: 1 };
+    if (!(letter in fixed)) return;
+    if (letter !== 'c' && this.re[this.i] === '{') {
+      const end = this.re.indexOf('}', this.i);
+      if (end === -1) throw new Error('unclosed escape');
+      this.i = end + 1;
+    } else this.i += fixed[letter];
+    if (this.i > this.re.length) throw new Error('short escape');
+  }
+
   private skipClass(): void {
     this.i++; // [
     if (this.re[this.i] === '^') this.i++;
     if (this.re[this.i] === ']') this.i++;
     while (this.i < this.re.length && this.re[this.i] !== ']') {
+      // Nested classes and set operations read differently in RE2 and in Rust (the rules' engine): no test.
+      if (this.re[this.i] === '[' && !this.re.startsWith('[:', this.i)) throw new Error('nested class');
+      if (/^(&&|--|~~)/.test(this.re.slice(this.i, this.i + 2))) throw new Error('class operation');
       if (this.re[this.i] === '\\') this.i++;
       else if (this.re.startsWith('[:', this.i)) this.i = this.re.indexOf(':]', this.i) + 1;
       this.i++;

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { regexTest, textTest } from '../../src/engine/ast/text-test.js';
+import { deriveKeywords } from '../../src/engine/matchers/regex.js';
 import { builtinPacksDir, loadPack, packDirs } from '../../src/packs/load.js';
 import { compileRegex, testRegex } from '../../src/engine/regex.js';
 
@@ -43,7 +44,22 @@ describe('regex literals', () => {
     expect(regexTest('(?x) select')).toBeUndefined(); // RE2 has no verbose mode
   });
 
+  it('reads escapes with arguments as escapes, and gives no test for syntax Rust and RE2 read differently', () => {
+    expect(passes('\\x27SELECT', "cur.execute('SELECT 1')")).toBe(true);
+    expect(passes('\\x27SELECT', 'no quote, no select')).toBe(false);
+    expect(passes('\\u0041pple', 'Apple')).toBe(true);
+    expect(passes('\\pLine', 'xine')).toBe(true);
+    expect(passes('[a[bc]]xyz', 'axyz')).toBe(true); // a nested class in Rust
+    expect(passes('[\\w&&[^\\d]]val', 'xval')).toBe(true);
+    expect(deriveKeywords(['\\x27SELECT \\*'])).toEqual(['select *']);
+  });
+
   it('searches the regex itself in the file, without the anchors of the node and wider than the rule', () => {
+    // Rust's \w \s \d and negated classes are Unicode: never narrower here.
+    expect(passes('x[^\\W]y', 'x\u00e9y')).toBe(true);
+    expect(passes('a\\sb', 'a\u000bb')).toBe(true);
+    expect(passes('a\\sb', 'a\u0085b')).toBe(true);
+    expect(passes('a\\wb', 'a\u24b6b')).toBe(true);
     expect(passes('[abc]def', 'zdef')).toBe(false);
     expect(passes('^debug\\s*=\\s*True$', 'app.run(host, debug = True)\n')).toBe(true);
     // Rule regexes are Unicode-aware (\w matches é), RE2's classes are ASCII: the search must not be narrower.
@@ -69,6 +85,7 @@ describe('pattern text tests', () => {
     expect(chain(file('const r = await client.messages.create({ model });'))).toBe(true);
     expect(chain(file('const r = await client.messages\n  .create({ model });'))).toBe(true);
     expect(chain(file('client.messages /* v2 */ .create(x)'))).toBe(true);
+    expect(textTest('os.system($CMD)')!(file('os \\\n    .system(cmd)'))).toBe(true); // Python line continuation
     expect(chain(file('const messages = []; create(messages);'))).toBe(false);
     const fetch = textTest('fetch($URL $$$)', { URL: '^["\'`]http://' })!;
     expect(fetch(file('fetch("http://a")'))).toBe(true);

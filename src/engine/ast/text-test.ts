@@ -114,8 +114,8 @@ function memberChains(p: string): string[][] {
   return chains;
 }
 
-/** Between the names of a member chain: white space and comments of any of the languages. */
-const CHAIN_GAP = '(?:\\s|/\\*(?s:.)*?\\*/|//[^\\n]*|#[^\\n]*)*';
+/** Between the names of a member chain: white space, line continuations and comments of any of the languages. */
+const CHAIN_GAP = '(?:\\s|\\\\\\r?\\n|/\\*(?s:.)*?\\*/|//[^\\n]*|#[^\\n]*)*';
 
 /** The file holds `a.b.c` as a chain (see memberChains); one search per chain and file, shared by every rule. */
 function chainTest(chain: string[]): TextTest {
@@ -185,16 +185,14 @@ function newSearchTest(re: string): TextTest | undefined {
 }
 
 /**
- * A rule regex (Rust syntax, Unicode-aware classes) as an RE2 search that matches wherever it does: `\w`,
- * `\d` and `\s` widened to their Unicode sets (RE2's are ASCII), word boundaries dropped (that only widens the
- * search). Undefined for anchors left in the middle and for escapes it does not know.
+ * A rule regex (Rust syntax, Unicode-aware classes) as an RE2 search that matches wherever it does: `\w`, `\d`
+ * and `\s` become their ASCII members plus every non-ASCII character (RE2's are ASCII, Rust's Unicode sets
+ * differ in detail), word boundaries are dropped (that only widens the search). Undefined for anchors left in
+ * the middle, negated shorthands or nested classes inside a class, and set operations.
  */
 function asRe2Search(body: string): string | undefined {
-  const wide: Record<string, [string, string]> = {
-    w: ['[\\pL\\pM\\pN\\p{Pc}]', '\\pL\\pM\\pN\\p{Pc}'],
-    d: ['\\p{Nd}', '\\p{Nd}'],
-    s: ['[\\s\\p{Z}]', '\\s\\p{Z}'],
-  };
+  const NON_ASCII = '\\x{80}-\\x{10FFFF}';
+  const wide: Record<string, string> = { w: `0-9A-Za-z_${NON_ASCII}`, d: `0-9${NON_ASCII}`, s: `\\t-\\r ${NON_ASCII}` };
   let out = '';
   let inClass = false;
   for (let i = 0; i < body.length; i++) {
@@ -203,11 +201,12 @@ function asRe2Search(body: string): string | undefined {
       const next = body[i + 1];
       if (next === undefined) return undefined;
       i++;
-      if (next in wide) out += wide[next][inClass ? 1 : 0];
+      if (next in wide) out += inClass ? wide[next] : `[${wide[next]}]`;
       else if ((next === 'b' || next === 'B') && !inClass) continue;
-      else if (/[AzZ]/.test(next)) return undefined;
+      else if (/[AzZ]/.test(next) || (inClass && /[WDS]/.test(next))) return undefined;
       else out += c + next;
     } else if (inClass) {
+      if ((c === '[' && body[i + 1] !== ':') || /^(&&|--|~~)/.test(body.slice(i, i + 2))) return undefined;
       out += c;
       if (c === ']') inClass = false;
     } else if (c === '[') {
