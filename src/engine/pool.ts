@@ -76,19 +76,23 @@ export async function runInWorkers(
     throw new Error('no scan worker is available (one stopped earlier in this process)');
   }
   let next = 0;
+  // Set on the first failure (and at the end): no worker gets another batch, and this thread stops its own.
+  let stopped = false;
   try {
     await Promise.all([...workers.map((w) => drive(w)), driveHere()]);
   } finally {
+    stopped = true;
     for (const w of workers) w.unref();
     busy = false;
   }
 
   /** This thread's share: a batch at a time, one file per turn of the event loop so workers are answered. */
   async function driveHere(): Promise<void> {
-    while (next < jobs.length) {
+    while (next < jobs.length && !stopped) {
       const slice = jobs.slice(next, next + BATCH);
       next += slice.length;
       for (const job of slice) {
+        if (stopped) return;
         onOutcome(processFile(job, rules, init.maxFileSize));
         releaseSyntaxTrees();
         await new Promise(setImmediate); // also what frees the syntax trees (see ast/parse.ts)
@@ -103,11 +107,13 @@ export async function runInWorkers(
         w.off('message', onMessage);
         w.off('error', onError);
         w.off('exit', onExit);
-        if (err) reject(err);
-        else resolve();
+        if (err) {
+          stopped = true;
+          reject(err);
+        } else resolve();
       };
       const send = (): void => {
-        if (next >= jobs.length) return done();
+        if (next >= jobs.length || stopped) return done();
         const slice = jobs.slice(next, next + BATCH);
         next += slice.length;
         w.postMessage({ type: 'batch', jobs: slice } satisfies WorkerRequest);
