@@ -14,7 +14,7 @@ export interface ConfigCacheOptions {
   root: string;
   /** The CLI's loader (files, environment, detection); it throws a SentrikError on a broken file. */
   load(): Pick<LoadedConfig, 'config' | 'files' | 'detected'>;
-  /** Milliseconds clock (tests pass their own). */
+  /** Monotonic milliseconds clock (tests pass their own); the wall clock can step back. */
   now?: () => number;
 }
 
@@ -24,7 +24,7 @@ export interface ConfigCacheOptions {
  * throws to the caller and is retried on the next call.
  */
 export function configCache(opts: ConfigCacheOptions): () => SentrikConfig {
-  const now = opts.now ?? Date.now;
+  const now = opts.now ?? (() => performance.now());
   let cached: { config: SentrikConfig; files: string[]; fingerprint: string; detectedAt?: number } | undefined;
   return () => {
     if (cached && versions(cached.files).join('|') === cached.fingerprint && (cached.detectedAt === undefined || now() - cached.detectedAt < REDETECT_MS)) {
