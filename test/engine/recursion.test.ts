@@ -66,6 +66,59 @@ describe('recursion check', () => {
     expect(cyclesIn(code).map(([line]) => line)).toEqual([2, 4, 6]);
   });
 
+  it('joins calls only to definitions that can be in the same build: no cycle made of two #if branches', () => {
+    const platform = [
+      '#ifdef _WIN32',
+      'static int sleep_ms(int ms){ Sleep(ms); return 0; }',
+      'static int do_sleep(int ms){ return sleep_ms(ms); }',
+      '#else',
+      'static int sleep_ms(int ms){ return do_sleep(ms); }',
+      'static int do_sleep(int ms){ return usleep(ms*1000); }',
+      '#endif',
+    ].join('\n');
+    expect(cyclesIn(platform)).toEqual([]);
+    // #elif and #else chains, nested groups: a cycle inside one branch is reported, one across branches is not
+    const chains = [
+      '#if defined(A)', //                                         1
+      'int p(int n) { return q(n); }', //                           2
+      '#elif defined(B)', //                                       3
+      'int q(int n) { return p(n); }', //                           4: p is only in the #if part
+      '#else', //                                                  5
+      'int p(int n) { return r(n); }', //                           6
+      '#ifdef DEBUG', //                                           7
+      'int r(int n) { return p(n); }', //                           8: #else + DEBUG: p → r → p
+      '#endif', //                                                 9
+      '#endif', //                                                 10
+      'int q(int n) { return 0; }', //                              11
+    ].join('\n');
+    expect(cyclesIn(chains)).toEqual([
+      [6, 'p → r → p'],
+      [8, 'r → p → r'],
+    ]);
+    // every edge fits a build, but the whole cycle does not: f (X) → g → h (not X) → k → f
+    const mixed = ['#ifdef X', 'int f(int n) { return g(n); }', '#else', 'int h(int n) { return k(n); }', '#endif', 'int g(int n) { return h(n); }', 'int k(int n) { return f(n); }'].join('\n');
+    expect(cyclesIn(mixed)).toEqual([]);
+    // one C function with other parameters on another platform is not an overload
+    const variants = ['#ifdef _WIN32', 'int wait(HANDLE h) { return wait(h); }', '#else', 'int wait(int fd, int ms) { return 0; }', '#endif'].join('\n');
+    expect(cyclesIn(variants)).toEqual([[2, 'wait → wait']]);
+  });
+
+  it('tests for C++ on code only: comments, strings and goto labels do not hide the file', () => {
+    const commented = [
+      '/* Walk the tree in order; the comparison function of the',
+      '   class decides the order. */',
+      'static int walk(node_t *n) { return n ? walk(n->next) : 0; }',
+    ].join('\n');
+    expect(cyclesIn(commented)).toEqual([[3, 'walk → walk']]);
+    const label = ['int retry(int n)', '{', '  if (n > 3) goto private;', '  return retry(n + 1);', 'private:', '  return -1;', '}'].join('\n');
+    expect(cyclesIn(label)).toEqual([[1, 'retry → retry']]);
+    const text = 'const char *usage = "usage:\\n\\\ntemplate <file>";\nint f(int n) { return f(n); }';
+    expect(cyclesIn(text)).toEqual([[3, 'f → f']]); // the string continues on line 2
+    // the same words in code still mark C++
+    expect(run('include/tree.h', 'class Tree {\npublic:\n  int walk(int n) { return walk(n); }\n};\n')).toEqual([]);
+    expect(run('include/tree.h', 'struct Tree {\n private:\n  int n;\n};\nint walk(int n) { return walk(n); }\n')).toEqual([]);
+  });
+
   it('leaves out what is not one C function per name: C++ sections, overloads, names made by macros', () => {
     const cpp = [
       '#ifdef __cplusplus',
