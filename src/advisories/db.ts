@@ -3,6 +3,7 @@
 //
 // Location, first that applies: `--db DIR`, $SENTRIK_OSV_DB, $XDG_CACHE_HOME/sentrik/osv,
 // ~/.cache/sentrik/osv — one database shared by every project on the machine.
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,14 +38,32 @@ export function readManifest(db: string): DbManifest | undefined {
   }
 }
 
+/** A temporary name next to `file` that no other import (another process, or this one) can be using. */
+function tempFile(file: string): string {
+  return `${file}.${randomBytes(9).toString('hex')}.tmp`;
+}
+
+/** Runs a file system write, turning its failure (disk full, permissions) into a one-line error naming `file`. */
+function writing<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof SentrikError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new SentrikError(`cannot write the advisory database (${code})`, file, undefined, 'check the free disk space and the permissions of the database folder');
+  }
+}
+
 /**
- * Streams one ecosystem's index to `<db>/<Ecosystem>.json.tmp` as advisories arrive (none is kept in memory);
- * `commit` renames it into place, so a failed import never leaves a half-written index behind.
+ * Streams one ecosystem's index to a temporary file as advisories arrive (none is kept in memory); `finish`
+ * completes and closes it, `install` renames it into place, so a failed import never leaves a half-written
+ * index behind. An import finishes every writer before installing any.
  */
 export class IndexWriter {
   advisories = 0;
   private readonly file: string;
-  private readonly fd: number;
+  private readonly temp: string;
+  private fd: number | undefined;
   private pending: string[] = [];
   private pendingBytes = 0;
   private flushed = false;
@@ -53,10 +72,22 @@ export class IndexWriter {
     db: string,
     readonly ecosystem: OsvEcosystem,
   ) {
-    mkdirSync(db, { recursive: true });
     this.file = ecosystemFile(db, ecosystem);
-    this.fd = openSync(`${this.file}.tmp`, 'w');
-    writeSync(this.fd, '[');
+    this.temp = tempFile(this.file);
+    writing(db, () => mkdirSync(db, { recursive: true }));
+    this.fd = writing(this.temp, () => openSync(this.temp, 'wx'));
+    try {
+      this.write('[');
+    } catch (err) {
+      this.abort();
+      throw err;
+    }
+  }
+
+  private write(text: string): void {
+    const fd = this.fd;
+    if (fd === undefined) throw new Error('index writer already closed');
+    writing(this.temp, () => writeSync(fd, text));
   }
 
   add(advisory: Advisory): void {
@@ -69,22 +100,41 @@ export class IndexWriter {
 
   /** Written so that the file holds the same bytes as JSON.stringify(all advisories). */
   private flush(): void {
-    writeSync(this.fd, (this.flushed ? ',' : '') + this.pending.join(','));
+    this.write((this.flushed ? ',' : '') + this.pending.join(','));
     this.flushed = true;
     this.pending = [];
     this.pendingBytes = 0;
   }
 
-  commit(): void {
+  /** Writes the rest and closes the temporary file; the index in place is not touched yet. */
+  finish(): void {
     if (this.pending.length) this.flush();
-    writeSync(this.fd, ']');
-    closeSync(this.fd);
-    renameSync(`${this.file}.tmp`, this.file);
+    this.write(']');
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) writing(this.temp, () => closeSync(fd));
   }
 
+  /** Puts the finished index in place. */
+  install(): void {
+    writing(this.file, () => renameSync(this.temp, this.file));
+  }
+
+  commit(): void {
+    this.finish();
+    this.install();
+  }
+
+  /** Drops the temporary file; safe to call at any point, and more than once. */
   abort(): void {
-    closeSync(this.fd);
-    rmSync(`${this.file}.tmp`, { force: true });
+    const fd = this.fd;
+    this.fd = undefined;
+    try {
+      if (fd !== undefined) closeSync(fd);
+    } catch {
+      // Already failing: the temporary file is removed below all the same.
+    }
+    rmSync(this.temp, { force: true });
   }
 }
 
@@ -94,8 +144,13 @@ export function recordImports(db: string, imported: { ecosystem: OsvEcosystem; a
   const importedAt = new Date().toISOString();
   for (const i of imported) manifest.ecosystems[i.ecosystem] = { records: i.advisories, importedAt, source: i.source };
   const file = join(db, 'manifest.json');
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  const temp = tempFile(file);
+  try {
+    writing(file, () => writeFileSync(temp, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' }));
+    writing(file, () => renameSync(temp, file));
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
 
 export function loadEcosystem(db: string, eco: OsvEcosystem): Advisory[] | undefined {

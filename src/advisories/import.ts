@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ECOSYSTEMS, ecosystemByOsv } from '../ecosystems/index.js';
 import type { OsvEcosystem } from '../ecosystems/types.js';
+import { visibleText } from '../reporters/common.js';
 import { SentrikError } from '../util/errors.js';
 import { IndexWriter, recordImports } from './db.js';
 import { convertRecord, type ConvertNotes } from './osv.js';
@@ -16,6 +17,14 @@ export interface ImportProblem {
   source: string;
   entry?: string;
   message: string;
+}
+
+/**
+ * A problem as it is reported: entry names, file names and record fields come from the export, so control
+ * characters (terminal escapes, newlines) are shown as visible `\xNN` markers in every output.
+ */
+function problem(source: string, entry: string | undefined, message: string): ImportProblem {
+  return { source: visibleText(source), ...(entry === undefined ? {} : { entry: visibleText(entry) }), message: visibleText(message) };
 }
 
 export interface ImportSummary {
@@ -53,7 +62,7 @@ class Batch {
     try {
       raw = JSON.parse(decoder.decode(e.data));
     } catch {
-      this.problems.push({ source: this.source, entry: e.name, message: 'not valid JSON; skipped' });
+      this.problems.push(problem(this.source, e.name, 'not valid JSON; skipped'));
       return;
     }
     for (const osv of this.forced ? [this.forced] : recordEcosystems(raw)) {
@@ -66,8 +75,8 @@ class Batch {
   }
 
   reportNotes(): void {
-    for (const n of this.notes.skippedRanges) this.problems.push({ source: this.source, message: `${n} is not supported; that range was skipped` });
-    if (this.moreRangeNotes) this.problems.push({ source: this.source, message: `… and ${this.moreRangeNotes} more unsupported ranges skipped` });
+    for (const n of this.notes.skippedRanges) this.problems.push(problem(this.source, undefined, `${n} is not supported; that range was skipped`));
+    if (this.moreRangeNotes) this.problems.push(problem(this.source, undefined, `… and ${this.moreRangeNotes} more unsupported ranges skipped`));
   }
 }
 
@@ -83,11 +92,17 @@ class Writers {
     return w.writer;
   }
 
+  /** Every index is written and closed before any is put in place, so one that fails replaces none. */
   commit(): ImportSummary['ecosystems'] {
-    const imported = [...this.open.entries()].map(([ecosystem, { writer, batch }]) => {
-      writer.commit();
-      return { ecosystem, records: batch.records, advisories: writer.advisories, source: batch.source };
-    });
+    const open = [...this.open.entries()];
+    try {
+      for (const [, { writer }] of open) writer.finish();
+      for (const [, { writer }] of open) writer.install();
+    } catch (err) {
+      this.abort();
+      throw err;
+    }
+    const imported = open.map(([ecosystem, { writer, batch }]) => ({ ecosystem, records: batch.records, advisories: writer.advisories, source: batch.source }));
     if (imported.length) recordImports(this.db, imported);
     return imported;
   }
@@ -111,7 +126,7 @@ function importZip(file: string, batch: Batch, problems: ImportProblem[]): void 
   readZipEntries(
     file,
     (e) => batch.add(e),
-    (entry, message) => problems.push({ source: file, entry, message }),
+    (entry, message) => problems.push(problem(file, entry, message)),
   );
   batch.reportNotes();
 }
@@ -126,12 +141,13 @@ function importFolder(dir: string, batch: Batch, problems: ImportProblem[]): voi
     const file = join(dir, name);
     try {
       if (statSync(file).size > ZIP_LIMITS.maxEntryBytes) {
-        problems.push({ source: dir, entry: name, message: `larger than ${ZIP_LIMITS.maxEntryBytes} bytes, not an OSV record; skipped` });
+        problems.push(problem(dir, name, `larger than ${ZIP_LIMITS.maxEntryBytes} bytes, not an OSV record; skipped`));
         continue;
       }
       batch.add({ name, data: readFileSync(file) });
     } catch (err) {
-      problems.push({ source: dir, entry: name, message: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped` });
+      if (err instanceof SentrikError) throw err;
+      problems.push(problem(dir, name, `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`));
     }
   }
   batch.reportNotes();

@@ -12,7 +12,7 @@ export const ZIP_LIMITS = {
   maxEntryBytes: 16 * 1024 * 1024,
   /** Memory does not grow with this (one entry at a time): it bounds the time and disk an import may take. */
   maxTotalBytes: 16 * 1024 * 1024 * 1024,
-  /** Compression ratio above which an entry is treated as a bomb (JSON compresses ~10:1). */
+  /** Compression ratio above which an entry is treated as a bomb (JSON compresses ~10:1); also caps the whole archive. */
   maxRatio: 200,
   maxEntries: 2_000_000,
 };
@@ -74,6 +74,8 @@ function centralDirectory(file: string, win: FileWindow): CentralDirectory {
   const dir = { offset: tail.readUInt32LE(at + 16), size: tail.readUInt32LE(at + 12) };
   if (dir.offset !== 0xffffffff && dir.size !== 0xffffffff && tail.readUInt16LE(at + 10) !== 0xffff) return dir;
   const locator = win.read(endPos - 20, 20);
+  // Exactly 65,535 entries also reads 0xffff: without a zip64 locator the 32-bit values are the real ones.
+  if (locator?.readUInt32LE(0) !== SIG.locator64 && dir.offset !== 0xffffffff && dir.size !== 0xffffffff) return dir;
   const end64 = locator?.readUInt32LE(0) === SIG.locator64 ? win.read(Number(locator.readBigUInt64LE(8)), 56) : undefined;
   if (!end64 || end64.readUInt32LE(0) !== SIG.end64) throw new SentrikError('not a readable zip archive (bad zip64 end record)', file, undefined, HINT);
   return { offset: Number(end64.readBigUInt64LE(48)), size: Number(end64.readBigUInt64LE(40)) };
@@ -99,8 +101,15 @@ export function readZipEntries(file: string, onEntry: (entry: ZipEntry) => void,
     const dirWin = new FileWindow(fd, fstatSync(fd).size);
     const dataWin = new FileWindow(fd, dirWin.size);
     const dir = centralDirectory(file, dirWin);
+    // Real JSON never inflates to more than maxRatio times the archive, however its entries are arranged.
+    const maxTotal = Math.min(limits.maxTotalBytes, limits.maxRatio * dirWin.size);
     let entries = 0;
     let total = 0;
+    // Entries must not share data: each would pass the ratio check while the archive inflates the same bytes
+    // over and over. The previous entry's range catches the usual layout; the sum of all ranges (which
+    // cannot exceed the file when none overlap) catches any other order.
+    let previous = { start: -1, end: -1 };
+    let covered = 0;
     for (let pos = dir.offset; pos < dir.offset + dir.size; ) {
       const h = dirWin.read(pos, 46);
       if (h?.readUInt32LE(0) !== SIG.central) throw new SentrikError('not a readable zip archive (corrupt central directory)', file, undefined, HINT);
@@ -131,9 +140,25 @@ export function readZipEntries(file: string, onEntry: (entry: ZipEntry) => void,
         onProblem(name, flags & 1 ? 'entry is encrypted; skipped' : `unsupported compression method ${method}; skipped`);
         continue;
       }
+      const start = dataStart(dataWin, local);
+      if (typeof start === 'string') {
+        onProblem(name, start);
+        continue;
+      }
+      const end = start + compressed;
+      if (end > dirWin.size) {
+        onProblem(name, 'entry data runs past the end of the archive; skipped');
+        continue;
+      }
+      if ((local < previous.end && end > previous.start) || covered + (end - local) > dirWin.size) {
+        onProblem(name, 'entry data overlaps another entry (the archive is corrupt or hostile); skipped');
+        continue;
+      }
+      previous = { start: local, end };
+      covered += end - local;
       total += size;
-      if (total > limits.maxTotalBytes) throw new SentrikError(`archive expands beyond ${limits.maxTotalBytes} bytes`, file, undefined, 'is this an OSV export?');
-      const data = entryData(dataWin, local, compressed, size, method);
+      if (total > maxTotal) throw new SentrikError(`archive expands beyond ${maxTotal} bytes`, file, undefined, 'is this an OSV export?');
+      const data = entryData(dataWin, start, compressed, size, method);
       if (typeof data === 'string') onProblem(name, data);
       else onEntry({ name, data });
     }
@@ -163,11 +188,16 @@ function zip64Sizes(extra: Buffer, h: { size: number; compressed: number; local:
   return h;
 }
 
-/** One entry's inflated bytes, or a problem message. Inflation stops at the declared size. */
-function entryData(win: FileWindow, local: number, compressed: number, size: number, method: number): Uint8Array | string {
+/** Where an entry's data starts (after its local header), or a problem message. */
+function dataStart(win: FileWindow, local: number): number | string {
   const header = win.read(local, 30);
   if (header?.readUInt32LE(0) !== SIG.local) return 'local header missing (the archive is corrupt); skipped';
-  const raw = win.read(local + 30 + header.readUInt16LE(26) + header.readUInt16LE(28), compressed);
+  return local + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+}
+
+/** One entry's inflated bytes, or a problem message. Inflation stops at the declared size. */
+function entryData(win: FileWindow, start: number, compressed: number, size: number, method: number): Uint8Array | string {
+  const raw = win.read(start, compressed);
   if (!raw) return 'entry data runs past the end of the archive; skipped';
   if (method === 0) return raw.length === size ? Buffer.from(raw) : 'stored entry size differs from its declared size; skipped';
   let data: Buffer;
