@@ -16,6 +16,11 @@ export interface TomlString {
 
 const MAX_DEPTH = 64;
 
+/** A loop that did not move would spin forever on input this reader does not understand: give up instead. */
+function mustAdvance(before: number, after: number): void {
+  if (after <= before) throw new Error(`cannot read TOML at offset ${before}`);
+}
+
 export function tomlStrings(text: string): TomlString[] {
   const out: TomlString[] = [];
   let i = 0;
@@ -74,21 +79,26 @@ export function tomlStrings(text: string): TomlString[] {
       for (;;) {
         skipSpace(true);
         if (text[i] === ']' || i >= text.length) break;
+        const from = i;
         readValue(path, depth + 1);
         skipSpace(true);
         if (text[i] === ',') i++;
+        mustAdvance(from, i);
       }
       i++;
     } else if (c === '{') {
       i++;
+      // TOML 1.1 (accepted by smol-toml) lets inline tables span lines, with comments and a trailing comma.
       for (;;) {
-        skipSpace(false);
+        skipSpace(true);
         if (text[i] === '}' || i >= text.length) break;
+        const from = i;
         const key = readKey();
         if (text[i] === '=') i++;
         readValue([...path, ...key], depth + 1);
-        skipSpace(false);
+        skipSpace(true);
         if (text[i] === ',') i++;
+        mustAdvance(from, i);
       }
       i++;
     } else while (i < text.length && !',]}\n#'.includes(text[i])) i++;
@@ -97,6 +107,7 @@ export function tomlStrings(text: string): TomlString[] {
   while (i < text.length) {
     skipSpace(true);
     if (i >= text.length) break;
+    const from = i;
     if (text[i] === '[') {
       const array = text[i + 1] === '[';
       i += array ? 2 : 1;
@@ -112,6 +123,7 @@ export function tomlStrings(text: string): TomlString[] {
       i++;
       readValue([...table, ...key], 0);
     }
+    mustAdvance(from, i);
   }
   return out;
 }

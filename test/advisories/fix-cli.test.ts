@@ -21,6 +21,8 @@ beforeAll(() => {
     'GHSA-t-2.json': osv('GHSA-t-2', 'Maven', 'org.jsoup:jsoup', '1.15.3'),
     'GHSA-t-3.json': osv('GHSA-t-3', 'Maven', 'junit:junit', '4.13.1'),
     'GHSA-t-4.json': osv('GHSA-t-4', 'Maven', 'com.example:from-parent', '2.0.0'),
+    'GHSA-t-5.json': osv('GHSA-t-5', 'npm', 'minimist', '1.2.6'),
+    'GHSA-t-6.json': osv('GHSA-t-6', 'npm', 'left-pad', '1.3.0'),
   });
   db = join(project({}), 'db');
   const r = sentrik(['vulns', 'db', 'import', records, '--db', db]);
@@ -97,6 +99,20 @@ describe('vulns --fix on pyproject.toml', () => {
     expect(r.stdout).toMatch(/&& uv lock\)/);
   });
 
+  it('finishes on an inline table that spans lines (TOML 1.1) and edits it', () => {
+    const pyproject = '[tool.poetry.dependencies]\nrequests = {\n  version = "^2.0",\n}\n';
+    const lock = '[[package]]\nname = "requests"\nversion = "2.0.0"\ngroups = ["main"]\n';
+    const root = project({ 'pyproject.toml': pyproject, 'poetry.lock': lock });
+    // This used to loop forever; the timeout turns a hang into a failure (spawnSync throws ETIMEDOUT).
+    const preview = sentrik(['vulns', root, '--db', db, '--fix-preview', '-q'], { timeout: 20_000 });
+    expect(preview.code).toBe(0);
+    expectNoStack(preview.stdout + preview.stderr);
+    expect(preview.stdout).toContain('requests: "^2.0" → "^2.20.0" (tool.poetry.dependencies)');
+    const r = sentrik(['vulns', root, '--db', db, '--fix', '-q'], { timeout: 20_000 });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(root, 'pyproject.toml'), 'utf8')).toBe(pyproject.replace('"^2.0"', '"^2.20.0"'));
+  });
+
   it('leaves a broken pyproject.toml alone and prints the commands instead', () => {
     const broken = '[project\ndependencies = ["jinja2==2.10"]\n';
     const root = project({ 'pyproject.toml': broken, 'poetry.lock': POETRY_LOCK });
@@ -171,14 +187,16 @@ describe('vulns --fix on pom.xml', () => {
     const root = project({ 'pom.xml': POM });
     const preview = sentrik(['vulns', root, '--db', db, '--fix-preview', '-q']);
     expect(preview.stdout).toContain('Would edit pom.xml');
-    expect(preview.stdout).toContain('org.apache.httpcomponents:httpclient: property httpclient.version 4.0 → 4.5.13 (also used by 1 other declaration)');
+    // httpclient-cache shares ${httpclient.version} but has no advisory: the property is left alone, with advice.
+    expect(preview.stdout).not.toContain('property httpclient.version 4.0 →');
+    expect(preview.stdout).toContain('# property httpclient.version is also used by org.apache.httpcomponents:httpclient-cache, which would change too; write <version>4.5.13</version> for org.apache.httpcomponents:httpclient instead of ${httpclient.version}');
     expect(readFileSync(join(root, 'pom.xml'), 'utf8')).toBe(POM);
 
     const r = sentrik(['vulns', root, '--db', db, '--fix', '-q']);
     expect(r.code).toBe(0);
     expectNoStack(r.stderr);
     expect(readFileSync(join(root, 'pom.xml'), 'utf8')).toBe(
-      POM.replace('<httpclient.version>4.0<', '<httpclient.version>4.5.13<').replace('<junit.version>4.12<', '<junit.version>4.13.1<').replace('<version> 1.14.1 </version>', '<version> 1.15.3 </version>'),
+      POM.replace('<junit.version>4.12<', '<junit.version>4.13.1<').replace('<version> 1.14.1 </version>', '<version> 1.15.3 </version>'),
     );
     // A version from a property the parent POM sets cannot be fixed here: reported, not edited.
     expect(r.stderr + r.stdout).toMatch(/from-parent/);
@@ -192,5 +210,52 @@ describe('vulns --fix on pom.xml', () => {
     expectNoStack(r.stdout + r.stderr);
     expect(readFileSync(join(root, 'pom.xml'), 'utf8')).toBe(broken);
     expect(r.stderr).toMatch(/problem: pom\.xml:\d+: cannot parse/);
+  });
+});
+
+const PACKAGE_JSON = `{
+  "name": "demo",
+  "dependencies": {
+    "left-pad": "git+https://example.com/left-pad.git#v1.0.0"
+  },
+  "overrides": {}
+}
+`;
+
+describe('vulns --fix on package.json', () => {
+  it('pins a transitive package in npm `overrides` as valid JSON, and skips a git dependency with the reason', () => {
+    const lock = JSON.stringify({
+      name: 'demo',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'demo', dependencies: { 'left-pad': 'git+https://example.com/left-pad.git#v1.0.0' } },
+        'node_modules/left-pad': { version: '1.0.0', dependencies: { minimist: '^1.2.0' } },
+        'node_modules/minimist': { version: '1.2.0' },
+      },
+    }, null, 2);
+    const root = project({ 'package.json': PACKAGE_JSON, 'package-lock.json': lock });
+    const r = sentrik(['vulns', root, '--db', db, '--fix', '-q']);
+    expect(r.code).toBe(0);
+    expectNoStack(r.stdout + r.stderr);
+    const after = readFileSync(join(root, 'package.json'), 'utf8');
+    expect(after).toBe(PACKAGE_JSON.replace('"overrides": {}', '"overrides": {\n    "minimist": "1.2.6"\n  }'));
+    expect(JSON.parse(after).dependencies['left-pad']).toBe('git+https://example.com/left-pad.git#v1.0.0');
+    expect(r.stdout).toMatch(/npm install left-pad@1\.3\.0\s+# "git\+https:\/\/example\.com\/left-pad\.git#v1\.0\.0" is not a plain semver range/);
+
+    // A second run with an older pin already there replaces it rather than adding a second key.
+    const pinned = PACKAGE_JSON.replace('"overrides": {}', '"overrides": {"minimist": "1.2.0"}');
+    const again = project({ 'package.json': pinned, 'package-lock.json': lock });
+    sentrik(['vulns', again, '--db', db, '--fix', '-q']);
+    expect(readFileSync(join(again, 'package.json'), 'utf8')).toBe(pinned.replace('"minimist": "1.2.0"', '"minimist": "1.2.6"'));
+  });
+
+  it('writes yarn `resolutions` for a yarn.lock project', () => {
+    const pkg = '{\n  "name": "demo",\n  "dependencies": {\n    "left-pad": "^1.0.0"\n  }\n}\n';
+    const yarnLock = '# yarn lockfile v1\n\n\nleft-pad@^1.0.0:\n  version "1.3.0"\n  dependencies:\n    minimist "^1.2.0"\n\nminimist@^1.2.0:\n  version "1.2.0"\n';
+    const root = project({ 'package.json': pkg, 'yarn.lock': yarnLock });
+    const r = sentrik(['vulns', root, '--db', db, '--fix', '-q']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(root, 'package.json'), 'utf8')).toBe(pkg.replace('\n  }\n}', '\n  },\n  "resolutions": {\n    "minimist": "1.2.6"\n  }\n}'));
+    expect(r.stdout).toMatch(/yarn install\)\s+# regenerates yarn\.lock/);
   });
 });
