@@ -116,13 +116,9 @@ export function loadPacksById(ids: string[], root?: string): LoadedPack[] {
 
 export function loadPack(packDir: string, builtin: boolean): LoadedPack {
   const cached = packCache.get(packDir);
-  const packFile = join(packDir, 'pack.yaml');
   const files = packFiles(packDir);
   // Long-lived processes (MCP server, watch) load packs on every scan: unchanged files need no re-hashing.
-  const stamp = files.map((f) => {
-    const st = statSync(f);
-    return `${f}:${st.size}:${st.mtimeMs}`;
-  }).join('|');
+  const stamp = stampOf(files);
   if (cached && packStamps.get(packDir) === stamp) return cached;
   const hash = hashFiles(packDir, files);
   if (builtin) verifyBuiltinPack(basename(packDir), packDir, hash); // self-integrity: refuse a modified built-in pack
@@ -162,7 +158,7 @@ function parsePack(packDir: string, builtin: boolean, hash: string, files: strin
   addRules(parsed, def.rules, ['rules']);
   // Larger packs keep rules in rules/*.yaml: each file is a list of rules (or `rules:` of one).
   for (const f of files) {
-    if (f === packFile || !/\.ya?ml$/.test(f) || !f.startsWith(join(packDir, 'rules'))) continue;
+    if (!isRulesFile(packDir, f)) continue;
     const p = readYaml(f);
     const list = Array.isArray(p.value) ? p.value : (p.value as { rules?: unknown[] } | null)?.rules;
     if (!Array.isArray(list)) throw new SentrikError('a rules file holds a list of rules', f, 1, 'start the file with `- id: …` or `rules:`');
@@ -356,10 +352,7 @@ const ruleIdMemo = new Map<string, { key: string; ids: string[] }>();
 /** Rule ids a pack folder defines; memoised per folder while its files are unchanged (every mapping pack asks). */
 function ruleIdsIn(packDir: string): string[] {
   const files = packFiles(packDir);
-  const key = files.map((f) => {
-    const st = statSync(f);
-    return `${f}:${st.size}:${st.mtimeMs}`;
-  }).join('|');
+  const key = stampOf(files);
   const hit = ruleIdMemo.get(packDir);
   if (hit?.key === key) return hit.ids;
   const ids = readRuleIds(packDir, files);
@@ -375,7 +368,7 @@ function readRuleIds(packDir: string, files: string[]): string[] {
     for (const r of list) if (r && typeof (r as { id?: unknown }).id === 'string') ids.push((r as { id: string }).id);
   };
   for (const f of files) {
-    if (f !== join(packDir, 'pack.yaml') && !(f.startsWith(join(packDir, 'rules')) && /\.ya?ml$/.test(f))) continue;
+    if (f !== join(packDir, 'pack.yaml') && !isRulesFile(packDir, f)) continue;
     try {
       collect(parseYaml(readFileSync(f, 'utf8'), { maxAliasCount: 100 }));
     } catch {
@@ -393,6 +386,21 @@ function readYaml(file: string): ParsedYaml {
     throw new SentrikError(`cannot read pack file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
   }
   return parseYamlWithPositions(text, file);
+}
+
+/** Size and mtime of each file: unchanged stamps mean unchanged packs for a long-lived process. */
+function stampOf(files: string[]): string {
+  return files
+    .map((f) => {
+      const st = statSync(f);
+      return `${f}:${st.size}:${st.mtimeMs}`;
+    })
+    .join('|');
+}
+
+/** A YAML file under the pack's rules/ folder (each holds a list of rules). */
+function isRulesFile(packDir: string, file: string): boolean {
+  return /\.ya?ml$/.test(file) && file.startsWith(join(packDir, 'rules'));
 }
 
 function packFiles(dir: string): string[] {
