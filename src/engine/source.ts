@@ -70,6 +70,13 @@ export class SourceFile {
     return this.lines[line - 1] ?? '';
   }
 
+  /** The lines from `n` before `line` to `n` after it, clipped to the file. */
+  linesAround(line: number, n: number): string[] {
+    const out: string[] = [];
+    for (let l = Math.max(1, line - n); l <= Math.min(this.lineCount, line + n); l++) out.push(this.lineText(l));
+    return out;
+  }
+
   get lineCount(): number {
     return this.starts().length;
   }

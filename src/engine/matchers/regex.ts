@@ -69,7 +69,7 @@ export const regexKind: MatcherKind<RegexMatch> = {
             const lineText = file.lineText(start.line);
             if (all.some((r) => !testRegex(r, lineText))) continue;
             if (not.some((r) => testRegex(r, lineText))) continue;
-            if (near && nearLines(file, start.line, near.lines).some((l) => testRegex(near.re, l))) continue;
+            if (near && file.linesAround(start.line, near.lines).some((l) => testRegex(near.re, l))) continue;
             if (ranges && !ranges.some(([a, b]) => start.line >= a && start.line <= b)) continue;
             seenLines.add(start.line);
             const end = file.position(hit.index + hit.text.length);
@@ -89,14 +89,6 @@ export const regexKind: MatcherKind<RegexMatch> = {
     };
   },
 };
-
-function nearLines(file: SourceFile, line: number, n: number): string[] {
-  const from = Math.max(1, line - n);
-  const to = Math.min(file.lineCount, line + n);
-  const out: string[] = [];
-  for (let l = from; l <= to; l++) out.push(file.lineText(l));
-  return out;
-}
 
 /** Line ranges [start, end] that begin at a `start` match and run to the next `end` match (or EOF). */
 function insideRanges(file: SourceFile, start: SafeRegex, end?: SafeRegex): [number, number][] {

@@ -103,9 +103,10 @@ export const secretKind: MatcherKind<SecretMatch> = {
           if (check && !check({ secret, groups: hit.groups, match: hit.text, path: file.path })) continue;
           // The secret is the last occurrence of its text in the match (patterns end at the credential).
           const secretStart = hit.index + hit.text.lastIndexOf(secret);
-          const start = file.position(m.report === 'match' ? hit.index : secretStart);
+          const secretAt = file.position(secretStart);
+          const start = m.report === 'match' ? file.position(hit.index) : secretAt;
           if (requires.length || excludes.length) {
-            const window = linesAround(file, file.position(secretStart).line, near);
+            const window = file.linesAround(secretAt.line, near).join('\n');
             if (requires.length && !requires.some((r) => testRegex(r, window))) continue;
             if (excludes.some((r) => testRegex(r, window))) continue;
           }
@@ -126,10 +127,3 @@ function boundaryOf(spec: string | false | undefined): SafeRegex | undefined {
   return compileRegex(spec ?? DEFAULT_BOUNDARY);
 }
 
-function linesAround(file: SourceFile, line: number, n: number): string {
-  const from = Math.max(1, line - n);
-  const to = Math.min(file.lineCount, line + n);
-  const out: string[] = [];
-  for (let l = from; l <= to; l++) out.push(file.lineText(l));
-  return out.join('\n');
-}
