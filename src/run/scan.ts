@@ -11,7 +11,7 @@ import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/
 import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
 import { diskRepoView, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
-import { availablePackIds, loadPacksById, type LoadedPack } from '../packs/load.js';
+import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
 import { SentrikError } from '../util/errors.js';
 import { resolveInsideRoot, toPosix } from '../util/paths.js';
 import { TOOL } from '../version.js';
@@ -37,10 +37,10 @@ export interface RunScanOptions {
 /** Load the selected packs: explicit ids, 'all', or the configured ones. Unknown ids name where they came from. */
 export function selectPacks(root: string, requested: string[] | undefined, configured: string[], source: string): LoadedPack[] {
   const available = availablePackIds(root);
-  if (requested && requested.length === 1 && requested[0] === 'all') return loadPacksById(available.map((p) => p.id), root);
+  const byId = new Map(available.map((p) => [p.id, p]));
+  if (requested && requested.length === 1 && requested[0] === 'all') return available.map((p) => loadPack(p.dir, p.builtin));
   const ids = requested ?? configured;
-  const known = new Set(available.map((p) => p.id));
-  const unknown = ids.filter((id) => !known.has(id));
+  const unknown = ids.filter((id) => !byId.has(id));
   if (unknown.length) {
     throw new SentrikError(
       `unknown pack${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} in ${requested ? '--packs' : source}`,
@@ -49,7 +49,7 @@ export function selectPacks(root: string, requested: string[] | undefined, confi
       `available: ${available.map((p) => p.id).join(', ')} (or 'all')`,
     );
   }
-  return loadPacksById([...new Set(ids)], root);
+  return [...new Set(ids)].map((id) => loadPack(byId.get(id)!.dir, byId.get(id)!.builtin));
 }
 
 /** The last rule set built, reused while its packs and overrides are the same (MCP server, watch). */
