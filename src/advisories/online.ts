@@ -11,7 +11,6 @@ export const DEFAULT_OSV_API = 'https://api.osv.dev';
 const BATCH = 1000;
 
 export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
-const plainFetch: FetchFn = (url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
 
 async function post(url: string, body: unknown, fetchFn: FetchFn): Promise<unknown> {
   const res = await fetchFn(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -26,7 +25,7 @@ async function get(url: string, fetchFn: FetchFn): Promise<unknown> {
 }
 
 /** Advisories for the given packages, per ecosystem, fetched from the OSV API. */
-export async function queryOsv(base: string, packages: { pkg: Package; eco: Ecosystem }[], fetchFn: FetchFn = plainFetch): Promise<Map<Ecosystem, Advisory[]>> {
+export async function queryOsv(base: string, packages: { pkg: Package; eco: Ecosystem }[], fetchFn: FetchFn): Promise<Map<Ecosystem, Advisory[]>> {
   const ids = new Set<string>();
   try {
     for (let i = 0; i < packages.length; i += BATCH) {

@@ -16,7 +16,8 @@ export interface VulnScanOptions {
   root: string;
   exclude: string[];
   db: string;
-  online?: { baseUrl: string; fetch?: FetchFn };
+  /** The OSV API, reached through the caller's network client (policy, proxy, CA): never a bare fetch. */
+  online?: { baseUrl: string; fetch: FetchFn };
   paths?: string[];
 }
 
