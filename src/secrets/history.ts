@@ -111,7 +111,6 @@ function assertGitRepo(root: string): void {
 /** Stream `git log -p` and hand each (commit, file) with its added lines to `onChunk`. */
 function streamLog(root: string, range: string | undefined, onChunk: (p: Pending) => void): Promise<void> {
   const args = [
-    '-c', 'core.quotePath=false', '-c', 'diff.noprefix=false',
     'log', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--no-renames', '--diff-filter=AM',
     `--format=${COMMIT_MARK}%H %aI`,
     ...(range ? [range] : ['--all']),
