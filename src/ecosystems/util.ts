@@ -27,6 +27,20 @@ export class LineFinder {
   }
 }
 
+/** A replacement of text[start, end) by `text`: how the manifest editors change a file without re-serialising it. */
+export interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Applies non-overlapping splices, the latest offset first so earlier offsets stay valid. */
+export function applySplices(text: string, splices: Iterable<Splice>): string {
+  let out = text;
+  for (const s of [...splices].sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+
 export class BadFile extends Error {
   constructor(
     message: string,

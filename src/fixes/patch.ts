@@ -1,6 +1,6 @@
 // Unified diffs for fixes: written for review (`out/patches/*.patch`) and applied back strictly — every
 // context and removed line must still be exactly where the patch says, or nothing is changed.
-import { splitLines, type LineEdit } from './apply.js';
+import { joinLines, splitLines, type LineEdit } from './apply.js';
 
 const CONTEXT = 3;
 
@@ -80,5 +80,5 @@ export function applyPatch(text: string, patch: ParsedPatch): { text: string } |
     }
   }
   for (const h of patch.hunks) for (let k = 0; k < h.new.length; k++) lines[h.start - 1 + k] = { ...lines[h.start - 1 + k], body: h.new[k] };
-  return { text: lines.map((l) => l.body + l.eol).join('') };
+  return { text: joinLines(lines) };
 }

@@ -2,15 +2,10 @@
 // the `<properties>` entry a `${property}` version refers to. Only the version text changes, in place.
 // A property shared with artifacts that are not being upgraded is left alone (they would move silently).
 import type { EditResult, Upgrade } from '../types.js';
-import { BadFile } from '../util.js';
+import { applySplices, BadFile, type Splice } from '../util.js';
 import { compareMaven } from './version.js';
 import { child, children, parseXml, textOf, type XmlElement } from './xml.js';
 
-interface Splice {
-  start: number;
-  end: number;
-  text: string;
-}
 
 /** The trimmed text range of an element (leading/trailing whitespace kept as written). */
 function valueRange(text: string, el: XmlElement): { start: number; end: number; value: string } {
@@ -75,9 +70,7 @@ export function editPom(text: string, upgrades: Upgrade[]): EditResult {
     }
   }
   for (const use of viaProperty.values()) writeProperty(text, use, declared, splices, result);
-  let out = text;
-  for (const s of [...splices.values()].sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  result.text = out;
+  result.text = applySplices(text, splices.values());
   return result;
 }
 

@@ -4,6 +4,7 @@
 // at offsets found by a small JSON reader, so the rest of the file keeps its formatting.
 import semver from 'semver';
 import type { EditResult, ManifestEditor, Upgrade } from '../types.js';
+import { applySplices, type Splice } from '../util.js';
 
 /** Where transitive pins go: the field each package manager reads. */
 export type OverrideField = 'overrides' | 'resolutions' | 'pnpm.overrides';
@@ -86,14 +87,8 @@ export function raiseNpmRange(range: string, to: string): { range: string } | { 
   return { range: range.replace(r, raised) };
 }
 
-interface Splice {
-  start: number;
-  end: number;
-  text: string;
-}
-
 function splice(text: string, s: Splice): string {
-  return text.slice(0, s.start) + s.text + text.slice(s.end);
+  return applySplices(text, [s]);
 }
 
 /** Indentation of the line `offset` sits on. */
@@ -119,8 +114,7 @@ function appendMember(text: string, object: JsonNode, key: string, value: unknow
 }
 
 /** Pins `name` to `to` in the override field; returns the new text and the change line, or why not. */
-function writeOverride(text: string, field: OverrideField, u: Upgrade, unit: string): { text: string; change?: string; reason?: string } {
-  const root = locateJson(text);
+function writeOverride(text: string, root: JsonNode, field: OverrideField, u: Upgrade, unit: string): { text: string; change?: string; reason?: string } {
   const path = field.split('.');
   let container: JsonNode = root;
   for (let depth = 0; depth < path.length; depth++) {
@@ -170,7 +164,7 @@ export function packageJsonEditor(field: OverrideField): ManifestEditor {
         }
         continue;
       }
-      const written = writeOverride(out, field, u, unit);
+      const written = writeOverride(out, root, field, u, unit);
       out = written.text;
       if (written.change) result.changes.push(written.change);
       if (written.reason) result.skipped.push({ upgrade: u, reason: written.reason });
@@ -179,6 +173,3 @@ export function packageJsonEditor(field: OverrideField): ManifestEditor {
     return result;
   };
 }
-
-/** npm (package-lock.json, npm-shrinkwrap.json): transitive pins go into `overrides`. */
-export const editPackageJson = packageJsonEditor('overrides');

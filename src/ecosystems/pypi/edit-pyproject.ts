@@ -4,7 +4,7 @@
 // smol-toml validates the file, tomlStrings locates the strings.
 import { tomlStrings, type TomlString } from '../toml-locate.js';
 import type { EditResult, Upgrade } from '../types.js';
-import { BadFile, parseTomlText } from '../util.js';
+import { applySplices, BadFile, parseTomlText, type Splice } from '../util.js';
 import { normalizePypiName } from './name.js';
 import { raiseRequirement } from './specifier.js';
 
@@ -65,7 +65,7 @@ export function editPyproject(text: string, upgrades: Upgrade[]): EditResult {
     for (const u of upgrades) result.skipped.push({ upgrade: u, reason: why });
     return result;
   }
-  const splices: { start: number; end: number; text: string }[] = [];
+  const splices: Splice[] = [];
   for (const u of upgrades) {
     const targets = targetsFor(tokens, u.name);
     if (!targets.length) {
@@ -83,9 +83,6 @@ export function editPyproject(text: string, upgrades: Upgrade[]): EditResult {
       result.changes.push(`${u.name}: "${t.token.raw}" → "${t.token.raw.slice(0, t.start - t.token.start)}${raised}${t.token.raw.slice(t.end - t.token.start)}" (${t.where})`);
     }
   }
-  // Later offsets first, so earlier ones stay valid.
-  let out = text;
-  for (const s of splices.sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  result.text = out;
+  result.text = applySplices(text, splices);
   return result;
 }
