@@ -72,10 +72,12 @@ export function applyPlans(plans: FixPlan[], formatOf: (p: FixPlan) => string, r
       result.commands.push(...list.map((p) => `${commandFor(p, format.name)}   # no ${posix.basename(manifest)} beside ${p.package.file}`));
       continue;
     }
-    const edited = fix.editor(before, list.map(upgradeOf));
+    const upgrades = list.map(upgradeOf);
+    const edited = fix.editor(before, upgrades);
     if (edited.text !== before) result.edits.push({ file: manifest, before, after: edited.text, changes: edited.changes });
     for (const s of edited.skipped) {
-      const plan = list.find((p) => p.package.name === s.upgrade.name)!;
+      // Editors hand back the upgrade they were given: two plans may name one package (nested npm copies).
+      const plan = list[upgrades.indexOf(s.upgrade)] ?? list.find((p) => p.package.name === s.upgrade.name)!;
       result.commands.push(s.command ?? `${commandFor(plan, format.name)}   # ${s.reason}`);
     }
     const dir = posix.dirname(manifest);
