@@ -9,8 +9,8 @@ import { excludeMatcher } from '../engine/discovery.js';
 import type { ScanResult } from '../engine/model.js';
 import type { NetClient } from '../net/client.js';
 import { baselineAtCommit } from '../run/baseline.js';
+import { scanExcludes } from '../run/scan.js';
 import { SentrikError } from '../util/errors.js';
-import { toPosix } from '../util/paths.js';
 import type { CliIO } from './io.js';
 import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from './network.js';
 
@@ -52,7 +52,7 @@ const NOTHING_TO_CHECK = new Set(['excluded', 'gitignored', 'binary', 'symlink-d
 export function coverageGap(result: ScanResult, config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): string | undefined {
   const m = result.metrics;
   if (m.filesScanned > 0) return undefined;
-  const excluded = excludeMatcher([...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, '')]);
+  const excluded = excludeMatcher(scanExcludes(config));
   const benign = new Set(result.skipped.filter((s) => NOTHING_TO_CHECK.has(s.reason)).map((s) => s.file));
   const missed = result.skipped.filter((s) => !NOTHING_TO_CHECK.has(s.reason) && !excluded(s.file));
   const changed = m.scope.mode === 'staged' || m.scope.mode === 'git-range' || m.scope.mode === 'diff' ? m.scope.paths.filter((p) => !excluded(p) && !benign.has(p)) : [];

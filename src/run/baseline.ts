@@ -3,19 +3,16 @@
 import { excludeMatcher } from '../engine/discovery.js';
 import { baselineOf, type Baseline } from '../engine/baseline.js';
 import { filesAtCommit } from '../engine/git.js';
-import { scan } from '../engine/scanner.js';
-import type { RepoView } from '../engine/source.js';
-import { toPosix } from '../util/paths.js';
+import { memoryRepoView, scan } from '../engine/scanner.js';
 import { TOOL } from '../version.js';
 import type { SentrikConfig } from '../config/schema.js';
-import { buildRules } from './scan.js';
+import { buildRules, scanExcludes } from './scan.js';
 
 export async function baselineAtCommit(root: string, config: SentrikConfig, ref: string, packs?: string[]): Promise<{ commit: string; baseline: Baseline }> {
   const { commit, files } = filesAtCommit(root, ref, config.max_file_size);
-  const excluded = excludeMatcher([...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), '.sentrik/cache']);
+  const excluded = excludeMatcher(scanExcludes(config));
   const texts = files.filter((f) => f.text !== undefined && !excluded(f.path)).map((f) => ({ path: f.path, text: f.text! }));
-  const byPath = new Map(texts.map((t) => [t.path, t.text]));
-  const repo: RepoView = { files: [...byPath.keys()], size: (p) => (byPath.has(p) ? Buffer.byteLength(byPath.get(p)!) : undefined), read: (p) => byPath.get(p) };
+  const repo = memoryRepoView(new Map(texts.map((t) => [t.path, t.text])));
   const result = await scan({
     root,
     rules: buildRules(root, config, packs),

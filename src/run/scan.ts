@@ -65,6 +65,11 @@ export function buildRules(root: string, config: SentrikConfig, packs?: string[]
   return rules;
 }
 
+/** What a scan never reads: the configured excludes, the report folder and sentrik's own cache and history. */
+export function scanExcludes(config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): string[] {
+  return [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), '.sentrik/cache', '.sentrik/history.db*'];
+}
+
 export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
   const { root, config } = opts;
   const phases: Record<string, number> = {};
@@ -74,7 +79,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
   t = Date.now();
 
   const fileSuppressions = loadSuppressions(root);
-  const exclude = [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), '.sentrik/cache', '.sentrik/history.db*'];
+  const exclude = scanExcludes(config);
   const common = {
     root,
     rules,

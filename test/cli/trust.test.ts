@@ -119,6 +119,14 @@ describe('proof of coverage', () => {
     writeFileSync(join(root, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
     git(root, 'add', 'logo.png');
     expect(sentrik(['gate', '--staged', '--root', root, '--quiet', '--output-dir', join(root, 'out')]).code).toBe(0);
+    // Nor does a commit of only sentrik's own run history: the scan never reads it, so it is no gap (regression).
+    git(root, 'reset', '-q');
+    mkdirSync(join(root, '.sentrik'), { recursive: true });
+    writeFileSync(join(root, '.sentrik', 'history.db-journal'), 'eval(req.body.x);\n');
+    git(root, 'add', '-f', '.sentrik/history.db-journal');
+    const own = sentrik(['gate', '--staged', '--root', root, '--quiet', '--output-dir', join(root, 'out')]);
+    expect(own.stderr).not.toContain('scanned 0 of');
+    expect(own.code).toBe(0);
   });
 });
 
