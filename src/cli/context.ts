@@ -10,6 +10,11 @@ import { renderTerminal } from '../reporters/terminal.js';
 import { SentrikError } from '../util/errors.js';
 import type { CliIO } from './io.js';
 
+/** The report folder a run writes to: --output-dir (from the working directory), else output_dir (from the root). */
+export function runOutputDir(io: CliIO, root: string, outputDirFlag: string | undefined, configured: string): string {
+  return outputDirFlag ? resolve(io.cwd, outputDirFlag) : isAbsolute(configured) ? configured : join(root, configured);
+}
+
 /**
  * The scan root: `--root` if given; else a single directory argument is the project (its config, its
  * .gitignore, its obligations); else the current directory.
@@ -73,7 +78,7 @@ export function emitReports(io: CliIO, root: string, result: ScanResult, gate: G
   }
   io.stdout(render(format));
 
-  const dir = o.outputDir ? resolve(io.cwd, o.outputDir) : isAbsolute(outputDir) ? outputDir : join(root, outputDir);
+  const dir = runOutputDir(io, root, o.outputDir, outputDir);
   const written: string[] = [];
   for (const name of reporters) {
     const r = REPORTERS[name];

@@ -1,6 +1,5 @@
 // Governance around a scan or gate run (profiles, review, audit), kept out of scan.ts so that file only
 // calls three functions.
-import { isAbsolute, join, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import type { GateResult, ScanResult } from '../engine/model.js';
 import { reviewGate } from '../governance/gate.js';
@@ -8,12 +7,11 @@ import { enforceSuppressionApproval } from '../governance/policy.js';
 import { recordEvent } from '../governance/record.js';
 import { loadPacksById } from '../packs/load.js';
 import { errorMessage, SentrikError } from '../util/errors.js';
+import { runOutputDir } from './context.js';
 import type { CliIO } from './io.js';
 
-/** The report folder this run writes to (as emitReports chooses it). */
-export function runOutputDir(io: CliIO, root: string, outputDirFlag: string | undefined, configured: string): string {
-  return outputDirFlag ? resolve(io.cwd, outputDirFlag) : isAbsolute(configured) ? configured : join(root, configured);
-}
+// Re-exported for the commands that import it from here; it lives beside emitReports, which uses it too.
+export { runOutputDir } from './context.js';
 
 /** Profile policies on the raw result, before the gate is evaluated. */
 export function applyScanPolicies(result: ScanResult, loaded: LoadedConfig): void {

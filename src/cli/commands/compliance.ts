@@ -3,7 +3,7 @@
 // audit log, trace matrix, with a manifest of hashes).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { strToU8, zipSync } from 'fflate';
 import { readProject } from '../../advisories/project.js';
@@ -19,7 +19,7 @@ import { runScan } from '../../run/scan.js';
 import { cycloneDx } from '../../sbom/index.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
-import { loadEffectiveConfig, resolveRoot } from '../context.js';
+import { loadEffectiveConfig, resolveRoot, runOutputDir } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { traceProject } from './trace.js';
 
@@ -82,10 +82,6 @@ async function reportFor(ctx: Context, framework: LoadedPack): Promise<{ result:
   return { result, report: buildComplianceReport(result, framework, ctx.packs) };
 }
 
-function outputDir(ctx: Context): string {
-  return isAbsolute(ctx.config.output_dir) ? ctx.config.output_dir : join(ctx.root, ctx.config.output_dir);
-}
-
 function formatOf(flags: { output?: string; format?: string }): 'json' | 'html' {
   const f = flags.format ?? (flags.output && extname(flags.output).toLowerCase() === '.json' ? 'json' : 'html');
   if (f !== 'json' && f !== 'html') throw new SentrikError(`unknown format '${f}'`, undefined, undefined, 'use json or html');
@@ -110,7 +106,7 @@ async function complianceReport(io: CliIO, path: string | undefined, flags: { fr
     write(resolve(io.cwd, flags.output), formatOf(flags) === 'json' ? json : renderComplianceHtml(report), flags.output);
     written.push(flags.output);
   } else {
-    const base = join(outputDir(ctx), `compliance-${report.framework.id}`);
+    const base = join(runOutputDir(io, ctx.root, undefined, ctx.config.output_dir), `compliance-${report.framework.id}`);
     write(`${base}.json`, json, `${base}.json`);
     write(`${base}.html`, renderComplianceHtml(report), `${base}.html`);
     written.push(`${base}.json`, `${base}.html`);
@@ -136,7 +132,7 @@ async function trustCenter(io: CliIO, path: string | undefined, flags: { framewo
     write(resolve(io.cwd, flags.output), formatOf(flags) === 'json' ? json : renderTrustHtml(summary), flags.output);
     io.stdout(`Trust center summary (${ids.join(', ')}) written to ${flags.output}\n`);
   } else {
-    const base = join(outputDir(ctx), 'trust-center');
+    const base = join(runOutputDir(io, ctx.root, undefined, ctx.config.output_dir), 'trust-center');
     write(`${base}.json`, json, `${base}.json`);
     write(`${base}.html`, renderTrustHtml(summary), `${base}.html`);
     io.stdout(`Trust center summary (${ids.join(', ')}) written to ${base}.json and ${base}.html\n`);
@@ -186,7 +182,7 @@ async function evidenceExport(io: CliIO, path: string | undefined, flags: { fram
   files['manifest.json'] = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
   // A fixed timestamp inside the archive keeps identical evidence byte-identical.
   const zip = zipSync(Object.fromEntries(Object.entries(files).map(([n, d]) => [n, [d, { mtime: new Date('2000-01-01T00:00:00Z') }]])), { level: 6 });
-  const out = flags.output ? resolve(io.cwd, flags.output) : join(outputDir(ctx), `evidence-${framework.id}.zip`);
+  const out = flags.output ? resolve(io.cwd, flags.output) : join(runOutputDir(io, ctx.root, undefined, ctx.config.output_dir), `evidence-${framework.id}.zip`);
   write(out, zip, flags.output ?? out);
   io.stdout(`Evidence for ${framework.name} (${Object.keys(files).length} files) written to ${flags.output ?? out}\n`);
   for (const n of notes) io.stderr(`sentrik: note: ${n}\n`);
