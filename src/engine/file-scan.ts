@@ -95,21 +95,22 @@ export function scanText(path: string, text: string, rules: RuleSet, asciiBytes?
       inline: r.line && ignoreAt ? inlineSuppression(ignoreAt, r.line, ruleId) : undefined,
     };
   });
-  const ignores = mayIgnore ? inlineIgnores(file, text) : [];
+  const ignores = ignoreAt ? inlineIgnores(file, ignoreAt) : [];
   return { path, hits, problems, ...(ignores.length ? { ignores } : {}) };
 }
 
 const RULE_ID_SHAPE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/;
 
 /** Every `sentrik-ignore RULE-ID[, …]: reason` comment of a file (words that are no rule id are left out). */
-function inlineIgnores(file: SourceFile, text: string): InlineIgnore[] {
+function inlineIgnores(file: SourceFile, ignoreAt: (line: number) => ParsedIgnore | undefined): InlineIgnore[] {
+  const { text } = file;
   const out: InlineIgnore[] = [];
   let lastLine = 0;
   for (let at = text.indexOf('sentrik-ignore'); at !== -1; at = text.indexOf('sentrik-ignore', at + 1)) {
     const line = file.position(at).line;
     if (line === lastLine) continue;
     lastLine = line;
-    const parsed = parseIgnore(file.lineText(line));
+    const parsed = ignoreAt(line);
     const ruleIds = (parsed?.ids ?? []).filter((w) => w === 'ALL' || RULE_ID_SHAPE.test(w));
     if (ruleIds.length) out.push({ line, ruleIds, reason: parsed!.reason });
     if (out.length >= 1000) break; // a generated file full of markers: enough to list
