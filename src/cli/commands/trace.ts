@@ -1,10 +1,11 @@
 // `sentrik trace`: the requirement ↔ code ↔ test matrix from requirements.yaml and `REQUIREMENT: REQ-x` tags,
 // with the requirements that have no implementing code or no test.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { SentrikConfig } from '../../config/schema.js';
 import { discoverFiles } from '../../engine/discovery.js';
+import { readSourceText } from '../../engine/read.js';
 import { buildMatrix, matrixCsv, matrixMarkdown, type TraceMatrix } from '../../trace/matrix.js';
 import { findRequirementsFile, loadRequirements, REQUIREMENTS_FILES } from '../../trace/requirements.js';
 import { SentrikError } from '../../util/errors.js';
@@ -33,13 +34,8 @@ export function traceProject(root: string, config: SentrikConfig): TraceMatrix |
   const found = discoverFiles({ root, paths: [root], exclude: config.scan_exclude, respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size });
   const files: { path: string; text: string }[] = [];
   for (const f of found.files) {
-    let text: string;
-    try {
-      text = readFileSync(f.abs, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!text.includes('\0')) files.push({ path: f.path, text });
+    const r = readSourceText(f.abs, config.max_file_size);
+    if ('text' in r) files.push({ path: f.path, text: r.text });
   }
   return buildMatrix(toPosix(relative(root, file)), requirements, files);
 }
