@@ -225,3 +225,12 @@ export function diskRepoView(root: string, files: DiscoveredFile[], maxFileSize:
     },
   };
 }
+
+/** A repository view over texts already in memory (a git tree, a rule's examples), in the map's order. */
+export function memoryRepoView(texts: ReadonlyMap<string, string>): RepoView {
+  return {
+    files: [...texts.keys()],
+    size: (p) => (texts.has(p) ? Buffer.byteLength(texts.get(p)!) : undefined),
+    read: (p) => texts.get(p),
+  };
+}

@@ -1,7 +1,8 @@
 // Runs a rule over its own examples: bad ones must be flagged (on the marked lines), good ones must not.
 // Used by the pack test suite and by `sentrik test-packs` for custom packs.
 import type { RawMatch } from '../engine/matchers/matcher.js';
-import { SourceFile, type RepoView } from '../engine/source.js';
+import { memoryRepoView } from '../engine/scanner.js';
+import { SourceFile } from '../engine/source.js';
 import type { LoadedRule } from './load.js';
 import type { RuleExample } from './schema.js';
 
@@ -17,15 +18,7 @@ export interface ExampleFailure {
 export function matchExample(rule: LoadedRule, ex: RuleExample): RawMatch[] {
   const files: Record<string, string> = ex.files ?? { [ex.file!]: ex.code! };
   const m = rule.matcher;
-  if (m.scope === 'repo') {
-    const paths = Object.keys(files).sort();
-    const repo: RepoView = {
-      files: paths,
-      read: (p) => files[p],
-      size: (p) => (files[p] === undefined ? undefined : Buffer.byteLength(files[p])),
-    };
-    return m.match(repo);
-  }
+  if (m.scope === 'repo') return m.match(memoryRepoView(new Map(Object.keys(files).sort().map((p) => [p, files[p]]))));
   const out: RawMatch[] = [];
   for (const [path, text] of Object.entries(files)) {
     if (!rule.appliesTo(path)) continue;
