@@ -90,9 +90,7 @@ export function parseYamlText(text: string): unknown {
 }
 
 /** A literal string as a regular expression source (for names and versions, never user patterns). */
-export function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { escapeRegex as escapeRe } from '../engine/regex.js';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

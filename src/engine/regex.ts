@@ -16,6 +16,11 @@ export interface RegexOptions {
 
 const cache = new Map<string, SafeRegex>();
 
+/** A literal string as a pattern that matches exactly it (valid for RE2 and JavaScript regular expressions). */
+export function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
+
 /**
  * Compile a pattern for global matching. Accepts a leading `(?i)` (common in gitleaks/semgrep patterns).
  * Throws SentrikError with the engine's reason when the pattern is invalid or unsupported.

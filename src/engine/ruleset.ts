@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import RE2 from 're2';
 import { loadPack, type LoadedPack, type LoadedRule } from '../packs/load.js';
 import type { Severity } from './model.js';
+import { escapeRegex } from './regex.js';
 
 export interface RuleOverride {
   severity?: Severity;
@@ -109,7 +110,7 @@ export function keywordIndex<T>(items: T[], keywordsOf: (item: T) => string[] | 
   }
   if (byKeyword.size === 0) return () => always;
   const words = [...byKeyword.keys()];
-  const set = new RE2.Set(words.map(escapeRe2), 'i');
+  const set = new RE2.Set(words.map(escapeRegex), 'i');
   return (input) => {
     const found = set.match(input);
     if (found.length === 0) return always;
@@ -120,7 +121,3 @@ export function keywordIndex<T>(items: T[], keywordsOf: (item: T) => string[] | 
 }
 
 const fileKeywords = (r: ActiveRule): string[] | undefined => (r.rule.matcher.scope === 'file' ? r.rule.matcher.keywords : undefined);
-
-function escapeRe2(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-}

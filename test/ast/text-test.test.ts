@@ -86,6 +86,10 @@ describe('pattern text tests', () => {
     expect(chain(file('const r = await client.messages\n  .create({ model });'))).toBe(true);
     expect(chain(file('client.messages /* v2 */ .create(x)'))).toBe(true);
     expect(textTest('os.system($CMD)')!(file('os \\\n    .system(cmd)'))).toBe(true); // Python line continuation
+    // Only upper-case names are metavariables: `$queryRawUnsafe` is a JavaScript name the file must hold.
+    const raw = textTest('$DB.$queryRawUnsafe($SINK $$$)')!;
+    expect(raw(file('await prisma.$queryRawUnsafe(sql)'))).toBe(true);
+    expect(raw(file('await db.query(sql)'))).toBe(false);
     expect(chain(file('const messages = []; create(messages);'))).toBe(false);
     const fetch = textTest('fetch($URL $$$)', { URL: '^["\'`]http://' })!;
     expect(fetch(file('fetch("http://a")'))).toBe(true);

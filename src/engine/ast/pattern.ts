@@ -139,12 +139,21 @@ export function unionKeywords(sets: (string[] | undefined)[]): string[] | undefi
   return [...new Set(sets.flat() as string[])];
 }
 
+/**
+ * The literal name in a pattern token such as `exec`, `$queryRawUnsafe` (a JS name: ast-grep's metavariables
+ * are upper case, `$X`, `$$$ARGS`), or undefined for a metavariable.
+ */
+export function literalName(token: string): string | undefined {
+  const name = token.replace(/^\$+/, '');
+  return token.startsWith('$') && /^[A-Z_][A-Z0-9_]*$/.test(name) ? undefined : name;
+}
+
 /** The longest identifier-like word (≥ 3 characters) in a pattern that is not a metavariable. */
 function longestWord(p: string): string[] | undefined {
   let best = '';
   for (const m of p.matchAll(/\$*[A-Za-z_][A-Za-z0-9_]*/g)) {
-    const w = m[0];
-    if (w.startsWith('$') || w.length < 3) continue;
+    const w = literalName(m[0]);
+    if (w === undefined || w.length < 3) continue;
     if (w.length > best.length) best = w;
   }
   return best ? [best.toLowerCase()] : undefined;

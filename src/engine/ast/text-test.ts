@@ -12,8 +12,9 @@
 //
 // A file is asked about hundreds of literals: one RE2.Set scan per file answers them all (see LiteralIndex).
 import RE2 from 're2';
+import { escapeRegex } from '../regex.js';
 import { regexNeed, type Need } from '../regex-literals.js';
-import type { PatternSpec } from './pattern.js';
+import { literalName, type PatternSpec } from './pattern.js';
 
 /** The file as a text test sees it. */
 export interface TestedText {
@@ -91,7 +92,10 @@ function anyOf(tests: (TextTest | undefined)[]): TextTest | undefined {
  */
 function literalWords(p: string): string[] {
   const words = new Set<string>();
-  for (const m of p.matchAll(/(?<![A-Za-z0-9_])\$*[A-Za-z_][A-Za-z0-9_]*/g)) if (!m[0].startsWith('$') && m[0].length >= 3) words.add(m[0]);
+  for (const m of p.matchAll(/(?<![A-Za-z0-9_])\$*[A-Za-z_][A-Za-z0-9_]*/g)) {
+    const w = literalName(m[0]);
+    if (w !== undefined && w.length >= 3) words.add(w);
+  }
   return [...words];
 }
 
@@ -119,7 +123,7 @@ const CHAIN_GAP = '(?:\\s|\\\\\\r?\\n|/\\*(?s:.)*?\\*/|//[^\\n]*|#[^\\n]*)*';
 
 /** The file holds `a.b.c` as a chain (see memberChains); one search per chain and file, shared by every rule. */
 function chainTest(chain: string[]): TextTest {
-  const source = `\\b${chain.map((w) => w.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join(`${CHAIN_GAP}\\.${CHAIN_GAP}`)}\\b`;
+  const source = `\\b${chain.map(escapeRegex).join(`${CHAIN_GAP}\\.${CHAIN_GAP}`)}\\b`;
   return searchTest(source) ?? (() => true);
 }
 
@@ -241,7 +245,7 @@ class LiteralIndex {
   private readonly found = new WeakMap<TestedText, { count: number; found: Uint8Array }>();
 
   id(literal: string, mode: LiteralMode): number {
-    const escaped = literal.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    const escaped = escapeRegex(literal);
     const pattern = mode === 'caseless' ? `(?i:${escaped})` : mode === 'word' ? `\\b${escaped}\\b` : escaped;
     let id = this.ids.get(pattern);
     if (id === undefined) {
