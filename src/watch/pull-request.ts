@@ -5,7 +5,7 @@
 import type { Octokit } from '@octokit/rest';
 import type { UpgradeLevel } from '../advisories/fix.js';
 import type { VulnScan } from '../advisories/scan.js';
-import { createGitHubClient, describeHttpError, type HttpError } from '../integrations/github/client.js';
+import { createGitHubClient, describeHttpError, type ClientOptions, type HttpError } from '../integrations/github/client.js';
 import { readGitHubContext } from '../integrations/github/context.js';
 import { findPullRequest, openPullRequest, type Repo } from '../integrations/github/pulls.js';
 import { commitMessage, filesToRead, fixBranch, fixSet, pullRequestBody, pullRequestTitle, type AdvisoryHit } from './advisories.js';
@@ -87,11 +87,12 @@ async function planAtHead(t: PullRequestTarget, info: { top: string; prefix: str
  * Everything --create-pr needs, checked once at start: a git repository with a commit, an `origin` remote,
  * a token, the GitHub repository (GITHUB_REPOSITORY / GUARD_GITHUB_OWNER+REPO, else the origin URL) and a
  * base branch. Throws a one-line SentrikError when something is missing: without them nothing can be done.
+ * `fetch` is the CLI's outbound client (network policy, proxy, CA): the API is never reached around it.
  */
 export async function pullRequestSetup(
   root: string,
   env: Record<string, string | undefined>,
-  o: { base?: string; signal?: AbortSignal; log?(message: string): void },
+  o: { base?: string; signal?: AbortSignal; log?(message: string): void; fetch: ClientOptions['fetch'] },
 ): Promise<Omit<PullRequestTarget, 'root' | 'level'>> {
   const git: GitOptions = { env, signal: o.signal };
   const info = await repoInfo(root, git);
@@ -103,6 +104,6 @@ export async function pullRequestSetup(
   const base = o.base ?? info.branch;
   if (!base) throw new SentrikError('HEAD is detached: no branch for pull requests to merge into', undefined, undefined, 'pass --base BRANCH');
   if (base.startsWith('-') || /[\s\0~^:?*[\\]/.test(base)) throw new SentrikError(`invalid branch name '${base}'`, undefined, undefined, 'pass --base BRANCH');
-  const octokit = createGitHubClient({ token: ctx.token, apiUrl: ctx.apiUrl, log: o.log });
+  const octokit = createGitHubClient({ token: ctx.token, apiUrl: ctx.apiUrl, log: o.log, fetch: o.fetch });
   return { remote: REMOTE, base, repo, octokit, git };
 }

@@ -253,6 +253,26 @@ describe('sentrik watch --vulns --fix --create-pr', () => {
     expectNoStack(r.stderr);
   });
 
+  it('reaches the GitHub API only through the network policy (off by default in CI)', async () => {
+    const args = ['watch', work, '--vulns', '--fix', '--create-pr', '--once', '--db', db];
+    const refused = await runToEnd(args, env({ CI: 'true' }));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--create-pr needs the GitHub API, but network is off by default in CI — allow it with `network: on`/);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(gh.requests).toEqual([]);
+    expect(remoteBranches(remote)).toEqual(['main']);
+
+    const allowed = await runToEnd([...args, '--network', 'on'], env({ CI: 'true' }));
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toMatch(/opened pull request #1/);
+
+    // `ask` without a terminal: the command line counts as consent, and the contact is announced.
+    rmSync(join(work, '.sentrik', 'watch-state.json'));
+    const asked = await runToEnd(args, env());
+    expect(asked.stderr).toMatch(/sentrik: network: contacting \S+ for the GitHub API \(network: ask/);
+    expect(asked.stdout).toMatch(/found existing pull request #1/);
+  });
+
   it.each([
     ['--create-pr without --fix', ['--vulns', '--create-pr'], {}, /--create-pr needs --fix/],
     ['no token', ['--fix', '--create-pr'], { GITHUB_TOKEN: undefined }, /--create-pr needs a GitHub token — set GITHUB_TOKEN/],

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER, MAX_COMMENT_CHARS } from '../../src/integrations/github/comment.js';
 import { readGitHubContext } from '../../src/integrations/github/context.js';
 import { publishGateResult } from '../../src/integrations/github/index.js';
+import { createNetClient } from '../../src/net/client.js';
 import { FakeGitHub } from './fake-github.js';
 import { finding, resultOf } from './result.js';
 
@@ -31,7 +32,9 @@ function env(extra: Record<string, string | undefined> = {}): Record<string, str
   };
 }
 
-const fast = { timeoutMs: 2_000, retries: 2, backoffMs: 10 };
+// The one outbound client, as the CLI passes it (the policy allows the loopback double).
+const netFetch = createNetClient({ policy: 'on', env: {} }).fetchOnce;
+const fast = { timeoutMs: 2_000, retries: 2, backoffMs: 10, fetch: netFetch };
 
 beforeAll(async () => {
   gh = await new FakeGitHub().start();
@@ -173,7 +176,7 @@ describe('failures become one clear warning', () => {
   it('a request that never answers times out', async () => {
     gh.faults.set('*', { hang: true });
     const { result, gate } = resultOf([finding(0)]);
-    const report = await publishGateResult(result, gate, { decoratePr: true }, env(), { timeoutMs: 300, retries: 1, backoffMs: 10 });
+    const report = await publishGateResult(result, gate, { decoratePr: true }, env(), { timeoutMs: 300, retries: 1, backoffMs: 10, fetch: netFetch });
     expect(report.warnings).toEqual(['--decorate-pr: could not comment on acme/api#12: no answer within 0.3 s (timeout)']);
     expect(gh.requests).toHaveLength(2); // first attempt + one retry
   });

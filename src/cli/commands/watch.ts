@@ -8,11 +8,12 @@ import type { UpgradeLevel } from '../../advisories/fix.js';
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
+import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from '../network.js';
 import { intOption } from '../options.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
 
-interface WatchFlags {
+interface WatchFlags extends NetworkFlags {
   interval: number;
   poll?: boolean;
   vulns?: boolean;
@@ -33,7 +34,7 @@ function secondsOption(value: string): number {
 }
 
 export function registerWatchCommands(program: Command, io: CliIO, run: Run): void {
-  program
+  const watch = program
     .command('watch')
     .description('re-scan on file changes and re-check dependencies periodically; print only what is new or resolved (Ctrl-C stops)')
     .argument('[path]', 'project directory (default: the current directory)')
@@ -47,8 +48,9 @@ export function registerWatchCommands(program: Command, io: CliIO, run: Run): vo
     .option('--base <branch>', 'branch the pull requests merge into (default: the checked-out branch)')
     .option('--upgrade <level>', 'largest upgrade a fix may make: patch, minor or major', 'minor')
     .option('--once', 'run one cycle (scan and dependency check) and exit; same as --cycles 1')
-    .option('--cycles <n>', 'exit after n cycles (CI, tests); exit code 2 if any cycle reported an error', intOption)
-    .action(run((path: string | undefined, flags: WatchFlags) => watchCommand(io, path, flags)));
+    .option('--cycles <n>', 'exit after n cycles (CI, tests); exit code 2 if any cycle reported an error', intOption);
+  // The network options only matter for --create-pr (the GitHub API); the scans and the OSV checks are offline.
+  addNetworkOptions(watch).action(run((path: string | undefined, flags: WatchFlags) => watchCommand(io, path, flags)));
 }
 
 async function watchCommand(io: CliIO, path: string | undefined, flags: WatchFlags): Promise<number> {
@@ -64,7 +66,14 @@ async function watchCommand(io: CliIO, path: string | undefined, flags: WatchFla
   const shown = new Set<string>();
   const quietIO: CliIO = { ...io, stderr: (t) => (shown.has(t) ? undefined : (shown.add(t), io.stderr(t))) };
   const loadConfig = () => loadEffectiveConfig(quietIO, root, {}).config;
-  loadConfig(); // a broken configuration stops here, with its file and line
+  const config = loadConfig(); // a broken configuration stops here, with its file and line
+  checkCaFlags(io, flags);
+  // --create-pr talks to the GitHub API through the one outbound client, so the network policy holds.
+  const net = flags.createPr ? netClientFor(io, config, flags) : undefined;
+  if (net?.policy === 'off') {
+    const why = flags.network ? '--network off' : config.network ? 'network: off in the configuration' : 'network is off by default in CI';
+    throw new SentrikError(`--create-pr needs the GitHub API, but ${why}`, undefined, undefined, 'allow it with `network: on`, SENTRIK_NETWORK=on or --network on');
+  }
 
   const wantVulns = flags.vulns || flags.fix;
   const db = defaultDbDir(io.env, io.cwd, flags.db);
@@ -79,7 +88,7 @@ async function watchCommand(io: CliIO, path: string | undefined, flags: WatchFla
   process.once('SIGTERM', onSignal);
   try {
     const [{ runWatch }, { pullRequestSetup }] = await Promise.all([import('../../watch/watch.js'), import('../../watch/pull-request.js')]);
-    const pullRequests = flags.createPr ? await pullRequestSetup(root, io.env, { base: flags.base, signal: stop.signal, log: (m) => io.stderr(`sentrik watch: github: ${m}\n`) }) : undefined;
+    const pullRequests = net ? await pullRequestSetup(root, io.env, { base: flags.base, signal: stop.signal, log: (m) => io.stderr(`sentrik watch: github: ${m}\n`), fetch: net.fetchOnce }) : undefined;
     const summary = await runWatch(
       {
         root,

@@ -15,8 +15,8 @@ export interface ClientOptions {
   /** Longest rate-limit wait worth doing; beyond it the call fails with a clear message. */
   maxRateLimitWaitMs?: number;
   log?(message: string): void;
-  /** The outbound client's fetch (src/net/client.ts: network policy, proxy, CA); default: global fetch. */
-  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  /** The outbound client's fetch (src/net/client.ts: network policy, proxy, CA). Required: no request may skip the policy. */
+  fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 }
 
 export const API_VERSION = '2022-11-28';
@@ -31,7 +31,7 @@ export function createGitHubClient(o: ClientOptions): Octokit {
     auth: o.token,
     baseUrl: o.apiUrl,
     userAgent: `${TOOL.name}/${TOOL.version}`,
-    ...(o.fetch ? { request: { fetch: o.fetch } } : {}),
+    request: { fetch: o.fetch },
     // Failures are reported once, by the caller, as a warning; octokit itself stays quiet.
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: () => {} },
   });

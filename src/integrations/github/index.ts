@@ -24,7 +24,7 @@ export async function publishGateResult(
   gate: GateResult,
   want: PublishRequest,
   env: Record<string, string | undefined>,
-  client: Partial<Omit<ClientOptions, 'token' | 'apiUrl'>> = {},
+  client: Partial<Omit<ClientOptions, 'token' | 'apiUrl' | 'fetch'>> & Pick<ClientOptions, 'fetch'>,
 ): Promise<PublishReport> {
   const report: PublishReport = { done: [], warnings: [] };
   const ctx = readGitHubContext(env);
