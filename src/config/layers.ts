@@ -33,7 +33,7 @@ export interface FileLayer {
 }
 
 export const CONFIG_DIR = '.sentrik';
-const CONFIG_FILES = ['config.yaml', 'config.yml'] as const;
+export const CONFIG_FILES = ['config.yaml', 'config.yml'] as const;
 export const GUARD_FILES = ['.guard.yaml', '.guard.yml'] as const;
 export const LIST_OPS = ['append', 'remove', 'replace'] as const;
 
@@ -61,7 +61,8 @@ export function collectFileLayers(o: CollectOptions): FileLayer[] {
   }
   const top = repositoryTop(o.root);
   for (const dir of dirsBetween(top, o.root)) {
-    const present = CONFIG_FILES.map((f) => join(dir, CONFIG_DIR, f)).filter((f) => existsSync(f));
+    const names = candidatesIn(dir);
+    const present = names.config.filter((f) => existsSync(f));
     if (present.length > 1) o.warnings.push(`both ${present.join(' and ')} exist; using ${present[0]}`);
     const kind = dir === top ? 'repository' : 'directory';
     if (present[0]) {
@@ -70,13 +71,26 @@ export function collectFileLayers(o: CollectOptions): FileLayer[] {
       expand(present[0], kind, top, [], out, seen, o);
       continue;
     }
-    const guard = GUARD_FILES.map((f) => join(dir, f)).find((f) => existsSync(f));
+    const guard = names.guard.find((f) => existsSync(f));
     if (guard && inside(top, guard)) {
       o.warnings.push(`${guard}: reference-product configuration read and mapped; run \`sentrik migrate\` to convert it to .sentrik/config.yaml`);
       out.push(readGuardLayer(guard, kind, o.warnings));
     }
   }
   return out;
+}
+
+/** The config files one folder may hold, in preference order: sentrik's own, then a reference-product file. */
+function candidatesIn(dir: string): { config: string[]; guard: string[] } {
+  return { config: CONFIG_FILES.map((f) => join(dir, CONFIG_DIR, f)), guard: GUARD_FILES.map((f) => join(dir, f)) };
+}
+
+/** Every place collectFileLayers looks for a repository or directory-level file (without --config). */
+export function candidateConfigFiles(root: string): string[] {
+  return dirsBetween(repositoryTop(root), root).flatMap((dir) => {
+    const names = candidatesIn(dir);
+    return [...names.config, ...names.guard];
+  });
 }
 
 /** The enclosing repository's top folder (nearest ancestor holding `.git`), or `root` outside a repository. */
@@ -190,7 +204,7 @@ function resolveExtends(spec: string, fromDir: string, base: string | undefined,
 }
 
 /** Validate one layer as if alone, list operations flattened so their items are checked too. */
-function validateLayer(layer: FileLayer, toError: (err: ZodError) => SentrikError): void {
+export function validateLayer(layer: FileLayer, toError: (err: ZodError) => SentrikError): void {
   const remap = new Map<string, (string | number)[]>();
   const view = structuredClone(layer.value);
   for (const path of LIST_KEYS) {

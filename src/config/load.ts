@@ -8,7 +8,7 @@ import type { ZodError } from 'zod';
 import { SentrikError } from '../util/errors.js';
 import { zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { describeDetection, detectProject, type Detection } from './detect.js';
-import { collectFileLayers, mergeLayer, setIn, type MergeState } from './layers.js';
+import { collectFileLayers, CONFIG_DIR, CONFIG_FILES, mergeLayer, setIn, type MergeState } from './layers.js';
 import { applyProfile } from '../governance/profiles.js';
 import { CONFIG_KEYS, configSchema, finalize, type ConfigKey, type ConfigOverrides, type NetworkPolicy, type SentrikConfig } from './schema.js';
 
@@ -38,8 +38,7 @@ export interface LoadConfigOptions {
   configPath?: string;
 }
 
-export const CONFIG_DIR = '.sentrik';
-export const CONFIG_FILES = ['config.yaml', 'config.yml'] as const;
+export { CONFIG_DIR, CONFIG_FILES } from './layers.js';
 
 /** Environment prefixes, strongest first: sentrik's own, then the reference product's. */
 export const ENV_PREFIXES = ['SENTRIK_', 'GUARD_'] as const;

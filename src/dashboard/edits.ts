@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { CONFIG_DIR, validateLayer } from '../config/layers.js';
 import { findConfigFile } from '../config/load.js';
-import { configSchema } from '../config/schema.js';
 import { SEVERITIES, type Severity } from '../engine/model.js';
 import { loadSuppressions, suppressionsPath } from '../engine/suppressions.js';
 import { SentrikError } from '../util/errors.js';
@@ -26,12 +26,13 @@ function readDoc(file: string): Document {
 }
 
 export function configFileOf(root: string): string {
-  return findConfigFile(root) ?? join(root, '.sentrik', 'config.yaml');
+  return findConfigFile(root) ?? join(root, CONFIG_DIR, 'config.yaml');
 }
 
 function saveConfig(file: string, doc: Document): void {
-  const res = configSchema.safeParse(doc.toJS() ?? {});
-  if (!res.success) throw new SentrikError(`the change would make the configuration invalid: ${res.error.issues[0]?.message}`, file);
+  // Validated as the loader validates a file: list operations ({ append | remove | replace }) are valid.
+  const layer = { file, kind: 'repository' as const, value: (doc.toJS() ?? {}) as Record<string, unknown>, lineOf: () => undefined };
+  validateLayer(layer, (err) => new SentrikError(`the change would make the configuration invalid: ${err.issues[0]?.message}`, file));
   writeAtomic(file, doc.toString());
 }
 

@@ -1,0 +1,29 @@
+// The dashboard's config edits validate the file as the loader does: a file that uses list operations
+// ({ append | remove | replace }) stays editable, and an edit of a file the loader would refuse is refused.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { setRuleOverride } from '../../src/dashboard/edits.js';
+import { project } from '../cli/helpers.js';
+
+describe('dashboard config edits', () => {
+  it('saves a rule override in a file that appends to a list', () => {
+    const root = project({ '.sentrik/config.yaml': 'scan_exclude: { append: [vendor] } # ours too\n' });
+    setRuleOverride(root, 'secrets', 'SEC-001', { severity: 'low' });
+    const text = readFileSync(join(root, '.sentrik', 'config.yaml'), 'utf8');
+    expect(text).toContain('# ours too');
+    expect(text).toMatch(/scan_exclude: \{ append: \[ ?vendor ?\] \}/);
+    const config = loadConfig({ root, env: {} }).config;
+    expect(config.scan_exclude).toContain('vendor');
+    expect(config.scan_exclude).toContain('node_modules');
+    expect(config.pack_overrides.secrets).toEqual({ 'SEC-001': { severity: 'low' } });
+  });
+
+  it('refuses to save when a list operation holds an invalid item; the file is unchanged', () => {
+    const original = 'scan_exclude: { append: [vendor, ""] }\n';
+    const root = project({ '.sentrik/config.yaml': original });
+    expect(() => setRuleOverride(root, 'secrets', 'SEC-001', { enabled: false })).toThrow(/the change would make the configuration invalid/);
+    expect(readFileSync(join(root, '.sentrik', 'config.yaml'), 'utf8')).toBe(original);
+  });
+});
