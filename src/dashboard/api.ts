@@ -1,20 +1,22 @@
 // The JSON API behind the dashboard: reads come from the history store and the project's files; the few
 // writes go through edits.ts. Every handler returns plain data; server.ts turns it into responses.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { SentrikConfig } from '../config/schema.js';
 import { SEVERITIES, type Severity } from '../engine/model.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { auditKey, verifyAudit } from '../governance/audit.js';
 import { readApprovals } from '../governance/approvals.js';
+import { approvalsPath } from '../governance/gate.js';
+import { auditLogPath } from '../governance/record.js';
 import { GROUP_KEYS, type FindingQuery, type FindingStatus, type GroupKey, type RunSummary } from '../history/model.js';
 import type { HistoryStore } from '../history/store.js';
 import { licensesFor } from '../licenses/index.js';
 import { loadAllPacks, type LoadedPack } from '../packs/load.js';
 import { purlOf } from '../sbom/index.js';
 import { readProject } from '../advisories/project.js';
-import { SentrikError } from '../util/errors.js';
+import { errorMessage } from '../util/errors.js';
 import { addSuppression, configFileOf, setPackEnabled, setRuleOverride } from './edits.js';
 import type { ScanJobs } from './jobs.js';
 
@@ -210,14 +212,14 @@ export function suppressions(ctx: DashboardContext): unknown {
   try {
     entries = loadSuppressions(ctx.root).map((s) => ({ ruleId: s.ruleId, fileGlob: s.fileGlob, reason: s.reason, approvedBy: s.approvedBy ?? null, expires: s.expires ?? null, source: s.source, expired: s.expired(now) }));
   } catch (err) {
-    problem = err instanceof SentrikError ? err.format() : String(err);
+    problem = errorMessage(err);
   }
   const config = effectiveConfig(ctx);
   let approvals: unknown[] = [];
   try {
-    approvals = readApprovals(join(ctx.root, config.governance.approvals_file)).slice(-200).reverse();
+    approvals = readApprovals(approvalsPath(ctx.root, config)).slice(-200).reverse();
   } catch (err) {
-    problem = problem ?? (err instanceof SentrikError ? err.format() : String(err));
+    problem = problem ?? errorMessage(err);
   }
   return { entries, approvals, problem };
 }
@@ -276,14 +278,14 @@ export function sbom(ctx: DashboardContext): unknown {
 export function audit(ctx: DashboardContext): unknown {
   const config = effectiveConfig(ctx);
   const rel = config.governance.audit.log_file;
-  const log = isAbsolute(rel) ? rel : join(ctx.root, rel);
+  const log = auditLogPath(ctx.root, config);
   if (!existsSync(log)) return { log: rel, exists: false, entries: [], verification: null };
   let verification: { ok: boolean; problems: string[]; notes: string[] } | { error: string };
   try {
     const r = verifyAudit(log, auditKey(ctx.env));
     verification = { ok: r.ok, problems: r.problems, notes: r.notes };
   } catch (err) {
-    verification = { error: err instanceof SentrikError ? err.format() : String(err) };
+    verification = { error: errorMessage(err) };
   }
   const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
   const entries = lines.slice(-200).reverse().map((l) => {

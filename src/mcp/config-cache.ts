@@ -2,9 +2,8 @@
 // long-lived and an agent may edit .sentrik/config.yaml (or a file it extends) mid-session, but loading it
 // on every call would cost each call a parse, a validation and, without a config file, a project walk.
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
-import { CONFIG_DIR, CONFIG_FILES, type LoadedConfig } from '../config/load.js';
-import { dirsBetween, GUARD_FILES, repositoryTop } from '../config/layers.js';
+import { candidateConfigFiles } from '../config/layers.js';
+import type { LoadedConfig } from '../config/load.js';
 import type { SentrikConfig } from '../config/schema.js';
 
 /** Packs chosen by zero-config detection follow the files in the tree: detection runs again after this long. */
@@ -31,7 +30,7 @@ export function configCache(opts: ConfigCacheOptions): () => SentrikConfig {
       return cached.config;
     }
     // Fingerprint before loading: a file edited during the load then differs on the next call.
-    const candidates = candidateFiles(opts.root);
+    const candidates = candidateConfigFiles(opts.root);
     const before = versions(candidates);
     const loaded = opts.load();
     const contributing = (loaded.files ?? []).filter((f) => !candidates.includes(f));
@@ -39,12 +38,6 @@ export function configCache(opts: ConfigCacheOptions): () => SentrikConfig {
     cached = { config: loaded.config, files, fingerprint: [...before, ...versions(contributing)].join('|'), detectedAt: loaded.detected ? now() : undefined };
     return cached.config;
   };
-}
-
-/** Every place a repository or directory-level config file (or a reference-product .guard.yaml) may appear. */
-function candidateFiles(root: string): string[] {
-  const names = [...CONFIG_FILES.map((f) => join(CONFIG_DIR, f)), ...GUARD_FILES];
-  return dirsBetween(repositoryTop(root), root).flatMap((dir) => names.map((n) => join(dir, n)));
 }
 
 /** Identity and version of each file as the file system reports it ('-' when absent or unreadable). */
