@@ -4,10 +4,11 @@
 // Location, first that applies: `--db DIR`, $SENTRIK_OSV_DB, $XDG_CACHE_HOME/sentrik/osv,
 // ~/.cache/sentrik/osv — one database shared by every project on the machine.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OsvEcosystem } from '../ecosystems/types.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { SentrikError } from '../util/errors.js';
 import type { Advisory } from './osv.js';
 
@@ -144,13 +145,7 @@ export function recordImports(db: string, imported: { ecosystem: OsvEcosystem; a
   const importedAt = new Date().toISOString();
   for (const i of imported) manifest.ecosystems[i.ecosystem] = { records: i.advisories, importedAt, source: i.source };
   const file = join(db, 'manifest.json');
-  const temp = tempFile(file);
-  try {
-    writing(file, () => writeFileSync(temp, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' }));
-    writing(file, () => renameSync(temp, file));
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  writing(file, () => writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`));
 }
 
 export function loadEcosystem(db: string, eco: OsvEcosystem): Advisory[] | undefined {

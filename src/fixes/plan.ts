@@ -2,12 +2,12 @@
 // diff under <output_dir>/patches/, and (unless --dry-run) apply the ones the profile allows without review.
 // Safety: only files inside the scan root, only regular files, and a file is written only when every fix
 // for it applied cleanly, the rule no longer flags the line, and the file did not change meanwhile.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SEVERITY_RANK, type Finding, type Severity } from '../engine/model.js';
 import { SourceFile } from '../engine/source.js';
 import type { LoadedRule } from '../packs/load.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { resolveInsideRoot } from '../util/paths.js';
 import { fixRange, splitLines, applyEdits, type LineEdit } from './apply.js';
 import { unifiedDiff } from './patch.js';
@@ -95,7 +95,7 @@ function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRu
       if (!readFileSync(abs).equals(original)) {
         run.outcomes.push(...auto.map((f) => outcome(f, 'failed', 'the file changed while fixing; left as it is now', name)));
       } else {
-        writeAtomically(abs, autoResult.text);
+        writeFileAtomic(abs, autoResult.text, { mode: statSync(abs).mode }); // the file's mode kept
         run.filesChanged.push(file);
         run.outcomes.push(...auto.map((f) => outcome(f, 'applied', undefined, name)));
       }
@@ -151,13 +151,6 @@ function writePatch(dir: string, name: string, content: string): void {
   const file = join(dir, name);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, content);
-}
-
-/** Keep the file's mode; write beside it and rename, so a crash never leaves half a file. */
-function writeAtomically(abs: string, text: string): void {
-  const tmp = join(dirname(abs), `.sentrik-fix-${randomBytes(6).toString('hex')}.tmp`);
-  writeFileSync(tmp, text, { mode: statSync(abs).mode });
-  renameSync(tmp, abs);
 }
 
 function clearOldPatches(dir: string): void {

@@ -4,9 +4,10 @@
 // With SENTRIK_AUDIT_HMAC_KEY the MAC is HMAC-SHA256 (only key holders can forge a chain); without it the
 // chain is plain SHA-256, which catches accidents and naive edits but not someone who recomputes it. A
 // separate head record (<log>.head) remembers the last entry, so cutting entries off the end is noticed.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../util/atomic.js';
 import { SentrikError } from '../util/errors.js';
 import { canonicalJson, sha256 } from './context.js';
 
@@ -97,30 +98,37 @@ export interface AppendResult {
   unkeyedNotice?: string;
 }
 
-/** Append one record to the log, extending the chain. One writer at a time (a lock file beside the log). */
-export function appendAudit(log: string, record: AuditRecord, key: string | undefined, now = new Date()): AppendResult {
+/**
+ * Append records to the log, extending the chain. One writer at a time (a lock file beside the log), and the
+ * log's end is read once, under the lock: `records` may be a function of the last entry (e.g. to record a
+ * configuration change first), so that decision cannot race another writer. The entries are written together.
+ */
+export function appendAudit(log: string, records: AuditRecord | ((last: AuditEntry | undefined) => [AuditRecord, ...AuditRecord[]]), key: string | undefined, now = new Date()): AppendResult {
   try {
     mkdirSync(dirname(log), { recursive: true });
   } catch (err) {
     throw new SentrikError(`cannot create the audit log folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, log);
   }
   return withLock(log, () => {
-    const last = lastAuditEntry(log);
+    const before = lastAuditEntry(log);
     const alg: MacAlg = key ? 'hmac-sha256' : 'sha256';
-    const body: Omit<AuditEntry, 'mac'> = { seq: (last?.seq ?? 0) + 1, ts: now.toISOString(), alg, prev: last?.mac ?? '', ...record };
-    const entry: AuditEntry = { ...body, mac: entryMac(body, key) };
+    const entries: AuditEntry[] = [];
+    for (const record of typeof records === 'function' ? records(before) : [records]) {
+      const prev = entries[entries.length - 1] ?? before;
+      const body: Omit<AuditEntry, 'mac'> = { seq: (prev?.seq ?? 0) + 1, ts: now.toISOString(), alg, prev: prev?.mac ?? '', ...record };
+      entries.push({ ...body, mac: entryMac(body, key) });
+    }
+    const entry = entries[entries.length - 1];
     const fd = openSync(log, 'a', 0o600);
     try {
-      writeSync(fd, `${JSON.stringify(entry)}\n`);
+      writeSync(fd, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
     } finally {
       closeSync(fd);
     }
     const head: Head = { seq: entry.seq, mac: entry.mac, alg, headMac: headMac(alg, key, entry.seq, entry.mac) };
-    const tmp = `${headFile(log)}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(head)}\n`, { mode: 0o600 });
-    renameSync(tmp, headFile(log));
+    writeFileAtomic(headFile(log), `${JSON.stringify(head)}\n`, { mode: 0o600 });
     const unkeyedNotice =
-      !key && (!last || last.alg !== 'sha256')
+      !key && (!before || before.alg !== 'sha256')
         ? `no ${AUDIT_KEY_ENV} set: ${log} is chained with unkeyed SHA-256 (detects accidental edits, not a forger); set the key to sign entries`
         : undefined;
     return { entry, unkeyedNotice };

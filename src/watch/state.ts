@@ -2,8 +2,9 @@
 // open pull requests for) the same advisories again. Advisories are keyed by id + package + version. A broken
 // file is reported and replaced: the branch name is derived from the advisory set, so the remote check still
 // prevents a duplicate pull request.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic.js';
 
 export const STATE_FILE = '.sentrik/watch-state.json';
 
@@ -57,8 +58,5 @@ export function loadState(root: string): { state: WatchState; problem?: string }
 
 /** Write then rename: a crash never leaves half a file. */
 export function saveState(root: string, state: WatchState): void {
-  const file = statePath(root);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(statePath(root), `${JSON.stringify(state, null, 2)}\n`);
 }

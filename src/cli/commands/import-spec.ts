@@ -1,6 +1,6 @@
 // import-spec: turn an OpenAPI / AsyncAPI / protobuf contract into a custom pack under .sentrik/rules/<id>/.
 // Everything is validated before anything is written: a broken spec is one line with file:line, exit 2.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -8,6 +8,7 @@ import { checkRuleExamples } from '../../packs/examples.js';
 import { builtinPacksDir, customPacksDir, loadPack } from '../../packs/load.js';
 import type { SpecKind } from '../../specs/check.js';
 import { buildPackYaml, currentFindings, defaultPackId, packChanges, readSpec } from '../../specs/import.js';
+import { writeFileAtomic } from '../../util/atomic.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
 import { resolveRoot } from '../context.js';
@@ -64,9 +65,7 @@ function importSpec(io: CliIO, file: string, flags: Flags): number {
       const changes = packChanges(old, yaml);
       throw new SentrikError(`pack '${id}' exists and differs (${changes.length} change${changes.length === 1 ? '' : 's'}: ${changes.slice(0, 3).join('; ')}${changes.length > 3 ? '; …' : ''})`, packFile, undefined, 'pass --overwrite to update it');
     }
-    mkdirSync(dest, { recursive: true });
-    writeFileSync(`${packFile}.tmp`, yaml);
-    renameSync(`${packFile}.tmp`, packFile);
+    writeFileAtomic(packFile, yaml);
     if (old !== undefined) {
       io.stdout(`Updated ${id} from ${spec.specRel}:\n`);
       for (const c of packChanges(old, yaml)) io.stdout(`  ${c}\n`);

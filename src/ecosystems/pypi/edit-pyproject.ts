@@ -6,10 +6,8 @@ import { tomlStrings, type TomlString } from '../toml-locate.js';
 import type { EditResult, Upgrade } from '../types.js';
 import { applySplices, BadFile, parseTomlText, type Splice } from '../util.js';
 import { normalizePypiName } from './name.js';
+import { parsePep508 } from './pep508.js';
 import { raiseRequirement } from './specifier.js';
-
-/** `name[extras] spec ; marker` → where the version part sits inside the string. */
-const PEP508 = /^(\s*)([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(\s*\[[^\]]*\])?([^;@]*)/;
 
 interface Target {
   token: TomlString;
@@ -41,10 +39,9 @@ function targetsFor(tokens: TomlString[], name: string): Target[] {
   const out: Target[] = [];
   for (const token of tokens) {
     if (isPep508List(token.path)) {
-      const m = PEP508.exec(token.raw);
-      if (!m || normalizePypiName(m[2]) !== want || token.raw.slice(m[0].length).startsWith('@')) continue;
-      const start = token.start + m[1].length + m[2].length + (m[3]?.length ?? 0);
-      out.push({ token, start, end: start + m[4].length, spec: m[4], where: token.path.join('.') });
+      const req = parsePep508(token.raw);
+      if (!req || normalizePypiName(req.name) !== want || req.url) continue;
+      out.push({ token, start: token.start + req.specStart, end: token.start + req.specEnd, spec: req.spec, where: token.path.join('.') });
     } else {
       const n = poetryName(token.path);
       if (n === undefined || normalizePypiName(n) !== want) continue;

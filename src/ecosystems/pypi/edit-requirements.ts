@@ -5,10 +5,8 @@
 import type { EditResult, Upgrade } from '../types.js';
 import { escapeRe } from '../util.js';
 import { normalizePypiName } from './name.js';
+import { parsePep508 } from './pep508.js';
 import { raiseRequirement } from './specifier.js';
-
-/** `name[extras] spec ; marker  # comment` → the name and where the version part sits. */
-const REQUIREMENT = /^(\s*)([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(\s*\[[^\]]*\])?([^;#@]*)/;
 
 const commandFor = (u: Upgrade): string => `pip install '${u.name}==${u.to}'   # or, for a pip-compile'd file: pip-compile --upgrade-package '${u.name}==${u.to}'`;
 
@@ -35,20 +33,19 @@ export function editRequirements(text: string, upgrades: Upgrade[]): EditResult 
       result.changes.push(`${u.name}: ${u.from} → ${u.to}`);
       continue;
     }
-    const m = REQUIREMENT.exec(line);
-    if (!m || normalizePypiName(m[2]) !== normalizePypiName(u.name)) {
+    const req = parsePep508(line);
+    if (!req || normalizePypiName(req.name) !== normalizePypiName(u.name)) {
       skip(u, `line ${u.line} does not declare ${u.name}`);
       continue;
     }
-    const spec = m[4].replace(/\s+$/, '');
+    const spec = req.spec.replace(/\s+$/, '');
     const raised = raiseRequirement(spec, u.to);
     if (raised === undefined) {
       skip(u, `cannot raise "${spec.trim()}" on line ${u.line} safely`);
       continue;
     }
     if (raised === spec) continue; // already admits only safe versions
-    const at = m[0].length - m[4].length;
-    lines[i] = line.slice(0, at) + raised + line.slice(at + spec.length);
+    lines[i] = line.slice(0, req.specStart) + raised + line.slice(req.specStart + spec.length);
     result.changes.push(`${u.name}: "${spec.trim()}" → "${raised.trim()}"`);
   }
   result.text = lines.join('\n');

@@ -2,8 +2,8 @@
 // includes (loops cut), line continuations, per-line options such as --hash, and pip-compile's `# via`.
 import { posix } from 'node:path';
 import type { Package, ParseProblem, ParseResult, ReadSibling } from '../types.js';
+import { parsePep508 } from './pep508.js';
 
-const REQUIREMENT = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?\s*(.*)$/;
 const MAX_INCLUDE_DEPTH = 20;
 
 export function parseRequirements(file: string, text: string, read: ReadSibling): ParseResult {
@@ -65,18 +65,18 @@ function parseInto(file: string, text: string, read: ReadSibling, relDir: string
       continue;
     }
     if (content.startsWith('-') || /^(\.|\/|[a-z+]+:\/\/)/i.test(content) || /\.(whl|zip|tar\.gz)$/.test(content)) continue;
-    const m = REQUIREMENT.exec(content);
-    if (!m) {
+    const req = parsePep508(content);
+    if (!req) {
       unreadable++;
       firstUnreadable ??= line;
       continue;
     }
-    const spec = m[3].split(';')[0].replace(/\s--?\S.*$/, '').trim();
-    if (spec.startsWith('@')) continue; // direct URL reference: no registry version
+    if (req.url) continue; // direct URL reference: no registry version
+    const spec = req.spec.replace(/\s--?\S.*$/, '').trim();
     const pins = spec.split(',').map((s) => /^===?\s*([^\s,*=<>!~]+)$/.exec(s.trim())?.[1]).filter(Boolean) as string[];
     if (!spec || /^[<>!~=]/.test(spec)) {
       if (pins.length) {
-        last = { name: m[1], version: pins[0], ecosystem: 'PyPI', file, line };
+        last = { name: req.name, version: pins[0], ecosystem: 'PyPI', file, line };
         const hash = /--hash[=\s]+(\S+)/.exec(raw);
         if (hash) last.integrity = hash[1];
         packages.push(last);
