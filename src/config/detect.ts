@@ -2,6 +2,8 @@
 // Cheap by design (a bounded walk, manifests read only when small): it runs before every scan without a config.
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
+import { normalizePypiName } from '../ecosystems/pypi/name.js';
+import { parsePep508 } from '../ecosystems/pypi/pep508.js';
 import { BASE_PACKS } from './schema.js';
 
 export interface Detection {
@@ -190,8 +192,8 @@ function readManifest(root: string, path: string, lower: string, frameworks: Set
     }
     case 'pip':
       for (const line of text.split('\n')) {
-        const name = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line)?.[1];
-        if (name) add(name.toLowerCase().replace(/_/g, '-'));
+        const name = parsePep508(line)?.name;
+        if (name) add(normalizePypiName(name));
       }
       count('python');
       return;

@@ -267,6 +267,8 @@ export interface MergeState {
   warnings: string[];
   /** Zero-config detection, run only when a list operation needs the default packs. */
   detectPacks(): { packs: string[]; source: string };
+  /** The default a list operation starts from when no layer set the list, if not the built-in one (a profile's). */
+  listDefault?(path: string): { items: unknown[]; source: string } | undefined;
 }
 
 /** Apply one layer on top of the state: objects merge key by key, lists per their operation, scalars replace. */
@@ -294,8 +296,9 @@ export function mergeLayer(state: MergeState, value: Raw, where: (parts: string[
             const d = state.detectPacks();
             [base, baseSource] = [d.packs, d.source];
           } else {
-            base = (getIn(DEFAULT_CONFIG, parts) as unknown[] | undefined) ?? [];
-            baseSource = 'default';
+            const d = state.listDefault?.(path);
+            base = d?.items ?? (getIn(DEFAULT_CONFIG, parts) as unknown[] | undefined) ?? [];
+            baseSource = d?.source ?? 'default';
           }
         }
         const removed = new Set((ops.remove ?? []).map(String));

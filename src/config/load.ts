@@ -8,9 +8,9 @@ import type { ZodError } from 'zod';
 import { SentrikError } from '../util/errors.js';
 import { zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { describeDetection, detectProject, type Detection } from './detect.js';
-import { collectFileLayers, CONFIG_DIR, CONFIG_FILES, mergeLayer, setIn, type MergeState } from './layers.js';
-import { applyProfile } from '../governance/profiles.js';
-import { CONFIG_KEYS, configSchema, finalize, type ConfigKey, type ConfigOverrides, type NetworkPolicy, type SentrikConfig } from './schema.js';
+import { collectFileLayers, CONFIG_DIR, CONFIG_FILES, getIn, mergeLayer, setIn, type MergeState } from './layers.js';
+import { applyProfile, PROFILE_DEFAULTS, type Profile } from '../governance/profiles.js';
+import { CONFIG_KEYS, configSchema, DEFAULT_CONFIG, finalize, PROFILES, type ConfigKey, type ConfigOverrides, type NetworkPolicy, type SentrikConfig } from './schema.js';
 
 export type ConfigOrigin = 'default' | 'file' | 'env' | 'flag' | 'detected';
 
@@ -69,15 +69,18 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
     detected ??= detectProject(opts.root);
     return { packs: detected.suggestedPacks, source: `detected: ${describeDetection(detected)}` };
   };
-  const state: MergeState = { merged: {}, sources, warnings, detectPacks: detect };
+  // `{ append: [...] }` on a list the profile governs (gate.fail_on) starts from the profile's default.
+  const profile = chosenProfile([...fileLayers.map((l) => l.value), envLayer.value, flagLayer]);
+  const listDefault = (path: string): { items: unknown[]; source: string } | undefined => {
+    const d = (PROFILE_DEFAULTS[profile] as unknown as Record<string, unknown>)[path];
+    return Array.isArray(d) ? { items: [...d], source: `default of profile ${profile}` } : undefined;
+  };
+  const state: MergeState = { merged: {}, sources, warnings, detectPacks: detect, listDefault };
   for (const layer of fileLayers) mergeLayer(state, layer.value, (parts) => `${layer.file}:${layer.lineOf(parts) ?? 1}`, layer);
   mergeLayer(state, envLayer.value, (parts) => `env ${envLayer.vars[parts.join('.')]}`);
   mergeLayer(state, flagLayer, () => 'command-line flag');
   const merged = state.merged;
-  for (const key of CONFIG_KEYS) {
-    const src = (sources[key.path] ??= 'default');
-    origins[key.path] = src === 'command-line flag' ? 'flag' : src.startsWith('env ') ? 'env' : src.startsWith('default') ? 'default' : src.startsWith('detected') ? 'detected' : 'file';
-  }
+  for (const key of CONFIG_KEYS) origins[key.path] = originOf((sources[key.path] ??= 'default'));
 
   let packs = merged.standards_packs as string[] | undefined;
   if (!packs || packs.length === 0) {
@@ -98,6 +101,24 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   if (!config.network) sources.network = `default (${isCI(opts.env) ? 'off: CI is set' : 'ask: not in CI'})`; // see networkPolicy()
   const repoFiles = fileLayers.filter((l) => l.kind !== 'extends');
   return { config, file: repoFiles[repoFiles.length - 1]?.file, files: fileLayers.map((l) => l.file), origins, sources, warnings, detected };
+}
+
+/** The layer that last touched a key decides its origin: "default + file:4" (an append on the default) is the file's. */
+function originOf(source: string): ConfigOrigin {
+  // Packs partly detected stay 'detected': suggestions this version does not ship are dropped, not refused.
+  if (source.startsWith('detected')) return 'detected';
+  const last = source.split(' + ').pop()!;
+  return last === 'command-line flag' ? 'flag' : last.startsWith('env ') ? 'env' : last.startsWith('default') ? 'default' : 'file';
+}
+
+/** The governance profile the layers choose (the strongest layer naming a valid one), else the default. */
+function chosenProfile(layers: Raw[]): Profile {
+  let profile: Profile = DEFAULT_CONFIG.governance.profile;
+  for (const value of layers) {
+    const p = getIn(value, ['governance', 'profile']);
+    if ((PROFILES as readonly unknown[]).includes(p)) profile = p as Profile;
+  }
+  return profile;
 }
 
 /** CI services set CI=true (GitHub, GitLab, Azure via TF_BUILD, and most others). */

@@ -2,6 +2,7 @@
 // writes go through edits.ts. Every handler returns plain data; server.ts turns it into responses.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import { configCache } from '../config/cache.js';
 import { loadConfig } from '../config/load.js';
 import type { SentrikConfig } from '../config/schema.js';
 import { SEVERITIES, type Severity } from '../engine/model.js';
@@ -50,8 +51,13 @@ function intParam(url: URL, name: string, fallback?: number): number | undefined
   return n;
 }
 
-function effectiveConfig(ctx: DashboardContext): SentrikConfig {
-  return loadConfig({ root: ctx.root, env: ctx.env }).config;
+// One configuration per dashboard, re-read only when a file it came from changes (a save through the
+// dashboard replaces the file, so it is seen by the next request).
+const configs = new WeakMap<DashboardContext, () => SentrikConfig>();
+export function effectiveConfig(ctx: DashboardContext): SentrikConfig {
+  let config = configs.get(ctx);
+  if (!config) configs.set(ctx, (config = configCache({ root: ctx.root, load: () => loadConfig({ root: ctx.root, env: ctx.env }) })));
+  return config();
 }
 
 let packCache: { root: string; packs: LoadedPack[] } | undefined;
@@ -184,7 +190,10 @@ export function changePack(ctx: DashboardContext, body: Body): unknown {
   const pack = String(body.pack ?? '');
   if (typeof body.enabled !== 'boolean') throw new HttpError(400, 'enabled must be true or false');
   knownRule(ctx.root, pack);
-  setPackEnabled(ctx.root, pack, body.enabled, effectiveConfig(ctx).standards_packs);
+  const enabled = body.enabled;
+  for (let edits = 0; edits < 2 && effectiveConfig(ctx).standards_packs.includes(pack) !== enabled; edits++) {
+    setPackEnabled(ctx.root, pack, enabled, effectiveConfig(ctx).standards_packs);
+  }
   return { ok: true };
 }
 

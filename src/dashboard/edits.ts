@@ -1,22 +1,15 @@
 // The dashboard's only writes: .sentrik/config.yaml (packs on/off, per-rule enablement and severity) and
 // .sentrik/suppressions.yaml (a new suppression). Both edit the YAML document so comments and layout survive,
 // validate the result before it replaces the file, and replace it atomically.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { CONFIG_DIR, validateLayer } from '../config/layers.js';
 import { findConfigFile } from '../config/load.js';
 import { SEVERITIES, type Severity } from '../engine/model.js';
 import { loadSuppressions, suppressionsPath } from '../engine/suppressions.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import { SentrikError } from '../util/errors.js';
-
-function writeAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
 
 function readDoc(file: string): Document {
   const doc = parseDocument(existsSync(file) ? readFileSync(file, 'utf8') : '');
@@ -33,19 +26,53 @@ function saveConfig(file: string, doc: Document): void {
   // Validated as the loader validates a file: list operations ({ append | remove | replace }) are valid.
   const layer = { file, kind: 'repository' as const, value: (doc.toJS() ?? {}) as Record<string, unknown>, lineOf: () => undefined };
   validateLayer(layer, (err) => new SentrikError(`the change would make the configuration invalid: ${err.issues[0]?.message}`, file));
-  writeAtomic(file, doc.toString());
+  writeFileAtomic(file, doc.toString());
 }
 
-/** Enable or disable a pack in standards_packs (starting from the effective list when the key is absent). */
+/**
+ * Enable or disable a pack in standards_packs, in the form the file uses: a plain list (or `{ replace }`) is
+ * edited in place (starting from the effective list when the key is absent); `{ append, remove }` gets the pack
+ * taken out of the opposite operation, or else added to the matching one. The inherited list is not known
+ * here: when undoing the operation is not enough (the inherited list has the pack too, or lacks it), the
+ * caller sees the pack unchanged in the reloaded configuration and calls again, which adds the operation.
+ */
 export function setPackEnabled(root: string, packId: string, enabled: boolean, effective: string[]): void {
   const file = configFileOf(root);
   const doc = readDoc(file);
-  if (!isSeq(doc.get('standards_packs', true))) doc.set('standards_packs', doc.createNode([...effective]));
-  const list = ((doc.toJS() as { standards_packs: unknown[] }).standards_packs ?? []).map(String);
-  const at = list.indexOf(packId);
-  if (enabled && at === -1) (doc.get('standards_packs', true) as { add(v: unknown): void }).add(packId);
-  if (!enabled && at !== -1) doc.deleteIn(['standards_packs', at]);
+  const node = doc.get('standards_packs', true);
+  if (isMap(node) && !node.has('replace')) {
+    const [undo, add] = enabled ? ['remove', 'append'] : ['append', 'remove'];
+    // Undoing the opposite operation is enough unless the pack was not in it.
+    if (!setInList(doc, ['standards_packs', undo], packId, false)) setInList(doc, ['standards_packs', add], packId, true);
+  } else {
+    const path = isMap(node) ? ['standards_packs', 'replace'] : ['standards_packs'];
+    if (!isSeq(doc.getIn(path, true))) doc.setIn(path, doc.createNode([...effective]));
+    setInList(doc, path, packId, enabled);
+  }
   saveConfig(file, doc);
+}
+
+/** Add or delete `item` in the YAML list at `path` (created when adding); true when the list changed. */
+function setInList(doc: Document, path: string[], item: string, present: boolean): boolean {
+  const seq = doc.getIn(path, true);
+  const list = isSeq(seq) ? seq.items.map((i) => String(isScalar(i) ? i.value : i)) : [];
+  const at = list.indexOf(item);
+  if (present && at === -1) {
+    if (isSeq(seq)) seq.add(doc.createNode(item));
+    else {
+      const created = doc.createNode([item]);
+      // A new `remove:` beside a flow `append: [a]` is written the same way.
+      const parent = doc.getIn(path.slice(0, -1), true);
+      created.flow = isMap(parent) && parent.items.some((p) => isSeq(p.value) && p.value.flow);
+      doc.setIn(path, created);
+    }
+    return true;
+  }
+  if (!present && at !== -1) {
+    doc.deleteIn([...path, at]);
+    return true;
+  }
+  return false;
 }
 
 /** Set (or clear, with null) a rule's enablement and severity under pack_overrides. */
@@ -97,12 +124,12 @@ export function addSuppression(root: string, s: NewSuppression): void {
   if (s.approvedBy?.trim()) entry.approved_by = s.approvedBy.trim();
   if (s.expires) entry.expires = s.expires;
   (doc.get('suppressions', true) as { add(v: unknown): void }).add(doc.createNode(entry));
-  writeAtomic(file, doc.toString());
+  writeFileAtomic(file, doc.toString());
   try {
     loadSuppressions(root);
   } catch (err) {
-    if (before === undefined) writeAtomic(file, 'suppressions: []\n');
-    else writeAtomic(file, before);
+    if (before === undefined) writeFileAtomic(file, 'suppressions: []\n');
+    else writeFileAtomic(file, before);
     throw err;
   }
 }

@@ -7,7 +7,7 @@ import { astGrep } from '../engine/ast/languages.js';
 import { buildRules } from '../run/scan.js';
 import { errorMessage, SentrikError } from '../util/errors.js';
 import { TOOL } from '../version.js';
-import { configCache } from './config-cache.js';
+import { configCache } from '../config/cache.js';
 import type { SentrikTool, ToolContext } from './tool.js';
 import { checkCodeSnippet } from './tools/check-code-snippet.js';
 import { explainRule } from './tools/explain-rule.js';

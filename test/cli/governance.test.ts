@@ -33,6 +33,14 @@ describe('profiles', () => {
     expect(flag.stdout).toMatch(/no critical findings/);
   });
 
+  it('{ append } on a profile-governed list starts from the profile default and keeps its origin', () => {
+    const root = project({ '.sentrik/config.yaml': 'governance:\n  profile: strict\ngate:\n  fail_on: { append: [low] }\nscan_exclude: { append: [vendor/] }\n' });
+    const r = sentrik(['config', 'show', '--origin', '--root', root]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/fail_on: \[critical, high, medium, low\] # default of profile strict \+ .*config\.yaml:4/);
+    expect(r.stdout).toMatch(/scan_exclude: \[.*vendor\/\] # default \+ .*config\.yaml:5/);
+  });
+
   it('strict: a file suppression without approved_by does not apply', () => {
     const root = project({
       '.sentrik/config.yaml': 'governance:\n  profile: strict\n',

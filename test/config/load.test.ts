@@ -233,6 +233,18 @@ describe('environment and flags', () => {
     expect(loaded.config.cache).toBe(false);
   });
 
+  it('{ append } on gate.fail_on applies to the profile chosen by any layer and is the file\'s, not the default\'s', () => {
+    const root = repo('gate:\n  fail_on: { append: [low] }\n');
+    const file = join(root, '.sentrik', 'config.yaml');
+    const standard = loadConfig({ root, env: {} });
+    expect(standard.config.gate.fail_on).toEqual(['critical', 'high', 'low']);
+    expect(standard.origins['gate.fail_on']).toBe('file');
+    expect(standard.sources['gate.fail_on']).toBe(`default of profile standard + ${file}:2`);
+    const strict = loadConfig({ root, env: { SENTRIK_GOVERNANCE_PROFILE: 'strict' } });
+    expect(strict.config.gate.fail_on).toEqual(['critical', 'high', 'medium', 'low']);
+    expect(strict.sources['gate.fail_on']).toBe(`default of profile strict + ${file}:2`);
+  });
+
   it('an invalid flag value is an error naming the key', () => {
     const err = loadError(() => loadConfig({ root: repo(file), env: {}, overrides: { jobs: 0 } }));
     expect(err.message).toMatch(/^invalid option for jobs/);

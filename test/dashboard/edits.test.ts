@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { setRuleOverride } from '../../src/dashboard/edits.js';
+import { setPackEnabled, setRuleOverride } from '../../src/dashboard/edits.js';
 import { project } from '../cli/helpers.js';
 
 describe('dashboard config edits', () => {
@@ -25,5 +25,24 @@ describe('dashboard config edits', () => {
     const root = project({ '.sentrik/config.yaml': original });
     expect(() => setRuleOverride(root, 'secrets', 'SEC-001', { enabled: false })).toThrow(/the change would make the configuration invalid/);
     expect(readFileSync(join(root, '.sentrik', 'config.yaml'), 'utf8')).toBe(original);
+  });
+
+  it('turns packs on and off in the form the file uses: { append, remove } and { replace } stay', () => {
+    const root = project({ '.sentrik/config.yaml': 'standards_packs: { append: [hipaa] } # ours\n' });
+    const file = join(root, '.sentrik', 'config.yaml');
+    const toggle = (pack: string, on: boolean) => setPackEnabled(root, pack, on, loadConfig({ root, env: {} }).config.standards_packs);
+    toggle('soc2', true);
+    toggle('hipaa', false);
+    toggle('secrets', false);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('# ours');
+    expect(text).toMatch(/standards_packs: \{ append: \[ ?soc2 ?\], remove: \[ ?secrets ?\] \}/);
+    expect(loadConfig({ root, env: {} }).config.standards_packs).toEqual(['owasp-top-10', 'supply-chain-security', 'soc2']);
+    toggle('secrets', true);
+    expect(readFileSync(file, 'utf8')).toMatch(/remove: \[\]/);
+
+    const replaced = project({ '.sentrik/config.yaml': 'standards_packs:\n  replace: [secrets]\n' });
+    setPackEnabled(replaced, 'soc2', true, ['secrets']);
+    expect(readFileSync(join(replaced, '.sentrik', 'config.yaml'), 'utf8')).toBe('standards_packs:\n  replace: [ secrets, soc2 ]\n');
   });
 });

@@ -1,12 +1,13 @@
 // Dashboard server over real HTTP: who may read and change what, the headers on every response, and the
 // config / suppression files it writes.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { loadSuppressions } from '../../src/engine/suppressions.js';
 import { literalGlob } from '../../src/dashboard/edits.js';
+import { effectiveConfig } from '../../src/dashboard/api.js';
 import { CSP } from '../../src/dashboard/security.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 import { openHistory } from '../../src/history/open.js';
@@ -194,5 +195,35 @@ describe('dashboard server (not loopback)', () => {
     const cli = sentrik(['dashboard', '--host', '0.0.0.0', '--port', '0', '--root', root]);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toBe('sentrik: listening on 0.0.0.0 (not loopback) requires a token — set SENTRIK_DASHBOARD_TOKEN to a long random value, or keep the default --host 127.0.0.1\n');
+  });
+});
+
+describe('dashboard configuration', () => {
+  it('keeps { append, remove } when packs are switched, and serves the configuration cached until a file changes', async () => {
+    const root = project({ '.sentrik/config.yaml': 'standards_packs:\n  append: [secrets, hipaa] # ours\n' });
+    const file = join(root, '.sentrik', 'config.yaml');
+    const store = await openHistory({ root, env: {} });
+    const TOKEN = 'config-token-0123456789abcdef';
+    const context = { root, project: root, store, env: {} };
+    const dash = await startDashboard({ host: '127.0.0.1', port: 0, token: TOKEN, context });
+    const auth = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
+    const enabled = async () => JSON.parse((await call(dash.port, 'GET', '/api/packs', auth)).body).packs.filter((p: { enabled: boolean }) => p.enabled).map((p: { id: string }) => p.id);
+    try {
+      expect(effectiveConfig(context)).toBe(effectiveConfig(context)); // nothing changed: not loaded again
+      expect(await enabled()).toEqual(expect.arrayContaining(['hipaa', 'secrets']));
+      // secrets is appended and inherited: taking it out of append is not enough, so it is removed too.
+      expect((await call(dash.port, 'POST', '/api/packs', auth, { pack: 'secrets', enabled: false })).status).toBe(200);
+      expect((await call(dash.port, 'POST', '/api/packs', auth, { pack: 'soc2', enabled: true })).status).toBe(200);
+      expect(readFileSync(file, 'utf8')).toBe('standards_packs:\n  append: [ hipaa, soc2 ] # ours\n  remove: [ secrets ]\n');
+      const after = await enabled();
+      expect(after).toContain('soc2');
+      expect(after).not.toContain('secrets');
+      // An edit by hand is seen by the next request.
+      writeFileSync(file, 'standards_packs: [gdpr]\n');
+      expect(await enabled()).toEqual(['gdpr']);
+    } finally {
+      await dash.close();
+      await store.close();
+    }
   });
 });

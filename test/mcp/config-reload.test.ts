@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { configCache, REDETECT_MS } from '../../src/mcp/config-cache.js';
+import { configCache, REDETECT_MS } from '../../src/config/cache.js';
 import { errorMessage, SentrikError } from '../../src/util/errors.js';
 import { expectNoStack, project } from '../cli/helpers.js';
 import { startServer, text, type Session } from './client.js';

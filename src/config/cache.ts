@@ -1,10 +1,11 @@
-// The MCP server's configuration, loaded once and re-read only when it could have changed: the server is
-// long-lived and an agent may edit .sentrik/config.yaml (or a file it extends) mid-session, but loading it
-// on every call would cost each call a parse, a validation and, without a config file, a project walk.
+// The configuration of a long-lived process (the MCP server, the dashboard), loaded once and re-read only when
+// it could have changed: an agent or a person may edit .sentrik/config.yaml (or a file it extends) mid-session,
+// but loading it on every call would cost each call a parse, a validation and, without a config file, a
+// project walk. A file replaced by an atomic rename has a new inode, so a save is always seen.
 import { statSync } from 'node:fs';
-import { candidateConfigFiles } from '../config/layers.js';
-import type { LoadedConfig } from '../config/load.js';
-import type { SentrikConfig } from '../config/schema.js';
+import { candidateConfigFiles } from './layers.js';
+import type { LoadedConfig } from './load.js';
+import type { SentrikConfig } from './schema.js';
 
 /** Packs chosen by zero-config detection follow the files in the tree: detection runs again after this long. */
 export const REDETECT_MS = 2000;
