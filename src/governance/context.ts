@@ -18,6 +18,11 @@ export function headCommit(root: string): string | undefined {
   return sha && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
 }
 
+/** The branch checked out at `root` (e.g. main), or undefined on a detached HEAD / outside a git repository. */
+export function headBranch(root: string): string | undefined {
+  return git(root, ['symbolic-ref', '-q', '--short', 'HEAD']) || undefined;
+}
+
 /** Tracked files that differ from HEAD (the working tree is not exactly the commit). */
 export function isDirty(root: string): boolean {
   const out = git(root, ['status', '--porcelain', '--untracked-files=no']);

@@ -5,7 +5,7 @@ import { isAbsolute, join } from 'node:path';
 import type { SentrikConfig } from '../config/schema.js';
 import type { LoadedPack } from '../packs/load.js';
 import { TOOL } from '../version.js';
-import { appendAudit, auditKey, lastAuditEntry, type AuditEvent } from './audit.js';
+import { appendAudit, auditKey, type AuditEvent } from './audit.js';
 import { ciContext, configFingerprint, headCommit } from './context.js';
 
 export interface AuditContext {
@@ -27,14 +27,12 @@ export function recordEvent(ctx: AuditContext, event: AuditEvent, outcome: Recor
   if (!config.governance.audit.enabled) return [];
   const log = auditLogPath(ctx.root, config);
   const key = auditKey(ctx.env);
-  const notes: string[] = [];
   const common = { tool: { name: TOOL.name, version: TOOL.version }, commit: headCommit(ctx.root), ci: ciContext(ctx.env), config: configFingerprint(config) };
-  const last = lastAuditEntry(log);
-  if (last?.config && last.config !== common.config) {
-    const r = appendAudit(log, { ...common, event: 'config-change', outcome: { from: last.config, to: common.config, file: ctx.configFile ?? '(no config file)' } }, key);
-    if (r.unkeyedNotice) notes.push(r.unkeyedNotice);
-  }
-  const r = appendAudit(log, { ...common, event, packs: packs?.map((p) => ({ id: p.id, hash: p.hash, builtin: p.builtin })), outcome }, key);
-  if (r.unkeyedNotice) notes.push(r.unkeyedNotice);
-  return notes;
+  const record = { ...common, event, packs: packs?.map((p) => ({ id: p.id, hash: p.hash, builtin: p.builtin })), outcome };
+  const r = appendAudit(
+    log,
+    (last) => (last?.config && last.config !== common.config ? [{ ...common, event: 'config-change', outcome: { from: last.config, to: common.config, file: ctx.configFile ?? '(no config file)' } }, record] : [record]),
+    key,
+  );
+  return r.unkeyedNotice ? [r.unkeyedNotice] : [];
 }

@@ -1,9 +1,8 @@
 // Recording a finished scan/gate/vulns run. Called by the CLI after the reports are written; a failure to
 // record is returned as a warning, never thrown, so it can never change a command's exit code.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SentrikConfig } from '../config/schema.js';
 import { evaluateGate } from '../engine/gate.js';
+import { headBranch, headCommit } from '../governance/context.js';
 import type { GateResult, ScanResult } from '../engine/model.js';
 import { errorMessage } from '../util/errors.js';
 import type { RunCommand, RunInput } from './model.js';
@@ -56,21 +55,9 @@ export async function recordHistory(r: RecordRequest): Promise<{ runId?: number;
   }
 }
 
-/** Commit and branch from .git without running git (best effort: absent when anything is unusual). */
+/** Commit and branch checked out at `root` (git itself reads worktrees, packed refs and a detached HEAD). */
 export function gitHead(root: string): { commit?: string; branch?: string } | undefined {
-  try {
-    const head = readFileSync(join(root, '.git', 'HEAD'), 'utf8').trim();
-    const ref = /^ref: (refs\/heads\/(.+))$/.exec(head);
-    if (!ref) return /^[0-9a-f]{40,64}$/.test(head) ? { commit: head } : undefined;
-    let commit: string | undefined;
-    try {
-      commit = readFileSync(join(root, '.git', ref[1]), 'utf8').trim();
-    } catch {
-      const packed = readFileSync(join(root, '.git', 'packed-refs'), 'utf8');
-      commit = packed.split('\n').find((l) => l.endsWith(` ${ref[1]}`))?.split(' ')[0];
-    }
-    return { branch: ref[2], commit: commit && /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined };
-  } catch {
-    return undefined;
-  }
+  const commit = headCommit(root);
+  const branch = headBranch(root);
+  return commit || branch ? { commit, branch } : undefined;
 }

@@ -398,9 +398,9 @@ function stampOf(files: string[]): string {
     .join('|');
 }
 
-/** A YAML file under the pack's rules/ folder (each holds a list of rules). */
+/** A YAML file under the pack's rules/ folder (each holds a list of rules); rules-old/ is not rules/. */
 function isRulesFile(packDir: string, file: string): boolean {
-  return /\.ya?ml$/.test(file) && file.startsWith(join(packDir, 'rules'));
+  return /\.ya?ml$/.test(file) && file.startsWith(join(packDir, 'rules') + sep);
 }
 
 function packFiles(dir: string): string[] {

@@ -46,6 +46,30 @@ rules:
     oneLineError(sentrik(['scan', root, '--packs', 'bad']), /pack\.yaml:\d+: rule BAD-RE-001: invalid pattern/);
   });
 
+  it('only rules/ of a pack holds rules: a rules-old/ folder beside it is not read', () => {
+    const rule = (id: string) => `- id: ${id}
+  title: Eval of input
+  severity: low
+  kind: regex
+  message: eval
+  remediation: do not eval
+  match: { any: ['eval\\('] }
+  examples: { bad: [{ file: a.js, code: 'eval(x)', line: 1 }], good: [{ file: a.js, code: 'x' }] }
+`;
+    const root = project({
+      'a.js': 'x\n',
+      '.sentrik/rules/mine/pack.yaml': 'id: mine\nname: Mine\nversion: 1.0.0\nstandard: none\ndescription: rules in rules/\nrules: []\n',
+      '.sentrik/rules/mine/rules/eval.yaml': rule('MINE-001'),
+      '.sentrik/rules/mine/rules-old/eval.yaml': rule('MINE-001'),
+      '.sentrik/rules/mine/rules-draft.yaml': 'not: a list\n',
+    });
+    const r = sentrik(['list-rules', '--pack', 'mine', '--root', root]);
+    expectNoStack(r.stderr);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/MINE-001/g)).toHaveLength(1);
+  });
+
   it('an unknown pack id lists the available ones', () => {
     const root = project({ 'a.js': 'x\n' });
     oneLineError(sentrik(['scan', root, '--packs', 'nope']), /unknown pack 'nope'.*available:/);
