@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { maskLine } from '../util/mask.js';
 import { SentrikError } from '../util/errors.js';
 import type { Confidence, ScanProblem, Severity } from './model.js';
-import type { RawMatch } from './matchers/matcher.js';
+import type { CompiledFileMatcher, RawMatch } from './matchers/matcher.js';
 import type { RuleSet } from './ruleset.js';
 import { SourceFile } from './source.js';
 
@@ -50,18 +50,27 @@ export function scanText(path: string, text: string, rules: RuleSet, asciiBytes?
   const matches: { ruleId: string; raw: RawMatch }[] = [];
   const problems: ScanProblem[] = [];
   const failedMessages = new Set<string>();
-  for (const active of rules.candidates(file.re2Input)) {
-    const { rule } = active;
-    if (!rule.appliesTo(path) || rule.matcher.scope !== 'file') continue;
+  const candidates: { ruleId: string; matcher: CompiledFileMatcher }[] = [];
+  for (const { rule } of rules.candidates(file.re2Input)) {
+    if (rule.appliesTo(path) && rule.matcher.scope === 'file') candidates.push({ ruleId: rule.def.id, matcher: rule.matcher });
+  }
+  for (const { matcher } of candidates) {
     try {
-      for (const raw of rule.matcher.match(file)) matches.push({ ruleId: rule.def.id, raw });
+      matcher.prepare?.(file);
+    } catch {
+      // planning only: the rule's match below meets the same failure and reports it
+    }
+  }
+  for (const { ruleId, matcher } of candidates) {
+    try {
+      for (const raw of matcher.match(file)) matches.push({ ruleId, raw });
     } catch (err) {
       // One broken file (or rule) never stops the scan; report each distinct failure once per file.
       const message = err instanceof SentrikError ? err.message : `rule failed: ${(err as Error).message}`;
       if (!failedMessages.has(message)) {
         failedMessages.add(message);
         const line = err instanceof SentrikError ? err.line : undefined;
-        problems.push({ file: path, line, ruleId: rule.def.id, code: err instanceof SentrikError ? 'parse-error' : 'rule-error', message });
+        problems.push({ file: path, line, ruleId, code: err instanceof SentrikError ? 'parse-error' : 'rule-error', message });
       }
     }
   }

@@ -22,7 +22,10 @@ export function matchExample(rule: LoadedRule, ex: RuleExample): RawMatch[] {
   const out: RawMatch[] = [];
   for (const [path, text] of Object.entries(files)) {
     if (!rule.appliesTo(path)) continue;
-    out.push(...m.match(new SourceFile(path, text)).map((r) => ({ file: path, ...r })));
+    // As a scan runs it: planned first (AST rules then share their tree walks), then matched.
+    const file = new SourceFile(path, text);
+    m.prepare?.(file);
+    out.push(...m.match(file).map((r) => ({ file: path, ...r })));
   }
   return out;
 }

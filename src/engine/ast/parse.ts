@@ -7,7 +7,7 @@
 // worker forces a collection (releaseSyntaxTrees) and lets the event loop turn, which frees the native trees.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { NapiConfig, SgNode } from '@ast-grep/napi';
+import type { NapiConfig, Rule, SgNode } from '@ast-grep/napi';
 import { SentrikError } from '../../util/errors.js';
 import type { SourceFile } from '../source.js';
 import { astGrep } from './languages.js';
@@ -37,6 +37,8 @@ export function parseSource(file: SourceFile, parser: string): SgNode | undefine
       try {
         parsedSince += file.text.length;
         parsed = { root: astGrep().parse(parser, file.text).root() };
+        const planned = plans.get(file)?.get(parser);
+        if (planned) pendingGroups.set(parsed.root, planned.filter(Boolean));
       } catch (err) {
         parsed = { skipped: `the parser failed (${(err as Error).message})`, reported: false };
       }
@@ -53,15 +55,99 @@ const findCache = new WeakMap<SgNode, Map<string, SgNode[]>>();
 
 /**
  * `root.findAll(config)`, remembered per parsed file: rules share sources, sinks and sanitisers (YAML anchors,
- * the built-in conversions), and each search walks the whole tree. Callers must not modify the array.
+ * the built-in conversions), and each search walks the whole tree. A search planned for the file (see
+ * planSearches) runs in one walk with the rest of its group. Callers must not modify the array.
  */
 export function findAllOnce(root: SgNode, config: NapiConfig): SgNode[] {
   let perRoot = findCache.get(root);
   if (!perRoot) findCache.set(root, (perRoot = new Map()));
   const key = JSON.stringify(config);
   let found = perRoot.get(key);
-  if (!found) perRoot.set(key, (found = root.findAll(config)));
+  if (found) return found;
+  const groups = pendingGroups.get(root);
+  const group = groups?.find((g) => g.has(key));
+  if (group) {
+    groups!.splice(groups!.indexOf(group), 1);
+    // What is still to search: not searched yet, and wanted (a search after another wants its results).
+    const wanted = [...group].filter(([k, p]) => !perRoot.has(k) && (k === key || !p.after || [...p.after].some((a) => perRoot.get(a)?.length)));
+    if (wanted.length > 1) {
+      const results = searchTogether(root, wanted.map(([, p]) => p.config.rule as Rule));
+      wanted.forEach(([k], i) => perRoot.set(k, results[i]));
+      return perRoot.get(key)!;
+    }
+  }
+  perRoot.set(key, (found = root.findAll(config)));
   return found;
+}
+
+// Walking the tree is most of a search's cost, and a file's rules make many searches. So before the rules of
+// a file run, they plan theirs: each group of planned searches is made in one walk when the first of them is
+// asked for (the rules' own searches first; the taint searches that only files with sinks need, later).
+/** A search a rule will make; `after`: only if this search (of the same file) finds something. */
+export interface PlannedSearch {
+  config: NapiConfig;
+  after?: NapiConfig;
+}
+
+/** Per search key: the config, and the keys of the searches it waits for (undefined: none, always made). */
+type Group = Map<string, { config: NapiConfig; after?: Set<string> }>;
+const plans = new WeakMap<SourceFile, Map<string, Group[]>>();
+const pendingGroups = new WeakMap<SgNode, Group[]>();
+
+/**
+ * Plans searches of `file` parsed with `parser`: each group is made in one walk when the first of its searches
+ * is asked for (see findAllOnce). Order the groups as the rules need them.
+ */
+export function planSearches(file: SourceFile, parser: string, groups: PlannedSearch[][]): void {
+  let perFile = plans.get(file);
+  if (!perFile) plans.set(file, (perFile = new Map()));
+  let planned = perFile.get(parser);
+  if (!planned) perFile.set(parser, (planned = []));
+  groups.forEach((searches, i) => {
+    const group = (planned[i] ??= new Map());
+    for (const { config, after } of searches) {
+      if (Object.keys(config).length !== 1 || !config.rule) continue; // only a rule alone can share a walk
+      const key = JSON.stringify(config);
+      const entry = group.get(key);
+      if (!entry) group.set(key, { config, after: after && new Set([JSON.stringify(after)]) });
+      else if (!after) entry.after = undefined;
+      else entry.after?.add(JSON.stringify(after));
+    }
+  });
+}
+
+/**
+ * Every rule's matches in one walk of the tree. The rules get their own metavariable names (`$X` of the
+ * third rule becomes `$X_Q2`, so rules cannot clash over a name), and a label metavariable bound only when
+ * the rule matched the node. Each rule's nodes come back in the order its own search gives (document order),
+ * and answer getMatch with the rule's own names.
+ */
+function searchTogether(root: SgNode, rules: Rule[]): SgNode[][] {
+  const renamed = rules.map((r, i) => renameMetavariables(r, `_Q${i}`));
+  const labelled = renamed.map((r, i) => ({ any: [{ all: [r, { pattern: `$QLABEL${i}` }] }, { regex: '' }] }));
+  const results: SgNode[][] = rules.map(() => []);
+  for (const node of root.findAll({ rule: { all: [{ any: renamed }, ...labelled] } as Rule })) {
+    for (let i = 0; i < rules.length; i++) if (node.getMatch(`QLABEL${i}`)) results[i].push(withMetavariableSuffix(node, `_Q${i}`));
+  }
+  return results;
+}
+
+function renameMetavariables(rule: Rule, suffix: string): Rule {
+  return JSON.parse(JSON.stringify(rule), (key, value) =>
+    (key === 'pattern' || key === 'context') && typeof value === 'string' ? value.replace(/(\$+)([A-Z_][A-Z0-9_]*)/g, `$1$2${suffix}`) : value,
+  ) as Rule;
+}
+
+/** `node`, answering getMatch/getMultipleMatches for `$X` with its `$X<suffix>` binding. */
+function withMetavariableSuffix(node: SgNode, suffix: string): SgNode {
+  return new Proxy(node, {
+    get(target, prop) {
+      if (prop === 'getMatch') return (mv: string) => target.getMatch(`${mv}${suffix}`);
+      if (prop === 'getMultipleMatches') return (mv: string) => target.getMultipleMatches(`${mv}${suffix}`);
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Source characters parsed since the last forced collection. */

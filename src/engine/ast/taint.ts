@@ -65,9 +65,10 @@ interface Event {
 
 /** Sink matches whose marked argument ($SINK, else the whole match) carries tainted data. */
 export function taintedSinks(root: SgNode, language: AstLanguage, parser: string, spec: TaintSpec): SgNode[] {
-  const sinks = findAllOnce(root, { rule: anyRule(spec.sinks, parser) });
+  const searches = taintSearches(parser, spec);
+  const sinks = findAllOnce(root, searches.sinks);
   if (sinks.length === 0) return [];
-  const sourceNodes = findAllOnce(root, { rule: anyRule(spec.sources, parser) });
+  const sourceNodes = findAllOnce(root, searches.sources);
   if (sourceNodes.length === 0) return [];
   const lang = LANGUAGES[language];
   // Taint never crosses functions: only sinks whose outermost function holds a source need the analysis.
@@ -82,9 +83,18 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
   if (candidates.length === 0) return [];
   // The built-in conversions are searched on their own, so every taint rule of the file (and the constant
   // checks) share that one search.
-  const sanitizerNodes = [...(spec.sanitizers?.length ? findAllOnce(root, { rule: anyRule(spec.sanitizers, parser) }) : []), ...conversionNodes(root, language, parser)];
+  const sanitizerNodes = [...(searches.sanitizers ? findAllOnce(root, searches.sanitizers) : []), ...conversionNodes(root, language, parser)];
   const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes, spec.constantSources);
   return candidates.filter((sink) => analysis.isTainted(sink.getMatch('SINK') ?? sink));
+}
+
+/** The searches taintedSinks makes: the sinks in every file, the rest only in files that have sinks. */
+export function taintSearches(parser: string, spec: TaintSpec) {
+  return {
+    sinks: { rule: anyRule(spec.sinks, parser) },
+    sources: { rule: anyRule(spec.sources, parser) },
+    sanitizers: spec.sanitizers?.length ? { rule: anyRule(spec.sanitizers, parser) } : undefined,
+  };
 }
 
 /** Scopes larger than this (bundles wrapped in one function) are too coarse to be worth analysing whole. */

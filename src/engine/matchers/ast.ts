@@ -29,10 +29,10 @@ import type { Rule, SgNode } from '@ast-grep/napi';
 import { z } from 'zod';
 import { astGrep, languageOf, parsersOf, AST_LANGUAGES, type AstLanguage } from '../ast/languages.js';
 import { SentrikError } from '../../util/errors.js';
-import { findAllOnce, parseSource } from '../ast/parse.js';
+import { findAllOnce, parseSource, planSearches, type PlannedSearch } from '../ast/parse.js';
 import { anyRule, patternKeywords, patternSchema, toRule, unionKeywords, validatePattern, type PatternSpec } from '../ast/pattern.js';
 import { keywordTest, passes, textTest } from '../ast/text-test.js';
-import { isConstantValue, taintedSinks } from '../ast/taint.js';
+import { isConstantValue, taintedSinks, taintSearches, type TaintSpec } from '../ast/taint.js';
 import { compileRegex, testRegex, type SafeRegex } from '../regex.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
@@ -84,6 +84,8 @@ interface CompiledBlock {
   /** False when the block cannot match in this file: checked before the file is parsed. */
   viable(file: SourceFile, parser: string): boolean;
   find(root: SgNode, language: AstLanguage, parser: string, file: SourceFile): SgNode[];
+  /** The tree searches `find` will make in this file: its own first, those only some files need next. */
+  searches(parser: string, file: SourceFile): PlannedSearch[][];
 }
 
 export const astKind: MatcherKind<AstMatch> = {
@@ -93,14 +95,32 @@ export const astKind: MatcherKind<AstMatch> = {
   compile(m) {
     const blocks = ('any' in m ? m.any : [m]).map(compileBlock);
     const keywords = 'any' in m && m.keywords ? m.keywords.map((k) => k.toLowerCase()) : unionKeywords(blocks.map((b) => b.keywords));
+    // Parsing is most of the cost: only files some block could match in are parsed. (Asked by prepare and
+    // match, answered once per file.)
+    const viable = new WeakMap<SourceFile, CompiledBlock[]>();
+    const viableBlocks = (file: SourceFile): CompiledBlock[] => {
+      let mine = viable.get(file);
+      if (!mine) {
+        const lang = languageOf(file.path)!;
+        viable.set(file, (mine = blocks.filter((b) => b.languages.has(lang.language) && b.viable(file, lang.parser))));
+      }
+      return mine;
+    };
     return {
       scope: 'file',
       keywords,
+      prepare(file: SourceFile): void {
+        const lang = languageOf(file.path);
+        const mine = lang && viableBlocks(file);
+        if (!lang || !mine?.length) return;
+        const groups: PlannedSearch[][] = [[], []];
+        for (const block of mine) block.searches(lang.parser, file).forEach((g, i) => groups[i].push(...g));
+        planSearches(file, lang.parser, groups);
+      },
       match(file: SourceFile): RawMatch[] {
         const lang = languageOf(file.path);
         if (!lang) return [];
-        // Parsing is most of the cost: only files some block could match in are parsed.
-        const mine = blocks.filter((b) => b.languages.has(lang.language) && b.viable(file, lang.parser));
+        const mine = viableBlocks(file);
         if (mine.length === 0) return [];
         const root = parseSource(file, lang.parser);
         if (!root) return [];
@@ -174,6 +194,16 @@ function compileBlock(b: Block): CompiledBlock {
       return t === undefined || !testRegex(re, t);
     });
 
+  /** The taint spec for a file: the sources, sinks and sanitisers whose words the file holds. */
+  const taintSpec = (file: SourceFile): TaintSpec | undefined => {
+    if (!t || !taintTests) return undefined;
+    const sources = t.sources.filter((_, i) => passes(taintTests.sources[i], file));
+    if (sources.length === 0) return undefined;
+    const sinks = mainPatterns.filter((_, i) => passes(mainTests[i], file));
+    const sanitizers = (t.sanitizers ?? []).filter((_, i) => passes(taintTests.sanitizers[i], file));
+    return { sources, sinks, sanitizers, constantSources: t.constant_sources };
+  };
+
   // ast-grep checks kinds and fields only when a rule runs: run every rule once on an empty file now, so a
   // mistake is reported when the pack loads (with the rule's file and line), not as an error in every file.
   // A rule may use node kinds that only some parsers have (JSX exists in .tsx, not .ts): those parsers skip it.
@@ -217,13 +247,23 @@ function compileBlock(b: Block): CompiledBlock {
         (b.nonconstant ?? []).every((mv) => fixed(n, mv, false)) && (b.constant ?? []).every((mv) => fixed(n, mv, true));
       const rule = ruleFor(parser, file);
       if (!rule) return [];
-      if (!t || !taintTests) return findAllOnce(root, { rule }).filter((n) => metavarsOk(n) && variable(n));
-      const sources = t.sources.filter((_, i) => passes(taintTests.sources[i], file));
-      if (sources.length === 0) return [];
-      const sinks = mainPatterns.filter((_, i) => passes(mainTests[i], file));
-      const sanitizers = (t.sanitizers ?? []).filter((_, i) => passes(taintTests.sanitizers[i], file));
+      if (!t) return findAllOnce(root, { rule }).filter((n) => metavarsOk(n) && variable(n));
+      const spec = taintSpec(file);
+      if (!spec) return [];
       const inContext = (n: SgNode): boolean => n.matches({ rule }) && metavarsOk(n);
-      return taintedSinks(root, language, parser, { sources, sinks, sanitizers, constantSources: t.constant_sources }).filter(inContext);
+      return taintedSinks(root, language, parser, spec).filter(inContext);
+    },
+    searches(parser, file) {
+      const rule = ruleFor(parser, file);
+      if (!rule) return [];
+      if (!t) return [[{ config: { rule } }]];
+      const spec = taintSpec(file);
+      if (!spec) return [];
+      // Sources and sanitisers only in files where the sinks turn up. (The conversions and functions that some
+      // analyses then need stay searches of their own: they match so many nodes that sorting them out of a
+      // shared walk costs more than their own walk.)
+      const { sinks, sources, sanitizers } = taintSearches(parser, spec);
+      return [[{ config: sinks }], [sources, ...(sanitizers ? [sanitizers] : [])].map((config) => ({ config, after: sinks }))];
     },
   };
 }

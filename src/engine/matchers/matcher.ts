@@ -33,6 +33,11 @@ export interface CompiledFileMatcher {
    * undefined = no prefilter (the rule always runs). Lets the scanner skip rules in one pass per file.
    */
   keywords?: string[];
+  /**
+   * Called for every rule that will run on a file before any of them runs, so that a kind can plan the work
+   * its rules share (AST rules: one walk of the syntax tree for all their searches).
+   */
+  prepare?(file: SourceFile): void;
   match(file: SourceFile): RawMatch[];
 }
 
