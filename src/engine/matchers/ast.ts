@@ -195,13 +195,14 @@ function compileBlock(b: Block): CompiledBlock {
     });
 
   /** The taint spec for a file: the sources, sinks and sanitisers whose words the file holds. */
-  const taintSpec = (file: SourceFile): TaintSpec | undefined => {
+  const taintSpec = (parser: string, file: SourceFile): TaintSpec | undefined => {
     if (!t || !taintTests) return undefined;
     const sources = t.sources.filter((_, i) => passes(taintTests.sources[i], file));
     if (sources.length === 0) return undefined;
     const sinks = mainPatterns.filter((_, i) => passes(mainTests[i], file));
     const sanitizers = (t.sanitizers ?? []).filter((_, i) => passes(taintTests.sanitizers[i], file));
-    return { sources, sinks, sanitizers, constantSources: t.constant_sources };
+    // The sink search itself carries the block's conditions (inside, not …): sinks out of context are never analysed.
+    return { sources, sinks, sanitizers, constantSources: t.constant_sources, sinkRule: ruleFor(parser, file) };
   };
 
   // ast-grep checks kinds and fields only when a rule runs: run every rule once on an empty file now, so a
@@ -248,16 +249,15 @@ function compileBlock(b: Block): CompiledBlock {
       const rule = ruleFor(parser, file);
       if (!rule) return [];
       if (!t) return findAllOnce(root, { rule }).filter((n) => metavarsOk(n) && variable(n));
-      const spec = taintSpec(file);
+      const spec = taintSpec(parser, file);
       if (!spec) return [];
-      const inContext = (n: SgNode): boolean => n.matches({ rule }) && metavarsOk(n);
-      return taintedSinks(root, language, parser, spec).filter(inContext);
+      return taintedSinks(root, language, parser, spec).filter(metavarsOk);
     },
     searches(parser, file) {
       const rule = ruleFor(parser, file);
       if (!rule) return [];
       if (!t) return [[{ config: { rule } }]];
-      const spec = taintSpec(file);
+      const spec = taintSpec(parser, file);
       if (!spec) return [];
       // Sources and sanitisers only in files where the sinks turn up. (The conversions and functions that some
       // analyses then need stay searches of their own: they match so many nodes that sorting them out of a
