@@ -1,11 +1,12 @@
-// Spreads file jobs over worker threads in small batches (so a few large files don't leave a core idle).
-// The calling thread takes batches too, so `threads` threads use threads - 1 workers: each worker holds its
-// own copy of the modules and compiled rules, and a scan's memory is mostly that.
+// Spreads file jobs over worker threads in small batches — a few files or a few hundred KB each — taken in the
+// order given (the scanner puts the largest files first), so at the end only small batches are left and the
+// threads finish together. The calling thread takes batches too, so `threads` threads use threads - 1
+// workers: each worker holds its own copy of the modules and compiled rules, and a scan's memory is mostly that.
 //
 // The workers live as long as the process and are reused by every scan it runs (watch, MCP server): the RE2
 // addon crashes the process when it is loaded into a new worker after another worker that loaded it has
-// exited, so a worker is never stopped and a dead one is never replaced. Idle workers are unref'd so they
-// never keep the process alive.
+// exited, so a worker is stopped only when the process will scan no more (stopWorkers) and a dead one is
+// never replaced. Idle workers are unref'd so they never keep the process alive.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -24,10 +25,15 @@ export interface WorkerInit {
   maxFileSize: number;
 }
 
-export type WorkerRequest = { type: 'init'; init: WorkerInit } | { type: 'batch'; jobs: FileJob[] };
-export type WorkerReply = { type: 'ready' } | { type: 'done'; outcomes: FileOutcome[] } | { type: 'error'; message: string };
+/** `run` numbers a runInWorkers call: a worker's late reply to an earlier, failed run is told apart. */
+export type WorkerRequest = { type: 'init'; run: number; init: WorkerInit } | { type: 'batch'; run: number; jobs: FileJob[] };
+export type WorkerReply = { type: 'ready'; run: number } | { type: 'done'; run: number; outcomes: FileOutcome[] } | { type: 'error'; run: number; message: string };
 
-const BATCH = 48;
+/** A batch ends at this many files or once it holds this many bytes (one large file is a batch of its own). */
+const BATCH_FILES = 48;
+const BATCH_BYTES = 256 * 1024;
+/** Batches queued at each worker: one to work on, one waiting. */
+const PREFETCH = 2;
 
 /** The compiled worker script; absent when running from TypeScript sources (tests), then we stay in-process. */
 export function workerScript(): string | undefined {
@@ -38,6 +44,31 @@ export function workerScript(): string | undefined {
 const live: Worker[] = [];
 let lost = false;
 let busy = false;
+let runs = 0;
+
+/**
+ * Start the workers a parallel scan of `threads` threads will use, before it knows its files: their module
+ * loading then overlaps the caller's discovery. Unused, they cost nothing but memory (idle workers are unref'd).
+ */
+export function startWorkers(threads: number): void {
+  if (threads > 1 && !busy && workerScript()) for (const w of acquire(threads - 1)) w.unref();
+}
+
+/** Whether a parallel scan can get a worker (none has died or been stopped in this process, or one is left). */
+export function workersAvailable(): boolean {
+  return live.length > 0 || !lost;
+}
+
+/**
+ * For a process that will scan no more (a CLI scan before its reports): stop the workers, so the memory they
+ * hold (their heaps, syntax trees and compiled regexes) is returned before the reports are built. Later scans
+ * in this process run on the calling thread.
+ */
+export async function stopWorkers(): Promise<void> {
+  if (busy) return;
+  lost = true;
+  await Promise.all(live.splice(0).map((w) => w.terminate()));
+}
 
 /** Up to `n` workers: existing ones first; new ones only while no worker has ever died in this process. */
 function acquire(n: number): Worker[] {
@@ -61,9 +92,12 @@ export async function runInWorkers(
   rules: RuleSet,
   init: Omit<WorkerInit, 'packs' | 'packIds' | 'rulesetHash'>,
   onOutcome: (o: FileOutcome) => void,
+  /** Work for this thread before its first batch (the workers start on theirs meanwhile). */
+  first?: () => void,
 ): Promise<void> {
   if (busy) throw new Error('another parallel scan is running in this process');
   busy = true;
+  const run = ++runs;
   const data: WorkerInit = {
     ...init,
     packs: rules.packs.map((p) => ({ dir: p.dir, builtin: p.builtin })),
@@ -76,6 +110,12 @@ export async function runInWorkers(
     throw new Error('no scan worker is available (one stopped earlier in this process)');
   }
   let next = 0;
+  const nextBatch = (): FileJob[] => {
+    const start = next;
+    let bytes = 0;
+    while (next < jobs.length && next - start < BATCH_FILES && bytes < BATCH_BYTES) bytes += jobs[next++].size ?? 0;
+    return jobs.slice(start, next);
+  };
   // Set on the first failure (and at the end): no worker gets another batch, and this thread stops its own.
   let stopped = false;
   try {
@@ -88,9 +128,9 @@ export async function runInWorkers(
 
   /** This thread's share: a batch at a time, one file per turn of the event loop so workers are answered. */
   async function driveHere(): Promise<void> {
+    first?.();
     while (next < jobs.length && !stopped) {
-      const slice = jobs.slice(next, next + BATCH);
-      next += slice.length;
+      const slice = nextBatch();
       for (const job of slice) {
         if (stopped) return;
         onOutcome(processFile(job, rules, init.maxFileSize));
@@ -100,9 +140,14 @@ export async function runInWorkers(
     }
   }
 
+  /**
+   * A worker's share: init, then always PREFETCH batches queued ahead, so it never waits while this thread is
+   * busy with a large file of its own.
+   */
   function drive(w: Worker): Promise<void> {
     w.ref();
     return new Promise<void>((resolve, reject) => {
+      let inFlight = 0;
       const done = (err?: Error): void => {
         w.off('message', onMessage);
         w.off('error', onError);
@@ -113,15 +158,16 @@ export async function runInWorkers(
         } else resolve();
       };
       const send = (): void => {
-        if (next >= jobs.length || stopped) return done();
-        const slice = jobs.slice(next, next + BATCH);
-        next += slice.length;
-        w.postMessage({ type: 'batch', jobs: slice } satisfies WorkerRequest);
+        if (next < jobs.length && !stopped) {
+          w.postMessage({ type: 'batch', run, jobs: nextBatch() } satisfies WorkerRequest);
+          inFlight++;
+        } else if (inFlight === 0) done();
       };
       const onMessage = (msg: WorkerReply): void => {
+        if (msg.run !== run) return;
         if (msg.type === 'error') done(new Error(msg.message));
-        else if (msg.type === 'ready') send();
-        else {
+        else if (msg.type === 'done') {
+          inFlight--;
           for (const o of msg.outcomes) onOutcome(o);
           send();
         }
@@ -131,7 +177,8 @@ export async function runInWorkers(
       w.on('message', onMessage);
       w.on('error', onError);
       w.on('exit', onExit);
-      w.postMessage({ type: 'init', init: data } satisfies WorkerRequest);
+      w.postMessage({ type: 'init', run, init: data } satisfies WorkerRequest);
+      for (let i = 0; i < PREFETCH; i++) send();
     });
   }
 }

@@ -11,6 +11,8 @@ export interface FileJob {
   /** Absolute path to read; absent for in-memory content. */
   abs?: string;
   text?: string;
+  /** Size in bytes (or characters for in-memory text) as known before reading: what scheduling goes by. */
+  size?: number;
   /** Content hash the cache holds for this path, if any. */
   knownHash?: string;
   /** Compute the content hash (only the cache needs it); default true. */

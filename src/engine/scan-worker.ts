@@ -8,6 +8,10 @@ import { buildRuleSet, type RuleSet } from './ruleset.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
 
 let current: { init: WorkerInit; rules: RuleSet } | undefined;
+/** Set by a successful init: batches are refused until then (and after a refused init). */
+let ready = false;
+/** Batches run one after another: the pool queues the next one here while this one runs. */
+let queue: Promise<void> = Promise.resolve();
 
 function rulesFor(init: WorkerInit): RuleSet {
   const packs = init.packs.map((p) => loadPack(p.dir, p.builtin)).filter((p) => init.packIds.includes(p.id));
@@ -29,24 +33,34 @@ async function scanBatch(jobs: FileJob[], rules: RuleSet, maxFileSize: number): 
 }
 
 const reply = (msg: WorkerReply): void => parentPort!.postMessage(msg);
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 parentPort!.on('message', (msg: WorkerRequest) => {
-  try {
-    if (msg.type === 'init') {
+  const run = msg.run;
+  if (msg.type === 'init') {
+    ready = false;
+    try {
       if (current?.init.rulesetHash !== msg.init.rulesetHash || current.init.maxFileSize !== msg.init.maxFileSize) {
         current = { init: msg.init, rules: rulesFor(msg.init) };
       }
       // The packs changed on disk between the main thread's load and ours: refuse rather than mix results.
-      if (current.rules.hash !== msg.init.rulesetHash) reply({ type: 'error', message: 'packs changed on disk during the scan; run it again' });
-      else reply({ type: 'ready' });
-    } else {
-      const { rules, init } = current!;
-      scanBatch(msg.jobs, rules, init.maxFileSize).then(
-        (outcomes) => reply({ type: 'done', outcomes }),
-        (err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
-      );
+      if (current.rules.hash !== msg.init.rulesetHash) reply({ type: 'error', run, message: 'packs changed on disk during the scan; run it again' });
+      else {
+        ready = true;
+        reply({ type: 'ready', run });
+      }
+    } catch (err) {
+      reply({ type: 'error', run, message: errorText(err) });
     }
-  } catch (err) {
-    reply({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    return;
   }
+  if (!ready || !current) return reply({ type: 'error', run, message: 'the scan worker has no rule set' });
+  const { rules, init } = current;
+  const jobs = msg.jobs;
+  queue = queue.then(() =>
+    scanBatch(jobs, rules, init.maxFileSize).then(
+      (outcomes) => reply({ type: 'done', run, outcomes }),
+      (err: unknown) => reply({ type: 'error', run, message: errorText(err) }),
+    ),
+  );
 });

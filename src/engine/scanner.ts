@@ -2,12 +2,12 @@
 // the CLI turns configuration into ScanOptions and hands the ScanResult to reporters.
 import { join } from 'node:path';
 import type { DiscoveredFile } from './discovery.js';
-import { ScanCache } from './cache.js';
+import { repoKey, ScanCache, type RepoResults } from './cache.js';
 import { compareFindings, countFindings, finalise, META_RULES, rulesInfo, staleSuppressionFindings, uniqueByFingerprint } from './findings.js';
 import type { FileHit, InlineIgnore } from './file-scan.js';
 import { type Finding, type ScanProblem, type ScanResult, type ScanScope, type SkippedFile } from './model.js';
 import { processFile, type FileJob, type FileOutcome } from './process-file.js';
-import { runInWorkers, workerScript } from './pool.js';
+import { runInWorkers, workersAvailable, workerScript } from './pool.js';
 import { runPackAgents, type AgentRun } from './agents.js';
 import { readSourceText } from './read.js';
 import { releaseSyntaxTrees } from './ast/parse.js';
@@ -48,7 +48,7 @@ export interface ScanOptions {
 }
 
 /** Below this many files, worker start-up costs more than it saves. */
-const MIN_FILES_FOR_WORKERS = 200;
+export const MIN_FILES_FOR_WORKERS = 200;
 
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const started = Date.now();
@@ -62,11 +62,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let filesScanned = 0;
   let bytesScanned = 0;
 
-  // 1. Per-file rules.
-  const t0 = Date.now();
+  // 1. Per-file rules: what the cache cannot vouch for by stat is read (and maybe found unchanged by hash).
   const jobs: FileJob[] = [];
   for (const f of opts.files ?? []) {
-    const hit = cache.byStat(f.path, f.size, f.mtimeMs, f.ino);
+    const hit = cache.byStat(f.path, f);
     if (hit) {
       cache.hits++;
       filesScanned++;
@@ -75,14 +74,15 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       problems.push(...hit.problems);
       continue;
     }
-    jobs.push({ path: f.path, abs: f.abs, knownHash: cache.hashOf(f.path), hash: cache.enabled });
+    jobs.push({ path: f.path, abs: f.abs, size: f.size, knownHash: cache.hashOf(f.path), hash: cache.enabled });
   }
-  for (const t of opts.texts ?? []) jobs.push({ path: t.path, text: t.text });
+  for (const t of opts.texts ?? []) jobs.push({ path: t.path, text: t.text, size: t.text.length });
 
   const byPath = new Map((opts.files ?? []).map((f) => [f.path, f]));
   const onOutcome = (o: FileOutcome): void => {
     if (o.status === 'skipped') {
       skipped.push({ file: o.path, reason: o.reason });
+      cache.forget(o.path);
       return;
     }
     filesScanned++;
@@ -93,62 +93,65 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       const prev = cache.resultFor(o.path)!;
       results.push({ path: o.path, hits: prev.hits, ignores: prev.ignores });
       problems.push(...prev.problems);
-      if (f) cache.put(o.path, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino, hash: o.hash, result: prev });
+      if (f) cache.put(o.path, f, o.hash, prev, started);
       return;
     }
     cache.misses++;
     const result = { ...o.result, problems: [...o.problems, ...o.result.problems] };
     results.push({ path: o.path, hits: result.hits, ignores: result.ignores });
     problems.push(...result.problems);
-    if (f) cache.put(o.path, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino, hash: o.hash, result });
+    if (f) cache.put(o.path, f, o.hash, result, started);
   };
 
+  // Repository-level rules (obligations, file policies): from the cache while no file changed, else run — on
+  // this thread before its share of the files, so in a parallel scan they overlap the workers' files.
+  const perPackMs: Record<string, number> = {};
+  let repoResults: RepoResults | undefined;
+  const repoPhase = (): void => {
+    const ts = Date.now();
+    if (opts.repo) {
+      const files = opts.files ?? [];
+      const key = cache.enabled ? repoKey(opts.rules.hash, opts.maxFileSize, files) : '';
+      repoResults = cache.enabled ? cache.repoResults(key, files) : undefined;
+      if (!repoResults) {
+        repoResults = runRepoRules(opts.rules, opts.repo, perPackMs);
+        if (cache.enabled) cache.putRepoResults(key, repoResults, started);
+      }
+    }
+    phases.repository = Date.now() - ts;
+  };
+
+  const t0 = Date.now();
+  // Longest first (by size): the last files handed out are small, so the threads finish together.
+  if (jobs.length > 1) jobs.sort((a, b) => (b.size ?? 0) - (a.size ?? 0));
   const threads = Math.max(1, Math.min(opts.jobs, Math.ceil(jobs.length / 50)));
   let agents: AgentRun | undefined;
   if (opts.agentScan && opts.rules.packs.length > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript()) {
     // agent_scan: one worker per pack (isolated, timed); see agents.ts.
+    repoPhase();
     agents = await runPackAgents(jobs, opts.rules, { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize }, { concurrency: opts.jobs, timeoutMs: opts.agentTimeoutMs ?? 600_000 });
     for (const o of agents.outcomes) onOutcome(o);
     problems.push(...agents.problems);
-  } else if (threads > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript()) {
+    for (const [pack, ms] of Object.entries(agents.perPackMs)) perPackMs[pack] = (perPackMs[pack] ?? 0) + ms;
+  } else if (threads > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript() && workersAvailable()) {
     try {
-      await runInWorkers(jobs, threads, opts.rules, { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize }, onOutcome);
+      await runInWorkers(jobs, threads, opts.rules, { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize }, onOutcome, repoPhase);
     } catch (err) {
       throw new SentrikError(`parallel scan failed: ${(err as Error).message}`, undefined, undefined, 'retry with --jobs 1 and report the problem');
     }
   } else {
+    repoPhase();
     for (const job of jobs) {
       onOutcome(processFile(job, opts.rules, opts.maxFileSize));
       // Syntax trees are native memory V8 frees only after a collection and a turn of the event loop.
       if (releaseSyntaxTrees()) await new Promise(setImmediate);
     }
   }
-  phases.match = Date.now() - t0;
-
-  // 2. Repository-level rules (obligations, file policies).
-  const t1 = Date.now();
-  const perPackMs: Record<string, number> = { ...agents?.perPackMs };
-  if (opts.repo) {
-    const repoHits = new Map<string, FileHit[]>();
-    for (const active of opts.rules.repoRules) {
-      const ts = Date.now();
-      try {
-        const matcher = active.rule.matcher;
-        if (matcher.scope !== 'repo') continue;
-        for (const m of matcher.match(opts.repo)) {
-          const file = m.file ?? '.';
-          const list = repoHits.get(file) ?? [];
-          list.push({ ruleId: active.rule.def.id, line: m.line, column: m.column, message: m.message, severity: m.severity, confidence: m.confidence, matchKey: m.matched ?? '' });
-          repoHits.set(file, list);
-        }
-      } catch (err) {
-        problems.push({ ruleId: active.rule.def.id, code: 'rule-error', message: (err as Error).message });
-      }
-      perPackMs[active.rule.packId] = (perPackMs[active.rule.packId] ?? 0) + Date.now() - ts;
-    }
-    for (const [path, hits] of repoHits) results.push({ path, hits });
+  phases.match = Date.now() - t0 - (phases.repository ?? 0);
+  if (repoResults) {
+    results.push(...repoResults.hits);
+    problems.push(...repoResults.problems);
   }
-  phases.repository = Date.now() - t1;
 
   // 3. Findings.
   const wholeRepository = opts.scope.mode === 'paths' && opts.scope.paths.length === 1 && opts.scope.paths[0] === '.';
@@ -206,6 +209,29 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       scope: opts.scope,
     },
   };
+}
+
+/** Runs every repository-level rule once over the repository view; a failing rule is a problem, not an error. */
+function runRepoRules(rules: RuleSet, repo: RepoView, perPackMs: Record<string, number>): RepoResults {
+  const byFile = new Map<string, FileHit[]>();
+  const problems: ScanProblem[] = [];
+  for (const active of rules.repoRules) {
+    const ts = Date.now();
+    try {
+      const matcher = active.rule.matcher;
+      if (matcher.scope !== 'repo') continue;
+      for (const m of matcher.match(repo)) {
+        const file = m.file ?? '.';
+        const list = byFile.get(file) ?? [];
+        list.push({ ruleId: active.rule.def.id, line: m.line, column: m.column, message: m.message, severity: m.severity, confidence: m.confidence, matchKey: m.matched ?? '' });
+        byFile.set(file, list);
+      }
+    } catch (err) {
+      problems.push({ ruleId: active.rule.def.id, code: 'rule-error', message: (err as Error).message });
+    }
+    perPackMs[active.rule.packId] = (perPackMs[active.rule.packId] ?? 0) + Date.now() - ts;
+  }
+  return { hits: [...byFile].map(([path, hits]) => ({ path, hits, problems: [] })), problems };
 }
 
 /** A RepoView over discovered files, reading lazily (each file at most once). */

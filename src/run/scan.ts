@@ -9,7 +9,9 @@ import { parseUnifiedDiff } from '../engine/diff.js';
 import { rangeChanges, stagedFiles, type ChangedFile } from '../engine/git.js';
 import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/model.js';
 import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
-import { diskRepoView, scan } from '../engine/scanner.js';
+import { ScanCache } from '../engine/cache.js';
+import { startWorkers } from '../engine/pool.js';
+import { diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
 import { SentrikError } from '../util/errors.js';
@@ -99,7 +101,12 @@ export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
   if (scope.mode === 'paths') {
     const paths = (scope.paths.length ? scope.paths : ['.']).map((p) => resolveInsideRoot(root, p));
     for (const p of paths) if (!existsSync(p)) throw new SentrikError('no such file or directory', p);
-    const found = discoverFiles({ root, paths, exclude, respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size });
+    const cacheDir = opts.noCache || !config.cache ? undefined : join(root, '.sentrik', 'cache');
+    // With no cache to answer from, a scan of many files will want workers: start them as soon as discovery
+    // has found that many, so that their module loading overlaps the rest of the walk.
+    const coldScan = !config.agent_scan && (!cacheDir || !ScanCache.exists(cacheDir, rules.hash));
+    const onManyFiles = coldScan ? { after: MIN_FILES_FOR_WORKERS, run: () => startWorkers(common.jobs) } : undefined;
+    const found = discoverFiles({ root, paths, exclude, respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size, onManyFiles });
     phases.discovery = Date.now() - t;
     const rels = paths.map((p) => toPosix(relative(root, p)) || '.');
     const wholeRoot = rels.length === 1 && rels[0] === '.';
@@ -112,7 +119,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
       // Repository-level rules (obligations) only make sense when the whole repository is in view.
       repo: wholeRoot ? diskRepoView(root, found.files, config.max_file_size) : undefined,
       scope: scanScope,
-      cacheDir: opts.noCache || !config.cache ? undefined : join(root, '.sentrik', 'cache'),
+      cacheDir,
       phasesMs: phases,
     });
   }

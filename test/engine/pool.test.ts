@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { project, REPO } from '../cli/helpers.js';
 
 describe('worker pool', () => {
-  it('runs several parallel scans in one process with the same findings', () => {
+  it('runs several parallel scans in one process with the same findings, and scans on after the workers stop', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 300; i++) files[`src/m${i}.js`] = i % 50 === 0 ? 'eval(req.body.x);\n' : `export const v${i} = ${i};\n`;
     const root = project(files);
@@ -16,7 +16,10 @@ describe('worker pool', () => {
       const { loadConfig } = await import(${JSON.stringify(join(REPO, 'dist/config/load.js'))});
       const { config } = loadConfig({ root: ${JSON.stringify(root)}, env: {} });
       const counts = [];
-      for (let i = 0; i < 3; i++) {
+      const { stopWorkers } = await import(${JSON.stringify(join(REPO, 'dist/engine/pool.js'))});
+      for (let i = 0; i < 4; i++) {
+        // The last scan runs after the workers were stopped: on this thread, with the same findings.
+        if (i === 3) await stopWorkers();
         const r = await runScan({ root: ${JSON.stringify(root)}, config, scope: { mode: 'paths', paths: [] }, packs: ['owasp-top-10'], noCache: true, jobs: 2 });
         counts.push([r.metrics.jobs, r.findings.filter((f) => f.ruleId === 'OWASP-A03-001').length]);
       }
@@ -25,6 +28,6 @@ describe('worker pool', () => {
     writeFileSync(file, script);
     const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout.trim())).toEqual([[2, 6], [2, 6], [2, 6]]);
+    expect(JSON.parse(r.stdout.trim())).toEqual([[2, 6], [2, 6], [2, 6], [2, 6]]);
   });
 });
