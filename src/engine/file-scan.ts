@@ -51,7 +51,7 @@ export function scanText(path: string, text: string, rules: RuleSet, asciiBytes?
   const problems: ScanProblem[] = [];
   const failedMessages = new Set<string>();
   const candidates: { ruleId: string; matcher: CompiledFileMatcher }[] = [];
-  for (const { rule } of rules.candidates(file.re2Input)) {
+  for (const { rule } of rules.candidates(file.utf8)) {
     if (rule.appliesTo(path) && rule.matcher.scope === 'file') candidates.push({ ruleId: rule.def.id, matcher: rule.matcher });
   }
   for (const { matcher } of candidates) {

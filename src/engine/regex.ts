@@ -59,12 +59,13 @@ export interface RegexHit {
 }
 
 /**
- * All non-overlapping matches of `re` (resets lastIndex; safe to share compiled regexes). A Buffer input must
- * be ASCII (see SourceFile.re2Input): its byte offsets are then character offsets.
+ * All non-overlapping matches of `re` (resets lastIndex; safe to share compiled regexes). For a Buffer input,
+ * offsets are byte offsets and texts are decoded as `encoding`: an ASCII Buffer (see SourceFile.re2Input) has
+ * character offsets; UTF-8 bytes spare RE2 converting a non-ASCII string on every call.
  */
-export function allMatches(re: SafeRegex, text: string | Buffer, limit = 10_000): RegexHit[] {
+export function allMatches(re: SafeRegex, text: string | Buffer, limit = 10_000, encoding: 'latin1' | 'utf8' = 'latin1'): RegexHit[] {
   const out: RegexHit[] = [];
-  const str = (v: unknown): string | undefined => (v === undefined ? undefined : Buffer.isBuffer(v) ? v.toString('latin1') : String(v));
+  const str = (v: unknown): string | undefined => (v === undefined ? undefined : Buffer.isBuffer(v) ? v.toString(encoding) : String(v));
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while (out.length < limit && (m = re.exec(text as string)) !== null) {

@@ -62,7 +62,7 @@ export function buildRuleSet(
     fileRules,
     repoRules,
     hash: h.digest('hex').slice(0, 24),
-    candidates: (input) => (candidates ??= keywordIndex(fileRules, fileKeywords))(input),
+    candidates: (input) => (candidates ??= keywordIndex(fileRules, fileKeywords, filePrefilter))(input),
   };
 }
 
@@ -91,33 +91,45 @@ function mappedPacks(packs: LoadedPack[], enabledPacks: LoadedPack[]): { pack: L
 /**
  * One pass over the text finds which prefilter keywords occur (an RE2.Set answers "which of these literals
  * occur" in a single scan); items without keywords are always picked. The cost of a file barely grows with
- * the number of rules.
+ * the number of rules. `patternsOf` gives an item's prefilter patterns (RE2, case-insensitive), searched in
+ * the same pass instead of its keywords.
  */
-export function keywordIndex<T>(items: T[], keywordsOf: (item: T) => string[] | undefined): (input: string | Buffer) => T[] {
+export function keywordIndex<T>(
+  items: T[],
+  keywordsOf: (item: T) => string[] | undefined,
+  patternsOf: (item: T) => string[] | undefined = () => undefined,
+): (input: string | Buffer) => T[] {
   const always: T[] = [];
-  const byKeyword = new Map<string, T[]>();
+  const bySource = new Map<string, T[]>();
   for (const item of items) {
-    const kws = keywordsOf(item);
-    if (!kws || kws.length === 0) {
+    const patterns = patternsOf(item);
+    const sources = patterns?.length ? patterns : keywordsOf(item)?.map(escapeRegex);
+    if (!sources || sources.length === 0) {
       always.push(item);
       continue;
     }
-    for (const k of kws) {
-      const list = byKeyword.get(k) ?? [];
+    for (const k of sources) {
+      const list = bySource.get(k) ?? [];
       list.push(item);
-      byKeyword.set(k, list);
+      bySource.set(k, list);
     }
   }
-  if (byKeyword.size === 0) return () => always;
-  const words = [...byKeyword.keys()];
-  const set = new RE2.Set(words.map(escapeRegex), 'i');
+  if (bySource.size === 0) return () => always;
+  const sources = [...bySource.keys()];
+  const set = new RE2.Set(sources, 'i');
   return (input) => {
-    const found = set.match(input);
+    let found: number[];
+    try {
+      found = set.match(input);
+    } catch {
+      return items; // RE2 gave up on this input (its automaton outgrew the memory budget): every rule runs
+    }
     if (found.length === 0) return always;
     const picked = new Set<T>(always);
-    for (const i of found) for (const item of byKeyword.get(words[i])!) picked.add(item);
+    for (const i of found) for (const item of bySource.get(sources[i])!) picked.add(item);
     return [...picked];
   };
 }
 
 const fileKeywords = (r: ActiveRule): string[] | undefined => (r.rule.matcher.scope === 'file' ? r.rule.matcher.keywords : undefined);
+const filePrefilter = (r: ActiveRule): string[] | undefined => (r.rule.matcher.scope === 'file' ? r.rule.matcher.prefilter : undefined);

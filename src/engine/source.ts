@@ -5,6 +5,7 @@ export class SourceFile {
   private lowered?: string;
   private lineArray?: string[];
   private re2?: string | Buffer;
+  private utf8Bytes?: Buffer;
 
   constructor(
     /** Path relative to the scan root, forward slashes. */
@@ -31,6 +32,15 @@ export class SourceFile {
       this.re2 = bytes === this.text.length ? Buffer.from(this.text, 'latin1') : this.text;
     }
     return this.re2;
+  }
+
+  /**
+   * The text as UTF-8 bytes (the file's own bytes when ASCII), made once. RE2 searches UTF-8: given a JS string it
+   * converts it on every call. Offsets into these bytes are character offsets only for an ASCII text.
+   */
+  get utf8(): Buffer {
+    const input = this.re2Input;
+    return typeof input === 'string' ? (this.utf8Bytes ??= Buffer.from(input, 'utf8')) : input;
   }
 
   get lines(): string[] {

@@ -59,14 +59,18 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
   }
   assertGitRepo(root);
   const rules = opts.rules.filter((r) => r.matcher.scope === 'file' && r.def.enabled);
-  const candidates = keywordIndex(rules, (r) => (r.matcher.scope === 'file' ? r.matcher.keywords : undefined));
+  const candidates = keywordIndex(
+    rules,
+    (r) => (r.matcher.scope === 'file' ? r.matcher.keywords : undefined),
+    (r) => (r.matcher.scope === 'file' ? r.matcher.prefilter : undefined),
+  );
   const found = new Map<string, RawHit>();
 
   const scanChunk = (p: Pending): void => {
     if (p.lines.length === 0) return;
     const text = p.lines.join('\n');
     const file = new SourceFile(p.path, text);
-    for (const rule of candidates(file.re2Input)) {
+    for (const rule of candidates(file.utf8)) {
       const m = rule.matcher;
       if (m.scope !== 'file' || !rule.appliesTo(p.path)) continue;
       for (const r of m.match(file)) {

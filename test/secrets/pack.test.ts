@@ -1,9 +1,9 @@
-// The secrets pack: loads, has the promised breadth, every detector has a literal prefilter, and every rule
+// The secrets pack: loads, has the promised breadth, every detector has a prefilter (keywords or patterns), and every rule
 // passes its own examples (good ones include placeholders, env lookups and checksum-invalid tokens).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allMatches, compileRegex } from '../../src/engine/regex.js';
+import { allMatches, compileRegex, testRegex } from '../../src/engine/regex.js';
 import { scanText } from '../../src/engine/file-scan.js';
 import { buildRuleSet } from '../../src/engine/ruleset.js';
 import type { SecretMatch } from '../../src/engine/matchers/secret.js';
@@ -17,9 +17,9 @@ describe('secrets pack', () => {
     expect(pack.rules.length).toBeGreaterThanOrEqual(60);
   });
 
-  it('gives every detector lower-case keywords, the generic one too', () => {
+  it('gives every detector lower-case keywords or prefilter patterns, the generic one too', () => {
     const withoutKeywords = pack.rules
-      .filter((r) => r.def.kind === 'secret' && r.matcher.scope === 'file' && !r.matcher.keywords)
+      .filter((r) => r.def.kind === 'secret' && r.matcher.scope === 'file' && !r.matcher.keywords && !r.matcher.prefilter)
       .map((r) => r.def.id);
     expect(withoutKeywords).toEqual([]);
     for (const r of pack.rules) {
@@ -38,15 +38,24 @@ describe('secrets pack', () => {
     }
   });
 
-  // Keywords are a promise: every match contains one (or, for a detector gated on nearby context, the context
-  // it requires does). Checked on secretlint's third-party fixtures, every raw match before any screening.
+  // Keywords and prefilters are a promise: every match contains one (or, for a detector gated on nearby context,
+  // the context it requires does). Checked on secretlint's third-party fixtures, every raw match before any
+  // screening; prefilter patterns are searched case-insensitively, as the scan does. (A rule's own examples go
+  // through the prefilter in the full per-file path above.)
   const corpus = join(__dirname, '../../../shared/corpora/secretlint/files');
-  it.skipIf(!existsSync(corpus))('keeps its keyword promise on every raw match in the secretlint corpus', () => {
+  it.skipIf(!existsSync(corpus))('keeps its prefilter promise on every raw match in the secretlint corpus', () => {
     const detectors = pack.rules
       .filter((r) => r.def.kind === 'secret')
       .map((r) => {
         const m = r.def.match as SecretMatch;
-        return { id: r.def.id, m, re: compileRegex(m.pattern, { ignoreCase: m.ignore_case }) };
+        const prefilter = (m.prefilter ?? []).map((p) => compileRegex(p, { ignoreCase: true }));
+        const requires = (m.context?.requires ?? []).map((p) => compileRegex(p));
+        const within = (s: string): boolean =>
+          m.keywords ? m.keywords.some((k) => s.toLowerCase().includes(k)) : prefilter.some((re) => testRegex(re, s));
+        // Gated on context: the rule reports only near a match of a required pattern, so it suffices that every
+        // such match in the file keeps the promise.
+        const carried = (text: string): boolean => requires.length > 0 && requires.every((re) => allMatches(re, text).every((h) => within(h.text)));
+        return { id: r.def.id, within, carried, re: compileRegex(m.pattern, { ignoreCase: m.ignore_case }) };
       });
     const broken: string[] = [];
     let matches = 0;
@@ -58,9 +67,7 @@ describe('secrets pack', () => {
       for (const d of detectors) {
         for (const hit of allMatches(d.re, text)) {
           matches++;
-          const within = (s: string): boolean => d.m.keywords!.some((k) => s.toLowerCase().includes(k));
-          const gated = (d.m.context?.requires ?? []).some((p) => within(p.replace(/^\(\?i\)/, '')));
-          if (!within(hit.text) && !gated) broken.push(`${d.id}: ${f.name}`);
+          if (!d.within(hit.text) && !d.carried(text)) broken.push(`${d.id}: ${f.name}`);
         }
       }
     }

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { secretKind, secretMatchSchema } from '../../src/engine/matchers/secret.js';
 import type { CompiledFileMatcher } from '../../src/engine/matchers/matcher.js';
 import { SourceFile } from '../../src/engine/source.js';
+import { scanText } from '../../src/engine/file-scan.js';
+import { buildRuleSet } from '../../src/engine/ruleset.js';
 import { builtinPacksDir, loadPack } from '../../src/packs/load.js';
 import { base62, crc32 } from '../../src/secrets/checks.js';
 import { SentrikError } from '../../src/util/errors.js';
@@ -18,6 +20,16 @@ describe('secret kind schema', () => {
   it('requires keywords unless the rule is generic', () => {
     expect(secretMatchSchema.safeParse({ pattern: 'abc' }).success).toBe(false);
     expect(secretMatchSchema.safeParse({ pattern: 'abc', generic: true }).success).toBe(true);
+  });
+
+  it('takes a prefilter instead of keywords, never both', () => {
+    expect(secretMatchSchema.safeParse({ pattern: 'abc', prefilter: ['ab+c'] }).success).toBe(true);
+    expect(secretMatchSchema.safeParse({ pattern: 'abc', prefilter: [] }).success).toBe(false);
+    expect(secretMatchSchema.safeParse({ pattern: 'abc', keywords: ['abc'], prefilter: ['ab+c'] }).success).toBe(false);
+  });
+
+  it('rejects a prefilter RE2 cannot run when the rule compiles', () => {
+    expect(() => compile({ pattern: 'abc', prefilter: ['(?=a)bc'] })).toThrow(SentrikError);
   });
 
   it('rejects unknown fields, upper-case keywords and unknown checks', () => {
@@ -73,6 +85,24 @@ describe('secret kind matching', () => {
     expect(run(c, `// twilio sha\n${key}`)).toEqual([]);
   });
 
+  it('does not report a value longer than max_length', () => {
+    const g = compile({ pattern: 'key=([A-Za-z0-9]{8,})', secret_group: 1, keywords: ['key='], max_length: 12, boundary: { before: false } });
+    expect(run(g, 'key=aB3dE5gH7jK9')).toHaveLength(1);
+    expect(run(g, 'key=aB3dE5gH7jK9m')).toEqual([]);
+  });
+
+  it('reports character columns in non-ASCII text (RE2 searches its UTF-8)', () => {
+    const secret = 'tok_aB3dE5gH7jK9mN1pQ3sT';
+    // Two-, three- and four-byte characters (the last a surrogate pair in JS) before and between the secrets.
+    const line = `é ключ 秘密 𝄞 = "${secret}" ; 𝄞𝄞 ${secret.replace('aB3', 'zQ7')}`;
+    const hits = run(m, `ünïcödé\n${line}\n`);
+    expect(hits.map((h) => [h.line, h.column, h.matched])).toEqual([
+      [2, line.indexOf(secret) + 1, secret],
+      [2, line.indexOf('tok_zQ7') + 1, secret.replace('aB3', 'zQ7')],
+    ]);
+    expect(hits[0].endColumn).toBe(line.indexOf(secret) + 1 + secret.length);
+  });
+
   it('reports the secret group of a key = value pattern', () => {
     const g = compile({ pattern: '(?i)(\\w*secret\\w*)\\s*=\\s*"([^"]{8,})"', generic: true, secret_group: 2, key_group: 1, key_excludes: ['(?i)name$'], boundary: { before: false } });
     expect(run(g, 'client_secret = "Zq8!vLm2Rt"')[0]).toMatchObject({ matched: 'Zq8!vLm2Rt', column: 18 });
@@ -112,6 +142,14 @@ describe('bad input finishes and stays quiet', () => {
 
   it('caps work on a file of repeated candidates', () => {
     expect(runAll('password = "Zx9!kq2LmP0w"\n'.repeat(100_000))).toBeGreaterThan(0);
+  });
+
+  it('runs the same inputs through the one-pass prefilter of the whole pack', () => {
+    const rules = buildRuleSet([pack], {}, 'test');
+    const wall = randomBytes(1_000_000).toString('base64');
+    for (const text of [wall, wall.replace(/(.{76})/g, '$1\n'), new TextDecoder().decode(randomBytes(1_000_000)), 'EAAA'.repeat(250_000)]) {
+      expect(scanText('bundle.min.js', text, rules).hits).toEqual([]);
+    }
   });
 
   it('handles unterminated private key headers', () => {

@@ -62,7 +62,9 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
     throw new SentrikError('--update-baseline needs --baseline FILE', undefined, undefined, 'name the file to write, e.g. --baseline .sentrik/secrets-baseline.json');
   }
   const { root, paths: scanPaths } = resolveRoot(io, paths, flags.root);
-  const overrides = { ...(flags.cache === false ? { cache: false } : {}), ...(flags.jobs ? { jobs: flags.jobs } : {}) };
+  // The command runs the secrets pack whatever the configuration names: naming it here spares the zero-config
+  // detection of the project's packs (a walk of its manifests).
+  const overrides = { standards_packs: [PACK], ...(flags.cache === false ? { cache: false } : {}), ...(flags.jobs ? { jobs: flags.jobs } : {}) };
   const config = loadEffectiveConfig(io, root, overrides, flags.config).config;
   const result = await runScan({ root, config, scope: { mode: 'paths', paths: scanPaths }, packs: [PACK], noCache: flags.cache === false, jobs: flags.jobs });
 

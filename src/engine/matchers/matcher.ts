@@ -34,6 +34,11 @@ export interface CompiledFileMatcher {
    */
   keywords?: string[];
   /**
+   * RE2 patterns, one of which every match contains (searched case-insensitively): a stricter prefilter than
+   * keywords, found in the same one pass instead of them.
+   */
+  prefilter?: string[];
+  /**
    * Called for every rule that will run on a file before any of them runs, so that a kind can plan the work
    * its rules share (AST rules: one walk of the syntax tree for all their searches).
    */

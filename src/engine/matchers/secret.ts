@@ -5,8 +5,11 @@
 //   match:
 //     pattern: 'ghp_[A-Za-z0-9]{36}'   # RE2; `(?i)` prefix or ignore_case for case-insensitive
 //     secret_group: 1                  # the capture group holding the credential (default: whole match)
-//     keywords: ['ghp_']               # lower-case literals for the one-pass prefilter (required unless generic)
+//     keywords: ['ghp_']               # lower-case literals for the one-pass prefilter (required unless generic) …
+//     prefilter: ['://[^\s/@]*:[^\s/]*@']   # … or RE2 patterns every match contains, searched in that same pass
+//                                      # (case-insensitively) instead of keywords: for detectors whose keywords are common
 //     entropy_min: 3.5                 # bits per character of the secret
+//     max_length: 200                  # longer values are data, not a credential (cheaper than `{8,200}` in the pattern)
 //     check: github-crc32              # a validator by name (see CHECK_NAMES)
 //     allow: ['EXAMPLE$']              # secret values matching any of these are placeholders
 //     boundary: { before: '[A-Za-z]', after: false }   # characters that may not touch the match (default [A-Za-z0-9])
@@ -17,7 +20,7 @@
 //     generic: true                    # no literal prefilter possible (runs on every file; avoid)
 import { z } from 'zod';
 import { CHECK_NAMES, CHECKS, entropyAtLeast, isStructuralPlaceholder } from '../../secrets/checks.js';
-import { allMatches, compileRegex, testRegex, type SafeRegex } from '../regex.js';
+import { allMatches, compileRegex, testRegex, type RegexHit, type SafeRegex } from '../regex.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
 
@@ -32,9 +35,11 @@ export const secretMatchSchema = z
       .array(z.string().min(2).refine((k) => k === k.toLowerCase(), 'keywords are lower-case literals'))
       .min(1)
       .optional(),
+    prefilter: z.array(pattern).min(1).optional(),
     generic: z.boolean().optional(),
     ignore_case: z.boolean().optional(),
     entropy_min: z.number().min(0).max(8).optional(),
+    max_length: z.number().int().min(1).optional(),
     check: z.enum(CHECK_NAMES).optional(),
     allow: z.array(pattern).optional(),
     boundary: z.object({ before: charClass.optional(), after: charClass.optional() }).strict().optional(),
@@ -52,8 +57,11 @@ export const secretMatchSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
-    if (!m.keywords && !m.generic) {
-      ctx.addIssue({ code: 'custom', path: ['keywords'], message: 'a detector needs keywords (lower-case literals every match contains) for the prefilter; only `generic: true` rules may omit them' });
+    if (!m.keywords && !m.prefilter && !m.generic) {
+      ctx.addIssue({ code: 'custom', path: ['keywords'], message: 'a detector needs keywords (lower-case literals every match contains) or a prefilter for the one-pass search; only `generic: true` rules may omit them' });
+    }
+    if (m.keywords && m.prefilter) {
+      ctx.addIssue({ code: 'custom', path: ['prefilter'], message: 'give keywords or prefilter, not both (the prefilter replaces the keywords)' });
     }
   });
 
@@ -78,29 +86,31 @@ export const secretKind: MatcherKind<SecretMatch> = {
     const keyExcludes = (m.key_excludes ?? []).map(c);
     const check = m.check ? CHECKS[m.check] : undefined;
     const group = m.secret_group ?? 0;
+    for (const p of m.prefilter ?? []) compileRegex(p, { ignoreCase: true }); // a bad prefilter fails at load, with the reason
 
     return {
       scope: 'file',
       keywords: m.keywords,
+      prefilter: m.prefilter,
       match(file: SourceFile): RawMatch[] {
         const text = file.text;
         const out: RawMatch[] = [];
         const seen = new Set<string>();
-        // re2Input: ASCII files go to RE2 as bytes (no UTF-8 conversion of the whole text per rule).
-        for (const hit of allMatches(re, file.re2Input)) {
+        for (const hit of matchesOf(re, file)) {
           const secret = group === 0 ? hit.text : hit.groups[group - 1];
-          if (!secret) continue;
+          if (!secret || secret.length > (m.max_length ?? Infinity)) continue;
           const end = hit.index + hit.text.length;
-          if (before && hit.index > 0 && testRegex(before, text[hit.index - 1])) continue;
-          if (after && end < text.length && testRegex(after, text[end])) continue;
+          // Cheap screens first (most candidates of the generic detectors fail them), RE2 screens last.
+          if (before && hit.index > 0 && before(text[hit.index - 1])) continue;
+          if (after && end < text.length && after(text[end])) continue;
           if (isStructuralPlaceholder(secret)) continue;
-          if (allow.some((r) => testRegex(r, secret))) continue;
           if (m.entropy_min !== undefined && !entropyAtLeast(secret, m.entropy_min)) continue;
+          if (check && !check({ secret, groups: hit.groups, match: hit.text, path: file.path })) continue;
+          if (allow.some((r) => testRegex(r, secret))) continue;
           if (m.key_group !== undefined) {
             const key = hit.groups[m.key_group - 1] ?? '';
             if (keyExcludes.some((r) => testRegex(r, key))) continue;
           }
-          if (check && !check({ secret, groups: hit.groups, match: hit.text, path: file.path })) continue;
           // The secret is the last occurrence of its text in the match (patterns end at the credential).
           const secretStart = hit.index + hit.text.lastIndexOf(secret);
           const secretAt = file.position(secretStart);
@@ -122,8 +132,33 @@ export const secretKind: MatcherKind<SecretMatch> = {
   },
 };
 
-function boundaryOf(spec: string | false | undefined): SafeRegex | undefined {
+/**
+ * The pattern's matches with character offsets. RE2 searches the file's UTF-8 (for a non-ASCII file, made once
+ * for all its detectors); byte offsets are mapped back to characters in one forward pass.
+ */
+function matchesOf(re: SafeRegex, file: SourceFile): RegexHit[] {
+  if (typeof file.re2Input !== 'string') return allMatches(re, file.re2Input);
+  const bytes = file.utf8;
+  const hits = allMatches(re, bytes, undefined, 'utf8');
+  let byte = 0;
+  let char = 0;
+  for (const hit of hits) {
+    // Every byte that starts a character adds one UTF-16 unit, a 4-byte sequence (a surrogate pair) two.
+    for (; byte < hit.index; byte++) if ((bytes[byte] & 0xc0) !== 0x80) char += bytes[byte] >= 0xf0 ? 2 : 1;
+    hit.index = char;
+  }
+  return hits;
+}
+
+/** A boundary class as a test of one character, remembered per character (a file repeats the same few). */
+function boundaryOf(spec: string | false | undefined): ((ch: string) => boolean) | undefined {
   if (spec === false) return undefined;
-  return compileRegex(spec ?? DEFAULT_BOUNDARY);
+  const re = compileRegex(spec ?? DEFAULT_BOUNDARY);
+  const known = new Map<string, boolean>();
+  return (ch) => {
+    let v = known.get(ch);
+    if (v === undefined) known.set(ch, (v = testRegex(re, ch)));
+    return v;
+  };
 }
 
