@@ -98,6 +98,21 @@ describe('pattern text tests', () => {
     expect(textTest({ any: ['eval($X)', { kind: 'call_expression' }] })).toBeUndefined();
   });
 
+  it('need a called name followed by its parenthesis (and a method by its dot), whatever sits between', () => {
+    const evalCall = textTest('eval($X)')!;
+    expect(evalCall(file('eval(req.body.code)'))).toBe(true);
+    expect(evalCall(file('eval /* why */ (code)'))).toBe(true);
+    expect(evalCall(file('window.eval?.(code)'))).toBe(true); // optional call
+    expect(evalCall(file('// never eval user input\nrun(code)'))).toBe(false);
+    expect(textTest('parse($X)')!(file('parse<Config>(text)'))).toBe(true); // type arguments
+    const query = textTest('$C.query($SINK $$$)')!;
+    expect(query(file('db\n  .query (sql, [id])'))).toBe(true);
+    expect(query(file('rows = await pool?.query(sql)'))).toBe(true);
+    expect(query(file('const query = buildQuery(); run(query);'))).toBe(false); // no method call
+    expect(query(file('query(sql)'))).toBe(false);
+    expect(textTest('print ($X)')!(file('print(x)'))).toBe(true);
+  });
+
   it('never fail a file that a built-in AST rule regex matches (semgrep-rules corpus)', () => {
     const regexes = new Set<string>();
     const collect = (node: unknown, key?: string): void => {

@@ -36,7 +36,7 @@ export function textTest(spec: PatternSpec, where: WhereRegexes = {}): TextTest 
   const tests: TextTest[] = [];
   const pattern = typeof spec === 'string' ? spec : spec.pattern;
   if (pattern) {
-    tests.push(...optional(allOf([...literalWords(pattern).map(wholeWord), ...memberChains(pattern).map(chainTest)])));
+    tests.push(...optional(allOf([...literalWords(pattern).map(wholeWord), ...memberChains(pattern).map(chainTest), ...calls(pattern).map(callTest)])));
     // A `where` applies to the patterns that bind its metavariable; a `$X` in the pattern always does.
     for (const [mv, re] of Object.entries(where)) if (bindsSingle(pattern, mv)) tests.push(...optional(regexTest(re)));
   }
@@ -124,6 +124,25 @@ const CHAIN_GAP = '(?:\\s|\\\\\\r?\\n|/\\*(?s:.)*?\\*/|//[^\\n]*|#[^\\n]*)*';
 /** The file holds `a.b.c` as a chain (see memberChains); one search per chain and file, shared by every rule. */
 function chainTest(chain: string[]): TextTest {
   const source = `\\b${chain.map(escapeRegex).join(`${CHAIN_GAP}\\.${CHAIN_GAP}`)}\\b`;
+  return searchTest(source) ?? (() => true);
+}
+
+/**
+ * Calls of literal names in a pattern (`eval` in `eval($X)`, `.query` in `$C.query($SINK)`): the code holds the
+ * name followed by `(` — with white space, comments, type arguments (`f<T>(x)`) or an optional call (`f?.(x)`)
+ * between — and, for a method, preceded by a dot.
+ */
+function calls(p: string): { name: string; method: boolean }[] {
+  const out: { name: string; method: boolean }[] = [];
+  for (const m of p.matchAll(/(?:(\.)\s*|(?<![A-Za-z0-9_$.]))(\$*[A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
+    // `$queryRawUnsafe(` names a method with a `$` in it: left to the word test
+    if (!m[2].startsWith('$')) out.push({ name: m[2], method: m[1] !== undefined });
+  }
+  return out;
+}
+
+function callTest({ name, method }: { name: string; method: boolean }): TextTest {
+  const source = `${method ? `\\.${CHAIN_GAP}` : '\\b'}${escapeRegex(name)}${CHAIN_GAP}(?:<[^()]*>${CHAIN_GAP})?(?:\\?\\.${CHAIN_GAP})?\\(`;
   return searchTest(source) ?? (() => true);
 }
 
