@@ -124,6 +124,7 @@ export function planSearches(file: SourceFile, parser: string, groups: PlannedSe
  */
 function searchTogether(root: SgNode, rules: Rule[]): SgNode[][] {
   const renamed = rules.map((r, i) => renameMetavariables(r, `_Q${i}`));
+  // Each label is optional (`regex: ''` matches any node); the first `any` keeps only nodes some rule matched.
   const labelled = renamed.map((r, i) => ({ any: [{ all: [r, { pattern: `$QLABEL${i}` }] }, { regex: '' }] }));
   const results: SgNode[][] = rules.map(() => []);
   for (const node of root.findAll({ rule: { all: [{ any: renamed }, ...labelled] } as Rule })) {
