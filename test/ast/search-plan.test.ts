@@ -51,6 +51,16 @@ describe('planned searches', () => {
     expect(findAllOnce(root, SEARCHES[3]).map((n) => n.kind())).toEqual(['binary_expression']);
   });
 
+  it('keep a failing search to itself: the others are still made and right', () => {
+    const file = new SourceFile('a.js', CODE);
+    const broken: NapiConfig = { rule: { kind: 'no_such_kind' } };
+    planSearches(file, 'javascript', [[{ config: SEARCHES[0] }, { config: broken }, { config: SEARCHES[2] }]]);
+    const root = parseSource(file, 'javascript')!;
+    expect(describeNodes(findAllOnce(root, SEARCHES[0]))).toEqual(describeNodes(root.findAll(SEARCHES[0])));
+    expect(() => findAllOnce(root, broken)).toThrow();
+    expect(describeNodes(findAllOnce(root, SEARCHES[2]))).toEqual(describeNodes(root.findAll(SEARCHES[2])));
+  });
+
   it('leave rule results unchanged when a scan plans them (taint and patterns)', () => {
     const compile = (match: unknown) => astKind.compile(astMatchSchema.parse(match), { ruleId: 'T-1', packFile: 't.yaml' }) as CompiledFileMatcher;
     const rules = [

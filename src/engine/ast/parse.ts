@@ -70,8 +70,8 @@ export function findAllOnce(root: SgNode, config: NapiConfig): SgNode[] {
     groups!.splice(groups!.indexOf(group), 1);
     // What is still to search: not searched yet, and wanted (a search after another wants its results).
     const wanted = [...group].filter(([k, p]) => !perRoot.has(k) && (k === key || !p.after || [...p.after].some((a) => perRoot.get(a)?.length)));
-    if (wanted.length > 1) {
-      const results = searchTogether(root, wanted.map(([, p]) => p.config.rule as Rule));
+    const results = wanted.length > 1 ? searchTogether(root, wanted.map(([, p]) => p.config.rule as Rule)) : undefined;
+    if (results) {
       wanted.forEach(([k], i) => perRoot.set(k, results[i]));
       return perRoot.get(key)!;
     }
@@ -120,14 +120,20 @@ export function planSearches(file: SourceFile, parser: string, groups: PlannedSe
  * Every rule's matches in one walk of the tree. The rules get their own metavariable names (`$X` of the
  * third rule becomes `$X_Q2`, so rules cannot clash over a name), and a label metavariable bound only when
  * the rule matched the node. Each rule's nodes come back in the order its own search gives (document order),
- * and answer getMatch with the rule's own names.
+ * and answer getMatch with the rule's own names. Undefined if the walk fails.
  */
-function searchTogether(root: SgNode, rules: Rule[]): SgNode[][] {
+function searchTogether(root: SgNode, rules: Rule[]): SgNode[][] | undefined {
   const renamed = rules.map((r, i) => renameMetavariables(r, `_Q${i}`));
   // Each label is optional (`regex: ''` matches any node); the first `any` keeps only nodes some rule matched.
   const labelled = renamed.map((r, i) => ({ any: [{ all: [r, { pattern: `$QLABEL${i}` }] }, { regex: '' }] }));
   const results: SgNode[][] = rules.map(() => []);
-  for (const node of root.findAll({ rule: { all: [{ any: renamed }, ...labelled] } as Rule })) {
+  let found: SgNode[];
+  try {
+    found = root.findAll({ rule: { all: [{ any: renamed }, ...labelled] } as Rule });
+  } catch {
+    return undefined; // a rule fails on this tree: each search on its own, so the failure is its rule's alone
+  }
+  for (const node of found) {
     for (let i = 0; i < rules.length; i++) if (node.getMatch(`QLABEL${i}`)) results[i].push(withMetavariableSuffix(node, `_Q${i}`));
   }
   return results;
