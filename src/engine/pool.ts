@@ -34,6 +34,12 @@ const BATCH_FILES = 48;
 const BATCH_BYTES = 256 * 1024;
 /** Batches queued at each worker: one to work on, one waiting. */
 const PREFETCH = 2;
+/**
+ * A worker's young generation (MB). V8 lets it grow to 48 MB, which a worker keeps for the whole scan although
+ * a file's garbage is a few MB (and syntax trees are collected by a forced full collection anyway, see
+ * releaseSyntaxTrees): 8 MB cut the scan's peak by some 20 MB at no measurable CPU cost.
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
 
 /** The compiled worker script; absent when running from TypeScript sources (tests), then we stay in-process. */
 export function workerScript(): string | undefined {
@@ -74,7 +80,7 @@ export async function stopWorkers(): Promise<void> {
 function acquire(n: number): Worker[] {
   const script = workerScript()!;
   while (live.length < n && !lost) {
-    const w = new Worker(script);
+    const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     w.on('exit', () => {
       lost = true;
       const i = live.indexOf(w);

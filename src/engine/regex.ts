@@ -61,16 +61,21 @@ export interface RegexHit {
 /**
  * All non-overlapping matches of `re` (resets lastIndex; safe to share compiled regexes). For a Buffer input,
  * offsets are byte offsets and texts are decoded as `encoding`: an ASCII Buffer (see SourceFile.re2Input) has
- * character offsets; UTF-8 bytes spare RE2 converting a non-ASCII string on every call.
+ * character offsets; UTF-8 bytes spare RE2 converting a non-ASCII string on every call. A large string is
+ * searched as its UTF-8 (see re2Bytes) and answered with character offsets.
  */
 export function allMatches(re: SafeRegex, text: string | Buffer, limit = 10_000, encoding: 'latin1' | 'utf8' = 'latin1'): RegexHit[] {
+  if (typeof text === 'string') {
+    const bytes = re2Bytes(text);
+    if (bytes) return bytes.length === text.length ? allMatches(re, bytes, limit) : charOffsets(allMatches(re, bytes, limit, 'utf8'), bytes);
+  }
   const out: RegexHit[] = [];
   const str = (v: unknown): string | undefined => (v === undefined ? undefined : Buffer.isBuffer(v) ? v.toString(encoding) : String(v));
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while (out.length < limit && (m = re.exec(text as string)) !== null) {
     out.push({ index: m.index, text: str(m[0])!, groups: m.slice(1).map(str) });
-    if (m[0].length === 0) re.lastIndex++; // never loop on an empty match
+    if (m[0].length === 0) re.lastIndex = nextStart(text, re.lastIndex, encoding); // never loop on an empty match
   }
   re.lastIndex = 0;
   return out;
@@ -78,7 +83,47 @@ export function allMatches(re: SafeRegex, text: string | Buffer, limit = 10_000,
 
 export function testRegex(re: SafeRegex, text: string | Buffer): boolean {
   re.lastIndex = 0;
-  const ok = re.test(text as string);
+  const ok = re.test(((typeof text === 'string' && re2Bytes(text)) || text) as string);
   re.lastIndex = 0;
   return ok;
+}
+
+/**
+ * Hits found in UTF-8 `bytes` (in order), their byte offsets turned into character (UTF-16) offsets in one
+ * forward pass: a byte that starts a character adds one unit, a 4-byte sequence (a surrogate pair) two.
+ */
+export function charOffsets(hits: RegexHit[], bytes: Buffer): RegexHit[] {
+  let byte = 0;
+  let char = 0;
+  for (const hit of hits) {
+    for (; byte < hit.index; byte++) if ((bytes[byte] & 0xc0) !== 0x80) char += bytes[byte] >= 0xf0 ? 2 : 1;
+    hit.index = char;
+  }
+  return hits;
+}
+
+/** Where to search on after an empty match at `at`: the next character (never inside a UTF-8 sequence). */
+function nextStart(text: string | Buffer, at: number, encoding: 'latin1' | 'utf8'): number {
+  let next = at + 1;
+  if (typeof text !== 'string' && encoding === 'utf8') while (next < text.length && (text[next] & 0xc0) === 0x80) next++;
+  return next;
+}
+
+/**
+ * Given a string, RE2 converts it to UTF-8 on every call, and each compiled regex keeps its own copy until a
+ * collection: a file's text searched by hundreds of rules became hundreds of copies, the largest share of a
+ * scan's peak memory. So a large string is converted once, here, and every regex searches those bytes; the
+ * cache holds only the last text (rules run file by file).
+ */
+const CONVERT_ONCE_CHARS = 4096;
+let lastText: string | undefined;
+let lastBytes: Buffer | undefined;
+
+function re2Bytes(text: string): Buffer | undefined {
+  if (text.length < CONVERT_ONCE_CHARS) return undefined;
+  if (text !== lastText) {
+    lastText = text;
+    lastBytes = Buffer.from(text, 'utf8');
+  }
+  return lastBytes;
 }

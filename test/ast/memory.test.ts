@@ -22,6 +22,19 @@ describe('syntax tree memory', () => {
     expect(collected.length).toBeGreaterThan(0);
   });
 
+  it('collects a second time at the next call: a tree goes only once its node wrappers are gone', () => {
+    while (releaseSyntaxTrees()); // settle any pending second collection
+    const chunk = 'function f(a) {\n  return a + 1;\n}\n'.repeat(3_000); // ~100 kB
+    const calls: boolean[] = [];
+    for (let i = 0; i < 40 && !calls.includes(true); i++) {
+      parseSource(new SourceFile(`g${i}.js`, `${chunk}// ${i}\n`), 'JavaScript');
+      calls.push(releaseSyntaxTrees());
+    }
+    expect(calls.at(-1)).toBe(true);
+    expect(releaseSyntaxTrees()).toBe(true); // the second collection, whatever was parsed since
+    expect(releaseSyntaxTrees()).toBe(false);
+  });
+
   it('answers a repeated search of one tree from memory', () => {
     const root = parseSource(new SourceFile('a.py', 'import os\nos.system(cmd)\n'), 'python')!;
     const first = findAllOnce(root, { rule: { pattern: 'os.system($X)' } });

@@ -12,7 +12,7 @@
 //
 // A file is asked about hundreds of literals: one RE2.Set scan per file answers them all (see LiteralIndex).
 import RE2 from 're2';
-import { escapeRegex } from '../regex.js';
+import { escapeRegex, testRegex } from '../regex.js';
 import { regexNeed, type Need } from '../regex-literals.js';
 import { literalName, type PatternSpec } from './pattern.js';
 
@@ -197,7 +197,7 @@ function newSearchTest(re: string): TextTest | undefined {
     let found = seen.get(f);
     if (found === undefined) {
       try {
-        found = compiled.test((f.re2Input ?? f.text) as string);
+        found = testRegex(compiled, f.re2Input ?? f.text);
       } catch {
         found = true; // RE2 ran out of memory: the file is not filtered
       }
