@@ -7,7 +7,7 @@ import { SentrikError } from '../util/errors.js';
 import type { Confidence, ScanProblem, Severity } from './model.js';
 import type { CompiledFileMatcher, RawMatch } from './matchers/matcher.js';
 import type { RuleSet } from './ruleset.js';
-import { SourceFile } from './source.js';
+import { SourceFile, type SourceBytes } from './source.js';
 
 export interface FileHit {
   ruleId: string;
@@ -43,15 +43,18 @@ export interface InlineIgnore {
 }
 
 const MAX_SNIPPET = 240;
+/** The inline suppression comment: `sentrik-ignore RULE-ID: reason`. */
+export const INLINE_IGNORE = 'sentrik-ignore';
 
-/** `asciiBytes`: the bytes of an all-ASCII text, if the caller has them (RE2 then takes them as they are). */
-export function scanText(path: string, text: string, rules: RuleSet, asciiBytes?: Buffer): FileResult {
-  const file = new SourceFile(path, text, asciiBytes);
+/** `content`: the text, or the file's bytes (decoded only if a rule or a finding needs the text). */
+export function scanText(path: string, content: string | SourceBytes, rules: RuleSet): FileResult {
+  const file = new SourceFile(path, content);
   const matches: { ruleId: string; raw: RawMatch }[] = [];
   const problems: ScanProblem[] = [];
   const failedMessages = new Set<string>();
   const candidates: { ruleId: string; matcher: CompiledFileMatcher }[] = [];
-  for (const { rule } of rules.candidates(file.utf8)) {
+  const found = rules.search(file.utf8);
+  for (const { rule } of found.rules) {
     if (rule.appliesTo(path) && rule.matcher.scope === 'file') candidates.push({ ruleId: rule.def.id, matcher: rule.matcher });
   }
   for (const { matcher } of candidates) {
@@ -84,9 +87,9 @@ export function scanText(path: string, text: string, rules: RuleSet, asciiBytes?
       secretsByLine.set(l, set);
     }
   }
-  // Minified documents put thousands of findings on one huge line: look for suppressions once per file.
-  const mayIgnore = text.includes('sentrik-ignore');
-  const ignoreAt = mayIgnore ? ignoreParser(file) : undefined;
+  // Minified documents put thousands of findings on one huge line: look for suppressions once per file. The
+  // keyword pass found the marker, or a case variant of it.
+  const ignoreAt = found.mayIgnore && file.utf8.includes(INLINE_IGNORE) ? ignoreParser(file) : undefined;
   const hits: FileHit[] = matches.map(({ ruleId, raw: r }) => {
     const lineText = r.line ? file.lineText(r.line) : undefined;
     return {
@@ -115,7 +118,7 @@ function inlineIgnores(file: SourceFile, ignoreAt: (line: number) => ParsedIgnor
   const { text } = file;
   const out: InlineIgnore[] = [];
   let lastLine = 0;
-  for (let at = text.indexOf('sentrik-ignore'); at !== -1; at = text.indexOf('sentrik-ignore', at + 1)) {
+  for (let at = text.indexOf(INLINE_IGNORE); at !== -1; at = text.indexOf(INLINE_IGNORE, at + 1)) {
     const line = file.position(at).line;
     if (line === lastLine) continue;
     lastLine = line;
@@ -158,9 +161,9 @@ interface ParsedIgnore {
 }
 
 function parseIgnore(text: string): ParsedIgnore | undefined {
-  const at = text.indexOf('sentrik-ignore');
+  const at = text.indexOf(INLINE_IGNORE);
   if (at === -1) return undefined;
-  const rest = text.slice(at + 'sentrik-ignore'.length, at + 2000).replace(/(\*\/|-->)\s*$/, '');
+  const rest = text.slice(at + INLINE_IGNORE.length, at + 2000).replace(/(\*\/|-->)\s*$/, '');
   const colon = rest.indexOf(':');
   const ids = (colon === -1 ? rest : rest.slice(0, colon)).split(/[\s,]+/).filter(Boolean).map((w) => w.toUpperCase());
   return { ids, reason: colon === -1 ? '' : rest.slice(colon + 1).trim() };

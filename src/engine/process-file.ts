@@ -2,9 +2,10 @@
 // Runs in the main thread or in a worker thread: inputs and outputs are plain, serialisable data.
 import { contentHash } from './cache.js';
 import { scanText, type FileResult } from './file-scan.js';
-import { readSourceText } from './read.js';
+import { readSourceContent } from './read.js';
 import type { RuleSet } from './ruleset.js';
 import type { ScanProblem, SkippedFile } from './model.js';
+import type { SourceBytes } from './source.js';
 
 export interface FileJob {
   path: string;
@@ -25,19 +26,22 @@ export type FileOutcome =
   | { path: string; status: 'skipped'; reason: SkippedFile['reason']; detail?: string };
 
 export function processFile(job: FileJob, rules: RuleSet, maxFileSize: number): FileOutcome {
-  let text = job.text;
-  let asciiBytes: Buffer | undefined;
+  let content: string | SourceBytes | undefined = job.text;
   const problems: ScanProblem[] = [];
-  if (text === undefined) {
-    const read = readSourceText(job.abs!, maxFileSize);
+  if (content === undefined) {
+    const read = readSourceContent(job.abs!, maxFileSize);
     if ('skip' in read) return { path: job.path, status: 'skipped', reason: read.skip, detail: read.detail };
-    text = read.text;
-    asciiBytes = read.asciiBytes;
-    if (read.invalidUtf8) problems.push({ file: job.path, code: 'invalid-utf8', message: 'not valid UTF-8: scanned with replacement characters' });
+    if ('bytes' in read) content = read.bytes;
+    else {
+      content = read.text;
+      problems.push({ file: job.path, code: 'invalid-utf8', message: 'not valid UTF-8: scanned with replacement characters' });
+    }
   }
-  const hash = job.hash === false ? '' : contentHash(asciiBytes ?? text);
-  const bytes = asciiBytes?.length ?? Buffer.byteLength(text);
+  // A text's hash is that of its UTF-8 bytes: the same whether the file was decoded or not.
+  const data = typeof content === 'string' ? content : content.utf8;
+  const hash = job.hash === false ? '' : contentHash(data);
+  const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   if (job.knownHash === hash) return { path: job.path, status: 'unchanged', hash, bytes };
-  const result = scanText(job.path, text, rules, asciiBytes);
+  const result = scanText(job.path, content, rules);
   return { path: job.path, status: 'scanned', result, hash, bytes, problems };
 }

@@ -1,46 +1,56 @@
 // Reading a file to scan: once, into one Buffer, never more than the size cap, never blocking on a FIFO.
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
+import type { SourceBytes } from './source.js';
 
 /** Bytes inspected for a NUL byte to decide a file is binary (what git and ripgrep do). */
 const BINARY_SNIFF_BYTES = 8192;
 
 export type SkipReason = 'binary' | 'too-large' | 'unreadable';
+type Skip = { skip: SkipReason; detail?: string };
 
 /**
- * Decoded text, or why the file is skipped. Invalid UTF-8 is not a skip: the text is decoded with U+FFFD
- * replacement characters (so secrets in a Latin-1 file are still found) and `invalidUtf8` is set so the caller
- * can record an `invalid-utf8` problem. `asciiBytes`: the bytes, when they are all ASCII (same offsets as the text).
+ * A file's content, or why the file is skipped. Valid UTF-8 stays bytes (see SourceBytes: most files are never
+ * decoded). Invalid UTF-8 is not a skip: it is decoded with U+FFFD replacement characters (so secrets in a
+ * Latin-1 file are still found) and `invalidUtf8` is set so the caller can record an `invalid-utf8` problem.
  */
-export type ReadResult = { text: string; invalidUtf8?: true; asciiBytes?: Buffer } | { skip: SkipReason; detail?: string };
+export type ReadContent = { bytes: SourceBytes } | { text: string; invalidUtf8: true } | Skip;
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** Decoded text, or why the file is skipped (see ReadContent). */
+export type ReadResult = { text: string; invalidUtf8?: true } | Skip;
+
 const lenientUtf8 = new TextDecoder('utf-8');
 
-/** Decode file content: binary check, UTF-8 (BOM stripped), size cap. Shared by disk and git-blob reads. */
-export function decodeSource(buf: Buffer, maxBytes: number): ReadResult {
+/** File content: binary check, UTF-8 (BOM dropped), size cap. Shared by disk and git-blob reads. */
+export function decodeContent(buf: Buffer, maxBytes: number): ReadContent {
   if (buf.length > maxBytes) return { skip: 'too-large', detail: `${buf.length} bytes > ${maxBytes}` };
   if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { skip: 'binary' };
-  // Most source is ASCII: no UTF-8 decoding, and the bytes serve RE2 as they are.
-  if (isAscii(buf)) return { text: buf.toString('latin1'), asciiBytes: buf };
-  let text: string;
-  let invalidUtf8: true | undefined;
-  try {
-    text = strictUtf8.decode(buf);
-  } catch {
-    text = lenientUtf8.decode(buf);
-    invalidUtf8 = true;
-  }
-  // TextDecoder already drops a leading BOM; this keeps that guarantee explicit.
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return invalidUtf8 ? { text, invalidUtf8 } : { text };
+  // Most source is ASCII: no decoding, and the bytes serve RE2 as they are.
+  if (isAscii(buf)) return { bytes: { utf8: buf, ascii: true } };
+  if (isUtf8(buf)) return { bytes: { utf8: buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf, ascii: false } };
+  // TextDecoder drops a leading BOM.
+  return { text: lenientUtf8.decode(buf), invalidUtf8: true };
+}
+
+/** decodeContent as text. */
+export function decodeSource(buf: Buffer, maxBytes: number): ReadResult {
+  return asText(decodeContent(buf, maxBytes));
 }
 
 // O_NONBLOCK: opening a FIFO for reading would otherwise wait forever for a writer.
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
-/** Read a file from disk for scanning. Files over `maxBytes` are not read at all. */
+/** Read a file from disk as text (see readSourceContent). */
 export function readSourceText(abs: string, maxBytes: number): ReadResult {
+  return asText(readSourceContent(abs, maxBytes));
+}
+
+function asText(c: ReadContent): ReadResult {
+  return 'bytes' in c ? { text: c.bytes.utf8.toString(c.bytes.ascii ? 'latin1' : 'utf8') } : c;
+}
+
+/** Read a file from disk for scanning. Files over `maxBytes` are not read at all. */
+export function readSourceContent(abs: string, maxBytes: number): ReadContent {
   let fd: number;
   try {
     fd = fs.openSync(abs, OPEN_FLAGS);
@@ -55,7 +65,7 @@ export function readSourceText(abs: string, maxBytes: number): ReadResult {
     const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
     let got = 0;
     for (let n; got < buf.length && (n = fs.readSync(fd, buf, got, buf.length - got, got)) > 0; ) got += n;
-    return decodeSource(buf.subarray(0, got), maxBytes);
+    return decodeContent(buf.subarray(0, got), maxBytes);
   } catch (err) {
     return { skip: 'unreadable', detail: describe(err) };
   } finally {

@@ -5,6 +5,7 @@ import RE2 from 're2';
 import { loadPack, type LoadedPack, type LoadedRule } from '../packs/load.js';
 import type { Severity } from './model.js';
 import { escapeRegex } from './regex.js';
+import { INLINE_IGNORE } from './file-scan.js';
 
 export interface RuleOverride {
   severity?: Severity;
@@ -24,7 +25,15 @@ export interface RuleSet {
   hash: string;
   /** Which rules to run on a text: those whose keywords occur (or that have none). */
   candidates(input: string | Buffer): ActiveRule[];
+  /**
+   * candidates, and whether the text may hold an inline `sentrik-ignore` (found case-insensitively, or the pass
+   * gave up: confirm it), in the same one pass.
+   */
+  search(input: string | Buffer): { rules: ActiveRule[]; mayIgnore: boolean };
 }
+
+/** The inline suppression marker, searched with the rules' keywords (see file-scan.ts). */
+const IGNORE_MARKER = { keyword: INLINE_IGNORE };
 
 export interface RuleSetOptions {
   /**
@@ -56,13 +65,24 @@ export function buildRuleSet(
     }
   }
   // Built lazily: the index compiles every file rule, and a scan whose files all come from the cache needs none.
-  let candidates: ((input: string | Buffer) => ActiveRule[]) | undefined;
+  let index: ((input: string | Buffer) => (ActiveRule | typeof IGNORE_MARKER)[]) | undefined;
+  const search = (input: string | Buffer): { rules: ActiveRule[]; mayIgnore: boolean } => {
+    index ??= keywordIndex<ActiveRule | typeof IGNORE_MARKER>(
+      [...fileRules, IGNORE_MARKER],
+      (r) => ('keyword' in r ? [r.keyword] : fileKeywords(r)),
+      (r) => ('keyword' in r ? undefined : filePrefilter(r)),
+    );
+    const found = index(input);
+    const rules = found.filter((r): r is ActiveRule => r !== IGNORE_MARKER);
+    return { rules, mayIgnore: rules.length < found.length };
+  };
   return {
     packs,
     fileRules,
     repoRules,
     hash: h.digest('hex').slice(0, 24),
-    candidates: (input) => (candidates ??= keywordIndex(fileRules, fileKeywords, filePrefilter))(input),
+    candidates: (input) => search(input).rules,
+    search,
   };
 }
 

@@ -1,20 +1,47 @@
 // A file as matchers see it: text read once, line offsets computed lazily and shared by every rule.
 
+/** A file's content as read: valid UTF-8 bytes (no BOM), decoded to text only when a rule needs the text. */
+export interface SourceBytes {
+  utf8: Buffer;
+  /** Every byte is ASCII (the reader knows): byte offsets are character offsets. */
+  ascii: boolean;
+}
+
 export class SourceFile {
+  private decoded?: string;
+  private bytes?: Buffer;
+  private ascii?: boolean;
   private lineStarts?: number[];
   private lowered?: string;
   private lineArray?: string[];
-  private re2?: string | Buffer;
-  private utf8Bytes?: Buffer;
 
   constructor(
     /** Path relative to the scan root, forward slashes. */
     public readonly path: string,
-    public readonly text: string,
-    /** The bytes `text` was decoded from, when they are all ASCII (the reader knows): RE2's input as is. */
-    asciiBytes?: Buffer,
+    /** The text, or the bytes it decodes from (most files of a scan never need decoding: no rule looks at them). */
+    content: string | SourceBytes,
   ) {
-    this.re2 = asciiBytes;
+    if (typeof content === 'string') this.decoded = content;
+    else ({ utf8: this.bytes, ascii: this.ascii } = content);
+  }
+
+  get text(): string {
+    return (this.decoded ??= this.ascii ? this.bytes!.toString('latin1') : this.bytes!.toString('utf8'));
+  }
+
+  /** Every character is ASCII: offsets into `utf8` are character offsets. */
+  get isAscii(): boolean {
+    return (this.ascii ??= Buffer.byteLength(this.text) === this.text.length);
+  }
+
+  /** Length of the text in UTF-16 units. */
+  get length(): number {
+    return this.ascii ? this.bytes!.length : this.text.length;
+  }
+
+  /** The character at a UTF-16 offset; an ASCII file answers from its bytes, without decoding. */
+  charAt(offset: number): string {
+    return this.ascii ? String.fromCharCode(this.bytes![offset]) : this.text[offset];
   }
 
   /** Lower-cased text, computed once, for case-insensitive keyword prefilters. */
@@ -27,20 +54,15 @@ export class SourceFile {
    * and RE2 skips converting the whole string on every call), else the string itself.
    */
   get re2Input(): string | Buffer {
-    if (this.re2 === undefined) {
-      const bytes = Buffer.byteLength(this.text);
-      this.re2 = bytes === this.text.length ? Buffer.from(this.text, 'latin1') : this.text;
-    }
-    return this.re2;
+    return this.isAscii ? this.utf8 : this.text;
   }
 
   /**
-   * The text as UTF-8 bytes (the file's own bytes when ASCII), made once. RE2 searches UTF-8: given a JS string it
-   * converts it on every call. Offsets into these bytes are character offsets only for an ASCII text.
+   * The text as UTF-8 bytes (the file's own bytes when read from disk), made once. RE2 searches UTF-8: given a JS
+   * string it converts it on every call. Offsets into these bytes are character offsets only for an ASCII text.
    */
   get utf8(): Buffer {
-    const input = this.re2Input;
-    return typeof input === 'string' ? (this.utf8Bytes ??= Buffer.from(input, 'utf8')) : input;
+    return (this.bytes ??= Buffer.from(this.text, this.isAscii ? 'latin1' : 'utf8'));
   }
 
   get lines(): string[] {

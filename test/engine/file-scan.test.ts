@@ -5,6 +5,9 @@ import { buildRuleSet } from '../../src/engine/ruleset.js';
 import { builtinPacksDir, loadPack } from '../../src/packs/load.js';
 import { join } from 'node:path';
 
+const secretsRules = () => buildRuleSet([loadPack(join(builtinPacksDir(), 'secrets'), true)], {}, 'test');
+const AWS = 'AKIAZ7Q3XK2MLP4WN6RD';
+
 describe('scanText', () => {
   it('masks a secret in the snippets of other rules on the same line', () => {
     const packs = ['owasp-top-10', 'secrets'].map((id) => loadPack(join(builtinPacksDir(), id), true));
@@ -15,5 +18,24 @@ describe('scanText', () => {
     const result = scanText('config.js', `${line}\n`, rules);
     expect(result.hits.map((h) => h.ruleId)).toEqual(expect.arrayContaining(['OWASP-A03-002', 'SEC-AWS-001']));
     for (const h of result.hits) expect(h.snippet).not.toContain(secret);
+  });
+
+  it('finds inline ignores in the keyword pass: used ones, unused ones in files no rule looks at, exact case only', () => {
+    const rules = secretsRules();
+    const used = scanText('a.py', `# sentrik-ignore SEC-AWS-001: test fixture\nkey = "${AWS}"\n`, rules);
+    expect(used.hits.map((h) => [h.ruleId, h.inline])).toEqual([['SEC-AWS-001', { reason: 'test fixture', line: 1 }]]);
+    const unused = scanText('b.md', 'Nothing here.\n<!-- sentrik-ignore SEC-GH-001: gone -->\n', rules);
+    expect([unused.hits, unused.ignores]).toEqual([[], [{ line: 2, ruleIds: ['SEC-GH-001'], reason: 'gone' }]]);
+    const shouted = scanText('c.py', `# SENTRIK-IGNORE SEC-AWS-001: not the marker\nkey = "${AWS}"\n`, rules);
+    expect([shouted.hits.map((h) => h.inline), shouted.ignores]).toEqual([[undefined], undefined]);
+  });
+
+  it('gives the same result for the bytes of a file as for its text (columns count characters)', () => {
+    const rules = secretsRules();
+    for (const text of [`key = "${AWS}"\n`, `# café ☕ 😀\nclé = "${AWS}" # ü\n`]) {
+      const utf8 = Buffer.from(text);
+      expect(scanText('f.py', { utf8, ascii: utf8.length === text.length }, rules)).toEqual(scanText('f.py', text, rules));
+    }
+    expect(scanText('f.py', { utf8: Buffer.from(`# café\nclé = "${AWS}"\n`), ascii: false }, rules).hits[0]).toMatchObject({ line: 2, column: 8 });
   });
 });

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeSource, readSourceText } from '../../src/engine/read.js';
+import { decodeContent, decodeSource, readSourceContent, readSourceText } from '../../src/engine/read.js';
+import { SourceFile } from '../../src/engine/source.js';
 
 const MiB = 1024 * 1024;
 let dir: string;
@@ -84,11 +85,46 @@ describe('decodeSource', () => {
     expect(decodeSource(Buffer.from('ok'), 10)).toMatchObject({ text: 'ok' });
   });
 
-  it('hands the bytes of all-ASCII content along (RE2 takes them as they are), and only those', () => {
-    const ascii = decodeSource(Buffer.from('const a = 1;\n'), 100);
-    expect(ascii).toMatchObject({ text: 'const a = 1;\n' });
-    expect('asciiBytes' in ascii && ascii.asciiBytes?.toString()).toBe('const a = 1;\n');
-    const utf8 = decodeSource(Buffer.from('name = "Zoë"\n'), 100);
-    expect(utf8).toEqual({ text: 'name = "Zoë"\n' });
+  it('decodes all-ASCII and UTF-8 content alike', () => {
+    expect(decodeSource(Buffer.from('const a = 1;\n'), 100)).toEqual({ text: 'const a = 1;\n' });
+    expect(decodeSource(Buffer.from('name = "Zoë"\n'), 100)).toEqual({ text: 'name = "Zoë"\n' });
+  });
+});
+
+describe('decodeContent', () => {
+  it('keeps valid UTF-8 as bytes, says whether they are all ASCII, and drops a byte order mark', () => {
+    const ascii = Buffer.from('const a = 1;\n');
+    expect(decodeContent(ascii, 100)).toEqual({ bytes: { utf8: ascii, ascii: true } });
+    expect(decodeContent(Buffer.from('name = "Zoë"\n'), 100)).toEqual({ bytes: { utf8: Buffer.from('name = "Zoë"\n'), ascii: false } });
+    const bom = decodeContent(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('ü = 1')]), 100);
+    expect('bytes' in bom && bom.bytes.utf8.toString()).toBe('ü = 1');
+  });
+
+  it('decodes invalid UTF-8 at once (with replacement characters) and flags it', () => {
+    expect(decodeContent(Buffer.from('caf\xe9', 'latin1'), 100)).toEqual({ text: 'caf\ufffd', invalidUtf8: true });
+  });
+
+  it('reads from disk with the same rules as readSourceText', () => {
+    expect(readSourceContent(file('c.py', 'x = 1\n'), MiB)).toEqual({ bytes: { utf8: Buffer.from('x = 1\n'), ascii: true } });
+    expect(readSourceContent(file('big.txt', Buffer.alloc(2000, 'x')), 1000)).toMatchObject({ skip: 'too-large' });
+  });
+});
+
+describe('SourceFile from bytes', () => {
+  it('answers like a SourceFile of the decoded text', () => {
+    for (const text of ['token = "abc"\nnext line\n', 'naïve = "x"\n😀 = 2\nend']) {
+      const utf8 = Buffer.from(text);
+      const fromBytes = new SourceFile('a.txt', { utf8, ascii: utf8.length === text.length });
+      const fromText = new SourceFile('a.txt', text);
+      expect(fromBytes.utf8.equals(fromText.utf8)).toBe(true);
+      expect([fromBytes.isAscii, fromBytes.length, fromBytes.charAt(7), fromBytes.position(text.length - 1)]).toEqual([
+        fromText.isAscii,
+        fromText.length,
+        fromText.charAt(7),
+        fromText.position(text.length - 1),
+      ]);
+      expect(fromBytes.text).toBe(text);
+      expect(fromBytes.re2Input).toEqual(fromText.re2Input);
+    }
   });
 });

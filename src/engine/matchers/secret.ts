@@ -20,7 +20,7 @@
 //     generic: true                    # no literal prefilter possible (runs on every file; avoid)
 import { z } from 'zod';
 import { CHECK_NAMES, CHECKS, entropyAtLeast, isStructuralPlaceholder } from '../../secrets/checks.js';
-import { allMatches, compileRegex, testRegex, type RegexHit, type SafeRegex } from '../regex.js';
+import { allMatches, charOffsets, compileRegex, testRegex, type RegexHit, type SafeRegex } from '../regex.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
 
@@ -93,7 +93,6 @@ export const secretKind: MatcherKind<SecretMatch> = {
       keywords: m.keywords,
       prefilter: m.prefilter,
       match(file: SourceFile): RawMatch[] {
-        const text = file.text;
         const out: RawMatch[] = [];
         const seen = new Set<string>();
         for (const hit of matchesOf(re, file)) {
@@ -101,8 +100,8 @@ export const secretKind: MatcherKind<SecretMatch> = {
           if (!secret || secret.length > (m.max_length ?? Infinity)) continue;
           const end = hit.index + hit.text.length;
           // Cheap screens first (most candidates of the generic detectors fail them), RE2 screens last.
-          if (before && hit.index > 0 && before(text[hit.index - 1])) continue;
-          if (after && end < text.length && after(text[end])) continue;
+          if (before && hit.index > 0 && before(file.charAt(hit.index - 1))) continue;
+          if (after && end < file.length && after(file.charAt(end))) continue;
           if (isStructuralPlaceholder(secret)) continue;
           if (m.entropy_min !== undefined && !entropyAtLeast(secret, m.entropy_min)) continue;
           if (check && !check({ secret, groups: hit.groups, match: hit.text, path: file.path })) continue;
@@ -133,21 +132,12 @@ export const secretKind: MatcherKind<SecretMatch> = {
 };
 
 /**
- * The pattern's matches with character offsets. RE2 searches the file's UTF-8 (for a non-ASCII file, made once
- * for all its detectors); byte offsets are mapped back to characters in one forward pass.
+ * The pattern's matches with character offsets. RE2 searches the file's UTF-8 (the bytes as read, or for a text
+ * made once for all its detectors); in a non-ASCII file byte offsets are mapped back to characters.
  */
 function matchesOf(re: SafeRegex, file: SourceFile): RegexHit[] {
-  if (typeof file.re2Input !== 'string') return allMatches(re, file.re2Input);
   const bytes = file.utf8;
-  const hits = allMatches(re, bytes, undefined, 'utf8');
-  let byte = 0;
-  let char = 0;
-  for (const hit of hits) {
-    // Every byte that starts a character adds one UTF-16 unit, a 4-byte sequence (a surrogate pair) two.
-    for (; byte < hit.index; byte++) if ((bytes[byte] & 0xc0) !== 0x80) char += bytes[byte] >= 0xf0 ? 2 : 1;
-    hit.index = char;
-  }
-  return hits;
+  return file.isAscii ? allMatches(re, bytes) : charOffsets(allMatches(re, bytes, undefined, 'utf8'), bytes);
 }
 
 /** A boundary class as a test of one character, remembered per character (a file repeats the same few). */
