@@ -125,7 +125,8 @@ export function planSearches(file: SourceFile, parser: string, groups: PlannedSe
 function searchTogether(root: SgNode, rules: Rule[]): SgNode[][] | undefined {
   const renamed = rules.map((r, i) => renameMetavariables(r, `_Q${i}`));
   // Each label is optional (`regex: ''` matches any node); the first `any` keeps only nodes some rule matched.
-  const labelled = renamed.map((r, i) => ({ any: [{ all: [r, { pattern: `$QLABEL${i}` }] }, { regex: '' }] }));
+  // `$$` binds unnamed nodes (an operator token) too.
+  const labelled = renamed.map((r, i) => ({ any: [{ all: [r, { pattern: `$$QLABEL${i}` }] }, { regex: '' }] }));
   const results: SgNode[][] = rules.map(() => []);
   let found: SgNode[];
   try {
@@ -139,9 +140,12 @@ function searchTogether(root: SgNode, rules: Rule[]): SgNode[][] | undefined {
   return results;
 }
 
+/** `$X`, `$$X`, `$$$X` — ast-grep's metavariables: upper-case names only (`$Foo` is a JavaScript name). */
+const METAVARIABLE = /(\$+)([A-Z_][A-Z0-9_]*)(?![A-Za-z0-9_])/g;
+
 function renameMetavariables(rule: Rule, suffix: string): Rule {
   return JSON.parse(JSON.stringify(rule), (key, value) =>
-    (key === 'pattern' || key === 'context') && typeof value === 'string' ? value.replace(/(\$+)([A-Z_][A-Z0-9_]*)/g, `$1$2${suffix}`) : value,
+    (key === 'pattern' || key === 'context') && typeof value === 'string' ? value.replace(METAVARIABLE, `$1$2${suffix}`) : value,
   ) as Rule;
 }
 

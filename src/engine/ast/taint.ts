@@ -19,10 +19,9 @@ import { anyRule, type PatternSpec } from './pattern.js';
 
 export interface TaintSpec {
   sources: PatternSpec[];
-  sinks: PatternSpec[];
+  /** The sinks as one rule, with the conditions that place them (inside, not …). */
+  sinks: Rule;
   sanitizers?: PatternSpec[];
-  /** The sinks as one rule with the conditions that place them (inside, not …); default: any of `sinks`. */
-  sinkRule?: Rule;
   /** The sources are fixed values themselves (a cleartext URL, a hard-coded key): constant ones taint too. */
   constantSources?: boolean;
 }
@@ -93,7 +92,7 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
 /** The searches taintedSinks makes: the sinks in every file, the rest only in files that have sinks. */
 export function taintSearches(parser: string, spec: TaintSpec) {
   return {
-    sinks: { rule: spec.sinkRule ?? anyRule(spec.sinks, parser) },
+    sinks: { rule: spec.sinks },
     sources: { rule: anyRule(spec.sources, parser) },
     sanitizers: spec.sanitizers?.length ? { rule: anyRule(spec.sanitizers, parser) } : undefined,
   };

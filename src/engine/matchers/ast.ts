@@ -199,10 +199,12 @@ function compileBlock(b: Block): CompiledBlock {
     if (!t || !taintTests) return undefined;
     const sources = t.sources.filter((_, i) => passes(taintTests.sources[i], file));
     if (sources.length === 0) return undefined;
-    const sinks = mainPatterns.filter((_, i) => passes(mainTests[i], file));
+    // The sink search is the block's own rule (the sinks whose words the file holds, with the block's inside /
+    // not conditions): sinks out of context are never analysed.
+    const sinks = ruleFor(parser, file);
+    if (!sinks) return undefined;
     const sanitizers = (t.sanitizers ?? []).filter((_, i) => passes(taintTests.sanitizers[i], file));
-    // The sink search itself carries the block's conditions (inside, not …): sinks out of context are never analysed.
-    return { sources, sinks, sanitizers, constantSources: t.constant_sources, sinkRule: ruleFor(parser, file) };
+    return { sources, sinks, sanitizers, constantSources: t.constant_sources };
   };
 
   // ast-grep checks kinds and fields only when a rule runs: run every rule once on an empty file now, so a
