@@ -52,6 +52,11 @@ let lost = false;
 let busy = false;
 let runs = 0;
 
+/** Threads a scan of `files` files uses: at most `jobs`, and one per 50 files (a thread costs its start-up). */
+export function threadsFor(files: number, jobs: number): number {
+  return Math.max(1, Math.min(jobs, Math.ceil(files / 50)));
+}
+
 /**
  * Start the workers a parallel scan of `threads` threads will use, before it knows its files: their module
  * loading then overlaps the caller's discovery. Unused, they cost nothing but memory (idle workers are unref'd).

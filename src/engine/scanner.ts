@@ -7,7 +7,7 @@ import { compareFindings, countFindings, finalise, META_RULES, rulesInfo, staleS
 import type { FileHit, InlineIgnore } from './file-scan.js';
 import { type Finding, type ScanProblem, type ScanResult, type ScanScope, type SkippedFile } from './model.js';
 import { processFile, type FileJob, type FileOutcome } from './process-file.js';
-import { runInWorkers, workersAvailable, workerScript } from './pool.js';
+import { runInWorkers, threadsFor, workersAvailable, workerScript } from './pool.js';
 import { runPackAgents, type AgentRun } from './agents.js';
 import { readSourceText } from './read.js';
 import { releaseSyntaxTrees } from './ast/parse.js';
@@ -124,7 +124,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const t0 = Date.now();
   // Longest first (by size): the last files handed out are small, so the threads finish together.
   if (jobs.length > 1) jobs.sort((a, b) => (b.size ?? 0) - (a.size ?? 0));
-  const threads = Math.max(1, Math.min(opts.jobs, Math.ceil(jobs.length / 50)));
+  const threads = threadsFor(jobs.length, opts.jobs);
   let agents: AgentRun | undefined;
   if (opts.agentScan && opts.rules.packs.length > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript()) {
     // agent_scan: one worker per pack (isolated, timed); see agents.ts.

@@ -10,7 +10,7 @@ import { rangeChanges, stagedFiles, type ChangedFile } from '../engine/git.js';
 import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/model.js';
 import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
 import { ScanCache } from '../engine/cache.js';
-import { startWorkers } from '../engine/pool.js';
+import { startWorkers, threadsFor } from '../engine/pool.js';
 import { diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
@@ -105,7 +105,8 @@ export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
     // With no cache to answer from, a scan of many files will want workers: start them as soon as discovery
     // has found that many, so that their module loading overlaps the rest of the walk.
     const coldScan = !config.agent_scan && (!cacheDir || !ScanCache.exists(cacheDir, rules.hash));
-    const onManyFiles = coldScan ? { after: MIN_FILES_FOR_WORKERS, run: () => startWorkers(common.jobs) } : undefined;
+    // As many as that many files use (the scan starts more if it finds more files): not every core's worth.
+    const onManyFiles = coldScan ? { after: MIN_FILES_FOR_WORKERS, run: () => startWorkers(threadsFor(MIN_FILES_FOR_WORKERS, common.jobs)) } : undefined;
     const found = discoverFiles({ root, paths, exclude, respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size, onManyFiles });
     phases.discovery = Date.now() - t;
     const rels = paths.map((p) => toPosix(relative(root, p)) || '.');

@@ -31,3 +31,12 @@ describe('worker pool', () => {
     expect(JSON.parse(r.stdout.trim())).toEqual([[2, 6], [2, 6], [2, 6], [2, 6]]);
   });
 });
+
+describe('threads per scan', () => {
+  it('uses one thread per 50 files, at most jobs — so a runner with many cores starts few workers for a small repo', async () => {
+    const { threadsFor } = await import('../../src/engine/pool.js');
+    expect(threadsFor(10, 8)).toBe(1);
+    expect(threadsFor(200, 64)).toBe(4); // what discovery starts early, whatever the core count
+    expect(threadsFor(14_300, 2)).toBe(2);
+  });
+});
