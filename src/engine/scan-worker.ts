@@ -6,6 +6,7 @@ import { releaseSyntaxTrees } from './ast/parse.js';
 import { processFile, type FileJob, type FileOutcome } from './process-file.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
+import { errorMessage } from '../util/errors.js';
 
 let current: { init: WorkerInit; rules: RuleSet } | undefined;
 /** Set by a successful init: batches are refused until then (and after a refused init). */
@@ -33,8 +34,6 @@ async function scanBatch(jobs: FileJob[], rules: RuleSet, maxFileSize: number): 
 }
 
 const reply = (msg: WorkerReply): void => parentPort!.postMessage(msg);
-const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
 parentPort!.on('message', (msg: WorkerRequest) => {
   const run = msg.run;
   if (msg.type === 'init') {
@@ -50,7 +49,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
         reply({ type: 'ready', run });
       }
     } catch (err) {
-      reply({ type: 'error', run, message: errorText(err) });
+      reply({ type: 'error', run, message: errorMessage(err) });
     }
     return;
   }
@@ -60,7 +59,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
   queue = queue.then(() =>
     scanBatch(jobs, rules, init.maxFileSize).then(
       (outcomes) => reply({ type: 'done', run, outcomes }),
-      (err: unknown) => reply({ type: 'error', run, message: errorText(err) }),
+      (err: unknown) => reply({ type: 'error', run, message: errorMessage(err) }),
     ),
   );
 });
