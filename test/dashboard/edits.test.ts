@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { setPackEnabled, setRuleOverride } from '../../src/dashboard/edits.js';
+import { changePack } from '../../src/dashboard/api.js';
 import { project } from '../cli/helpers.js';
 
 describe('dashboard config edits', () => {
@@ -18,6 +19,14 @@ describe('dashboard config edits', () => {
     expect(config.scan_exclude).toContain('vendor');
     expect(config.scan_exclude).toContain('node_modules');
     expect(config.pack_overrides.secrets).toEqual({ 'SEC-001': { severity: 'low' } });
+  });
+
+  it('refuses a pack switch that the environment overrides, and leaves the file alone', () => {
+    const original = 'standards_packs: [secrets, owasp-top-10]\n';
+    const root = project({ '.sentrik/config.yaml': original });
+    const ctx = { root, project: 'p', store: undefined as never, env: { SENTRIK_STANDARDS_PACKS: 'secrets' } };
+    expect(() => changePack(ctx, { pack: 'secrets', enabled: false })).toThrow(/set by env SENTRIK_STANDARDS_PACKS/);
+    expect(readFileSync(join(root, '.sentrik', 'config.yaml'), 'utf8')).toBe(original);
   });
 
   it('refuses to save when a list operation holds an invalid item; the file is unchanged', () => {

@@ -1,6 +1,6 @@
 // writeFileAtomic, the one write-then-rename helper: the target holds the old or the new bytes, never half,
 // and nothing is left beside it, also when the rename fails.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,21 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(file, 'utf8')).toBe('two\n');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(dir, 'sub'))).toEqual(['state.json']);
+  });
+
+  it('keeps an existing file\'s mode and replaces a symlink instead of writing through it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sentrik-atomic-'));
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, 'a: 1\n', { mode: 0o600 });
+    writeFileAtomic(file, 'a: 2\n');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const outside = join(dir, 'outside.yaml');
+    writeFileSync(outside, 'kept\n');
+    const link = join(dir, 'link.yaml');
+    symlinkSync(outside, link);
+    writeFileAtomic(link, 'new\n');
+    expect(readFileSync(outside, 'utf8')).toBe('kept\n');
+    expect(lstatSync(link).isFile()).toBe(true);
   });
 
   it('a failed rename keeps the target as it was and removes the temporary file', () => {
