@@ -1,6 +1,8 @@
 // Runs a rule over its own examples: bad ones must be flagged (on the marked lines), good ones must not.
-// Used by the pack test suite and by `sentrik test-packs` for custom packs.
+// Used by the pack test suite. Each example goes through what a scan does: the keyword / prefilter pass first
+// (a prefilter that misses its own bad example is a dead rule), then the rule.
 import type { RawMatch } from '../engine/matchers/matcher.js';
+import { keywordIndex } from '../engine/ruleset.js';
 import { memoryRepoView } from '../engine/scanner.js';
 import { SourceFile } from '../engine/source.js';
 import type { LoadedRule } from './load.js';
@@ -22,8 +24,10 @@ export function matchExample(rule: LoadedRule, ex: RuleExample): RawMatch[] {
   const out: RawMatch[] = [];
   for (const [path, text] of Object.entries(files)) {
     if (!rule.appliesTo(path)) continue;
-    // As a scan runs it: planned first (AST rules then share their tree walks), then matched.
+    // As a scan runs it: selected by its keywords / prefilter, planned (AST rules then share their tree walks),
+    // then matched.
     const file = new SourceFile(path, text);
+    if (keywordIndex([m], (x) => x.keywords, (x) => x.prefilter)(file.utf8).length === 0) continue;
     m.prepare?.(file);
     out.push(...m.match(file).map((r) => ({ file: path, ...r })));
   }

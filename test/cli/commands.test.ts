@@ -64,6 +64,35 @@ describe('packs', () => {
   });
 });
 
+describe('import-pack examples', () => {
+  it('refuses a pack whose prefilter never selects its own bad example, naming the rule and its line', () => {
+    const rule = [
+      '- id: MINE-TOKEN-001',
+      '  title: Acme token',
+      '  severity: high',
+      '  kind: secret',
+      '  message: An Acme token is committed.',
+      '  remediation: Revoke it.',
+      '  match:',
+      "    pattern: 'acme_[A-Za-z0-9]{20}'",
+      "    prefilter: ['acme-[a-z0-9]{4}']",
+      '  examples:',
+      '    bad:',
+      '      - { file: a.env, line: 1, code: "TOKEN=acme_Zq8Kd93LmXv02PqRt7Wn\\n" }',
+      '    good:',
+      '      - { file: a.env, code: "TOKEN=\\n" }',
+      '',
+    ].join('\n');
+    const src = project({ 'mine/pack.yaml': 'id: mine\nname: Mine\nversion: 1.0.0\nstandard: x\ndescription: y\n', 'mine/rules/token.yaml': rule });
+    const root = project({});
+    const r = sentrik(['import-pack', join(src, 'mine'), '--root', root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/token\.yaml:1: MINE-TOKEN-001 fails its own bad example/);
+    expectNoStack(r.stderr);
+    expect(existsSync(join(root, '.sentrik', 'rules', 'mine'))).toBe(false);
+  });
+});
+
 describe('configuration', () => {
   it('init writes a commented config from detection that validate-config accepts', () => {
     const root = project({ 'app.py': 'from fastapi import FastAPI\n', 'requirements.txt': 'fastapi==0.115.0\n', '.github/workflows/ci.yml': 'on: push\njobs: {}\n' });

@@ -9,6 +9,7 @@ import { availablePackIds, customPacksDir, loadAllPacks, loadPack, type LoadedPa
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
+import { checkRuleExamples } from '../../packs/examples.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
 
@@ -181,6 +182,12 @@ function importPack(io: CliIO, src: string, flags: { root: string; enable?: bool
   const dir = statSync(abs).isDirectory() ? abs : dirname(abs);
   if (!statSync(abs).isDirectory() && basename(abs) !== 'pack.yaml') throw new SentrikError('a pack is a folder with a pack.yaml', src, undefined, 'name the folder or its pack.yaml');
   const pack = loadPack(dir, false); // validates everything, with file:line errors
+  // A rule that misses its own bad example (a wrong pattern, a prefilter that never selects it) is dead.
+  const failure = pack.rules.flatMap((r) => checkRuleExamples(r))[0];
+  if (failure) {
+    const rule = pack.rules.find((r) => r.def.id === failure.ruleId)!;
+    throw new SentrikError(`${failure.ruleId} fails its own ${failure.kind} example ${failure.name ?? `#${failure.index + 1}`}: ${failure.reason}`, rule.source.file, rule.source.line, 'fix the rule or the example');
+  }
   const builtins = availablePackIds(undefined);
   if (builtins.some((p) => p.id === pack.id)) throw new SentrikError(`'${pack.id}' is the id of a built-in pack`, join(dir, 'pack.yaml'), 1, 'give the pack another id');
   const dest = join(customPacksDir(root), pack.id);
