@@ -1,6 +1,7 @@
 // Entry point: parses argv, runs one command, returns the exit code. Never calls process.exit and never
 // lets an exception escape as a stack trace: user errors are one line, exit 2.
 import { Command, CommanderError } from 'commander';
+import { configureCacheKey } from '../engine/cache.js';
 import { errorMessage, SentrikError } from '../util/errors.js';
 import { TOOL } from '../version.js';
 import { addScanOptions, runScanCommand } from './commands/scan.js';
@@ -42,6 +43,7 @@ export const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode: number = EXIT.OK;
+  configureCacheKey(io.env);
   const program = new Command('sentrik')
     .description('Governance runtime for AI-generated code: scan changes against standards packs and gate pull requests.')
     .version(TOOL.version, '-v, --version')

@@ -6,14 +6,27 @@
 // "Racy" files (git's term): a file written within RACY_MS of the moment its content was read can change
 // again without its stat changing (coarse timestamps), so its stat proves nothing; such an entry is marked
 // untrusted and the file is read and hashed on the next scan, until it has been quiet long enough.
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+//
+// Authenticated: the cache lives in the scanned repository, so a pull request can commit one (rows with the
+// right hashes and no findings would hide its code from the CI scan; the rule set's hash is public). Each
+// file starts with an HMAC-SHA256 line, under a random key kept outside every repository
+// (${XDG_CACHE_HOME:-~/.cache}/sentrik/cache.key, or $SENTRIK_CACHE_KEY_FILE), of the rule set and the JSON
+// that follows. A cache this user's sentrik did not write is a cold cache; without a usable key nothing is
+// read or written.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../util/atomic.js';
 import type { DiscoveredFile } from './discovery.js';
 import type { FileResult } from './file-scan.js';
 import type { ScanProblem } from './model.js';
 
-const FORMAT = 3; // 3: compact rows, ctime, racy flag, repository-level results
+const FORMAT = 4; // 3: compact rows, ctime, racy flag, repository-level results; 4: MAC line before the JSON
+/** `sentrik-cache 4 <64 hex digits>\n`, then the JSON. */
+const MAGIC = `sentrik-cache ${FORMAT} `;
+const HEADER_LENGTH = MAGIC.length + 64 + 1;
+const KEY_BYTES = 32;
 
 /** The stat fields that must all be unchanged for a file to count as unchanged without reading it. */
 export type FileStat = Pick<DiscoveredFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>;
@@ -43,7 +56,11 @@ export class ScanCache {
   hits = 0;
   misses = 0;
 
-  private constructor(private readonly file: string | undefined) {}
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly key?: Buffer,
+    private readonly rulesetHash?: string,
+  ) {}
 
   static disabled(): ScanCache {
     return new ScanCache(undefined);
@@ -51,23 +68,39 @@ export class ScanCache {
 
   /** Whether a cache for this rule set exists (a scan then expects most files to be served from it). */
   static exists(dir: string, rulesetHash: string): boolean {
-    return existsSync(cacheFile(dir, rulesetHash));
+    return cacheKey() !== undefined && existsSync(cacheFile(dir, rulesetHash));
   }
 
   static open(dir: string, rulesetHash: string): ScanCache {
-    const cache = new ScanCache(cacheFile(dir, rulesetHash));
+    const key = cacheKey();
+    // A cache folder (or .sentrik) that is a symlink could point anywhere: never read or write through it.
+    if (!key || isSymlink(dir) || isSymlink(dirname(dir))) return ScanCache.disabled();
+    const cache = new ScanCache(cacheFile(dir, rulesetHash), key, rulesetHash);
     try {
-      if (existsSync(cache.file!)) {
-        const data = JSON.parse(readFileSync(cache.file!, 'utf8')) as { format: number; rows: Record<string, Row>; repo?: StoredRepo };
-        if (data.format === FORMAT && data.rows && typeof data.rows === 'object') {
-          cache.rows = Object.assign(Object.create(null), data.rows);
-          cache.repo = data.repo;
-        }
+      const data = cache.readAuthentic();
+      if (data?.rows && typeof data.rows === 'object') {
+        cache.rows = Object.assign(Object.create(null), data.rows);
+        cache.repo = data.repo;
       }
     } catch {
-      // A corrupt cache is just a cold cache.
+      // A missing or corrupt cache is just a cold cache.
     }
     return cache;
+  }
+
+  /** The file's JSON if our key signed it for this rule set; a forged, edited or foreign cache is undefined. */
+  private readAuthentic(): { rows: Record<string, Row>; repo?: StoredRepo } | undefined {
+    const buf = readFileSync(this.file!);
+    if (buf.length < HEADER_LENGTH || buf.toString('latin1', 0, MAGIC.length) !== MAGIC || buf[HEADER_LENGTH - 1] !== 0x0a) return undefined;
+    const claimed = Buffer.from(buf.toString('latin1', MAGIC.length, HEADER_LENGTH - 1), 'hex');
+    const payload = buf.subarray(HEADER_LENGTH);
+    const actual = this.mac(payload);
+    if (claimed.length !== actual.length || !timingSafeEqual(claimed, actual)) return undefined;
+    return JSON.parse(payload.toString('utf8'));
+  }
+
+  private mac(payload: string | Buffer): Buffer {
+    return createHmac('sha256', this.key!).update(`${FORMAT}\0${this.rulesetHash}\0`).update(payload).digest();
   }
 
   get enabled(): boolean {
@@ -131,13 +164,13 @@ export class ScanCache {
   /** Write atomically; remove caches of other rule sets. Returns an error message instead of throwing. */
   save(): string | undefined {
     if (!this.file || !this.dirty) return undefined;
-    const dir = this.file.slice(0, this.file.lastIndexOf('/'));
+    const dir = dirname(this.file);
     try {
       mkdirSync(dir, { recursive: true });
-      for (const f of readdirSync(dir)) if (f.startsWith('scan-') && join(dir, f) !== this.file) rmSync(join(dir, f), { force: true });
-      const tmp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ format: FORMAT, rows: this.rows, repo: this.repo }));
-      renameSync(tmp, this.file);
+      // Caches of other rule sets go (only finished ones: another scan's temporary file is its own).
+      for (const f of readdirSync(dir)) if (/^scan-\w+\.json$/.test(f) && join(dir, f) !== this.file) rmSync(join(dir, f), { force: true });
+      const payload = Buffer.from(JSON.stringify({ rows: this.rows, repo: this.repo }));
+      writeFileAtomic(this.file, Buffer.concat([Buffer.from(`${MAGIC}${this.mac(payload).toString('hex')}\n`), payload]));
       return undefined;
     } catch (err) {
       return `could not write the scan cache in ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
@@ -149,6 +182,49 @@ function cacheFile(dir: string, rulesetHash: string): string {
   return join(dir, `scan-${rulesetHash}.json`);
 }
 
+/** Where the cache key lives: $SENTRIK_CACHE_KEY_FILE, else ${XDG_CACHE_HOME:-~/.cache}/sentrik/cache.key. */
+export function cacheKeyFile(env: Record<string, string | undefined>): string {
+  if (env.SENTRIK_CACHE_KEY_FILE) return resolve(env.SENTRIK_CACHE_KEY_FILE);
+  const cacheHome = env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(env.HOME ?? homedir(), '.cache');
+  return join(cacheHome, 'sentrik', 'cache.key');
+}
+
+/** Set once by the CLI from its environment (only the CLI reads `process`); other callers use ~/.cache. */
+let keyFile = cacheKeyFile({});
+let loadedKey: { file: string; key: Buffer } | undefined;
+
+export function configureCacheKey(env: Record<string, string | undefined>): void {
+  keyFile = cacheKeyFile(env);
+}
+
+/** This user's cache key, created on first use; undefined when it can be neither read nor created. */
+function cacheKey(): Buffer | undefined {
+  if (loadedKey?.file === keyFile) return loadedKey.key;
+  let key = readKey(keyFile);
+  if (key === null) {
+    try {
+      mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+      writeFileAtomic(keyFile, randomBytes(KEY_BYTES), { mode: 0o600 });
+      key = readKey(keyFile); // a concurrent first run may have replaced ours: use the key that stayed
+    } catch {
+      return undefined; // e.g. a read-only home: the scan runs without a cache
+    }
+  }
+  if (!key) return undefined;
+  loadedKey = { file: keyFile, key };
+  return key;
+}
+
+/** The key in `file`: null when there is none yet, undefined when it is unreadable or not a key of ours. */
+function readKey(file: string): Buffer | null | undefined {
+  try {
+    const key = readFileSync(file);
+    return key.length === KEY_BYTES ? key : undefined;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? null : undefined;
+  }
+}
+
 /** The identity of a set of files for repository-level rules: paths and stats, in order. */
 export function repoKey(rulesetHash: string, maxFileSize: number, files: readonly (FileStat & { path: string })[]): string {
   const parts = [rulesetHash, String(maxFileSize)];
@@ -157,11 +233,20 @@ export function repoKey(rulesetHash: string, maxFileSize: number, files: readonl
 }
 
 /**
- * Whether a write after `readAfter` must show in the stat. A write sets mtime and ctime to "now", so the stat
- * can stay the same only if both were already within RACY_MS of then (a back-dated mtime cannot recur).
+ * Whether a write after `readAfter` must show in the stat. Every write sets ctime to "now" (mtime can be set
+ * back: `cp -p`, `rsync -t`), so the stat can stay the same only if ctime was already within RACY_MS of then
+ * (a file system with coarse timestamps puts that write in the same tick).
  */
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 function isQuiet(st: FileStat, readAfter: number): boolean {
-  return Math.min(st.mtimeMs, st.ctimeMs) < readAfter - RACY_MS;
+  return st.ctimeMs < readAfter - RACY_MS;
 }
 
 function toResult(path: string, row: Row): FileResult {

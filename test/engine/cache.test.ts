@@ -1,19 +1,30 @@
 // The result cache: a file whose size, mtime, ctime and inode are unchanged is not read again, unless it was
 // written so close to the moment it was read that a later write could leave its stat as it was ("racy",
 // as git calls it); any write shows (ctime), and repository-level results follow the files they were built on.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+// The cache lives in the scanned repository, so it is signed with a key outside it: a cache that this user's
+// sentrik did not write (committed by a pull request, signed with another key, edited) is a cold cache.
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { RACY_MS, ScanCache } from '../../src/engine/cache.js';
+import { configureCacheKey, RACY_MS, ScanCache } from '../../src/engine/cache.js';
 import type { FileResult } from '../../src/engine/file-scan.js';
 import { runScan } from '../../src/run/scan.js';
-import { project } from '../cli/helpers.js';
+import { expectNoStack, project, sentrik } from '../cli/helpers.js';
 
 const temps: string[] = [];
 afterEach(() => {
   for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
+});
+
+// In-process scans sign with a key of their own, never the one in this user's home.
+const keys = mkdtempSync(join(tmpdir(), 'sentrik-keys-'));
+beforeAll(() => configureCacheKey({ SENTRIK_CACHE_KEY_FILE: join(keys, 'in-process.key') }));
+afterAll(() => {
+  configureCacheKey({});
+  rmSync(keys, { recursive: true, force: true });
 });
 
 const HOUR_AGO = (Date.now() - 3_600_000) / 1000;
@@ -86,6 +97,31 @@ describe('ScanCache', () => {
     writeFileSync(join(dir, 'scan-h1.json'), '{"format":3,');
     expect(ScanCache.open(dir, 'h1').hashOf('a.js')).toBeUndefined();
   });
+
+  it('reads only what its own key signed for this rule set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sentrik-cache-'));
+    temps.push(dir);
+    const c = ScanCache.open(dir, 'h1');
+    c.put('a.js', stat, 'hash-a', result('a.js', 'R-1'), stat.mtimeMs + RACY_MS + 1);
+    expect(c.save()).toBeUndefined();
+    expect(ScanCache.open(dir, 'h1').hashOf('a.js')).toBe('hash-a');
+
+    // The same file under another rule set's name, and the file unsigned (format 3 with the header dropped).
+    const signed = readFileSync(join(dir, 'scan-h1.json'), 'utf8');
+    writeFileSync(join(dir, 'scan-h2.json'), signed);
+    expect(ScanCache.open(dir, 'h2').hashOf('a.js')).toBeUndefined();
+    writeFileSync(join(dir, 'scan-h1.json'), signed.slice(signed.indexOf('\n') + 1));
+    expect(ScanCache.open(dir, 'h1').hashOf('a.js')).toBeUndefined();
+
+    // Another key: nothing this process wrote is trusted.
+    writeFileSync(join(dir, 'scan-h1.json'), signed);
+    configureCacheKey({ SENTRIK_CACHE_KEY_FILE: join(keys, 'other.key') });
+    try {
+      expect(ScanCache.open(dir, 'h1').hashOf('a.js')).toBeUndefined();
+    } finally {
+      configureCacheKey({ SENTRIK_CACHE_KEY_FILE: join(keys, 'in-process.key') });
+    }
+  });
 });
 
 describe('cached scans see every change', () => {
@@ -95,6 +131,9 @@ describe('cached scans see every change', () => {
     const app = join(root, 'app.js');
     age(app);
     age(join(root, 'other.js'));
+    // A file is trusted by its stat once its last change (ctime, which cannot be set back) is older than the
+    // racy window: let the new files get there.
+    await new Promise((resolve) => setTimeout(resolve, RACY_MS + 100));
     expect((await scanProject(root, ['owasp-top-10'])).inFiles).toEqual([]);
     const warm = await scanProject(root, ['owasp-top-10']);
     expect(warm.result.metrics).toMatchObject({ cacheHits: 2, cacheMisses: 0 });
@@ -113,7 +152,7 @@ describe('cached scans see every change', () => {
     expect((await scanProject(root, ['owasp-top-10'])).inFiles).toEqual([]);
     writeFileSync(app, 'eval(req.body.y);\n');
     expect((await scanProject(root, ['owasp-top-10'])).found).toContain('OWASP-A03-001 app.js:1');
-    const cacheFile = JSON.parse(readFileSync(join(root, '.sentrik', 'cache', readdirOne(join(root, '.sentrik', 'cache'))), 'utf8'));
+    const cacheFile = readCache(join(root, '.sentrik', 'cache', readdirOne(join(root, '.sentrik', 'cache')))).payload;
     expect(cacheFile.rows['app.js'][5]).toBe(0); // racy: not trusted by stat
     expect(cacheFile.rows['other.js'][5]).toBe(1);
   });
@@ -130,6 +169,113 @@ describe('cached scans see every change', () => {
     expect(doc((await scanProject(root, ['supply-chain-security'])).found)).toEqual([]);
   });
 });
+
+describe('a cache committed to the repository cannot hide a finding (CLI)', () => {
+  const EVAL = 'OWASP-A03-001';
+
+  /** A project whose app.js has a critical finding, aged so that its cached row is trusted by stat. */
+  function evalProject(): string {
+    const root = project({ 'app.js': 'eval(req.body.x);\n' });
+    temps.push(root);
+    age(join(root, 'app.js'));
+    return root;
+  }
+
+  function scanWith(root: string, env: Record<string, string>) {
+    const r = sentrik(['scan', '.', '--packs', 'owasp-top-10', '--quiet', '--format', 'json'], { cwd: root, env });
+    expectNoStack(r.stderr);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/cache/i); // a distrusted or impossible cache is quiet
+    const ids = (JSON.parse(r.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId);
+    const metrics = JSON.parse(readFileSync(join(root, 'out', 'scan_metrics.json'), 'utf8')) as { cacheHits: number; cacheMisses: number };
+    return { ids, hits: metrics.cacheHits, misses: metrics.cacheMisses };
+  }
+
+  function keyEnv(name: string): Record<string, string> {
+    return { SENTRIK_CACHE_KEY_FILE: join(keys, name) };
+  }
+
+  function onlyCache(root: string): string {
+    const dir = join(root, '.sentrik', 'cache');
+    return join(dir, readdirOne(dir));
+  }
+
+  /** Empty app.js's row; sign it again with `keyFile` (as a forger signs with their own key) or keep the MAC. */
+  function emptyRow(file: string, resign?: string): void {
+    const { header, payload } = readCache(file);
+    expect(payload.rows['app.js'][6]).not.toBe(0);
+    payload.rows['app.js'][6] = 0;
+    const json = JSON.stringify(payload);
+    const rulesetHash = file.slice(file.lastIndexOf('scan-') + 5, -'.json'.length);
+    const mac = resign && createHmac('sha256', readFileSync(resign)).update(`4\0${rulesetHash}\0`).update(json).digest('hex');
+    writeFileSync(file, `${mac ? `sentrik-cache 4 ${mac}` : header}\n${json}`);
+  }
+
+  it('a normal warm scan is served from the cache; the key is private (0600 in a 0700 folder)', () => {
+    const root = evalProject();
+    const xdg = join(keys, 'xdg');
+    expect(scanWith(root, { XDG_CACHE_HOME: xdg })).toEqual({ ids: expect.arrayContaining([EVAL]), hits: 0, misses: 1 });
+    expect(scanWith(root, { XDG_CACHE_HOME: xdg })).toEqual({ ids: expect.arrayContaining([EVAL]), hits: 1, misses: 0 });
+    expect(statSync(join(xdg, 'sentrik', 'cache.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(xdg, 'sentrik')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(xdg, 'sentrik', 'cache.key')).size).toBe(32);
+  });
+
+  it('a forged cache signed with another key is ignored, and the finding is reported', () => {
+    const root = evalProject();
+    scanWith(root, keyEnv('forger.key'));
+    emptyRow(onlyCache(root), join(keys, 'forger.key'));
+    const forged = readFileSync(onlyCache(root));
+    // Under the forger's own key the forgery would work: this is the attack.
+    expect(scanWith(root, keyEnv('forger.key'))).toMatchObject({ ids: expect.not.arrayContaining([EVAL]), hits: 1 });
+    // Committed to the repository and scanned by CI, with CI's key: a cold cache.
+    writeFileSync(onlyCache(root), forged);
+    expect(scanWith(root, keyEnv('ci.key'))).toEqual({ ids: expect.arrayContaining([EVAL]), hits: 0, misses: 1 });
+    expect(scanWith(root, keyEnv('ci.key'))).toMatchObject({ ids: expect.arrayContaining([EVAL]), hits: 1 }); // now CI's own
+  });
+
+  it('a .sentrik/cache that is a symlink is neither read nor written through', () => {
+    const root = evalProject();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'sentrik-elsewhere-'));
+    temps.push(elsewhere);
+    writeFileSync(join(elsewhere, 'scan-0.json'), 'not ours');
+    mkdirSync(join(root, '.sentrik'), { recursive: true });
+    symlinkSync(elsewhere, join(root, '.sentrik', 'cache'));
+    const env = keyEnv('ci.key');
+    scanWith(root, env);
+    const again = scanWith(root, env);
+    expect(again.ids).toContain(EVAL);
+    expect(again.hits).toBe(0);
+    expect(readdirSync(elsewhere)).toEqual(['scan-0.json']); // nothing deleted or written there
+  });
+
+  it('a row edited under the original MAC is ignored', () => {
+    const root = evalProject();
+    scanWith(root, keyEnv('ci.key'));
+    emptyRow(onlyCache(root));
+    expect(scanWith(root, keyEnv('ci.key'))).toEqual({ ids: expect.arrayContaining([EVAL]), hits: 0, misses: 1 });
+  });
+
+  it('without a usable key the scan runs cold, reports the finding and writes no cache', () => {
+    const root = evalProject();
+    writeFileSync(join(keys, 'a-file'), 'not a folder');
+    mkdirSync(join(keys, 'short'), { recursive: true });
+    writeFileSync(join(keys, 'short', 'cache.key'), 'too short');
+    for (const env of [keyEnv('a-file/cache.key'), { XDG_CACHE_HOME: join(keys, 'a-file') }, keyEnv('short/cache.key')]) {
+      for (let i = 0; i < 2; i++) expect(scanWith(root, env)).toEqual({ ids: expect.arrayContaining([EVAL]), hits: 0, misses: 1 });
+      expect(existsSync(join(root, '.sentrik', 'cache'))).toBe(false);
+    }
+    expect(readFileSync(join(keys, 'short', 'cache.key'), 'utf8')).toBe('too short'); // never overwritten
+  });
+});
+
+/** A cache file: its MAC line and its JSON. */
+function readCache(file: string): { header: string; payload: { rows: Record<string, unknown[]> } } {
+  const text = readFileSync(file, 'utf8');
+  const nl = text.indexOf('\n');
+  expect(text.slice(0, nl)).toMatch(/^sentrik-cache 4 [0-9a-f]{64}$/);
+  return { header: text.slice(0, nl), payload: JSON.parse(text.slice(nl + 1)) };
+}
 
 function readdirOne(dir: string): string {
   const files = readdirSync(dir);
