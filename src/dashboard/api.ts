@@ -193,13 +193,15 @@ export function changePack(ctx: DashboardContext, body: Body): unknown {
   const enabled = body.enabled;
   // The environment (SENTRIK_STANDARDS_PACKS) outranks the files the dashboard edits: say so, change nothing.
   const loaded = loadConfig({ root: ctx.root, env: ctx.env });
-  if (loaded.origins.standards_packs === 'env' && loaded.config.standards_packs.includes(pack) !== enabled) {
+  let packs = loaded.config.standards_packs;
+  if (loaded.origins.standards_packs === 'env' && packs.includes(pack) !== enabled) {
     throw new HttpError(409, `standards_packs is set by ${loaded.sources.standards_packs}, which the dashboard cannot change`);
   }
-  for (let edits = 0; edits < 2 && effectiveConfig(ctx).standards_packs.includes(pack) !== enabled; edits++) {
-    setPackEnabled(ctx.root, pack, enabled, effectiveConfig(ctx).standards_packs);
+  for (let edits = 0; edits < 2 && packs.includes(pack) !== enabled; edits++) {
+    setPackEnabled(ctx.root, pack, enabled, packs);
+    packs = effectiveConfig(ctx).standards_packs;
   }
-  if (effectiveConfig(ctx).standards_packs.includes(pack) !== enabled) throw new HttpError(409, `'${pack}' could not be ${enabled ? 'enabled' : 'disabled'}: another configuration layer decides standards_packs`);
+  if (packs.includes(pack) !== enabled) throw new HttpError(409, `'${pack}' could not be ${enabled ? 'enabled' : 'disabled'}: another configuration layer decides standards_packs`);
   return { ok: true };
 }
 

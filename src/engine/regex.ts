@@ -67,7 +67,7 @@ export interface RegexHit {
 export function allMatches(re: SafeRegex, text: string | Buffer, limit = 10_000, encoding: 'latin1' | 'utf8' = 'latin1'): RegexHit[] {
   if (typeof text === 'string') {
     const bytes = re2Bytes(text);
-    if (bytes) return bytes.length === text.length ? allMatches(re, bytes, limit) : charOffsets(allMatches(re, bytes, limit, 'utf8'), bytes);
+    if (bytes) return matchesInUtf8(re, bytes, bytes.length === text.length, limit);
   }
   const out: RegexHit[] = [];
   const str = (v: unknown): string | undefined => (v === undefined ? undefined : Buffer.isBuffer(v) ? v.toString(encoding) : String(v));
@@ -88,11 +88,16 @@ export function testRegex(re: SafeRegex, text: string | Buffer): boolean {
   return ok;
 }
 
+/** All matches in a text's UTF-8 `bytes` (`ascii`: all one byte each), with character offsets. */
+export function matchesInUtf8(re: SafeRegex, bytes: Buffer, ascii: boolean, limit = 10_000): RegexHit[] {
+  return ascii ? allMatches(re, bytes, limit) : charOffsets(allMatches(re, bytes, limit, 'utf8'), bytes);
+}
+
 /**
  * Hits found in UTF-8 `bytes` (in order), their byte offsets turned into character (UTF-16) offsets in one
  * forward pass: a byte that starts a character adds one unit, a 4-byte sequence (a surrogate pair) two.
  */
-export function charOffsets(hits: RegexHit[], bytes: Buffer): RegexHit[] {
+function charOffsets(hits: RegexHit[], bytes: Buffer): RegexHit[] {
   let byte = 0;
   let char = 0;
   for (const hit of hits) {

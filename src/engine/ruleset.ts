@@ -23,11 +23,9 @@ export interface RuleSet {
   repoRules: ActiveRule[];
   /** Identity of everything that decides findings (tool version, pack hashes, overrides): the cache key. */
   hash: string;
-  /** Which rules to run on a text: those whose keywords occur (or that have none). */
-  candidates(input: string | Buffer): ActiveRule[];
   /**
-   * candidates, and whether the text may hold an inline `sentrik-ignore` (found case-insensitively, or the pass
-   * gave up: confirm it), in the same one pass.
+   * Which rules to run on a text (those whose keywords occur, or that have none), and whether the text may
+   * hold an inline `sentrik-ignore` (found case-insensitively, or the pass gave up: confirm it), in one pass.
    */
   search(input: string | Buffer): { rules: ActiveRule[]; mayIgnore: boolean };
 }
@@ -81,7 +79,6 @@ export function buildRuleSet(
     fileRules,
     repoRules,
     hash: h.digest('hex').slice(0, 24),
-    candidates: (input) => search(input).rules,
     search,
   };
 }

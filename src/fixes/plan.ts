@@ -2,7 +2,7 @@
 // diff under <output_dir>/patches/, and (unless --dry-run) apply the ones the profile allows without review.
 // Safety: only files inside the scan root, only regular files, and a file is written only when every fix
 // for it applied cleanly, the rule no longer flags the line, and the file did not change meanwhile.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SEVERITY_RANK, type Finding, type Severity } from '../engine/model.js';
 import { SourceFile } from '../engine/source.js';
@@ -95,7 +95,7 @@ function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRu
       if (!readFileSync(abs).equals(original)) {
         run.outcomes.push(...auto.map((f) => outcome(f, 'failed', 'the file changed while fixing; left as it is now', name)));
       } else {
-        writeFileAtomic(abs, autoResult.text, { mode: statSync(abs).mode }); // the file's mode kept
+        writeFileAtomic(abs, autoResult.text); // keeps the file's mode
         run.filesChanged.push(file);
         run.outcomes.push(...auto.map((f) => outcome(f, 'applied', undefined, name)));
       }

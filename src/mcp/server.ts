@@ -50,7 +50,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
 function warmUp(ctx: ToolContext): void {
   const started = Date.now();
   try {
-    buildRules(ctx.root, ctx.config()).candidates('');
+    buildRules(ctx.root, ctx.config()).search('');
     astGrep();
     ctx.log(`ready in ${Date.now() - started} ms`);
   } catch (err) {

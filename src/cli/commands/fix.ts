@@ -3,7 +3,7 @@
 // under patches/review/, for a person to check). `sentrik fix --patch FILE` applies such a patch later,
 // strictly: if the file changed since, nothing is touched.
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SEVERITIES, type Severity } from '../../engine/model.js';
@@ -108,7 +108,7 @@ function applyOnePatch(io: CliIO, path: string | undefined, flags: FixFlags): nu
     .map((m) => ({ ruleId: m[1], severity: m[2] as Severity, file: m[3], line: Number(m[4]) }));
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
   for (const n of recordEvent({ root, config: loaded.config, env: io.env, configFile: loaded.file }, 'fix', { patch: toPosix(relative(root, patchFile)), hash, file: parsed.path, fixes })) io.stderr(`sentrik: audit: ${n}\n`);
-  writeFileAtomic(target, applied.text, { mode: statSync(target).mode });
+  writeFileAtomic(target, applied.text); // keeps the file's mode
   // Remember it: a fix above the auto-patch threshold now in the tree is a review trigger for the gate.
   const record = join(patchDir, APPLIED_FILE.replace(/^patches\//, ''));
   const list: AppliedPatch[] = [...readAppliedPatches(record), { patch: toPosix(relative(root, patchFile)), hash, fixes, at: new Date().toISOString() }];

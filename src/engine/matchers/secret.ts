@@ -20,7 +20,7 @@
 //     generic: true                    # no literal prefilter possible (runs on every file; avoid)
 import { z } from 'zod';
 import { CHECK_NAMES, CHECKS, entropyAtLeast, isStructuralPlaceholder } from '../../secrets/checks.js';
-import { allMatches, charOffsets, compileRegex, testRegex, type RegexHit, type SafeRegex } from '../regex.js';
+import { compileRegex, matchesInUtf8, testRegex, type RegexHit, type SafeRegex } from '../regex.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
 
@@ -86,6 +86,7 @@ export const secretKind: MatcherKind<SecretMatch> = {
     const keyExcludes = (m.key_excludes ?? []).map(c);
     const check = m.check ? CHECKS[m.check] : undefined;
     const group = m.secret_group ?? 0;
+    const maxLength = m.max_length ?? Infinity;
     for (const p of m.prefilter ?? []) compileRegex(p, { ignoreCase: true }); // a bad prefilter fails at load, with the reason
 
     return {
@@ -97,7 +98,7 @@ export const secretKind: MatcherKind<SecretMatch> = {
         const seen = new Set<string>();
         for (const hit of matchesOf(re, file)) {
           const secret = group === 0 ? hit.text : hit.groups[group - 1];
-          if (!secret || secret.length > (m.max_length ?? Infinity)) continue;
+          if (!secret || secret.length > maxLength) continue;
           const end = hit.index + hit.text.length;
           // Cheap screens first (most candidates of the generic detectors fail them), RE2 screens last.
           if (before && hit.index > 0 && before(file.charAt(hit.index - 1))) continue;
@@ -136,8 +137,7 @@ export const secretKind: MatcherKind<SecretMatch> = {
  * made once for all its detectors); in a non-ASCII file byte offsets are mapped back to characters.
  */
 function matchesOf(re: SafeRegex, file: SourceFile): RegexHit[] {
-  const bytes = file.utf8;
-  return file.isAscii ? allMatches(re, bytes) : charOffsets(allMatches(re, bytes, undefined, 'utf8'), bytes);
+  return matchesInUtf8(re, file.utf8, file.isAscii);
 }
 
 /** A boundary class as a test of one character, remembered per character (a file repeats the same few). */
