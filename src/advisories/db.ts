@@ -5,12 +5,12 @@
 // ~/.cache/sentrik/osv — one database shared by every project on the machine.
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OsvEcosystem } from '../ecosystems/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { SentrikError } from '../util/errors.js';
 import type { Advisory } from './osv.js';
+import { userCacheDir } from '../util/cache-dir.js';
 
 export interface DbManifest {
   format: 1;
@@ -20,8 +20,7 @@ export interface DbManifest {
 export function defaultDbDir(env: Record<string, string | undefined>, cwd: string, flag?: string): string {
   if (flag) return resolve(cwd, flag);
   if (env.SENTRIK_OSV_DB) return resolve(cwd, env.SENTRIK_OSV_DB);
-  const cache = env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(env.HOME ?? homedir(), '.cache');
-  return join(cache, 'sentrik', 'osv');
+  return join(userCacheDir(env), 'osv');
 }
 
 /** File names are fixed per ecosystem, never derived from archive content. */

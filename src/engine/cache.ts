@@ -15,12 +15,12 @@
 // read or written.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { DiscoveredFile } from './discovery.js';
 import type { FileResult } from './file-scan.js';
 import type { ScanProblem } from './model.js';
+import { userCacheDir } from '../util/cache-dir.js';
 
 const FORMAT = 4; // 3: compact rows, ctime, racy flag, repository-level results; 4: MAC line before the JSON
 /** `sentrik-cache 4 <64 hex digits>\n`, then the JSON. */
@@ -183,10 +183,8 @@ function cacheFile(dir: string, rulesetHash: string): string {
 }
 
 /** Where the cache key lives: $SENTRIK_CACHE_KEY_FILE, else ${XDG_CACHE_HOME:-~/.cache}/sentrik/cache.key. */
-export function cacheKeyFile(env: Record<string, string | undefined>): string {
-  if (env.SENTRIK_CACHE_KEY_FILE) return resolve(env.SENTRIK_CACHE_KEY_FILE);
-  const cacheHome = env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(env.HOME ?? homedir(), '.cache');
-  return join(cacheHome, 'sentrik', 'cache.key');
+function cacheKeyFile(env: Record<string, string | undefined>): string {
+  return env.SENTRIK_CACHE_KEY_FILE ? resolve(env.SENTRIK_CACHE_KEY_FILE) : join(userCacheDir(env), 'cache.key');
 }
 
 /** Set once by the CLI from its environment (only the CLI reads `process`); other callers use ~/.cache. */
@@ -232,11 +230,6 @@ export function repoKey(rulesetHash: string, maxFileSize: number, files: readonl
   return createHash('sha1').update(parts.join('\0')).digest('hex'); // one update: 14k small ones cost more
 }
 
-/**
- * Whether a write after `readAfter` must show in the stat. Every write sets ctime to "now" (mtime can be set
- * back: `cp -p`, `rsync -t`), so the stat can stay the same only if ctime was already within RACY_MS of then
- * (a file system with coarse timestamps puts that write in the same tick).
- */
 function isSymlink(path: string): boolean {
   try {
     return lstatSync(path).isSymbolicLink();
@@ -245,6 +238,11 @@ function isSymlink(path: string): boolean {
   }
 }
 
+/**
+ * Whether a write after `readAfter` must show in the stat. Every write sets ctime to "now" (mtime can be set
+ * back: `cp -p`, `rsync -t`), so the stat can stay the same only if ctime was already within RACY_MS of then
+ * (a file system with coarse timestamps puts that write in the same tick).
+ */
 function isQuiet(st: FileStat, readAfter: number): boolean {
   return st.ctimeMs < readAfter - RACY_MS;
 }

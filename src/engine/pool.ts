@@ -27,7 +27,7 @@ export interface WorkerInit {
 
 /** `run` numbers a runInWorkers call: a worker's late reply to an earlier, failed run is told apart. */
 export type WorkerRequest = { type: 'init'; run: number; init: WorkerInit } | { type: 'batch'; run: number; jobs: FileJob[] };
-export type WorkerReply = { type: 'ready'; run: number } | { type: 'done'; run: number; outcomes: FileOutcome[] } | { type: 'error'; run: number; message: string };
+export type WorkerReply = { type: 'done'; run: number; outcomes: FileOutcome[] } | { type: 'error'; run: number; message: string };
 
 /** A batch ends at this many files or once it holds this many bytes (one large file is a batch of its own). */
 const BATCH_FILES = 48;

@@ -46,7 +46,6 @@ parentPort!.on('message', (msg: WorkerRequest) => {
       if (current.rules.hash !== msg.init.rulesetHash) reply({ type: 'error', run, message: 'packs changed on disk during the scan; run it again' });
       else {
         ready = true;
-        reply({ type: 'ready', run });
       }
     } catch (err) {
       reply({ type: 'error', run, message: errorMessage(err) });
