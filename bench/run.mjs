@@ -310,12 +310,12 @@ async function main(argv) {
   if (opts.help) { process.stdout.write(USAGE + '\n'); return 0; }
 
   if (opts.build) {
-    log('compiling src/ (tsc)');
+    log('building dist/ (tsc, bundle, pack manifest)');
     const errors = build();
-    if (errors) log(`tsc reported errors; measuring what it emitted:\n${errors.split('\n').slice(0, 5).join('\n')}`);
+    if (errors) log(`the build reported errors; measuring what it emitted:\n${errors.split('\n').slice(0, 5).join('\n')}`);
   }
-  if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) {
-    log('dist/cli/main.js is missing: run `npm run build` first');
+  if (!existsSync(join(REPO, 'dist', 'bin', 'main.js'))) {
+    log('dist/bin/main.js is missing: run `npm run build` first');
     return 2;
   }
   const caps = capabilities();

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI lives in dist/cli/main.js (built by `npm ci` through the prepare script).
+// Thin launcher: the CLI is bundled into dist/bin/main.js (built by `npm ci` through the prepare script).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/bin/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('sentrik: not built yet: run `npm ci` (or `npm run build`) in the sentrik folder first\n');
   process.exit(2);

@@ -1,6 +1,4 @@
-// Tool name and version, read once from package.json (the single source of truth).
-import { readFileSync } from 'node:fs';
+// Tool name and version, from package.json (the single source of truth).
+import { PACKAGE_JSON } from './util/package.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-
-export const TOOL = { name: 'sentrik', version: pkg.version } as const;
+export const TOOL = { name: 'sentrik', version: PACKAGE_JSON.version } as const;

@@ -1,13 +1,13 @@
 // `sentrik dashboard`: serve the run history as a local web UI. Loopback by default; any other address needs
 // SENTRIK_DASHBOARD_TOKEN. The server runs until interrupted (Ctrl-C).
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ScanJobs } from '../../dashboard/jobs.js';
 import { isLoopbackHost, newToken } from '../../dashboard/security.js';
 import { startDashboard } from '../../dashboard/server.js';
 import { openHistory, projectKey } from '../../history/open.js';
 import { SentrikError } from '../../util/errors.js';
+import { CLI_SCRIPT } from '../../util/package.js';
 import { resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { InvalidArgumentError } from 'commander';
@@ -28,7 +28,7 @@ function portOption(v: string): number {
   return n;
 }
 
-const BIN = fileURLToPath(new URL('../../../bin/sentrik.js', import.meta.url));
+const BIN = CLI_SCRIPT;
 
 export function registerDashboardCommands(program: Command, io: CliIO, run: Run): void {
   program

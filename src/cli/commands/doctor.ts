@@ -11,9 +11,9 @@ import { describeDifference, manifestPath, readManifest } from '../../governance
 import { auditLogPath } from '../../governance/record.js';
 import { builtinPacksDir, packContentHash, packDirs } from '../../packs/load.js';
 import { errorMessage } from '../../util/errors.js';
+import { PACKAGE_JSON } from '../../util/package.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
-import { readFileSync } from 'node:fs';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
 
@@ -40,7 +40,7 @@ function doctor(io: CliIO, flags: { root: string; config?: string }): number {
   };
 
   add('node', () => {
-    const engines = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { engines?: { node?: string } }).engines?.node ?? '>=20';
+    const engines = PACKAGE_JSON.engines?.node ?? '>=20';
     return [semver.satisfies(process.versions.node, engines), `${process.versions.node} (needs ${engines})`];
   });
   const { root } = resolveRoot(io, [], flags.root);

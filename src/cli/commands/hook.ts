@@ -4,9 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { SentrikError } from '../../util/errors.js';
+import { CLI_SCRIPT } from '../../util/package.js';
 import { EXIT, type CliIO } from '../io.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
@@ -86,7 +86,7 @@ function hookFile(io: CliIO, rootFlag?: string): { file: string; shown: string }
  * when that checkout is gone. It runs from the repository's top level, which `gate --staged` scans.
  */
 function hookScript(): string {
-  const bin = fileURLToPath(new URL('../../../bin/sentrik.js', import.meta.url));
+  const bin = CLI_SCRIPT;
   return [
     '#!/bin/sh',
     `# ${HOOK_MARKER}: installed by \`sentrik hook install\`. Blocks commits that add findings at the gate's`,

@@ -3,9 +3,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { format } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { SentrikError } from '../../util/errors.js';
+import { CLI_SCRIPT } from '../../util/package.js';
 import { loadEffectiveConfig } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 
@@ -50,7 +50,7 @@ async function serve(io: CliIO, rootFlag?: string): Promise<number> {
 }
 
 function printConfig(io: CliIO): number {
-  const bin = fileURLToPath(new URL('../../../bin/sentrik.js', import.meta.url));
+  const bin = CLI_SCRIPT;
   const args = [bin, 'mcp-server'];
   const withRoot = [...args, '--root', '${workspaceFolder}'];
   const snippets: [string, unknown][] = [

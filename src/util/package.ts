@@ -1,0 +1,12 @@
+// Where sentrik is installed, and its package.json. This module sits two folders below the package root both
+// compiled (dist/util/) and bundled (dist/bin/, see scripts/bundle.mjs), so one relative URL serves both.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The CLI launcher: what a git hook, an MCP client configuration or the dashboard runs. */
+export const CLI_SCRIPT = join(PACKAGE_ROOT, 'bin', 'sentrik.js');
+
+export const PACKAGE_JSON = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string; engines?: { node?: string } };
