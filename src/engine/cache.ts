@@ -17,7 +17,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
-import type { DiscoveredFile } from './discovery.js';
+import type { FileStat } from './discovery.js';
 import type { FileResult } from './file-scan.js';
 import type { ScanProblem } from './model.js';
 import { userCacheDir } from '../util/cache-dir.js';
@@ -29,7 +29,6 @@ const HEADER_LENGTH = MAGIC.length + 64 + 1;
 const KEY_BYTES = 32;
 
 /** The stat fields that must all be unchanged for a file to count as unchanged without reading it. */
-export type FileStat = Pick<DiscoveredFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>;
 
 /** Coarsest file-system timestamp granularity we guard against (FAT: 2 s). */
 export const RACY_MS = 2000;

@@ -1,6 +1,6 @@
 // File discovery: one iterative walk that honours .gitignore (every level), .git/info/exclude, .sentrikignore
 // and scan_exclude, never leaves the root through a symlink, terminates on symlink loops, and reports rather
-// than fails on anything it cannot read. Files are stat'ed, never read, here.
+// than fails on anything it cannot read. Files are stat'ed (unless the caller has no use for it), never read, here.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,15 +8,25 @@ import ignore, { type Ignore } from 'ignore';
 import type { ScanProblem, SkippedFile } from './model.js';
 import { isInside, toPosix } from '../util/paths.js';
 
-export interface DiscoveredFile {
-  /** Relative to the root, forward slashes. */
-  path: string;
-  abs: string;
+/** What the cache compares to know a file unchanged without reading it. */
+export interface FileStat {
   size: number;
   mtimeMs: number;
   /** Changes with any write to the file (and chmod): with mtime, size and inode the cache's proof of "unchanged". */
   ctimeMs: number;
   ino: number;
+}
+
+export interface DiscoveredFile {
+  /** Relative to the root, forward slashes. */
+  path: string;
+  abs: string;
+  /** Absent when discovered with `stat: false` (its size is then learned when it is read). */
+  stat?: FileStat;
+}
+
+export function fileStat(st: fs.Stats): FileStat {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
 }
 
 export interface DiscoverOptions {
@@ -27,6 +37,12 @@ export interface DiscoverOptions {
   exclude: string[];
   respectGitignore: boolean;
   maxFileSize: number;
+  /**
+   * Stat every file (default). A stat per file is a fifth of a cold secrets scan's walk-and-read, so a scan
+   * with no cache to answer from and no use for sizes up front passes false: files too large are then skipped
+   * when read instead.
+   */
+  stat?: boolean;
   /** Called once, mid-walk, when this many files have been found (a large scan starts its workers then). */
   onManyFiles?: { after: number; run: () => void };
 }
@@ -88,13 +104,14 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
     if (isExcluded(rel, isDir)) return 'excluded';
     return isIgnored(layers, rel, isDir) ? 'gitignored' : undefined;
   };
-  const addFile = (abs: string, rel: string, st: fs.Stats): void => {
-    if (st.size > opts.maxFileSize) skip(rel, 'too-large');
+  const addFile = (abs: string, rel: string, st?: fs.Stats): void => {
+    if (st && st.size > opts.maxFileSize) skip(rel, 'too-large');
     else {
-      files.set(rel, { path: rel, abs, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
+      files.set(rel, { path: rel, abs, stat: st && fileStat(st) });
       if (files.size === opts.onManyFiles?.after) opts.onManyFiles.run();
     }
   };
+  const withStat = opts.stat ?? true;
 
   // Regular directories are walked first; symlinked directories wait, so a tree reachable both directly and
   // through a link is reported under its real path, and a link back up the tree is recognised as a loop.
@@ -154,7 +171,8 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
       } else if (entry.isFile()) {
         const reason = ignoredBy(layers, rel, false);
         if (reason) skip(rel, reason);
-        else statInto(abs, rel);
+        else if (withStat) statInto(abs, rel);
+        else addFile(abs, rel);
       } else if (entry.isSymbolicLink()) {
         followLink(abs, rel, dir, layers);
       }

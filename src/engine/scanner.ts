@@ -1,5 +1,6 @@
 // The scan: files in, findings out. Knows nothing of configuration files, output formats or forges —
 // the CLI turns configuration into ScanOptions and hands the ScanResult to reporters.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiscoveredFile } from './discovery.js';
 import { repoKey, ScanCache, type RepoResults } from './cache.js';
@@ -55,7 +56,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const startedAt = new Date(started).toISOString();
   const phases: Record<string, number> = { ...(opts.phasesMs ?? {}) };
   const now = opts.now ?? new Date();
-  const cache = opts.cacheDir && opts.files ? ScanCache.open(opts.cacheDir, opts.rules.hash) : ScanCache.disabled();
+  // The cache vouches for files by their stat: files discovered without one (stat: false) leave it off.
+  const statted = opts.files?.every((f) => f.stat) ?? false;
+  const cache = opts.cacheDir && statted ? ScanCache.open(opts.cacheDir, opts.rules.hash) : ScanCache.disabled();
   const skipped: SkippedFile[] = [...(opts.skipped ?? [])];
   const problems: ScanProblem[] = [...(opts.problems ?? [])];
   const results: { path: string; hits: FileHit[]; ignores?: InlineIgnore[] }[] = [];
@@ -65,20 +68,20 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // 1. Per-file rules: what the cache cannot vouch for by stat is read (and maybe found unchanged by hash).
   const jobs: FileJob[] = [];
   for (const f of opts.files ?? []) {
-    const hit = cache.byStat(f.path, f);
+    const hit = f.stat && cache.byStat(f.path, f.stat);
     if (hit) {
       cache.hits++;
       filesScanned++;
-      bytesScanned += f.size;
+      bytesScanned += f.stat!.size;
       results.push({ path: f.path, hits: hit.hits, ignores: hit.ignores });
       problems.push(...hit.problems);
       continue;
     }
-    jobs.push({ path: f.path, abs: f.abs, size: f.size, knownHash: cache.hashOf(f.path), hash: cache.enabled });
+    jobs.push({ path: f.path, abs: f.abs, size: f.stat?.size, knownHash: cache.hashOf(f.path), hash: cache.enabled });
   }
   for (const t of opts.texts ?? []) jobs.push({ path: t.path, text: t.text, size: t.text.length });
 
-  const byPath = new Map((opts.files ?? []).map((f) => [f.path, f]));
+  const statOf = new Map((opts.files ?? []).map((f) => [f.path, f.stat]));
   const onOutcome = (o: FileOutcome): void => {
     if (o.status === 'skipped') {
       skipped.push({ file: o.path, reason: o.reason });
@@ -87,20 +90,20 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     }
     filesScanned++;
     bytesScanned += o.bytes;
-    const f = byPath.get(o.path);
+    const st = statOf.get(o.path);
     if (o.status === 'unchanged') {
       cache.hits++;
       const prev = cache.resultFor(o.path)!;
       results.push({ path: o.path, hits: prev.hits, ignores: prev.ignores });
       problems.push(...prev.problems);
-      if (f) cache.put(o.path, f, o.hash, prev, started);
+      if (st) cache.put(o.path, st, o.hash, prev, started);
       return;
     }
     cache.misses++;
     const result = { ...o.result, problems: [...o.problems, ...o.result.problems] };
     results.push({ path: o.path, hits: result.hits, ignores: result.ignores });
     problems.push(...result.problems);
-    if (f) cache.put(o.path, f, o.hash, result, started);
+    if (st) cache.put(o.path, st, o.hash, result, started);
   };
 
   // Repository-level rules (obligations, file policies): from the cache while no file changed, else run — on
@@ -110,7 +113,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const repoPhase = (): void => {
     const ts = Date.now();
     if (opts.repo) {
-      const files = opts.files ?? [];
+      // An enabled cache means every file has its stat.
+      const files = cache.enabled ? (opts.files ?? []).map((f) => ({ path: f.path, ...f.stat! })) : [];
       const key = cache.enabled ? repoKey(opts.rules.hash, opts.maxFileSize, files) : '';
       repoResults = cache.enabled ? cache.repoResults(key, files) : undefined;
       if (!repoResults) {
@@ -174,7 +178,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // A scan with a failed pack agent is incomplete: never remember it as the result for these files.
   if (cache.enabled && (agents?.complete ?? true)) {
-    if (wholeRepository) cache.retainOnly(new Set(byPath.keys()));
+    if (wholeRepository) cache.retainOnly(new Set(statOf.keys()));
     const err = cache.save();
     if (err) problems.push({ code: 'cache', message: err });
   }
@@ -236,11 +240,12 @@ function runRepoRules(rules: RuleSet, repo: RepoView, perPackMs: Record<string, 
 
 /** A RepoView over discovered files, reading lazily (each file at most once). */
 export function diskRepoView(root: string, files: DiscoveredFile[], maxFileSize: number): RepoView {
-  const sizes = new Map(files.map((f) => [f.path, f.size]));
+  const sizes = new Map(files.map((f) => [f.path, f.stat?.size]));
   const texts = new Map<string, string | undefined>();
   return {
     files: files.map((f) => f.path),
-    size: (p) => sizes.get(p),
+    // Files discovered without a stat are stat'ed when a rule asks (file policies with max_size).
+    size: (p) => (sizes.has(p) ? (sizes.get(p) ?? sizeOnDisk(join(root, p))) : undefined),
     read(p) {
       if (!sizes.has(p)) return undefined;
       if (!texts.has(p)) {
@@ -250,6 +255,14 @@ export function diskRepoView(root: string, files: DiscoveredFile[], maxFileSize:
       return texts.get(p);
     },
   };
+}
+
+function sizeOnDisk(abs: string): number | undefined {
+  try {
+    return statSync(abs).size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A repository view over texts already in memory (a git tree, a rule's examples), in the map's order. */

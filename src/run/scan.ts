@@ -107,7 +107,11 @@ export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
     const coldScan = !config.agent_scan && (!cacheDir || !ScanCache.exists(cacheDir, rules.hash));
     // As many as that many files use (the scan starts more if it finds more files): not every core's worth.
     const onManyFiles = coldScan ? { after: MIN_FILES_FOR_WORKERS, run: () => startWorkers(threadsFor(MIN_FILES_FOR_WORKERS, common.jobs)) } : undefined;
-    const found = discoverFiles({ root, paths, exclude, respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size, onManyFiles });
+    // A stat per file serves the cache, and the largest-first order of a scan whose rules parse files (a parse
+    // costs far more per byte than a pattern, so a large file handed out last would finish alone); a scan with
+    // neither learns each file's size when it reads it.
+    const stat = cacheDir !== undefined || rules.fileRules.some((r) => r.rule.def.kind === 'ast');
+    const found = discoverFiles({ root, paths, exclude, respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size, stat, onManyFiles });
     phases.discovery = Date.now() - t;
     const rels = paths.map((p) => toPosix(relative(root, p)) || '.');
     const wholeRoot = rels.length === 1 && rels[0] === '.';

@@ -95,6 +95,13 @@ describe('files', () => {
     expect(metrics.skippedByReason['too-large']).toBe(1);
     const f = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
     expect([...new Set(f.findings.filter((x: any) => x.file !== '.').map((x: any) => x.file))].sort()).toEqual(['latin1.py', 'ok.js']);
+    // No AST rules and no cache: files are listed without a stat, so the reader is what skips the huge one.
+    const secretsOut = join(root, 'secrets-out');
+    const s = sentrik(['secrets', root, '--output-dir', secretsOut, '--no-cache']);
+    expect(s.code).toBe(0);
+    expectNoStack(s.stderr);
+    const sm = JSON.parse(readFileSync(join(secretsOut, 'scan_metrics.json'), 'utf8'));
+    expect(sm.skippedByReason).toMatchObject({ binary: 1, 'too-large': 1 });
   });
 
   it('a path outside the repository is refused', () => {

@@ -114,6 +114,34 @@ describe('fingerprints and cache', () => {
   });
 });
 
+describe('file sizes', () => {
+  it('a max_size file policy sees sizes in a scan that lists files without a stat (no cache, no AST rules)', () => {
+    const pack = `id: sizes
+name: Sizes
+version: 1.0.0
+standard: team policy
+description: size limits
+rules:
+  - id: SIZES-MAX-001
+    title: Data file too large
+    severity: low
+    kind: file_policy
+    message: A data file is over the size limit.
+    remediation: Move it to release assets.
+    match: { max_size: 100, paths: ['**/*.csv'] }
+    examples:
+      bad: [{ file: big.csv, code: "${'x,'.repeat(60)}" }]
+      good: [{ file: small.csv, code: "a,b" }]
+`;
+    const root = project({ '.sentrik/rules/sizes/pack.yaml': pack, 'big.csv': 'y,'.repeat(100), 'small.csv': 'a,b\n' });
+    for (const cache of [['--no-cache'], []]) {
+      const out = join(root, 'out');
+      sentrik(['scan', root, '--packs', 'sizes', '--output-dir', out, ...cache]);
+      expect(findings(out).map((f) => `${f.ruleId} ${f.file}`)).toEqual(['SIZES-MAX-001 big.csv']);
+    }
+  });
+});
+
 describe('git scoping', () => {
   it('--staged scans the index, not the working tree, and only the staged lines', () => {
     const root = project({ 'old.js': 'eval(req.body.old);\n' });

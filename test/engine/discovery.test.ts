@@ -37,10 +37,19 @@ describe('discoverFiles', () => {
     const r = discover(root);
     expect(paths(r)).toEqual(['.github/workflows/ci.yml', 'a/b/c.go', 'a/z.py', 'b.ts']);
     const c = r.files.find((f) => f.path === 'a/b/c.go')!;
-    expect(c).toMatchObject({ abs: path.join(root, 'a', 'b', 'c.go'), size: 3 });
-    expect(c.mtimeMs).toBeGreaterThan(0);
-    expect(c.ino).toBe(fs.statSync(c.abs).ino);
+    expect(c).toMatchObject({ abs: path.join(root, 'a', 'b', 'c.go'), stat: { size: 3 } });
+    expect(c.stat!.mtimeMs).toBeGreaterThan(0);
+    expect(c.stat!.ino).toBe(fs.statSync(c.abs).ino);
     expect(r.problems).toEqual([]);
+  });
+
+  it('with stat: false lists the same files without a stat, and leaves the size limit to the reader', () => {
+    const root = tree({ 'a.js': 'a', 'big.js': 'x'.repeat(2048), '.gitignore': 'ignored.js\n', 'ignored.js': 'i' });
+    const r = discover(root, { stat: false, maxFileSize: 1024 });
+    expect(paths(r)).toEqual(['.gitignore', 'a.js', 'big.js']);
+    expect(r.files.every((f) => f.stat === undefined)).toBe(true);
+    expect(skips(r)).toEqual({ 'ignored.js': 'gitignored' });
+    expect(skips(discover(root, { maxFileSize: 1024 }))).toEqual({ 'big.js': 'too-large', 'ignored.js': 'gitignored' });
   });
 
   it('honours nested .gitignore files, negation, .git/info/exclude and .sentrikignore', () => {
