@@ -1,7 +1,7 @@
 // Reading a file to scan: once, into one Buffer, never more than the size cap, never blocking on a FIFO.
 import { isAscii, isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
-import type { SourceBytes } from './source.js';
+import { decodeBytes, type SourceBytes } from './source.js';
 
 /** Bytes inspected for a NUL byte to decide a file is binary (what git and ripgrep do). */
 const BINARY_SNIFF_BYTES = 8192;
@@ -46,7 +46,7 @@ export function readSourceText(abs: string, maxBytes: number): ReadResult {
 }
 
 function asText(c: ReadContent): ReadResult {
-  return 'bytes' in c ? { text: c.bytes.utf8.toString(c.bytes.ascii ? 'latin1' : 'utf8') } : c;
+  return 'bytes' in c ? { text: decodeBytes(c.bytes) } : c;
 }
 
 /** Read a file from disk for scanning. Files over `maxBytes` are not read at all. */

@@ -6,6 +6,7 @@ import { loadPack, type LoadedPack, type LoadedRule } from '../packs/load.js';
 import type { Severity } from './model.js';
 import { escapeRegex } from './regex.js';
 import { INLINE_IGNORE } from './file-scan.js';
+import type { CompiledFileMatcher } from './matchers/matcher.js';
 
 export interface RuleOverride {
   severity?: Severity;
@@ -65,10 +66,8 @@ export function buildRuleSet(
   // Built lazily: the index compiles every file rule, and a scan whose files all come from the cache needs none.
   let index: ((input: string | Buffer) => (ActiveRule | typeof IGNORE_MARKER)[]) | undefined;
   const search = (input: string | Buffer): { rules: ActiveRule[]; mayIgnore: boolean } => {
-    index ??= keywordIndex<ActiveRule | typeof IGNORE_MARKER>(
-      [...fileRules, IGNORE_MARKER],
-      (r) => ('keyword' in r ? [r.keyword] : fileKeywords(r)),
-      (r) => ('keyword' in r ? undefined : filePrefilter(r)),
+    index ??= keywordIndex<ActiveRule | typeof IGNORE_MARKER>([...fileRules, IGNORE_MARKER], (r) =>
+      'keyword' in r ? { keywords: [r.keyword] } : r.rule.matcher.scope === 'file' ? r.rule.matcher : undefined,
     );
     const found = index(input);
     const rules = found.filter((r): r is ActiveRule => r !== IGNORE_MARKER);
@@ -105,22 +104,21 @@ function mappedPacks(packs: LoadedPack[], enabledPacks: LoadedPack[]): { pack: L
   return [...wanted.values()].sort((a, b) => a.dir.localeCompare(b.dir)).map((w) => ({ pack: loadPack(w.dir, w.builtin), only: w.ids }));
 }
 
+/** What selects an item in the one pass: its keywords, or prefilter patterns instead (see CompiledFileMatcher). */
+export type Selector = Pick<CompiledFileMatcher, 'keywords' | 'prefilter'>;
+
 /**
  * One pass over the text finds which prefilter keywords occur (an RE2.Set answers "which of these literals
  * occur" in a single scan); items without keywords are always picked. The cost of a file barely grows with
- * the number of rules. `patternsOf` gives an item's prefilter patterns (RE2, case-insensitive), searched in
- * the same pass instead of its keywords.
+ * the number of rules. An item's prefilter patterns (RE2, case-insensitive) are searched in the same pass
+ * instead of its keywords.
  */
-export function keywordIndex<T>(
-  items: T[],
-  keywordsOf: (item: T) => string[] | undefined,
-  patternsOf: (item: T) => string[] | undefined = () => undefined,
-): (input: string | Buffer) => T[] {
+export function keywordIndex<T>(items: T[], selectorOf: (item: T) => Selector | undefined): (input: string | Buffer) => T[] {
   const always: T[] = [];
   const bySource = new Map<string, T[]>();
   for (const item of items) {
-    const patterns = patternsOf(item);
-    const sources = patterns?.length ? patterns : keywordsOf(item)?.map(escapeRegex);
+    const selector = selectorOf(item);
+    const sources = selector?.prefilter?.length ? selector.prefilter : selector?.keywords?.map(escapeRegex);
     if (!sources || sources.length === 0) {
       always.push(item);
       continue;
@@ -148,5 +146,3 @@ export function keywordIndex<T>(
   };
 }
 
-const fileKeywords = (r: ActiveRule): string[] | undefined => (r.rule.matcher.scope === 'file' ? r.rule.matcher.keywords : undefined);
-const filePrefilter = (r: ActiveRule): string[] | undefined => (r.rule.matcher.scope === 'file' ? r.rule.matcher.prefilter : undefined);

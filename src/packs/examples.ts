@@ -27,7 +27,7 @@ export function matchExample(rule: LoadedRule, ex: RuleExample): RawMatch[] {
     // As a scan runs it: selected by its keywords / prefilter, planned (AST rules then share their tree walks),
     // then matched.
     const file = new SourceFile(path, text);
-    if (keywordIndex([m], (x) => x.keywords, (x) => x.prefilter)(file.utf8).length === 0) continue;
+    if (keywordIndex([m], (x) => x)(file.utf8).length === 0) continue;
     m.prepare?.(file);
     out.push(...m.match(file).map((r) => ({ file: path, ...r })));
   }

@@ -59,11 +59,7 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
   }
   assertGitRepo(root);
   const rules = opts.rules.filter((r) => r.matcher.scope === 'file' && r.def.enabled);
-  const candidates = keywordIndex(
-    rules,
-    (r) => (r.matcher.scope === 'file' ? r.matcher.keywords : undefined),
-    (r) => (r.matcher.scope === 'file' ? r.matcher.prefilter : undefined),
-  );
+  const candidates = keywordIndex(rules, (r) => (r.matcher.scope === 'file' ? r.matcher : undefined));
   const found = new Map<string, RawHit>();
 
   const scanChunk = (p: Pending): void => {

@@ -14,11 +14,7 @@ const items: Item[] = [
   { id: 'pattern', prefilter: ['://[^\\s/@]*:[^\\s/]*@'] },
   { id: 'always' },
 ];
-const pick = keywordIndex(
-  items,
-  (i) => i.keywords,
-  (i) => i.prefilter,
-);
+const pick = keywordIndex(items, (i) => i);
 const ids = (text: string): string[] => pick(Buffer.from(text)).map((i) => i.id).sort();
 
 describe('keyword index with prefilter patterns', () => {
@@ -33,7 +29,7 @@ describe('keyword index with prefilter patterns', () => {
   });
 
   it('escapes keywords: they are literals, not patterns', () => {
-    const dotted = keywordIndex([{ id: 'dot', keywords: ['sg.'] }], (i) => i.keywords);
+    const dotted = keywordIndex([{ id: 'dot', keywords: ['sg.'] }], (i) => i);
     expect(dotted(Buffer.from('sgx')).map((i) => i.id)).toEqual([]);
     expect(dotted(Buffer.from('SG.abc')).map((i) => i.id)).toEqual(['dot']);
   });

@@ -12,7 +12,7 @@
 //     ignore_case: true
 //     secret_group: 1                 # the capture group is a credential: masked everywhere
 import { z } from 'zod';
-import { compileRegex, allMatches, testRegex, type SafeRegex } from '../regex.js';
+import { compileRegex, matchesInUtf8, testRegex, type SafeRegex } from '../regex.js';
 import { keywordsOf, regexNeed } from '../regex-literals.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
@@ -56,14 +56,15 @@ export const regexKind: MatcherKind<RegexMatch> = {
       scope: 'file',
       keywords,
       match(file: SourceFile): RawMatch[] {
-        const input = file.re2Input;
-        if (requires.length && !requires.some((re) => testRegex(re, input))) return [];
-        if (excludes.some((re) => testRegex(re, input))) return [];
+        // The file's own UTF-8 bytes: a non-ASCII text given as a string would be converted again (see re2Bytes).
+        const bytes = file.utf8;
+        if (requires.length && !requires.some((re) => testRegex(re, bytes))) return [];
+        if (excludes.some((re) => testRegex(re, bytes))) return [];
         const ranges = inside ? insideRanges(file, inside.start, inside.end) : undefined;
         const out: RawMatch[] = [];
         const seenLines = new Set<number>();
         for (const re of any) {
-          for (const hit of allMatches(re, input)) {
+          for (const hit of matchesInUtf8(re, bytes, file.isAscii)) {
             const start = file.position(hit.index);
             if (seenLines.has(start.line)) continue; // one finding per line and rule
             const lineText = file.lineText(start.line);
