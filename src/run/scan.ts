@@ -10,7 +10,7 @@ import { rangeChanges, stagedFiles, type ChangedFile } from '../engine/git.js';
 import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/model.js';
 import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
 import { ScanCache } from '../engine/cache.js';
-import { startWorkers, threadsFor } from '../engine/pool.js';
+import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
 import { diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
@@ -34,6 +34,11 @@ export interface RunScanOptions {
   noCache?: boolean;
   jobs?: number;
   now?: Date;
+  /**
+   * The process runs no other scan (a one-shot CLI command): the workers stop when this one ends, so the memory
+   * they hold is returned before the caller builds its reports (peak RSS). A later scan would run unthreaded.
+   */
+  last?: boolean;
 }
 
 /** Load the selected packs: explicit ids, 'all', or the configured ones. Unknown ids name where they came from. */
@@ -73,6 +78,14 @@ export function scanExcludes(config: Pick<SentrikConfig, 'scan_exclude' | 'outpu
 }
 
 export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
+  try {
+    return await scanScope(opts);
+  } finally {
+    if (opts.last) await stopWorkers();
+  }
+}
+
+async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
   const { root, config } = opts;
   const phases: Record<string, number> = {};
   let t = Date.now();

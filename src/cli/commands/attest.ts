@@ -65,7 +65,7 @@ async function attest(io: CliIO, path: string | undefined, flags: AttestFlags): 
   const config = loaded.config;
   const commit = headCommit(root);
   if (!commit) throw new SentrikError('an attestation is about a commit, and this is not a git repository with a commit', root, undefined, 'commit first');
-  const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] } });
+  const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, last: true });
   applyScanPolicies(result, loaded);
   const gate = evaluateGate(result, config.gate.fail_on);
   governGate(io, root, loaded, result, gate, { outputDir: flags.outputDir });

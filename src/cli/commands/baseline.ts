@@ -42,7 +42,7 @@ export function registerBaselineCommands(program: Command, io: CliIO, run: Run):
 async function create(io: CliIO, path: string | undefined, flags: CreateFlags): Promise<number> {
   const { root } = resolveRoot(io, path ? [path] : [], flags.root);
   const { config } = loadEffectiveConfig(io, root, flags.cache === false ? { cache: false } : {}, flags.config);
-  const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs: flags.packs, noCache: flags.cache === false });
+  const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs: flags.packs, noCache: flags.cache === false, last: true });
   const baseline = baselineOf(result);
   const file = flags.output ? resolve(io.cwd, flags.output) : join(root, DEFAULT_BASELINE);
   try {

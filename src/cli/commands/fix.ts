@@ -57,7 +57,7 @@ function setup(io: CliIO, path: string | undefined, flags: FixFlags) {
 async function fix(io: CliIO, path: string | undefined, flags: FixFlags): Promise<number> {
   const { root, loaded, patchDir } = setup(io, path, flags);
   const config = loaded.config;
-  const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs: flags.packs });
+  const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs: flags.packs, last: true });
   applyScanPolicies(result, loaded);
   const ruleSet = buildRules(root, config, flags.packs);
   const rules = new Map<string, LoadedRule>([...ruleSet.fileRules, ...ruleSet.repoRules].map((a) => [a.rule.def.id, a.rule]));

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { parseByteSize, type ConfigOverrides } from '../../config/schema.js';
 import { evaluateGate } from '../../engine/gate.js';
 import { SEVERITIES, type Severity } from '../../engine/model.js';
-import { stopWorkers } from '../../engine/pool.js';
 import { runScan, type ScopeRequest } from '../../run/scan.js';
 import { recordHistory } from '../../history/record.js';
 import { SentrikError } from '../../util/errors.js';
@@ -93,9 +92,7 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
         ? { mode: 'diff', diffFile: flags.diff, fullFiles: flags.fullFiles }
         : { mode: 'paths', paths: scanPaths };
 
-  const result = await runScan({ root, config, scope, packs: flags.packs, noCache: flags.cache === false, jobs: flags.jobs });
-  // This process scans no more: the workers' memory goes back before the reports are built (peak RSS).
-  await stopWorkers();
+  const result = await runScan({ root, config, scope, packs: flags.packs, noCache: flags.cache === false, jobs: flags.jobs, last: true });
   await applyTrustFlags(io, root, config, flags, result, flags.packs);
   applyScanPolicies(result, loaded);
   const gate = mode === 'gate' ? evaluateGate(result, config.gate.fail_on) : undefined;

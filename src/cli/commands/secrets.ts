@@ -66,7 +66,7 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
   // detection of the project's packs (a walk of its manifests).
   const overrides = { standards_packs: [PACK], ...(flags.cache === false ? { cache: false } : {}), ...(flags.jobs ? { jobs: flags.jobs } : {}) };
   const config = loadEffectiveConfig(io, root, overrides, flags.config).config;
-  const result = await runScan({ root, config, scope: { mode: 'paths', paths: scanPaths }, packs: [PACK], noCache: flags.cache === false, jobs: flags.jobs });
+  const result = await runScan({ root, config, scope: { mode: 'paths', paths: scanPaths }, packs: [PACK], noCache: flags.cache === false, jobs: flags.jobs, last: true });
 
   if (flags.history) {
     const [pack] = loadPacksById([PACK], root);

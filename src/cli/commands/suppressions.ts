@@ -37,7 +37,7 @@ export function registerSuppressionsCommands(program: Command, io: CliIO, run: R
 async function list(io: CliIO, path: string | undefined, flags: ListFlags): Promise<number> {
   const { root } = resolveRoot(io, path ? [path] : [], flags.root);
   const { config } = loadEffectiveConfig(io, root, flags.cache === false ? { cache: false } : {}, flags.config);
-  const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs: flags.packs, noCache: flags.cache === false });
+  const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs: flags.packs, noCache: flags.cache === false, last: true });
   const records = result.suppressions ?? [];
   if (flags.json) {
     io.stdout(`${JSON.stringify(records, null, 2)}\n`);
