@@ -20,7 +20,7 @@ const zodEnglishOnly = {
 const outdir = 'dist/bin';
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'src/cli/main.ts', 'scan-worker': 'src/engine/scan-worker.ts', 'agent-worker': 'src/engine/agent-worker.ts' },
+  entryPoints: { main: 'src/cli/main.ts', 'scan-worker': 'src/engine/scan-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

@@ -3,7 +3,8 @@
 // threads finish together. The calling thread takes batches too, so `threads` threads use threads - 1
 // workers: each worker holds its own copy of the modules and compiled rules, and a scan's memory is mostly that.
 //
-// The workers live as long as the process and are reused by every scan it runs (watch, MCP server): the RE2
+// The workers live as long as the process and are reused by every scan it runs (watch, MCP server), agent_scan's
+// per-pack runs included (agents.ts borrows them and has each load one pack): the RE2
 // addon crashes the process when it is loaded into a new worker after another worker that loaded it has
 // exited, so a worker is stopped only when the process will scan no more (stopWorkers) and a dead one is
 // never replaced. Idle workers are unref'd so they never keep the process alive.
@@ -24,6 +25,9 @@ export interface WorkerInit {
   rulesetHash: string;
   maxFileSize: number;
 }
+
+/** What a scan tells its workers besides the rule set. */
+export type WorkerSettings = Omit<WorkerInit, 'packs' | 'packIds' | 'rulesetHash'>;
 
 /** `run` numbers a runInWorkers call: a worker's late reply to an earlier, failed run is told apart. */
 export type WorkerRequest = { type: 'init'; run: number; init: WorkerInit } | { type: 'batch'; run: number; jobs: FileJob[] };
@@ -101,27 +105,17 @@ export async function runInWorkers(
   jobs: FileJob[],
   threads: number,
   rules: RuleSet,
-  init: Omit<WorkerInit, 'packs' | 'packIds' | 'rulesetHash'>,
+  init: WorkerSettings,
   onOutcome: (o: FileOutcome) => void,
   /** Work for this thread before its first batch (the workers start on theirs meanwhile). */
   first?: () => void,
 ): Promise<void> {
-  if (busy) throw new Error('another parallel scan is running in this process');
-  busy = true;
-  const run = ++runs;
-  const data: WorkerInit = {
-    ...init,
-    packs: rules.packs.map((p) => ({ dir: p.dir, builtin: p.builtin })),
-    packIds: rules.packs.map((p) => p.id),
-    rulesetHash: rules.hash,
-  };
-  const workers = acquire(threads - 1);
-  if (workers.length === 0) {
-    busy = false;
-    throw new Error('no scan worker is available (one stopped earlier in this process)');
-  }
+  const { workers, release } = borrowWorkers(threads - 1);
+  const run = nextRun();
+  const data = workerInit(rules.packs, rules.hash, init);
   let next = 0;
-  const nextBatch = (): FileJob[] => {
+  const nextBatch = (): FileJob[] | undefined => {
+    if (next >= jobs.length || stopped) return undefined;
     const start = next;
     let bytes = 0;
     while (next < jobs.length && next - start < BATCH_FILES && bytes < BATCH_BYTES) bytes += jobs[next++].size ?? 0;
@@ -130,18 +124,24 @@ export async function runInWorkers(
   // Set on the first failure (and at the end): no worker gets another batch, and this thread stops its own.
   let stopped = false;
   try {
-    await Promise.all([...workers.map((w) => drive(w)), driveHere()]);
+    await Promise.all([
+      ...workers.map((w) =>
+        driveWorker(w, run, data, nextBatch, onOutcome).catch((err: unknown) => {
+          stopped = true;
+          throw err;
+        }),
+      ),
+      driveHere(),
+    ]);
   } finally {
     stopped = true;
-    for (const w of workers) w.unref();
-    busy = false;
+    release();
   }
 
   /** This thread's share: a batch at a time, one file per turn of the event loop so workers are answered. */
   async function driveHere(): Promise<void> {
     first?.();
-    while (next < jobs.length && !stopped) {
-      const slice = nextBatch();
+    for (let slice = nextBatch(); slice; slice = nextBatch()) {
       for (const job of slice) {
         if (stopped) return;
         onOutcome(processFile(job, rules, init.maxFileSize));
@@ -150,46 +150,92 @@ export async function runInWorkers(
       }
     }
   }
+}
 
-  /**
-   * A worker's share: init, then always PREFETCH batches queued ahead, so it never waits while this thread is
-   * busy with a large file of its own.
-   */
-  function drive(w: Worker): Promise<void> {
-    w.ref();
-    return new Promise<void>((resolve, reject) => {
-      let inFlight = 0;
-      const done = (err?: Error): void => {
-        w.off('message', onMessage);
-        w.off('error', onError);
-        w.off('exit', onExit);
-        if (err) {
-          stopped = true;
-          reject(err);
-        } else resolve();
-      };
-      const send = (): void => {
-        if (next < jobs.length && !stopped) {
-          w.postMessage({ type: 'batch', run, jobs: nextBatch() } satisfies WorkerRequest);
-          inFlight++;
-        } else if (inFlight === 0) done();
-      };
-      const onMessage = (msg: WorkerReply): void => {
-        if (msg.run !== run) return;
-        if (msg.type === 'error') done(new Error(msg.message));
-        else if (msg.type === 'done') {
-          inFlight--;
-          for (const o of msg.outcomes) onOutcome(o);
-          send();
-        }
-      };
-      const onError = (err: Error): void => done(err);
-      const onExit = (code: number): void => done(new Error(`scan worker stopped with code ${code}`));
-      w.on('message', onMessage);
-      w.on('error', onError);
-      w.on('exit', onExit);
-      w.postMessage({ type: 'init', run, init: data } satisfies WorkerRequest);
-      for (let i = 0; i < PREFETCH; i++) send();
-    });
-  }
+/**
+ * Up to `n` of the long-lived workers, for one parallel scan or agent run at a time; `release` lets the process
+ * exit while they idle. Throws when none can be had (one died or was stopped earlier in this process).
+ */
+export function borrowWorkers(n: number): { workers: Worker[]; release: () => void } {
+  if (busy) throw new Error('another parallel scan is running in this process');
+  const workers = acquire(n);
+  if (workers.length === 0) throw new Error('no scan worker is available (one stopped earlier in this process)');
+  busy = true;
+  for (const w of workers) w.ref();
+  return {
+    workers,
+    release: () => {
+      for (const w of workers) w.unref();
+      busy = false;
+    },
+  };
+}
+
+/** The message that has a worker build a rule set: the packs' folders, not the compiled rules. */
+export function workerInit(packs: RuleSet['packs'], rulesetHash: string, settings: WorkerSettings): WorkerInit {
+  return { ...settings, packs: packs.map((p) => ({ dir: p.dir, builtin: p.builtin })), packIds: packs.map((p) => p.id), rulesetHash };
+}
+
+/** A worker stopped because its run outlived the time limit. */
+export class WorkerTimeout extends Error {}
+
+/**
+ * Have worker `w` build the rule set `init` describes, then scan what `take` hands out, a batch at a time with
+ * PREFETCH batches queued ahead (so it never waits while the caller is busy), until `take` returns nothing.
+ * Past `timeoutMs` the worker is stopped (a runaway rule cannot be interrupted otherwise) and the promise
+ * rejects with WorkerTimeout; a worker that dies rejects it too. `run` tells this run's replies from late ones.
+ */
+export function driveWorker(
+  w: Worker,
+  run: number,
+  init: WorkerInit,
+  take: () => FileJob[] | undefined,
+  onOutcome: (o: FileOutcome) => void,
+  timeoutMs?: number,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let inFlight = 0;
+    let taken = true;
+    const done = (err?: Error): void => {
+      clearTimeout(timer);
+      w.off('message', onMessage);
+      w.off('error', onError);
+      w.off('exit', onExit);
+      if (err instanceof WorkerTimeout) void w.terminate();
+      if (err) reject(err);
+      else resolve();
+    };
+    const send = (): void => {
+      const jobs = taken ? take() : undefined;
+      if (jobs) {
+        w.postMessage({ type: 'batch', run, jobs } satisfies WorkerRequest);
+        inFlight++;
+      } else {
+        taken = false;
+        if (inFlight === 0) done();
+      }
+    };
+    const onMessage = (msg: WorkerReply): void => {
+      if (msg.run !== run) return;
+      if (msg.type === 'error') done(new Error(msg.message));
+      else if (msg.type === 'done') {
+        inFlight--;
+        for (const o of msg.outcomes) onOutcome(o);
+        send();
+      }
+    };
+    const onError = (err: Error): void => done(err);
+    const onExit = (code: number): void => done(new Error(`scan worker stopped with code ${code}`));
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(new WorkerTimeout(`no result within ${timeoutMs / 1000} s`)), timeoutMs);
+    w.on('message', onMessage);
+    w.on('error', onError);
+    w.on('exit', onExit);
+    w.postMessage({ type: 'init', run, init } satisfies WorkerRequest);
+    for (let i = 0; i < PREFETCH; i++) send();
+  });
+}
+
+/** A new run number (see WorkerRequest). */
+export function nextRun(): number {
+  return ++runs;
 }

@@ -130,7 +130,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   if (jobs.length > 1) jobs.sort((a, b) => (b.size ?? 0) - (a.size ?? 0));
   const threads = threadsFor(jobs.length, opts.jobs);
   let agents: AgentRun | undefined;
-  if (opts.agentScan && opts.rules.packs.length > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript()) {
+  if (opts.agentScan && opts.rules.packs.length > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript() && workersAvailable()) {
     // agent_scan: one worker per pack (isolated, timed); see agents.ts.
     repoPhase();
     agents = await runPackAgents(jobs, opts.rules, { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize }, { concurrency: opts.jobs, timeoutMs: opts.agentTimeoutMs ?? 600_000 });

@@ -32,6 +32,32 @@ describe('worker pool', () => {
   });
 });
 
+describe('agent_scan on the pool', () => {
+  it('runs agent scans and parallel scans one after another in one process, with the same findings each time', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 250; i++) files[`src/m${i}.py`] = i % 50 === 0 ? `import requests\nr = requests.get("https://x", verify=False)\ntoken = "ghp_${'a1B2c3D4e5'.repeat(3)}abcdef"\n` : `v${i} = ${i}\n`;
+    const root = project(files);
+    // The second agent scan segfaulted when agents had workers of their own (RE2 in a new worker after one exited).
+    const script = `
+      const { runScan } = await import(${JSON.stringify(join(REPO, 'dist/run/scan.js'))});
+      const { loadConfig } = await import(${JSON.stringify(join(REPO, 'dist/config/load.js'))});
+      const { config } = loadConfig({ root: ${JSON.stringify(root)}, env: {} });
+      const runs = [];
+      for (const agentScan of [true, true, false, true]) {
+        const r = await runScan({ root: ${JSON.stringify(root)}, config: { ...config, agent_scan: agentScan }, scope: { mode: 'paths', paths: [] }, packs: ['secrets', 'supply-chain-security'], noCache: true, jobs: 2 });
+        runs.push([r.findings.length, r.problems.length]);
+      }
+      console.log(JSON.stringify(runs));`;
+    const file = join(root, 'run-agents.mjs');
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const runs = JSON.parse(r.stdout.trim()) as [number, number][];
+    expect(runs[0][0]).toBeGreaterThan(10);
+    expect(runs).toEqual([runs[0], runs[0], runs[0], runs[0]]);
+  });
+});
+
 describe('threads per scan', () => {
   it('uses one thread per 50 files, at most jobs — so a runner with many cores starts few workers for a small repo', async () => {
     const { threadsFor } = await import('../../src/engine/pool.js');
