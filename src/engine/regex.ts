@@ -56,6 +56,8 @@ export interface RegexHit {
   index: number;
   text: string;
   groups: (string | undefined)[];
+  /** Where the match starts in the UTF-8 bytes searched (matchesInUtf8 sets it; `index` counts characters). */
+  byteIndex?: number;
 }
 
 /**
@@ -67,7 +69,10 @@ export interface RegexHit {
 export function allMatches(re: SafeRegex, text: string | Buffer, limit = 10_000, encoding: 'latin1' | 'utf8' = 'latin1'): RegexHit[] {
   if (typeof text === 'string') {
     const bytes = re2Bytes(text);
-    if (bytes) return matchesInUtf8(re, bytes, bytes.length === text.length, limit);
+    if (bytes) {
+      const ascii = bytes.length === text.length;
+      return withCharOffsets(allMatches(re, bytes, limit, ascii ? 'latin1' : 'utf8'), bytes, ascii);
+    }
   }
   const out: RegexHit[] = [];
   const str = (v: unknown): string | undefined => (v === undefined ? undefined : Buffer.isBuffer(v) ? v.toString(encoding) : String(v));
@@ -88,9 +93,16 @@ export function testRegex(re: SafeRegex, text: string | Buffer): boolean {
   return ok;
 }
 
-/** All matches in a text's UTF-8 `bytes` (`ascii`: all one byte each), with character offsets. */
+/** All matches in a text's UTF-8 `bytes` (`ascii`: all one byte each), with character and byte offsets. */
 export function matchesInUtf8(re: SafeRegex, bytes: Buffer, ascii: boolean, limit = 10_000): RegexHit[] {
-  return ascii ? allMatches(re, bytes, limit) : charOffsets(allMatches(re, bytes, limit, 'utf8'), bytes);
+  const hits = allMatches(re, bytes, limit, ascii ? 'latin1' : 'utf8');
+  for (const hit of hits) hit.byteIndex = hit.index;
+  return withCharOffsets(hits, bytes, ascii);
+}
+
+/** Hits found in UTF-8 `bytes`, in character offsets (the same numbers when every byte is ASCII). */
+function withCharOffsets(hits: RegexHit[], bytes: Buffer, ascii: boolean): RegexHit[] {
+  return ascii ? hits : charOffsets(hits, bytes);
 }
 
 /**

@@ -39,14 +39,24 @@ export class SourceFile {
     return (this.ascii ??= Buffer.byteLength(this.text) === this.text.length);
   }
 
-  /** Length of the text in UTF-16 units. */
-  get length(): number {
-    return this.ascii ? this.bytes!.length : this.text.length;
+  /**
+   * The character that starts at byte `at` of `utf8` (a character boundary), read from the bytes: asking about
+   * the neighbours of a match does not decode the whole text.
+   */
+  charAtByte(at: number): string {
+    const b = this.utf8;
+    if (b[at] < 0x80) return String.fromCharCode(b[at]);
+    let end = at + 1;
+    while (end < b.length && (b[end] & 0xc0) === 0x80) end++;
+    return b.toString('utf8', at, end);
   }
 
-  /** The character at a UTF-16 offset; an ASCII file answers from its bytes, without decoding. */
-  charAt(offset: number): string {
-    return this.ascii ? String.fromCharCode(this.bytes![offset]) : this.text[offset];
+  /** The character that ends just before byte `at` of `utf8` (see charAtByte). */
+  charBeforeByte(at: number): string {
+    const b = this.utf8;
+    let start = at - 1;
+    while (start > 0 && (b[start] & 0xc0) === 0x80) start--;
+    return b[start] < 0x80 ? String.fromCharCode(b[start]) : b.toString('utf8', start, at);
   }
 
   /** Lower-cased text, computed once, for case-insensitive keyword prefilters. */

@@ -99,10 +99,12 @@ export const secretKind: MatcherKind<SecretMatch> = {
         for (const hit of matchesOf(re, file)) {
           const secret = group === 0 ? hit.text : hit.groups[group - 1];
           if (!secret || secret.length > maxLength) continue;
-          const end = hit.index + hit.text.length;
-          // Cheap screens first (most candidates of the generic detectors fail them), RE2 screens last.
-          if (before && hit.index > 0 && before(file.charAt(hit.index - 1))) continue;
-          if (after && end < file.length && after(file.charAt(end))) continue;
+          // Cheap screens first (most candidates of the generic detectors fail them), RE2 screens last. The
+          // neighbours are read from the bytes: a non-ASCII file is decoded only if a finding needs its text.
+          const byteStart = hit.byteIndex!;
+          const byteEnd = byteStart + Buffer.byteLength(hit.text);
+          if (before && byteStart > 0 && before(file.charBeforeByte(byteStart))) continue;
+          if (after && byteEnd < file.utf8.length && after(file.charAtByte(byteEnd))) continue;
           if (isStructuralPlaceholder(secret)) continue;
           if (m.entropy_min !== undefined && !entropyAtLeast(secret, m.entropy_min)) continue;
           if (check && !check({ secret, groups: hit.groups, match: hit.text, path: file.path })) continue;
