@@ -51,6 +51,12 @@ function asText(c: ReadContent): ReadResult {
 
 /** Read a file from disk for scanning. Files over `maxBytes` are not read at all. */
 export function readSourceContent(abs: string, maxBytes: number): ReadContent {
+  const read = readFileBytes(abs, maxBytes);
+  return Buffer.isBuffer(read) ? decodeContent(read, maxBytes) : read;
+}
+
+/** A file's raw bytes (binary files too), or why not: files over `maxBytes` are not read at all. */
+export function readFileBytes(abs: string, maxBytes: number): Buffer | Skip {
   let fd: number;
   try {
     fd = fs.openSync(abs, OPEN_FLAGS);
@@ -65,7 +71,7 @@ export function readSourceContent(abs: string, maxBytes: number): ReadContent {
     const buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
     let got = 0;
     for (let n; got < buf.length && (n = fs.readSync(fd, buf, got, buf.length - got, got)) > 0; ) got += n;
-    return decodeContent(buf.subarray(0, got), maxBytes);
+    return got > maxBytes ? { skip: 'too-large', detail: `${got} bytes > ${maxBytes}` } : buf.subarray(0, got);
   } catch (err) {
     return { skip: 'unreadable', detail: describe(err) };
   } finally {

@@ -10,7 +10,7 @@ import { type Finding, type ScanProblem, type ScanResult, type ScanScope, type S
 import { processFile, type FileJob, type FileOutcome } from './process-file.js';
 import { runInWorkers, threadsFor, workersAvailable, workerScript } from './pool.js';
 import { runPackAgents, type AgentRun } from './agents.js';
-import { readSourceText } from './read.js';
+import { decodeSource, readFileBytes, readSourceText } from './read.js';
 import { releaseSyntaxTrees } from './ast/parse.js';
 import type { RuleOverride, RuleSet } from './ruleset.js';
 import type { RepoView } from './source.js';
@@ -254,6 +254,11 @@ export function diskRepoView(root: string, files: DiscoveredFile[], maxFileSize:
       }
       return texts.get(p);
     },
+    bytes(p) {
+      if (!sizes.has(p)) return undefined;
+      const r = readFileBytes(join(root, p), maxFileSize);
+      return Buffer.isBuffer(r) ? r : undefined;
+    },
   };
 }
 
@@ -265,11 +270,23 @@ function sizeOnDisk(abs: string): number | undefined {
   }
 }
 
-/** A repository view over texts already in memory (a git tree, a rule's examples), in the map's order. */
-export function memoryRepoView(texts: ReadonlyMap<string, string>): RepoView {
+/**
+ * A repository view over contents already in memory (a git tree, a rule's examples), in the map's order. A
+ * Buffer is a file's raw bytes: a binary one has no text.
+ */
+export function memoryRepoView(contents: ReadonlyMap<string, string | Buffer>): RepoView {
+  const text = (c: string | Buffer | undefined): string | undefined => {
+    if (!Buffer.isBuffer(c)) return c;
+    const r = decodeSource(c, Infinity);
+    return 'text' in r ? r.text : undefined;
+  };
   return {
-    files: [...texts.keys()],
-    size: (p) => (texts.has(p) ? Buffer.byteLength(texts.get(p)!) : undefined),
-    read: (p) => texts.get(p),
+    files: [...contents.keys()],
+    size: (p) => (contents.has(p) ? Buffer.byteLength(contents.get(p)!) : undefined),
+    read: (p) => text(contents.get(p)),
+    bytes: (p) => {
+      const c = contents.get(p);
+      return c === undefined || Buffer.isBuffer(c) ? c : Buffer.from(c);
+    },
   };
 }

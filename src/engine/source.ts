@@ -137,4 +137,6 @@ export interface RepoView {
   read(path: string): string | undefined;
   /** Size in bytes, or undefined when missing. */
   size(path: string): number | undefined;
+  /** A file's raw bytes, binary files included, or undefined when it is missing or too large. */
+  bytes(path: string): Buffer | undefined;
 }

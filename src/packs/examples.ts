@@ -4,6 +4,7 @@
 import type { RawMatch } from '../engine/matchers/matcher.js';
 import { keywordIndex } from '../engine/ruleset.js';
 import { memoryRepoView } from '../engine/scanner.js';
+import { decodeSource } from '../engine/read.js';
 import { SourceFile } from '../engine/source.js';
 import type { LoadedRule } from './load.js';
 import type { RuleExample } from './schema.js';
@@ -16,14 +17,24 @@ export interface ExampleFailure {
   reason: string;
 }
 
+/** An example as text to show (explain, MCP): its code, its files one after another, or what a binary file is. */
+export function exampleText(e: RuleExample): string {
+  if (e.code_base64 !== undefined) return `(binary file, ${Buffer.from(e.code_base64, 'base64').length} bytes)`;
+  return e.code ?? Object.entries(e.files ?? {}).map(([f, c]) => `# ${f}\n${c}`).join('\n');
+}
+
 /** Matches of one rule on one example (a single file or a small tree). */
 export function matchExample(rule: LoadedRule, ex: RuleExample): RawMatch[] {
-  const files: Record<string, string> = ex.files ?? { [ex.file!]: ex.code! };
+  const files: Record<string, string | Buffer> = ex.files ?? { [ex.file!]: ex.code ?? Buffer.from(ex.code_base64!, 'base64') };
   const m = rule.matcher;
   if (m.scope === 'repo') return m.match(memoryRepoView(new Map(Object.keys(files).sort().map((p) => [p, files[p]]))));
   const out: RawMatch[] = [];
-  for (const [path, text] of Object.entries(files)) {
+  for (const [path, content] of Object.entries(files)) {
     if (!rule.appliesTo(path)) continue;
+    // A scan skips binary files before per-file rules; so does an example.
+    const decoded = Buffer.isBuffer(content) ? decodeSource(content, Infinity) : { text: content };
+    if (!('text' in decoded)) continue;
+    const text = decoded.text;
     // As a scan runs it: selected by its keywords / prefilter, planned (AST rules then share their tree walks),
     // then matched.
     const file = new SourceFile(path, text);

@@ -142,6 +142,20 @@ rules:
   });
 });
 
+describe('keystores', () => {
+  const GCP = join(REPO, '..', 'shared', 'corpora', 'secretlint', 'files', 'secretlint-rule-gcp');
+  it.skipIf(!existsSync(GCP))('secrets reports a P12 key that opens with notasecret (binary, so no per-file rule reads it), not one with its own password', () => {
+    const root = project({
+      'keys/service-account.p12': readFileSync(join(GCP, 'ng.privatekey-p12-sha512-mac', 'input.p12')),
+      'keys/own-password.p12': readFileSync(join(GCP, 'ok.secure-privatekey-p12', 'input.p12')),
+    });
+    const out = join(root, 'out');
+    const r = sentrik(['secrets', root, '--output-dir', out]);
+    expect(r.code).toBe(1);
+    expect(findings(out).map((f) => `${f.ruleId} ${f.file}`)).toEqual(['SEC-GCP-004 keys/service-account.p12']);
+  });
+});
+
 describe('git scoping', () => {
   it('--staged scans the index, not the working tree, and only the staged lines', () => {
     const root = project({ 'old.js': 'eval(req.body.old);\n' });

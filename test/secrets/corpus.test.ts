@@ -1,6 +1,6 @@
 // Regression guard for the measured numbers: the secrets pack over secretlint's labelled cases, scored the
 // way ../shared/bench/score.mjs scores (±2 lines; any result in a clean file is a false positive).
-// Binary files are skipped as the scanner skips them. Skipped when the shared corpus is not present.
+// Binary files are skipped by per-file rules as the scanner skips them. Skipped when the shared corpus is not present.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +37,8 @@ describe.skipIf(!existsSync(CORPUS))('secretlint corpus', () => {
         for (const m of r.matcher.match(sf)) add(f, m.line ?? null);
       }
     }
-    const repo: RepoView = { files, read: (p) => texts.get(p), size: (p) => texts.get(p)?.length };
+    // Repository rules see binary files too, as raw bytes (SEC-GCP-004 reads PKCS#12 keystores).
+    const repo: RepoView = { files, read: (p) => texts.get(p), size: (p) => texts.get(p)?.length, bytes: (p) => (files.includes(p) ? readFileSync(join(filesDir, p)) : undefined) };
     for (const r of pack.rules) if (r.matcher.scope === 'repo') for (const m of r.matcher.match(repo)) add(m.file!, m.line ?? null);
 
     let tp = 0;
@@ -54,7 +55,9 @@ describe.skipIf(!existsSync(CORPUS))('secretlint corpus', () => {
     }
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);
-    expect(precision).toBeGreaterThanOrEqual(0.95);
-    expect(recall).toBeGreaterThanOrEqual(0.9);
+    console.log(`secretlint corpus: precision ${precision.toFixed(3)} recall ${recall.toFixed(3)} (tp ${tp}, fp ${fp}, fn ${fn})`);
+    // The issue asks for 0.95 / 0.90; these guard what was measured (1.000 / 0.974 with the P12 keystores).
+    expect(precision).toBeGreaterThanOrEqual(0.99);
+    expect(recall).toBeGreaterThanOrEqual(0.97);
   });
 });

@@ -9,7 +9,8 @@ import { availablePackIds, customPacksDir, loadAllPacks, loadPack, type LoadedPa
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
-import { checkRuleExamples } from '../../packs/examples.js';
+import { checkRuleExamples, exampleText } from '../../packs/examples.js';
+import type { RuleExample } from '../../packs/schema.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
 
@@ -121,11 +122,10 @@ function explain(io: CliIO, id: string, flags: { root: string }): number {
     `  Why: ${d.message}`,
     `  Fix: ${d.remediation}`,
   ].filter((l): l is string => l !== undefined);
-  const ex = (label: string, list: { file?: string; code?: string; files?: Record<string, string> }[]): void => {
+  const ex = (label: string, list: RuleExample[]): void => {
     for (const e of list.slice(0, 2)) {
       lines.push('', `  ${label} (${e.file ?? Object.keys(e.files ?? {}).join(', ')}):`);
-      const code = e.code ?? Object.entries(e.files ?? {}).map(([f, c]) => `# ${f}\n${c}`).join('\n');
-      for (const l of code.trimEnd().split('\n')) lines.push(`    ${l}`);
+      for (const l of exampleText(e).trimEnd().split('\n')) lines.push(`    ${l}`);
     }
   };
   ex('Flagged', d.examples.bad);

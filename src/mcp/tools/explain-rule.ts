@@ -1,6 +1,8 @@
 // explain_rule: what one rule checks, why, how to fix it, and its own examples of flagged and clean code.
 import { z } from 'zod';
+import { exampleText } from '../../packs/examples.js';
 import { loadAllPacks } from '../../packs/load.js';
+import type { RuleExample } from '../../packs/schema.js';
 import { SentrikError } from '../../util/errors.js';
 import { severity } from '../schemas.js';
 import { defineTool } from '../tool.js';
@@ -43,10 +45,7 @@ export const explainRule = defineTool({
     }
     const d = rule.def;
     const override = config.pack_overrides[rule.packId]?.[d.id];
-    const toExample = (e: { file?: string; code?: string; files?: Record<string, string> }) => ({
-      file: e.file ?? Object.keys(e.files ?? {}).join(', '),
-      code: e.code ?? Object.entries(e.files ?? {}).map(([f, c]) => `# ${f}\n${c}`).join('\n'),
-    });
+    const toExample = (e: RuleExample) => ({ file: e.file ?? Object.keys(e.files ?? {}).join(', '), code: exampleText(e) });
     return {
       id: d.id,
       title: d.title,
