@@ -6,14 +6,18 @@
 // find packs, the manifest and the worker scripts resolve the same in both layouts (see util/package.ts).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 // zod re-exports every locale (z.locales: some 60 modules, half its code) and so none can be left out; sentrik
 // speaks English only (zod's default), so the bundle gets a locales index holding just that one.
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'zod-locales' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, () => ({ contents: "export { default as en } from 'zod/v4/locales/en.js';", resolveDir: process.cwd() }));
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'zod-locales', pluginData: dirname(args.importer) } : undefined,
+    );
+    // Resolved next to the importer (zod/v4/classic or zod/v4/core), as its own `../locales/index.js` was.
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: "export { default as en } from '../locales/en.js';", resolveDir: args.pluginData }));
   },
 };
 

@@ -6,7 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ScanProblem } from './model.js';
 import type { FileJob, FileOutcome } from './process-file.js';
-import { borrowWorkers, driveWorker, nextRun, workerInit, WorkerTimeout, type WorkerSettings } from './pool.js';
+import { borrowWorkers, driveWorker, nextRun, workerInit, WorkerGone, WorkerTimeout, type WorkerSettings } from './pool.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
 
 const BATCH = 48;
@@ -54,7 +54,7 @@ export async function runPackAgents(jobs: FileJob[], rules: RuleSet, settings: W
             ? `pack ${pack.id} did not finish within ${opts.timeoutMs / 1000} s and was stopped; its findings are missing (agent_timeout)`
             : `pack ${pack.id} failed: ${(err as Error).message}; its findings are missing`,
         });
-        if (timedOut || w.threadId === -1) return; // this worker is gone; the others take the remaining packs
+        if (err instanceof WorkerGone) return; // this worker is gone; the others take the remaining packs
       } finally {
         perPackMs[pack.id] = Date.now() - t;
       }

@@ -28,8 +28,6 @@ const MAGIC = `sentrik-cache ${FORMAT} `;
 const HEADER_LENGTH = MAGIC.length + 64 + 1;
 const KEY_BYTES = 32;
 
-/** The stat fields that must all be unchanged for a file to count as unchanged without reading it. */
-
 /** Coarsest file-system timestamp granularity we guard against (FAT: 2 s). */
 export const RACY_MS = 2000;
 

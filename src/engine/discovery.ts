@@ -43,6 +43,11 @@ export interface DiscoverOptions {
    * when read instead.
    */
   stat?: boolean;
+  /**
+   * List files over maxFileSize among `files` (their stat shows it) instead of skipping them: a scan reads
+   * none of them, but its repository rules see every file — as they do when files are listed without a stat.
+   */
+  listOversized?: boolean;
   /** Called once, mid-walk, when this many files have been found (a large scan starts its workers then). */
   onManyFiles?: { after: number; run: () => void };
 }
@@ -105,7 +110,7 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
     return isIgnored(layers, rel, isDir) ? 'gitignored' : undefined;
   };
   const addFile = (abs: string, rel: string, st?: fs.Stats): void => {
-    if (st && st.size > opts.maxFileSize) skip(rel, 'too-large');
+    if (st && st.size > opts.maxFileSize && !opts.listOversized) skip(rel, 'too-large');
     else {
       files.set(rel, { path: rel, abs, stat: st && fileStat(st) });
       if (files.size === opts.onManyFiles?.after) opts.onManyFiles.run();

@@ -21,6 +21,8 @@ export interface ChangedFile {
   skip?: SkipReason;
   /** Set when the content is not valid UTF-8 (decoded with replacement characters). */
   invalidUtf8?: true;
+  /** A binary file's raw content (for repository rules that read bytes, e.g. keystores). */
+  bytes?: Buffer;
   size: number;
 }
 
@@ -199,8 +201,10 @@ function withContent(root: string, entries: RawEntry[], changed: Map<string, Set
     const file: ChangedFile = { path: e.path, changedLines: changed.get(e.path) ?? new Set(), size };
     const buf = contents.get(e.blob);
     const decoded = buf ? decodeSource(buf, maxFileSize) : { skip: size > maxFileSize ? ('too-large' as const) : ('unreadable' as const) };
-    if ('skip' in decoded) file.skip = decoded.skip;
-    else {
+    if ('skip' in decoded) {
+      file.skip = decoded.skip;
+      if (decoded.skip === 'binary' && buf) file.bytes = buf;
+    } else {
       file.text = decoded.text;
       if (decoded.invalidUtf8) file.invalidUtf8 = true;
     }

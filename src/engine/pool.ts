@@ -176,14 +176,27 @@ export function workerInit(packs: RuleSet['packs'], rulesetHash: string, setting
   return { ...settings, packs: packs.map((p) => ({ dir: p.dir, builtin: p.builtin })), packIds: packs.map((p) => p.id), rulesetHash };
 }
 
-/** A worker stopped because its run outlived the time limit. */
-export class WorkerTimeout extends Error {}
+/** The worker died or was stopped (its run outlived the time limit): it is out of the pool for good. */
+export class WorkerGone extends Error {}
+export class WorkerTimeout extends WorkerGone {}
+
+/**
+ * Take a worker out of the pool at once — not when its 'exit' event comes, which a worker busy in native code
+ * (a parse) sends late — so no later scan borrows it; no new worker replaces it (see the top of this file).
+ */
+function retire(w: Worker): void {
+  lost = true;
+  const i = live.indexOf(w);
+  if (i !== -1) live.splice(i, 1);
+  void w.terminate();
+}
 
 /**
  * Have worker `w` build the rule set `init` describes, then scan what `take` hands out, a batch at a time with
  * PREFETCH batches queued ahead (so it never waits while the caller is busy), until `take` returns nothing.
  * Past `timeoutMs` the worker is stopped (a runaway rule cannot be interrupted otherwise) and the promise
- * rejects with WorkerTimeout; a worker that dies rejects it too. `run` tells this run's replies from late ones.
+ * rejects with WorkerTimeout; a worker that dies rejects it with WorkerGone (both retire the worker); the
+ * worker's own error reply rejects with a plain Error. `run` tells this run's replies from late ones.
  */
 export function driveWorker(
   w: Worker,
@@ -201,7 +214,7 @@ export function driveWorker(
       w.off('message', onMessage);
       w.off('error', onError);
       w.off('exit', onExit);
-      if (err instanceof WorkerTimeout) void w.terminate();
+      if (err instanceof WorkerGone) retire(w);
       if (err) reject(err);
       else resolve();
     };
@@ -224,8 +237,8 @@ export function driveWorker(
         send();
       }
     };
-    const onError = (err: Error): void => done(err);
-    const onExit = (code: number): void => done(new Error(`scan worker stopped with code ${code}`));
+    const onError = (err: Error): void => done(new WorkerGone(err.message));
+    const onExit = (code: number): void => done(new WorkerGone(`scan worker stopped with code ${code}`));
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(new WorkerTimeout(`no result within ${timeoutMs / 1000} s`)), timeoutMs);
     w.on('message', onMessage);
     w.on('error', onError);

@@ -22,7 +22,7 @@ export interface ScanOptions {
   rules: RuleSet;
   overrides: Record<string, Record<string, RuleOverride>>;
   tool: { name: string; version: string };
-  /** Files on disk to scan (path mode). */
+  /** Files on disk to scan (path mode); one over maxFileSize by its stat is skipped unread. */
   files?: DiscoveredFile[];
   /** Content to scan that is not (or not as is) on disk: staged blobs, a git revision, a snippet. */
   texts?: { path: string; text: string }[];
@@ -68,6 +68,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // 1. Per-file rules: what the cache cannot vouch for by stat is read (and maybe found unchanged by hash).
   const jobs: FileJob[] = [];
   for (const f of opts.files ?? []) {
+    if (f.stat && f.stat.size > opts.maxFileSize) {
+      skipped.push({ file: f.path, reason: 'too-large' });
+      continue;
+    }
     const hit = f.stat && cache.byStat(f.path, f.stat);
     if (hit) {
       cache.hits++;
@@ -130,7 +134,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   if (jobs.length > 1) jobs.sort((a, b) => (b.size ?? 0) - (a.size ?? 0));
   const threads = threadsFor(jobs.length, opts.jobs);
   let agents: AgentRun | undefined;
-  if (opts.agentScan && opts.rules.packs.length > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript() && workersAvailable()) {
+  const agentScan = opts.agentScan && opts.rules.packs.length > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript();
+  if (agentScan && !workersAvailable()) {
+    problems.push({ code: 'agent-scan-unavailable', message: 'agent_scan: no worker is left in this process (one was stopped earlier), so the packs ran together on one thread, without per-pack time limits' });
+  }
+  if (agentScan && workersAvailable()) {
     // agent_scan: one worker per pack (isolated, timed); see agents.ts.
     repoPhase();
     agents = await runPackAgents(jobs, opts.rules, { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize }, { concurrency: opts.jobs, timeoutMs: opts.agentTimeoutMs ?? 600_000 });
@@ -238,13 +246,16 @@ function runRepoRules(rules: RuleSet, repo: RepoView, perPackMs: Record<string, 
   return { hits: [...byFile].map(([path, hits]) => ({ path, hits, problems: [] })), problems };
 }
 
-/** A RepoView over discovered files, reading lazily (each file at most once). */
+/**
+ * A RepoView over discovered files, reading lazily (each file at most once). It holds every file, those too
+ * large to read included (existence and size rules see them; their text and bytes are undefined); a file
+ * discovered without a stat is stat'ed when a rule asks its size.
+ */
 export function diskRepoView(root: string, files: DiscoveredFile[], maxFileSize: number): RepoView {
   const sizes = new Map(files.map((f) => [f.path, f.stat?.size]));
   const texts = new Map<string, string | undefined>();
   return {
     files: files.map((f) => f.path),
-    // Files discovered without a stat are stat'ed when a rule asks (file policies with max_size).
     size: (p) => (sizes.has(p) ? (sizes.get(p) ?? sizeOnDisk(join(root, p))) : undefined),
     read(p) {
       if (!sizes.has(p)) return undefined;

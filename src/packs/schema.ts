@@ -13,14 +13,14 @@ const exampleSchema = z
     file: z.string().optional(),
     code: z.string().optional(),
     /** The file's content as base64, for binary files (a keystore): instead of `code`. */
-    code_base64: z.string().optional(),
+    code_base64: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'code_base64 is base64 (A-Z, a-z, 0-9, +, /, = padding)').optional(),
     /** Several files, path → content, for rules that look at the repository. */
     files: z.record(z.string(), z.string()).optional(),
     /** For bad examples: 1-based line(s) that must be flagged (in `file`). Omit for whole-file findings. */
     line: z.union([z.number().int().min(1), z.array(z.number().int().min(1)).min(1)]).optional(),
   })
   .strict()
-  .refine((e) => (e.file !== undefined && (e.code !== undefined) !== (e.code_base64 !== undefined)) !== (e.files !== undefined), {
+  .refine((e) => (e.files === undefined ? e.file !== undefined && (e.code !== undefined) !== (e.code_base64 !== undefined) : e.file === undefined && e.code === undefined && e.code_base64 === undefined), {
     message: 'an example has either `file` and `code` (or `code_base64`), or `files`',
   });
 

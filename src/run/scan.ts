@@ -124,7 +124,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
     // costs far more per byte than a pattern, so a large file handed out last would finish alone); a scan with
     // neither learns each file's size when it reads it.
     const stat = cacheDir !== undefined || rules.fileRules.some((r) => r.rule.def.kind === 'ast');
-    const found = discoverFiles({ root, paths, exclude, respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size, stat, onManyFiles });
+    const found = discoverFiles({ root, paths, exclude, respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size, stat, listOversized: true, onManyFiles });
     phases.discovery = Date.now() - t;
     const rels = paths.map((p) => toPosix(relative(root, p)) || '.');
     const wholeRoot = rels.length === 1 && rels[0] === '.';

@@ -9,10 +9,11 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Keystores use 1 to 10,000 (OpenSSL 2,048, Java 10,000); a crafted file could ask for billions. At this cap
- * one password costs about 0.3 s of hashing, the most a single file can make a scan spend.
+ * Keystores use 1 to 10,000 (OpenSSL and Windows about 2,000, Java 10,000); a crafted file could ask for
+ * billions. At this cap a password costs at most ~15 ms of hashing per file, so even a pull request that adds
+ * a thousand crafted keystores costs a scan seconds, not minutes.
  */
-const MAX_ITERATIONS = 200_000;
+const MAX_ITERATIONS = 10_000;
 
 /** Digest OIDs (DER value bytes, hex) → Node hash name and its block size in bytes. */
 const DIGESTS: Record<string, { name: string; block: number }> = {

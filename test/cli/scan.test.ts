@@ -133,8 +133,9 @@ rules:
       bad: [{ file: big.csv, code: "${'x,'.repeat(60)}" }]
       good: [{ file: small.csv, code: "a,b" }]
 `;
-    const root = project({ '.sentrik/rules/sizes/pack.yaml': pack, 'big.csv': 'y,'.repeat(100), 'small.csv': 'a,b\n' });
-    for (const cache of [['--no-cache'], []]) {
+    // max_file_size 150: big.csv (200 bytes) is never read, yet the size policy sees it.
+    const root = project({ '.sentrik/rules/sizes/pack.yaml': pack, '.sentrik/config.yaml': 'max_file_size: 150\n', 'big.csv': 'y,'.repeat(100), 'small.csv': 'a,b\n' });
+    for (const cache of [['--no-cache'], [], []]) {
       const out = join(root, 'out');
       sentrik(['scan', root, '--packs', 'sizes', '--output-dir', out, ...cache]);
       expect(findings(out).map((f) => `${f.ruleId} ${f.file}`)).toEqual(['SIZES-MAX-001 big.csv']);
@@ -153,6 +154,30 @@ describe('keystores', () => {
     const r = sentrik(['secrets', root, '--output-dir', out]);
     expect(r.code).toBe(1);
     expect(findings(out).map((f) => `${f.ruleId} ${f.file}`)).toEqual(['SEC-GCP-004 keys/service-account.p12']);
+  });
+
+  it.skipIf(!existsSync(GCP))('a keystore already committed at --baseline-commit is known, not new', () => {
+    const root = project({ 'keys/sa.p12': readFileSync(join(GCP, 'ng.privatekey-p12', 'input.p12')), 'app.js': '1;\n' });
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'old');
+    const r = sentrik(['gate', root, '--packs', 'secrets', '--baseline-commit', 'HEAD', '--no-cache', '--output-dir', join(root, 'out')]);
+    expect(r.code).toBe(0);
+    expect(findings(join(root, 'out')).map((f) => [f.ruleId, f.suppressed?.kind])).toEqual([['SEC-GCP-004', 'baseline']]);
+  });
+});
+
+describe('repository rules and file sizes', () => {
+  it('see every file, one over max_file_size included, with and without a cache', () => {
+    const root = project({ '.sentrik/config.yaml': 'max_file_size: 1000\n', '.env': `API_URL=${'x'.repeat(3000)}\n`, 'deploy/.env.production': 'A=1\n' });
+    const runs = [['--no-cache'], [], []].map((flags, i) => {
+      const out = join(root, `out${i}`);
+      sentrik(['secrets', root, '--output-dir', out, ...flags]);
+      return findings(out).map((f) => `${f.ruleId} ${f.file}`);
+    });
+    // The .env is too large to read, but it is in the repository all the same.
+    expect(runs[0]).toEqual(['SEC-DOTENV-001 .env', 'SEC-DOTENV-001 deploy/.env.production']);
+    expect(runs).toEqual([runs[0], runs[0], runs[0]]);
   });
 });
 
