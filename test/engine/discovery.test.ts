@@ -43,6 +43,24 @@ describe('discoverFiles', () => {
     expect(r.problems).toEqual([]);
   });
 
+  it('excludes exactly the files the ignore library excludes, for plain, anchored, glob and negated patterns', () => {
+    const all = ['dist', 'a/dist', 'a/dist.js', 'b/dist/x.js', 'vendor/lib.js', 'src/vendor', 'src/gen/a.ts', 'gen/a.ts', 'x.min.js',
+      'deep/y.min.js', 'docs/readme.md', 'a/docs/readme.md', '.sentrik/history.db-wal', '.sentrik/cache.json', 'keep/dist', 'Dist', 'out/r.json'];
+    const root = tree(Object.fromEntries(all.map((p) => [p, 'x'])));
+    const sets = [
+      ['dist', 'vendor/**', 'src/gen/', '/docs', '.sentrik/history.db*', 'out'],
+      ['dist', '**/*.min.js', 'gen'],
+      ['*.min.js', 'docs/'],
+      ['dist', '!keep/dist'],
+      ['a/dist*', 'src/vendor'],
+    ];
+    for (const exclude of sets) {
+      const ig = excludeMatcher(exclude);
+      const expected = all.filter((p) => !p.split('/').some((_, i, parts) => ig(parts.slice(0, i + 1).join('/'), i < parts.length - 1))).sort();
+      expect(paths(discover(root, { exclude })), exclude.join(' ')).toEqual(expected);
+    }
+  });
+
   it('with stat: false lists the same files without a stat, and leaves the size limit to the reader', () => {
     const root = tree({ 'a.js': 'a', 'big.js': 'x'.repeat(2048), '.gitignore': 'ignored.js\n', 'ignored.js': 'i' });
     const r = discover(root, { stat: false, maxFileSize: 1024 });
