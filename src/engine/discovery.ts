@@ -74,6 +74,8 @@ interface DirEntry {
   rel: string;
   real: string;
   layers: IgnoreLayer[];
+  /** A start path inside an excluded folder (named explicitly): its files get the full exclusion test. */
+  underExcluded?: boolean;
 }
 
 // git's own default: case-insensitive matching only where file systems usually are.
@@ -99,7 +101,7 @@ function withFolders(exclude: string[]): string[] {
  * `vendor/**`) only a file below its first folder, so most files need no gitignore matching at all (it cost
  * ~2 µs a file, 17k files, before any work could start). Other patterns send every file to `ignore` as
  * before; a negation, escape or space sends every file there. Only for the walk: a listed path (staged files)
- * has not had its folders checked.
+ * has not had its folders checked, nor has a start folder named inside an excluded one (see underExcluded).
  */
 function walkFileExcluder(exclude: string[], isExcluded: (rel: string) => boolean): (rel: string, name: string) => boolean {
   const key = (s: string): string => (IGNORE_CASE ? s.toLowerCase() : s);
@@ -174,7 +176,7 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
       continue;
     }
     if (!isInside(rootReal, real)) skip(rel, 'symlink-outside-root');
-    else if (st.isDirectory()) stack.push({ abs, rel, real, layers: layersDownTo(root, rel, baseLayers, opts.respectGitignore) });
+    else if (st.isDirectory()) stack.push({ abs, rel, real, layers: layersDownTo(root, rel, baseLayers, opts.respectGitignore), underExcluded: rel !== '' && isExcluded(rel, true) });
     else if (st.isFile()) {
       // Named explicitly: .gitignore does not apply, but sentrik's own exclusions do (pre-commit passes every file).
       const own = baseLayers.filter((l) => l.isOwn);
@@ -206,9 +208,10 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
       if (entry.isDirectory()) {
         const reason = ignoredBy(layers, rel, true);
         if (reason) skip(rel, reason);
-        else stack.push({ abs, rel, real: path.join(dir.real, name), layers });
+        else stack.push({ abs, rel, real: path.join(dir.real, name), layers, underExcluded: dir.underExcluded });
       } else if (entry.isFile()) {
-        const reason = isExcludedInWalk(rel, name) ? 'excluded' : isIgnored(layers, rel, false) ? 'gitignored' : undefined;
+        const excluded = dir.underExcluded ? isExcluded(rel) : isExcludedInWalk(rel, name);
+        const reason = excluded ? 'excluded' : isIgnored(layers, rel, false) ? 'gitignored' : undefined;
         if (reason) skip(rel, reason);
         else if (withStat) statInto(abs, rel);
         else addFile(abs, rel);
@@ -244,7 +247,7 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
     const isDir = st.isDirectory();
     const reason = ignoredBy(layers, rel, isDir);
     if (reason) return skip(rel, reason);
-    if (isDir) deferredLinks.push({ dir: { abs, rel, real, layers }, linkParentReal: dir.real });
+    if (isDir) deferredLinks.push({ dir: { abs, rel, real, layers, underExcluded: dir.underExcluded }, linkParentReal: dir.real });
     else if (st.isFile()) addFile(abs, rel, st);
   };
 

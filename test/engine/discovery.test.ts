@@ -61,6 +61,15 @@ describe('discoverFiles', () => {
     }
   });
 
+  it('keeps excluding the files of a start folder named inside an excluded folder', () => {
+    const root = tree({ 'node_modules/pkg/index.js': 'x', 'vendor/a/b.js': 'x', 'src/app.js': 'x' });
+    for (const [start, exclude] of [['node_modules/pkg', ['node_modules']], ['vendor/a', ['vendor/**']]] as const) {
+      const r = discover(root, { paths: [path.join(root, start)], exclude: [...exclude] });
+      expect(paths(r), start).toEqual([]);
+    }
+    expect(paths(discover(root, { paths: [path.join(root, 'src')], exclude: ['node_modules'] }))).toEqual(['src/app.js']);
+  });
+
   it('with stat: false lists the same files without a stat, and leaves the size limit to the reader', () => {
     const root = tree({ 'a.js': 'a', 'big.js': 'x'.repeat(2048), '.gitignore': 'ignored.js\n', 'ignored.js': 'i' });
     const r = discover(root, { stat: false, maxFileSize: 1024 });
