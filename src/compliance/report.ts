@@ -68,7 +68,8 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
   const clauses = clauseTable(framework, (id) => rulesById.get(id)?.def.kind).map((row): ClauseResult => {
     const rules = row.rules.map((r) => ({ ...r, evaluated: evaluated.has(r.id) }));
     const hits = row.rules.flatMap((r) => byRule.get(r.id) ?? []);
-    const active = hits.filter((f) => !f.suppressed);
+    // A duplicate is the same detection reported by another rule: the weakness is there, for this clause too.
+    const active = hits.filter((f) => !f.suppressed || f.suppressed.kind === 'duplicate');
     const evidence = row.rules
       .map((r) => rulesById.get(r.id))
       .filter((r): r is LoadedRule => r?.def.kind === 'documentation_obligation')
@@ -93,7 +94,7 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
       obligationMet,
       rules,
       findings: active.map(clauseFinding),
-      suppressed: hits.filter((f) => f.suppressed).map((f) => ({ ...clauseFinding(f), kind: f.suppressed!.kind, reason: f.suppressed!.reason, approvedBy: f.suppressed!.approvedBy, expires: f.suppressed!.expires })),
+      suppressed: hits.filter((f) => f.suppressed && f.suppressed.kind !== 'duplicate').map((f) => ({ ...clauseFinding(f), kind: f.suppressed!.kind, reason: f.suppressed!.reason, approvedBy: f.suppressed!.approvedBy, expires: f.suppressed!.expires })),
       evidence,
     };
   });

@@ -8,9 +8,13 @@ import type { ScanResult } from './model.js';
 
 export { createBaseline, loadBaseline, serializeBaseline, type Baseline } from '../secrets/baseline.js';
 
-/** A baseline of the result's current, unsuppressed findings (meta findings about suppressions left out). */
+/**
+ * A baseline of the result's current, unsuppressed findings (meta findings about suppressions left out), with
+ * the duplicates of those: if the rule of the finding that counts is switched off later, its duplicate, which
+ * then counts, is known too.
+ */
 export function baselineOf(result: ScanResult, now?: Date): Baseline {
-  const known = result.findings.filter((f) => !f.suppressed && f.kind !== 'meta');
+  const known = result.findings.filter((f) => (!f.suppressed || f.suppressed.kind === 'duplicate') && f.kind !== 'meta');
   return createBaseline(known.map((f) => ({ ruleId: f.ruleId, path: f.file, fingerprint: f.fingerprint })), now);
 }
 

@@ -253,6 +253,66 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
+const CONFIDENCE_RANK: Record<Finding['confidence'], number> = { high: 2, medium: 1, low: 0 };
+
+/**
+ * One detection, reported once. Packs overlap on purpose (owasp-top-10 and a language pack both know `eval` of
+ * request data; a password rule and the generic secret detector both see `password = "…"`), and a developer
+ * should not read the same problem twice. Findings of different rules that start on the same line, overlap
+ * there and share a CWE are one detection. The finding that stands for it is the one that can fail the gate,
+ * then the most severe, then the most confident, then the first rule id; each other one is kept but marked
+ * `duplicate` (not counted, like a suppressed finding), and its standard clause is added to the one that
+ * stands. That choice ignores suppressions, so suppressing the finding a developer sees suppresses the detection
+ * (its duplicates do not come back under another rule id), while a duplicate's own suppression stays as it is.
+ * Whole-file findings and those with no CWE are left alone. Returns how many were marked.
+ */
+export function markDuplicates(findings: Finding[], nonGating: ReadonlySet<string>): number {
+  const byLine = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (f.line === undefined || f.kind === 'meta' || f.cwe.length === 0) continue;
+    const key = `${f.file}\0${f.line}`;
+    const group = byLine.get(key);
+    if (group) group.push(f);
+    else byLine.set(key, [f]);
+  }
+  let marked = 0;
+  for (const group of byLine.values()) {
+    if (group.length < 2) continue;
+    group.sort(
+      (a, b) =>
+        Number(nonGating.has(a.ruleId)) - Number(nonGating.has(b.ruleId)) ||
+        SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+        CONFIDENCE_RANK[b.confidence] - CONFIDENCE_RANK[a.confidence] ||
+        a.ruleId.localeCompare(b.ruleId),
+    );
+    const standing: Finding[] = [];
+    for (const f of group) {
+      const primary = standing.find((p) => p.ruleId !== f.ruleId && overlapOnLine(p, f) && p.cwe.some((c) => f.cwe.includes(c)));
+      if (!primary) {
+        standing.push(f);
+        continue;
+      }
+      for (const c of [...(f.standard && f.clause ? [{ standard: f.standard, clause: f.clause, packId: f.packId }] : []), ...(f.clauses ?? [])]) {
+        const own = c.standard === primary.standard && c.clause === primary.clause;
+        if (!own && !primary.clauses?.some((x) => x.standard === c.standard && x.clause === c.clause)) (primary.clauses ??= []).push(c);
+      }
+      if (f.suppressed) continue;
+      const shared = f.cwe.filter((c) => primary.cwe.includes(c));
+      f.suppressed = { kind: 'duplicate', reason: `the same code and weakness as ${primary.ruleId} (${shared.join(', ')})`, source: primary.fingerprint };
+      marked++;
+    }
+  }
+  return marked;
+}
+
+/** Do two findings that start on the same line cover some of the same columns of it? (No column: all of it.) */
+function overlapOnLine(a: Finding, b: Finding): boolean {
+  const span = (f: Finding): [number, number] => [f.column ?? 1, f.column === undefined || (f.endLine ?? f.line)! > f.line! || f.endColumn === undefined ? Infinity : Math.max(f.endColumn, f.column + 1)];
+  const [as, ae] = span(a);
+  const [bs, be] = span(b);
+  return as < be && bs < ae;
+}
+
 /** Deduplicate meta findings (the same expired suppression can cover many findings). */
 export function uniqueByFingerprint(findings: Finding[]): Finding[] {
   const seen = new Set<string>();

@@ -18,10 +18,12 @@ export function evaluateGate(result: ScanResult, failOn: Severity[]): GateResult
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`);
   const threshold = [...blocks].join('/') || 'nothing';
-  // Suppressed findings are counted, the ones a baseline hid separately (they are known, not accepted).
+  // Suppressed findings are counted, the ones a baseline hid separately (they are known, not accepted), and
+  // duplicates apart again (they are reported, once).
   const hidden = result.metrics.suppressedByKind?.baseline ?? 0;
-  const accepted = result.metrics.suppressed - hidden;
-  const suppressed = `${accepted ? `, ${accepted} suppressed` : ''}${hidden ? `, ${hidden} hidden by the baseline` : ''}`;
+  const duplicates = result.metrics.suppressedByKind?.duplicate ?? 0;
+  const accepted = result.metrics.suppressed - hidden - duplicates;
+  const suppressed = `${accepted ? `, ${accepted} suppressed` : ''}${hidden ? `, ${hidden} hidden by the baseline` : ''}${duplicates ? `, ${duplicates} ${duplicates === 1 ? 'duplicate' : 'duplicates'} merged` : ''}`;
   const summary = passed
     ? `no ${threshold} findings in ${result.metrics.filesScanned} files (${result.metrics.findings} below the threshold${suppressed})`
     : `${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (${counts.join(', ')}) in ${new Set(blocking.map((f) => f.file)).size} file(s)${suppressed}; fails on ${threshold}`;

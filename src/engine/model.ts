@@ -10,12 +10,15 @@ export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, m
 export type Confidence = 'high' | 'medium' | 'low';
 
 export interface Suppression {
-  /** `inline` (sentrik-ignore comment), `file` (.sentrik/suppressions.yaml) or `baseline`. */
-  kind: 'inline' | 'file' | 'baseline';
+  /**
+   * `inline` (sentrik-ignore comment), `file` (.sentrik/suppressions.yaml), `baseline`, or `duplicate`: another
+   * rule reported the same code for the same weakness, and that finding counts instead (see markDuplicates).
+   */
+  kind: 'inline' | 'file' | 'baseline' | 'duplicate';
   reason: string;
   approvedBy?: string;
   expires?: string;
-  /** Where the suppression itself is written (file:line), so users can find it. */
+  /** Where the suppression itself is written (file:line), so users can find it; for a duplicate, the fingerprint of the finding that counts. */
   source?: string;
 }
 

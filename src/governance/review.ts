@@ -61,7 +61,7 @@ export function computeReview(result: ScanResult, config: SentrikConfig, ctx: { 
       }
     }
     if (hr.on_suppression_added) {
-      for (const f of result.findings.filter((x) => x.suppressed)) {
+      for (const f of result.findings.filter((x) => x.suppressed && x.suppressed.kind !== 'duplicate')) {
         items.push({ id: `suppression:${f.fingerprint}`, trigger: 'on_suppression_added', reason: `suppression added for ${f.ruleId} at ${where(f)} (${f.suppressed!.kind}: ${f.suppressed!.reason || 'no reason'})` });
       }
       const supFile = '.sentrik/suppressions.yaml';

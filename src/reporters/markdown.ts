@@ -23,7 +23,8 @@ const ICON: Record<Severity, string> = { critical: '🟣', high: '🔴', medium:
 
 export function renderMarkdown(result: ScanResult, gate?: GateResult): string {
   const active = activeFindings(result);
-  const suppressed = result.findings.length - active.length;
+  const duplicates = result.metrics.suppressedByKind?.duplicate ?? 0;
+  const suppressed = result.findings.length - active.length - duplicates;
   const out: string[] = [];
 
   out.push(`## ${title(active.length, gate)}`, '');
@@ -53,6 +54,7 @@ export function renderMarkdown(result: ScanResult, gate?: GateResult): string {
     m.filesSkipped ? `${m.filesSkipped} skipped` : '',
     `${m.rulesEvaluated} rules from ${plural(m.packs.length, 'pack')}`,
     suppressed ? `${suppressed} suppressed` : '',
+    duplicates ? `${plural(duplicates, 'duplicate')} merged` : '',
     formatDuration(m.durationMs),
     `${md(result.tool.name)} ${md(result.tool.version)}`,
   ].filter(Boolean);

@@ -193,7 +193,7 @@ function sarifSuppression(f: Finding): Record<string, unknown> {
       source: s.kind,
       ...(s.approvedBy ? { approvedBy: s.approvedBy } : {}),
       ...(s.expires ? { expires: s.expires } : {}),
-      ...(s.source ? { location: s.source } : {}),
+      ...(s.source ? { [s.kind === 'duplicate' ? 'duplicateOf' : 'location']: s.source } : {}),
     },
   };
 }

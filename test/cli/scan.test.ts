@@ -18,6 +18,19 @@ describe('scan and gate on the demo project', () => {
     expect(r.stdout).toMatch(/critical/i);
   });
 
+  it('reports a detection two packs share once, and says how many it merged', () => {
+    const out = project({});
+    const r = sentrik(['scan', DEMO, '--no-cache', '--output-dir', out]);
+    expect(r.stdout).toMatch(/Findings +\d+ findings: .*\(\d+ duplicates merged\)/);
+    // owasp-top-10 and javascript-typescript-security both see the eval of request data in server.js
+    const atEval = findings(out).filter((f) => f.file === 'src/server.js' && f.line === 33);
+    expect(atEval.map((f) => [f.ruleId, f.suppressed?.kind])).toEqual([
+      ['JS-EVAL-001', 'duplicate'],
+      ['OWASP-A03-001', undefined],
+    ]);
+    expect(r.stdout).not.toMatch(/33:\d+ +HIGH +JS-EVAL-001/);
+  });
+
   it('gate fails with a summary line and writes every report', () => {
     const out = project({});
     const r = sentrik(['gate', DEMO, '--no-cache', '--output-dir', out]);

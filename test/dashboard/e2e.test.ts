@@ -112,7 +112,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a real browser', () => {
     expect(await page.locator('.sev-counts a').count()).toBe(5);
     expect(await page.locator('.chart .run-bar').count()).toBe(2);
     expect(await page.locator('#coverage').textContent()).toMatch(/Files scanned\d+.*Rules evaluated\d+/);
-    expect(await page.locator('text=JS-EVAL-001').count()).toBeGreaterThan(0);
+    expect(await page.locator('text=OWASP-A03-001').count()).toBeGreaterThan(0);
     await shot('overview');
   });
 
@@ -122,17 +122,17 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a real browser', () => {
     const all = Number(/of (\d+) findings/.exec((await page.locator('#result-count').textContent()) ?? '')?.[1]);
     expect(all).toBeGreaterThan(5);
 
-    await page.click('button[data-severity="high"]');
-    await expect.poll(() => page.locator('button[data-severity="high"]').getAttribute('aria-pressed')).toBe('true');
+    await page.click('button[data-severity="critical"]');
+    await expect.poll(() => page.locator('button[data-severity="critical"]').getAttribute('aria-pressed')).toBe('true');
     const sevs = await page.locator('#findings tbody .pill').allTextContents();
     expect(sevs.length).toBeGreaterThan(0);
-    expect(new Set(sevs)).toEqual(new Set(['high']));
-    await page.click('button[data-severity="high"]');
-    // Under load the toggle can lag: the next search must not run with "high" still applied.
-    await expect.poll(() => page.locator('button[data-severity="high"]').getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
+    expect(new Set(sevs)).toEqual(new Set(['critical']));
+    await page.click('button[data-severity="critical"]');
+    // Under load the toggle can lag: the next search must not run with "critical" still applied.
+    await expect.poll(() => page.locator('button[data-severity="critical"]').getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
 
     await page.fill('input[name="q"]', 'eval');
-    await expect.poll(async () => new Set(await page.locator('#findings tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule')))), { timeout: 10_000 }).toEqual(new Set(['JS-EVAL-001', 'OWASP-A03-001']));
+    await expect.poll(async () => new Set(await page.locator('#findings tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rule')))), { timeout: 10_000 }).toEqual(new Set(['OWASP-A03-001'])); // JS-EVAL-001 reports the same evals: merged as duplicates
     // The markup in the file name is text.
     expect(await page.locator('#findings').textContent()).toContain('<img src=x onerror="window.__pwned=2">.js');
     await page.selectOption('select[name="group"]', 'file');
@@ -142,7 +142,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a real browser', () => {
     await page.selectOption('select[name="group"]', '');
     await page.locator('#findings').waitFor();
 
-    await page.locator('#findings tbody tr[data-rule="JS-EVAL-001"]', { hasText: 'server.js' }).click();
+    await page.locator('#findings tbody tr[data-rule="OWASP-A03-001"]', { hasText: 'server.js' }).click();
     await page.locator('#detail-snippet').waitFor();
     expect(await page.locator('#detail-snippet').textContent()).toContain('// <script>window.__pwned = 1</script>');
     expect(await page.locator('#detail').textContent()).toMatch(/Remediation/);
@@ -161,13 +161,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a real browser', () => {
     await page.locator('#job[data-state="done"]').waitFor({ timeout: 50_000 }); // a real scan: slow on a loaded CI machine
     await expect.poll(() => blocking()).toBe(before - 1);
     const yaml = readFileSync(join(root, '.sentrik', 'suppressions.yaml'), 'utf8');
-    expect(yaml).toMatch(/rule_id: JS-EVAL-001\n\s+file_glob: server\.js\n\s+reason: eval of a constant in a demo route\n\s+approved_by: alice@example\.com/);
+    expect(yaml).toMatch(/rule_id: OWASP-A03-001\n\s+file_glob: server\.js\n\s+reason: eval of a constant in a demo route\n\s+approved_by: alice@example\.com/);
     // Gone from the active list, listed among the suppressed.
     await page.goto(`${base}#/findings?q=eval`);
     await page.locator('#findings').waitFor();
-    expect(await page.locator('#findings tbody tr[data-rule="JS-EVAL-001"]', { hasText: 'server.js' }).count()).toBe(0);
+    // Neither the finding nor its duplicate (the same eval, seen by JS-EVAL-001) comes back.
+    expect(await page.locator('#findings tbody tr', { hasText: 'server.js' }).count()).toBe(0);
     await page.goto(`${base}#/findings?status=suppressed`);
-    await page.locator('#findings tbody tr[data-rule="JS-EVAL-001"]').waitFor();
+    await page.locator('#findings tbody tr[data-rule="OWASP-A03-001"]').waitFor();
     await page.goto(`${base}#/overview`);
     await page.locator('#gate-card').waitFor();
     expect(Number(await page.locator('#blocking-count').textContent())).toBe(before - 1);
@@ -220,7 +221,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in a real browser', () => {
     expect(await page.locator('h1').textContent()).toBe('Run #4 compared with run #1');
     const resolved = await page.locator('#cmp-resolved').textContent();
     expect(resolved).toContain('SCS-CI-001'); // fixed in ci.sh
-    expect(resolved).toContain('JS-EVAL-001'); // suppressed since
+    expect(resolved).toContain('OWASP-A03-001'); // suppressed since
     await shot('compare');
   });
 

@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import type { Finding } from '../../engine/model.js';
 import { loadPacksById, type LoadedRule } from '../../packs/load.js';
 import { runScan } from '../../run/scan.js';
-import { applyBaseline, recount } from '../../engine/baseline.js';
-import { createBaseline, loadBaseline, serializeBaseline } from '../../secrets/baseline.js';
+import { applyBaseline, baselineOf, recount } from '../../engine/baseline.js';
+import { loadBaseline, serializeBaseline } from '../../secrets/baseline.js';
 import { scanHistory, type HistoryHit } from '../../secrets/history.js';
 import { SentrikError } from '../../util/errors.js';
 import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot } from '../context.js';
@@ -80,8 +80,7 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
 
   const baselineFile = flags.baseline ? resolve(io.cwd, flags.baseline) : undefined;
   if (flags.updateBaseline) {
-    const active = result.findings.filter((f) => !f.suppressed);
-    const b = createBaseline(active.map((f) => ({ ruleId: f.ruleId, path: f.file, fingerprint: f.fingerprint })));
+    const b = baselineOf(result);
     try {
       mkdirSync(dirname(baselineFile!), { recursive: true });
       writeFileSync(baselineFile!, serializeBaseline(b));

@@ -1,0 +1,155 @@
+// One detection, reported once: findings of different rules at the same place for the same weakness (packs
+// overlap on purpose) count once, over real scans of small projects; the others stay in the result, marked.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildComplianceReport } from '../../src/compliance/report.js';
+import { loadConfig } from '../../src/config/load.js';
+import { applyBaseline, baselineOf } from '../../src/engine/baseline.js';
+import { evaluateGate } from '../../src/engine/gate.js';
+import { markDuplicates } from '../../src/engine/findings.js';
+import type { Finding } from '../../src/engine/model.js';
+import { loadAllPacks } from '../../src/packs/load.js';
+import { runScan } from '../../src/run/scan.js';
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'sentrik-duplicates-'));
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  return root;
+}
+
+async function scanWith(root: string, packs: string[]) {
+  const { config } = loadConfig({ root, env: {}, overrides: {} });
+  return runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs, noCache: true, jobs: 1 });
+}
+
+const EVAL_ROUTE = 'const express = require("express");\nconst app = express();\napp.get("/run", (req, res) => { eval(req.query.code); });\n';
+const JS_PACKS = ['owasp-top-10', 'javascript-typescript-security'];
+
+describe('the same detection from two packs', () => {
+  it('counts once: the most severe finding stands, the other is kept and marked as its duplicate', async () => {
+    const result = await scanWith(project({ 'server.js': EVAL_ROUTE }), JS_PACKS);
+    const atEval = result.findings.filter((f) => f.file === 'server.js' && f.line === 3);
+    const owasp = atEval.find((f) => f.ruleId === 'OWASP-A03-001')!;
+    const jsEval = atEval.find((f) => f.ruleId === 'JS-EVAL-001')!;
+    expect(owasp.severity).toBe('critical');
+    expect(owasp.suppressed).toBeUndefined();
+    expect(jsEval.suppressed).toEqual({ kind: 'duplicate', reason: 'the same code and weakness as OWASP-A03-001 (CWE-95)', source: owasp.fingerprint });
+    expect(atEval.filter((f) => !f.suppressed)).toEqual([owasp]);
+    // The duplicate's standard clause now travels with the finding that stands.
+    expect(owasp.clauses).toContainEqual({ standard: jsEval.standard, clause: jsEval.clause, packId: 'javascript-typescript-security' });
+    expect(result.metrics.suppressedByKind).toMatchObject({ duplicate: 1 });
+    expect(result.metrics.findings).toBe(result.findings.filter((f) => !f.suppressed).length);
+    expect(evaluateGate(result, ['high']).summary).toMatch(/, 1 duplicate merged; fails on/);
+  });
+
+  it('with one pack only, its finding stands alone', async () => {
+    const result = await scanWith(project({ 'server.js': EVAL_ROUTE }), ['javascript-typescript-security']);
+    const jsEval = result.findings.find((f) => f.ruleId === 'JS-EVAL-001')!;
+    expect(jsEval.suppressed).toBeUndefined();
+    expect(result.metrics.suppressedByKind?.duplicate).toBeUndefined();
+  });
+
+  it('different weaknesses at the same place are both reported', async () => {
+    const workflow = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n';
+    const result = await scanWith(project({ '.github/workflows/ci.yml': workflow }), ['supply-chain-security']);
+    const atCheckout = result.findings.filter((f) => f.line === 6).map((f) => [f.ruleId, f.suppressed?.kind]);
+    expect(atCheckout).toEqual(expect.arrayContaining([['SCS-CI-003', undefined], ['SCS-CI-011', undefined]]));
+  });
+
+  it('suppressing the finding that stands suppresses the detection: the duplicate does not come back', async () => {
+    const root = project({ 'server.js': EVAL_ROUTE.replace('});\n', '}); // sentrik-ignore OWASP-A03-001: the route is behind an admin-only vm sandbox\n') });
+    const result = await scanWith(root, JS_PACKS);
+    const atEval = result.findings.filter((f) => f.line === 3);
+    expect(atEval.find((f) => f.ruleId === 'OWASP-A03-001')!.suppressed?.kind).toBe('inline');
+    expect(atEval.find((f) => f.ruleId === 'JS-EVAL-001')!.suppressed?.kind).toBe('duplicate');
+    expect(atEval.filter((f) => !f.suppressed)).toEqual([]);
+  });
+
+  it('a duplicate suppressed on its own keeps its suppression, and the finding that stands counts', async () => {
+    const root = project({ 'server.js': EVAL_ROUTE.replace('});\n', '}); // sentrik-ignore JS-EVAL-001: reviewed\n') });
+    const result = await scanWith(root, JS_PACKS);
+    const atEval = result.findings.filter((f) => f.line === 3);
+    expect(atEval.find((f) => f.ruleId === 'JS-EVAL-001')!.suppressed?.kind).toBe('inline');
+    expect(atEval.find((f) => f.ruleId === 'OWASP-A03-001')!.suppressed).toBeUndefined();
+  });
+
+  it('a baseline knows the duplicates too, so switching a pack off brings nothing back as new', async () => {
+    const root = project({ 'server.js': EVAL_ROUTE });
+    const baseline = baselineOf(await scanWith(root, JS_PACKS));
+    const later = await scanWith(root, ['javascript-typescript-security']);
+    applyBaseline(later, baseline, 'baseline.json');
+    expect(later.findings.find((f) => f.ruleId === 'JS-EVAL-001')!.suppressed?.kind).toBe('baseline');
+    expect(later.metrics.findings).toBe(0);
+  });
+
+  it("a compliance report still fails the clause of a rule whose finding is another rule's duplicate", async () => {
+    const go = 'package main\n\nimport (\n\t"fmt"\n\t"html/template"\n\t"net/http"\n)\n\nfunc Page(r *http.Request) template.HTML {\n\tid := r.URL.Query().Get("id")\n\treturn template.HTML(fmt.Sprintf("<h1>%s</h1>", id))\n}\n';
+    const root = project({ 'page.go': go });
+    const result = await scanWith(root, ['owasp-top-10', 'go-security']);
+    const owasp = result.findings.find((f) => f.ruleId === 'OWASP-A03-004')!;
+    expect(owasp.suppressed?.kind).toBe('duplicate');
+    const standing = result.findings.find((f) => f.fingerprint === owasp.suppressed!.source)!;
+    expect(standing.clauses).toContainEqual({ standard: owasp.standard, clause: owasp.clause, packId: 'owasp-top-10' });
+    const packs = loadAllPacks(root);
+    const report = buildComplianceReport(result, packs.find((p) => p.id === 'owasp-top-10')!, packs);
+    const a03 = report.clauses.find((c) => c.clause === owasp.clause)!;
+    expect(a03.status).toBe('fail');
+    expect(a03.findings.map((f) => f.ruleId)).toContain('OWASP-A03-004');
+    expect(a03.suppressed).toEqual([]);
+  });
+});
+
+describe('markDuplicates', () => {
+  const finding = (over: Partial<Finding>): Finding => ({
+    ruleId: 'R',
+    packId: 'p',
+    title: 't',
+    severity: 'high',
+    message: 'm',
+    file: 'a.js',
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 10,
+    cwe: ['CWE-79'],
+    fingerprint: over.ruleId ?? 'R',
+    confidence: 'high',
+    kind: 'regex',
+    ...over,
+  });
+
+  it('prefers a finding that can fail the gate, then severity, then confidence, then the rule id', () => {
+    const run = (list: Finding[], nonGating: string[] = []) => {
+      markDuplicates(list, new Set(nonGating));
+      return list.filter((f) => !f.suppressed).map((f) => f.ruleId);
+    };
+    expect(run([finding({ ruleId: 'A', severity: 'critical' }), finding({ ruleId: 'B' })], ['A'])).toEqual(['B']);
+    expect(run([finding({ ruleId: 'A' }), finding({ ruleId: 'B', severity: 'critical' })])).toEqual(['B']);
+    expect(run([finding({ ruleId: 'A', confidence: 'low' }), finding({ ruleId: 'B' })])).toEqual(['B']);
+    expect(run([finding({ ruleId: 'B' }), finding({ ruleId: 'A' })])).toEqual(['A']);
+  });
+
+  it('leaves alone: other columns of the line, other CWEs, the same rule twice, whole-file findings', () => {
+    const list = [
+      finding({ ruleId: 'A' }),
+      finding({ ruleId: 'B', column: 10, endColumn: 20 }), // starts where A ends
+      finding({ ruleId: 'C', cwe: ['CWE-89'] }),
+      finding({ ruleId: 'A', fingerprint: 'A2', endColumn: 5 }),
+      finding({ ruleId: 'D', line: undefined, column: undefined, endLine: undefined, endColumn: undefined }),
+      finding({ ruleId: 'E', line: undefined, column: undefined, endLine: undefined, endColumn: undefined }),
+    ];
+    expect(markDuplicates(list, new Set())).toBe(0);
+  });
+
+  it('a finding without a column, or one that runs past its line, covers the rest of the line', () => {
+    const noColumn = [finding({ ruleId: 'A', column: undefined, endColumn: undefined }), finding({ ruleId: 'B', column: 40, endColumn: 50 })];
+    expect(markDuplicates(noColumn, new Set())).toBe(1);
+    const multiLine = [finding({ ruleId: 'A', column: 5, endLine: 3, endColumn: 2 }), finding({ ruleId: 'B', column: 40, endColumn: 50 })];
+    expect(markDuplicates(multiLine, new Set())).toBe(1);
+  });
+});
