@@ -12,7 +12,7 @@ import { runInWorkers, threadsFor, workersAvailable, workerScript } from './pool
 import { runPackAgents, type AgentRun } from './agents.js';
 import { decodeSource, readFileBytes, readSourceText } from './read.js';
 import { releaseSyntaxTrees } from './ast/parse.js';
-import type { RuleOverride, RuleSet } from './ruleset.js';
+import type { ActiveRule, RuleOverride, RuleSet } from './ruleset.js';
 import type { RepoView } from './source.js';
 import { suppressionInventory, type FileSuppression, type SuppressionPolicy, type SuppressionUsage } from './suppressions.js';
 import { SentrikError } from '../util/errors.js';
@@ -28,6 +28,8 @@ export interface ScanOptions {
   texts?: { path: string; text: string }[];
   /** Everything in the repository, for repository-level rules; omitted = those rules do not run. */
   repo?: RepoView;
+  /** `repo` holds only the files in scope (a change, a sub-folder): only repository rules about single files run. */
+  repoFilesOnly?: boolean;
   changedLines?: Map<string, Set<number>>;
   scope: ScanScope;
   /** Files skipped before scanning (discovery), carried into the result and metrics. */
@@ -113,16 +115,17 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // Repository-level rules (obligations, file policies): from the cache while no file changed, else run — on
   // this thread before its share of the files, so in a parallel scan they overlap the workers' files.
   const perPackMs: Record<string, number> = {};
+  const repoRules = !opts.repo ? [] : opts.repoFilesOnly ? opts.rules.repoRules.filter(runsOnSomeFiles) : opts.rules.repoRules;
   let repoResults: RepoResults | undefined;
   const repoPhase = (): void => {
     const ts = Date.now();
-    if (opts.repo) {
+    if (opts.repo && repoRules.length) {
       // An enabled cache means every file has its stat.
       const files = cache.enabled ? (opts.files ?? []).map((f) => ({ path: f.path, ...f.stat! })) : [];
-      const key = cache.enabled ? repoKey(opts.rules.hash, opts.maxFileSize, files) : '';
+      const key = cache.enabled ? repoKey(`${opts.rules.hash}${opts.repoFilesOnly ? '\0files-only' : ''}`, opts.maxFileSize, files) : '';
       repoResults = cache.enabled ? cache.repoResults(key, files) : undefined;
       if (!repoResults) {
-        repoResults = runRepoRules(opts.rules, opts.repo, perPackMs);
+        repoResults = runRepoRules(repoRules, opts.repo, perPackMs);
         if (cache.enabled) cache.putRepoResults(key, repoResults, started);
       }
     }
@@ -178,7 +181,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     fileSuppressions: opts.fileSuppressions,
     ignores: results.filter((r) => r.ignores?.length).map((r) => ({ path: r.path, ignores: r.ignores! })),
     usage,
-    evaluated: new Set([...opts.rules.fileRules, ...(opts.repo ? opts.rules.repoRules : [])].map((r) => r.rule.def.id)),
+    evaluated: new Set([...opts.rules.fileRules, ...repoRules].map((r) => r.rule.def.id)),
     wholeRepository,
     changedLinesOnly: Boolean(opts.changedLines),
     now,
@@ -216,7 +219,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       cacheHits: cache.hits,
       cacheMisses: cache.misses,
       packs: opts.rules.packs.map((p) => p.id),
-      rulesEvaluated: opts.rules.fileRules.length + (opts.repo ? opts.rules.repoRules.length : 0),
+      rulesEvaluated: opts.rules.fileRules.length + repoRules.length,
       ...counts,
       perPackMs,
       jobs: threads,
@@ -225,11 +228,21 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   };
 }
 
-/** Runs every repository-level rule once over the repository view; a failing rule is a problem, not an error. */
-function runRepoRules(rules: RuleSet, repo: RepoView, perPackMs: Record<string, number>): RepoResults {
+/** A repository rule that can judge a view of only some files (see CompiledRepoMatcher.perFile). */
+function runsOnSomeFiles(active: ActiveRule): boolean {
+  try {
+    const matcher = active.rule.matcher;
+    return matcher.scope === 'repo' && matcher.perFile === true;
+  } catch {
+    return true; // a rule that does not compile: runRepoRules reports it
+  }
+}
+
+/** Runs repository-level rules once over the repository view; a failing rule is a problem, not an error. */
+function runRepoRules(repoRules: ActiveRule[], repo: RepoView, perPackMs: Record<string, number>): RepoResults {
   const byFile = new Map<string, FileHit[]>();
   const problems: ScanProblem[] = [];
-  for (const active of rules.repoRules) {
+  for (const active of repoRules) {
     const ts = Date.now();
     try {
       const matcher = active.rule.matcher;
@@ -284,22 +297,27 @@ function sizeOnDisk(abs: string): number | undefined {
 }
 
 /**
- * A repository view over contents already in memory (a git tree, a rule's examples), in the map's order. A
- * Buffer is a file's raw bytes: a binary one has no text.
+ * A repository view over contents already in memory (a git tree, a change, a rule's examples), in the map's
+ * order. A Buffer is a file's raw bytes (a binary one has no text); a number is the size of a file too large
+ * to read (listed, with no text or bytes).
  */
-export function memoryRepoView(contents: ReadonlyMap<string, string | Buffer>): RepoView {
-  const text = (c: string | Buffer | undefined): string | undefined => {
-    if (!Buffer.isBuffer(c)) return c;
+export function memoryRepoView(contents: ReadonlyMap<string, string | Buffer | number>): RepoView {
+  const text = (c: string | Buffer | number | undefined): string | undefined => {
+    if (!Buffer.isBuffer(c)) return typeof c === 'string' ? c : undefined;
     const r = decodeSource(c, Infinity);
     return 'text' in r ? r.text : undefined;
   };
   return {
     files: [...contents.keys()],
-    size: (p) => (contents.has(p) ? Buffer.byteLength(contents.get(p)!) : undefined),
+    size: (p) => {
+      const c = contents.get(p);
+      return c === undefined || typeof c === 'number' ? c : Buffer.byteLength(c);
+    },
     read: (p) => text(contents.get(p)),
     bytes: (p) => {
       const c = contents.get(p);
-      return c === undefined || Buffer.isBuffer(c) ? c : Buffer.from(c);
+      if (c === undefined || typeof c === 'number') return undefined;
+      return Buffer.isBuffer(c) ? c : Buffer.from(c);
     },
   };
 }

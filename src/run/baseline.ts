@@ -12,8 +12,9 @@ export async function baselineAtCommit(root: string, config: SentrikConfig, ref:
   const { commit, files } = filesAtCommit(root, ref, config.max_file_size);
   const excluded = excludeMatcher(scanExcludes(config));
   const texts = files.filter((f) => f.text !== undefined && !excluded(f.path)).map((f) => ({ path: f.path, text: f.text! }));
-  // Repository rules see binary files as bytes (a keystore committed before REF is not a new finding now).
-  const contents = files.flatMap((f): [string, string | Buffer][] => (excluded(f.path) ? [] : f.text !== undefined ? [[f.path, f.text]] : f.bytes ? [[f.path, f.bytes]] : []));
+  // Repository rules see binary files as bytes (a keystore committed before REF is not a new finding now), and
+  // files too large to read by their size.
+  const contents = files.flatMap((f): [string, string | Buffer | number][] => (excluded(f.path) ? [] : [[f.path, f.text ?? f.bytes ?? f.size]]));
   const repo = memoryRepoView(new Map(contents));
   const result = await scan({
     root,

@@ -11,7 +11,7 @@ import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/
 import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
 import { ScanCache } from '../engine/cache.js';
 import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
-import { diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
+import { diskRepoView, memoryRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
 import { SentrikError } from '../util/errors.js';
@@ -134,8 +134,10 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       files: found.files,
       skipped: found.skipped,
       problems: found.problems,
-      // Repository-level rules (obligations) only make sense when the whole repository is in view.
-      repo: wholeRoot ? diskRepoView(root, found.files, config.max_file_size) : undefined,
+      // Obligations (what the repository must hold) need it whole in view; a sub-folder gets the rules about
+      // single files (a committed .env, a keystore).
+      repo: diskRepoView(root, found.files, config.max_file_size),
+      repoFilesOnly: !wholeRoot,
       scope: scanScope,
       cacheDir,
       phasesMs: phases,
@@ -148,6 +150,9 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
 
   // Diff-scoped modes scan content from git (or the working tree for --diff) and report changed lines only.
   const texts: { path: string; text: string }[] = [];
+  // The changed files as repository rules about single files see them: a binary one as its bytes, one too
+  // large to read as its size.
+  const changedContents = new Map<string, string | Buffer | number>();
   const skipped: SkippedFile[] = [];
   const problems: ScanProblem[] = [];
   let changedLines: Map<string, Set<number>> | undefined;
@@ -158,6 +163,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       if (excluded(f.path)) continue;
       if (f.text === undefined) skipped.push({ file: f.path, reason: (f.skip as SkippedFile['reason']) ?? 'unreadable' });
       else texts.push({ path: f.path, text: f.text });
+      changedContents.set(f.path, f.text ?? f.bytes ?? f.size);
       if (f.invalidUtf8) problems.push({ file: f.path, code: 'invalid-utf8', message: 'not valid UTF-8: scanned with replacement characters' });
       changedLines?.set(f.path, f.changedLines);
     }
@@ -203,10 +209,12 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       skipped: found.skipped,
       problems: [...found.problems, ...problems],
       changedLines: scope.fullFiles ? undefined : changed,
+      repo: diskRepoView(root, found.files, config.max_file_size),
+      repoFilesOnly: true,
       scope: { mode: 'diff', paths: found.files.map((f) => f.path), diffFile: scope.diffFile, changedLinesOnly: !scope.fullFiles },
       phasesMs: phases,
     });
   }
   phases.discovery = Date.now() - t;
-  return scan({ ...common, texts, skipped, problems, changedLines, scope: scanScope, phasesMs: phases });
+  return scan({ ...common, texts, repo: memoryRepoView(changedContents), repoFilesOnly: true, skipped, problems, changedLines, scope: scanScope, phasesMs: phases });
 }

@@ -127,9 +127,7 @@ describe('fingerprints and cache', () => {
   });
 });
 
-describe('file sizes', () => {
-  it('a max_size file policy sees sizes in a scan that lists files without a stat (no cache, no AST rules)', () => {
-    const pack = `id: sizes
+const SIZES_PACK = `id: sizes
 name: Sizes
 version: 1.0.0
 standard: team policy
@@ -146,8 +144,11 @@ rules:
       bad: [{ file: big.csv, code: "${'x,'.repeat(60)}" }]
       good: [{ file: small.csv, code: "a,b" }]
 `;
+
+describe('file sizes', () => {
+  it('a max_size file policy sees sizes in a scan that lists files without a stat (no cache, no AST rules)', () => {
     // max_file_size 150: big.csv (200 bytes) is never read, yet the size policy sees it.
-    const root = project({ '.sentrik/rules/sizes/pack.yaml': pack, '.sentrik/config.yaml': 'max_file_size: 150\n', 'big.csv': 'y,'.repeat(100), 'small.csv': 'a,b\n' });
+    const root = project({ '.sentrik/rules/sizes/pack.yaml': SIZES_PACK, '.sentrik/config.yaml': 'max_file_size: 150\n', 'big.csv': 'y,'.repeat(100), 'small.csv': 'a,b\n' });
     for (const cache of [['--no-cache'], [], []]) {
       const out = join(root, 'out');
       sentrik(['scan', root, '--packs', 'sizes', '--output-dir', out, ...cache]);
@@ -224,6 +225,57 @@ describe('git scoping', () => {
     expect(findings(out).map((x) => x.line)).toEqual([2]);
     sentrik(['scan', '--git-range', 'main...feature', '--full-files', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root });
     expect(findings(out).map((x) => x.line)).toEqual([1, 2]);
+  });
+});
+
+describe('repository rules about single files, on a change or a sub-folder', () => {
+  const GCP = join(REPO, '..', 'shared', 'corpora', 'secretlint', 'files', 'secretlint-rule-gcp');
+  const P12 = existsSync(GCP) ? readFileSync(join(GCP, 'ng.privatekey-p12', 'input.p12')) : Buffer.from('');
+  const committed = () => {
+    // Already in the repository before the change: not the change's business. No SECURITY.md either: an
+    // obligation about the whole repository, which a change cannot judge.
+    const root = project({ '.sentrik/rules/sizes/pack.yaml': SIZES_PACK, '.sentrik/config.yaml': 'max_file_size: 4000\n', 'old/.env': 'A=1\n', 'app.js': '1;\n' });
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'init');
+    return root;
+  };
+  const add = (root: string) => {
+    writeFileSync(join(root, '.env'), 'API_URL=https://api.example.com\n');
+    writeFileSync(join(root, 'big.csv'), 'y,'.repeat(3000)); // over max_file_size: never read, still seen
+    if (existsSync(GCP)) writeFileSync(join(root, 'sa.p12'), P12);
+  };
+  const expected = ['SEC-DOTENV-001 .env', 'SIZES-MAX-001 big.csv', ...(existsSync(GCP) ? ['SEC-GCP-004 sa.p12'] : [])].sort();
+  const reported = (out: string) => findings(out).map((f) => `${f.ruleId} ${f.file}`).sort();
+
+  it('--staged: a commit that adds a .env, a keystore or an oversized file is stopped', () => {
+    const root = committed();
+    add(root);
+    git(root, 'add', '.');
+    const out = join(root, 'out');
+    const r = sentrik(['gate', '--staged', '--packs', 'secrets,supply-chain-security,sizes', '--output-dir', out], { cwd: root });
+    expect(reported(out)).toEqual(expected);
+    expect(r.code).toBe(existsSync(GCP) ? 1 : 0); // the keystore is critical; the rest below the default fail_on
+  });
+
+  it('--git-range: the same for the commits of a branch', () => {
+    const root = committed();
+    git(root, 'checkout', '-qb', 'feature');
+    add(root);
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'add');
+    const out = join(root, 'out');
+    sentrik(['scan', '--git-range', 'main...feature', '--packs', 'secrets,supply-chain-security,sizes', '--output-dir', out], { cwd: root });
+    expect(reported(out)).toEqual(expected);
+  });
+
+  it('a sub-folder scan runs them on its files, and leaves the whole-repository obligations out', () => {
+    const root = committed();
+    const out = join(root, 'out');
+    sentrik(['scan', 'old', '--root', '.', '--packs', 'secrets,supply-chain-security', '--output-dir', out, '--no-cache'], { cwd: root });
+    expect(reported(out)).toEqual(['SEC-DOTENV-001 old/.env']);
+    sentrik(['scan', root, '--packs', 'secrets,supply-chain-security', '--output-dir', out, '--no-cache']);
+    expect(reported(out)).toEqual(expect.arrayContaining(['SEC-DOTENV-001 old/.env', 'SCS-DOC-001 .']));
   });
 });
 

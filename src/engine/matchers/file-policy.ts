@@ -36,6 +36,8 @@ export const filePolicyKind: MatcherKind<z.infer<typeof schema>> = {
     const selected = m.paths?.length ? picomatch(m.paths, { dot: true }) : () => true;
     return {
       scope: 'repo',
+      // What must exist is a question about the whole repository; the rest is about each file.
+      perFile: !m.must_exist,
       match(repo) {
         const out: RawMatch[] = [];
         if (m.must_exist && filesMatching(repo, m.must_exist).length === 0) {

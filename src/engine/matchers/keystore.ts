@@ -25,6 +25,7 @@ export const keystoreKind: MatcherKind<z.infer<typeof schema>> = {
   compile(m) {
     return {
       scope: 'repo',
+      perFile: true,
       match(repo) {
         const out: RawMatch[] = [];
         for (const f of filesMatching(repo, m.paths)) {

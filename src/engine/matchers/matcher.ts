@@ -48,6 +48,12 @@ export interface CompiledFileMatcher {
 
 export interface CompiledRepoMatcher {
   scope: 'repo';
+  /**
+   * Each finding is about one listed file and depends on that file alone, not on what else the repository
+   * holds (a committed .env, a keystore; not a missing SECURITY.md): the rule also runs on a view of only some
+   * files — a change (--staged, --git-range, --diff) or a sub-folder.
+   */
+  perFile?: boolean;
   match(repo: RepoView): RawMatch[];
 }
 
