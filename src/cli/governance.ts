@@ -15,7 +15,7 @@ export { runOutputDir } from './context.js';
 
 /** Profile policies on the raw result, before the gate is evaluated. */
 export function applyScanPolicies(result: ScanResult, loaded: LoadedConfig): void {
-  if (loaded.config.governance.suppressions_require_approval) enforceSuppressionApproval(result);
+  if (loaded.config.governance.suppressions_require_approval) enforceSuppressionApproval(result, loaded.config.suppressions);
 }
 
 /** Review triggers and approvals, folded into the gate result. */

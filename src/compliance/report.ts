@@ -1,7 +1,7 @@
 // The compliance report of one framework pack over one scan: the clause table with a status per clause, the
 // findings and suppressions behind each, the evidence each obligation asks for, and what produced it (tool
 // version, pack hashes). Pure: a ScanResult and loaded packs in, a plain object out.
-import type { Finding, ScanResult, Severity } from '../engine/model.js';
+import { isDuplicate, type Finding, type ScanResult, type Severity } from '../engine/model.js';
 import type { LoadedPack, LoadedRule } from '../packs/load.js';
 import { clauseTable, type ClauseKind } from './clauses.js';
 
@@ -64,12 +64,15 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
   const evaluated = new Set(result.rules.map((r) => r.id));
   const byRule = new Map<string, Finding[]>();
   for (const f of result.findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  // A duplicate is the same detection as the finding that stands for it: for its own clause it counts, or is
+  // suppressed, as that finding is.
+  const byFingerprint = new Map(result.findings.map((f) => [f.fingerprint, f]));
+  const suppressionOf = (f: Finding): Finding['suppressed'] => (isDuplicate(f) ? byFingerprint.get(f.duplicateOf ?? '')?.suppressed : f.suppressed);
 
   const clauses = clauseTable(framework, (id) => rulesById.get(id)?.def.kind).map((row): ClauseResult => {
     const rules = row.rules.map((r) => ({ ...r, evaluated: evaluated.has(r.id) }));
     const hits = row.rules.flatMap((r) => byRule.get(r.id) ?? []);
-    // A duplicate is the same detection reported by another rule: the weakness is there, for this clause too.
-    const active = hits.filter((f) => !f.suppressed || f.suppressed.kind === 'duplicate');
+    const active = hits.filter((f) => !suppressionOf(f));
     const evidence = row.rules
       .map((r) => rulesById.get(r.id))
       .filter((r): r is LoadedRule => r?.def.kind === 'documentation_obligation')
@@ -94,7 +97,10 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
       obligationMet,
       rules,
       findings: active.map(clauseFinding),
-      suppressed: hits.filter((f) => f.suppressed && f.suppressed.kind !== 'duplicate').map((f) => ({ ...clauseFinding(f), kind: f.suppressed!.kind, reason: f.suppressed!.reason, approvedBy: f.suppressed!.approvedBy, expires: f.suppressed!.expires })),
+      suppressed: hits.flatMap((f) => {
+        const s = suppressionOf(f);
+        return s ? [{ ...clauseFinding(f), kind: s.kind, reason: s.reason, approvedBy: s.approvedBy, expires: s.expires }] : [];
+      }),
       evidence,
     };
   });

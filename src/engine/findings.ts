@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { ruleInfo } from '../packs/load.js';
 import type { FileHit } from './file-scan.js';
-import { SEVERITIES, SEVERITY_RANK, type Finding, type RuleInfo, type ScanMetrics, type Severity, type SuppressionRecord } from './model.js';
+import { isDuplicate, SEVERITIES, SEVERITY_RANK, type Finding, type RuleInfo, type ScanMetrics, type Severity, type Suppression, type SuppressionRecord } from './model.js';
 import type { ActiveRule, RuleSet } from './ruleset.js';
 import { bump, DEFAULT_SUPPRESSION_POLICY, inlineAllowedFor, usageKey, type FileSuppression, type SuppressionPolicy, type SuppressionUsage } from './suppressions.js';
 
@@ -260,13 +260,14 @@ const CONFIDENCE_RANK: Record<Finding['confidence'], number> = { high: 2, medium
  * request data; a password rule and the generic secret detector both see `password = "…"`), and a developer
  * should not read the same problem twice. Findings of different rules that start on the same line, overlap
  * there and share a CWE are one detection. The finding that stands for it is the one that can fail the gate,
- * then the most severe, then the most confident, then the first rule id; each other one is kept but marked
- * `duplicate` (not counted, like a suppressed finding), and its standard clause is added to the one that
- * stands. That choice ignores suppressions, so suppressing the finding a developer sees suppresses the detection
- * (its duplicates do not come back under another rule id), while a duplicate's own suppression stays as it is.
- * Whole-file findings and those with no CWE are left alone. Returns how many were marked.
+ * then the most severe, then the most confident, then the first rule id; each other one records it in
+ * `duplicateOf`, gives it its standard clause, and is marked `duplicate` (kept, not counted) unless it is
+ * suppressed on its own. The choice ignores suppressions, so suppressing the finding a developer sees
+ * suppresses the detection — except where the duplicate's own pack would refuse that suppression (see
+ * followsStanding). Whole-file findings and those with no CWE are left alone. Calling it again (after more
+ * findings were added) is harmless. Returns how many were marked.
  */
-export function markDuplicates(findings: Finding[], nonGating: ReadonlySet<string>): number {
+export function markDuplicates(findings: Finding[], nonGating: ReadonlySet<string>, policy: SuppressionPolicy = DEFAULT_SUPPRESSION_POLICY): number {
   const byLine = new Map<string, Finding[]>();
   for (const f of findings) {
     if (f.line === undefined || f.kind === 'meta' || f.cwe.length === 0) continue;
@@ -283,7 +284,8 @@ export function markDuplicates(findings: Finding[], nonGating: ReadonlySet<strin
         Number(nonGating.has(a.ruleId)) - Number(nonGating.has(b.ruleId)) ||
         SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
         CONFIDENCE_RANK[b.confidence] - CONFIDENCE_RANK[a.confidence] ||
-        a.ruleId.localeCompare(b.ruleId),
+        a.ruleId.localeCompare(b.ruleId) ||
+        a.fingerprint.localeCompare(b.fingerprint),
     );
     const standing: Finding[] = [];
     for (const f of group) {
@@ -292,22 +294,49 @@ export function markDuplicates(findings: Finding[], nonGating: ReadonlySet<strin
         standing.push(f);
         continue;
       }
+      f.duplicateOf = primary.fingerprint;
       for (const c of [...(f.standard && f.clause ? [{ standard: f.standard, clause: f.clause, packId: f.packId }] : []), ...(f.clauses ?? [])]) {
         const own = c.standard === primary.standard && c.clause === primary.clause;
         if (!own && !primary.clauses?.some((x) => x.standard === c.standard && x.clause === c.clause)) (primary.clauses ??= []).push(c);
       }
-      if (f.suppressed) continue;
-      const shared = f.cwe.filter((c) => primary.cwe.includes(c));
-      f.suppressed = { kind: 'duplicate', reason: `the same code and weakness as ${primary.ruleId} (${shared.join(', ')})`, source: primary.fingerprint };
+      if (f.suppressed || !followsStanding(f, primary, policy)) continue;
+      f.suppressed = duplicateSuppression(f, primary);
       marked++;
     }
   }
   return marked;
 }
 
-/** Do two findings that start on the same line cover some of the same columns of it? (No column: all of it.) */
+/**
+ * Whether a duplicate goes where the finding that stands goes. Not when that finding is suppressed inline and
+ * the duplicate's own pack refuses inline suppressions at its severity (suppressions.inline_allowed_for_packs:
+ * a secrets finding cannot be waved through by a comment about an owasp-top-10 one).
+ */
+export function followsStanding(duplicate: Finding, standing: Finding, policy: SuppressionPolicy = DEFAULT_SUPPRESSION_POLICY): boolean {
+  return standing.suppressed?.kind !== 'inline' || inlineAllowedFor(policy, duplicate.packId).includes(duplicate.severity);
+}
+
+export function duplicateSuppression(duplicate: Finding, standing: Finding): Suppression {
+  const shared = duplicate.cwe.filter((c) => standing.cwe.includes(c));
+  return { kind: 'duplicate', reason: `the same code and weakness as ${standing.ruleId} (${shared.join(', ')})` };
+}
+
+/** Rules that never fail the gate: a finding of one stands for a detection only when no other rule saw it. */
+export function nonGatingRules(rules: readonly RuleInfo[]): Set<string> {
+  return new Set(rules.filter((r) => r.gate === false).map((r) => r.id));
+}
+
+/**
+ * Do two findings that start on the same line cover some of the same columns of it? A finding without an end
+ * is taken as its start alone (no column: the start of the line); one that runs onto later lines covers the
+ * rest of its first line.
+ */
 function overlapOnLine(a: Finding, b: Finding): boolean {
-  const span = (f: Finding): [number, number] => [f.column ?? 1, f.column === undefined || (f.endLine ?? f.line)! > f.line! || f.endColumn === undefined ? Infinity : Math.max(f.endColumn, f.column + 1)];
+  const span = (f: Finding): [number, number] => {
+    const start = f.column ?? 1;
+    if (f.endLine === undefined || f.endColumn === undefined) return [start, start + 1];
+    return [start, f.endLine > f.line! ? Infinity : Math.max(f.endColumn, start + 1)];
+  };
   const [as, ae] = span(a);
   const [bs, be] = span(b);
   return as < be && bs < ae;
@@ -324,13 +353,18 @@ export function rulesInfo(rules: RuleSet): RuleInfo[] {
 }
 
 /** Counts of a finding list as scan_metrics.json reports them (suppressed findings counted apart). */
-export function countFindings(findings: Finding[]): Pick<ScanMetrics, 'findings' | 'suppressed' | 'bySeverity' | 'byRule' | 'byPack' | 'suppressedByKind'> {
+export function countFindings(findings: Finding[]): Pick<ScanMetrics, 'findings' | 'suppressed' | 'duplicates' | 'bySeverity' | 'byRule' | 'byPack' | 'suppressedByKind'> {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as ScanMetrics['bySeverity'];
   const byRule: Record<string, number> = {};
   const byPack: Record<string, number> = {};
   const suppressedByKind: Record<string, number> = {};
   let active = 0;
+  let duplicates = 0;
   for (const f of findings) {
+    if (isDuplicate(f)) {
+      duplicates++;
+      continue;
+    }
     if (f.suppressed) {
       suppressedByKind[f.suppressed.kind] = (suppressedByKind[f.suppressed.kind] ?? 0) + 1;
       continue;
@@ -340,5 +374,5 @@ export function countFindings(findings: Finding[]): Pick<ScanMetrics, 'findings'
     byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
     byPack[f.packId] = (byPack[f.packId] ?? 0) + 1;
   }
-  return { findings: active, suppressed: findings.length - active, bySeverity, byRule, byPack, suppressedByKind };
+  return { findings: active, suppressed: findings.length - active - duplicates, duplicates, bySeverity, byRule, byPack, suppressedByKind };
 }

@@ -21,8 +21,8 @@ export function evaluateGate(result: ScanResult, failOn: Severity[]): GateResult
   // Suppressed findings are counted, the ones a baseline hid separately (they are known, not accepted), and
   // duplicates apart again (they are reported, once).
   const hidden = result.metrics.suppressedByKind?.baseline ?? 0;
-  const duplicates = result.metrics.suppressedByKind?.duplicate ?? 0;
-  const accepted = result.metrics.suppressed - hidden - duplicates;
+  const duplicates = result.metrics.duplicates ?? 0;
+  const accepted = result.metrics.suppressed - hidden;
   const suppressed = `${accepted ? `, ${accepted} suppressed` : ''}${hidden ? `, ${hidden} hidden by the baseline` : ''}${duplicates ? `, ${duplicates} ${duplicates === 1 ? 'duplicate' : 'duplicates'} merged` : ''}`;
   const summary = passed
     ? `no ${threshold} findings in ${result.metrics.filesScanned} files (${result.metrics.findings} below the threshold${suppressed})`

@@ -12,13 +12,13 @@ export type Confidence = 'high' | 'medium' | 'low';
 export interface Suppression {
   /**
    * `inline` (sentrik-ignore comment), `file` (.sentrik/suppressions.yaml), `baseline`, or `duplicate`: another
-   * rule reported the same code for the same weakness, and that finding counts instead (see markDuplicates).
+   * rule reported the same code for the same weakness (`Finding.duplicateOf`), and that finding stands for it.
    */
   kind: 'inline' | 'file' | 'baseline' | 'duplicate';
   reason: string;
   approvedBy?: string;
   expires?: string;
-  /** Where the suppression itself is written (file:line), so users can find it; for a duplicate, the fingerprint of the finding that counts. */
+  /** Where the suppression itself is written (file:line), so users can find it. */
   source?: string;
 }
 
@@ -52,8 +52,15 @@ export interface Finding {
   fingerprint: string;
   confidence: Confidence;
   suppressed?: Suppression;
+  /** The fingerprint of the finding that stands for the same detection, when this one is not it (see markDuplicates). */
+  duplicateOf?: string;
   /** Rule kind that produced it (regex, structured, …): handy for debugging and metrics. */
   kind: string;
+}
+
+/** A finding another one stands for (see markDuplicates): kept in reports, counted apart from suppressed ones. */
+export function isDuplicate(f: Finding): boolean {
+  return f.suppressed?.kind === 'duplicate';
 }
 
 /** Something that went wrong while scanning one file or rule; the scan goes on. */
@@ -96,14 +103,17 @@ export interface ScanMetrics {
   packs: string[];
   rulesEvaluated: number;
   findings: number;
+  /** Findings suppressed (inline, file, baseline): duplicates are counted apart. */
   suppressed: number;
+  /** Findings not counted because another finding stands for the same detection. */
+  duplicates?: number;
   bySeverity: Record<Severity, number>;
   byRule: Record<string, number>;
   byPack: Record<string, number>;
   perPackMs?: Record<string, number>;
   jobs: number;
   scope: ScanScope;
-  /** Suppressed findings by how: inline, file, baseline. */
+  /** Suppressed findings by how: inline, file, baseline (duplicates are `duplicates`). */
   suppressedByKind?: Record<string, number>;
   /** Set when a baseline was applied: where it came from and how many known findings it hid. */
   baseline?: { source: string; entries: number; hidden: number };

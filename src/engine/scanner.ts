@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiscoveredFile } from './discovery.js';
 import { repoKey, ScanCache, type RepoResults } from './cache.js';
-import { compareFindings, countFindings, finalise, markDuplicates, META_RULES, rulesInfo, staleSuppressionFindings, uniqueByFingerprint } from './findings.js';
+import { compareFindings, countFindings, finalise, markDuplicates, META_RULES, nonGatingRules, rulesInfo, staleSuppressionFindings, uniqueByFingerprint } from './findings.js';
 import type { FileHit, InlineIgnore } from './file-scan.js';
 import { type Finding, type ScanProblem, type ScanResult, type ScanScope, type SkippedFile } from './model.js';
 import { processFile, type FileJob, type FileOutcome } from './process-file.js';
@@ -175,7 +175,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     finalise(results, opts.rules, { rescoring: opts.rescoring, fileSuppressions: opts.fileSuppressions, changedLines: opts.changedLines, now, policy: opts.suppressionPolicy, usage }),
   );
   const rules = [...rulesInfo(opts.rules), ...META_RULES];
-  markDuplicates(findings, new Set(rules.filter((r) => r.gate === false).map((r) => r.id)));
+  markDuplicates(findings, nonGatingRules(rules), opts.suppressionPolicy);
   // Every suppression and what it did; the ones that matched nothing are reported (SENTRIK-SUP-003).
   const suppressions = suppressionInventory({
     fileSuppressions: opts.fileSuppressions,

@@ -4,7 +4,7 @@
 // for it applied cleanly, the rule no longer flags the line, and the file did not change meanwhile.
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SEVERITY_RANK, type Finding, type Severity } from '../engine/model.js';
+import { isDuplicate, SEVERITY_RANK, type Finding, type Severity } from '../engine/model.js';
 import { SourceFile } from '../engine/source.js';
 import type { LoadedRule } from '../packs/load.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -52,8 +52,20 @@ export function runFixes(opts: FixOptions): FixRun {
   const run: FixRun = { outcomes: [], patches: [], filesChanged: [] };
   clearOldPatches(opts.patchDir);
   const byFile = new Map<string, Finding[]>();
+  const hasFix = (f: Finding): boolean => Boolean(opts.rules.get(f.ruleId)?.def.fix);
+  // A detection two rules saw is fixed once: by the finding that stands for it, or, when its rule has no fix,
+  // by the first duplicate whose rule has one.
+  const byFingerprint = new Map(opts.findings.map((f) => [f.fingerprint, f]));
+  const fixedBy = new Set<string>();
+  const wanted = (f: Finding): boolean => {
+    if (!f.suppressed) return true;
+    const standing = isDuplicate(f) ? byFingerprint.get(f.duplicateOf ?? '') : undefined;
+    if (!standing || standing.suppressed || hasFix(standing) || fixedBy.has(standing.fingerprint)) return false;
+    fixedBy.add(standing.fingerprint);
+    return true;
+  };
   for (const f of opts.findings) {
-    if (f.suppressed || !f.line || !opts.rules.get(f.ruleId)?.def.fix) continue;
+    if (!f.line || !hasFix(f) || !wanted(f)) continue;
     const list = byFile.get(f.file) ?? [];
     if (!list.some((g) => g.ruleId === f.ruleId && g.line === f.line)) list.push(f);
     byFile.set(f.file, list);

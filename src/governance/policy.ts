@@ -1,19 +1,25 @@
 // Profile policies applied to a finished scan.
 import { recount } from '../engine/baseline.js';
+import { duplicateSuppression, followsStanding } from '../engine/findings.js';
 import type { ScanResult } from '../engine/model.js';
+import type { SuppressionPolicy } from '../engine/suppressions.js';
 
 /**
  * governance.suppressions_require_approval: a file suppression without `approved_by` does not apply — the
- * finding counts again, and a problem says which suppression lacks its approver. Metrics are recounted.
+ * finding counts again (or, if another finding stands for the same detection, goes with that one), and a
+ * problem says which suppression lacks its approver. Metrics are recounted.
  */
-export function enforceSuppressionApproval(result: ScanResult): number {
+export function enforceSuppressionApproval(result: ScanResult, policy?: SuppressionPolicy): number {
+  const byFingerprint = new Map(result.findings.map((f) => [f.fingerprint, f]));
   let revoked = 0;
   for (const f of result.findings) {
     const s = f.suppressed;
     if (!s || s.kind !== 'file' || s.approvedBy) continue;
-    f.suppressed = undefined;
+    const standing = f.duplicateOf === undefined ? undefined : byFingerprint.get(f.duplicateOf);
+    f.suppressed = standing && followsStanding(f, standing, policy) ? duplicateSuppression(f, standing) : undefined;
     revoked++;
-    result.problems.push({ file: f.file, line: f.line, ruleId: f.ruleId, code: 'suppression-unapproved', message: `suppression${s.source ? ` at ${s.source}` : ''} has no approved_by, which this profile requires; the finding counts` });
+    const outcome = f.suppressed ? `the finding is the same detection as ${standing!.ruleId}, which stands for it` : 'the finding counts';
+    result.problems.push({ file: f.file, line: f.line, ruleId: f.ruleId, code: 'suppression-unapproved', message: `suppression${s.source ? ` at ${s.source}` : ''} has no approved_by, which this profile requires; ${outcome}` });
   }
   if (!revoked) return 0;
   recount(result);

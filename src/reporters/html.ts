@@ -26,7 +26,7 @@ const MAX_LISTED = 200;
 export function renderHtml(result: ScanResult, gate?: GateResult): string {
   const active = activeFindings(result);
   const counts = countBySeverity(active);
-  const suppressed = result.findings.length - active.length;
+  const notCounted = result.findings.length - active.length;
   const data = { findings: [...result.findings].sort(compareBySeverity).map(findingData) };
   const csp = [
     "default-src 'none'",
@@ -47,7 +47,7 @@ ${gate ? gateBanner(gate) : ''}
 <section class="cards" aria-label="Findings by severity">
 ${SEVERITIES.map((s) => `<button type="button" class="card sev-${s}" data-sev="${s}"><span class="n">${counts[s]}</span><span class="l">${s}</span></button>`).join('\n')}
 </section>
-${summary(result, suppressed)}
+${summary(result)}
 <section id="findings">
 <h2>Findings</h2>
 <div class="filters">
@@ -55,7 +55,7 @@ ${summary(result, suppressed)}
 <select id="sev" aria-label="Severity"><option value="">All severities</option>${SEVERITIES.map((s) => `<option value="${s}">${s}</option>`).join('')}</select>
 <select id="pack" aria-label="Pack"><option value="">All packs</option></select>
 <select id="rule" aria-label="Rule"><option value="">All rules</option></select>
-<label><input type="checkbox" id="supp"> show suppressed (${suppressed})</label>
+<label><input type="checkbox" id="supp"> show suppressed and duplicates (${notCounted})</label>
 <span id="count" aria-live="polite"></span>
 </div>
 <table>
@@ -76,7 +76,7 @@ function gateBanner(gate: GateResult): string {
   return `<p class="gate ${gate.passed ? 'passed' : 'failed'}"><strong>${verdict}</strong> — ${escapeHtml(detail)} <span class="failon">(fail on: ${escapeHtml(gate.failOn.join(', ') || 'nothing')})</span></p>`;
 }
 
-function summary(result: ScanResult, suppressed: number): string {
+function summary(result: ScanResult): string {
   const m = result.metrics;
   const skipped = Object.entries(m.skippedByReason)
     .filter(([, n]) => n > 0)
@@ -86,7 +86,8 @@ function summary(result: ScanResult, suppressed: number): string {
     ['Files', `${m.filesScanned} scanned, ${m.filesSkipped} skipped${skipped ? ` (${skipped})` : ''}`],
     ['Rules', `${m.rulesEvaluated} evaluated from ${plural(m.packs.length, 'pack')}: ${m.packs.join(', ')}`],
     ['Scope', describeScope(result)],
-    ['Suppressed', String(suppressed)],
+    ['Suppressed', String(m.suppressed)],
+    ...(m.duplicates ? [['Duplicates', `${m.duplicates} merged: the same detection as another finding`] as [string, string]] : []),
     ['Duration', `${formatDuration(m.durationMs)}${m.jobs > 1 ? ` on ${m.jobs} jobs` : ''}`],
   ];
   const parts = [

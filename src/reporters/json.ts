@@ -9,13 +9,13 @@ export const JSON_REPORT_VERSION = 1;
 const FINDING_KEYS = [
   'ruleId', 'packId', 'title', 'severity', 'originalSeverity', 'rescoreReason', 'message',
   'file', 'line', 'column', 'endLine', 'endColumn', 'snippet',
-  'standard', 'clause', 'clauses', 'cwe', 'remediation', 'confidence', 'kind', 'fingerprint', 'suppressed',
+  'standard', 'clause', 'clauses', 'cwe', 'remediation', 'confidence', 'kind', 'fingerprint', 'suppressed', 'duplicateOf',
 ];
 const RULE_KEYS = ['id', 'packId', 'title', 'severity', 'kind', 'message', 'remediation', 'standard', 'clause', 'cwe', 'helpUri'];
 const METRICS_KEYS = [
   'startedAt', 'durationMs', 'phasesMs', 'perPackMs', 'filesScanned', 'bytesScanned', 'filesSkipped', 'skippedByReason',
-  'cacheHits', 'cacheMisses', 'packs', 'rulesEvaluated', 'findings', 'suppressed', 'bySeverity', 'byRule', 'byPack',
-  'jobs', 'scope',
+  'cacheHits', 'cacheMisses', 'packs', 'rulesEvaluated', 'findings', 'suppressed', 'duplicates', 'suppressedByKind', 'bySeverity',
+  'byRule', 'byPack', 'jobs', 'scope',
 ];
 
 export function renderJson(result: ScanResult, gate?: GateResult): string {
@@ -28,7 +28,8 @@ export function renderJson(result: ScanResult, gate?: GateResult): string {
     root: result.root,
     summary: {
       findings: active.length,
-      suppressed: result.findings.length - active.length,
+      suppressed: result.metrics.suppressed,
+      duplicates: result.metrics.duplicates ?? 0,
       bySeverity: countBySeverity(active),
       problems: result.problems.length,
       filesScanned: result.metrics.filesScanned,

@@ -1,7 +1,7 @@
 // findings.md: a pull-request comment. A title line with the gate verdict, a per-pack summary table, the
 // blocking findings (capped) and how to fix them. Everything from scanned code is escaped: Markdown and
 // HTML are neutralised and @mentions cannot ping anyone.
-import type { Finding, GateResult, ScanResult, Severity } from '../engine/model.js';
+import { isDuplicate, type Finding, type GateResult, type ScanResult, type Severity } from '../engine/model.js';
 import {
   SEVERITIES,
   activeFindings,
@@ -23,8 +23,7 @@ const ICON: Record<Severity, string> = { critical: '🟣', high: '🔴', medium:
 
 export function renderMarkdown(result: ScanResult, gate?: GateResult): string {
   const active = activeFindings(result);
-  const duplicates = result.metrics.suppressedByKind?.duplicate ?? 0;
-  const suppressed = result.findings.length - active.length - duplicates;
+  const { suppressed, duplicates } = result.metrics;
   const out: string[] = [];
 
   out.push(`## ${title(active.length, gate)}`, '');
@@ -75,7 +74,7 @@ function packTable(result: ScanResult): string[] {
   for (const pack of [...packs].sort(compareStrings)) {
     const inPack = result.findings.filter((f) => f.packId === pack);
     const counts = countBySeverity(inPack.filter((f) => !f.suppressed));
-    const suppressed = inPack.filter((f) => f.suppressed).length;
+    const suppressed = inPack.filter((f) => f.suppressed && !isDuplicate(f)).length;
     lines.push(`| ${md(pack)} | ${SEVERITIES.map((s) => (counts[s] ? `**${counts[s]}**` : '0')).join(' | ')} | ${suppressed} |`);
   }
   return lines;

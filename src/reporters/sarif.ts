@@ -89,6 +89,7 @@ function coverageProperties(result: ScanResult): Record<string, unknown> {
     packs: m.packs,
     scope: m.scope,
     suppressed: m.suppressed,
+    ...(m.duplicates ? { duplicates: m.duplicates } : {}),
     ...(m.suppressedByKind ? { suppressedByKind: sortKeys(m.suppressedByKind) } : {}),
     ...(result.suppressions ? { suppressionsByStatus: sortKeys(byStatus) } : {}),
     ...(m.baseline ? { baseline: m.baseline } : {}),
@@ -193,7 +194,8 @@ function sarifSuppression(f: Finding): Record<string, unknown> {
       source: s.kind,
       ...(s.approvedBy ? { approvedBy: s.approvedBy } : {}),
       ...(s.expires ? { expires: s.expires } : {}),
-      ...(s.source ? { [s.kind === 'duplicate' ? 'duplicateOf' : 'location']: s.source } : {}),
+      ...(s.source ? { location: s.source } : {}),
+      ...(f.duplicateOf ? { duplicateOf: f.duplicateOf } : {}),
     },
   };
 }

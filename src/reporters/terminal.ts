@@ -140,7 +140,7 @@ function renderSummary(result: ScanResult, width: number, paint: Paint, opts: Te
   const m = result.metrics;
   const active = activeFindings(result);
   const counts = countBySeverity(active);
-  const suppressed = result.findings.length - active.length;
+  const suppressed = m.suppressed;
   const label = (name: string): string => paint(name.padEnd(LABEL_WIDTH), 'bold');
   const hang = ' '.repeat(LABEL_WIDTH);
   const lines: string[] = [];
@@ -150,9 +150,9 @@ function renderSummary(result: ScanResult, width: number, paint: Paint, opts: Te
     return counts[s] > 0 ? paint(text, ...SEVERITY_STYLE[s]) : text;
   }).join(', ');
   const hidden = m.baseline?.hidden ?? 0;
-  const duplicates = m.suppressedByKind?.duplicate ?? 0;
+  const duplicates = m.duplicates ?? 0;
   const aside = [
-    suppressed - hidden - duplicates && `${suppressed - hidden - duplicates} suppressed`,
+    suppressed - hidden && `${suppressed - hidden} suppressed`,
     hidden && `${hidden} hidden by the baseline`,
     duplicates && `${plural(duplicates, 'duplicate')} merged`,
   ]
@@ -203,7 +203,7 @@ function renderSummary(result: ScanResult, width: number, paint: Paint, opts: Te
 
 /** "2 inline, 1 file; 1 stale, 1 expired" — how findings were suppressed and which suppressions need attention. */
 function describeSuppressions(result: ScanResult): string | undefined {
-  const byKind = Object.entries(result.metrics.suppressedByKind ?? {}).filter(([k, n]) => k !== 'baseline' && k !== 'duplicate' && n > 0);
+  const byKind = Object.entries(result.metrics.suppressedByKind ?? {}).filter(([k, n]) => k !== 'baseline' && n > 0);
   const attention = new Map<string, number>();
   for (const r of result.suppressions ?? []) if (r.status !== 'active' && r.status !== 'unchecked') attention.set(r.status, (attention.get(r.status) ?? 0) + 1);
   if (!byKind.length && !attention.size) return undefined;

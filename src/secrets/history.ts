@@ -21,6 +21,8 @@ export interface HistoryHit {
   /** Line in the file as of that commit. */
   line: number;
   column?: number;
+  /** Where the match ends, when it ends on the same line. */
+  endColumn?: number;
   /** The added line with the secret masked. */
   snippet: string;
   /** Masked value, e.g. `ghp_…(40 chars)`. */
@@ -84,6 +86,7 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
             path: p.path,
             line: p.numbers[r.line - 1] ?? r.line,
             column: r.column,
+            ...(r.endLine === r.line && r.endColumn !== undefined ? { endColumn: r.endColumn } : {}),
             snippet: snippet.length > MAX_SNIPPET ? `${snippet.slice(0, MAX_SNIPPET)}…` : snippet,
             masked: maskSecret(r.matched),
             fingerprint,

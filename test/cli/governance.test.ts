@@ -158,6 +158,28 @@ describe('sentrik fix', () => {
     expect(readFileSync(join(root, 'a.txt'), 'utf8')).toBe('danger()\n');
   });
 
+  it("fixes a detection two rules saw once, with the duplicate's fix when the rule that stands has none", () => {
+    const rule = (id: string, severity: string, fix: string) => [
+      `  - id: ${id}`, '    title: Danger call', `    severity: ${severity}`, '    kind: regex', '    cwe: [CWE-676]', '    message: a dangerous call', '    remediation: do not',
+      "    match: { any: ['danger\\(\\)'] }",
+      ...(fix ? [fix] : []),
+      "    examples: { bad: [{ file: a.txt, code: \"danger()\\n\", line: 1 }], good: [{ file: a.txt, code: \"safe()\\n\" }] }",
+    ];
+    const pack = [
+      'id: dupfix', 'name: Dup fix', 'version: "1"', 'standard: Demo', 'description: Two rules, one detection.', 'rules:',
+      ...rule('DEMO-DUP-001', 'high', ''),
+      ...rule('DEMO-DUP-002', 'low', "    fix: { replace: 'danger', with: 'safe', fixed: { code: \"safe()\\n\" } }"),
+      '',
+    ].join('\n');
+    const root = project({ '.sentrik/rules/dupfix/pack.yaml': pack, 'a.txt': 'danger()\n' });
+    sentrik(['scan', root, '--packs', 'dupfix', '--format', 'json', '--output', join(root, 'f.json')]);
+    const found = JSON.parse(readFileSync(join(root, 'f.json'), 'utf8')).findings.filter((f: { file: string }) => f.file === 'a.txt').map((f: { ruleId: string; suppressed?: { kind: string } }) => [f.ruleId, f.suppressed?.kind]);
+    expect(found).toEqual([['DEMO-DUP-001', undefined], ['DEMO-DUP-002', 'duplicate']]);
+    const r = sentrik(['fix', root, '--packs', 'dupfix', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/would fix a\.txt:1 +DEMO-DUP-002 \(low\)/);
+  });
+
   it('never writes through a symlink that leaves the scan root', () => {
     const outside = project({ 'victim.py': 'requests.get(u, verify=False)\n' });
     const root = project({ 'ok.txt': 'x\n' });

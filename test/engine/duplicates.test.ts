@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { applyBaseline, baselineOf } from '../../src/engine/baseline.js';
 import { evaluateGate } from '../../src/engine/gate.js';
 import { markDuplicates } from '../../src/engine/findings.js';
+import { enforceSuppressionApproval } from '../../src/governance/policy.js';
 import type { Finding } from '../../src/engine/model.js';
 import { loadAllPacks } from '../../src/packs/load.js';
 import { runScan } from '../../src/run/scan.js';
@@ -38,11 +39,13 @@ describe('the same detection from two packs', () => {
     const jsEval = atEval.find((f) => f.ruleId === 'JS-EVAL-001')!;
     expect(owasp.severity).toBe('critical');
     expect(owasp.suppressed).toBeUndefined();
-    expect(jsEval.suppressed).toEqual({ kind: 'duplicate', reason: 'the same code and weakness as OWASP-A03-001 (CWE-95)', source: owasp.fingerprint });
+    expect(jsEval.suppressed).toEqual({ kind: 'duplicate', reason: 'the same code and weakness as OWASP-A03-001 (CWE-95)' });
+    expect(jsEval.duplicateOf).toBe(owasp.fingerprint);
     expect(atEval.filter((f) => !f.suppressed)).toEqual([owasp]);
     // The duplicate's standard clause now travels with the finding that stands.
     expect(owasp.clauses).toContainEqual({ standard: jsEval.standard, clause: jsEval.clause, packId: 'javascript-typescript-security' });
-    expect(result.metrics.suppressedByKind).toMatchObject({ duplicate: 1 });
+    // Counted apart: not among the suppressed.
+    expect(result.metrics).toMatchObject({ duplicates: 1, suppressed: 0, suppressedByKind: {} });
     expect(result.metrics.findings).toBe(result.findings.filter((f) => !f.suppressed).length);
     expect(evaluateGate(result, ['high']).summary).toMatch(/, 1 duplicate merged; fails on/);
   });
@@ -51,7 +54,7 @@ describe('the same detection from two packs', () => {
     const result = await scanWith(project({ 'server.js': EVAL_ROUTE }), ['javascript-typescript-security']);
     const jsEval = result.findings.find((f) => f.ruleId === 'JS-EVAL-001')!;
     expect(jsEval.suppressed).toBeUndefined();
-    expect(result.metrics.suppressedByKind?.duplicate).toBeUndefined();
+    expect(result.metrics.duplicates).toBe(0);
   });
 
   it('different weaknesses at the same place are both reported', async () => {
@@ -78,6 +81,31 @@ describe('the same detection from two packs', () => {
     expect(atEval.find((f) => f.ruleId === 'OWASP-A03-001')!.suppressed).toBeUndefined();
   });
 
+  it("an inline suppression of the finding that stands does not silence a duplicate whose pack refuses inline suppressions", async () => {
+    const config = 'suppressions:\n  inline_allowed_for: [low, medium, high]\n  inline_allowed_for_packs: { secrets: [] }\n';
+    const root = project({ '.sentrik/config.yaml': config, 'settings.py': 'DB_PASSWORD = "x7DBYQDxUzCUG9q2"  # sentrik-ignore OWASP-A07-001: dev database only\n' });
+    const result = await scanWith(root, ['owasp-top-10', 'secrets']);
+    const owasp = result.findings.find((f) => f.ruleId === 'OWASP-A07-001')!;
+    const generic = result.findings.find((f) => f.ruleId === 'SEC-GEN-001')!;
+    expect(owasp.suppressed?.kind).toBe('inline');
+    expect(generic.duplicateOf).toBe(owasp.fingerprint);
+    expect(generic.suppressed).toBeUndefined(); // it counts: the secrets pack allows no inline suppression
+  });
+
+  it('a duplicate whose own file suppression is revoked for want of an approver goes with the finding that stands', async () => {
+    const root = project({
+      '.sentrik/suppressions.yaml': 'suppressions:\n  - { rule_id: SEC-GEN-001, file_glob: settings.py, reason: a throwaway dev password }\n',
+      'settings.py': 'DB_PASSWORD = "x7DBYQDxUzCUG9q2"\n',
+    });
+    const result = await scanWith(root, ['owasp-top-10', 'secrets']);
+    const generic = result.findings.find((f) => f.ruleId === 'SEC-GEN-001')!;
+    expect(generic.suppressed?.kind).toBe('file');
+    expect(enforceSuppressionApproval(result)).toBe(1);
+    expect(generic.suppressed?.kind).toBe('duplicate');
+    expect(result.findings.filter((f) => f.file === 'settings.py' && !f.suppressed).map((f) => f.ruleId)).toEqual(['OWASP-A07-001']);
+    expect(result.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/no approved_by.*the same detection as OWASP-A07-001/));
+  });
+
   it('a baseline knows the duplicates too, so switching a pack off brings nothing back as new', async () => {
     const root = project({ 'server.js': EVAL_ROUTE });
     const baseline = baselineOf(await scanWith(root, JS_PACKS));
@@ -93,7 +121,7 @@ describe('the same detection from two packs', () => {
     const result = await scanWith(root, ['owasp-top-10', 'go-security']);
     const owasp = result.findings.find((f) => f.ruleId === 'OWASP-A03-004')!;
     expect(owasp.suppressed?.kind).toBe('duplicate');
-    const standing = result.findings.find((f) => f.fingerprint === owasp.suppressed!.source)!;
+    const standing = result.findings.find((f) => f.fingerprint === owasp.duplicateOf)!;
     expect(standing.clauses).toContainEqual({ standard: owasp.standard, clause: owasp.clause, packId: 'owasp-top-10' });
     const packs = loadAllPacks(root);
     const report = buildComplianceReport(result, packs.find((p) => p.id === 'owasp-top-10')!, packs);
@@ -101,6 +129,17 @@ describe('the same detection from two packs', () => {
     expect(a03.status).toBe('fail');
     expect(a03.findings.map((f) => f.ruleId)).toContain('OWASP-A03-004');
     expect(a03.suppressed).toEqual([]);
+  });
+
+  it('a compliance report counts a duplicate as suppressed when the finding that stands is', async () => {
+    const root = project({ 'server.js': EVAL_ROUTE.replace('});\n', '}); // sentrik-ignore OWASP-A03-001: the route is behind an admin-only vm sandbox\n') });
+    const result = await scanWith(root, JS_PACKS);
+    const packs = loadAllPacks(root);
+    const jsEval = result.findings.find((f) => f.ruleId === 'JS-EVAL-001')!;
+    const report = buildComplianceReport(result, packs.find((p) => p.id === 'javascript-typescript-security')!, packs);
+    const clause = report.clauses.find((c) => c.clause === jsEval.clause)!;
+    expect(clause.findings).toEqual([]);
+    expect(clause.suppressed.map((f) => [f.ruleId, f.kind])).toEqual([['JS-EVAL-001', 'inline']]);
   });
 });
 
@@ -146,10 +185,24 @@ describe('markDuplicates', () => {
     expect(markDuplicates(list, new Set())).toBe(0);
   });
 
-  it('a finding without a column, or one that runs past its line, covers the rest of the line', () => {
-    const noColumn = [finding({ ruleId: 'A', column: undefined, endColumn: undefined }), finding({ ruleId: 'B', column: 40, endColumn: 50 })];
-    expect(markDuplicates(noColumn, new Set())).toBe(1);
+  it('a finding without an end is its start alone; one that runs onto later lines covers the rest of its first', () => {
+    // e.g. a CI secret check that reports where the value starts: a second token later on the line is another secret
+    const noEnd = () => [finding({ ruleId: 'A', column: 17, endLine: undefined, endColumn: undefined }), finding({ ruleId: 'B', column: 17, endColumn: 57 }), finding({ ruleId: 'C', column: 74, endColumn: 110 })];
+    const list = noEnd();
+    expect(markDuplicates(list, new Set())).toBe(1);
+    expect(list.map((f) => f.suppressed?.kind)).toEqual([undefined, 'duplicate', undefined]);
     const multiLine = [finding({ ruleId: 'A', column: 5, endLine: 3, endColumn: 2 }), finding({ ruleId: 'B', column: 40, endColumn: 50 })];
     expect(markDuplicates(multiLine, new Set())).toBe(1);
+  });
+
+  it('does not depend on the order findings come in', () => {
+    const make = () => [finding({ ruleId: 'B' }), finding({ ruleId: 'A', severity: 'critical' }), finding({ ruleId: 'C', severity: 'low' })];
+    const forward = make();
+    const backward = make().reverse();
+    markDuplicates(forward, new Set());
+    markDuplicates(backward, new Set());
+    const standing = (l: Finding[]) => l.filter((f) => !f.suppressed).map((f) => f.ruleId);
+    expect(standing(forward)).toEqual(['A']);
+    expect(standing(backward)).toEqual(['A']);
   });
 });

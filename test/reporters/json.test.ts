@@ -18,6 +18,7 @@ describe('renderJson', () => {
     expect(report.summary).toEqual({
       findings: 8,
       suppressed: 1,
+      duplicates: 0,
       bySeverity: { critical: 2, high: 3, medium: 1, low: 1, info: 1 },
       problems: 2,
       filesScanned: 42,

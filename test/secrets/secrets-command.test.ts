@@ -70,8 +70,13 @@ describe('sentrik secrets', () => {
     expect(await main(['secrets', dir, '--no-cache', '--format', 'json'], clean)).toBe(0);
     const o = io();
     expect(await main(['secrets', dir, '--history', '--no-cache', '--format', 'json'], o)).toBe(1);
-    const findings = JSON.parse(o.out).findings as { ruleId: string; kind: string; file: string; message: string }[];
+    const findings = JSON.parse(o.out).findings as { ruleId: string; kind: string; file: string; line: number; message: string; suppressed?: { kind: string } }[];
     expect(findings.find((f) => f.ruleId === 'SEC-GITHUB-001')).toMatchObject({ kind: 'secret-history', file: 'deploy.sh' });
+    // The generic detector saw the same removed token: one detection, reported once.
+    expect(findings.filter((f) => f.line === 2).map((f) => [f.ruleId, f.suppressed?.kind])).toEqual([
+      ['SEC-GEN-001', 'duplicate'],
+      ['SEC-GITHUB-001', undefined],
+    ]);
     expect(o.out).not.toContain(GH);
   });
 

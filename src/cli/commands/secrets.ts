@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Finding } from '../../engine/model.js';
+import { markDuplicates, nonGatingRules } from '../../engine/findings.js';
 import { loadPacksById, type LoadedRule } from '../../packs/load.js';
 import { runScan } from '../../run/scan.js';
 import { applyBaseline, baselineOf, recount } from '../../engine/baseline.js';
@@ -76,6 +77,8 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
     const known = new Set(result.findings.map((f) => f.fingerprint));
     // Secrets still at HEAD are already reported by the working-tree scan; history adds the removed ones.
     for (const h of hits) if (!h.presentAtHead && !known.has(h.fingerprint)) result.findings.push(historyFinding(h, byId.get(h.ruleId)!));
+    // Two rules that saw the same removed secret are one detection there too.
+    markDuplicates(result.findings, nonGatingRules(result.rules), config.suppressions);
   }
 
   const baselineFile = flags.baseline ? resolve(io.cwd, flags.baseline) : undefined;
@@ -111,6 +114,7 @@ function historyFinding(h: HistoryHit, rule: LoadedRule): Finding {
     file: h.path,
     line: h.line,
     column: h.column,
+    ...(h.endColumn !== undefined ? { endLine: h.line, endColumn: h.endColumn } : {}),
     snippet: h.snippet,
     standard: rule.standard,
     clause: d.clause,

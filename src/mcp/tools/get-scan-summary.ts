@@ -67,7 +67,7 @@ function fromSession(s: NonNullable<ToolContext['lastScan']>): Summary {
     scope: { mode: result.metrics.scope.mode, paths: result.metrics.scope.paths.slice(0, 50) },
     filesScanned: result.metrics.filesScanned,
     counts: countBySeverity(active),
-    suppressed: result.findings.length - active.length,
+    suppressed: result.metrics.suppressed,
     byPack: result.metrics.byPack,
     gate: { passed: gate.passed, failOn: gate.failOn, blocking: gate.blocking.length, summary: gate.summary },
     topFindings: [...active].sort(compareBySeverity).slice(0, TOP).map((f) => toFindingOut(f, blocking)),
