@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { SentrikConfig } from '../config/schema.js';
 import { SAFE_CONFIG } from '../engine/git.js';
+import { readHead } from './git-dir.js';
 
 
 function git(root: string, args: string[]): string | undefined {
@@ -12,21 +13,24 @@ function git(root: string, args: string[]): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-/** The commit checked out at `root` (full sha), or undefined outside a git repository / before the first commit. */
+/**
+ * The commit checked out at `root` (full sha), or undefined outside a git repository / before the first commit.
+ * When git refuses the repository (another user's checkout in a CI container), HEAD is read from .git.
+ */
 export function headCommit(root: string): string | undefined {
   const sha = git(root, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
-  return sha && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
+  return sha && /^[0-9a-f]{40,64}$/.test(sha) ? sha : readHead(root)?.commit;
 }
 
 /** The branch checked out at `root` (e.g. main), or undefined on a detached HEAD / outside a git repository. */
 export function headBranch(root: string): string | undefined {
-  return git(root, ['symbolic-ref', '-q', '--short', 'HEAD']) || undefined;
+  return git(root, ['symbolic-ref', '-q', '--short', 'HEAD']) || readHead(root)?.branch;
 }
 
-/** Tracked files that differ from HEAD (the working tree is not exactly the commit). */
-export function isDirty(root: string): boolean {
+/** Tracked files that differ from HEAD (the working tree is not exactly the commit); undefined when git cannot tell. */
+export function isDirty(root: string): boolean | undefined {
   const out = git(root, ['status', '--porcelain', '--untracked-files=no']);
-  return out === undefined ? false : out.length > 0;
+  return out === undefined ? undefined : out.length > 0;
 }
 
 /** Files changed between two commits, relative to the repository top; undefined when git cannot tell. */

@@ -65,12 +65,16 @@ async function attest(io: CliIO, path: string | undefined, flags: AttestFlags): 
   const config = loaded.config;
   const commit = headCommit(root);
   if (!commit) throw new SentrikError('an attestation is about a commit, and this is not a git repository with a commit', root, undefined, 'commit first');
+  const dirty = isDirty(root);
+  if (dirty === undefined) {
+    // The commit may have been read from .git, but an attestation also vouches that the tree is that commit.
+    throw new SentrikError('git cannot tell whether the working tree matches the commit, so it cannot be attested', root, undefined, `if git reports dubious ownership, mark the repository safe: git config --global --add safe.directory ${root}`);
+  }
   const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, last: true });
   applyScanPolicies(result, loaded);
   const gate = evaluateGate(result, config.gate.fail_on);
   governGate(io, root, loaded, result, gate, { outputDir: flags.outputDir });
   const packs = loadPacksById(result.metrics.packs, root);
-  const dirty = isDirty(root);
   if (dirty) io.stderr('sentrik: warning: the working tree differs from the commit; the attestation records dirty: true\n');
   const m = result.metrics;
   const statement: Statement = {
