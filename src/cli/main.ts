@@ -6,6 +6,7 @@ import { errorMessage, SentrikError } from '../util/errors.js';
 import { TOOL } from '../version.js';
 import { addScanOptions, runScanCommand } from './commands/scan.js';
 import { EXIT, processIO, type CliIO } from './io.js';
+import { listOption } from './options.js';
 
 type Runner = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
 type Register = (program: Command, io: CliIO, run: Runner) => void;
@@ -59,7 +60,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     run((paths: string[], flags) => runScanCommand(io, paths, flags, 'scan')),
   );
   addScanOptions(program.command('gate').description('scan and enforce: exit 1 when a finding at a fail_on severity exists'))
-    .option('--fail-on <severities>', 'severities that fail the gate (default: gate.fail_on, critical,high)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    // An empty list (an unset CI variable) is refused, never a gate that cannot fail.
+    .option('--fail-on <severities>', 'severities that fail the gate (default: gate.fail_on, critical,high)', listOption)
     .action(run((paths: string[], flags) => runScanCommand(io, paths, flags, 'gate')));
   const name = argv.find((a) => !a.startsWith('-'));
   const own = COMMAND_MODULES.filter((m) => name !== undefined && m.names.includes(name));

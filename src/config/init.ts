@@ -21,8 +21,8 @@ export function renderInitConfig(detection: Detection): string {
 #   CI: ${detection.ci.join(', ') || 'none found'}
 #   Docker: ${detection.hasDocker ? 'yes' : 'no'}
 
-# Packs to enforce (see \`sentrik list-packs\`). Chosen from the detection above; packs that are not
-# installed are skipped with a warning. Remove this key to let sentrik choose on every run.
+# Packs to enforce (see \`sentrik list-packs\`). Chosen from the detection above; a pack id that is not
+# installed stops the run with an error naming it. Remove this key to let sentrik choose on every run.
 standards_packs: ${flow(detection.suggestedPacks)}
 
 gate:

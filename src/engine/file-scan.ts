@@ -146,7 +146,9 @@ export function matchKey(matched: string): string {
   return createHash('sha256').update(matched.replace(/\s+/g, ' ').trim()).digest('hex').slice(0, 16);
 }
 
-const COMMENT_START = /^\s*(#|\/\/|\/\*|\*|<!--|--|;|REM\b)/;
+// `--` (SQL, Lua): not five dashes, which open a PEM block (`-----BEGIN RSA PRIVATE KEY-----`) — a committed key
+// is no comment.
+const COMMENT_START = /^\s*(#|\/\/|\/\*|\*|<!--|--(?!---)|;|REM\b)/;
 
 function isCommentLine(line: string): boolean {
   return COMMENT_START.test(line);

@@ -104,7 +104,8 @@ export function standardRef(f: { standard?: string; clause?: string }): string |
 /** First sentence (or first line) of a text, cut to `max` characters with an ellipsis. */
 export function shorten(text: string, max: number): string {
   const firstLine = text.trim().split(/\r?\n/)[0] ?? '';
-  const sentenceEnd = firstLine.search(/[.!?](\s|$)/);
+  // "e.g." and its kind do not end a sentence.
+  const sentenceEnd = firstLine.search(/(?<!\b(?:e\.g|i\.e|cf|vs|etc|approx))[.!?](\s|$)/i);
   const sentence = sentenceEnd >= 0 ? firstLine.slice(0, sentenceEnd + 1) : firstLine;
   return truncate(sentence, max);
 }

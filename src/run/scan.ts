@@ -2,7 +2,7 @@
 // scan. Shared by every front end (CLI commands, MCP server); none of this touches `process`.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { SentrikConfig } from '../config/schema.js';
 import { discoverFiles, excludeMatcher } from '../engine/discovery.js';
 import { parseUnifiedDiff } from '../engine/diff.js';
@@ -59,11 +59,30 @@ export function selectPacks(root: string, requested: string[] | undefined, confi
   return [...new Set(ids)].map((id) => loadPack(byId.get(id)!.dir, byId.get(id)!.builtin));
 }
 
+/**
+ * pack_overrides must name packs that exist and, for the packs given (loaded), their rules: a typo would
+ * otherwise leave a rule at the severity the user meant to change, silently.
+ */
+export function checkPackOverrides(root: string, overrides: SentrikConfig['pack_overrides'], loaded: LoadedPack[]): void {
+  const available = new Set(availablePackIds(root).map((p) => p.id));
+  for (const [packId, rules] of Object.entries(overrides)) {
+    if (!available.has(packId)) {
+      throw new SentrikError(`unknown pack '${packId}' in pack_overrides`, undefined, undefined, `available: ${[...available].join(', ')}`);
+    }
+    const pack = loaded.find((p) => p.id === packId);
+    const unknown = pack ? Object.keys(rules).filter((id) => !pack.rules.some((r) => r.def.id === id)) : [];
+    if (unknown.length) {
+      throw new SentrikError(`unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} in pack_overrides.${packId}`, undefined, undefined, `list its rules with: sentrik list-rules --pack ${packId}`);
+    }
+  }
+}
+
 /** The last rule set built, reused while its packs and overrides are the same (MCP server, watch). */
 let lastRules: { key: string; rules: RuleSet } | undefined;
 
 export function buildRules(root: string, config: SentrikConfig, packs?: string[], configuredFrom = 'standards_packs'): RuleSet {
   const selected = selectPacks(root, packs, config.standards_packs, configuredFrom);
+  checkPackOverrides(root, config.pack_overrides, selected);
   const key = JSON.stringify([selected.map((p) => [p.dir, p.hash]), config.pack_overrides]);
   // Loaded packs are cached objects: the same objects and hashes mean the same rules.
   if (lastRules?.key === key && lastRules.rules.packs.every((p, i) => p === selected[i])) return lastRules.rules;
@@ -180,12 +199,15 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
     take(changes.files);
     scanScope = { mode: 'git-range', paths: changes.files.map((f) => f.path), range: scope.range, changedLinesOnly: !scope.fullFiles };
   } else {
-    const diffPath = resolveInsideRoot(root, scope.diffFile);
+    // The diff is an input, like the configuration, and may live anywhere (CI writes it to a temporary
+    // folder); the files it names must be inside the root.
+    const diffPath = resolve(root, scope.diffFile);
     let diffText: string;
     try {
       diffText = readFileSync(diffPath, 'utf8');
     } catch (err) {
-      throw new SentrikError(`cannot read the diff: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, scope.diffFile);
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new SentrikError(code === 'ENOENT' ? 'no such diff file' : `cannot read the diff: ${code ?? (err as Error).message}`, scope.diffFile, undefined, 'write it with git diff > FILE, and give its path');
     }
     const changed = parseUnifiedDiff(diffText, scope.diffFile);
     const paths: string[] = [];

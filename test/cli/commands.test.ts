@@ -123,6 +123,27 @@ describe('configuration', () => {
     expect(sentrik(['gate', root, '--packs', 'owasp-top-10', '--fail-on', 'medium', '--output-dir', join(root, 'o')]).code).toBe(1);
   });
 
+  it('a pack_overrides typo (an unknown pack or rule) is an error naming it, in validate-config and in a scan', () => {
+    const config = (body: string) => `standards_packs: [owasp-top-10]\npack_overrides:\n${body}`;
+    for (const [body, message] of [
+      ['  owasp-top-10:\n    OWASP-A99-001: { enabled: false }\n', /unknown rule 'OWASP-A99-001' in pack_overrides\.owasp-top-10 — list its rules with: sentrik list-rules --pack owasp-top-10/],
+      ['  owasp-top-11:\n    OWASP-A03-001: { severity: low }\n', /unknown pack 'owasp-top-11' in pack_overrides — available: /],
+    ] as const) {
+      const root = project({ 'a.js': '1;\n', '.sentrik/config.yaml': config(body) });
+      const v = sentrik(['validate-config', '--root', root]);
+      expect(v.code).toBe(2);
+      expect(v.stderr).toMatch(/config\.yaml: /);
+      expect(v.stderr).toMatch(message);
+      const s = sentrik(['scan', root, '-q']);
+      expect(s.code).toBe(2);
+      expect(s.stderr).toMatch(message);
+    }
+    // A real rule of a pack that is not enabled is fine: the override waits for the pack.
+    const ok = project({ 'a.js': '1;\n', '.sentrik/config.yaml': config('  secrets:\n    SEC-GEN-001: { severity: low }\n') });
+    expect(sentrik(['validate-config', '--root', ok]).code).toBe(0);
+    expect(sentrik(['scan', ok, '-q', '--output-dir', join(ok, 'o')]).code).toBe(0);
+  });
+
   it('zero-config enables the packs that fit the project', () => {
     const r = sentrik(['validate-config', '--root', join(REPO, 'examples', 'ai-api')]);
     expect(r.code).toBe(0);

@@ -51,6 +51,12 @@ describe('scan and gate on the demo project', () => {
     expect(r.stdout).toMatch(/Gate +PASSED — no critical findings/);
   });
 
+  it('an empty --fail-on (an unset CI variable) is a usage error, never a gate that cannot fail', () => {
+    const r = sentrik(['gate', DEMO, '--fail-on', '', '--no-cache', '--output-dir', project({})]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--fail-on.*expected a comma-separated list/);
+  });
+
   it('--format sarif --output writes a single report (the benchmark harness contract)', () => {
     const out = join(project({}), 'r.sarif');
     const r = sentrik(['scan', DEMO, '--packs', 'all', '--format', 'sarif', '--output', out, '--no-cache']);
@@ -225,6 +231,30 @@ describe('git scoping', () => {
     expect(findings(out).map((x) => x.line)).toEqual([2]);
     sentrik(['scan', '--git-range', 'main...feature', '--full-files', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root });
     expect(findings(out).map((x) => x.line)).toEqual([1, 2]);
+  });
+});
+
+describe('--diff FILE', () => {
+  const DIFF = ['--- a/a.js', '+++ b/a.js', '@@ -1 +1,2 @@', ' eval(req.body.one);', '+eval(req.body.two);', '--- a/../escape.js', '+++ b/../escape.js', '@@ -0,0 +1 @@', '+eval(x);', ''].join('\n');
+
+  it('reads the diff from anywhere (CI writes it to a temporary folder), relative to where it is typed', () => {
+    const root = project({ 'a.js': 'eval(req.body.one);\neval(req.body.two);\n' });
+    const elsewhere = project({ 'changes.diff': DIFF });
+    const out = join(root, 'out');
+    const r = sentrik(['scan', '--root', root, '--diff', 'changes.diff', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: elsewhere });
+    expect(r.code).toBe(0);
+    expectNoStack(r.stderr);
+    expect(findings(out).map((f) => `${f.file}:${f.line}`)).toEqual(['a.js:2']); // only the changed line
+    // A file the diff names outside the root is not read: a reported problem, and the scan goes on.
+    expect(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).problems).toContainEqual(expect.objectContaining({ file: '../escape.js', code: 'outside-root' }));
+  });
+
+  it('a missing diff file is one line naming it, exit 2', () => {
+    const root = project({ 'a.js': '1;\n' });
+    const r = sentrik(['scan', '--root', root, '--diff', 'nope.diff'], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/nope\.diff.*no such diff file/);
   });
 });
 

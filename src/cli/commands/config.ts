@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { detectProject, describeDetection } from '../../config/detect.js';
 import { renderInitConfig } from '../../config/init.js';
 import { describeConfig } from '../../config/show.js';
-import { availablePackIds } from '../../packs/load.js';
+import { availablePackIds, loadPack } from '../../packs/load.js';
+import { checkPackOverrides } from '../../run/scan.js';
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
@@ -51,6 +52,13 @@ function validate(io: CliIO, flags: { root: string; config?: string }): number {
   const missing = loaded.config.standards_packs.filter((p) => !available.has(p));
   if (missing.length && loaded.origins.standards_packs !== 'detected') {
     throw new SentrikError(`unknown pack${missing.length > 1 ? 's' : ''} in standards_packs: ${missing.join(', ')}`, loaded.file, undefined, `available: ${[...available].join(', ')}`);
+  }
+  const overridden = availablePackIds(root).filter((p) => p.id in loaded.config.pack_overrides);
+  try {
+    checkPackOverrides(root, loaded.config.pack_overrides, overridden.map((p) => loadPack(p.dir, p.builtin)));
+  } catch (err) {
+    if (err instanceof SentrikError && loaded.file) throw new SentrikError(err.message, loaded.file, undefined, err.hint);
+    throw err;
   }
   io.stdout(describeConfig(loaded));
   io.stdout(`\n${loaded.file ? `${relative(io.cwd, loaded.file) || loaded.file} is valid` : 'No configuration file: zero-config defaults apply'}\n`);

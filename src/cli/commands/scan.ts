@@ -1,4 +1,5 @@
 // `sentrik scan` and `sentrik gate`: the same scan; the gate also enforces `fail_on` (exit 1).
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseByteSize, type ConfigOverrides } from '../../config/schema.js';
 import { evaluateGate } from '../../engine/gate.js';
@@ -44,7 +45,7 @@ export function addScanOptions(cmd: Command): Command {
     .option('--full-files', 'with --git-range/--diff: report findings anywhere in the changed files')
     .option('--packs <ids>', 'comma-separated pack ids to run, or "all" (default: configured or detected packs)', listOption)
     .option('-f, --format <format>', `report to produce: ${FORMATS.join(', ')}`)
-    .option('-o, --output <file>', 'write the --format report to this file (nothing else is written)')
+    .option('-o, --output <file>', 'write the --format report to this file, and no other report (the cache, run history and audit log are still kept)')
     .option('--output-dir <dir>', 'write the configured set of reports into this directory')
     .option('-j, --jobs <n>', 'worker threads (default: one per CPU when parallel_scan is on)', intOption)
     .option('--no-cache', 'ignore and do not update the result cache')
@@ -89,7 +90,7 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
     : flags.gitRange
       ? { mode: 'git-range', range: flags.gitRange, fullFiles: flags.fullFiles }
       : flags.diff
-        ? { mode: 'diff', diffFile: flags.diff, fullFiles: flags.fullFiles }
+        ? { mode: 'diff', diffFile: resolve(io.cwd, flags.diff), fullFiles: flags.fullFiles }
         : { mode: 'paths', paths: scanPaths };
 
   const result = await runScan({ root, config, scope, packs: flags.packs, noCache: flags.cache === false, jobs: flags.jobs, last: true });
