@@ -223,9 +223,56 @@ describe('stdio discipline', () => {
     expect(code).toBe(0);
     const lines = stdout.split('\n').filter(Boolean);
     for (const line of lines) expect(JSON.parse(line).jsonrpc, line.slice(0, 80)).toBe('2.0');
-    expect(lines.map((l) => JSON.parse(l).id).sort()).toEqual([1, 2, 3, 4]);
+    // 1–4, and the parse error for the line that is not JSON.
+    expect(lines.map((l) => JSON.parse(l).id).sort()).toEqual([1, 2, 3, 4, null]);
     expect(stderr).toContain('sentrik mcp: serving');
     expectNoStack(stderr);
+  });
+
+  // A client that pipes its requests and closes stdin at once (a script, CI): spawnSync writes the input and
+  // closes the pipe before the server has answered anything.
+  const INIT = [
+    { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'piped', version: '1' } } },
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+  ];
+  function piped(lines: (object | string)[]): { code: number; replies: any[]; stderr: string } {
+    const input = lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
+    const r = sentrik(['mcp-server', '--root', root], { input, timeout: 30_000 });
+    return { code: r.code, replies: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr: r.stderr };
+  }
+
+  it('stdin closed right after the requests: every request is answered before the server exits 0', () => {
+    const r = piped([
+      ...INIT,
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_vulnerabilities', arguments: {} } },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'scan_file', arguments: { path: 'src/app.py' } } },
+      { jsonrpc: '2.0', id: 4, method: 'tools/list' },
+    ]);
+    expect(r.code).toBe(0);
+    const byId = new Map(r.replies.map((m) => [m.id, m]));
+    expect([...byId.keys()].sort()).toEqual([1, 2, 3, 4]);
+    expect(byId.get(2).result.structuredContent).toBeDefined();
+    expect(byId.get(3).result.structuredContent.path).toBe('src/app.py');
+    expect(byId.get(4).result.tools).toHaveLength(6);
+    expectNoStack(r.stderr);
+  });
+
+  it('a request the client cancels gets no reply and does not keep the server from exiting', () => {
+    const r = piped([
+      ...INIT,
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_vulnerabilities', arguments: {} } },
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 2 } },
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.replies.map((m) => m.id)).toEqual([1]);
+  });
+
+  it('a line that is not JSON gets a JSON-RPC parse error; the next request is still answered', () => {
+    const r = piped([...INIT, 'this is not json', { jsonrpc: '2.0', id: 2, method: 'tools/list' }]);
+    expect(r.code).toBe(0);
+    expect(r.replies).toContainEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
+    expect(r.replies.find((m) => m.id === 2)?.result.tools).toHaveLength(6);
+    expect(r.replies).toHaveLength(3);
   });
 
   it('a broken configuration stops the server before it serves: one line, exit 2', () => {

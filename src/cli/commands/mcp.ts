@@ -33,15 +33,19 @@ async function serve(io: CliIO, rootFlag?: string): Promise<number> {
   // Anything that would print to stdout (a stray console.log in a dependency) would corrupt the protocol.
   for (const level of ['log', 'info', 'debug'] as const) console[level] = (...args: unknown[]) => io.stderr(`${format(...args)}\n`);
 
-  const [{ StdioServerTransport }, { createMcpServer }] = await Promise.all([import('@modelcontextprotocol/sdk/server/stdio.js'), import('../../mcp/server.js')]);
+  const [{ StdioServerTransport }, { createMcpServer }, { DrainingTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('../../mcp/server.js'),
+    import('../../mcp/transport.js'),
+  ]);
   const { defaultDbDir } = await import('../../advisories/db.js');
   const server = createMcpServer({ root, loadConfig: () => loadEffectiveConfig(io, root, {}), advisoryDb: defaultDbDir(io.env, io.cwd), log });
-  const transport = new StdioServerTransport(process.stdin, process.stdout, { maxBufferSize: MAX_MESSAGE_BYTES });
+  const transport = new DrainingTransport(new StdioServerTransport(process.stdin, process.stdout, { maxBufferSize: MAX_MESSAGE_BYTES }));
   transport.onerror = (err) => log(`transport: ${err.message}`);
   const closed = new Promise<void>((done) => {
     server.server.onclose = () => done();
-    // The client closing our stdin ends the session.
-    process.stdin.once('end', () => void server.close().finally(done));
+    // The client closing our stdin ends the session, once the requests it sent before are answered.
+    process.stdin.once('end', () => transport.closeWhenAnswered());
   });
   await server.connect(transport);
   log(`serving ${root} (stdio)`);
