@@ -244,7 +244,9 @@ class Analysis {
         if (s.find({ rule: functionRule })) continue;
         // String building from literals and safe variables only ("SELECT …" + TABLE, fmt.Sprintf("…")) is no source.
         const at = span(s);
-        if (constantSources) {
+        // A source that is called (request.get_json(), await request.json() in Starlette/FastAPI) returns the
+        // request data; the constant test below would take it for the name of a function (`fmt` in fmt.Sprintf).
+        if (constantSources || this.isCallee(s)) {
           this.sources.push(at);
           continue;
         }
