@@ -1,9 +1,10 @@
 // Finding and parsing a project's lockfiles: discovery honours scan_exclude and .gitignore, every file is read
 // through the root path guard, and a broken lockfile becomes a problem while the others are still read.
+// Manifests no lockfile covers, and requirements without exact pins, are collected as `unchecked`.
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { formatFor } from '../ecosystems/index.js';
-import type { Ecosystem, LockfileFormat, Package, ParseProblem } from '../ecosystems/types.js';
+import { formatFor, manifestFor } from '../ecosystems/index.js';
+import type { Ecosystem, LockfileFormat, ManifestFormat, Package, ParseProblem, ReadSibling, Unchecked } from '../ecosystems/types.js';
 import { discoverFiles } from '../engine/discovery.js';
 import { resolveInsideRoot } from '../util/paths.js';
 
@@ -20,6 +21,8 @@ export interface ParsedLockfile {
 export interface ProjectPackages {
   lockfiles: ParsedLockfile[];
   problems: ParseProblem[];
+  /** Declared dependencies without a known version, by file: not matched to advisories. */
+  unchecked: Unchecked[];
   /** Files found and read (for metrics). */
   bytes: number;
 }
@@ -28,10 +31,14 @@ export function readProject(root: string, exclude: string[], paths?: string[]): 
   const found = discoverFiles({ root, paths, exclude, respectGitignore: true, maxFileSize: MAX_LOCKFILE_BYTES });
   const problems: ParseProblem[] = found.problems.map((p) => ({ file: p.file ?? '.', message: p.message }));
   const lockfiles: ParsedLockfile[] = [];
+  const unchecked: Unchecked[] = [];
+  const manifests: { file: string; text: string; ecosystem: Ecosystem; format: ManifestFormat; read: ReadSibling }[] = [];
   let bytes = 0;
   for (const f of found.files) {
-    const hit = formatFor(posix.basename(f.path));
-    if (!hit) continue;
+    const name = posix.basename(f.path);
+    const hit = formatFor(name);
+    const manifest = hit ? undefined : manifestFor(name);
+    if (!hit && !manifest) continue;
     let text: string;
     try {
       text = readFileSync(resolveInsideRoot(root, f.path), 'utf8');
@@ -39,7 +46,6 @@ export function readProject(root: string, exclude: string[], paths?: string[]): 
       problems.push({ file: f.path, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
       continue;
     }
-    bytes += text.length;
     const dir = posix.dirname(f.path);
     const read = (rel: string): string | undefined => {
       try {
@@ -48,9 +54,32 @@ export function readProject(root: string, exclude: string[], paths?: string[]): 
         return undefined; // missing, unreadable, or outside the root: treated alike
       }
     };
-    const parsed = hit.format.parse(f.path, text, read);
+    if (manifest) {
+      manifests.push({ file: f.path, text, ...manifest, read });
+      continue;
+    }
+    bytes += text.length;
+    const parsed = hit!.format.parse(f.path, text, read);
     problems.push(...parsed.problems);
-    lockfiles.push({ file: f.path, ecosystem: hit.ecosystem, format: hit.format, packages: parsed.packages });
+    unchecked.push(...(parsed.unchecked ?? []));
+    lockfiles.push({ file: f.path, ecosystem: hit!.ecosystem, format: hit!.format, packages: parsed.packages });
   }
-  return { lockfiles, problems, bytes };
+  // Manifests last: whether a lockfile covers one depends on every lockfile found.
+  for (const m of manifests) {
+    const u = m.format.unchecked(m.file, m.text, lockfiles.filter((l) => l.ecosystem === m.ecosystem).map((l) => l.file), m.read);
+    if (u) unchecked.push(u);
+  }
+  return { lockfiles, problems, unchecked: dedupeUnchecked(unchecked), bytes };
+}
+
+/** A requirements file included by another (`-r`) and also found on its own is reported once. */
+function dedupeUnchecked(list: Unchecked[]): Unchecked[] {
+  const byKey = new Map<string, Unchecked>();
+  for (const u of list) {
+    const key = `${u.file}\0${u.reason}`;
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, { ...u, names: [...new Set(u.names)] });
+    else seen.names = [...new Set([...seen.names, ...u.names])];
+  }
+  return [...byKey.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

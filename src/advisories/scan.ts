@@ -1,9 +1,10 @@
 // The `vulns` use case: lockfiles → packages → advisories (offline index, or the OSV API with --online) →
-// a ScanResult in the same model `scan` produces.
+// a ScanResult in the same model `scan` produces. Declared dependencies without a known version, and a
+// missing or empty advisory database, are reported (result.dependencies and problems), never passed over.
 import { readFileSync } from 'node:fs';
-import type { Ecosystem, Package } from '../ecosystems/types.js';
-import { SEVERITIES, type ScanProblem, type ScanResult } from '../engine/model.js';
-import { SentrikError } from '../util/errors.js';
+import type { Ecosystem, Package, Unchecked } from '../ecosystems/types.js';
+import { SEVERITIES, type DependencyCoverage, type ScanProblem, type ScanResult } from '../engine/model.js';
+import { errorMessage, SentrikError } from '../util/errors.js';
 import { resolveInsideRoot } from '../util/paths.js';
 import { TOOL } from '../version.js';
 import { loadEcosystem, readManifest } from './db.js';
@@ -27,7 +28,11 @@ export interface VulnScan {
   matches: Match[];
   lockfiles: ParsedLockfile[];
   indexes: Map<Ecosystem, AdvisoryIndex>;
+  /** Declared dependencies without a known version (also in result.dependencies and result.problems). */
+  unchecked: Unchecked[];
 }
+
+const IMPORT_HINT = 'run `sentrik vulns db import <all.zip|dir>` (or pass --online)';
 
 export async function scanVulns(o: VulnScanOptions): Promise<VulnScan> {
   const started = Date.now();
@@ -37,17 +42,37 @@ export async function scanVulns(o: VulnScanOptions): Promise<VulnScan> {
   const problems: ScanProblem[] = project.problems.map((p) => ({ file: p.file, line: p.line, code: 'parse-error', message: p.message }));
   const ecosystems = [...new Set(project.lockfiles.filter((l) => l.packages.length).map((l) => l.ecosystem))];
   const indexes = new Map<Ecosystem, AdvisoryIndex>();
+  for (const u of project.unchecked) problems.push({ file: u.file, line: u.line, code: 'not-checked', message: describeUnchecked(u) });
+  let advisories: DependencyCoverage['advisories'];
   if (o.online) {
     const all = project.lockfiles.flatMap((l) => l.packages.map((pkg) => ({ pkg, eco: l.ecosystem })));
     const fetched = await queryOsv(o.online.baseUrl, dedupe(all), o.online.fetch);
     for (const eco of ecosystems) indexes.set(eco, new AdvisoryIndex(eco, fetched.get(eco) ?? []));
-  } else if (ecosystems.length) {
-    const manifest = readManifest(o.db);
-    if (!manifest) throw new SentrikError('no offline advisory database', o.db, undefined, 'run `sentrik vulns db import <all.zip|dir>` (or pass --online)');
-    for (const eco of ecosystems) {
-      const advisories = loadEcosystem(o.db, eco.osv);
-      if (!advisories) problems.push({ code: 'no-advisory-data', message: `no ${eco.osv} advisories in ${o.db}: ${eco.osv} packages were not checked (import ${eco.osv}/all.zip)` });
-      else indexes.set(eco, new AdvisoryIndex(eco, advisories));
+    advisories = { source: 'online', location: o.online.baseUrl, status: 'ok' };
+  } else {
+    advisories = { source: 'offline', location: o.db, status: 'ok' };
+    let manifest: ReturnType<typeof readManifest>;
+    try {
+      manifest = readManifest(o.db);
+    } catch (err) {
+      // Unreadable: fatal when there are packages to check, otherwise said and the run goes on.
+      if (ecosystems.length) throw err;
+      problems.push({ code: 'no-advisory-database', message: errorMessage(err) });
+      advisories.status = 'missing';
+    }
+    if (advisories.status === 'ok' && !manifest) {
+      if (ecosystems.length) throw new SentrikError('no offline advisory database', o.db, undefined, IMPORT_HINT);
+      advisories.status = 'missing';
+      problems.push({ code: 'no-advisory-database', message: `no offline advisory database at ${o.db}: nothing could be checked against advisories; ${IMPORT_HINT}` });
+    } else if (manifest && !Object.values(manifest.ecosystems).some((e) => e && e.records > 0)) {
+      advisories.status = 'empty';
+      // With packages to check, each ecosystem's own problem below says it.
+      if (!ecosystems.length) problems.push({ code: 'no-advisory-database', message: `the offline advisory database at ${o.db} holds no advisories: nothing could be checked against advisories; ${IMPORT_HINT}` });
+    }
+    for (const eco of manifest ? ecosystems : []) {
+      const loaded = loadEcosystem(o.db, eco.osv);
+      if (!loaded?.length) problems.push({ code: 'no-advisory-data', message: `no ${eco.osv} advisories in ${o.db}: ${eco.osv} packages were not checked (import ${eco.osv}/all.zip)` });
+      else indexes.set(eco, new AdvisoryIndex(eco, loaded));
     }
   }
   const tLoad = performance.now();
@@ -93,8 +118,24 @@ export async function scanVulns(o: VulnScanOptions): Promise<VulnScan> {
       jobs: 1,
       scope: { mode: 'paths', paths: o.paths ?? [] },
     },
+    dependencies: {
+      lockfiles: project.lockfiles.length,
+      packages: project.lockfiles.reduce((n, l) => n + l.packages.length, 0),
+      checked: project.lockfiles.reduce((n, l) => n + (indexes.has(l.ecosystem) ? l.packages.length : 0), 0),
+      unchecked: project.unchecked.reduce((n, u) => n + u.names.length, 0),
+      notChecked: project.unchecked.map((u) => ({ file: u.file, line: u.line, ecosystem: u.ecosystem, reason: u.reason, count: u.names.length, names: u.names, message: describeUnchecked(u) })),
+      advisories,
+    },
   };
-  return { result, findings, matches, lockfiles: project.lockfiles, indexes };
+  return { result, findings, matches, lockfiles: project.lockfiles, indexes, unchecked: project.unchecked };
+}
+
+/** `6 dependencies not checked — no lockfile, versions unknown (axios, …); run `npm install` to create package-lock.json`. */
+export function describeUnchecked(u: Unchecked): string {
+  const n = u.names.length;
+  const names = `${u.names.slice(0, 5).join(', ')}${n > 5 ? ', …' : ''}`;
+  const what = u.reason === 'no-lockfile' ? `${n} ${n === 1 ? 'dependency' : 'dependencies'} not checked — no lockfile, versions unknown` : `${n} ${n === 1 ? 'requirement' : 'requirements'} not pinned to an exact version, not checked`;
+  return `${what} (${names}); ${u.fix}`;
 }
 
 function dedupe(list: { pkg: Package; eco: Ecosystem }[]): { pkg: Package; eco: Ecosystem }[] {

@@ -7,9 +7,9 @@ import { npm } from './npm/index.js';
 import { packagist } from './packagist/index.js';
 import { pypi } from './pypi/index.js';
 import { rubygems } from './rubygems/index.js';
-import type { Ecosystem, LockfileFormat, OsvEcosystem } from './types.js';
+import type { Ecosystem, LockfileFormat, ManifestFormat, OsvEcosystem } from './types.js';
 
-export type { Ecosystem, LockfileFormat, OsvEcosystem, Package, ParseProblem, ParseResult } from './types.js';
+export type { Ecosystem, LockfileFormat, ManifestFormat, OsvEcosystem, Package, ParseProblem, ParseResult, Unchecked } from './types.js';
 
 export const ECOSYSTEMS: readonly Ecosystem[] = [npm, pypi, go, cargo, maven, rubygems, packagist];
 
@@ -21,6 +21,15 @@ export function ecosystemByOsv(name: string): Ecosystem | undefined {
 export function formatFor(fileName: string): { ecosystem: Ecosystem; format: LockfileFormat } | undefined {
   for (const ecosystem of ECOSYSTEMS) {
     const format = ecosystem.formats.find((f) => f.matches(fileName));
+    if (format) return { ecosystem, format };
+  }
+  return undefined;
+}
+
+/** The ecosystem and manifest format (package.json …) that read a file with this base name, if any. */
+export function manifestFor(fileName: string): { ecosystem: Ecosystem; format: ManifestFormat } | undefined {
+  for (const ecosystem of ECOSYSTEMS) {
+    const format = ecosystem.manifests?.find((f) => f.matches(fileName));
     if (format) return { ecosystem, format };
   }
   return undefined;

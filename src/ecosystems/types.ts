@@ -37,6 +37,25 @@ export interface ParseProblem {
 export interface ParseResult {
   packages: Package[];
   problems: ParseProblem[];
+  /** Dependencies the file declares without an installed version (requirements not pinned with `==`). */
+  unchecked?: Unchecked[];
+}
+
+/**
+ * Declared dependencies `vulns` cannot match to advisories because no installed version is known: a manifest
+ * no lockfile covers, or requirements without an exact pin. Reported apart from the packages checked.
+ */
+export interface Unchecked {
+  /** Root-relative path of the file that declares them. */
+  file: string;
+  /** 1-based line of the first one, when the format allows finding it. */
+  line?: number;
+  ecosystem: OsvEcosystem;
+  reason: 'no-lockfile' | 'not-pinned';
+  /** The dependencies, as declared. */
+  names: string[];
+  /** What makes them checkable, e.g. "run `npm install` to create package-lock.json". */
+  fix: string;
 }
 
 /** Reads another file relative to the one being parsed; undefined when missing or outside the scan root. */
@@ -91,12 +110,28 @@ export interface FixWriter {
   relock?: string;
 }
 
+/**
+ * A manifest that declares dependencies by range (package.json): installed versions are only known from a
+ * lockfile. `vulns` reads it only to say which dependencies it could not check.
+ */
+export interface ManifestFormat {
+  name: string;
+  matches(fileName: string): boolean;
+  /**
+   * The dependencies no lockfile covers, or undefined when one does or none are declared. `lockfiles`: the
+   * root-relative paths of this ecosystem's lockfiles the scan read. Never throws.
+   */
+  unchecked(file: string, text: string, lockfiles: readonly string[], read: ReadSibling): Unchecked | undefined;
+}
+
 export interface Ecosystem {
   /** Folder name under src/ecosystems/. */
   id: string;
   osv: OsvEcosystem;
   /** Formats in order of preference: when a lockfile and its manifest sit together, the first one wins. */
   formats: LockfileFormat[];
+  /** Manifests whose dependencies are unchecked without a lockfile (absent: the ecosystem reports none). */
+  manifests?: ManifestFormat[];
   /** Negative, zero or positive, like Array.prototype.sort. Total: never throws, whatever the input. */
   compare(a: string, b: string): number;
   /** Canonical package name for matching advisories (PEP 503 for PyPI, lowercase for Packagist…). */

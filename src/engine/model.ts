@@ -166,6 +166,31 @@ export interface RuleInfo {
   gate?: boolean;
 }
 
+/** What a dependency check (`vulns`) covered, counted apart: what it matched and what it could not check. */
+export interface DependencyCoverage {
+  /** Lockfiles (and requirements files) read. */
+  lockfiles: number;
+  /** Packages whose installed version the lockfiles give. */
+  packages: number;
+  /** Of those, the ones matched against advisory data (the others' ecosystem has none: see problems). */
+  checked: number;
+  /** Declared dependencies without a known version, never matched: the sum of `notChecked[].count`. */
+  unchecked: number;
+  notChecked: {
+    file: string;
+    line?: number;
+    ecosystem: string;
+    /** `no-lockfile` (a manifest no lockfile covers) or `not-pinned` (requirements without `==`). */
+    reason: 'no-lockfile' | 'not-pinned';
+    count: number;
+    names: string[];
+    /** The sentence users read after the file name, with what makes them checkable. */
+    message: string;
+  }[];
+  /** Where the advisories came from; `missing` / `empty`: an offline database with nothing to match. */
+  advisories: { source: 'offline' | 'online'; location: string; status: 'ok' | 'missing' | 'empty' };
+}
+
 export interface ScanResult {
   /** Absolute scan root. */
   root: string;
@@ -178,6 +203,8 @@ export interface ScanResult {
   rules: RuleInfo[];
   /** Every suppression seen in this run, with its use (absent for results not produced by the scanner). */
   suppressions?: SuppressionRecord[];
+  /** Dependency checks (`vulns`) only: what was and was not checked. */
+  dependencies?: DependencyCoverage;
 }
 
 export interface GateResult {

@@ -1,6 +1,6 @@
 // findings.json: the whole scan result (and the gate verdict), with a stable key and item order so two
 // runs over the same tree produce the same bytes (apart from timings) and diffs stay readable.
-import type { Finding, GateResult, ScanMetrics, ScanResult } from '../engine/model.js';
+import type { DependencyCoverage, Finding, GateResult, ScanMetrics, ScanResult } from '../engine/model.js';
 import { SEVERITIES, compareByLocation, compareStrings, countBySeverity, activeFindings, sortKeys } from './common.js';
 
 /** Bumped when a field is renamed or removed (adding fields is not a breaking change). */
@@ -35,6 +35,8 @@ export function renderJson(result: ScanResult, gate?: GateResult): string {
       filesScanned: result.metrics.filesScanned,
       filesSkipped: result.metrics.filesSkipped,
     },
+    // vulns only: packages checked and declared dependencies not checked, counted apart.
+    dependencies: result.dependencies && orderDependencies(result.dependencies),
     gate: gate && {
       passed: gate.passed,
       failOn: gate.failOn,
@@ -59,6 +61,13 @@ export function orderFinding(f: Finding): Record<string, unknown> {
   const out = ordered(f, FINDING_KEYS);
   if (f.suppressed) out.suppressed = ordered(f.suppressed, ['kind', 'reason', 'approvedBy', 'expires', 'source']);
   if (f.clauses) out.clauses = f.clauses.map((c) => ordered(c, ['standard', 'clause', 'packId']));
+  return out;
+}
+
+function orderDependencies(d: DependencyCoverage): Record<string, unknown> {
+  const out = ordered(d, ['lockfiles', 'packages', 'checked', 'unchecked', 'notChecked', 'advisories']);
+  out.notChecked = d.notChecked.map((u) => ordered(u, ['file', 'line', 'ecosystem', 'reason', 'count', 'names', 'message']));
+  out.advisories = ordered(d.advisories, ['source', 'location', 'status']);
   return out;
 }
 

@@ -68,6 +68,8 @@ export function renderSarif(result: ScanResult): string {
         properties: {
           ...coverageProperties(result),
           durationMs: m.durationMs,
+          // vulns: packages checked and declared dependencies not checked (each also a notification above).
+          ...(result.dependencies ? { dependencies: result.dependencies } : {}),
         },
       },
     ],

@@ -2,7 +2,7 @@
 // formats, the gate, broken and hostile input, fixes, and --online against a server on 127.0.0.1.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,78 @@ describe('sentrik vulns (offline)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/no offline advisory database.*sentrik vulns db import/);
+  });
+});
+
+describe('sentrik vulns: dependencies it cannot check', () => {
+  // What QA found in examples/ai-api: a package.json without a lockfile and loose requirements read as
+  // "0 known vulnerabilities in 0 packages" — a clean bill of health for dependencies never checked.
+  const UNLOCKED = { 'package.json': PACKAGE_JSON.replace('"express": "4.0.0"', '"express": "4.0.0"\n  },\n  "devDependencies": {\n    "nodemon": "*"'), 'requirements.txt': 'fastapi\nuvicorn>=0.20\nJinja2==2.10\n' };
+
+  it('says which files declare dependencies it did not check, why, and what to run, counted apart; exit 0', () => {
+    const root = project(UNLOCKED);
+    const r = sentrik(['vulns', root, '--db', db, '--fail-on', 'critical']);
+    expect(r.code).toBe(0); // no blocking finding: unchecked dependencies are said, not a gate failure
+    expect(r.stdout).toMatch(/known vulnerabilities in 1 packages from 1 lockfile/);
+    expect(r.stdout).toContain('5 declared dependencies were NOT checked, their versions unknown:');
+    expect(r.stdout).toContain('package.json:4: 3 dependencies not checked — no lockfile, versions unknown (lodash, express, nodemon); run `npm install` to create package-lock.json');
+    expect(r.stdout).toMatch(/requirements\.txt:1: 2 requirements not pinned to an exact version, not checked \(fastapi, uvicorn\); pin each with ==/);
+    expect(r.stderr).not.toContain('not checked'); // listed once, in the summary
+    const quiet = sentrik(['vulns', root, '--db', db, '-q']);
+    expect(quiet.stdout).toContain('5 declared dependencies were NOT checked');
+  });
+
+  it('reports them in JSON (dependencies, problems) and SARIF (notifications, run properties)', () => {
+    const root = project(UNLOCKED);
+    const json = sentrik(['vulns', root, '--db', db, '--format', 'json']);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as { dependencies: any; problems: { code: string; file: string; message: string }[] };
+    expect(report.dependencies).toMatchObject({ lockfiles: 1, packages: 1, checked: 1, unchecked: 5, advisories: { source: 'offline', location: db, status: 'ok' } });
+    expect(report.dependencies.notChecked).toEqual([
+      expect.objectContaining({ file: 'package.json', ecosystem: 'npm', reason: 'no-lockfile', count: 3, names: ['lodash', 'express', 'nodemon'] }),
+      expect.objectContaining({ file: 'requirements.txt', line: 1, ecosystem: 'PyPI', reason: 'not-pinned', count: 2, names: ['fastapi', 'uvicorn'] }),
+    ]);
+    expect(report.problems.filter((p) => p.code === 'not-checked').map((p) => p.file)).toEqual(['package.json', 'requirements.txt']);
+    expect(json.stderr).toMatch(/problem: package\.json:4: 3 dependencies not checked — no lockfile/);
+
+    const sarif = JSON.parse(sentrik(['vulns', root, '--db', db, '--format', 'sarif']).stdout) as { runs: { invocations: { toolExecutionNotifications: { descriptor: { id: string }; message: { text: string } }[] }[]; properties: { dependencies: { unchecked: number } } }[] };
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.filter((n) => n.descriptor.id === 'not-checked');
+    expect(notes.map((n) => n.message.text)).toEqual([expect.stringContaining('no lockfile, versions unknown'), expect.stringContaining('not pinned to an exact version')]);
+    expect(sarif.runs[0].properties.dependencies.unchecked).toBe(5);
+  });
+
+  it('counts nothing as unchecked that a lockfile, a workspace root lockfile or a constraints file pins', () => {
+    const root = project({
+      'package.json': JSON.stringify({ name: 'mono', workspaces: ['packages/*'], dependencies: { lodash: '^4.17.4' } }),
+      'package-lock.json': npmLock(),
+      'packages/a/package.json': JSON.stringify({ name: 'a', dependencies: { express: '^4.0.0' } }),
+      'tools/b/package.json': JSON.stringify({ name: 'b', packageManager: 'pnpm@9.0.0', dependencies: { left: '1.0.0' } }),
+      'py/requirements.txt': '-c constraints.in\nrequests\nflask>=2\n',
+      'py/constraints.in': 'requests==2.31.0\n',
+    });
+    const r = sentrik(['vulns', root, '--db', db, '--format', 'json']);
+    const deps = (JSON.parse(r.stdout) as { dependencies: { unchecked: number; notChecked: { file: string; names: string[]; message: string }[] } }).dependencies;
+    expect(deps.notChecked.map((u) => [u.file, u.names])).toEqual([
+      ['py/requirements.txt', ['flask']],
+      ['tools/b/package.json', ['left']],
+    ]);
+    expect(deps.notChecked[1].message).toContain('run `pnpm install` to create pnpm-lock.yaml');
+  });
+
+  it('says plainly that the advisory database is missing or empty, without failing a run that had nothing to match', () => {
+    const root = project(UNLOCKED);
+    const unpinned = project({ 'requirements.txt': 'fastapi\n', 'package.json': UNLOCKED['package.json'] });
+    const missing = sentrik(['vulns', unpinned, '--db', join(root, 'nothing-here')]);
+    expect(missing.code).toBe(0);
+    expect(missing.stdout).toContain('NOT checked');
+    expect(missing.stderr).toContain(`problem: no offline advisory database at ${join(root, 'nothing-here')}: nothing could be checked against advisories; run \`sentrik vulns db import <all.zip|dir>\``);
+    const empty = join(root, 'empty-db');
+    mkdirSync(empty);
+    writeFileSync(join(empty, 'manifest.json'), JSON.stringify({ format: 1, ecosystems: {} }));
+    const r = sentrik(['vulns', unpinned, '--db', empty, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { dependencies: { advisories: { status: string } } }).dependencies.advisories.status).toBe('empty');
+    expect(r.stderr).toMatch(/problem: the offline advisory database at .*empty-db holds no advisories/);
   });
 });
 

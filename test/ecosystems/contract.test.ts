@@ -28,6 +28,11 @@ describe.each(folders)('ecosystem folder %s', (folder) => {
       const garbage = f.parse(`x/${f.name}`, '{"truncated": [', () => undefined);
       expect(Array.isArray(garbage.packages) && Array.isArray(garbage.problems)).toBe(true);
     }
+    for (const m of eco.manifests ?? []) {
+      expect(m.matches(m.name)).toBe(true);
+      // A manifest no lockfile covers says what it declares; garbage says nothing, and never throws.
+      expect(m.unchecked(`x/${m.name}`, '{"truncated": [', [], () => undefined)).toBeUndefined();
+    }
     expect(Math.sign(eco.compare('1.0.0', '1.0.1'))).toBe(-1);
     expect(eco.compare('not a version', '¯\\_(ツ)_/¯')).toEqual(expect.any(Number));
     expect(eco.normalizeName('Abc')).toEqual(expect.any(String));

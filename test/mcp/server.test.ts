@@ -136,9 +136,16 @@ describe('tools', () => {
   });
 
   it('get_vulnerabilities: without an advisory database, a structured "not available" with the fix', async () => {
-    const r = await s.call('get_vulnerabilities');
-    expect(r.isError).toBeFalsy();
-    expect(r.structuredContent).toMatchObject({ available: true, vulnerabilities: [] }); // no lockfile: nothing to check
+    // No lockfile and no database: not "available" (it used to say true, naming a folder that did not exist).
+    const empty = await startServer(root, [], { SENTRIK_OSV_DB: join(root, 'no-db') });
+    try {
+      const r = await empty.call('get_vulnerabilities');
+      expect(r.isError).toBeFalsy();
+      expect(r.structuredContent).toMatchObject({ available: false, vulnerabilities: [], unchecked: [], database: { location: join(root, 'no-db'), status: 'missing' } });
+      expect((r.structuredContent as any).message).toBe(`no offline advisory database at ${join(root, 'no-db')}; nothing was checked — run \`sentrik vulns db import <all.zip|dir>\``);
+    } finally {
+      await empty.close();
+    }
     const p = project({ 'requirements.txt': 'Jinja2==2.10\n' });
     const other = await startServer(p, [], { SENTRIK_OSV_DB: join(p, 'no-db') });
     try {
@@ -167,6 +174,31 @@ describe('tools', () => {
       const ranks = out.vulnerabilities.map((v: any) => ['info', 'low', 'medium', 'high', 'critical'].indexOf(v.severity));
       expect(ranks).toEqual([...ranks].sort((a: number, b: number) => b - a));
       expect(text(r)).toContain('Jinja2@2.10');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('get_vulnerabilities: dependencies it cannot check', () => {
+  it('lists a package.json without a lockfile and unpinned requirements apart from the packages checked', async () => {
+    const db = join(project({}), 'db');
+    expect(sentrik(['vulns', 'db', 'import', join('..', 'shared', 'corpora', 'osv', 'PyPI', 'all.zip'), '--db', db]).code).toBe(0);
+    const p = project({
+      'package.json': JSON.stringify({ name: 'api', dependencies: { express: '^4.18.2', axios: '^1.6.0' } }, null, 2),
+      'requirements.txt': 'fastapi\nuvicorn>=0.20\nJinja2==2.10\n',
+    });
+    const other = await startServer(p, [], { SENTRIK_OSV_DB: db });
+    try {
+      const r = await other.call('get_vulnerabilities');
+      const out = r.structuredContent as any;
+      expect(out).toMatchObject({ available: true, lockfiles: 1, packages: 1, database: { location: db, status: 'ok' } });
+      expect(out.unchecked).toEqual([
+        expect.objectContaining({ file: 'package.json', ecosystem: 'npm', reason: 'no-lockfile', count: 2, names: ['express', 'axios'], message: expect.stringContaining('run `npm install` to create package-lock.json') }),
+        expect.objectContaining({ file: 'requirements.txt', line: 1, ecosystem: 'PyPI', reason: 'not-pinned', count: 2, names: ['fastapi', 'uvicorn'] }),
+      ]);
+      expect(out.message).toMatch(/in 1 locked packages from 1 lockfile\(s\).*; 4 declared dependencies were NOT checked, their versions unknown \(package\.json, requirements\.txt\)$/);
+      expect(text(r)).toContain('package.json:3: 2 dependencies not checked — no lockfile, versions unknown');
     } finally {
       await other.close();
     }

@@ -16,7 +16,7 @@ import { recordHistory } from '../../history/record.js';
 import type { VulnFinding } from '../../advisories/findings.js';
 import type { Ecosystem, Package } from '../../ecosystems/types.js';
 import { evaluateGate } from '../../engine/gate.js';
-import { SEVERITIES, type Severity } from '../../engine/model.js';
+import { SEVERITIES, type DependencyCoverage, type Severity } from '../../engine/model.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
 import { loadConfig } from '../../config/load.js';
@@ -139,9 +139,11 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
   } else scan = await scanVulns(offline);
   const gate = failOn.length ? evaluateGate(scan.result, failOn) : undefined;
 
-  if (format === 'terminal' && !flags.output) io.stdout(renderTable(scan.findings, scan.lockfiles.length, scan.lockfiles.reduce((n, l) => n + l.packages.length, 0), flags.quiet));
+  const table = format === 'terminal' && !flags.output;
+  if (table) io.stdout(renderTable(scan.findings, scan.result.dependencies!, flags.quiet));
   else emitReports(io, root, scan.result, gate, { format, output: flags.output, quiet: true }, [], config.output_dir);
-  for (const p of scan.result.problems.slice(0, 20)) io.stderr(`sentrik: problem: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}\n`);
+  // The table lists the dependencies it could not check itself; every other problem goes to stderr.
+  for (const p of scan.result.problems.filter((p) => !table || p.code !== 'not-checked').slice(0, 20)) io.stderr(`sentrik: problem: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}\n`);
 
   if (flags.fix || flags.fixPreview) {
     const ecoOf = new Map<Package, Ecosystem>();
@@ -173,7 +175,8 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
   return EXIT.OK;
 }
 
-function renderTable(findings: VulnFinding[], lockfiles: number, packages: number, quiet?: boolean): string {
+function renderTable(findings: VulnFinding[], deps: DependencyCoverage, quiet?: boolean): string {
+  const { lockfiles, packages } = deps;
   const lines: string[] = [];
   if (!quiet && findings.length) {
     const rows = findings.map((f) => [f.vuln.package, f.vuln.installed, f.vuln.fixedIn ?? '-', f.severity, f.vuln.ids.slice(0, 3).join(' '), `${f.file}${f.line ? `:${f.line}` : ''}`]);
@@ -191,6 +194,11 @@ function renderTable(findings: VulnFinding[], lockfiles: number, packages: numbe
   }
   const bySev = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n);
   lines.push(`${findings.length} known vulnerabilit${findings.length === 1 ? 'y' : 'ies'} in ${packages} packages from ${lockfiles} lockfile${lockfiles === 1 ? '' : 's'}${bySev.length ? ` (${bySev.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`);
+  // Counted apart: "0 known vulnerabilities" says nothing about dependencies whose version is unknown.
+  if (deps.unchecked) {
+    lines.push(`${deps.unchecked} declared dependenc${deps.unchecked === 1 ? 'y was' : 'ies were'} NOT checked, their versions unknown:`);
+    for (const u of deps.notChecked) lines.push(`  ${u.file}${u.line ? `:${u.line}` : ''}: ${u.message}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,6 +1,8 @@
-// npm: package-lock.json (v1–v3), npm-shrinkwrap.json, yarn.lock (classic and berry), pnpm-lock.yaml (v5–v9).
+// npm: package-lock.json (v1–v3), npm-shrinkwrap.json, yarn.lock (classic and berry), pnpm-lock.yaml (v5–v9);
+// a package.json without any of them is reported as unchecked.
 import type { Ecosystem, FixWriter } from '../types.js';
 import { packageJsonEditor, type OverrideField } from './edit.js';
+import { uncheckedPackageJson } from './manifest.js';
 import { parsePackageLock } from './package-lock.js';
 import { parsePnpmLock } from './pnpm-lock.js';
 import { compareNpm } from './version.js';
@@ -19,6 +21,7 @@ export const npm: Ecosystem = {
     { name: 'yarn.lock', matches: (f) => f === 'yarn.lock', parse: parseYarnLock, fix: fix('yarn install', 'resolutions') },
     { name: 'pnpm-lock.yaml', matches: (f) => f === 'pnpm-lock.yaml', parse: (file, text) => parsePnpmLock(file, text), fix: fix('pnpm install', 'pnpm.overrides') },
   ],
+  manifests: [{ name: 'package.json', matches: (f) => f === 'package.json', unchecked: uncheckedPackageJson }],
   compare: compareNpm,
   normalizeName: (name) => name.toLowerCase(),
 };

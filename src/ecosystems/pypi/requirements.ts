@@ -1,16 +1,33 @@
-// requirements*.txt: `name[extras]==version` pins (other specifiers carry no installed version), `-r`/`-c`
-// includes (loops cut), line continuations, per-line options such as --hash, and pip-compile's `# via`.
+// requirements*.txt: `name[extras]==version` pins (other specifiers carry no installed version: those
+// requirements are reported as unchecked unless an included constraints file pins them), `-r`/`-c` includes
+// (loops cut), line continuations, per-line options such as --hash, and pip-compile's `# via`.
 import { posix } from 'node:path';
-import type { Package, ParseProblem, ParseResult, ReadSibling } from '../types.js';
+import type { Package, ParseProblem, ParseResult, ReadSibling, Unchecked } from '../types.js';
+import { normalizePypiName } from './name.js';
 import { parsePep508 } from './pep508.js';
 
 const MAX_INCLUDE_DEPTH = 20;
 
+interface Unpinned {
+  name: string;
+  file: string;
+  line: number;
+}
+
 export function parseRequirements(file: string, text: string, read: ReadSibling): ParseResult {
   const packages: Package[] = [];
   const problems: ParseProblem[] = [];
-  parseInto(file, text, read, '.', packages, problems, new Set([file]), 0);
-  return { packages, problems };
+  const unpinned: Unpinned[] = [];
+  parseInto(file, text, read, '.', packages, problems, unpinned, new Set([file]), 0);
+  const pinned = new Set(packages.map((p) => normalizePypiName(p.name)));
+  const byFile = new Map<string, Unchecked>();
+  for (const u of unpinned) {
+    if (pinned.has(normalizePypiName(u.name))) continue;
+    const entry = byFile.get(u.file);
+    if (entry) entry.names.push(u.name);
+    else byFile.set(u.file, { file: u.file, line: u.line, ecosystem: 'PyPI', reason: 'not-pinned', names: [u.name], fix: 'pin each with == (`pip freeze` or `pip-compile` write the pins)' });
+  }
+  return { packages, problems, unchecked: [...byFile.values()] };
 }
 
 interface LogicalLine {
@@ -35,7 +52,7 @@ function logicalLines(text: string): LogicalLine[] {
   return out;
 }
 
-function parseInto(file: string, text: string, read: ReadSibling, relDir: string, packages: Package[], problems: ParseProblem[], seen: Set<string>, depth: number): void {
+function parseInto(file: string, text: string, read: ReadSibling, relDir: string, packages: Package[], problems: ParseProblem[], unpinned: Unpinned[], seen: Set<string>, depth: number): void {
   let unreadable = 0;
   let firstUnreadable: number | undefined;
   let last: Package | undefined;
@@ -61,7 +78,7 @@ function parseInto(file: string, text: string, read: ReadSibling, relDir: string
       seen.add(target);
       const included = read(rel);
       if (included === undefined) problems.push({ file, line, message: `included file not found: ${include[1]}` });
-      else parseInto(target, included, read, posix.dirname(rel), packages, problems, seen, depth + 1);
+      else parseInto(target, included, read, posix.dirname(rel), packages, problems, unpinned, seen, depth + 1);
       continue;
     }
     if (content.startsWith('-') || /^(\.|\/|[a-z+]+:\/\/)/i.test(content) || /\.(whl|zip|tar\.gz)$/.test(content)) continue;
@@ -80,7 +97,10 @@ function parseInto(file: string, text: string, read: ReadSibling, relDir: string
         const hash = /--hash[=\s]+(\S+)/.exec(raw);
         if (hash) last.integrity = hash[1];
         packages.push(last);
-      } else last = undefined;
+      } else {
+        last = undefined;
+        unpinned.push({ name: req.name, file, line });
+      }
       continue;
     }
     unreadable++;

@@ -1,5 +1,6 @@
 // get_vulnerabilities: known vulnerabilities in the workspace's locked dependencies, matched offline against
-// the local OSV database (`sentrik vulns db import`). Never goes online: the tool is read-only and closed-world.
+// the local OSV database (`sentrik vulns db import`), and the declared dependencies it could not check. Never
+// goes online: the tool is read-only and closed-world.
 import { z } from 'zod';
 import { SEVERITY_RANK } from '../../engine/model.js';
 import { errorMessage, SentrikError } from '../../util/errors.js';
@@ -23,18 +24,33 @@ const vulnerability = z.object({
   direct: z.boolean().optional().describe('a direct dependency (false: pulled in by another package)'),
 });
 
+const notChecked = z.object({
+  file: z.string().describe('the manifest or requirements file that declares them'),
+  line: z.number().int().optional(),
+  ecosystem: z.string(),
+  reason: z.enum(['no-lockfile', 'not-pinned']).describe('no-lockfile: no lockfile gives their versions; not-pinned: requirements without an exact == version'),
+  count: z.number().int(),
+  names: z.array(z.string()),
+  message: z.string().describe('why, and what makes them checkable'),
+});
+
 export const getVulnerabilities = defineTool({
   name: 'get_vulnerabilities',
   title: 'Vulnerable dependencies',
   description:
     'List known vulnerabilities (OSV / CVE advisories) in the dependencies pinned by the workspace\'s lockfiles, ' +
     'worst first, with the version that fixes each. Use it before adding or upgrading a dependency, or when asked ' +
-    'about supply-chain risk. Works offline from the local advisory database (`sentrik vulns db import`).',
+    'about supply-chain risk. Declared dependencies it cannot check (a package.json without a lockfile, requirements ' +
+    'without an exact pin) are listed in `unchecked`, not counted as clean. Works offline from the local advisory ' +
+    'database (`sentrik vulns db import`).',
   input: z.object({}).strict(),
   output: z.object({
-    available: z.boolean().describe('false when the check could not run (no advisory database, or not supported)'),
+    available: z.boolean().describe('false when the check could not run (no advisory database, an empty one, none for the packages found, or not supported)'),
     message: z.string(),
     lockfiles: z.number().int().optional(),
+    packages: z.number().int().optional().describe('locked packages (known versions) looked up'),
+    unchecked: z.array(notChecked).optional().describe('declared dependencies NOT checked because their versions are unknown; not covered by "0 known vulnerabilities"'),
+    database: z.object({ location: z.string(), status: z.enum(['ok', 'missing', 'empty']) }).optional().describe('the offline advisory database used'),
     vulnerabilities: z.array(vulnerability).describe(`worst first; at most ${MAX_LISTED}`),
     problems: z.array(z.string()),
   }),
@@ -69,11 +85,25 @@ export const getVulnerabilities = defineTool({
         line: f.line,
         direct: f.vuln.direct,
       }));
-    const packages = scan.lockfiles.reduce((n, l) => n + l.packages.length, 0);
+    const deps = scan.result.dependencies!;
+    const db = deps.advisories;
+    // Available: advisory data was there to match the locked packages against (or there were none to match).
+    const available = db.status === 'ok' && (deps.packages === 0 || deps.checked > 0);
+    const unchecked = deps.unchecked
+      ? `; ${deps.unchecked} declared dependenc${deps.unchecked === 1 ? 'y was' : 'ies were'} NOT checked, their versions unknown (${deps.notChecked.map((u) => u.file).join(', ')})`
+      : '';
+    const message = available
+      ? `${list.length} known vulnerabilit${list.length === 1 ? 'y' : 'ies'} in ${deps.packages} locked packages from ${deps.lockfiles} lockfile(s) (offline advisory database ${db.location})${unchecked}`
+      : db.status === 'ok'
+        ? `the offline advisory database ${db.location} has no advisories for the ecosystems of the ${deps.packages} locked packages found; nothing was checked${unchecked}`
+        : `${db.status === 'missing' ? 'no offline advisory database at' : 'no advisories in the offline advisory database'} ${db.location}; nothing was checked — run \`sentrik vulns db import <all.zip|dir>\`${unchecked}`;
     return {
-      available: true,
-      message: `${list.length} known vulnerabilit${list.length === 1 ? 'y' : 'ies'} in ${packages} locked packages from ${scan.lockfiles.length} lockfile(s) (offline advisory database ${ctx.advisoryDb})`,
-      lockfiles: scan.lockfiles.length,
+      available,
+      message,
+      lockfiles: deps.lockfiles,
+      packages: deps.packages,
+      unchecked: deps.notChecked,
+      database: { location: db.location, status: db.status },
       vulnerabilities: list.slice(0, MAX_LISTED),
       problems: scan.result.problems.map((p) => `${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}`),
     };
