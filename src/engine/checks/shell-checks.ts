@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { dockerfileOf, formatOf, scriptsOf, yamlOf, CI_FORMATS, SCRIPT_FORMATS, YAML_FORMATS, type FormatName, type ScriptBlock } from '../formats/index.js';
 import { asMap, asSeq, asScalar, items, posOf, str, type YamlDoc } from '../formats/yaml-doc.js';
 import { compileRegex, testRegex, type SafeRegex } from '../regex.js';
-import { effectiveArgs, pipelines, programName, runs, subcommands, type Command, type Word } from '../formats/shell.js';
+import { effectiveArgs, parseShell, pipelines, programName, runs, subcommands, type Command, type ShellScript, type Word } from '../formats/shell.js';
 import type { RawMatch } from '../matchers/matcher.js';
 import type { SourceFile } from '../source.js';
 import type { Check } from './check.js';
@@ -69,29 +69,79 @@ export const remoteScriptExec: Check<Record<string, never>> = {
     const out: RawMatch[] = [];
     for (const b of scriptsOf(file)) {
       const src = b.script.source;
-      for (const pl of pipelines(b.script)) {
-        const d = pl.findIndex(isDownloader);
-        if (d === -1) continue;
-        const exec = pl.slice(d + 1).find(runsStdin);
-        if (exec) {
-          out.push(atOffset(src, pl[d].words[0].start, exec.end, { message: `Output of \`${programName(effectiveArgs(pl[d])[0])}\` is piped into \`${programName(effectiveArgs(exec)[0])}\` and executed unverified; download to a file, verify its checksum or signature, then run it` }));
-        }
-      }
+      for (const hit of remoteExecs(b.script)) out.push(atOffset(src, hit.start, hit.end, { message: hit.message }));
+      // `node -e "require('child_process').execSync('curl … | sh')"`: a shell command in the inline code's strings.
       for (const c of b.script.commands) {
-        const args = effectiveArgs(c);
-        const p = p0(args[0]);
-        const substituted = b.script.commands.some((n) => n.parent === c && isDownloader(n));
-        const interp = SHELLS.has(programName(args[0])) || EVALUATORS.has(programName(args[0])) || INTERPRETERS.has(p);
-        const dotNet = /^(iex|invoke-expression)$/i.test(args[0]?.text ?? '') && /downloadstring|downloadfile|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod/i.test(src.text.slice(c.start, c.end));
-        if ((substituted && interp) || dotNet) {
-          const start = (c.assignments[0] ?? c.words[0])?.start ?? c.start;
-          out.push(atOffset(src, start, c.end, { message: `\`${args[0]?.text}\` executes content downloaded at run time without verification; download to a file and verify its checksum or signature first` }));
-        }
+        const code = inlineCode(c);
+        const inner = code && stringLiterals(code.text).flatMap((s) => remoteExecs(parseShell({ text: s, at: () => ({ line: 1, column: 1 }) })))[0];
+        if (!inner) continue;
+        const start = (c.assignments[0] ?? c.words[0])?.start ?? c.start;
+        out.push(atOffset(src, start, c.end, { message: `\`${programName(effectiveArgs(c)[0])}\` runs a shell command in which ${inner.message[0].toLowerCase()}${inner.message.slice(1)}` }));
       }
     }
     return onePerLine(out);
   },
 };
+
+/** Remote content executed unverified in a shell script: where (offsets in the script) and why. */
+function remoteExecs(script: ShellScript): { start: number; end: number; message: string }[] {
+  const out: { start: number; end: number; message: string }[] = [];
+  for (const pl of pipelines(script)) {
+    const d = pl.findIndex(isDownloader);
+    if (d === -1) continue;
+    const exec = pl.slice(d + 1).find(runsStdin);
+    if (exec) {
+      out.push({ start: pl[d].words[0].start, end: exec.end, message: `Output of \`${programName(effectiveArgs(pl[d])[0])}\` is piped into \`${programName(effectiveArgs(exec)[0])}\` and executed unverified; download to a file, verify its checksum or signature, then run it` });
+    }
+  }
+  for (const c of script.commands) {
+    const args = effectiveArgs(c);
+    const p = p0(args[0]);
+    const substituted = script.commands.some((n) => n.parent === c && isDownloader(n));
+    const interp = SHELLS.has(programName(args[0])) || EVALUATORS.has(programName(args[0])) || INTERPRETERS.has(p);
+    const dotNet = /^(iex|invoke-expression)$/i.test(args[0]?.text ?? '') && /downloadstring|downloadfile|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod/i.test(script.source.text.slice(c.start, c.end));
+    if ((substituted && interp) || dotNet) {
+      const start = (c.assignments[0] ?? c.words[0])?.start ?? c.start;
+      out.push({ start, end: c.end, message: `\`${args[0]?.text}\` executes content downloaded at run time without verification; download to a file and verify its checksum or signature first` });
+    }
+  }
+  return out;
+}
+
+/** Flags after which an interpreter takes its program on the command line (node -e, python -c, php -r …). */
+const INLINE_CODE_FLAGS = new Set(['-e', '--eval', '-p', '--print', '-c', '-r', '-E']);
+
+/** Calls that run a shell command (child_process, subprocess, os.system, Kernel#system, shell_exec …). */
+const RUNS_SHELL = /\b(exec|execSync|spawn|spawnSync|system|popen|check_output|check_call|subprocess|shell_exec|passthru)\b/;
+
+/** The program text an interpreter is given on its command line, when it runs shell commands. */
+function inlineCode(c: Command): Word | undefined {
+  const args = effectiveArgs(c);
+  if (!INTERPRETERS.has(p0(args[0])) && !INTERPRETERS.has(programName(args[0]))) return undefined;
+  const i = args.findIndex((w, k) => k > 0 && INLINE_CODE_FLAGS.has(w.text));
+  const code = i > 0 ? args[i + 1] : undefined;
+  return code && RUNS_SHELL.test(code.text) ? code : undefined;
+}
+
+/** The contents of the '…', "…" and `…` string literals of a piece of code, backslash escapes resolved. One pass. */
+function stringLiterals(code: string): string[] {
+  const out: string[] = [];
+  let quote = '';
+  let current = '';
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i];
+    if (!quote) {
+      if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+      continue;
+    }
+    if (ch === '\\' && i + 1 < code.length) current += code[++i];
+    else if (ch === quote) {
+      out.push(current);
+      quote = current = '';
+    } else current += ch;
+  }
+  return out;
+}
 
 const CURL_ARG_FLAGS = new Set('AbcdDeEFHKmoPQrtTuUwxXyYzC'.split(''));
 
