@@ -27,6 +27,10 @@ beforeAll(() => {
   db = join(project({}), 'db');
   const r = sentrik(['vulns', 'db', 'import', records, '--db', db]);
   expect(r.code).toBe(0);
+  // One folder feeds three ecosystems: each says its own advisories, the records are counted once.
+  expect(r.stdout).toMatch(/^npm +2 advisories$/m);
+  expect(r.stdout).toMatch(/^PyPI +4 advisories$/m);
+  expect(r.stdout).toMatch(/Imported 10 records into /);
 });
 
 const PYPROJECT = `# demo service

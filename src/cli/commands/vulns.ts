@@ -77,9 +77,11 @@ function dbImport(io: CliIO, source: string, flags: { db?: string }): number {
   const summary = importOsv(abs, db);
   for (const p of summary.problems.slice(0, 30)) io.stderr(`sentrik: problem: ${p.source}${p.entry ? ` [${p.entry}]` : ''}: ${p.message}\n`);
   if (summary.problems.length > 30) io.stderr(`sentrik: … and ${summary.problems.length - 30} more problems\n`);
-  for (const e of summary.ecosystems) io.stdout(`${e.ecosystem.padEnd(10)} ${String(e.advisories).padStart(6)} advisories from ${e.records} records\n`);
+  for (const e of summary.ecosystems) io.stdout(`${e.ecosystem.padEnd(10)} ${String(e.advisories).padStart(6)} advisories\n`);
   if (!summary.ecosystems.length) throw new SentrikError('no advisories for a supported ecosystem were found', source, undefined, 'import npm, PyPI, Go, crates.io, Maven, RubyGems or Packagist data');
-  io.stdout(`Imported into ${db} in ${(summary.ms / 1000).toFixed(1)}s\n`);
+  // A folder of records feeds every ecosystem from one read: count each source once.
+  const records = [...new Map(summary.ecosystems.map((e) => [e.source, e.records])).values()].reduce((a, b) => a + b, 0);
+  io.stdout(`Imported ${records} records into ${db} in ${(summary.ms / 1000).toFixed(1)}s\n`);
   return EXIT.OK;
 }
 
