@@ -47,7 +47,22 @@ export function zodToSentrikError(err: ZodError, parsed: ParsedYaml, what: strin
   const at = path.length ? path.join('.') : '(top level)';
   let msg = issue.message;
   if (issue.code === 'unrecognized_keys') msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  return new SentrikError(`${what}: ${at}: ${msg}`, parsed.file, line, hintFor(issue));
+  if (issue.code === 'invalid_type') msg = 'wrong type'; // the hint says what it should be
+  // Every other problem named too (where, not why), so one run shows all there is to fix.
+  const others = err.issues
+    .slice(1)
+    .map((i) => {
+      const unknown = i.code === 'unrecognized_keys';
+      const p = (unknown ? [...i.path, i.keys[0]] : i.path) as PropertyKey[];
+      const l = lineOf(parsed, p);
+      const where = [unknown && 'unknown key', l && `line ${l}`].filter(Boolean).join(', ');
+      return { l: l ?? 0, text: `${p.length ? p.join('.') : '(top level)'}${where ? ` (${where})` : ''}` };
+    })
+    .sort((a, b) => a.l - b.l)
+    .map((o) => o.text);
+  const more = others.length ? `also wrong: ${[...new Set(others)].slice(0, 8).join(', ')}${others.length > 8 ? ', …' : ''}` : undefined;
+  const hint = [hintFor(issue), more].filter(Boolean).join('; ') || undefined;
+  return new SentrikError(`${what}: ${at}: ${msg}`, parsed.file, line, hint);
 }
 
 function hintFor(issue: ZodError['issues'][number]): string | undefined {
