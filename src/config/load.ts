@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ZodError } from 'zod';
 import { SentrikError } from '../util/errors.js';
-import { zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
+import { alsoWrong, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { describeDetection, detectProject, type Detection } from './detect.js';
 import { collectFileLayers, CONFIG_DIR, CONFIG_FILES, getIn, mergeLayer, setIn, type MergeState } from './layers.js';
 import { applyProfile, PROFILE_DEFAULTS, type Profile } from '../governance/profiles.js';
@@ -209,7 +209,8 @@ export function fileError(err: ZodError, parsed: ParsedYaml): SentrikError {
   const at = issue.path.map(String);
   const allowed = at[0] === 'pack_overrides' ? ['severity', 'enabled'] : keysUnder(at);
   const guess = allowed.find((k) => editDistance(k, issue.keys[0]) <= 2);
-  const hint = `${guess ? `did you mean '${guess}'? ` : ''}keys allowed ${at.length ? `under ${at.join('.')}` : 'at the top level'}: ${allowed.join(', ')}`;
+  const more = alsoWrong(err, parsed);
+  const hint = `${guess ? `did you mean '${guess}'? ` : ''}keys allowed ${at.length ? `under ${at.join('.')}` : 'at the top level'}: ${allowed.join(', ')}${more ? `; ${more}` : ''}`;
   return new SentrikError(base.message, base.file, base.line, hint);
 }
 

@@ -299,9 +299,10 @@ function sizeOnDisk(abs: string): number | undefined {
 /**
  * A repository view over contents already in memory (a git tree, a change, a rule's examples), in the map's
  * order. A Buffer is a file's raw bytes (a binary one has no text); a number is the size of a file too large
- * to read (listed, with no text or bytes).
+ * to read (listed, with no text or bytes). `sizes`, when given, are the files' real sizes (a text decoded from
+ * invalid UTF-8 or with a BOM is not as long as the file).
  */
-export function memoryRepoView(contents: ReadonlyMap<string, string | Buffer | number>): RepoView {
+export function memoryRepoView(contents: ReadonlyMap<string, string | Buffer | number>, sizes?: ReadonlyMap<string, number>): RepoView {
   const text = (c: string | Buffer | number | undefined): string | undefined => {
     if (!Buffer.isBuffer(c)) return typeof c === 'string' ? c : undefined;
     const r = decodeSource(c, Infinity);
@@ -311,7 +312,8 @@ export function memoryRepoView(contents: ReadonlyMap<string, string | Buffer | n
     files: [...contents.keys()],
     size: (p) => {
       const c = contents.get(p);
-      return c === undefined || typeof c === 'number' ? c : Buffer.byteLength(c);
+      if (c === undefined) return undefined;
+      return sizes?.get(p) ?? (typeof c === 'number' ? c : Buffer.byteLength(c));
     },
     read: (p) => text(contents.get(p)),
     bytes: (p) => {

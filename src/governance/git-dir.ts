@@ -3,8 +3,9 @@
 // ownership") unless it is marked safe. Reading HEAD and its ref is all a run record needs, and reading files
 // runs nothing the repository configures. Handles a .git file (worktrees, submodules), a worktree's common
 // folder and packed refs.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readFileBytes } from '../engine/read.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
@@ -28,7 +29,7 @@ function findGitDir(dir: string): string | undefined {
   for (let d = dir; ; d = dirname(d)) {
     const dotGit = join(d, '.git');
     if (existsSync(dotGit)) {
-      if (statSync(dotGit).isDirectory()) return dotGit;
+      if (isDirectory(dotGit)) return dotGit;
       const target = /^gitdir: (.+)$/.exec(readText(dotGit) ?? '')?.[1];
       return target ? resolve(d, target) : undefined;
     }
@@ -55,12 +56,19 @@ function resolveRef(gitDir: string, commonDir: string, ref: string): string | un
   return undefined;
 }
 
-/** A text file of at most `max` bytes, trimmed; undefined when it cannot be read or is larger. */
-function readText(path: string, max = 64_000): string | undefined {
+function isDirectory(path: string): boolean {
   try {
-    if (statSync(path).size > max) return undefined;
-    return readFileSync(path, 'utf8').trim();
+    return statSync(path).isDirectory();
   } catch {
-    return undefined;
+    return false;
   }
+}
+
+/**
+ * A regular file of at most `max` bytes as trimmed text; undefined otherwise. The repository is untrusted: its
+ * HEAD may be a FIFO, /dev/zero or a huge file, and readFileBytes neither blocks on nor reads past those.
+ */
+function readText(path: string, max = 64_000): string | undefined {
+  const bytes = readFileBytes(path, max);
+  return Buffer.isBuffer(bytes) ? bytes.toString('utf8').trim() : undefined;
 }

@@ -105,7 +105,7 @@ export function standardRef(f: { standard?: string; clause?: string }): string |
 export function shorten(text: string, max: number): string {
   const firstLine = text.trim().split(/\r?\n/)[0] ?? '';
   // "e.g." and its kind do not end a sentence.
-  const sentenceEnd = firstLine.search(/(?<!\b(?:e\.g|i\.e|cf|vs|etc|approx))[.!?](\s|$)/i);
+  const sentenceEnd = firstLine.search(/(?<!\b(?:e\.g|i\.e|cf|vs|approx))[.!?](\s|$)/i);
   const sentence = sentenceEnd >= 0 ? firstLine.slice(0, sentenceEnd + 1) : firstLine;
   return truncate(sentence, max);
 }

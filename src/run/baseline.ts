@@ -15,7 +15,7 @@ export async function baselineAtCommit(root: string, config: SentrikConfig, ref:
   // Repository rules see binary files as bytes (a keystore committed before REF is not a new finding now), and
   // files too large to read by their size.
   const contents = files.flatMap((f): [string, string | Buffer | number][] => (excluded(f.path) ? [] : [[f.path, f.text ?? f.bytes ?? f.size]]));
-  const repo = memoryRepoView(new Map(contents));
+  const repo = memoryRepoView(new Map(contents), new Map(files.map((f) => [f.path, f.size])));
   const result = await scan({
     root,
     rules: buildRules(root, config, packs),

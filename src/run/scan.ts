@@ -170,8 +170,9 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
   // Diff-scoped modes scan content from git (or the working tree for --diff) and report changed lines only.
   const texts: { path: string; text: string }[] = [];
   // The changed files as repository rules about single files see them: a binary one as its bytes, one too
-  // large to read as its size.
+  // large to read as its size; every one with its size in git (decoding changes a text's byte length).
   const changedContents = new Map<string, string | Buffer | number>();
+  const changedSizes = new Map<string, number>();
   const skipped: SkippedFile[] = [];
   const problems: ScanProblem[] = [];
   let changedLines: Map<string, Set<number>> | undefined;
@@ -183,6 +184,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       if (f.text === undefined) skipped.push({ file: f.path, reason: (f.skip as SkippedFile['reason']) ?? 'unreadable' });
       else texts.push({ path: f.path, text: f.text });
       changedContents.set(f.path, f.text ?? f.bytes ?? f.size);
+      changedSizes.set(f.path, f.size);
       if (f.invalidUtf8) problems.push({ file: f.path, code: 'invalid-utf8', message: 'not valid UTF-8: scanned with replacement characters' });
       changedLines?.set(f.path, f.changedLines);
     }
@@ -223,7 +225,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       else problems.push({ file: path, code: 'missing', message: 'the diff names a file that is not in the working tree; skipped' });
     }
     // The diff's files are read from the working tree through discovery (binary and size checks apply).
-    const found = paths.length ? discoverFiles({ root, paths, exclude, respectGitignore: false, maxFileSize: config.max_file_size }) : { files: [], skipped: [], problems: [] };
+    const found = paths.length ? discoverFiles({ root, paths, exclude, respectGitignore: false, maxFileSize: config.max_file_size, listOversized: true }) : { files: [], skipped: [], problems: [] };
     phases.discovery = Date.now() - t;
     return scan({
       ...common,
@@ -238,5 +240,5 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
     });
   }
   phases.discovery = Date.now() - t;
-  return scan({ ...common, texts, repo: memoryRepoView(changedContents), repoFilesOnly: true, skipped, problems, changedLines, scope: scanScope, phasesMs: phases });
+  return scan({ ...common, texts, repo: memoryRepoView(changedContents, changedSizes), repoFilesOnly: true, skipped, problems, changedLines, scope: scanScope, phasesMs: phases });
 }

@@ -38,7 +38,7 @@ export function lineOf(parsed: ParsedYaml, path: readonly PropertyKey[]): number
   return undefined;
 }
 
-/** Turn the first issue of a zod error into a SentrikError pointing at the YAML line. */
+/** Turn the first issue of a zod error into a SentrikError pointing at the YAML line; the others are named in its hint. */
 export function zodToSentrikError(err: ZodError, parsed: ParsedYaml, what: string): SentrikError {
   const issue = err.issues[0];
   const path = issue.path as PropertyKey[];
@@ -47,22 +47,28 @@ export function zodToSentrikError(err: ZodError, parsed: ParsedYaml, what: strin
   const at = path.length ? path.join('.') : '(top level)';
   let msg = issue.message;
   if (issue.code === 'unrecognized_keys') msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  if (issue.code === 'invalid_type') msg = 'wrong type'; // the hint says what it should be
-  // Every other problem named too (where, not why), so one run shows all there is to fix.
+  // The hint says what it should be.
+  if (issue.code === 'invalid_type') msg = /received undefined/.test(issue.message) ? 'missing' : 'wrong type';
+  const hint = [hintFor(issue), alsoWrong(err, parsed)].filter(Boolean).join('; ') || undefined;
+  return new SentrikError(`${what}: ${at}: ${msg}`, parsed.file, line, hint);
+}
+
+/**
+ * Every problem after the first, by key and line ('also wrong: jobs (line 4), paralel_scan (unknown key, line 6)'),
+ * so one run shows all there is to fix; undefined when there is only one.
+ */
+export function alsoWrong(err: ZodError, parsed: ParsedYaml): string | undefined {
   const others = err.issues
     .slice(1)
-    .map((i) => {
-      const unknown = i.code === 'unrecognized_keys';
-      const p = (unknown ? [...i.path, i.keys[0]] : i.path) as PropertyKey[];
+    .flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: [...i.path, k] as PropertyKey[], unknown: true })) : [{ path: i.path as PropertyKey[], unknown: false }]))
+    .map(({ path: p, unknown }) => {
       const l = lineOf(parsed, p);
       const where = [unknown && 'unknown key', l && `line ${l}`].filter(Boolean).join(', ');
       return { l: l ?? 0, text: `${p.length ? p.join('.') : '(top level)'}${where ? ` (${where})` : ''}` };
     })
-    .sort((a, b) => a.l - b.l)
+    .sort((x, y) => x.l - y.l)
     .map((o) => o.text);
-  const more = others.length ? `also wrong: ${[...new Set(others)].slice(0, 8).join(', ')}${others.length > 8 ? ', …' : ''}` : undefined;
-  const hint = [hintFor(issue), more].filter(Boolean).join('; ') || undefined;
-  return new SentrikError(`${what}: ${at}: ${msg}`, parsed.file, line, hint);
+  return others.length ? `also wrong: ${[...new Set(others)].slice(0, 8).join(', ')}${others.length > 8 ? ', …' : ''}` : undefined;
 }
 
 function hintFor(issue: ZodError['issues'][number]): string | undefined {

@@ -62,6 +62,13 @@ describe('packs', () => {
     expect(r.stderr).toMatch(/pack\.yaml:\d+: /);
     expectNoStack(r.stderr);
   });
+
+  it('a pack with a key missing says missing, and names its other problems by line', () => {
+    const src = project({ 'mine/pack.yaml': 'id: mine\nversion: 1.0.0\nstandard: x\ndescription: y\ncolour: blue\nrules: []\n' });
+    const r = sentrik(['import-pack', join(src, 'mine'), '--root', project({})]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/pack\.yaml:\d+: .*name: missing — expected string; also wrong: colour \(unknown key, line 5\)/);
+  });
 });
 
 describe('import-pack examples', () => {

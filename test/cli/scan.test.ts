@@ -299,6 +299,26 @@ describe('repository rules about single files, on a change or a sub-folder', () 
     expect(reported(out)).toEqual(expected);
   });
 
+  it('--diff: the same for the files a diff names', () => {
+    const root = committed();
+    add(root);
+    const newFile = (path: string) => [`--- /dev/null`, `+++ b/${path}`, '@@ -0,0 +1 @@', '+x', ''].join('\n');
+    const diff = join(project({}), 'change.diff');
+    writeFileSync(diff, ['.env', 'big.csv', ...(existsSync(GCP) ? ['sa.p12'] : [])].map(newFile).join(''));
+    const out = join(root, 'out');
+    sentrik(['scan', '--diff', diff, '--packs', 'secrets,supply-chain-security,sizes', '--output-dir', out], { cwd: root });
+    expect(reported(out)).toEqual(expected);
+  });
+
+  it("a size policy on a change measures the file's bytes, not its decoded text", () => {
+    const root = committed();
+    writeFileSync(join(root, 'latin1.csv'), Buffer.alloc(75, 0xe9)); // 75 bytes; decoded, 75 × U+FFFD = 225 bytes
+    git(root, 'add', '.');
+    const out = join(root, 'out');
+    sentrik(['gate', '--staged', '--packs', 'sizes', '--output-dir', out], { cwd: root });
+    expect(reported(out)).toEqual([]);
+  });
+
   it('a sub-folder scan runs them on its files, and leaves the whole-repository obligations out', () => {
     const root = committed();
     const out = join(root, 'out');

@@ -144,10 +144,10 @@ jobs: 3
   });
 
   it('names every problem of the file in one error: the first in full, the others by key and line', () => {
-    const err = loadError(() => loadConfig({ root: repo('standards_packs: owasp-top-10\ngate:\n  fail_on: [hihg]\njobs: many\nparalel_scan: true\n'), env: {} }));
+    const err = loadError(() => loadConfig({ root: repo('standards_packs: owasp-top-10\ngate:\n  fail_on: [hihg]\njobs: many\nparalel_scan: true\ncolour: blue\n'), env: {} }));
     expect(err.line).toBe(1);
     expect(err.message).toBe('invalid config: standards_packs: wrong type');
-    expect(err.hint).toBe('expected array; also wrong: gate.fail_on.0 (line 3), jobs (line 4), paralel_scan (unknown key, line 5)');
+    expect(err.hint).toBe('expected array; also wrong: gate.fail_on.0 (line 3), jobs (line 4), paralel_scan (unknown key, line 5), colour (unknown key, line 6)');
   });
 
   it('rejects a top level that is not a mapping', () => {

@@ -1,6 +1,6 @@
 // HEAD read from the .git folder (for repositories git refuses to open), checked against git's own answer.
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,24 @@ describe('readHead', () => {
     const empty = mkdtempSync(join(tmpdir(), 'sentrik-git-dir-'));
     git(empty, 'init', '-q');
     expect(readHead(empty)).toEqual({ branch: 'main' });
+  });
+
+  it('a hostile .git (HEAD is /dev/zero, a ref is a FIFO, a huge packed-refs) gives nothing, at once', () => {
+    const zero = mkdtempSync(join(tmpdir(), 'sentrik-git-dir-'));
+    mkdirSync(join(zero, '.git'));
+    symlinkSync('/dev/zero', join(zero, '.git', 'HEAD'));
+    expect(readHead(zero)).toBeUndefined();
+
+    const fifo = mkdtempSync(join(tmpdir(), 'sentrik-git-dir-'));
+    mkdirSync(join(fifo, '.git', 'refs', 'heads'), { recursive: true });
+    writeFileSync(join(fifo, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    execFileSync('mkfifo', [join(fifo, '.git', 'refs', 'heads', 'main')]);
+    writeFileSync(join(fifo, '.git', 'packed-refs'), Buffer.alloc(70_000_000, 'a'));
+    expect(readHead(fifo)).toEqual({ branch: 'main' });
+
+    const dotGitFile = mkdtempSync(join(tmpdir(), 'sentrik-git-dir-'));
+    symlinkSync('/dev/zero', join(dotGitFile, '.git'));
+    expect(readHead(dotGitFile)).toBeUndefined();
   });
 
   it('is undefined outside a repository', () => {

@@ -1,9 +1,9 @@
 // The package.json beside a lockfile: which dependencies the project declares, and whether for dev; and a
 // package.json no lockfile covers, whose dependencies `vulns` cannot check.
 import { posix } from 'node:path';
-import picomatch from 'picomatch';
 import type { ReadSibling, Unchecked } from '../types.js';
 import { isRecord, LineFinder, parseYamlText, str } from '../util.js';
+import { globMatch } from '../../util/glob.js';
 
 export interface Declared {
   prod: Map<string, string>;
@@ -108,5 +108,6 @@ function workspaceMember(rel: string, patterns: string[]): boolean {
   const clean = (p: string): string => p.replace(/^\.\//, '').replace(/\/+$/, '');
   const include = patterns.filter((p) => !p.startsWith('!')).map(clean);
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => clean(p.slice(1)));
-  return include.length > 0 && picomatch.isMatch(rel, include, { dot: true }) && !(exclude.length && picomatch.isMatch(rel, exclude, { dot: true }));
+  // The patterns are the scanned repository's: matched in bounded time (util/glob.ts), never as a regex.
+  return include.some((g) => globMatch(g, rel)) && !exclude.some((g) => globMatch(g, rel));
 }

@@ -73,7 +73,7 @@ export const remoteScriptExec: Check<Record<string, never>> = {
       // `node -e "require('child_process').execSync('curl … | sh')"`: a shell command in the inline code's strings.
       for (const c of b.script.commands) {
         const code = inlineCode(c);
-        const inner = code && stringLiterals(code.text).flatMap((s) => remoteExecs(parseShell({ text: s, at: () => ({ line: 1, column: 1 }) })))[0];
+        const inner = code && shellStrings(code).flatMap((s) => remoteExecs(parseShell({ text: s, at: () => ({ line: 1, column: 1 }) })))[0];
         if (!inner) continue;
         const start = (c.assignments[0] ?? c.words[0])?.start ?? c.start;
         out.push(atOffset(src, start, c.end, { message: `\`${programName(effectiveArgs(c)[0])}\` runs a shell command in which ${inner.message[0].toLowerCase()}${inner.message.slice(1)}` }));
@@ -94,10 +94,12 @@ function remoteExecs(script: ShellScript): { start: number; end: number; message
       out.push({ start: pl[d].words[0].start, end: exec.end, message: `Output of \`${programName(effectiveArgs(pl[d])[0])}\` is piped into \`${programName(effectiveArgs(exec)[0])}\` and executed unverified; download to a file, verify its checksum or signature, then run it` });
     }
   }
+  // Commands with a downloader inside their `$(…)`: one pass, not one per command.
+  const fedByDownload = new Set(script.commands.filter((n) => n.parent && isDownloader(n)).map((n) => n.parent));
   for (const c of script.commands) {
     const args = effectiveArgs(c);
     const p = p0(args[0]);
-    const substituted = script.commands.some((n) => n.parent === c && isDownloader(n));
+    const substituted = fedByDownload.has(c);
     const interp = SHELLS.has(programName(args[0])) || EVALUATORS.has(programName(args[0])) || INTERPRETERS.has(p);
     const dotNet = /^(iex|invoke-expression)$/i.test(args[0]?.text ?? '') && /downloadstring|downloadfile|\biwr\b|\birm\b|invoke-webrequest|invoke-restmethod/i.test(script.source.text.slice(c.start, c.end));
     if ((substituted && interp) || dotNet) {
@@ -108,39 +110,52 @@ function remoteExecs(script: ShellScript): { start: number; end: number; message
   return out;
 }
 
-/** Flags after which an interpreter takes its program on the command line (node -e, python -c, php -r …). */
-const INLINE_CODE_FLAGS = new Set(['-e', '--eval', '-p', '--print', '-c', '-r', '-E']);
+/** Short flags after which an interpreter takes its program on the command line (node -e, python -c, php -r …). */
+const INLINE_CODE_SHORT = new Set(['e', 'p', 'c', 'r', 'E']);
 
 /** Calls that run a shell command (child_process, subprocess, os.system, Kernel#system, shell_exec …). */
 const RUNS_SHELL = /\b(exec|execSync|spawn|spawnSync|system|popen|check_output|check_call|subprocess|shell_exec|passthru)\b/;
 
-/** The program text an interpreter is given on its command line, when it runs shell commands. */
-function inlineCode(c: Command): Word | undefined {
+/**
+ * The program text an interpreter is given on its command line: after `-e`, a bundle ending in one of those
+ * letters (`-pe`, `-le`), or in `--eval=…` / `--eval …` (`--print` too).
+ */
+function inlineCode(c: Command): string | undefined {
   const args = effectiveArgs(c);
   if (!INTERPRETERS.has(p0(args[0])) && !INTERPRETERS.has(programName(args[0]))) return undefined;
-  const i = args.findIndex((w, k) => k > 0 && INLINE_CODE_FLAGS.has(w.text));
-  const code = i > 0 ? args[i + 1] : undefined;
-  return code && RUNS_SHELL.test(code.text) ? code : undefined;
+  for (let k = 1; k < args.length; k++) {
+    const t = args[k].text;
+    const long = /^--(eval|print)(=|$)/.exec(t);
+    if (long) return long[2] ? t.slice(long[0].length) : args[k + 1]?.text;
+    if (/^-[A-Za-z]+$/.test(t) && INLINE_CODE_SHORT.has(t[t.length - 1])) return args[k + 1]?.text;
+  }
+  return undefined;
 }
 
-/** The contents of the '…', "…" and `…` string literals of a piece of code, backslash escapes resolved. One pass. */
-function stringLiterals(code: string): string[] {
-  const out: string[] = [];
+/**
+ * The string literals of inline code that a shell-running call could receive: none unless such a call is named
+ * outside the strings (a string that only mentions `exec` runs nothing). One pass over the code.
+ */
+function shellStrings(code: string): string[] {
+  const strings: string[] = [];
+  let outside = '';
   let quote = '';
   let current = '';
   for (let i = 0; i < code.length; i++) {
     const ch = code[i];
     if (!quote) {
       if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+      else outside += ch;
       continue;
     }
     if (ch === '\\' && i + 1 < code.length) current += code[++i];
     else if (ch === quote) {
-      out.push(current);
+      strings.push(current);
       quote = current = '';
+      outside += ' ';
     } else current += ch;
   }
-  return out;
+  return RUNS_SHELL.test(outside) ? strings : [];
 }
 
 const CURL_ARG_FLAGS = new Set('AbcdDeEFHKmoPQrtTuUwxXyYzC'.split(''));
