@@ -1,9 +1,7 @@
 // One detection, reported once: findings of different rules at the same place for the same weakness (packs
 // overlap on purpose) count once, over real scans of small projects; the others stay in the result, marked.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { project } from '../cli/helpers.js';
 import { buildComplianceReport } from '../../src/compliance/report.js';
 import { loadConfig } from '../../src/config/load.js';
 import { applyBaseline, baselineOf } from '../../src/engine/baseline.js';
@@ -13,15 +11,6 @@ import { enforceSuppressionApproval } from '../../src/governance/policy.js';
 import type { Finding } from '../../src/engine/model.js';
 import { loadAllPacks } from '../../src/packs/load.js';
 import { runScan } from '../../src/run/scan.js';
-
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'sentrik-duplicates-'));
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-  return root;
-}
 
 async function scanWith(root: string, packs: string[]) {
   const { config } = loadConfig({ root, env: {}, overrides: {} });

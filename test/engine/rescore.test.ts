@@ -1,23 +1,14 @@
 // severity_rescoring_enabled over real scans: lower in test files and on comment lines, with the reason on the
 // finding; a committed private key is not a comment.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { project } from '../cli/helpers.js';
 import { loadConfig } from '../../src/config/load.js';
 import { runScan } from '../../src/run/scan.js';
 import { base62, crc32 } from '../../src/secrets/checks.js';
 
 const KEY = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpora', 'secretlint', 'files', 'secretlint-rule-privatekey', 'rsa', 'input');
-
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'sentrik-rescore-'));
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-  return root;
-}
 
 async function scan(files: Record<string, string>, packs: string[], rescoring = true) {
   const root = project({ ...files, '.sentrik/config.yaml': `severity_rescoring_enabled: ${rescoring}\n` });
