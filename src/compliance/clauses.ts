@@ -16,15 +16,25 @@ export interface ClauseRow {
 /** `kindOf(ruleId)` is the rule kind (regex, documentation_obligation, …) when known. */
 export function clauseTable(pack: LoadedPack, kindOf: (ruleId: string) => string | undefined): ClauseRow[] {
   const rows = new Map<string, ClauseRow>();
+  // A clause named only by rules takes its title from them: one rule's title is the clause's, several are
+  // counted (the first rule's title would describe what the others check).
+  const untitled = new Set<string>();
   for (const m of pack.mappings) {
     rows.set(m.clause, { clause: m.clause, title: m.title, note: m.note, kind: 'manual', rules: m.rules.map((r) => ({ id: r.id, packId: r.packId })) });
   }
   for (const r of pack.rules) {
     const clause = r.def.clause;
     if (!clause) continue;
-    const row = rows.get(clause) ?? { clause, title: r.def.title, kind: 'manual' as ClauseKind, rules: [] };
+    let row = rows.get(clause);
+    if (!row) {
+      rows.set(clause, (row = { clause, title: r.def.title, kind: 'manual' as ClauseKind, rules: [] }));
+      untitled.add(clause);
+    }
     if (!row.rules.some((x) => x.id === r.def.id)) row.rules.push({ id: r.def.id, packId: pack.id });
-    rows.set(clause, row);
+  }
+  for (const clause of untitled) {
+    const row = rows.get(clause)!;
+    if (row.rules.length > 1) row.title = `${row.rules.length} checks`;
   }
   for (const row of rows.values()) {
     if (row.rules.length === 0) continue;

@@ -71,7 +71,10 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
 
   const clauses = clauseTable(framework, (id) => rulesById.get(id)?.def.kind).map((row): ClauseResult => {
     const rules = row.rules.map((r) => ({ ...r, evaluated: evaluated.has(r.id) }));
-    const hits = row.rules.flatMap((r) => byRule.get(r.id) ?? []);
+    const all = row.rules.flatMap((r) => byRule.get(r.id) ?? []);
+    // A detection counts once per clause: a duplicate whose standing finding serves the same clause is left out.
+    const here = new Set(all.map((f) => f.fingerprint));
+    const hits = all.filter((f) => !(isDuplicate(f) && here.has(f.duplicateOf ?? '')));
     const active = hits.filter((f) => !suppressionOf(f));
     const evidence = row.rules
       .map((r) => rulesById.get(r.id))
@@ -86,6 +89,8 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
     if (row.kind === 'manual') status = 'not_assessed';
     else if (row.kind === 'obligation') status = 'obligation';
     else if (active.some((f) => checks.some((c) => c.id === f.ruleId))) status = 'fail';
+    // Required evidence that is missing fails the clause too: its checks passing is not the whole clause.
+    else if (evidence.some((e) => e.met === false)) status = 'fail';
     else status = checks.some((c) => c.evaluated) ? 'pass' : 'not_assessed';
     const obligationMet = evidence.length ? (evidence.some((e) => e.met === null) ? null : evidence.every((e) => e.met)) : undefined;
     return {

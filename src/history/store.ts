@@ -120,6 +120,8 @@ export class HistoryStore {
    */
   async recordRun(run: RunInput, findings: Finding[], opts: { retainRuns?: number; onBatch?: (done: number) => Promise<void> | void } = {}): Promise<number> {
     const facets = facetsOf(findings);
+    // Duplicates (another finding stands for the same detection) are kept as rows, never counted.
+    const counted = findings.filter((f) => !isDuplicate(f)).length;
     const suppressed = findings.filter((f) => f.suppressed && !isDuplicate(f)).length;
     const id = await this.db.transaction(async (tx) => {
       const runId = await tx.insertId(
@@ -128,7 +130,7 @@ export class HistoryStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           run.project, run.command, kindOf(run.command), run.scope.mode, run.startedAt, Math.round(run.durationMs), run.root, JSON.stringify(run.scope), run.toolVersion,
-          JSON.stringify(run.packs), run.filesScanned, run.filesSkipped, run.rulesEvaluated, findings.length, suppressed,
+          JSON.stringify(run.packs), run.filesScanned, run.filesSkipped, run.rulesEvaluated, counted, suppressed,
           ...SEVERITIES.map((s) => facets.severity[s]), run.gate.passed ? 1 : 0, JSON.stringify(run.gate.failOn), run.gate.blocking,
           JSON.stringify(facets), JSON.stringify(run.metrics), run.git?.commit ?? null, run.git?.branch ?? null,
         ],

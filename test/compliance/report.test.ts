@@ -88,6 +88,31 @@ describe('compliance report', () => {
     expect(report.tool.name).toBe('sentrik');
   });
 
+  it('a clause with its required evidence missing fails, though its checks pass', async () => {
+    const root = project({ 'app.py': 'print("hello")\n' });
+    const result = await scanWith(root, ['hipaa']);
+    const packs = loadAllPacks(root);
+    const report = buildComplianceReport(result, packs.find((p) => p.id === 'hipaa')!, packs);
+    const audit = report.clauses.find((c) => c.clause === '164.312(b)')!;
+    expect(audit.kind).toBe('checked');
+    expect(audit.obligationMet).toBe(false);
+    expect(audit.status).toBe('fail');
+  });
+
+  it('a detection two of its rules saw counts once in a clause; a clause of several own rules is titled by their count', async () => {
+    const root = project({ 'client.py': 'import requests\nr = requests.get("https://internal.example.com", verify=False)\n' });
+    const result = await scanWith(root, ['hipaa', 'owasp-top-10', 'supply-chain-security']);
+    const packs = loadAllPacks(root);
+    const hipaa = buildComplianceReport(result, packs.find((p) => p.id === 'hipaa')!, packs);
+    const transmission = hipaa.clauses.find((c) => c.clause === '164.312(e)(1)')!;
+    expect(transmission.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['OWASP-A02-002', 'SCS-BUILD-002']));
+    expect(transmission.findings.map((f) => `${f.ruleId}:${f.line}`)).toEqual(['OWASP-A02-002:2']);
+    const owasp = buildComplianceReport(result, packs.find((p) => p.id === 'owasp-top-10')!, packs);
+    const a02 = owasp.clauses.find((c) => c.clause.startsWith('A02:2021'))!;
+    expect(a02.rules.length).toBeGreaterThan(1);
+    expect(a02.title).toBe(`${a02.rules.length} checks`);
+  });
+
   it('renders self-contained HTML with everything escaped and no script', async () => {
     const root = project(SHOP);
     const result = await scanWith(root, ['pci-dss']);

@@ -10,6 +10,8 @@ export function storeContract(open: () => Promise<HistoryStore>, project: () => 
       const p = project();
       const list = findings(40);
       list[3] = { ...list[3], suppressed: { kind: 'file', reason: 'reviewed', approvedBy: 'alice', source: '.sentrik/suppressions.yaml:2' } };
+      // A duplicate is kept as a row but counted neither as a finding nor as suppressed.
+      list.push(finding(40, { suppressed: { kind: 'duplicate', reason: 'the same code and weakness as TST-R00-001 (CWE-79)' }, duplicateOf: list[0].fingerprint }));
       const id = await store.recordRun(runInput({ project: p, git: { commit: 'a'.repeat(40), branch: 'main' } }), list);
       const run = (await store.getRun(id))!;
       expect(run).toMatchObject({ id, project: p, command: 'scan', findings: 40, suppressed: 1, filesScanned: 10, gate: { passed: false, blocking: 2, failOn: ['critical', 'high'] }, git: { branch: 'main' } });

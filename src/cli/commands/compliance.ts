@@ -113,7 +113,10 @@ async function complianceReport(io: CliIO, path: string | undefined, flags: { fr
   }
   const s = report.summary;
   io.stdout(`${report.framework.name}: ${s.clauses} clauses — ${s.pass} pass, ${s.fail} fail, ${s.not_assessed} not assessed, ${s.obligation} obligations (${s.obligationsMet} met); ${s.findings} findings, ${s.suppressed} suppressed\n`);
-  for (const c of report.clauses.filter((c) => c.status === 'fail')) io.stdout(`  FAIL ${c.clause.padEnd(22)} ${c.title} (${c.findings.length} finding${c.findings.length === 1 ? '' : 's'})\n`);
+  for (const c of report.clauses.filter((c) => c.status === 'fail')) {
+    const rules = [...new Set(c.findings.map((f) => f.ruleId))].join(', ');
+    io.stdout(`  FAIL ${c.clause.padEnd(22)} ${c.title} (${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}${rules ? `: ${rules}` : ''})\n`);
+  }
   io.stdout(`Written: ${written.join(', ')}\n`);
   return EXIT.OK;
 }
