@@ -14,7 +14,7 @@ import { asAsyncApi, looksLikeAsyncApi } from './asyncapi/index.js';
 import type { SpecKind } from './check.js';
 import { isPlainObject, parseSpecText } from './doc.js';
 import { getSpecCheck } from './index.js';
-import { asOpenApi, effectiveSecurity, isSecured, looksLikeOpenApi, obj, operations, type OpenApi } from './openapi/model.js';
+import { asOpenApi, definedSchemes, effectiveSecurity, isSecured, looksLikeOpenApi, obj, operations, type OpenApi } from './openapi/model.js';
 import { loadProtoTree, messageRoles } from './protobuf/index.js';
 import { checkRefs, type RefReport } from './refs.js';
 
@@ -102,7 +102,7 @@ function openApiContract(api: OpenApi): ImportedSpec['contract'] {
   }
   return {
     operations: ops.map((o) => o.label),
-    secured: ops.filter((o) => isSecured(effectiveSecurity(api, o).reqs)).map((o) => o.label),
+    secured: ops.filter((o) => isSecured(effectiveSecurity(api, o).reqs, definedSchemes(api))).map((o) => o.label),
     basePaths: [...basePaths].sort(),
   };
 }

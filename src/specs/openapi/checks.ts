@@ -9,12 +9,14 @@ import { deref } from '../refs.js';
 import { openApiOf } from './index.js';
 import {
   arr,
+  definedSchemes,
   effectiveSecurity,
   has,
   hasHeader,
   hasType,
   isLocalUrl,
   isSecured,
+  undefinedSchemes,
   namedSchemas,
   obj,
   operations,
@@ -66,10 +68,16 @@ const publicOption = z.object({ public: z.array(z.string()).default([]) }).stric
 
 const operationSecurity = oas('operation-security', 'operations without a security requirement', publicOption, (api, o) => {
   const out: RawMatch[] = [];
+  const defined = definedSchemes(api);
   for (const op of operations(api)) {
     if (op.method === 'options' || listed(o.public, op)) continue;
     const { reqs, own } = effectiveSecurity(api, op);
-    if (isSecured(reqs)) continue;
+    if (isSecured(reqs, defined)) continue;
+    const ghosts = defined && isSecured(reqs) ? undefinedSchemes(reqs, defined) : [];
+    if (ghosts.length) {
+      out.push(...hit(own ? api.doc.keyLine(op.op, 'security') : api.doc.lineOf(op.op), op.label, `${op.label} requires the security scheme ${ghosts.map((g) => `'${g}'`).join(', ')}, which the document does not define: it protects nothing`));
+      continue;
+    }
     const explicitEmpty = own && reqs!.length === 0;
     // An explicit `security: []` on a read is a deliberate public endpoint; on a write it is a hole.
     if (explicitEmpty && !WRITE_METHODS.has(op.method)) continue;
@@ -368,6 +376,35 @@ function serverLists(api: OpenApi): unknown[][] {
   return lists.filter((l) => l.length);
 }
 
+/** A server's URL with its variables filled in: with the defaults, then each variable with each of its enum values. */
+function serverUrls(server: JsonObject): string[] {
+  const url = String(server.url);
+  const vars = obj(server.variables) ?? {};
+  const value = (name: string, chosen: Record<string, string>): string => chosen[name] ?? String(obj(vars[name])?.default ?? `{${name}}`);
+  // One pass by hand (the URL is the scanned spec's: nothing may rescan it from every `{`). A name is the text
+  // between a `}` and the last `{` before it.
+  const fill = (chosen: Record<string, string>): string => {
+    let out = '';
+    let start = -1;
+    let outAt = 0;
+    for (let i = 0; i < url.length; i++) {
+      const ch = url[i];
+      if (ch === '{') {
+        start = i;
+        outAt = out.length;
+        out += ch;
+      } else if (ch === '}' && start >= 0 && i > start + 1) {
+        out = out.slice(0, outAt) + value(url.slice(start + 1, i), chosen);
+        start = -1;
+      } else out += ch;
+    }
+    return out;
+  };
+  const urls = [fill({})];
+  for (const [name, v] of Object.entries(vars)) for (const e of arr(obj(v)?.enum).slice(0, 20)) urls.push(fill({ [name]: String(e) }));
+  return urls;
+}
+
 const plainHttp = oas('plain-http-server', 'server URLs over plain HTTP (other than localhost)', none, (api) => {
   const out: RawMatch[] = [];
   const seen = new Set<unknown>();
@@ -376,8 +413,12 @@ const plainHttp = oas('plain-http-server', 'server URLs over plain HTTP (other t
       const server = obj(s);
       if (!server || seen.has(server) || typeof server.url !== 'string') continue;
       seen.add(server);
-      const url = server.url;
-      if (/^(http|ws):\/\//i.test(url) && !isLocalUrl(url)) out.push(...hit(api.doc.keyLine(server, 'url'), url, `server ${url} is plain ${url.split(':')[0].toUpperCase()}: traffic and credentials travel unencrypted`));
+      // `{scheme}://api.example.com` with `variables: { scheme: { default: http } }`: every URL it can be.
+      const plain = serverUrls(server).find((url) => /^(http|ws):\/\//i.test(url) && !isLocalUrl(url));
+      if (plain) {
+        const shown = plain === server.url ? plain : `${server.url} (${plain})`;
+        out.push(...hit(api.doc.keyLine(server, 'url'), server.url, `server ${shown} is plain ${plain.split(':')[0].toUpperCase()}: traffic and credentials travel unencrypted`));
+      }
     }
   }
   if (api.major === 2 && !/^(localhost|127\.|\[::1\])/.test(String(api.root.host ?? ''))) {

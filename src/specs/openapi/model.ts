@@ -84,9 +84,23 @@ export function effectiveSecurity(api: OpenApi, o: Operation): { reqs: unknown[]
   return { reqs: undefined, own: false };
 }
 
-/** Secured = at least one requirement, and none of them is `{}` (which makes authentication optional). */
-export function isSecured(reqs: unknown[] | undefined): boolean {
-  return !!reqs && reqs.length > 0 && reqs.every((r) => isPlainObject(r) && Object.keys(r).length > 0);
+/**
+ * Secured = at least one requirement, and none of them is `{}` (which makes authentication optional); with
+ * `defined`, every scheme a requirement names must be one of them (an undefined scheme protects nothing).
+ */
+export function isSecured(reqs: unknown[] | undefined, defined?: ReadonlySet<string>): boolean {
+  return !!reqs && reqs.length > 0 && reqs.every((r) => isPlainObject(r) && Object.keys(r).length > 0 && (!defined || Object.keys(r).every((k) => defined.has(k))));
+}
+
+/** The names of the security schemes the document defines; undefined when they live in another file ($ref). */
+export function definedSchemes(api: OpenApi): Set<string> | undefined {
+  const holder = api.major === 2 ? obj(api.root.securityDefinitions) : obj(obj(api.root.components)?.securitySchemes);
+  return holder && '$ref' in holder ? undefined : new Set(securitySchemes(api).map(([name]) => name));
+}
+
+/** Scheme names the requirements use that the document does not define. */
+export function undefinedSchemes(reqs: unknown[] | undefined, defined: ReadonlySet<string>): string[] {
+  return [...new Set((reqs ?? []).flatMap((r) => (isPlainObject(r) ? Object.keys(r) : [])).filter((k) => !defined.has(k)))];
 }
 
 /** Security schemes by name (3.x components.securitySchemes, 2.0 securityDefinitions). */
