@@ -12,6 +12,8 @@ export interface Detection {
   frameworks: string[];
   ci: string[];
   hasDocker: boolean;
+  /** API contracts found by name (openapi.yaml, swagger.json, asyncapi.yaml, *.proto); at most 20. */
+  apiSpecs: string[];
   suggestedPacks: string[];
   /** Files seen per language (for `init` comments). */
   fileCounts: Record<string, number>;
@@ -80,6 +82,7 @@ export function detectProject(root: string, opts: DetectOptions = {}): Detection
   const frameworks = new Set<string>();
   const ci = new Set<string>();
   let hasDocker = false;
+  const apiSpecs: string[] = [];
   let seen = 0;
   let truncated = false;
 
@@ -121,6 +124,7 @@ export function detectProject(root: string, opts: DetectOptions = {}): Detection
         continue;
       }
       if (/^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(lower)) hasDocker = true;
+      if (apiSpecs.length < 20 && (API_SPEC_NAME.test(lower) || lower.endsWith('.proto'))) apiSpecs.push(path);
       const lang = LANGUAGE_BY_EXT[extOf(lower)];
       if (lang && !lower.endsWith('.d.ts')) count(lang);
       readManifest(root, path, lower, frameworks, count);
@@ -133,21 +137,29 @@ export function detectProject(root: string, opts: DetectOptions = {}): Detection
     frameworks: [...frameworks].sort(),
     ci: [...ci].sort(),
     hasDocker,
-    suggestedPacks: suggestPacks(languages),
+    apiSpecs,
+    suggestedPacks: suggestPacks(languages, apiSpecs.length > 0),
     fileCounts: Object.fromEntries(counts),
     truncated,
   };
 }
 
-/** BASE_PACKS plus one pack per detected language that has one; ids only (the caller keeps those that exist). */
-export function suggestPacks(languages: readonly string[]): string[] {
+/**
+ * BASE_PACKS plus one pack per detected language that has one, and api-security when the repository holds API
+ * contracts; ids only (the caller keeps those that exist).
+ */
+export function suggestPacks(languages: readonly string[], hasApiSpecs = false): string[] {
   const packs: string[] = [...BASE_PACKS];
   for (const lang of languages) {
     const p = PACKS_BY_LANGUAGE[lang];
     if (p && !packs.includes(p)) packs.push(p);
   }
+  if (hasApiSpecs) packs.push('api-security');
   return packs;
 }
+
+/** openapi.yaml, swagger.json, asyncapi.yml, openapi-v2.yaml, petstore.openapi.json …, by name only (cheap). */
+const API_SPEC_NAME = /^([\w-]+\.)?(openapi|swagger|asyncapi)([.-][\w-]+)?\.(ya?ml|json)$/;
 
 function ciSystemOf(path: string, lower: string): string | undefined {
   if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) return 'github-actions';
@@ -261,6 +273,7 @@ export function describeDetection(d: Detection): string {
     d.frameworks.length ? d.frameworks.join(', ') : undefined,
     d.ci.length ? d.ci.join(', ') : undefined,
     d.hasDocker ? 'Docker' : undefined,
+    d.apiSpecs.length ? `API contracts: ${d.apiSpecs.slice(0, 3).join(', ')}${d.apiSpecs.length > 3 ? ', …' : ''}` : undefined,
   ].filter(Boolean);
   return parts.join('; ') + (d.truncated ? ' (partial: large tree)' : '');
 }

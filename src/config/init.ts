@@ -20,6 +20,7 @@ export function renderInitConfig(detection: Detection): string {
 #   frameworks: ${detection.frameworks.join(', ') || 'none recognised'}
 #   CI: ${detection.ci.join(', ') || 'none found'}
 #   Docker: ${detection.hasDocker ? 'yes' : 'no'}
+#   API contracts: ${detection.apiSpecs.length ? `${detection.apiSpecs.join(', ')} — checked by api-security; \`sentrik import-spec FILE --enable\` also checks the code against one` : 'none found'}
 
 # Packs to enforce (see \`sentrik list-packs\`). Chosen from the detection above; a pack id that is not
 # installed stops the run with an error naming it. Remove this key to let sentrik choose on every run.

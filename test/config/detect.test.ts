@@ -64,6 +64,21 @@ describe('detectProject', () => {
     expect(d.suggestedPacks).toEqual(['owasp-top-10', 'supply-chain-security', 'secrets']);
   });
 
+  it('recognises API contracts by name and suggests api-security', () => {
+    const d = detectProject(
+      tree({
+        'api/openapi.yaml': 'openapi: 3.0.3\n',
+        'docs/petstore.swagger.json': '{}',
+        'events/asyncapi.yml': 'asyncapi: 2.6.0\n',
+        'proto/users.proto': 'syntax = "proto3";\n',
+        'notes/openapi-notes.txt': 'not a contract\n',
+      }),
+    );
+    expect(d.apiSpecs.sort()).toEqual(['api/openapi.yaml', 'docs/petstore.swagger.json', 'events/asyncapi.yml', 'proto/users.proto']);
+    expect(d.suggestedPacks).toContain('api-security');
+    expect(detectProject(demo).suggestedPacks).not.toContain('api-security');
+  });
+
   it('skips dependency and build folders', () => {
     const d = detectProject(tree({ 'node_modules/x/index.js': '', 'vendor/y.go': '', 'dist/z.py': '', 'main.rs': 'fn main() {}\n' }));
     expect(d.languages).toEqual(['rust']);

@@ -47,7 +47,7 @@ describe('renderInitConfig', () => {
   });
 
   it('works for a project where nothing was recognised', () => {
-    const empty = renderInitConfig({ languages: [], frameworks: [], ci: [], hasDocker: false, suggestedPacks: ['owasp-top-10'], fileCounts: {}, truncated: false });
+    const empty = renderInitConfig({ languages: [], frameworks: [], ci: [], hasDocker: false, apiSpecs: [], suggestedPacks: ['owasp-top-10'], fileCounts: {}, truncated: false });
     expect(empty).toContain('languages (files): none recognised');
     expect(configSchema.parse(parse(empty)).standards_packs).toEqual(['owasp-top-10']);
   });
