@@ -47,7 +47,7 @@ function compareFixture(rel: string): Outcome | undefined {
  * options exclude (overridden, optional-platform and peer-only packages); sentrik reports exactly the
  * registry packages the lockfile installs. The floor below stops regressions; the log shows the rest.
  */
-const MIN_AGREEING = 79;
+const MIN_AGREEING = 73; // 79 until file:, git and tarball entries of yarn.lock were left out too (they were counted as registry packages)
 
 describe('snyk lockfile fixtures', () => {
   const fixtures = walk(BASE).filter((f) => f.endsWith('expected.json'));

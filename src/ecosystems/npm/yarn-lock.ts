@@ -18,6 +18,11 @@ function realName(descriptor: string, resolution: string | undefined): string {
   return alias ? alias[1] : name;
 }
 
+/** A range that installs from elsewhere than the registry: a folder, a link, git, a tarball URL. */
+function fromOutsideRegistry(range: string): boolean {
+  return /^(npm:)?(file|link|portal|exec|git\+[a-z]+|git|github|https?):/.test(range);
+}
+
 export function parseYarnLock(file: string, text: string, read: ReadSibling): ParseResult {
   return guarded(file, () => {
     let data: unknown;
@@ -33,6 +38,8 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
     const hasManifest = manifestText !== undefined;
     const byDescriptor = new Map<string, Package>();
     const packages: Package[] = [];
+    // Installed from a folder, a link or git: its version is not the registry's, and no advisory is about it.
+    const local = new Set<Package>();
     const workspaceDeps: string[] = [];
     let cursor = 1;
     for (const [key, raw] of Object.entries(data)) {
@@ -59,6 +66,10 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
       };
       packages.push(pkg);
       for (const d of descriptors) byDescriptor.set(d, pkg);
+      // berry's resolution names the source (`name@file:…`); classic's `resolved` is a tarball URL, the registry's too.
+      const resolution = str(raw.resolution);
+      const outside = resolution ? fromOutsideRegistry(splitDescriptor(resolution)[1]) : /^(file|link):/.test(str(raw.resolved) ?? '');
+      if (outside || descriptors.some((d) => fromOutsideRegistry(splitDescriptor(d)[1]))) local.add(pkg);
     }
     const find = (descriptor: string): Package | undefined => {
       const [name, range] = splitDescriptor(descriptor);
@@ -72,6 +83,6 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
       [...(m ?? new Map<string, string>())].map(([n, r]) => find(`${n}@${r}`)).filter((d): d is Package => d !== undefined).map(key);
     const prod = [...toKeys(declared?.prod), ...workspaceDeps.map(find).filter((d): d is Package => d !== undefined).map(key)];
     applyGraph(packages, prod, toKeys(declared?.dev));
-    return { packages: packages.filter((p) => isRegistryVersion(p.version)), problems: [] };
+    return { packages: packages.filter((p) => isRegistryVersion(p.version) && !local.has(p)), problems: [] };
   });
 }
