@@ -89,6 +89,8 @@ describe('sentrik vulns (offline)', () => {
     expect(r.stderr).toMatch(/problem: c\/requirements\.txt:1: 10000 lines could not be read/);
     expect(r.stdout).toContain('Jinja2');
     expect(r.stdout).toMatch(/flask\s+0\.1/);
+    // The summary says so too: "0 known vulnerabilities" must not read as covering what could not be read.
+    expect(r.stdout).toMatch(/2 lockfiles could not be read in full; what they hold beyond the packages above was NOT checked:\n  a\/package-lock\.json:\d+: cannot parse/);
   });
 
   it('fails with one line when there is no database', () => {

@@ -16,7 +16,7 @@ import { recordHistory } from '../../history/record.js';
 import type { VulnFinding } from '../../advisories/findings.js';
 import type { Ecosystem, Package } from '../../ecosystems/types.js';
 import { evaluateGate } from '../../engine/gate.js';
-import { SEVERITIES, type DependencyCoverage, type Severity } from '../../engine/model.js';
+import { SEVERITIES, type DependencyCoverage, type ScanProblem, type Severity } from '../../engine/model.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
 import { loadConfig } from '../../config/load.js';
@@ -142,7 +142,7 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
   const gate = failOn.length ? evaluateGate(scan.result, failOn) : undefined;
 
   const table = format === 'terminal' && !flags.output;
-  if (table) io.stdout(renderTable(scan.findings, scan.result.dependencies!, flags.quiet));
+  if (table) io.stdout(renderTable(scan.findings, scan.result.dependencies!, flags.quiet, scan.result.problems.filter((p) => p.code === 'parse-error')));
   else emitReports(io, root, scan.result, gate, { format, output: flags.output, quiet: true }, [], config.output_dir);
   // The table lists the dependencies it could not check itself; every other problem goes to stderr.
   for (const p of scan.result.problems.filter((p) => !table || p.code !== 'not-checked').slice(0, 20)) io.stderr(`sentrik: problem: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}\n`);
@@ -177,7 +177,7 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
   return EXIT.OK;
 }
 
-function renderTable(findings: VulnFinding[], deps: DependencyCoverage, quiet?: boolean): string {
+function renderTable(findings: VulnFinding[], deps: DependencyCoverage, quiet: boolean | undefined, unreadable: ScanProblem[]): string {
   const { lockfiles, packages } = deps;
   const lines: string[] = [];
   if (!quiet && findings.length) {
@@ -200,6 +200,11 @@ function renderTable(findings: VulnFinding[], deps: DependencyCoverage, quiet?: 
   if (deps.unchecked) {
     lines.push(`${deps.unchecked} declared dependenc${deps.unchecked === 1 ? 'y was' : 'ies were'} NOT checked, their versions unknown:`);
     for (const u of deps.notChecked) lines.push(`  ${u.file}${u.line ? `:${u.line}` : ''}: ${u.message}`);
+  }
+  // … and nothing about what a lockfile that could not be read holds.
+  if (unreadable.length) {
+    lines.push(`${unreadable.length} lockfile${unreadable.length === 1 ? '' : 's'} could not be read in full; what ${unreadable.length === 1 ? 'it holds' : 'they hold'} beyond the packages above was NOT checked:`);
+    for (const p of unreadable) lines.push(`  ${p.file ?? '?'}${p.line ? `:${p.line}` : ''}: ${p.message}`);
   }
   return `${lines.join('\n')}\n`;
 }
