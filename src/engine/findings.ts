@@ -254,6 +254,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 const CONFIDENCE_RANK: Record<Finding['confidence'], number> = { high: 2, medium: 1, low: 0 };
+const MAX_FINDINGS_ON_A_LINE = 200;
 
 /**
  * One detection, reported once. Packs overlap on purpose (owasp-top-10 and a language pack both know `eval` of
@@ -278,7 +279,9 @@ export function markDuplicates(findings: Finding[], nonGating: ReadonlySet<strin
   }
   let marked = 0;
   for (const group of byLine.values()) {
-    if (group.length < 2) continue;
+    // Comparing every pair is quadratic: a line with hundreds of findings (a minified bundle, a dump of keys)
+    // is left as it is rather than let it cost seconds.
+    if (group.length < 2 || group.length > MAX_FINDINGS_ON_A_LINE) continue;
     group.sort(
       (a, b) =>
         Number(nonGating.has(a.ruleId)) - Number(nonGating.has(b.ruleId)) ||

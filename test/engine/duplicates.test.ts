@@ -184,6 +184,13 @@ describe('markDuplicates', () => {
     expect(markDuplicates(multiLine, new Set())).toBe(1);
   });
 
+  it('leaves a line with hundreds of findings as it is (pairing them all would be quadratic)', () => {
+    const many = Array.from({ length: 201 }, (_, i) => finding({ ruleId: `R${i % 2}`, fingerprint: `F${i}` }));
+    expect(markDuplicates(many, new Set())).toBe(0);
+    const few = many.slice(0, 200);
+    expect(markDuplicates(few, new Set())).toBe(100);
+  });
+
   it('does not depend on the order findings come in', () => {
     const make = () => [finding({ ruleId: 'B' }), finding({ ruleId: 'A', severity: 'critical' }), finding({ ruleId: 'C', severity: 'low' })];
     const forward = make();
