@@ -124,7 +124,7 @@ export function detectProject(root: string, opts: DetectOptions = {}): Detection
         continue;
       }
       if (/^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(lower)) hasDocker = true;
-      if (apiSpecs.length < 20 && (API_SPEC_NAME.test(lower) || lower.endsWith('.proto'))) apiSpecs.push(path);
+      if (apiSpecs.length < 20 && !NOT_OWN_CONTRACTS.test(path) && isApiContract(root, path, lower)) apiSpecs.push(path);
       const lang = LANGUAGE_BY_EXT[extOf(lower)];
       if (lang && !lower.endsWith('.d.ts')) count(lang);
       readManifest(root, path, lower, frameworks, count);
@@ -158,8 +158,18 @@ export function suggestPacks(languages: readonly string[], hasApiSpecs = false):
   return packs;
 }
 
-/** openapi.yaml, swagger.json, asyncapi.yml, openapi-v2.yaml, petstore.openapi.json …, by name only (cheap). */
+/** openapi.yaml, swagger.json, asyncapi.yml, openapi-v2.yaml, petstore.openapi.json … */
 const API_SPEC_NAME = /^([\w-]+\.)?(openapi|swagger|asyncapi)([.-][\w-]+)?\.(ya?ml|json)$/;
+/** Contracts in these folders are test data or someone else's (a vendored google/api/*.proto), not the project's API. */
+const NOT_OWN_CONTRACTS = /(^|\/)(tests?|__tests__|fixtures?|__fixtures__|testdata|examples?|samples?|third[_-]?party|vendor|node_modules)\//i;
+
+/** A contract of the project's own: a .proto, or a spec file by name whose start says what it is. */
+function isApiContract(root: string, path: string, lower: string): boolean {
+  if (lower.endsWith('.proto')) return true;
+  if (!API_SPEC_NAME.test(lower)) return false;
+  const head = readSmall(join(root, path))?.slice(0, 4096) ?? '';
+  return /(^|[\s{,])["']?(openapi|swagger|asyncapi)["']?\s*:/.test(head);
+}
 
 function ciSystemOf(path: string, lower: string): string | undefined {
   if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) return 'github-actions';

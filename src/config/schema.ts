@@ -2,6 +2,7 @@
 // CONFIG_KEYS lists every settable leaf once; env overrides, `init` and `validate-config` are driven by it.
 import { z } from 'zod';
 import { SEVERITIES } from '../engine/model.js';
+import { globSchema } from '../util/glob.js';
 
 export const REPORTERS = ['json', 'sarif', 'junit', 'csv', 'markdown', 'html', 'metrics'] as const;
 export type Reporter = (typeof REPORTERS)[number];
@@ -85,7 +86,7 @@ export const configSchema = z
             on_requirement_change: bool().default(true),
             /** A suppression added by the change (inline or in .sentrik/suppressions.yaml) needs a review. */
             on_suppression_added: bool().default(false),
-            requirement_files: z.array(z.string().min(1)).default([...DEFAULT_REQUIREMENT_FILES]),
+            requirement_files: z.array(globSchema).default([...DEFAULT_REQUIREMENT_FILES]),
           })
           .strict()
           .prefault({}),
@@ -113,7 +114,7 @@ export const configSchema = z
     output_dir: z.string().min(1).default('out'),
     reporters: z.array(enumOf(REPORTERS)).default([...REPORTERS]),
     /** gitignore-style patterns, relative to the scan root. */
-    scan_exclude: z.array(z.string().min(1)).default(['.git', 'node_modules', 'dist', '.venv', 'venv', '__pycache__', '.sentrik/cache']),
+    scan_exclude: z.array(globSchema).default(['.git', 'node_modules', 'dist', '.venv', 'venv', '__pycache__', '.sentrik/cache']),
     pack_overrides: z
       .record(packId, z.record(ruleId, ruleOverride, { error: keyError('rule ids look like OWASP-A03-001') }), {
         error: keyError('pack ids are lower-case words joined by dashes, e.g. owasp-top-10'),

@@ -7,6 +7,7 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { ScanProblem, SkippedFile } from './model.js';
 import { isInside, toPosix } from '../util/paths.js';
+import { globTooComplex } from '../util/glob.js';
 
 /** What the cache compares to know a file unchanged without reading it. */
 export interface FileStat {
@@ -350,8 +351,11 @@ function readIgnoreFile(file: string, throwUnreadable = false): Ignore | undefin
     if (throwUnreadable && errCode(err) !== 'ENOENT' && errCode(err) !== 'ENOTDIR') throw err;
     return undefined;
   }
+  // A .gitignore is the scanned repository's: a pattern too costly for the ignore library's regexes
+  // (`*a*a*a*a*a*b`) is left out, so that file is scanned rather than the scan hung.
+  const rules = text.split(/\r?\n/).filter((line) => !globTooComplex(line.trim()));
   // A layer without rules still costs a test of every path: leave it out.
-  return hasIgnoreRule(text) ? newIgnore().add(text) : undefined;
+  return hasIgnoreRule(rules.join('\n')) ? newIgnore().add(rules) : undefined;
 }
 
 /** gitignore syntax: blank lines and lines starting with '#' are not rules (`\#x` is). */

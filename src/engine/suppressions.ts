@@ -13,11 +13,12 @@ import { z } from 'zod';
 import { parseYamlWithPositions, lineOf, zodToSentrikError } from '../util/yaml.js';
 import type { InlineIgnore } from './file-scan.js';
 import { SEVERITIES, type Severity, type SuppressionRecord } from './model.js';
+import { globSchema } from '../util/glob.js';
 
 const entrySchema = z
   .object({
     rule_id: z.string().min(1),
-    file_glob: z.string().min(1).default('**'),
+    file_glob: globSchema.default('**'),
     reason: z.string().default(''),
     approved_by: z.string().optional(),
     expires: z.union([z.string(), z.date()]).optional(),

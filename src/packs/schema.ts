@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../engine/model.js';
 import { compileRegex } from '../engine/regex.js';
+import { globSchema } from '../util/glob.js';
 
 export const severitySchema = z.enum(SEVERITIES);
 
@@ -84,9 +85,9 @@ export const ruleSchema = z
     remediation: z.string().min(3),
     confidence: z.enum(['high', 'medium', 'low']).default('high'),
     /** Globs (relative, posix) the rule applies to; default: every file. */
-    files: z.array(z.string()).optional(),
+    files: z.array(globSchema).optional(),
     /** Globs the rule never applies to. */
-    exclude: z.array(z.string()).optional(),
+    exclude: z.array(globSchema).optional(),
     /** Repository obligations (documentation) never fail the gate unless configured to. */
     gate: z.boolean().optional(),
     enabled: z.boolean().default(true),

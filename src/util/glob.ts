@@ -3,12 +3,14 @@
 // is matched by the two-pointer wildcard walk (at most pattern × name steps) and `**` by a table over the
 // segments. Supports `*`, `?`, `**` as a whole segment, and `{a,b}` alternatives (expanded, at most 64).
 
+import { z } from 'zod';
+
 const MAX_ALTERNATIVES = 64;
 
 /** Does the relative path `path` (forward slashes) match `glob`? Dot files match like any other. */
 export function globMatch(glob: string, path: string): boolean {
   const names = path.split('/').filter(Boolean);
-  return expandBraces(glob).some((g) => matchSegments(g.split('/').filter(Boolean), names));
+  return (expandBraces(glob) ?? []).some((g) => matchSegments(g.split('/').filter(Boolean), names));
 }
 
 function matchSegments(pattern: string[], names: string[]): boolean {
@@ -46,11 +48,30 @@ function matchName(pattern: string, name: string): boolean {
   return p === pattern.length;
 }
 
-/** `packages/{a,b}/*` → `packages/a/*`, `packages/b/*`; one level of braces (nested ones are not expanded). */
-function expandBraces(glob: string): string[] {
+/**
+ * Can globMatch answer for `glob`? Not for classes (`[ab]`), extglobs (`@(a|b)`), ranges (`{1..3}`), nested
+ * braces, more than 64 alternatives or a very long glob: a caller then decides what "unsure" means.
+ */
+export function globSupported(glob: string): boolean {
+  if (glob.length > 1_000 || /[[\]()]/.test(glob)) return false;
+  let depth = 0;
+  for (let i = 0; i < glob.length; i++) {
+    if (glob[i] === '{' && ++depth > 1) return false;
+    if (glob[i] === '}') depth = Math.max(0, depth - 1);
+    if (depth > 0 && glob[i] === '.' && glob[i + 1] === '.') return false;
+  }
+  return expandBraces(glob) !== undefined;
+}
+
+/**
+ * `packages/{a,b}/*` → `packages/a/*`, `packages/b/*`; one level of braces (nested ones are not expanded).
+ * Undefined when there would be more than MAX_ALTERNATIVES.
+ */
+function expandBraces(glob: string): string[] | undefined {
   const out: string[] = [];
   const pending = [glob];
-  while (pending.length && out.length + pending.length <= MAX_ALTERNATIVES) {
+  while (pending.length) {
+    if (out.length + pending.length > MAX_ALTERNATIVES) return undefined;
     const g = pending.pop()!;
     const open = g.indexOf('{');
     const close = open < 0 ? -1 : g.indexOf('}', open);
@@ -62,3 +83,31 @@ function expandBraces(glob: string): string[] {
   }
   return out;
 }
+
+/** More `*` than this in one path segment, and a glob matcher that backtracks can take exponential time. */
+const MAX_STARS_PER_SEGMENT = 4;
+
+/**
+ * Why `glob` is too costly to hand to a backtracking matcher (picomatch, the gitignore library), or
+ * undefined. Globs come from the repository (its config, its packs, its .gitignore): `*a*a*a*a*a*a*b` against
+ * a long folder name takes minutes there. Real globs use one or two `*` per segment.
+ */
+export function globTooComplex(glob: string): string | undefined {
+  if (glob.length > 1_000) return 'a glob longer than 1,000 characters';
+  for (const segment of glob.split('/')) {
+    if (segment === '**') continue;
+    let stars = 0;
+    for (const ch of segment) if (ch === '*') stars++;
+    if (stars > MAX_STARS_PER_SEGMENT) return `more than ${MAX_STARS_PER_SEGMENT} '*' in one path segment ('${segment.slice(0, 40)}')`;
+  }
+  return undefined;
+}
+
+/** A glob in a schema (config, suppressions, packs): one too costly to match is refused where it is written. */
+export const globSchema = z
+  .string()
+  .min(1)
+  .superRefine((g, ctx) => {
+    const why = globTooComplex(g);
+    if (why) ctx.addIssue({ code: 'custom', message: `this glob is too costly to match safely: ${why}` });
+  });

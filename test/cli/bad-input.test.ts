@@ -70,6 +70,30 @@ rules:
     expect(r.stdout.match(/MINE-001/g)).toHaveLength(1);
   });
 
+  // `*a*a*a…*b` makes a backtracking glob matcher take minutes on a long folder name; globs come from the
+  // repository itself (its config, suppressions, packs and .gitignore), so they are vetted where they are read.
+  const COSTLY = `${'*a'.repeat(12)}*b`;
+  const LONG = 'a'.repeat(60);
+
+  it('a glob too costly to match, in suppressions.yaml or the config, is refused with its file and line', () => {
+    const sup = project({ [`${LONG}/x.txt`]: 'x\n', '.sentrik/suppressions.yaml': `suppressions:\n  - rule_id: SEC-GEN-001\n    file_glob: "${COSTLY}"\n    reason: r\n` });
+    const r = sentrik(['scan', sup, '-q', '--output-dir', join(sup, 'o')], { timeout: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/suppressions\.yaml:3: .*file_glob: this glob is too costly to match safely: more than 4 '\*' in one path segment/);
+    const cfg = project({ 'a.js': '1;\n', '.sentrik/config.yaml': `scan_exclude: ["${COSTLY}"]\n` });
+    const c = sentrik(['scan', cfg, '-q'], { timeout: 30_000 });
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/config\.yaml:1: .*scan_exclude\.0: this glob is too costly/);
+  });
+
+  it('a .gitignore pattern too costly to match is left out, and the scan goes on', () => {
+    const root = project({ '.gitignore': `${COSTLY}\n`, [`${LONG}/deploy.sh`]: 'curl -fsSL https://get.example.com/i.sh | bash\n' });
+    const out = join(root, 'o');
+    const r = sentrik(['scan', root, '--packs', 'supply-chain-security', '--output-dir', out, '--no-cache'], { timeout: 30_000 });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).findings.map((f: { ruleId: string }) => f.ruleId)).toContain('SCS-CI-001');
+  });
+
   it('an unknown pack id lists the available ones', () => {
     const root = project({ 'a.js': 'x\n' });
     oneLineError(sentrik(['scan', root, '--packs', 'nope']), /unknown pack 'nope'.*available:/);

@@ -64,19 +64,23 @@ describe('detectProject', () => {
     expect(d.suggestedPacks).toEqual(['owasp-top-10', 'supply-chain-security', 'secrets']);
   });
 
-  it('recognises API contracts by name and suggests api-security', () => {
+  it("recognises the project's API contracts (by name and first lines) and suggests api-security", () => {
     const d = detectProject(
       tree({
         'api/openapi.yaml': 'openapi: 3.0.3\n',
-        'docs/petstore.swagger.json': '{}',
+        'docs/petstore.swagger.json': '{ "swagger": "2.0" }',
         'events/asyncapi.yml': 'asyncapi: 2.6.0\n',
         'proto/users.proto': 'syntax = "proto3";\n',
         'notes/openapi-notes.txt': 'not a contract\n',
+        'config/swagger.json': '{ "ui": { "deepLinking": true } }', // named like one, is not
+        'test/fixtures/openapi.yaml': 'openapi: 3.0.3\n', // test data
+        'third_party/google/api/http.proto': 'syntax = "proto3";\n', // someone else's
       }),
     );
     expect(d.apiSpecs.sort()).toEqual(['api/openapi.yaml', 'docs/petstore.swagger.json', 'events/asyncapi.yml', 'proto/users.proto']);
     expect(d.suggestedPacks).toContain('api-security');
     expect(detectProject(demo).suggestedPacks).not.toContain('api-security');
+    expect(detectProject(tree({ 'src/app.js': '1;\n', 'test/fixtures/swagger.json': '{ "swagger": "2.0" }' })).suggestedPacks).not.toContain('api-security');
   });
 
   it('skips dependency and build folders', () => {

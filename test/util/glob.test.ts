@@ -1,6 +1,6 @@
 // Globs from scanned content (npm workspaces), matched in bounded time.
 import { describe, expect, it } from 'vitest';
-import { globMatch } from '../../src/util/glob.js';
+import { globMatch, globSupported, globTooComplex } from '../../src/util/glob.js';
 
 describe('globMatch', () => {
   it('matches like the workspace globs people write', () => {
@@ -13,6 +13,18 @@ describe('globMatch', () => {
     expect(globMatch('libs/*-core', 'libs/.hidden-core')).toBe(true);
     expect(globMatch('*', '')).toBe(false);
     expect(globMatch('**', '')).toBe(true);
+  });
+
+  it('says which globs it cannot read (classes, extglobs, ranges, nested braces, too many alternatives)', () => {
+    for (const g of ['packages/*', 'apps/{web,admin}', '**/x-?']) expect(globSupported(g), g).toBe(true);
+    for (const g of ['pkg/[ab]*', 'pkg/@(a|b)', 'pkg/{1..3}', 'pkg/{a,{b,c}}', '{a,b}'.repeat(7)]) expect(globSupported(g), g).toBe(false);
+  });
+
+  it('names the globs too costly for a backtracking matcher', () => {
+    expect(globTooComplex('**/*.{js,ts}')).toBeUndefined();
+    expect(globTooComplex('src/**/*-test-*.*')).toBeUndefined();
+    expect(globTooComplex(`${'*a'.repeat(12)}*b`)).toMatch(/more than 4 '\*' in one path segment/);
+    expect(globTooComplex('x'.repeat(1_001))).toMatch(/longer than 1,000/);
   });
 
   it('a pattern built to make a regex backtrack is answered at once', () => {

@@ -202,8 +202,9 @@ function renderTable(findings: VulnFinding[], deps: DependencyCoverage, quiet: b
     for (const u of deps.notChecked) lines.push(`  ${u.file}${u.line ? `:${u.line}` : ''}: ${u.message}`);
   }
   // … and nothing about what a lockfile that could not be read holds.
-  if (unreadable.length) {
-    lines.push(`${unreadable.length} lockfile${unreadable.length === 1 ? '' : 's'} could not be read in full; what ${unreadable.length === 1 ? 'it holds' : 'they hold'} beyond the packages above was NOT checked:`);
+  const files = new Set(unreadable.map((p) => p.file)).size;
+  if (files) {
+    lines.push(`${files} lockfile${files === 1 ? '' : 's'} could not be read in full; what ${files === 1 ? 'it holds' : 'they hold'} beyond the packages above was NOT checked:`);
     for (const p of unreadable) lines.push(`  ${p.file ?? '?'}${p.line ? `:${p.line}` : ''}: ${p.message}`);
   }
   return `${lines.join('\n')}\n`;

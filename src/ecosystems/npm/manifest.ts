@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { ReadSibling, Unchecked } from '../types.js';
 import { isRecord, LineFinder, parseYamlText, str } from '../util.js';
-import { globMatch } from '../../util/glob.js';
+import { globMatch, globSupported } from '../../util/glob.js';
 
 export interface Declared {
   prod: Map<string, string>;
@@ -108,6 +108,8 @@ function workspaceMember(rel: string, patterns: string[]): boolean {
   const clean = (p: string): string => p.replace(/^\.\//, '').replace(/\/+$/, '');
   const include = patterns.filter((p) => !p.startsWith('!')).map(clean);
   const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => clean(p.slice(1)));
-  // The patterns are the scanned repository's: matched in bounded time (util/glob.ts), never as a regex.
-  return include.some((g) => globMatch(g, rel)) && !exclude.some((g) => globMatch(g, rel));
+  // The patterns are the scanned repository's: matched in bounded time (util/glob.ts), never as a regex. A
+  // pattern it cannot read counts the folder in (a member, covered by the lockfile) and excludes nothing, so
+  // the worst case is a manifest not listed as unchecked.
+  return include.some((g) => !globSupported(g) || globMatch(g, rel)) && !exclude.some((g) => globSupported(g) && globMatch(g, rel));
 }

@@ -72,8 +72,9 @@ export const remoteScriptExec: Check<Record<string, never>> = {
       for (const hit of remoteExecs(b.script)) out.push(atOffset(src, hit.start, hit.end, { message: hit.message }));
       // `node -e "require('child_process').execSync('curl … | sh')"`: a shell command in the inline code's strings.
       for (const c of b.script.commands) {
-        const code = inlineCode(c);
-        const inner = code && shellStrings(code).flatMap((s) => remoteExecs(parseShell({ text: s, at: () => ({ line: 1, column: 1 }) })))[0];
+        const inner = inlineCode(c)
+          .flatMap(shellStrings)
+          .flatMap((s) => remoteExecs(parseShell({ text: s, at: () => ({ line: 1, column: 1 }) })))[0];
         if (!inner) continue;
         const start = (c.assignments[0] ?? c.words[0])?.start ?? c.start;
         out.push(atOffset(src, start, c.end, { message: `\`${programName(effectiveArgs(c)[0])}\` runs a shell command in which ${inner.message[0].toLowerCase()}${inner.message.slice(1)}` }));
@@ -117,19 +118,21 @@ const INLINE_CODE_SHORT = new Set(['e', 'p', 'c', 'r', 'E']);
 const RUNS_SHELL = /\b(exec|execSync|spawn|spawnSync|system|popen|check_output|check_call|subprocess|shell_exec|passthru)\b/;
 
 /**
- * The program text an interpreter is given on its command line: after `-e`, a bundle ending in one of those
- * letters (`-pe`, `-le`), or in `--eval=…` / `--eval …` (`--print` too).
+ * The program texts an interpreter may be given on its command line: after `-e`, a bundle ending in one of
+ * those letters (`-pe`, `-le`), or `--eval=…` / `--eval …` (`--print` too). Every candidate is returned
+ * (`python -Werror -c CODE`: `-Werror` ends in r too), never another flag.
  */
-function inlineCode(c: Command): string | undefined {
+function inlineCode(c: Command): string[] {
   const args = effectiveArgs(c);
-  if (!INTERPRETERS.has(p0(args[0])) && !INTERPRETERS.has(programName(args[0]))) return undefined;
+  if (!INTERPRETERS.has(p0(args[0])) && !INTERPRETERS.has(programName(args[0]))) return [];
+  const out: string[] = [];
   for (let k = 1; k < args.length; k++) {
     const t = args[k].text;
     const long = /^--(eval|print)(=|$)/.exec(t);
-    if (long) return long[2] ? t.slice(long[0].length) : args[k + 1]?.text;
-    if (/^-[A-Za-z]+$/.test(t) && INLINE_CODE_SHORT.has(t[t.length - 1])) return args[k + 1]?.text;
+    const code = long ? (long[2] ? t.slice(long[0].length) : args[k + 1]?.text) : /^-[A-Za-z]+$/.test(t) && INLINE_CODE_SHORT.has(t[t.length - 1]) ? args[k + 1]?.text : undefined;
+    if (code !== undefined && !code.startsWith('-')) out.push(code);
   }
-  return undefined;
+  return out;
 }
 
 /**

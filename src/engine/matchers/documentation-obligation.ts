@@ -9,10 +9,11 @@ import { z } from 'zod';
 import { compileRegex, testRegex } from '../regex.js';
 import type { MatcherKind } from './matcher.js';
 import { filesMatching } from './repo-globs.js';
+import { globSchema } from '../../util/glob.js';
 
 const schema = z
   .object({
-    any_of: z.array(z.string().min(1)).min(1),
+    any_of: z.array(globSchema).min(1),
     contains: z.array(z.string().min(1)).optional(),
     evidence: z.string().min(3),
   })

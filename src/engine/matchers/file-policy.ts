@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { compileRegex, testRegex } from '../regex.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
 import { filesMatching } from './repo-globs.js';
+import { globSchema } from '../../util/glob.js';
 
 const schema = z
   .object({
@@ -20,7 +21,7 @@ const schema = z
     header: z.string().min(1).optional(),
     header_lines: z.number().int().min(1).max(100).optional(),
     /** Globs (same as the rule's `files`) the policy applies to; repeated here because repo kinds see all files. */
-    paths: z.array(z.string().min(1)).optional(),
+    paths: z.array(globSchema).optional(),
   })
   .strict()
   .refine((m) => m.must_not_exist || m.max_size || m.must_exist || m.header, {

@@ -9,10 +9,11 @@ import { z } from 'zod';
 import { pkcs12OpensWith } from '../../secrets/pkcs12.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
 import { filesMatching } from './repo-globs.js';
+import { globSchema } from '../../util/glob.js';
 
 const schema = z
   .object({
-    paths: z.array(z.string().min(1)).min(1),
+    paths: z.array(globSchema).min(1),
     format: z.literal('pkcs12'),
     passwords: z.array(z.string().min(1)).min(1),
   })

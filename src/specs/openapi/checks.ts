@@ -376,33 +376,47 @@ function serverLists(api: OpenApi): unknown[][] {
   return lists.filter((l) => l.length);
 }
 
-/** A server's URL with its variables filled in: with the defaults, then each variable with each of its enum values. */
-function serverUrls(server: JsonObject): string[] {
-  const url = String(server.url);
-  const vars = obj(server.variables) ?? {};
-  const value = (name: string, chosen: Record<string, string>): string => chosen[name] ?? String(obj(vars[name])?.default ?? `{${name}}`);
-  // One pass by hand (the URL is the scanned spec's: nothing may rescan it from every `{`). A name is the text
-  // between a `}` and the last `{` before it.
+/** Variables and enum values looked at per server: a spec is scanned content, and may list thousands. */
+const MAX_SERVER_VARIABLES = 20;
+const MAX_ENUM_VALUES = 10;
+
+/**
+ * The first plain-HTTP (or WS) URL a server can be, with its variables filled in (the defaults, then each
+ * variable with each of its enum values), that is not local; undefined if none. Only the URL's start (scheme
+ * and host) decides that, so only its first 256 characters are filled, in one pass each.
+ */
+function plainServerUrl(server: JsonObject): string | undefined {
+  const head = String(server.url).slice(0, 256);
+  const vars = Object.entries(obj(server.variables) ?? {}).slice(0, MAX_SERVER_VARIABLES);
+  const defaults = Object.fromEntries(vars.map(([name, v]) => [name, String(obj(v)?.default ?? `{${name}}`)]));
   const fill = (chosen: Record<string, string>): string => {
     let out = '';
     let start = -1;
     let outAt = 0;
-    for (let i = 0; i < url.length; i++) {
-      const ch = url[i];
+    for (let i = 0; i < head.length; i++) {
+      const ch = head[i];
       if (ch === '{') {
         start = i;
         outAt = out.length;
         out += ch;
       } else if (ch === '}' && start >= 0 && i > start + 1) {
-        out = out.slice(0, outAt) + value(url.slice(start + 1, i), chosen);
+        const name = head.slice(start + 1, i);
+        out = out.slice(0, outAt) + (chosen[name] ?? defaults[name] ?? `{${name}}`);
         start = -1;
       } else out += ch;
     }
     return out;
   };
-  const urls = [fill({})];
-  for (const [name, v] of Object.entries(vars)) for (const e of arr(obj(v)?.enum).slice(0, 20)) urls.push(fill({ [name]: String(e) }));
-  return urls;
+  const plain = (url: string): boolean => /^(http|ws):\/\//i.test(url) && !isLocalUrl(url);
+  const first = fill({});
+  if (plain(first)) return first;
+  for (const [name, v] of vars) {
+    for (const e of arr(obj(v)?.enum).slice(0, MAX_ENUM_VALUES)) {
+      const url = fill({ [name]: String(e) });
+      if (plain(url)) return url;
+    }
+  }
+  return undefined;
 }
 
 const plainHttp = oas('plain-http-server', 'server URLs over plain HTTP (other than localhost)', none, (api) => {
@@ -414,10 +428,11 @@ const plainHttp = oas('plain-http-server', 'server URLs over plain HTTP (other t
       if (!server || seen.has(server) || typeof server.url !== 'string') continue;
       seen.add(server);
       // `{scheme}://api.example.com` with `variables: { scheme: { default: http } }`: every URL it can be.
-      const plain = serverUrls(server).find((url) => /^(http|ws):\/\//i.test(url) && !isLocalUrl(url));
+      const plain = plainServerUrl(server);
       if (plain) {
-        const shown = plain === server.url ? plain : `${server.url} (${plain})`;
-        out.push(...hit(api.doc.keyLine(server, 'url'), server.url, `server ${shown} is plain ${plain.split(':')[0].toUpperCase()}: traffic and credentials travel unencrypted`));
+        const url = server.url.length > 200 ? `${server.url.slice(0, 200)}…` : server.url;
+        const shown = server.url.startsWith(plain) ? url : `${url} (${plain.length > 200 ? `${plain.slice(0, 200)}…` : plain})`;
+        out.push(...hit(api.doc.keyLine(server, 'url'), url, `server ${shown} is plain ${plain.split(':')[0].toUpperCase()}: traffic and credentials travel unencrypted`));
       }
     }
   }
