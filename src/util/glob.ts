@@ -84,8 +84,11 @@ function expandBraces(glob: string): string[] | undefined {
   return out;
 }
 
-/** More `*` than this in one path segment, and a glob matcher that backtracks can take exponential time. */
-const MAX_STARS_PER_SEGMENT = 4;
+/**
+ * More `*` than this in one path segment, and a backtracking matcher's time grows as the segment's length to
+ * that power: 255³ steps is still quick, 255¹³ never ends.
+ */
+const MAX_STARS_PER_SEGMENT = 3;
 
 /**
  * Why `glob` is too costly to hand to a backtracking matcher (picomatch, the gitignore library), or

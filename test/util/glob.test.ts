@@ -23,7 +23,8 @@ describe('globMatch', () => {
   it('names the globs too costly for a backtracking matcher', () => {
     expect(globTooComplex('**/*.{js,ts}')).toBeUndefined();
     expect(globTooComplex('src/**/*-test-*.*')).toBeUndefined();
-    expect(globTooComplex(`${'*a'.repeat(12)}*b`)).toMatch(/more than 4 '\*' in one path segment/);
+    expect(globTooComplex('*a*a*a*b')).toMatch(/more than 3/);
+    expect(globTooComplex(`${'*a'.repeat(12)}*b`)).toMatch(/more than 3 '\*' in one path segment/);
     expect(globTooComplex('x'.repeat(1_001))).toMatch(/longer than 1,000/);
   });
 
