@@ -28,8 +28,6 @@ export interface VulnScan {
   matches: Match[];
   lockfiles: ParsedLockfile[];
   indexes: Map<Ecosystem, AdvisoryIndex>;
-  /** Declared dependencies without a known version (also in result.dependencies and result.problems). */
-  unchecked: Unchecked[];
 }
 
 const IMPORT_HINT = 'run `sentrik vulns db import <all.zip|dir>` (or pass --online)';
@@ -42,7 +40,9 @@ export async function scanVulns(o: VulnScanOptions): Promise<VulnScan> {
   const problems: ScanProblem[] = project.problems.map((p) => ({ file: p.file, line: p.line, code: 'parse-error', message: p.message }));
   const ecosystems = [...new Set(project.lockfiles.filter((l) => l.packages.length).map((l) => l.ecosystem))];
   const indexes = new Map<Ecosystem, AdvisoryIndex>();
-  for (const u of project.unchecked) problems.push({ file: u.file, line: u.line, code: 'not-checked', message: describeUnchecked(u) });
+  // Declared dependencies without a known version: in the coverage, and each file a problem.
+  const notChecked = project.unchecked.map((u) => ({ file: u.file, line: u.line, ecosystem: u.ecosystem, reason: u.reason, count: u.names.length, names: u.names, message: describeUnchecked(u) }));
+  for (const u of notChecked) problems.push({ file: u.file, line: u.line, code: 'not-checked', message: u.message });
   let advisories: DependencyCoverage['advisories'];
   if (o.online) {
     const all = project.lockfiles.flatMap((l) => l.packages.map((pkg) => ({ pkg, eco: l.ecosystem })));
@@ -123,15 +123,15 @@ export async function scanVulns(o: VulnScanOptions): Promise<VulnScan> {
       packages: project.lockfiles.reduce((n, l) => n + l.packages.length, 0),
       checked: project.lockfiles.reduce((n, l) => n + (indexes.has(l.ecosystem) ? l.packages.length : 0), 0),
       unchecked: project.unchecked.reduce((n, u) => n + u.names.length, 0),
-      notChecked: project.unchecked.map((u) => ({ file: u.file, line: u.line, ecosystem: u.ecosystem, reason: u.reason, count: u.names.length, names: u.names, message: describeUnchecked(u) })),
+      notChecked,
       advisories,
     },
   };
-  return { result, findings, matches, lockfiles: project.lockfiles, indexes, unchecked: project.unchecked };
+  return { result, findings, matches, lockfiles: project.lockfiles, indexes };
 }
 
 /** `6 dependencies not checked — no lockfile, versions unknown (axios, …); run `npm install` to create package-lock.json`. */
-export function describeUnchecked(u: Unchecked): string {
+function describeUnchecked(u: Unchecked): string {
   const n = u.names.length;
   const names = `${u.names.slice(0, 5).join(', ')}${n > 5 ? ', …' : ''}`;
   const what = u.reason === 'no-lockfile' ? `${n} ${n === 1 ? 'dependency' : 'dependencies'} not checked — no lockfile, versions unknown` : `${n} ${n === 1 ? 'requirement' : 'requirements'} not pinned to an exact version, not checked`;

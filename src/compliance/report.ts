@@ -1,7 +1,7 @@
 // The compliance report of one framework pack over one scan: the clause table with a status per clause, the
 // findings and suppressions behind each, the evidence each obligation asks for, and what produced it (tool
 // version, pack hashes). Pure: a ScanResult and loaded packs in, a plain object out.
-import { isDuplicate, type Finding, type ScanResult, type Severity } from '../engine/model.js';
+import { isDuplicate, standingOf, type Finding, type ScanResult, type Severity } from '../engine/model.js';
 import type { LoadedPack, LoadedRule } from '../packs/load.js';
 import { clauseTable, type ClauseKind } from './clauses.js';
 
@@ -66,8 +66,8 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
   for (const f of result.findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
   // A duplicate is the same detection as the finding that stands for it: for its own clause it counts, or is
   // suppressed, as that finding is.
-  const byFingerprint = new Map(result.findings.map((f) => [f.fingerprint, f]));
-  const suppressionOf = (f: Finding): Finding['suppressed'] => (isDuplicate(f) ? byFingerprint.get(f.duplicateOf ?? '')?.suppressed : f.suppressed);
+  const standingFor = standingOf(result.findings);
+  const suppressionOf = (f: Finding): Finding['suppressed'] => (isDuplicate(f) ? standingFor(f)?.suppressed : f.suppressed);
 
   const clauses = clauseTable(framework, (id) => rulesById.get(id)?.def.kind).map((row): ClauseResult => {
     const rules = row.rules.map((r) => ({ ...r, evaluated: evaluated.has(r.id) }));

@@ -124,7 +124,7 @@ export function detectProject(root: string, opts: DetectOptions = {}): Detection
         continue;
       }
       if (/^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(lower)) hasDocker = true;
-      if (apiSpecs.length < 20 && !NOT_OWN_CONTRACTS.test(path) && isApiContract(root, path, lower)) apiSpecs.push(path);
+      if (apiSpecs.length < 20 && isApiContract(root, path, lower)) apiSpecs.push(path);
       const lang = LANGUAGE_BY_EXT[extOf(lower)];
       if (lang && !lower.endsWith('.d.ts')) count(lang);
       readManifest(root, path, lower, frameworks, count);
@@ -163,10 +163,11 @@ const API_SPEC_NAME = /^([\w-]+\.)?(openapi|swagger|asyncapi)([.-][\w-]+)?\.(ya?
 /** Contracts in these folders are test data or someone else's (a vendored google/api/*.proto), not the project's API. */
 const NOT_OWN_CONTRACTS = /(^|\/)(tests?|__tests__|fixtures?|__fixtures__|testdata|examples?|samples?|third[_-]?party|vendor|node_modules)\//i;
 
-/** A contract of the project's own: a .proto, or a spec file by name whose start says what it is. */
+/** A contract of the project's own: a .proto, or a spec file by name whose start says what it is (cheapest test first). */
 function isApiContract(root: string, path: string, lower: string): boolean {
-  if (lower.endsWith('.proto')) return true;
-  if (!API_SPEC_NAME.test(lower)) return false;
+  const proto = lower.endsWith('.proto');
+  if ((!proto && !API_SPEC_NAME.test(lower)) || NOT_OWN_CONTRACTS.test(path)) return false;
+  if (proto) return true;
   const head = readSmall(join(root, path))?.slice(0, 4096) ?? '';
   return /(^|[\s{,])["']?(openapi|swagger|asyncapi)["']?\s*:/.test(head);
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ZodError } from 'zod';
 import { SentrikError } from '../util/errors.js';
-import { alsoWrong, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
+import { zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { describeDetection, detectProject, type Detection } from './detect.js';
 import { collectFileLayers, CONFIG_DIR, CONFIG_FILES, getIn, mergeLayer, setIn, type MergeState } from './layers.js';
 import { applyProfile, PROFILE_DEFAULTS, type Profile } from '../governance/profiles.js';
@@ -203,15 +203,12 @@ function parseEnvValue(key: ConfigKey, name: string, text: string): unknown {
 
 /** A file error at file:line; for an unknown key the hint lists the keys allowed there. */
 export function fileError(err: ZodError, parsed: ParsedYaml): SentrikError {
-  const base = zodToSentrikError(err, parsed, 'invalid config');
   const issue = err.issues[0];
-  if (issue.code !== 'unrecognized_keys') return base;
+  if (issue.code !== 'unrecognized_keys') return zodToSentrikError(err, parsed, 'invalid config');
   const at = issue.path.map(String);
   const allowed = at[0] === 'pack_overrides' ? ['severity', 'enabled'] : keysUnder(at);
   const guess = allowed.find((k) => editDistance(k, issue.keys[0]) <= 2);
-  const more = alsoWrong(err, parsed);
-  const hint = `${guess ? `did you mean '${guess}'? ` : ''}keys allowed ${at.length ? `under ${at.join('.')}` : 'at the top level'}: ${allowed.join(', ')}${more ? `; ${more}` : ''}`;
-  return new SentrikError(base.message, base.file, base.line, hint);
+  return zodToSentrikError(err, parsed, 'invalid config', `${guess ? `did you mean '${guess}'? ` : ''}keys allowed ${at.length ? `under ${at.join('.')}` : 'at the top level'}: ${allowed.join(', ')}`);
 }
 
 function keysUnder(prefix: string[]): string[] {

@@ -58,6 +58,12 @@ export interface Finding {
   kind: string;
 }
 
+/** For looking up, among `findings`, the finding that stands for a duplicate's detection (`duplicateOf`). */
+export function standingOf(findings: readonly Finding[]): (f: Finding) => Finding | undefined {
+  const byFingerprint = new Map(findings.map((x) => [x.fingerprint, x]));
+  return (f) => (f.duplicateOf === undefined ? undefined : byFingerprint.get(f.duplicateOf));
+}
+
 /** A finding another one stands for (see markDuplicates): kept in reports, counted apart from suppressed ones. */
 export function isDuplicate(f: Finding): boolean {
   return f.suppressed?.kind === 'duplicate';

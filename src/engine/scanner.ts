@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiscoveredFile } from './discovery.js';
+import type { ChangedFile } from './git.js';
 import { repoKey, ScanCache, type RepoResults } from './cache.js';
 import { compareFindings, countFindings, finalise, markDuplicates, META_RULES, nonGatingRules, rulesInfo, staleSuppressionFindings, uniqueByFingerprint } from './findings.js';
 import type { FileHit, InlineIgnore } from './file-scan.js';
@@ -137,20 +138,22 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   if (jobs.length > 1) jobs.sort((a, b) => (b.size ?? 0) - (a.size ?? 0));
   const threads = threadsFor(jobs.length, opts.jobs);
   let agents: AgentRun | undefined;
+  const settings = { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize };
   const agentScan = opts.agentScan && opts.rules.packs.length > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript();
-  if (agentScan && !workersAvailable()) {
+  const agentsCanRun = agentScan && workersAvailable();
+  if (agentScan && !agentsCanRun) {
     problems.push({ code: 'agent-scan-unavailable', message: 'agent_scan: no worker is left in this process (one was stopped earlier), so the packs ran together on one thread, without per-pack time limits' });
   }
-  if (agentScan && workersAvailable()) {
+  if (agentsCanRun) {
     // agent_scan: one worker per pack (isolated, timed); see agents.ts.
     repoPhase();
-    agents = await runPackAgents(jobs, opts.rules, { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize }, { concurrency: opts.jobs, timeoutMs: opts.agentTimeoutMs ?? 600_000 });
+    agents = await runPackAgents(jobs, opts.rules, settings, { concurrency: opts.jobs, timeoutMs: opts.agentTimeoutMs ?? 600_000 });
     for (const o of agents.outcomes) onOutcome(o);
     problems.push(...agents.problems);
     for (const [pack, ms] of Object.entries(agents.perPackMs)) perPackMs[pack] = (perPackMs[pack] ?? 0) + ms;
   } else if (threads > 1 && jobs.length >= MIN_FILES_FOR_WORKERS && workerScript() && workersAvailable()) {
     try {
-      await runInWorkers(jobs, threads, opts.rules, { overrides: opts.overrides, toolVersion: opts.tool.version, maxFileSize: opts.maxFileSize }, onOutcome, repoPhase);
+      await runInWorkers(jobs, threads, opts.rules, settings, onOutcome, repoPhase);
     } catch (err) {
       throw new SentrikError(`parallel scan failed: ${(err as Error).message}`, undefined, undefined, 'retry with --jobs 1 and report the problem');
     }
@@ -297,29 +300,35 @@ function sizeOnDisk(abs: string): number | undefined {
 }
 
 /**
- * A repository view over contents already in memory (a git tree, a change, a rule's examples), in the map's
- * order. A Buffer is a file's raw bytes (a binary one has no text); a number is the size of a file too large
- * to read (listed, with no text or bytes). `sizes`, when given, are the files' real sizes (a text decoded from
- * invalid UTF-8 or with a BOM is not as long as the file).
+ * A repository view over contents already in memory (a rule's examples, a git tree or change), in the map's
+ * order. A Buffer is a file's raw bytes (a binary one has no text); undefined lists a file too large to read
+ * (no text or bytes). `sizes` are the files' real sizes when the contents cannot tell them.
  */
-export function memoryRepoView(contents: ReadonlyMap<string, string | Buffer | number>, sizes?: ReadonlyMap<string, number>): RepoView {
-  const text = (c: string | Buffer | number | undefined): string | undefined => {
-    if (!Buffer.isBuffer(c)) return typeof c === 'string' ? c : undefined;
+export function memoryRepoView(contents: ReadonlyMap<string, string | Buffer | undefined>, sizes?: ReadonlyMap<string, number>): RepoView {
+  const text = (c: string | Buffer | undefined): string | undefined => {
+    if (!Buffer.isBuffer(c)) return c;
     const r = decodeSource(c, Infinity);
     return 'text' in r ? r.text : undefined;
   };
   return {
     files: [...contents.keys()],
     size: (p) => {
+      if (!contents.has(p)) return undefined;
       const c = contents.get(p);
-      if (c === undefined) return undefined;
-      return sizes?.get(p) ?? (typeof c === 'number' ? c : Buffer.byteLength(c));
+      return sizes?.get(p) ?? (c === undefined ? undefined : Buffer.byteLength(c));
     },
     read: (p) => text(contents.get(p)),
     bytes: (p) => {
       const c = contents.get(p);
-      if (c === undefined || typeof c === 'number') return undefined;
-      return Buffer.isBuffer(c) ? c : Buffer.from(c);
+      return c === undefined || Buffer.isBuffer(c) ? c : Buffer.from(c);
     },
   };
+}
+
+/**
+ * The repository view of files read from git: a binary one as its bytes, one too large as its size only, and
+ * every one with its blob's size (a text decoded from invalid UTF-8 or with a BOM is not as long).
+ */
+export function blobRepoView(files: readonly ChangedFile[]): RepoView {
+  return memoryRepoView(new Map(files.map((f) => [f.path, f.text ?? f.bytes])), new Map(files.map((f) => [f.path, f.size])));
 }

@@ -4,7 +4,7 @@
 // for it applied cleanly, the rule no longer flags the line, and the file did not change meanwhile.
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { isDuplicate, SEVERITY_RANK, type Finding, type Severity } from '../engine/model.js';
+import { isDuplicate, SEVERITY_RANK, standingOf, type Finding, type Severity } from '../engine/model.js';
 import { SourceFile } from '../engine/source.js';
 import type { LoadedRule } from '../packs/load.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -55,11 +55,11 @@ export function runFixes(opts: FixOptions): FixRun {
   const hasFix = (f: Finding): boolean => Boolean(opts.rules.get(f.ruleId)?.def.fix);
   // A detection two rules saw is fixed once: by the finding that stands for it, or, when its rule has no fix,
   // by the first duplicate whose rule has one.
-  const byFingerprint = new Map(opts.findings.map((f) => [f.fingerprint, f]));
+  const standingFor = standingOf(opts.findings);
   const fixedBy = new Set<string>();
   const wanted = (f: Finding): boolean => {
     if (!f.suppressed) return true;
-    const standing = isDuplicate(f) ? byFingerprint.get(f.duplicateOf ?? '') : undefined;
+    const standing = isDuplicate(f) ? standingFor(f) : undefined;
     if (!standing || standing.suppressed || hasFix(standing) || fixedBy.has(standing.fingerprint)) return false;
     fixedBy.add(standing.fingerprint);
     return true;

@@ -1,7 +1,7 @@
 // Profile policies applied to a finished scan.
 import { recount } from '../engine/baseline.js';
 import { duplicateSuppression, followsStanding } from '../engine/findings.js';
-import type { ScanResult } from '../engine/model.js';
+import { standingOf, type ScanResult } from '../engine/model.js';
 import type { SuppressionPolicy } from '../engine/suppressions.js';
 
 /**
@@ -10,12 +10,12 @@ import type { SuppressionPolicy } from '../engine/suppressions.js';
  * problem says which suppression lacks its approver. Metrics are recounted.
  */
 export function enforceSuppressionApproval(result: ScanResult, policy?: SuppressionPolicy): number {
-  const byFingerprint = new Map(result.findings.map((f) => [f.fingerprint, f]));
+  const standingFor = standingOf(result.findings);
   let revoked = 0;
   for (const f of result.findings) {
     const s = f.suppressed;
     if (!s || s.kind !== 'file' || s.approvedBy) continue;
-    const standing = f.duplicateOf === undefined ? undefined : byFingerprint.get(f.duplicateOf);
+    const standing = standingFor(f);
     f.suppressed = standing && followsStanding(f, standing, policy) ? duplicateSuppression(f, standing) : undefined;
     revoked++;
     const outcome = f.suppressed ? `the finding is the same detection as ${standing!.ruleId}, which stands for it` : 'the finding counts';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import type { SentrikConfig } from '../config/schema.js';
-import { SEVERITY_RANK, type Finding, type ScanResult, type Severity } from '../engine/model.js';
+import { isDuplicate, SEVERITY_RANK, type Finding, type ScanResult, type Severity } from '../engine/model.js';
 import { SentrikError } from '../util/errors.js';
 import { sha256 } from './context.js';
 
@@ -61,7 +61,7 @@ export function computeReview(result: ScanResult, config: SentrikConfig, ctx: { 
       }
     }
     if (hr.on_suppression_added) {
-      for (const f of result.findings.filter((x) => x.suppressed && x.suppressed.kind !== 'duplicate')) {
+      for (const f of result.findings.filter((x) => x.suppressed && !isDuplicate(x))) {
         items.push({ id: `suppression:${f.fingerprint}`, trigger: 'on_suppression_added', reason: `suppression added for ${f.ruleId} at ${where(f)} (${f.suppressed!.kind}: ${f.suppressed!.reason || 'no reason'})` });
       }
       const supFile = '.sentrik/suppressions.yaml';

@@ -1,7 +1,8 @@
 // The history store: record a run with its findings, list runs, page through findings with filters, group
 // them, and compare two runs by fingerprint. One implementation over both backends (see db.ts).
 import { createHash } from 'node:crypto';
-import { isDuplicate, SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../engine/model.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../engine/model.js';
+import { countFindings } from '../engine/findings.js';
 import type { Db } from './db.js';
 import { migrate } from './migrations.js';
 import {
@@ -121,8 +122,8 @@ export class HistoryStore {
   async recordRun(run: RunInput, findings: Finding[], opts: { retainRuns?: number; onBatch?: (done: number) => Promise<void> | void } = {}): Promise<number> {
     const facets = facetsOf(findings);
     // Duplicates (another finding stands for the same detection) are kept as rows, never counted.
-    const counted = findings.filter((f) => !isDuplicate(f)).length;
-    const suppressed = findings.filter((f) => f.suppressed && !isDuplicate(f)).length;
+    const { findings: active, suppressed } = countFindings(findings);
+    const counted = active + suppressed;
     const id = await this.db.transaction(async (tx) => {
       const runId = await tx.insertId(
         `INSERT INTO runs (project, command, kind, scope_mode, started_at, duration_ms, root, scope, tool_version, packs, files_scanned, files_skipped,

@@ -3,7 +3,7 @@
 import { excludeMatcher } from '../engine/discovery.js';
 import { baselineOf, type Baseline } from '../engine/baseline.js';
 import { filesAtCommit } from '../engine/git.js';
-import { memoryRepoView, scan } from '../engine/scanner.js';
+import { blobRepoView, scan } from '../engine/scanner.js';
 import { TOOL } from '../version.js';
 import type { SentrikConfig } from '../config/schema.js';
 import { buildRules, scanExcludes } from './scan.js';
@@ -11,11 +11,11 @@ import { buildRules, scanExcludes } from './scan.js';
 export async function baselineAtCommit(root: string, config: SentrikConfig, ref: string, packs?: string[]): Promise<{ commit: string; baseline: Baseline }> {
   const { commit, files } = filesAtCommit(root, ref, config.max_file_size);
   const excluded = excludeMatcher(scanExcludes(config));
-  const texts = files.filter((f) => f.text !== undefined && !excluded(f.path)).map((f) => ({ path: f.path, text: f.text! }));
+  const kept = files.filter((f) => !excluded(f.path));
+  const texts = kept.filter((f) => f.text !== undefined).map((f) => ({ path: f.path, text: f.text! }));
   // Repository rules see binary files as bytes (a keystore committed before REF is not a new finding now), and
   // files too large to read by their size.
-  const contents = files.flatMap((f): [string, string | Buffer | number][] => (excluded(f.path) ? [] : [[f.path, f.text ?? f.bytes ?? f.size]]));
-  const repo = memoryRepoView(new Map(contents), new Map(files.map((f) => [f.path, f.size])));
+  const repo = blobRepoView(kept);
   const result = await scan({
     root,
     rules: buildRules(root, config, packs),

@@ -11,9 +11,11 @@ import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/
 import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
 import { ScanCache } from '../engine/cache.js';
 import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
-import { diskRepoView, memoryRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
+import { blobRepoView, diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
+
+type PackRef = ReturnType<typeof availablePackIds>[number];
 import { SentrikError } from '../util/errors.js';
 import { resolveInsideRoot, toPosix } from '../util/paths.js';
 import { TOOL } from '../version.js';
@@ -42,8 +44,7 @@ export interface RunScanOptions {
 }
 
 /** Load the selected packs: explicit ids, 'all', or the configured ones. Unknown ids name where they came from. */
-export function selectPacks(root: string, requested: string[] | undefined, configured: string[], source: string): LoadedPack[] {
-  const available = availablePackIds(root);
+export function selectPacks(available: PackRef[], requested: string[] | undefined, configured: string[], source: string): LoadedPack[] {
   const byId = new Map(available.map((p) => [p.id, p]));
   if (requested && requested.length === 1 && requested[0] === 'all') return available.map((p) => loadPack(p.dir, p.builtin));
   const ids = requested ?? configured;
@@ -63,8 +64,7 @@ export function selectPacks(root: string, requested: string[] | undefined, confi
  * pack_overrides must name packs that exist and, for the packs given (loaded), their rules: a typo would
  * otherwise leave a rule at the severity the user meant to change, silently.
  */
-export function checkPackOverrides(root: string, overrides: SentrikConfig['pack_overrides'], loaded: LoadedPack[]): void {
-  const available = new Set(availablePackIds(root).map((p) => p.id));
+export function checkPackOverrides(available: ReadonlySet<string>, overrides: SentrikConfig['pack_overrides'], loaded: LoadedPack[]): void {
   for (const [packId, rules] of Object.entries(overrides)) {
     if (!available.has(packId)) {
       throw new SentrikError(`unknown pack '${packId}' in pack_overrides`, undefined, undefined, `available: ${[...available].join(', ')}`);
@@ -81,8 +81,9 @@ export function checkPackOverrides(root: string, overrides: SentrikConfig['pack_
 let lastRules: { key: string; rules: RuleSet } | undefined;
 
 export function buildRules(root: string, config: SentrikConfig, packs?: string[], configuredFrom = 'standards_packs'): RuleSet {
-  const selected = selectPacks(root, packs, config.standards_packs, configuredFrom);
-  checkPackOverrides(root, config.pack_overrides, selected);
+  const available = availablePackIds(root);
+  const selected = selectPacks(available, packs, config.standards_packs, configuredFrom);
+  checkPackOverrides(new Set(available.map((p) => p.id)), config.pack_overrides, selected);
   const key = JSON.stringify([selected.map((p) => [p.dir, p.hash]), config.pack_overrides]);
   // Loaded packs are cached objects: the same objects and hashes mean the same rules.
   if (lastRules?.key === key && lastRules.rules.packs.every((p, i) => p === selected[i])) return lastRules.rules;
@@ -169,10 +170,8 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
 
   // Diff-scoped modes scan content from git (or the working tree for --diff) and report changed lines only.
   const texts: { path: string; text: string }[] = [];
-  // The changed files as repository rules about single files see them: a binary one as its bytes, one too
-  // large to read as its size; every one with its size in git (decoding changes a text's byte length).
-  const changedContents = new Map<string, string | Buffer | number>();
-  const changedSizes = new Map<string, number>();
+  // The changed files, for the repository rules about single files.
+  const changedFiles: ChangedFile[] = [];
   const skipped: SkippedFile[] = [];
   const problems: ScanProblem[] = [];
   let changedLines: Map<string, Set<number>> | undefined;
@@ -183,8 +182,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       if (excluded(f.path)) continue;
       if (f.text === undefined) skipped.push({ file: f.path, reason: (f.skip as SkippedFile['reason']) ?? 'unreadable' });
       else texts.push({ path: f.path, text: f.text });
-      changedContents.set(f.path, f.text ?? f.bytes ?? f.size);
-      changedSizes.set(f.path, f.size);
+      changedFiles.push(f);
       if (f.invalidUtf8) problems.push({ file: f.path, code: 'invalid-utf8', message: 'not valid UTF-8: scanned with replacement characters' });
       changedLines?.set(f.path, f.changedLines);
     }
@@ -240,5 +238,5 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
     });
   }
   phases.discovery = Date.now() - t;
-  return scan({ ...common, texts, repo: memoryRepoView(changedContents, changedSizes), repoFilesOnly: true, skipped, problems, changedLines, scope: scanScope, phasesMs: phases });
+  return scan({ ...common, texts, repo: blobRepoView(changedFiles), repoFilesOnly: true, skipped, problems, changedLines, scope: scanScope, phasesMs: phases });
 }

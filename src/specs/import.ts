@@ -100,9 +100,10 @@ function openApiContract(api: OpenApi): ImportedSpec['contract'] {
     const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/\{[^}]*\}/g, '').replace(/\/+$/, '');
     if (path && path.startsWith('/')) basePaths.add(path);
   }
+  const defined = definedSchemes(api);
   return {
     operations: ops.map((o) => o.label),
-    secured: ops.filter((o) => isSecured(effectiveSecurity(api, o).reqs, definedSchemes(api))).map((o) => o.label),
+    secured: ops.filter((o) => isSecured(effectiveSecurity(api, o).reqs, defined)).map((o) => o.label),
     basePaths: [...basePaths].sort(),
   };
 }

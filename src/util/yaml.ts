@@ -38,8 +38,8 @@ export function lineOf(parsed: ParsedYaml, path: readonly PropertyKey[]): number
   return undefined;
 }
 
-/** Turn the first issue of a zod error into a SentrikError pointing at the YAML line; the others are named in its hint. */
-export function zodToSentrikError(err: ZodError, parsed: ParsedYaml, what: string): SentrikError {
+/** Turn the first issue of a zod error into a SentrikError pointing at the YAML line (`firstHint` replaces its default hint); the others are named in the hint too. */
+export function zodToSentrikError(err: ZodError, parsed: ParsedYaml, what: string, firstHint?: string): SentrikError {
   const issue = err.issues[0];
   const path = issue.path as PropertyKey[];
   // For an unknown key, point at the key itself rather than its parent map.
@@ -49,7 +49,7 @@ export function zodToSentrikError(err: ZodError, parsed: ParsedYaml, what: strin
   if (issue.code === 'unrecognized_keys') msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
   // The hint says what it should be.
   if (issue.code === 'invalid_type') msg = /received undefined/.test(issue.message) ? 'missing' : 'wrong type';
-  const hint = [hintFor(issue), alsoWrong(err, parsed)].filter(Boolean).join('; ') || undefined;
+  const hint = [firstHint ?? hintFor(issue), alsoWrong(err, parsed)].filter(Boolean).join('; ') || undefined;
   return new SentrikError(`${what}: ${at}: ${msg}`, parsed.file, line, hint);
 }
 
@@ -57,7 +57,7 @@ export function zodToSentrikError(err: ZodError, parsed: ParsedYaml, what: strin
  * Every problem after the first, by key and line ('also wrong: jobs (line 4), paralel_scan (unknown key, line 6)'),
  * so one run shows all there is to fix; undefined when there is only one.
  */
-export function alsoWrong(err: ZodError, parsed: ParsedYaml): string | undefined {
+function alsoWrong(err: ZodError, parsed: ParsedYaml): string | undefined {
   const others = err.issues
     .slice(1)
     .flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: [...i.path, k] as PropertyKey[], unknown: true })) : [{ path: i.path as PropertyKey[], unknown: false }]))

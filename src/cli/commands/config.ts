@@ -48,14 +48,15 @@ function validate(io: CliIO, flags: { root: string; config?: string }): number {
   const { root } = resolveRoot(io, [], flags.root);
   const loaded = loadEffectiveConfig(io, root, {}, flags.config);
   // Packs named in the config must exist: check now rather than at the first scan.
-  const available = new Set(availablePackIds(root).map((p) => p.id));
+  const packs = availablePackIds(root);
+  const available = new Set(packs.map((p) => p.id));
   const missing = loaded.config.standards_packs.filter((p) => !available.has(p));
   if (missing.length && loaded.origins.standards_packs !== 'detected') {
     throw new SentrikError(`unknown pack${missing.length > 1 ? 's' : ''} in standards_packs: ${missing.join(', ')}`, loaded.file, undefined, `available: ${[...available].join(', ')}`);
   }
-  const overridden = availablePackIds(root).filter((p) => p.id in loaded.config.pack_overrides);
+  const overridden = packs.filter((p) => p.id in loaded.config.pack_overrides);
   try {
-    checkPackOverrides(root, loaded.config.pack_overrides, overridden.map((p) => loadPack(p.dir, p.builtin)));
+    checkPackOverrides(available, loaded.config.pack_overrides, overridden.map((p) => loadPack(p.dir, p.builtin)));
   } catch (err) {
     if (err instanceof SentrikError && loaded.file) throw new SentrikError(err.message, loaded.file, undefined, err.hint);
     throw err;

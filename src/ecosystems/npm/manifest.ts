@@ -2,7 +2,7 @@
 // package.json no lockfile covers, whose dependencies `vulns` cannot check.
 import { posix } from 'node:path';
 import type { ReadSibling, Unchecked } from '../types.js';
-import { isRecord, LineFinder, parseYamlText, str } from '../util.js';
+import { isRecord, LineFinder, parseJson, parseYamlText, str } from '../util.js';
 import { globMatch, globSupported } from '../../util/glob.js';
 
 export interface Declared {
@@ -56,18 +56,19 @@ const LOCKFILE_OF: Record<string, string> = { npm: 'package-lock.json', yarn: 'y
  * in a parent folder whose package.json `workspaces` or pnpm-workspace.yaml lists this folder.
  */
 export function uncheckedPackageJson(file: string, text: string, lockfiles: readonly string[], read: ReadSibling): Unchecked | undefined {
+  // The usual case first, before any parsing: a lockfile beside it.
+  const dir = posix.dirname(file);
+  const lockDirs = new Set(lockfiles.map((l) => posix.dirname(l)));
+  if (lockDirs.has(dir)) return undefined;
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    json = parseJson(text);
   } catch {
     return undefined; // a broken package.json is the code scan's to report
   }
   const declared = declaredDeps(json);
   const names = [...declared.prod.keys(), ...declared.dev.keys()];
   if (!names.length) return undefined;
-  const dir = posix.dirname(file);
-  const lockDirs = new Set(lockfiles.map((l) => posix.dirname(l)));
-  if (lockDirs.has(dir)) return undefined;
   for (const lockDir of lockDirs) {
     if (!isInside(lockDir, dir)) continue;
     const up = posix.relative(dir, lockDir);

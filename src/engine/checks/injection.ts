@@ -6,7 +6,7 @@ import type { Node } from 'yaml';
 import { contextAccesses, findExpressions } from '../formats/expressions.js';
 import { usesAction, triggeredBy, type GhModel, type GhStep } from '../formats/github.js';
 import { githubOf, scriptsOf } from '../formats/index.js';
-import { programName, type Command } from '../formats/shell.js';
+import { pipelines, programName, type Command } from '../formats/shell.js';
 import { entries, get, items, scalarSource, str } from '../formats/yaml-doc.js';
 import type { RawMatch } from '../matchers/matcher.js';
 import type { Check } from './check.js';
@@ -181,31 +181,31 @@ export const githubEnv: Check<{ triggers: string[]; in_actions: boolean }> = {
     for (const b of scriptsOf(file)) {
       const dynamic = (c: Command, from: number): boolean => c.words.slice(from).some((w) => !ENV_FILES.test(w.text) && /\$|%[A-Za-z_]+%/.test(w.text));
       // What a `tee` writes comes from its pipeline's earlier stages: for each command, whether one of those
-      // holds a run-time value — one pass per pipeline (a script can hold thousands of commands).
-      const byPipeline = new Map<number, Command[]>();
-      for (const c of b.script.commands) {
-        const list = byPipeline.get(c.pipeline);
-        if (list) list.push(c);
-        else byPipeline.set(c.pipeline, [c]);
-      }
-      const dynamicBefore = new Map<Command, boolean>();
-      for (const list of byPipeline.values()) {
-        const stages = [...list].sort((x, y) => x.stage - y.stage);
-        let seen = false;
-        for (let i = 0; i < stages.length; ) {
-          let j = i;
-          for (; j < stages.length && stages[j].stage === stages[i].stage; j++) dynamicBefore.set(stages[j], seen);
-          for (let k = i; k < j; k++) seen ||= dynamic(stages[k], 0);
-          i = j;
+      // holds a run-time value — one pass per pipeline (a script can hold thousands of commands), made when
+      // the first `tee` asks.
+      let dynamicBefore: Map<Command, boolean> | undefined;
+      const earlierStageDynamic = (cmd: Command): boolean => {
+        if (!dynamicBefore) {
+          dynamicBefore = new Map();
+          for (const stages of pipelines(b.script)) {
+            let seen = false;
+            for (let i = 0; i < stages.length; ) {
+              let j = i;
+              for (; j < stages.length && stages[j].stage === stages[i].stage; j++) dynamicBefore.set(stages[j], seen);
+              for (let k = i; k < j; k++) seen ||= dynamic(stages[k], 0);
+              i = j;
+            }
+          }
         }
-      }
+        return dynamicBefore.get(cmd) ?? false;
+      };
       for (const cmd of b.script.commands) {
         const target = cmd.redirects.find((r) => (r.op === '>>' || r.op === '>') && r.target && ENV_FILES.test(r.target.text));
         const tee = programName(cmd.words[0]) === 'tee' && cmd.words.some((w) => ENV_FILES.test(w.text));
         const pwsh = /^(add-content|out-file|set-content)$/i.test(cmd.words[0]?.text ?? '') && cmd.words.some((w) => ENV_FILES.test(w.text));
         if (!target && !tee && !pwsh) continue;
         // what is written: the command's words (echo/printf), or for tee the pipeline's earlier stages
-        if (!(tee ? dynamicBefore.get(cmd) : dynamic(cmd, 1))) continue;
+        if (!(tee ? earlierStageDynamic(cmd) : dynamic(cmd, 1))) continue;
         const name = /PATH/i.test((target?.target?.text ?? cmd.words.map((w) => w.text).join(' ')).replace(/GITHUB_ENV/i, '')) ? 'GITHUB_PATH' : 'GITHUB_ENV';
         out.push(atOffset(b.script.source, (cmd.assignments[0] ?? cmd.words[0])?.start ?? cmd.start, cmd.end, { message: `A value computed at run time is appended to $${name}; with ${m.kind === 'action' ? 'an untrusted caller' : `a ${[...m.triggers.keys()].filter((t) => o.triggers.includes(t)).join('/')} trigger`} it can inject variables (LD_PRELOAD, NODE_OPTIONS) or PATH entries into every later step` }));
       }

@@ -72,10 +72,11 @@ const operationSecurity = oas('operation-security', 'operations without a securi
   for (const op of operations(api)) {
     if (op.method === 'options' || listed(o.public, op)) continue;
     const { reqs, own } = effectiveSecurity(api, op);
-    if (isSecured(reqs, defined)) continue;
-    const ghosts = defined && isSecured(reqs) ? undefinedSchemes(reqs, defined) : [];
-    if (ghosts.length) {
-      out.push(...hit(own ? api.doc.keyLine(op.op, 'security') : api.doc.lineOf(op.op), op.label, `${op.label} requires the security scheme ${ghosts.map((g) => `'${g}'`).join(', ')}, which the document does not define: it protects nothing`));
+    const line = own ? api.doc.keyLine(op.op, 'security') : api.doc.lineOf(op.op);
+    if (isSecured(reqs)) {
+      // Secured on paper; with schemes the document lists, each one it names must be among them.
+      const ghosts = defined ? undefinedSchemes(reqs, defined) : [];
+      if (ghosts.length) out.push(...hit(line, op.label, `${op.label} requires the security scheme ${ghosts.map((g) => `'${g}'`).join(', ')}, which the document does not define: it protects nothing`));
       continue;
     }
     const explicitEmpty = own && reqs!.length === 0;
@@ -83,7 +84,7 @@ const operationSecurity = oas('operation-security', 'operations without a securi
     if (explicitEmpty && !WRITE_METHODS.has(op.method)) continue;
     const optional = reqs && reqs.length > 0;
     const why = explicitEmpty ? 'turns authentication off with `security: []`' : optional ? 'makes authentication optional (`{}` in security)' : 'has no security requirement (none on the operation, none global)';
-    out.push(...hit(own ? api.doc.keyLine(op.op, 'security') : api.doc.lineOf(op.op), op.label, `${op.label} ${why}`));
+    out.push(...hit(line, op.label, `${op.label} ${why}`));
   }
   return out;
 });
@@ -383,30 +384,13 @@ const MAX_ENUM_VALUES = 10;
 /**
  * The first plain-HTTP (or WS) URL a server can be, with its variables filled in (the defaults, then each
  * variable with each of its enum values), that is not local; undefined if none. Only the URL's start (scheme
- * and host) decides that, so only its first 256 characters are filled, in one pass each.
+ * and host) decides that, so only its first 256 characters are filled (which also bounds the regex).
  */
 function plainServerUrl(server: JsonObject): string | undefined {
   const head = String(server.url).slice(0, 256);
   const vars = Object.entries(obj(server.variables) ?? {}).slice(0, MAX_SERVER_VARIABLES);
   const defaults = Object.fromEntries(vars.map(([name, v]) => [name, String(obj(v)?.default ?? `{${name}}`)]));
-  const fill = (chosen: Record<string, string>): string => {
-    let out = '';
-    let start = -1;
-    let outAt = 0;
-    for (let i = 0; i < head.length; i++) {
-      const ch = head[i];
-      if (ch === '{') {
-        start = i;
-        outAt = out.length;
-        out += ch;
-      } else if (ch === '}' && start >= 0 && i > start + 1) {
-        const name = head.slice(start + 1, i);
-        out = out.slice(0, outAt) + (chosen[name] ?? defaults[name] ?? `{${name}}`);
-        start = -1;
-      } else out += ch;
-    }
-    return out;
-  };
+  const fill = (chosen: Record<string, string>): string => head.replace(/\{([^{}]+)\}/g, (m, name: string) => chosen[name] ?? defaults[name] ?? m);
   const plain = (url: string): boolean => /^(http|ws):\/\//i.test(url) && !isLocalUrl(url);
   const first = fill({});
   if (plain(first)) return first;
@@ -430,8 +414,9 @@ const plainHttp = oas('plain-http-server', 'server URLs over plain HTTP (other t
       // `{scheme}://api.example.com` with `variables: { scheme: { default: http } }`: every URL it can be.
       const plain = plainServerUrl(server);
       if (plain) {
-        const url = server.url.length > 200 ? `${server.url.slice(0, 200)}…` : server.url;
-        const shown = server.url.startsWith(plain) ? url : `${url} (${plain.length > 200 ? `${plain.slice(0, 200)}…` : plain})`;
+        const clip = (s: string): string => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
+        const url = clip(server.url);
+        const shown = server.url.startsWith(plain) ? url : `${url} (${clip(plain)})`;
         out.push(...hit(api.doc.keyLine(server, 'url'), url, `server ${shown} is plain ${plain.split(':')[0].toUpperCase()}: traffic and credentials travel unencrypted`));
       }
     }
