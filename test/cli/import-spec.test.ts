@@ -76,6 +76,20 @@ describe('import-spec', () => {
     expect(found).not.toContain('SPEC-DRIFT-001 src/app.js:4');
   });
 
+  it('drift holds routers to the prefix they are mounted under, and stays quiet where it cannot be known', () => {
+    const spec = 'openapi: 3.0.3\ninfo: { title: Users, version: "1" }\nsecurity: [{ bearer: [] }]\npaths:\n  /users:\n    get: { responses: { "200": { description: ok } } }\n  /users/{id}:\n    get: { responses: { "200": { description: ok } } }\n  /items:\n    get: { responses: { "200": { description: ok } } }\ncomponents:\n  securitySchemes:\n    bearer: { type: http, scheme: bearer }\n';
+    const root = project({
+      'openapi.yaml': spec,
+      'src/app.js': "const express = require('express');\nconst app = express();\nconst router = express.Router();\nrouter.get('/', listUsers);\nrouter.get('/:id', authenticate, getUser);\napp.use('/users', router);\napp.use('/items', require('./routes/items'));\n",
+      'src/routes/items.js': "const express = require('express');\nconst router = express.Router();\nrouter.get('/', authenticate, listItems);\nmodule.exports = router;\n",
+      'py/main.py': 'from fastapi import FastAPI, APIRouter\napp = FastAPI()\nrouter = APIRouter()\n\n@router.get("/")\ndef admin_list():\n    pass\n\napp.include_router(router, prefix="/admin")\n',
+    });
+    expect(sentrik(['import-spec', 'openapi.yaml', '--enable'], { cwd: root }).code).toBe(0);
+    const drift = scanJson(root).findings.filter((f) => f.ruleId.startsWith('SPEC-DRIFT')).map((f) => `${f.ruleId} ${f.file}:${f.line}`);
+    // GET /users (router '/' under '/users') is declared and secured, but has no auth; GET /admin is undeclared.
+    expect(drift.sort()).toEqual(['SPEC-DRIFT-001 py/main.py:5', 'SPEC-DRIFT-002 src/app.js:4']);
+  });
+
   it('re-import is idempotent; a changed spec needs --overwrite, which reports the changes', () => {
     const root = project({ 'openapi.yaml': SPEC });
     expect(sentrik(['import-spec', 'openapi.yaml', '--id', 'pets'], { cwd: root }).code).toBe(0);

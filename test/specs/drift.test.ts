@@ -49,12 +49,114 @@ describe('extractRoutes', () => {
   });
 });
 
+describe('router prefixes', () => {
+  const withRelative = (path: string, text: string) => extractRoutes(new SourceFile(path, text)).map((r) => [r.method, r.path, r.line, r.authed, r.relative]);
+
+  it('Express: app.use mounts a router of the same file, with the mount\'s middleware, nested', () => {
+    const text = [
+      "const express = require('express');",
+      'const app = express();',
+      'const router = express.Router();',
+      'const adminRouter = express.Router();',
+      "router.get('/', listUsers);",
+      "router.get('/:id', getUser);",
+      "adminRouter.delete('/cache', flush);",
+      "app.use('/users', router);",
+      "router.use('/admin', requireAuth, adminRouter);",
+      "app.get('/health', ok);",
+    ].join('\n');
+    expect(withRelative('app.js', text)).toEqual([
+      ['get', '/users', 5, false, false],
+      ['get', '/users/:id', 6, false, false],
+      ['delete', '/users/admin/cache', 7, true, false],
+      ['get', '/health', 10, false, false],
+    ]);
+    // Mounted twice: served under both prefixes; authentication at one mount covers that mount only.
+    const twice = "const express = require('express');\nconst app = express();\nconst router = express.Router();\nrouter.get('/me', me);\napp.use('/v1', router);\napp.use(\n  '/v2',\n  passport.authenticate('jwt'),\n  router,\n);\n";
+    expect(withRelative('app.js', twice)).toEqual([
+      ['get', '/v1/me', 4, false, false],
+      ['get', '/v2/me', 4, true, false],
+    ]);
+  });
+
+  it('Express: a router mounted elsewhere is relative; under a computed prefix, no route is claimed', () => {
+    const exported = "const express = require('express');\nconst router = express.Router();\nrouter.get('/', list);\nmodule.exports = router;\n";
+    expect(withRelative('routes/users.js', exported)).toEqual([['get', '/', 3, false, true]]);
+    for (const mount of ["app.use(BASE + '/users', router);", 'app.use(config.prefix, router);', 'app.use(`${base}/users`, router);']) {
+      const text = `const express = require('express');\nconst app = express();\nconst router = express.Router();\nrouter.get('/list', list);\n${mount}\n`;
+      expect(withRelative('app.js', text), mount).toEqual([]);
+    }
+  });
+
+  it('FastAPI: APIRouter(prefix) and include_router(prefix, dependencies), composed', () => {
+    const text = [
+      'from fastapi import FastAPI, APIRouter, Depends',
+      'app = FastAPI()',
+      'router = APIRouter(prefix="/items")',
+      'dyn = APIRouter(prefix=settings.API_PREFIX)',
+      '',
+      '@router.get("/{item_id}")',
+      'def read(item_id: str):',
+      '    pass',
+      '',
+      '@dyn.get("/x")',
+      'def x():',
+      '    pass',
+      '',
+      'app.include_router(router, prefix="/api/v1", dependencies=[Depends(get_current_user)])',
+    ].join('\n');
+    expect(withRelative('main.py', text)).toEqual([['get', '/api/v1/items/{item_id}', 6, true, false]]);
+    const other = 'from fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/")\ndef list():\n    pass\napp.include_router(router, prefix=f"/{VERSION}")\n';
+    expect(withRelative('main.py', other)).toEqual([]);
+  });
+
+  it('Flask: Blueprint(url_prefix), replaced by register_blueprint(url_prefix)', () => {
+    const text = [
+      'from flask import Flask, Blueprint',
+      'app = Flask(__name__)',
+      "bp = Blueprint('users', __name__, url_prefix='/users')",
+      "admin = Blueprint('admin', __name__, url_prefix='/ignored')",
+      '',
+      '@bp.route("/<int:uid>")',
+      'def user(uid):',
+      '    pass',
+      '',
+      '@admin.route("/stats", methods=["POST"])',
+      'def stats():',
+      '    pass',
+      '',
+      'app.register_blueprint(bp)',
+      "app.register_blueprint(admin, url_prefix='/admin')",
+    ].join('\n');
+    expect(withRelative('app.py', text)).toEqual([
+      ['get', '/users/<int:uid>', 6, false, false],
+      ['post', '/admin/stats', 10, false, false],
+    ]);
+  });
+});
+
 describe('drift checks', () => {
   it('matches code paths to spec paths with parameters and base paths', () => {
     expect(routeMatches('/v1/pets/:id', '/pets/{petId}', ['/v1'])).toBe(true);
     expect(routeMatches('/:id', '/pets/{petId}', [])).toBe(true); // router mounted elsewhere
     expect(routeMatches('/pets/mine', '/pets/{petId}', [])).toBe(false);
     expect(routeMatches('/debug', '/pets/{petId}', [])).toBe(false);
+    expect(routeMatches('/', '/pets', [])).toBe(false);
+    expect(routeMatches('/', '/pets', [], true)).toBe(true); // the root of a router mounted elsewhere
+  });
+
+  it('holds mounted routes to the full path; says nothing where the prefix is unknown', () => {
+    const undeclared = getSpecCheck('drift-undeclared-route')!;
+    const unauth = getSpecCheck('drift-unauthenticated-handler')!;
+    const opts = { spec: 'api.yaml', operations: ['GET /users', 'GET /users/{id}'] };
+    const secured = { spec: 'api.yaml', secured: ['GET /users', 'GET /users/{id}'] };
+    const app = new SourceFile('app.js', "const express = require('express');\nconst app = express();\nconst router = express.Router();\nrouter.get('/', list);\nrouter.get('/:id', authenticate, one);\nrouter.get('/export', dump);\napp.use('/users', router);\n");
+    expect(undeclared.run(app, undeclared.options.parse(opts)).map((m) => m.message)).toEqual(['GET /users/export is served by the code but not declared in api.yaml']);
+    expect(unauth.run(app, unauth.options.parse(secured)).map((m) => m.line)).toEqual([4]);
+    // The same router in its own file, mounted from another: its root is not "GET /", and is not held to any one operation.
+    const routerFile = new SourceFile('routes/users.js', "const express = require('express');\nconst router = express.Router();\nrouter.get('/', list);\nmodule.exports = router;\n");
+    expect(undeclared.run(routerFile, undeclared.options.parse(opts))).toEqual([]);
+    expect(unauth.run(routerFile, unauth.options.parse(secured))).toEqual([]);
   });
 
   it('reports undeclared routes and unauthenticated secured handlers', () => {

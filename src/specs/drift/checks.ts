@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { RawMatch } from '../../engine/matchers/matcher.js';
 import type { SpecCheck } from '../check.js';
 import { perFile } from '../memo.js';
-import { extractRoutes, routeMatches, type CodeRoute } from './routes.js';
+import { extractRoutes, pathSegments, routeMatches, type CodeRoute } from './routes.js';
 
 const KEYWORDS = ['express', 'fastify', 'nestjs', 'fastapi', 'flask', 'router', 'blueprint', '@controller'];
 
@@ -40,7 +40,12 @@ function routesOf(file: Parameters<SpecCheck['run']>[0]): CodeRoute[] {
 }
 
 function matching(route: CodeRoute, ops: { method: string; path: string }[], basePaths: string[]): boolean {
-  return ops.some((o) => (route.method === '*' || o.method === route.method) && routeMatches(route.path, o.path, basePaths));
+  return ops.some((o) => (route.method === '*' || o.method === route.method) && routeMatches(route.path, o.path, basePaths, route.relative));
+}
+
+/** The root of a router mounted in another file could be any operation: too little to hold it to one. */
+function unknowable(route: CodeRoute): boolean {
+  return route.relative && pathSegments(route.path).length === 0;
 }
 
 export const DRIFT_CHECKS: SpecCheck[] = [
@@ -67,7 +72,7 @@ export const DRIFT_CHECKS: SpecCheck[] = [
     run(file, o: z.infer<typeof unauthOptions>): RawMatch[] {
       const secured = o.secured.map(parseOperation);
       return routesOf(file)
-        .filter((r) => !r.authed && !r.public && r.method !== '*' && matching(r, secured, o.base_paths))
+        .filter((r) => !r.authed && !r.public && r.method !== '*' && !unknowable(r) && matching(r, secured, o.base_paths))
         .map((r) => ({ line: r.line, matched: `${r.method} ${r.path}`, message: `${r.method.toUpperCase()} ${r.path} is secured in ${o.spec} but its handler has no authentication middleware, guard or dependency` }));
     },
   },

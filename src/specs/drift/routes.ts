@@ -3,6 +3,12 @@
 // (`@bp.route("/x", methods=[…])`). For each route: method, path (parameters normalised to `{}`), line, and
 // whether authentication is visibly attached (middleware, guard, dependency, decorator, or a file-wide
 // `app.use(auth)` / hook before it). Patterns are fixed and linear (RE2); nothing from the code is executed.
+//
+// Routers mounted in the same file get their prefix (`app.use('/users', router)`, `APIRouter(prefix=…)`,
+// `app.include_router(r, prefix=…)`, `Blueprint(…, url_prefix=…)`, `app.register_blueprint(bp, url_prefix=…)`),
+// and authentication attached at the mount. A router mounted in another file is `relative`: its path is only
+// the tail of the real one. A router mounted under a prefix that is not a literal yields no route at all:
+// its full path cannot be known, and a guess would be a false finding.
 import { compileRegex, testRegex } from '../../engine/regex.js';
 import type { SourceFile } from '../../engine/source.js';
 
@@ -13,6 +19,8 @@ export interface CodeRoute {
   authed: boolean;
   /** The handler is marked public (`@Public()`, `@permission_classes([AllowAny])` …). */
   public: boolean;
+  /** Served by a router mounted in another file: `path` is the tail of the real path, whose prefix is unknown. */
+  relative: boolean;
 }
 
 const AUTH = compileRegex('(?i)(auth|jwt|passport|login_required|logged|session|token|guard|protect|verify|require_?user|current_?user|permission|acl|rbac|secured|bearer|api_?key|roles?_required)');
@@ -20,12 +28,18 @@ const PUBLIC = compileRegex('(?i)(@Public\\(|AllowAny|skip_?auth|public_route)')
 const JS_ROUTE = compileRegex('\\b([A-Za-z_$][\\w$]*)\\s*\\.\\s*(get|post|put|patch|delete|head|options|all)\\s*\\(\\s*([\'"`])(/[^\'"`]*)[\'"`]', {});
 const JS_RECEIVER = /^(app|router|server|fastify|instance|api|routes|\w*(Router|App|Server|Routes))$/;
 const JS_USE_AUTH = compileRegex('\\b[A-Za-z_$][\\w$]*\\s*\\.\\s*(use|addHook|register)\\s*\\(([^)]*)');
+const JS_APP = /^(app|server|fastify|instance|api|\w*(App|Server))$/;
+const JS_USE = compileRegex('\\b([A-Za-z_$][\\w$]*)\\s*\\.\\s*use\\s*\\(');
+const JS_LITERAL_PREFIX = compileRegex('^\\s*([\'"`])(/[^\'"`$]*)[\'"`]\\s*,');
 const NEST_CONTROLLER = compileRegex('@Controller\\(\\s*(?:[\'"`]([^\'"`]*)[\'"`])?');
 const NEST_ROUTE = compileRegex('@(Get|Post|Put|Patch|Delete|Head|Options|All)\\(\\s*(?:[\'"`]([^\'"`]*)[\'"`])?');
 const PY_ROUTE = compileRegex('^\\s*@\\s*([A-Za-z_][\\w]*)\\s*\\.\\s*(get|post|put|patch|delete|head|options|route|api_route)\\s*\\(\\s*[rfu]?([\'"])(/[^\'"]*)[\'"]([^\\n]*)');
 const PY_PREFIX = compileRegex('^\\s*([A-Za-z_][\\w]*)\\s*=\\s*(?:APIRouter|Blueprint)\\(([^\\n]*)');
 const PY_METHODS = compileRegex('methods\\s*=\\s*\\[([^\\]]*)\\]');
 const PY_PREFIX_ARG = compileRegex('(?:prefix|url_prefix)\\s*=\\s*[\'"]([^\'"]*)[\'"]');
+const PY_PREFIX_KW = compileRegex('\\b(?:prefix|url_prefix)\\s*=');
+const PY_INCLUDE = compileRegex('^\\s*([A-Za-z_][\\w]*)\\s*\\.\\s*(include_router|register_blueprint)\\s*\\(\\s*([A-Za-z_][\\w.]*)([^\\n]*)');
+const PY_APP = compileRegex('^\\s*([A-Za-z_][\\w]*)\\s*=\\s*(?:fastapi\\.)?(?:flask\\.)?(?:FastAPI|Flask)\\(');
 
 function first(re: ReturnType<typeof compileRegex>, text: string): RegExpExecArray | null {
   re.lastIndex = 0;
@@ -57,9 +71,48 @@ function callText(file: SourceFile, line: number): string {
   return text;
 }
 
+/**
+ * Where routers are mounted in one file: child → mounts under a parent at a prefix (undefined: not a literal,
+ * so unknown). `own` gives a receiver's own prefix (`APIRouter(prefix=…)`; undefined: not a literal) and
+ * whether it is the application itself (its paths are absolute) rather than a router mounted elsewhere.
+ */
+interface Mounts {
+  mounts: Map<string, { parent: string; prefix: string | undefined; authed: boolean; replaces: boolean }[]>;
+  own(name: string): { prefix: string | undefined; authed: boolean; app: boolean };
+}
+
+type Chain = { prefix: string; authed: boolean; relative: boolean } | null;
+
+/** A router mounted more often than this is unusual; the cap keeps a generated file from multiplying routes. */
+const MAX_CHAINS = 16;
+
+/** Every full prefix a receiver is served under, through the file's mounts; null where one cannot be known. */
+function chainsOf(name: string, g: Mounts, memo = new Map<string, Chain[]>()): Chain[] {
+  const known = memo.get(name);
+  if (known) return known;
+  memo.set(name, [null]); // a cycle of mounts has no knowable prefix
+  const own = g.own(name);
+  const mounts = g.mounts.get(name) ?? [];
+  const out: Chain[] = [];
+  if (!mounts.length) out.push(own.prefix === undefined ? null : { prefix: own.prefix, authed: own.authed, relative: !own.app });
+  for (const m of mounts) {
+    const tail = m.replaces ? '' : own.prefix;
+    for (const p of m.prefix === undefined || tail === undefined ? [null] : chainsOf(m.parent, g, memo)) {
+      if (out.length >= MAX_CHAINS) break;
+      out.push(p && { prefix: joinPath(joinPath(p.prefix, m.prefix!), tail!), authed: p.authed || m.authed || own.authed, relative: p.relative });
+    }
+  }
+  memo.set(name, out);
+  return out;
+}
+
+/** One route per full prefix its receiver is served under (none when no prefix can be known). */
+function mounted(route: Omit<CodeRoute, 'relative'>, receiver: string, g: Mounts, memo: Map<string, Chain[]>): CodeRoute[] {
+  return chainsOf(receiver, g, memo).flatMap((c) => (c ? [{ ...route, path: joinPath(c.prefix, route.path), authed: route.authed || c.authed, relative: c.relative }] : []));
+}
+
 function expressRoutes(file: SourceFile): CodeRoute[] {
   if (!/express|fastify|Router\(|koa/i.test(file.text)) return [];
-  const out: CodeRoute[] = [];
   // Lines after which every route is authenticated: `app.use(authenticate)`, `fastify.addHook('onRequest', …auth…)`.
   let authFrom = Infinity;
   for (let l = 1; l <= file.lineCount; l++) {
@@ -69,17 +122,42 @@ function expressRoutes(file: SourceFile): CodeRoute[] {
       break;
     }
   }
+  const found: { route: Omit<CodeRoute, 'relative'>; receiver: string }[] = [];
+  const useLines: number[] = [];
   for (let l = 1; l <= file.lineCount; l++) {
     const text = file.lineText(l);
     if (!text.includes('(')) continue;
+    if (text.includes('.use')) useLines.push(l);
     const m = first(JS_ROUTE, text);
     if (!m || !JS_RECEIVER.test(m[1])) continue;
     const call = callText(file, l).slice(text.indexOf(m[0]) + m[0].length);
     // Only what sits between the path and the handler counts as middleware.
     const middle = call.split(/=>|\bfunction\b|\basync\b/)[0];
-    out.push({ method: m[2] === 'all' ? '*' : m[2], path: m[4], line: l, authed: l > authFrom || testRegex(AUTH, middle), public: testRegex(PUBLIC, middle) });
+    found.push({ receiver: m[1], route: { method: m[2] === 'all' ? '*' : m[2], path: m[4], line: l, authed: l > authFrom || testRegex(AUTH, middle), public: testRegex(PUBLIC, middle) } });
   }
-  return out;
+  const g = expressMounts(file, useLines, new Set(found.map((f) => f.receiver)), authFrom);
+  const memo = new Map<string, Chain[]>();
+  return found.flatMap((f) => mounted(f.route, f.receiver, g, memo));
+}
+
+/** `parent.use('/prefix', auth, router)` for the routers that serve routes in this file. */
+function expressMounts(file: SourceFile, lines: number[], receivers: Set<string>, authFrom: number): Mounts {
+  const mounts: Mounts['mounts'] = new Map();
+  for (const l of lines) {
+    const m = first(JS_USE, file.lineText(l));
+    if (!m) continue;
+    const args = callText(file, l).slice(file.lineText(l).indexOf(m[0]) + m[0].length).split(/\)\s*;|\n\s*\n/)[0];
+    const idents = args.match(/[A-Za-z_$][\w$]*/g) ?? [];
+    const children = [...new Set(idents.filter((i) => i !== m[1] && receivers.has(i)))];
+    if (!children.length) continue;
+    const literal = first(JS_LITERAL_PREFIX, args);
+    // `app.use(router)` mounts at the root; `app.use(base + '/x', router)`, `app.use(cfg.prefix, router)`: unknown.
+    const prefix = literal ? literal[2] : children.includes(args.match(/^\s*([A-Za-z_$][\w$]*)/)?.[1] ?? '') ? '' : undefined;
+    const middleware = children.reduce((t, c) => t.split(c).join(' '), literal ? args.slice(literal[0].length) : args);
+    const authed = l > authFrom || testRegex(AUTH, middleware);
+    for (const child of children) mounts.set(child, [...(mounts.get(child) ?? []), { parent: m[1], prefix, authed, replaces: false }]);
+  }
+  return { mounts, own: (name) => ({ prefix: '', authed: false, app: JS_APP.test(name) }) };
 }
 
 function nestRoutes(file: SourceFile): CodeRoute[] {
@@ -116,7 +194,7 @@ function nestRoutes(file: SourceFile): CodeRoute[] {
         if (/@UseGuards\(/.test(t)) guarded = true;
         if (testRegex(PUBLIC, t)) isPublic = true;
       }
-      out.push({ method: r[1].toLowerCase() === 'all' ? '*' : r[1].toLowerCase(), path: joinPath(prefix, r[2] ?? ''), line: l, authed: classGuarded || guarded, public: isPublic });
+      out.push({ method: r[1].toLowerCase() === 'all' ? '*' : r[1].toLowerCase(), path: joinPath(prefix, r[2] ?? ''), line: l, authed: classGuarded || guarded, public: isPublic, relative: false });
       pendingGuard = false;
       pendingPublic = false;
     } else if (!/^\s*@/.test(text) && text.trim()) {
@@ -129,16 +207,37 @@ function nestRoutes(file: SourceFile): CodeRoute[] {
 
 function pythonRoutes(file: SourceFile): CodeRoute[] {
   if (!/fastapi|flask|APIRouter|Blueprint/i.test(file.text)) return [];
-  const prefixes = new Map<string, { prefix: string; authed: boolean }>();
+  const routers = new Map<string, { prefix: string | undefined; authed: boolean }>();
+  const apps = new Set<string>(['app']);
+  const mounts: Mounts['mounts'] = new Map();
   for (let l = 1; l <= file.lineCount; l++) {
-    const m = first(PY_PREFIX, file.lineText(l));
-    if (m) prefixes.set(m[1], { prefix: first(PY_PREFIX_ARG, m[2])?.[1] ?? '', authed: /Depends|Security/.test(m[2]) && testRegex(AUTH, m[2]) });
+    const text = file.lineText(l);
+    const m = first(PY_PREFIX, text);
+    if (m) routers.set(m[1], { prefix: pyPrefix(m[2]), authed: /Depends|Security/.test(m[2]) && testRegex(AUTH, m[2]) });
+    const a = first(PY_APP, text);
+    if (a) apps.add(a[1]);
+    const inc = first(PY_INCLUDE, text);
+    if (inc) {
+      const args = callText(file, l).slice(text.indexOf(inc[0]) + inc[0].length - inc[4].length);
+      // Flask: `url_prefix` given at registration replaces the blueprint's own; FastAPI's `prefix` goes before it.
+      const flask = inc[2] === 'register_blueprint';
+      const prefix = pyPrefix(args);
+      const mount = { parent: inc[1], prefix, authed: /Depends|Security/.test(args) && testRegex(AUTH, args), replaces: flask && prefix !== '' };
+      mounts.set(inc[3], [...(mounts.get(inc[3]) ?? []), mount]);
+    }
   }
+  const g: Mounts = {
+    mounts,
+    own: (name) => {
+      const r = routers.get(name);
+      return { prefix: r ? r.prefix : '', authed: !!r?.authed, app: !r && apps.has(name) };
+    },
+  };
+  const memo = new Map<string, Chain[]>();
   const out: CodeRoute[] = [];
   for (let l = 1; l <= file.lineCount; l++) {
     const m = first(PY_ROUTE, file.lineText(l));
     if (!m) continue;
-    const router = prefixes.get(m[1]);
     const methods = m[2] === 'route' || m[2] === 'api_route' ? pyMethods(m[5]) : [m[2]];
     // Decorators below the route and the function signature (FastAPI dependencies) carry the auth.
     let context = m[5];
@@ -148,10 +247,17 @@ function pythonRoutes(file: SourceFile): CodeRoute[] {
       if (/^\s*(async\s+)?def\s/.test(t) && /\)\s*(->[^:]*)?:\s*$/.test(t)) break;
       if (/\)\s*(->[^:]*)?:\s*$/.test(t) && !/^\s*@/.test(t)) break;
     }
-    const authed = !!router?.authed || (testRegex(AUTH, context) && /(Depends|Security|@|dependencies)/.test(context));
-    for (const method of methods) out.push({ method, path: joinPath(router?.prefix ?? '', m[4]), line: l, authed, public: testRegex(PUBLIC, context) });
+    const authed = testRegex(AUTH, context) && /(Depends|Security|@|dependencies)/.test(context);
+    for (const method of methods) out.push(...mounted({ method, path: m[4], line: l, authed, public: testRegex(PUBLIC, context) }, m[1], g, memo));
   }
   return out;
+}
+
+/** The `prefix=` / `url_prefix=` of a call: the literal, '' when there is none, undefined when it is not a literal. */
+function pyPrefix(args: string): string | undefined {
+  const lit = first(PY_PREFIX_ARG, args);
+  if (lit) return lit[1].includes('{') ? undefined : lit[1];
+  return first(PY_PREFIX_KW, args) ? undefined : '';
 }
 
 function pyMethods(args: string): string[] {
@@ -187,10 +293,11 @@ function suffixOf(a: string[], b: string[]): boolean {
 
 /**
  * Does a code route correspond to a spec path? Equal after normalising parameters, or one is a suffix of the
- * other (a router mounted under a prefix elsewhere, or a base path from `servers`).
+ * other (a router mounted under a prefix elsewhere, or a base path from `servers`). The root of a router
+ * mounted elsewhere (`relative`) is the end of any path.
  */
-export function routeMatches(codePath: string, specPath: string, basePaths: string[]): boolean {
+export function routeMatches(codePath: string, specPath: string, basePaths: string[], relative = false): boolean {
   const code = pathSegments(codePath);
   const candidates = [specPath, ...basePaths.map((b) => joinPath(b, specPath))].map(pathSegments);
-  return candidates.some((spec) => (code.length === 0 ? spec.length === 0 : suffixOf(code, spec) || suffixOf(spec, code)));
+  return candidates.some((spec) => (code.length === 0 ? relative || spec.length === 0 : suffixOf(code, spec) || suffixOf(spec, code)));
 }
