@@ -62,6 +62,44 @@ describe('OpenAPI checks', () => {
     expect(run('openapi-operation-security', text, { public: ['GET /health', '/login'] })).toEqual([]);
   });
 
+  it('input bounds: fields only responses return are not input; sent ones, parameters and unused definitions are', () => {
+    const text = [
+      'openapi: 3.0.3',
+      'paths:',
+      '  /users/{id}:',
+      '    parameters: [{ name: id, in: path, required: true, schema: { type: string } }]',
+      '    put:',
+      '      requestBody: { content: { application/json: { schema: { $ref: "#/components/schemas/NewUser" } } } }',
+      '      responses:',
+      '        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/User" } } } }',
+      '        "400": { description: bad, content: { application/json: { schema: { $ref: "#/components/schemas/Error" } } } }',
+      'components:',
+      '  schemas:',
+      '    NewUser:',
+      '      properties:',
+      '        name: { type: string }',
+      '        address: { $ref: "#/components/schemas/Address" }',
+      '    User:',
+      '      properties:',
+      '        bio: { type: string }',
+      '        address: { $ref: "#/components/schemas/Address" }',
+      '        tags: { type: array, items: { type: string } }',
+      '    Address:',
+      '      properties:',
+      '        street: { type: string }',
+      '    Error:',
+      '      properties:',
+      '        detail: { type: string }',
+      '    Draft:',
+      '      properties:',
+      '        note: { type: string }',
+    ].join('\n');
+    // id (parameter), name (request), street (sent and returned), note (no operation uses Draft): input.
+    // bio, tags and detail are only ever returned.
+    expect(run('openapi-unbounded-string', text)).toEqual([14, 23, 29, 4]);
+    expect(run('openapi-unbounded-array', text)).toEqual([]);
+  });
+
   it('allows plain HTTP on localhost only', () => {
     const text = 'openapi: 3.0.3\npaths: {}\nservers:\n  - url: http://localhost:3000\n  - url: http://127.0.0.1/api\n  - url: http://internal.example.com\n';
     expect(run('openapi-plain-http-server', text)).toEqual([6]);

@@ -267,14 +267,26 @@ const sensitiveFields = oas('sensitive-response-field', 'response fields that ex
 
 // ---------- input bounds (API4, API3) ----------
 
-/** Schemas that describe input: parameters, request bodies, and the shared definitions (not read-only ones). */
+/**
+ * Schemas that describe input: parameters, request bodies, and the shared definitions — except read-only ones
+ * and those only responses use (what the server returns is not input). A definition no operation uses counts
+ * as input: it may be meant for one, or used from another file.
+ */
 const inputCache = new WeakMap<OpenApi, JsonObject[]>();
 function inputSchemas(api: OpenApi, fn: (s: JsonObject) => RawMatch[]): RawMatch[] {
   let list = inputCache.get(api);
   if (!list) {
+    const reach = (roots: JsonObject[]): Set<JsonObject> => {
+      const seen = new Set<JsonObject>();
+      walkSchemas(api, roots, ({ schema }) => seen.add(schema));
+      return seen;
+    };
+    const requests = requestSchemas(api);
+    const sent = reach(requests);
+    const returned = reach(operations(api).flatMap((op) => (responsesOf(api, op)?.entries ?? []).flatMap(([, resp]) => responseSchemas(api, resp))));
     const found: JsonObject[] = [];
-    walkSchemas(api, [...namedSchemas(api), ...requestSchemas(api)], ({ schema }) => {
-      if (schema.readOnly !== true) found.push(schema);
+    walkSchemas(api, [...namedSchemas(api), ...requests], ({ schema }) => {
+      if (schema.readOnly !== true && (sent.has(schema) || !returned.has(schema))) found.push(schema);
     });
     inputCache.set(api, (list = found));
   }
