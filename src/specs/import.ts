@@ -3,14 +3,15 @@
 // the contract itself (operations, which are secured, request/response messages) as data for the drift and
 // protobuf rules. Same spec in → byte-identical pack out, so re-importing is idempotent.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { Document, parse as parseYaml } from 'yaml';
 import { SourceFile } from '../engine/source.js';
-import { builtinPacksDir, loadPack, type LoadedRule } from '../packs/load.js';
+import { builtinPacksDir, customPacksDir, loadPack, packDirs, type LoadedRule } from '../packs/load.js';
 import { SentrikError } from '../util/errors.js';
 import { toPosix } from '../util/paths.js';
 import { asAsyncApi, looksLikeAsyncApi } from './asyncapi/index.js';
+import { isCodeFile } from './drift/routes.js';
 import type { SpecKind } from './check.js';
 import { isPlainObject, parseSpecText } from './doc.js';
 import { getSpecCheck } from './index.js';
@@ -121,9 +122,116 @@ export function defaultPackId(spec: ImportedSpec): string {
 
 const CODE_GLOB = '**/*.{js,jsx,ts,tsx,mjs,cjs,py}';
 const CODE_EXCLUDE = ['**/node_modules/**', '**/{test,tests,__tests__,spec}/**', '**/*.{test,spec}.*', '**/test_*.py'];
+const NOT_CODE_DIRS = /^(node_modules|test|tests|__tests__|spec|vendor|third_party)$|^\./;
+
+/**
+ * How the drift rules of one spec sit among the repository's other imported specs: the folder of code they
+ * check, their rule ids (`SPEC-DRIFT-001`, or `SPEC-DRIFT-<PACK>-001` when another imported spec already has
+ * those), and the operations other imported specs declare (not "undeclared" here).
+ */
+export interface DriftScope {
+  /** Folder (posix, relative to the root; '.' for all) whose code the drift rules check. */
+  scope: string;
+  /** Rule id infix, when the plain ids are another pack's. */
+  tag?: string;
+  alsoDeclared: string[];
+  /** Other imported specs whose drift rules check this one's code and do not know its operations yet. */
+  staleOthers: { packId: string; spec: string }[];
+}
+
+/**
+ * The code a spec describes: the folder that holds it, or the nearest folder above it that holds code (a spec
+ * kept in `api/` or `docs/` describes the code beside that folder), up to the root.
+ */
+export function serviceFolder(root: string, specRel: string): string {
+  for (let dir = dirname(specRel); dir !== '.' && dir !== '/'; dir = dirname(dir)) if (holdsCode(join(root, dir))) return dir;
+  return '.';
+}
+
+/** Does the folder hold a code file (not a test, not vendored)? Looks at no more than 5,000 entries. */
+function holdsCode(dir: string): boolean {
+  const queue = [dir];
+  let budget = 5000;
+  while (queue.length && budget > 0) {
+    const current = queue.shift()!;
+    let entries;
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (--budget <= 0) break;
+      // Symbolic links are neither followed nor counted: the search stays inside the folder.
+      if (e.isDirectory() && !NOT_CODE_DIRS.test(e.name)) queue.push(join(current, e.name));
+      else if (e.isFile() && isCodeFile(e.name) && !/\.(test|spec)\.|^test_/.test(e.name)) return true;
+    }
+  }
+  return false;
+}
+
+interface InstalledDrift {
+  packId: string;
+  ruleId: string;
+  spec: string;
+  scope: string;
+  operations: string[];
+  alsoDeclared: string[];
+}
+
+/** The drift-undeclared rules of the generated packs installed in the repository, other than `exceptId`'s. */
+function installedDrift(root: string, exceptId: string): InstalledDrift[] {
+  const out: InstalledDrift[] = [];
+  for (const dir of packDirs(customPacksDir(root))) {
+    if (basename(dir) === exceptId) continue;
+    let pack: unknown;
+    try {
+      pack = parseYaml(readFileSync(join(dir, 'pack.yaml'), 'utf8'));
+    } catch {
+      continue; // a broken pack is reported when it loads, not here
+    }
+    const rules = isPlainObject(pack) && Array.isArray(pack.rules) ? pack.rules : [];
+    for (const r of rules) {
+      const match = isPlainObject(r) && isPlainObject(r.match) ? r.match : undefined;
+      const o = match?.check === 'drift-undeclared-route' && isPlainObject(match.options) ? match.options : undefined;
+      if (!o || typeof r.id !== 'string' || typeof o.spec !== 'string') continue;
+      const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+      const bases = strings(o.base_paths);
+      out.push({ packId: basename(dir), ruleId: r.id, spec: o.spec, scope: typeof o.scope === 'string' ? o.scope : '.', operations: withBasePaths(strings(o.operations), bases), alsoDeclared: strings(o.also_declared) });
+    }
+  }
+  return out;
+}
+
+/** `GET /pets` with base path `/v1` → `GET /pets`, `GET /v1/pets`: the forms a route may take. */
+function withBasePaths(ops: string[], bases: string[]): string[] {
+  return ops.flatMap((op) => {
+    const [m, p] = op.split(' ', 2);
+    return [op, ...bases.map((b) => `${m} ${b.replace(/\/+$/, '')}${p}`)];
+  });
+}
+
+function within(folder: string, scope: string): boolean {
+  return scope === '.' || folder === scope || folder.startsWith(`${scope}/`);
+}
+
+/** Where the drift rules of `spec`, imported as pack `id`, stand (see DriftScope). `scope` overrides the folder. */
+export function driftScope(spec: ImportedSpec, id: string, scope?: string): DriftScope {
+  const folder = scope ?? serviceFolder(spec.root, spec.specRel);
+  const others = installedDrift(spec.root, id);
+  const mine = withBasePaths(spec.contract?.operations ?? [], spec.contract?.basePaths ?? []);
+  const slug = id.replace(/^spec-/, '').toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'API';
+  return {
+    scope: folder,
+    tag: others.some((o) => o.ruleId === 'SPEC-DRIFT-001') ? slug : undefined,
+    // Only specs whose code lies in this one's folder matter to it, and only those that check this one's code to them.
+    alsoDeclared: [...new Set(others.filter((o) => within(o.scope, folder)).flatMap((o) => o.operations))].filter((op) => !mine.includes(op)).sort(),
+    staleOthers: others.filter((o) => within(folder, o.scope) && mine.some((op) => !o.operations.includes(op) && !o.alsoDeclared.includes(op))).map((o) => ({ packId: o.packId, spec: o.spec })),
+  };
+}
 
 /** The pack (YAML text) for an imported spec. */
-export function buildPackYaml(spec: ImportedSpec, id: string): string {
+export function buildPackYaml(spec: ImportedSpec, id: string, drift: DriftScope = { scope: '.', alsoDeclared: [], staleOthers: [] }): string {
   const builtin = loadPack(join(builtinPacksDir(), 'api-security'), true);
   const rules: Record<string, unknown>[] = [];
   const target = spec.kind === 'protobuf' ? spec.proto!.files : [spec.specRel];
@@ -132,7 +240,7 @@ export function buildPackYaml(spec: ImportedSpec, id: string): string {
     if (check?.reads !== spec.kind) continue;
     rules.push(scopedRule(r, target, spec));
   }
-  if (spec.contract) rules.push(...driftRules(spec));
+  if (spec.contract) rules.push(...driftRules(spec, drift));
   const pack = {
     id,
     name: `${spec.title}${spec.version ? ` ${spec.version}` : ''} (${spec.kind} contract)`,
@@ -177,8 +285,18 @@ function expressPath(path: string): string {
   return path.replace(/\{([^}]+)\}/g, ':$1');
 }
 
-function driftRules(spec: ImportedSpec): Record<string, unknown>[] {
+/** picomatch reads these characters in a folder name as glob syntax. */
+function globEscape(path: string): string {
+  return path.replace(/[\\*?[\]{}()!+@]/g, '\\$&');
+}
+
+function driftRules(spec: ImportedSpec, drift: DriftScope): Record<string, unknown>[] {
   const c = spec.contract!;
+  const ruleId = (n: string): string => (drift.tag ? `SPEC-DRIFT-${drift.tag}-${n}` : `SPEC-DRIFT-${n}`);
+  const under = (p: string): string => (drift.scope === '.' ? p : `${globEscape(drift.scope)}/${p}`);
+  const file = drift.scope === '.' ? 'app.js' : `${drift.scope}/app.js`;
+  // Only what differs from a single spec over the whole repository is written, so such packs stay as they were.
+  const scoping = { ...(drift.scope === '.' ? {} : { scope: drift.scope }), ...(drift.alsoDeclared.length ? { also_declared: drift.alsoDeclared } : {}) };
   const route = (label: string, middleware: string): string => {
     const [m, p] = label.split(' ', 2);
     return `app.${m.toLowerCase()}('${expressPath((c.basePaths[0] ?? '') + p)}', ${middleware}(req, res) => res.json({}));`;
@@ -186,7 +304,7 @@ function driftRules(spec: ImportedSpec): Record<string, unknown>[] {
   const header = "const express = require('express');\nconst app = express();\n";
   const out: Record<string, unknown>[] = [
     {
-      id: 'SPEC-DRIFT-001',
+      id: ruleId('001'),
       title: 'Route not declared in the API contract',
       severity: 'medium',
       kind: 'spec',
@@ -196,18 +314,18 @@ function driftRules(spec: ImportedSpec): Record<string, unknown>[] {
       confidence: 'medium',
       message: `The code serves a route that ${spec.specRel} does not declare: an undocumented (shadow) endpoint escapes review, gateways and tests.`,
       remediation: 'Declare the route in the spec (and re-import), remove it, or list it under `ignore` in this rule.',
-      files: [CODE_GLOB],
+      files: [under(CODE_GLOB)],
       exclude: CODE_EXCLUDE,
-      match: { check: 'drift-undeclared-route', options: { spec: spec.specRel, base_paths: c.basePaths, operations: c.operations, ignore: [] } },
+      match: { check: 'drift-undeclared-route', options: { spec: spec.specRel, base_paths: c.basePaths, operations: c.operations, ignore: [], ...scoping } },
       examples: {
-        bad: [{ file: 'app.js', line: 3, code: `${header}app.get('/sentrik-undeclared-example', (req, res) => res.send('hi'));\n` }],
-        good: [{ file: 'app.js', code: c.operations.length ? `${header}${route(c.operations[0], '')}\n` : header }],
+        bad: [{ file, line: 3, code: `${header}app.get('/sentrik-undeclared-example', (req, res) => res.send('hi'));\n` }],
+        good: [{ file, code: c.operations.length ? `${header}${route(c.operations[0], '')}\n` : header }],
       },
     },
   ];
   if (c.secured.length) {
     out.push({
-      id: 'SPEC-DRIFT-002',
+      id: ruleId('002'),
       title: 'Handler of a secured operation has no authentication',
       severity: 'high',
       kind: 'spec',
@@ -217,12 +335,12 @@ function driftRules(spec: ImportedSpec): Record<string, unknown>[] {
       confidence: 'medium',
       message: `${spec.specRel} requires authentication for this operation, but its handler has no visible authentication middleware, guard or dependency.`,
       remediation: 'Attach the authentication middleware / guard / dependency to the route (or to its router), as the contract promises.',
-      files: [CODE_GLOB],
+      files: [under(CODE_GLOB)],
       exclude: CODE_EXCLUDE,
-      match: { check: 'drift-unauthenticated-handler', options: { spec: spec.specRel, base_paths: c.basePaths, secured: c.secured } },
+      match: { check: 'drift-unauthenticated-handler', options: { spec: spec.specRel, base_paths: c.basePaths, secured: c.secured, ...(drift.scope === '.' ? {} : { scope: drift.scope }) } },
       examples: {
-        bad: [{ file: 'app.js', line: 3, code: `${header}${route(c.secured[0], '')}\n` }],
-        good: [{ file: 'app.js', code: `${header}${route(c.secured[0], 'authenticate, ')}\n` }],
+        bad: [{ file, line: 3, code: `${header}${route(c.secured[0], '')}\n` }],
+        good: [{ file, code: `${header}${route(c.secured[0], 'authenticate, ')}\n` }],
       },
     });
   }
@@ -284,6 +402,9 @@ export function packChanges(oldYaml: string, newYaml: string): string[] {
   diff('drift-undeclared-route', 'operations', 'operation');
   diff('drift-unauthenticated-handler', 'secured', 'secured operation');
   diff('drift-undeclared-route', 'base_paths', 'base path');
+  diff('drift-undeclared-route', 'also_declared', 'operation of another imported spec');
+  const scopeOf = (p: typeof a): string => String((p.rules ?? []).find((r) => r.match?.check === 'drift-undeclared-route')?.match?.options?.scope ?? '.');
+  if (scopeOf(a) !== scopeOf(b)) out.push(`drift scope: ${scopeOf(a)} → ${scopeOf(b)}`);
   diff('protobuf-sensitive-response-field', 'responses', 'response message');
   diff('protobuf-sensitive-response-field', 'requests', 'request message');
   if (!out.length && oldYaml !== newYaml) out.push('rule definitions updated (new sentrik version)');

@@ -64,6 +64,9 @@ describe('import-spec', () => {
     expect(pack).toContain('- GET /pets\n');
     expect(pack).toContain('secured:\n          - GET /pets\n');
     expect(pack).not.toMatch(/[&*]a\d/); // no YAML anchors: plain data
+    // One spec, kept in api/ beside the code: the whole repository, under the plain ids, as before.
+    expect(pack).toContain('  - id: SPEC-DRIFT-001\n');
+    expect(pack).not.toMatch(/^ +scope:/m);
     const config = readFileSync(join(root, '.sentrik', 'config.yaml'), 'utf8');
     expect(config).toContain('# keep secrets on');
     expect(config).toMatch(/- spec-pet-store/);
@@ -88,6 +91,53 @@ describe('import-spec', () => {
     const drift = scanJson(root).findings.filter((f) => f.ruleId.startsWith('SPEC-DRIFT')).map((f) => `${f.ruleId} ${f.file}:${f.line}`);
     // GET /users (router '/' under '/users') is declared and secured, but has no auth; GET /admin is undeclared.
     expect(drift.sort()).toEqual(['SPEC-DRIFT-001 py/main.py:5', 'SPEC-DRIFT-002 src/app.js:4']);
+  });
+
+  it('two services, two specs: each spec checks its own service, with its own rule ids; a route another spec declares is not shadow', () => {
+    const spec = (title: string, path: string) => `openapi: 3.0.3\ninfo: { title: ${title}, version: "1" }\npaths:\n  ${path}:\n    get: { responses: { "200": { description: ok } } }\n`;
+    const app = (...paths: string[]) => `const express = require('express');\nconst app = express();\n${paths.map((p) => `app.get('${p}', h);`).join('\n')}\n`;
+    const root = project({
+      'services/orders/openapi.yaml': spec('Orders', '/orders'),
+      'services/orders/src/app.js': app('/orders', '/orders-debug'),
+      'services/billing/api/openapi.yaml': spec('Billing', '/invoices'),
+      'services/billing/server.js': app('/invoices', '/billing-debug'),
+    });
+    const a = sentrik(['import-spec', 'services/orders/openapi.yaml', '--enable'], { cwd: root });
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toContain('Drift rules check code under services/orders/;');
+    const b = sentrik(['import-spec', 'services/billing/api/openapi.yaml', '--enable'], { cwd: root });
+    expect(b.code, b.stderr).toBe(0);
+    // The spec sits in api/, which holds no code: it describes the service folder above it.
+    expect(b.stdout).toContain('Drift rules check code under services/billing/ as SPEC-DRIFT-BILLING-001/002');
+    const drift = () => scanJson(root).findings.filter((f) => f.ruleId.includes('DRIFT')).map((f) => `${f.ruleId} ${f.file}:${f.line}`).sort();
+    // Before: each spec's rule flagged the other service's routes, under the one shared id.
+    expect(drift()).toEqual(['SPEC-DRIFT-001 services/orders/src/app.js:4', 'SPEC-DRIFT-BILLING-001 services/billing/server.js:4']);
+    // Re-importing either changes nothing: ids and scopes do not depend on the order of re-imports.
+    for (const f of ['services/orders/openapi.yaml', 'services/billing/api/openapi.yaml']) expect(sentrik(['import-spec', f], { cwd: root }).stdout).toContain('up to date');
+
+    // A third spec at the root checks everything: the routes the service specs declare are not shadow to it.
+    writeFileSync(join(root, 'openapi.yaml'), spec('Gateway', '/health'));
+    const g = sentrik(['import-spec', 'openapi.yaml', '--enable'], { cwd: root });
+    expect(g.code, g.stderr).toBe(0);
+    expect(g.stdout).toContain('Drift rules check code under the whole repository as SPEC-DRIFT-GATEWAY-001/002');
+    const gateway = drift().filter((f) => f.startsWith('SPEC-DRIFT-GATEWAY'));
+    expect(gateway).toEqual(['SPEC-DRIFT-GATEWAY-001 services/billing/server.js:4', 'SPEC-DRIFT-GATEWAY-001 services/orders/src/app.js:4']);
+  });
+
+  it('a spec imported before another that it covers is told to re-import, and then accepts its operations', () => {
+    const root = project({
+      'openapi.yaml': 'openapi: 3.0.3\ninfo: { title: Gateway, version: "1" }\npaths:\n  /health:\n    get: { responses: { "200": { description: ok } } }\n',
+      'services/billing/openapi.yaml': 'openapi: 3.0.3\ninfo: { title: Billing, version: "1" }\nservers: [{ url: "https://api.example.com/v2" }]\npaths:\n  /invoices:\n    get: { responses: { "200": { description: ok } } }\n',
+      'services/billing/app.js': "const express = require('express');\nconst app = express();\napp.get('/v2/invoices', h);\n",
+    });
+    expect(sentrik(['import-spec', 'openapi.yaml', '--enable'], { cwd: root }).code).toBe(0);
+    const b = sentrik(['import-spec', 'services/billing/openapi.yaml', '--enable'], { cwd: root });
+    expect(b.stdout).toContain('spec-gateway checks code under this spec\'s folder but does not know its operations: re-import openapi.yaml --id spec-gateway --overwrite');
+    expect(scanJson(root).findings.filter((f) => f.ruleId.includes('DRIFT')).map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['SPEC-DRIFT-001 services/billing/app.js:3']);
+    const again = sentrik(['import-spec', 'openapi.yaml', '--id', 'spec-gateway', '--overwrite'], { cwd: root });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('operation of another imported spec added: GET /v2/invoices');
+    expect(scanJson(root).findings.filter((f) => f.ruleId.includes('DRIFT'))).toEqual([]);
   });
 
   it('re-import is idempotent; a changed spec needs --overwrite, which reports the changes', () => {
@@ -151,6 +201,13 @@ describe('import-spec', () => {
     const r = sentrik(['import-spec', '../../etc/passwd'], { cwd: outside });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('outside the scan root');
+    const scoped = project({ 'openapi.yaml': SPEC });
+    for (const [dir, said] of [['../..', 'outside the scan root'], ['nope', '--scope is not a folder']]) {
+      const bad = sentrik(['import-spec', 'openapi.yaml', '--scope', dir], { cwd: scoped });
+      expect(bad.code, dir).toBe(2);
+      expect(bad.stderr).toContain(said);
+      expect(existsSync(join(scoped, '.sentrik')), dir).toBe(false);
+    }
   });
 
   it('imports a 20 MB spec', () => {

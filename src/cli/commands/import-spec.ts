@@ -1,16 +1,16 @@
 // import-spec: turn an OpenAPI / AsyncAPI / protobuf contract into a custom pack under .sentrik/rules/<id>/.
 // Everything is validated before anything is written: a broken spec is one line with file:line, exit 2.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkRuleExamples } from '../../packs/examples.js';
 import { builtinPacksDir, customPacksDir, loadPack } from '../../packs/load.js';
 import type { SpecKind } from '../../specs/check.js';
-import { buildPackYaml, currentFindings, defaultPackId, packChanges, readSpec } from '../../specs/import.js';
+import { buildPackYaml, currentFindings, defaultPackId, driftScope, packChanges, readSpec, type DriftScope } from '../../specs/import.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { SentrikError } from '../../util/errors.js';
-import { resolveInsideRoot } from '../../util/paths.js';
+import { resolveInsideRoot, toPosix } from '../../util/paths.js';
 import { resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { editPacks } from './packs.js';
@@ -23,6 +23,7 @@ interface Flags {
   overwrite?: boolean;
   enable?: boolean;
   externalRefs?: boolean;
+  scope?: string;
   root?: string;
 }
 
@@ -36,6 +37,7 @@ export function registerImportSpecCommands(program: Command, io: CliIO, run: Run
     .option('--overwrite', 'replace the pack when the spec changed, and report what changed')
     .option('--enable', 'add the pack to standards_packs in .sentrik/config.yaml')
     .option('--external-refs', 'follow $refs into other local files (never URLs)')
+    .option('--scope <dir>', 'folder whose code the drift rules check (default: the folder holding the spec, or the nearest one above it with code)')
     .option('--root <dir>', 'project root', '.')
     .action(run((file: string, flags: Flags) => importSpec(io, file, flags)));
 }
@@ -52,7 +54,8 @@ function importSpec(io: CliIO, file: string, flags: Flags): number {
   const spec = readSpec({ root, specAbs, format: flags.format as SpecKind | undefined, externalRefs: flags.externalRefs });
   const id = flags.id ?? defaultPackId(spec);
   if (existsSync(join(builtinPacksDir(), id, 'pack.yaml'))) throw new SentrikError(`'${id}' is the id of a built-in pack`, undefined, undefined, 'choose another with --id');
-  const yaml = buildPackYaml(spec, id);
+  const drift = driftScope(spec, id, flags.scope === undefined ? undefined : scopeDir(io, root, flags.scope));
+  const yaml = buildPackYaml(spec, id, drift);
   validate(yaml, id);
 
   const dest = join(customPacksDir(root), id);
@@ -71,9 +74,16 @@ function importSpec(io: CliIO, file: string, flags: Flags): number {
       for (const c of packChanges(old, yaml)) io.stdout(`  ${c}\n`);
     }
   }
-  summarise(io, spec, id, yaml, packFile);
+  summarise(io, spec, id, yaml, packFile, drift);
   if (flags.enable) return editPacks(io, id, root, 'add');
   return EXIT.OK;
+}
+
+/** `--scope DIR`: a folder inside the root, as a posix path relative to it ('.' for the root). */
+function scopeDir(io: CliIO, root: string, dir: string): string {
+  const abs = resolveInsideRoot(root, resolve(io.cwd, dir));
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new SentrikError('--scope is not a folder', dir, undefined, 'give the folder that holds the code the spec describes');
+  return toPosix(relative(root, abs)) || '.';
 }
 
 /** The generated pack must load and pass its own examples before it is written. */
@@ -91,7 +101,7 @@ function validate(yaml: string, id: string): void {
   }
 }
 
-function summarise(io: CliIO, spec: ReturnType<typeof readSpec>, id: string, yaml: string, packFile: string): void {
+function summarise(io: CliIO, spec: ReturnType<typeof readSpec>, id: string, yaml: string, packFile: string, drift: DriftScope): void {
   const rules = (yaml.match(/^ {2}- id: /gm) ?? []).length;
   const what = spec.contract
     ? `${spec.contract.operations.length} operations, ${spec.contract.secured.length} secured`
@@ -104,6 +114,10 @@ function summarise(io: CliIO, spec: ReturnType<typeof readSpec>, id: string, yam
   if (found.length) {
     io.stdout(`The contract itself currently has ${found.reduce((a, f) => a + f.count, 0)} findings:\n`);
     for (const f of found) io.stdout(`  ${f.ruleId.padEnd(16)} ${String(f.count).padStart(5)}  first at ${spec.specRel}:${f.firstLine ?? '?'}\n`);
+  }
+  if (spec.contract) {
+    io.stdout(`Drift rules check code under ${drift.scope === '.' ? 'the whole repository' : `${drift.scope}/`}${drift.tag ? ` as SPEC-DRIFT-${drift.tag}-001/002 (another imported spec has SPEC-DRIFT-001)` : ''}; --scope DIR to change\n`);
+    for (const o of drift.staleOthers) io.stdout(`${o.packId} checks code under this spec's folder but does not know its operations: re-import ${o.spec} --id ${o.packId} --overwrite\n`);
   }
   if (spec.refs?.externalSkipped.length) {
     io.stdout(`${spec.refs.externalSkipped.length} external $ref(s) not followed (e.g. ${spec.refs.externalSkipped[0]}); pass --external-refs to follow local files\n`);

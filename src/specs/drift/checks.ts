@@ -24,6 +24,10 @@ const undeclaredOptions = z
     operations: operationList,
     /** Code routes that may exist without being in the spec (health checks, metrics). */
     ignore: z.array(z.string()).default([]),
+    /** Operations other imported specs declare (with their base paths): served in this spec's folder, but not shadow. */
+    also_declared: operationList.default([]),
+    /** The folder whose code the rule checks (its `files:` say so too); read by later imports to see overlaps. */
+    scope: z.string().optional(),
   })
   .strict();
 
@@ -32,6 +36,7 @@ const unauthOptions = z
     spec: z.string(),
     base_paths: z.array(z.string()).default([]),
     secured: operationList,
+    scope: z.string().optional(),
   })
   .strict();
 
@@ -57,7 +62,7 @@ export const DRIFT_CHECKS: SpecCheck[] = [
     keywords: KEYWORDS,
     run(file, o: z.infer<typeof undeclaredOptions>): RawMatch[] {
       const ops = o.operations.map(parseOperation);
-      const ignore = o.ignore.map(parseOperation);
+      const ignore = [...o.ignore, ...o.also_declared].map(parseOperation);
       return routesOf(file)
         .filter((r) => !matching(r, ops, o.base_paths) && !matching(r, ignore, []))
         .map((r) => ({ line: r.line, matched: `${r.method} ${r.path}`, message: `${r.method === '*' ? 'ALL' : r.method.toUpperCase()} ${r.path} is served by the code but not declared in ${o.spec}` }));
