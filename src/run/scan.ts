@@ -14,6 +14,7 @@ import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
 import { blobRepoView, diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
+import { getSpecCheck } from '../specs/index.js';
 
 type PackRef = ReturnType<typeof availablePackIds>[number];
 import { SentrikError } from '../util/errors.js';
@@ -92,6 +93,34 @@ export function buildRules(root: string, config: SentrikConfig, packs?: string[]
   return rules;
 }
 
+/**
+ * Contracts that `spec` rules name by path (an imported spec's pack) but that the scan cannot check: moved or
+ * deleted, or over max_file_size. Without this the rules would match nothing and the contract go unchecked
+ * in silence. One problem per pack and file, at the pack.
+ */
+export function specFileProblems(root: string, rules: RuleSet, maxFileSize: number): ScanProblem[] {
+  const out: ScanProblem[] = [];
+  const seen = new Set<string>();
+  for (const { rule } of rules.fileRules) {
+    if (rule.def.kind !== 'spec' || getSpecCheck(String((rule.def.match as { check?: unknown }).check))?.reads === 'code') continue;
+    for (const file of rule.def.files ?? []) {
+      if (/[*?[\]{}!]/.test(file) || seen.has(`${rule.packId}\0${file}`)) continue;
+      seen.add(`${rule.packId}\0${file}`);
+      let size: number | undefined;
+      try {
+        size = statSync(resolveInsideRoot(root, file)).size;
+      } catch {
+        size = undefined; // missing, or outside the root: either way nothing there is checked
+      }
+      const reimport = `re-import with \`sentrik import-spec NEW-PATH --id ${rule.packId} --overwrite\`, or remove the pack`;
+      const why =
+        size === undefined ? `is missing: pack ${rule.packId} checks nothing there; ${reimport}` : size > maxFileSize ? `is larger than max_file_size (${size} > ${maxFileSize} bytes) and is not checked; raise max_file_size in .sentrik/config.yaml` : undefined;
+      if (why) out.push({ file: toPosix(relative(root, rule.source.file)), line: rule.source.line, ruleId: rule.def.id, code: size === undefined ? 'spec-missing' : 'spec-too-large', message: `imported spec ${file} ${why}` });
+    }
+  }
+  return out;
+}
+
 /** What a scan never reads: the configured excludes, the report folder and sentrik's own cache and history. */
 export function scanExcludes(config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): string[] {
   return [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), '.sentrik/cache', '.sentrik/history.db*'];
@@ -130,6 +159,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
     agentTimeoutMs: config.agent_timeout * 1000,
   };
   const scope = opts.scope;
+  const specProblems = scope.mode === 'snippet' ? [] : specFileProblems(root, rules, config.max_file_size);
 
   if (scope.mode === 'paths') {
     const paths = (scope.paths.length ? scope.paths : ['.']).map((p) => resolveInsideRoot(root, p));
@@ -153,7 +183,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       ...common,
       files: found.files,
       skipped: found.skipped,
-      problems: found.problems,
+      problems: [...specProblems, ...found.problems],
       // Obligations (what the repository must hold) need it whole in view; a sub-folder gets the rules about
       // single files (a committed .env, a keystore).
       repo: diskRepoView(root, found.files, config.max_file_size),
@@ -173,7 +203,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
   // The changed files, for the repository rules about single files.
   const changedFiles: ChangedFile[] = [];
   const skipped: SkippedFile[] = [];
-  const problems: ScanProblem[] = [];
+  const problems: ScanProblem[] = [...specProblems];
   let changedLines: Map<string, Set<number>> | undefined;
   let scanScope: ScanScope;
   const excluded = excludeMatcher(exclude);

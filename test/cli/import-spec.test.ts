@@ -1,6 +1,6 @@
 // `sentrik import-spec` through the real CLI: generated packs, --enable, idempotent re-import, --overwrite
 // reporting changes, enforcement on scan (spec findings and code drift), and bad input (exit 2, nothing written).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectNoStack, project, sentrik } from './helpers.js';
@@ -138,6 +138,28 @@ describe('import-spec', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('operation of another imported spec added: GET /v2/invoices');
     expect(scanJson(root).findings.filter((f) => f.ruleId.includes('DRIFT'))).toEqual([]);
+  });
+
+  it('an imported spec that was moved, or outgrew max_file_size, is a scan problem, not silence', () => {
+    const root = project({ 'api/openapi.yaml': SPEC, 'src/app.js': APP, '.sentrik/config.yaml': CONFIG });
+    expect(sentrik(['import-spec', 'api/openapi.yaml', '--enable'], { cwd: root }).code).toBe(0);
+    const problems = () => {
+      const r = sentrik(['scan', root, '--no-cache', '--format', 'json'], { timeout: 120_000 });
+      expect(r.code, r.stderr).toBe(0);
+      return { stderr: r.stderr, listed: (JSON.parse(r.stdout) as { problems: { code: string; file: string }[] }).problems.filter((p) => p.code.startsWith('spec-')) };
+    };
+    expect(problems().listed).toEqual([]); // in place and small enough: nothing to say
+
+    renameSync(join(root, 'api', 'openapi.yaml'), join(root, 'api', 'v1.yaml'));
+    const moved = problems();
+    expect(moved.listed).toEqual([expect.objectContaining({ code: 'spec-missing', file: '.sentrik/rules/spec-pet-store/pack.yaml' })]);
+    expect(moved.stderr).toMatch(/problem: \.sentrik\/rules\/spec-pet-store\/pack\.yaml:\d+: imported spec api\/openapi\.yaml is missing: .*sentrik import-spec NEW-PATH --id spec-pet-store --overwrite/);
+
+    renameSync(join(root, 'api', 'v1.yaml'), join(root, 'api', 'openapi.yaml'));
+    appendFileSync(join(root, '.sentrik', 'config.yaml'), 'max_file_size: 500\n');
+    const big = problems();
+    expect(big.listed.map((p) => p.code)).toEqual(['spec-too-large']);
+    expect(big.stderr).toMatch(/imported spec api\/openapi\.yaml is larger than max_file_size \(\d+ > 500 bytes\)/);
   });
 
   it('re-import is idempotent; a changed spec needs --overwrite, which reports the changes', () => {
