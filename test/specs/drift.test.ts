@@ -82,6 +82,8 @@ describe('router prefixes', () => {
   it('Express: a router mounted elsewhere is relative; under a computed prefix, no route is claimed', () => {
     const exported = "const express = require('express');\nconst router = express.Router();\nrouter.get('/', list);\nmodule.exports = router;\n";
     expect(withRelative('routes/users.js', exported)).toEqual([['get', '/', 3, false, true]]);
+    const required = "const express = require('express');\nconst app = express();\nconst routes = express.Router();\nroutes.get('/x', h);\napp.use('/items', require('./routes'));\n";
+    expect(withRelative('app.js', required)).toEqual([['get', '/x', 4, false, true]]);
     for (const mount of ["app.use(BASE + '/users', router);", 'app.use(config.prefix, router);', 'app.use(`${base}/users`, router);']) {
       const text = `const express = require('express');\nconst app = express();\nconst router = express.Router();\nrouter.get('/list', list);\n${mount}\n`;
       expect(withRelative('app.js', text), mount).toEqual([]);

@@ -147,7 +147,8 @@ function expressMounts(file: SourceFile, lines: number[], receivers: Set<string>
     const m = first(JS_USE, file.lineText(l));
     if (!m) continue;
     const args = callText(file, l).slice(file.lineText(l).indexOf(m[0]) + m[0].length).split(/\)\s*;|\n\s*\n/)[0];
-    const idents = args.match(/[A-Za-z_$][\w$]*/g) ?? [];
+    // Names inside strings (`require('./routes')`) are not routers.
+    const idents = args.replace(/(['"`])[^'"`\n]*\1/g, '""').match(/[A-Za-z_$][\w$]*/g) ?? [];
     const children = [...new Set(idents.filter((i) => i !== m[1] && receivers.has(i)))];
     if (!children.length) continue;
     const literal = first(JS_LITERAL_PREFIX, args);
