@@ -148,7 +148,7 @@ function expressMounts(file: SourceFile, lines: number[], receivers: Set<string>
     if (!m) continue;
     const args = callText(file, l).slice(file.lineText(l).indexOf(m[0]) + m[0].length).split(/\)\s*;|\n\s*\n/)[0];
     // Names inside strings (`require('./routes')`) are not routers.
-    const idents = args.replace(/(['"`])[^'"`\n]*\1/g, '""').match(/[A-Za-z_$][\w$]*/g) ?? [];
+    const idents = args.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, '""').match(/[A-Za-z_$][\w$]*/g) ?? [];
     const children = [...new Set(idents.filter((i) => i !== m[1] && receivers.has(i)))];
     if (!children.length) continue;
     const literal = first(JS_LITERAL_PREFIX, args);
@@ -254,10 +254,13 @@ function pythonRoutes(file: SourceFile): CodeRoute[] {
   return out;
 }
 
-/** The `prefix=` / `url_prefix=` of a call: the literal, '' when there is none, undefined when it is not a literal. */
+/**
+ * The `prefix=` / `url_prefix=` of a call: the literal, '' when there is none, undefined when it is not a plain
+ * literal (a name, an f-string). `{tenant}` in a literal is a path parameter, as in any route.
+ */
 function pyPrefix(args: string): string | undefined {
   const lit = first(PY_PREFIX_ARG, args);
-  if (lit) return lit[1].includes('{') ? undefined : lit[1];
+  if (lit) return lit[1];
   return first(PY_PREFIX_KW, args) ? undefined : '';
 }
 
