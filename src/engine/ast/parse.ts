@@ -76,7 +76,7 @@ export function findAllOnce(root: SgNode, config: NapiConfig): SgNode[] {
       return perRoot.get(key)!;
     }
   }
-  perRoot.set(key, (found = root.findAll(config)));
+  perRoot.set(key, (found = root.findAll(compiled(key, () => withSharedRules(config)))));
   return found;
 }
 
@@ -123,14 +123,19 @@ export function planSearches(file: SourceFile, parser: string, groups: PlannedSe
  * and answer getMatch with the rule's own names. Undefined if the walk fails.
  */
 function searchTogether(root: SgNode, rules: Rule[]): SgNode[][] | undefined {
-  const renamed = rules.map((r, i) => renameMetavariables(r, `_Q${i}`));
-  // Each label is optional (`regex: ''` matches any node); the first `any` keeps only nodes some rule matched.
-  // `$$` binds unnamed nodes (an operator token) too.
-  const labelled = renamed.map((r, i) => ({ any: [{ all: [r, { pattern: `$$QLABEL${i}` }] }, { regex: '' }] }));
+  const config = compiled(rules.map((r) => JSON.stringify(r)).join('\0'), () => {
+    // Each rule is a utility rule (`matches`), so it is compiled once although the search names it twice.
+    const utils: Record<string, Rule> = {};
+    rules.forEach((r, i) => (utils[`q${i}`] = renameMetavariables(r, `_Q${i}`)));
+    // Each label is optional (`regex: ''` matches any node); the first `any` keeps only nodes some rule matched.
+    // `$$` binds unnamed nodes (an operator token) too.
+    const labelled = rules.map((_, i) => ({ any: [{ all: [{ matches: `q${i}` }, { pattern: `$$QLABEL${i}` }] }, { regex: '' }] }));
+    return withSharedRules({ rule: { all: [{ any: rules.map((_, i) => ({ matches: `q${i}` })) }, ...labelled] } as Rule, utils });
+  });
   const results: SgNode[][] = rules.map(() => []);
   let found: SgNode[];
   try {
-    found = root.findAll({ rule: { all: [{ any: renamed }, ...labelled] } as Rule });
+    found = root.findAll(config);
   } catch {
     return undefined; // a rule fails on this tree: each search on its own, so the failure is its rule's alone
   }
@@ -138,6 +143,119 @@ function searchTogether(root: SgNode, rules: Rule[]): SgNode[][] | undefined {
     for (let i = 0; i < rules.length; i++) if (node.getMatch(`QLABEL${i}`)) results[i].push(withMetavariableSuffix(node, `_Q${i}`));
   }
   return results;
+}
+
+// ast-grep compiles a search's rule on every call: each pattern is parsed, each regex built (a case-insensitive
+// one takes about a millisecond), as often as it is written. On small files that was most of the cost of AST
+// rules. So a sub-rule written more than once in a search (rules share sources, sinks and sanitisers) becomes a
+// utility rule, compiled once per call, and each search's final form is built once per scan.
+
+/** Searches as sent to ast-grep, by the key of what was asked; bounded (the keys come from the packs). */
+const compiledSearches = new Map<string, NapiConfig>();
+const MAX_COMPILED_SEARCHES = 4096;
+
+function compiled(key: string, build: () => NapiConfig): NapiConfig {
+  let config = compiledSearches.get(key);
+  if (!config) {
+    if (compiledSearches.size >= MAX_COMPILED_SEARCHES) compiledSearches.clear();
+    compiledSearches.set(key, (config = build()));
+  }
+  return config;
+}
+
+/** A sub-rule that is costly to compile: it holds a pattern or a non-empty regex. */
+const COSTLY = /"(pattern|context)":|"regex":"[^"]/;
+
+/**
+ * `config` with every costly sub-rule that occurs more than once replaced by `{ matches: name }` and defined once
+ * in `utils` (which ast-grep compiles once per search). Metavariables bind through `matches` as they do inline.
+ * Only whole rules move: the value of `has`/`inside` also carries `field`/`stopBy`, so it stays, and is searched.
+ */
+export function withSharedRules(config: NapiConfig): NapiConfig {
+  const counts = new Map<string, number>();
+  const count = (r: unknown, isRule: boolean): void => {
+    if (!isObject(r)) return;
+    if (isRule) {
+      const key = JSON.stringify(r);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    forEachSubrule(r, count);
+  };
+  count(config.rule, true);
+  for (const u of Object.values(config.utils ?? {})) count(u, true);
+  const shared = [...counts].filter(([key, n]) => n > 1 && COSTLY.test(key));
+  const names = new Map(shared.map(([key], i) => [key, `shared${i}`]));
+  const utils: Record<string, Rule> = {};
+  const rewrite = (r: unknown, isRule: boolean): unknown => {
+    if (!isObject(r)) return r;
+    const name = isRule ? names.get(JSON.stringify(r)) : undefined;
+    if (name) {
+      if (!utils[name]) {
+        utils[name] = {} as Rule; // claimed before its body is rewritten (a body never holds itself)
+        utils[name] = rewriteSubrules(r, rewrite) as Rule;
+      }
+      return { matches: name };
+    }
+    return rewriteSubrules(r, rewrite);
+  };
+  const rule = rewriteSubrules(config.rule, rewrite) as Rule;
+  for (const [name, u] of Object.entries(config.utils ?? {})) utils[name] = rewriteSubrules(u, rewrite) as Rule;
+  const regexes = shareRegexes([rule, ...Object.values(utils)], utils);
+  return shared.length || regexes ? { ...config, rule, utils } : config;
+}
+
+/**
+ * A regex written on several different rules (`kind: template_string` and `kind: binary_expression` with the same
+ * SQL regex) is compiled once too: `regex: R` becomes `matches: <a utility rule { regex: R }>` — a rule's keys
+ * all apply to the same node, so that is the same test. Rules that already use `matches` keep their regex.
+ */
+function shareRegexes(rules: unknown[], utils: Record<string, Rule>): number {
+  const withRegex: Record<string, unknown>[] = [];
+  const visit = (r: unknown): void => {
+    if (!isObject(r)) return;
+    if (typeof r.regex === 'string' && r.regex !== '' && r.matches === undefined) withRegex.push(r);
+    forEachSubrule(r, visit);
+  };
+  rules.forEach(visit);
+  const counts = new Map<string, number>();
+  for (const r of withRegex) counts.set(r.regex as string, (counts.get(r.regex as string) ?? 0) + 1);
+  const names = new Map<string, string>();
+  for (const r of withRegex) {
+    const regex = r.regex as string;
+    if (counts.get(regex)! < 2) continue;
+    let name = names.get(regex);
+    if (!name) {
+      names.set(regex, (name = `regex${names.size}`));
+      utils[name] = { regex } as Rule;
+    }
+    delete r.regex;
+    r.matches = name;
+  }
+  return names.size;
+}
+
+const RULE_LISTS = ['any', 'all'] as const;
+const RELATIONS = ['has', 'inside', 'follows', 'precedes'] as const;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Calls `visit` on each sub-rule of `r`: `isRule` for whole rules (any/all items, not), false for relations. */
+function forEachSubrule(r: Record<string, unknown>, visit: (sub: unknown, isRule: boolean) => void): void {
+  for (const list of RULE_LISTS) if (Array.isArray(r[list])) for (const sub of r[list] as unknown[]) visit(sub, true);
+  if (r.not !== undefined) visit(r.not, true);
+  for (const rel of RELATIONS) if (r[rel] !== undefined) visit(r[rel], false);
+}
+
+/** A copy of `r` with its sub-rules replaced by `map`'s results. */
+function rewriteSubrules(r: unknown, map: (sub: unknown, isRule: boolean) => unknown): unknown {
+  if (!isObject(r)) return r;
+  const out: Record<string, unknown> = { ...r };
+  for (const list of RULE_LISTS) if (Array.isArray(r[list])) out[list] = (r[list] as unknown[]).map((sub) => map(sub, true));
+  if (r.not !== undefined) out.not = map(r.not, true);
+  for (const rel of RELATIONS) if (r[rel] !== undefined) out[rel] = map(r[rel], false);
+  return out;
 }
 
 /** `$X`, `$$X`, `$$$X` — ast-grep's metavariables: upper-case names only (`$Foo` is a JavaScript name). */
