@@ -1,6 +1,6 @@
 // Entry point: parses argv, runs one command, returns the exit code. Never calls process.exit and never
 // lets an exception escape as a stack trace: user errors are one line, exit 2.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { configureCacheKey } from '../engine/cache.js';
 import { errorMessage, SentrikError } from '../util/errors.js';
 import { TOOL } from '../version.js';
@@ -68,7 +68,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const needed = name === 'scan' || name === 'gate' ? [] : own.length ? own : COMMAND_MODULES;
   for (const m of needed) (await m.load())(program, io, run);
 
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+  for (const c of program.commands) {
+    c.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+    acceptNoColor(c);
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -82,4 +85,13 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (!(err instanceof SentrikError) && io.env.SENTRIK_DEBUG && err instanceof Error) io.stderr(`${err.stack}\n`);
     return EXIT.ERROR;
   }
+}
+
+/**
+ * Every command takes --no-color, as CI scripts pass it to each call: only scan, gate and secrets print colour
+ * (their own option, shown in their help); elsewhere it is accepted and changes nothing.
+ */
+function acceptNoColor(command: Command): void {
+  if (!command.options.some((o) => o.long === '--no-color')) command.addOption(new Option('--no-color', 'no ANSI colours').hideHelp());
+  command.commands.forEach(acceptNoColor);
 }

@@ -17,6 +17,16 @@ describe('help and version', () => {
   });
 });
 
+describe('--no-color', () => {
+  it('is accepted by every command, top-level and nested, as CI scripts pass it everywhere', () => {
+    for (const args of [['explain', 'SEC-AWS-001'], ['list-packs'], ['suppressions', 'list'], ['validate-config']]) {
+      const r = sentrik([...args, '--no-color'], { cwd: project({ 'a.txt': 'x\n' }) });
+      expect(r.stderr, args.join(' ')).not.toMatch(/unknown option/);
+      expect(r.code, args.join(' ')).toBe(0);
+    }
+  });
+});
+
 describe('packs', () => {
   it('list-packs, list-rules and explain describe the built-in packs', () => {
     const packs = JSON.parse(sentrik(['list-packs', '--json']).stdout);
