@@ -80,6 +80,25 @@ describe('SCS-DEP-005 images', () => {
   ])('%s', (path, text, want) => {
     expect(lines(path, text, 'SCS-DEP-005')).toEqual(want);
   });
+
+  const messages = (path: string, text: string, ruleId: string): string[] => scanText(path, text, rules).hits.filter((h) => h.ruleId === ruleId).map((h) => h.message);
+  const hex = (n: number): string => 'a'.repeat(n);
+  it.each([
+    [`FROM node@sha256:${hex(65)}\n`, 'not a valid sha256 digest: 65 hex digits, expected 64'],
+    [`FROM node@sha256:${hex(63)}\n`, 'not a valid sha256 digest: 63 hex digits, expected 64'],
+    [`FROM node@sha256:${hex(63)}z\n`, 'not a valid sha256 digest: it must be 64 hex digits (0-9, a-f)'],
+    [`FROM node@md5:${hex(32)}\n`, "'md5' is not a supported digest algorithm"],
+  ])('a malformed digest is named as such, not as a mutable tag: %s', (text, want) => {
+    const [m] = messages('Dockerfile', text, 'SCS-DEP-005');
+    expect(m).toContain('malformed digest');
+    expect(m).toContain(want);
+    expect(m).not.toContain('mutable tag');
+  });
+  it('keeps the mutable-tag message for a tag, and accepts a 64-digit digest', () => {
+    expect(messages('Dockerfile', 'FROM node:20\n', 'SCS-DEP-005')[0]).toContain('mutable tag');
+    expect(messages('Dockerfile', `FROM node@sha256:${hex(64)}\n`, 'SCS-DEP-005')).toEqual([]);
+    expect(messages('ci.sh', `docker run node@sha256:${hex(65)}\n`, 'SCS-DEP-005')[0]).toContain('65 hex digits, expected 64');
+  });
 });
 
 describe('SCS-BUILD-001 TLS', () => {

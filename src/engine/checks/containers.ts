@@ -10,7 +10,7 @@ import { entries, get, items, str, type YamlDoc } from '../formats/yaml-doc.js';
 import type { RawMatch } from '../matchers/matcher.js';
 import type { SourceFile } from '../source.js';
 import type { Check } from './check.js';
-import { dockerRunImage, eachCommand, hasDigest, privilegedRuns, walkPairs } from './shell-checks.js';
+import { digestProblem, dockerRunImage, eachCommand, hasDigest, privilegedRuns, walkPairs } from './shell-checks.js';
 import { atNode, onePerLine } from './util.js';
 
 const imageOptions = z.object({ allow: z.array(z.string()).default(['scratch']) }).strict();
@@ -27,7 +27,12 @@ export const imageWithoutDigest: Check<z.infer<typeof imageOptions>> = {
       const i = image.trim().replace(/^docker:\/\//, '');
       return i !== '' && !hasDigest(i) && !allow.has(i.toLowerCase()) && !/[$%{]/.test(i);
     };
-    const msg = (image: string): string => `Image '${image}' is referenced by a mutable tag; pin it by digest (${image.split('@')[0]}@sha256:…) so every build gets the same bytes`;
+    const msg = (image: string): string => {
+      const bad = digestProblem(image);
+      return bad
+        ? `Image '${image}' has a malformed digest: ${bad}; copy the exact digest (@sha256: and 64 hex digits, e.g. from docker buildx imagetools inspect) so every build gets the same bytes`
+        : `Image '${image}' is referenced by a mutable tag; pin it by digest (${image.split('@')[0]}@sha256:…) so every build gets the same bytes`;
+    };
     const out: RawMatch[] = [];
     const format = formatOf(file);
     if (format === 'dockerfile') {

@@ -8,6 +8,7 @@ import { entries, get, items, str } from '../formats/yaml-doc.js';
 import type { RawMatch } from '../matchers/matcher.js';
 import { compileRegex, testRegex } from '../regex.js';
 import type { Check } from './check.js';
+import { digestProblem, hasDigest } from './shell-checks.js';
 import { atNode, atWord, nameMatches, onePerLine, truthy } from './util.js';
 
 const GH = ['github-workflow', 'github-action'] as const;
@@ -31,7 +32,8 @@ export const unpinnedUses: Check<{ allow: string[] }> = {
       const u = uses.trim();
       if (u.startsWith('./') || u.startsWith('.\\') || u.includes('${{')) continue;
       if (u.startsWith('docker://')) {
-        if (!/@sha256:[0-9a-f]{64}$/i.test(u)) out.push(...atNode(m.y, node, { matched: u, message: `Container action '${u}' is not pinned to an image digest (@sha256:…)` }));
+        const bad = digestProblem(u);
+        if (!hasDigest(u)) out.push(...atNode(m.y, node, { matched: u, message: bad ? `Container action '${u}' has a malformed digest: ${bad}` : `Container action '${u}' is not pinned to an image digest (@sha256:…)` }));
         continue;
       }
       const ref = actionRef(u);

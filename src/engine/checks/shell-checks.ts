@@ -508,6 +508,22 @@ export function hasDigest(image: string): boolean {
   return /@sha256:[0-9a-f]{64}$/i.test(image.trim());
 }
 
+/**
+ * Why an image's `@…` digest is not a valid sha256 digest (wrong length, not hexadecimal, another or no
+ * algorithm), or undefined when it has none or a valid one: such an image is pinned to nothing a registry
+ * can serve, which is a different mistake from a mutable tag.
+ */
+export function digestProblem(image: string): string | undefined {
+  const at = image.trim().lastIndexOf('@');
+  if (at === -1 || hasDigest(image)) return undefined;
+  const digest = image.trim().slice(at + 1);
+  const m = /^([A-Za-z0-9+._-]*):(.*)$/.exec(digest);
+  if (!m) return `'@${digest}' is not a digest (expected @sha256: and 64 hex digits)`;
+  if (m[1].toLowerCase() !== 'sha256') return `'${m[1]}' is not a supported digest algorithm (expected sha256: and 64 hex digits)`;
+  if (/^[0-9a-f]*$/i.test(m[2])) return `not a valid sha256 digest: ${m[2].length} hex digit${m[2].length === 1 ? '' : 's'}, expected 64`;
+  return 'not a valid sha256 digest: it must be 64 hex digits (0-9, a-f)';
+}
+
 /** SCS-BUILD-003 (shell part): `docker run --privileged`. */
 export function privilegedRuns(file: SourceFile): RawMatch[] {
   return eachCommand(file, (cmd) => {
