@@ -1,12 +1,20 @@
 // A transport wrapper for clients that pipe their requests and close their end at once (scripts, CI, QA):
-// the session ends only after every request already read has been answered, and a line that is not JSON
-// gets a JSON-RPC parse error instead of silence. Public Transport API only; the SDK's stdio transport does
+// the session ends only after every request already read has been answered, a line that is not JSON gets a
+// JSON-RPC parse error and JSON that is not a JSON-RPC message an Invalid Request error, instead of silence. Public Transport API only; the SDK's stdio transport does
 // the reading and writing.
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 
-// JSON-RPC 2.0 answers a line it cannot parse with id null; the SDK's type allows only an omitted id.
-const PARSE_ERROR = { jsonrpc: '2.0', id: null, error: { code: ErrorCode.ParseError, message: 'Parse error' } } as unknown as JSONRPCMessage;
+// JSON-RPC 2.0 answers a line it cannot parse, or a parsed value that is not a request (`{"foo":1}`, `[]`),
+// with id null; the SDK's type allows only an omitted id.
+const errorReply = (code: number, message: string): JSONRPCMessage => ({ jsonrpc: '2.0', id: null, error: { code, message } }) as unknown as JSONRPCMessage;
+const PARSE_ERROR = errorReply(ErrorCode.ParseError, 'Parse error');
+const INVALID_REQUEST = errorReply(ErrorCode.InvalidRequest, 'Invalid Request');
+
+/** The SDK's reader reports valid JSON that is not a JSON-RPC message as the schema's (zod) validation error. */
+function isSchemaError(error: Error): boolean {
+  return Array.isArray((error as { issues?: unknown }).issues);
+}
 
 export class DrainingTransport implements Transport {
   onclose?: () => void;
@@ -26,9 +34,11 @@ export class DrainingTransport implements Transport {
       this.onmessage?.(message, extra);
     };
     inner.onerror = (error) => {
-      // The SDK's reader reports a line JSON.parse refused as its SyntaxError and goes on to the next line.
-      if (error instanceof SyntaxError) this.inner.send(PARSE_ERROR).catch((err: Error) => this.onerror?.(err));
-      this.onerror?.(error);
+      // The SDK's reader reports a line JSON.parse refused as its SyntaxError, and JSON that is not a JSON-RPC
+      // message as a schema error (pages of issues: logged as one line), and goes on to the next line.
+      const reply = error instanceof SyntaxError ? PARSE_ERROR : isSchemaError(error) ? INVALID_REQUEST : undefined;
+      if (reply) this.inner.send(reply).catch((err: Error) => this.onerror?.(err));
+      this.onerror?.(reply === INVALID_REQUEST ? new Error('a line is valid JSON but not a JSON-RPC message: answered Invalid Request') : error);
     };
   }
 

@@ -307,6 +307,17 @@ describe('stdio discipline', () => {
     expect(r.replies).toHaveLength(3);
   });
 
+  it('valid JSON that is not a JSON-RPC message gets Invalid Request (id null), logged in one line; the next request is still answered', () => {
+    const r = piped([...INIT, '{"foo":1}', '[]', '42', { jsonrpc: '2.0', id: 2, method: 'tools/list' }]);
+    expect(r.code).toBe(0);
+    const invalid = { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request' } };
+    expect(r.replies.filter((m) => JSON.stringify(m) === JSON.stringify(invalid))).toHaveLength(3);
+    expect(r.replies.find((m) => m.id === 2)?.result.tools).toHaveLength(6);
+    expect(r.replies).toHaveLength(5);
+    expect(r.stderr.match(/not a JSON-RPC message/g)).toHaveLength(3);
+    expect(r.stderr).not.toContain('invalid_union');
+  });
+
   it('a broken configuration stops the server before it serves: one line, exit 2', () => {
     const p = project({ '.sentrik/config.yaml': 'standards_packs: [owasp-top-10]\nnot_a_key: 1\n' });
     const r = sentrik(['mcp-server', '--root', p], { input: '' });
