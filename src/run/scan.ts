@@ -2,7 +2,7 @@
 // scan. Shared by every front end (CLI commands, MCP server); none of this touches `process`.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { SentrikConfig } from '../config/schema.js';
 import { discoverFiles, excludeMatcher } from '../engine/discovery.js';
 import { parseUnifiedDiff } from '../engine/diff.js';
@@ -18,7 +18,7 @@ import { getSpecCheck } from '../specs/index.js';
 
 type PackRef = ReturnType<typeof availablePackIds>[number];
 import { SentrikError } from '../util/errors.js';
-import { resolveInsideRoot, toPosix } from '../util/paths.js';
+import { isInside, resolveInsideRoot, toPosix } from '../util/paths.js';
 import { TOOL } from '../version.js';
 
 export type ScopeRequest =
@@ -124,6 +124,15 @@ export function specFileProblems(root: string, rules: RuleSet, maxFileSize: numb
 /** What a scan never reads: the configured excludes, the report folder and sentrik's own cache and history. */
 export function scanExcludes(config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): string[] {
   return [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), '.sentrik/cache', '.sentrik/history.db*'];
+}
+
+/**
+ * The diff file as reports show it (JSON, SARIF, metrics, terminal, history): relative to the root when
+ * inside it, else its name only — an absolute path would put the user's home or CI workspace into
+ * reports that get committed and published.
+ */
+export function shownDiffFile(root: string, diffPath: string): string {
+  return isInside(root, diffPath) ? toPosix(relative(root, diffPath)) : basename(diffPath);
 }
 
 export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
@@ -263,7 +272,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       changedLines: scope.fullFiles ? undefined : changed,
       repo: diskRepoView(root, found.files, config.max_file_size),
       repoFilesOnly: true,
-      scope: { mode: 'diff', paths: found.files.map((f) => f.path), diffFile: scope.diffFile, changedLinesOnly: !scope.fullFiles },
+      scope: { mode: 'diff', paths: found.files.map((f) => f.path), diffFile: shownDiffFile(root, diffPath), changedLinesOnly: !scope.fullFiles },
       phasesMs: phases,
     });
   }

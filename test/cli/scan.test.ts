@@ -249,6 +249,26 @@ describe('--diff FILE', () => {
     expect(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).problems).toContainEqual(expect.objectContaining({ file: '../escape.js', code: 'outside-root' }));
   });
 
+  it('reports name the diff file relative to the root, or by its name when outside: never an absolute path', () => {
+    const root = project({ 'a.js': 'eval(req.body.one);\neval(req.body.two);\n', 'ci/changes.diff': DIFF });
+    const elsewhere = project({ 'changes.diff': DIFF });
+    const out = join(root, 'out');
+    for (const [diff, shown] of [[join(root, 'ci', 'changes.diff'), 'ci/changes.diff'], [join(elsewhere, 'changes.diff'), 'changes.diff']]) {
+      const r = sentrik(['scan', '--root', root, '--diff', diff, '--packs', 'owasp-top-10', '--output-dir', out], { cwd: elsewhere });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`diff ${shown} (changed lines)`);
+      const json = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
+      expect(json.metrics.scope.diffFile).toBe(shown);
+      expect(JSON.parse(readFileSync(join(out, 'scan_metrics.json'), 'utf8')).scope.diffFile).toBe(shown);
+      const sarif = readFileSync(join(out, 'findings.sarif'), 'utf8');
+      expect(sarif).toContain(`"diffFile": "${shown}"`);
+      for (const f of ['findings.json', 'findings.sarif', 'scan_metrics.json', 'findings.html', 'findings.md']) {
+        expect(readFileSync(join(out, f), 'utf8')).not.toContain(diff);
+        expect(readFileSync(join(out, f), 'utf8')).not.toContain(elsewhere);
+      }
+    }
+  });
+
   it('a missing diff file is one line naming it, exit 2', () => {
     const root = project({ 'a.js': '1;\n' });
     const r = sentrik(['scan', '--root', root, '--diff', 'nope.diff'], { cwd: root });
