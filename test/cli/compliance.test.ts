@@ -53,10 +53,37 @@ describe('trust-center', () => {
     for (const leak of ['app.py', root, 'SELECT', 'OWASP-A03-002', 'message']) expect(text).not.toContain(leak);
   });
 
-  it('without -f and without an enabled framework it says what to do', () => {
-    const r = sentrik(['trust-center', project({ 'a.py': 'x = 1\n' })]);
+  it('without -f summarises the enabled packs that name clauses through their rules, as owasp-top-10 alone', () => {
+    const root = project({ ...APP, '.sentrik/config.yaml': 'standards_packs: [owasp-top-10]\n' });
+    const r = sentrik(['trust-center', root]);
+    expect(r.code).toBe(0);
+    expectNoStack(r.stderr);
+    expect(r.stdout).toContain('Trust center summary (owasp-top-10) written to');
+    const summary = JSON.parse(readFileSync(join(root, 'out', 'trust-center.json'), 'utf8'));
+    expect(summary.frameworks.map((f: { id: string }) => f.id)).toEqual(['owasp-top-10']);
+    expect(summary.frameworks[0].clauses.length).toBeGreaterThan(0);
+  });
+
+  it('without -f and with no enabled pack naming clauses it says what to do, in one line', () => {
+    const rule = `- id: MINE-001
+  title: Eval of input
+  severity: low
+  kind: regex
+  message: eval
+  remediation: do not eval
+  match: { any: ['eval\\('] }
+  examples: { bad: [{ file: a.js, code: 'eval(x)', line: 1 }], good: [{ file: a.js, code: 'x' }] }
+`;
+    const root = project({
+      'a.js': 'x\n',
+      '.sentrik/config.yaml': 'standards_packs: [mine]\n',
+      '.sentrik/rules/mine/pack.yaml': 'id: mine\nname: Mine\nversion: 1.0.0\nstandard: none\ndescription: no clauses\nrules: []\n',
+      '.sentrik/rules/mine/rules/eval.yaml': rule,
+    });
+    const r = sentrik(['trust-center', root]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no framework to summarise — pass -f');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/no framework to summarise: no enabled pack \(mine\) names clauses of a standard — pass -f with one or more of .*owasp-top-10.*soc2/);
   });
 });
 

@@ -39,7 +39,7 @@ export function registerComplianceCommands(program: Command, io: CliIO, run: Run
     .command('trust-center')
     .description('a summary safe to publish: clause statuses per framework, without paths, snippets or finding details')
     .argument('[path]', 'project directory (default: the current directory)')
-    .option('-f, --framework <packs>', 'comma-separated framework packs (default: the enabled packs that map clauses)')
+    .option('-f, --framework <packs>', 'comma-separated framework packs (default: the enabled packs that name clauses, by mappings or rules)')
     .option('-o, --output <file>', 'write one file (.json or .html); default: both into output_dir')
     .option('--format <format>', 'json or html (default: from the --output extension)')
     .option('--root <dir>', 'project root')
@@ -123,10 +123,16 @@ async function complianceReport(io: CliIO, path: string | undefined, flags: { fr
 
 async function trustCenter(io: CliIO, path: string | undefined, flags: { framework?: string; output?: string; format?: string; root?: string }): Promise<number> {
   const ctx = context(io, path, flags.root);
+  // A framework is a pack that names clauses of its standard: through `mappings:` (soc2, iso-27001…) or its
+  // own rules' `clause:` (owasp-top-10, supply-chain-security): compliance-report takes either.
+  const namesClauses = (p: LoadedPack | undefined): boolean => !!p && (p.mappings.length > 0 || p.rules.some((r) => r.def.clause));
   const ids = flags.framework
     ? flags.framework.split(',').map((s) => s.trim()).filter(Boolean)
-    : ctx.config.standards_packs.filter((id) => (ctx.packs.find((p) => p.id === id)?.mappings.length ?? 0) > 0);
-  if (!ids.length) throw new SentrikError('no framework to summarise', undefined, undefined, 'pass -f soc2,iso-27001 (or enable a framework pack with `sentrik add-pack`)');
+    : ctx.config.standards_packs.filter((id) => namesClauses(ctx.packs.find((p) => p.id === id)));
+  if (!ids.length) {
+    const frameworks = ctx.packs.filter(namesClauses).map((p) => p.id);
+    throw new SentrikError(`no framework to summarise: no enabled pack (${ctx.config.standards_packs.join(', ') || 'none'}) names clauses of a standard`, undefined, undefined, `pass -f with one or more of ${frameworks.join(', ')} (or enable one with \`sentrik add-pack\`)`);
+  }
   const reports: ComplianceReport[] = [];
   for (const id of ids) reports.push((await reportFor(ctx, frameworkPack(ctx, id))).report);
   const summary = trustSummary(reports);
