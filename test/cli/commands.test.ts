@@ -54,6 +54,16 @@ describe('packs', () => {
     expect(sentrik(['add-pack', 'no-such-pack', '--root', root]).code).toBe(2);
   });
 
+  it('add-pack and remove-pack change only the list: comments, flow style and layout stay as written', () => {
+    const config = '# project policy\nstandards_packs: [owasp-top-10, secrets]   # the packs we run\ngate:\n  fail_on: [critical, high]  # block these\n# reports\noutput_dir: out\n';
+    const root = project({ '.sentrik/config.yaml': config });
+    const file = join(root, '.sentrik/config.yaml');
+    expect(sentrik(['add-pack', 'supply-chain-security', '--root', root]).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(config.replace('[owasp-top-10, secrets]', '[owasp-top-10, secrets, supply-chain-security]'));
+    expect(sentrik(['remove-pack', 'secrets', '--root', root]).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(config.replace('[owasp-top-10, secrets]', '[owasp-top-10, supply-chain-security]'));
+  });
+
   it('export-pack then import-pack --enable round-trips a pack, validated on the way in', () => {
     const root = project({ 'a.js': 'eval(req.body.x)\n' });
     const shared = project({});

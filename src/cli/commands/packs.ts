@@ -2,8 +2,8 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { isMap, isSeq, parseDocument } from 'yaml';
 import { clauseTable, clausesOfRule } from '../../compliance/clauses.js';
+import { editTopLevelList } from '../../config/edit.js';
 import { findConfigFile } from '../../config/load.js';
 import { availablePackIds, customPacksDir, loadAllPacks, loadPack, type LoadedPack } from '../../packs/load.js';
 import { SentrikError } from '../../util/errors.js';
@@ -141,36 +141,19 @@ function servedClauses(ruleId: string, packId: string, packs: LoadedPack[]): str
   return ['  serves:', ...served.map((c) => `    ${c.packId.padEnd(16)} ${c.clause}  ${c.title}`)];
 }
 
-/** Add or remove a pack id in standards_packs, editing the YAML document so comments survive. */
+/** Add or remove a pack id in standards_packs, editing only that list's text so comments and layout survive. */
 export function editPacks(io: CliIO, id: string, rootFlag: string, op: 'add' | 'remove'): number {
   const { root, packs, enabled } = packsFor(io, rootFlag);
   if (op === 'add' && !packs.some((p) => p.id === id)) throw new SentrikError(`unknown pack '${id}'`, undefined, undefined, `available: ${packs.map((p) => p.id).join(', ')}`);
   const file = findConfigFile(root) ?? join(root, '.sentrik', 'config.yaml');
-  const doc = parseDocument(existsSync(file) ? readFileSync(file, 'utf8') : '');
-  if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as never;
-  let seq = doc.get('standards_packs', true);
-  if (!isSeq(seq)) {
-    // No explicit list yet: start from what is effective now (detected packs), so nothing is dropped silently.
-    doc.set('standards_packs', doc.createNode([...enabled]));
-    seq = doc.get('standards_packs', true);
-  }
-  const list = (doc.toJS() as { standards_packs: string[] }).standards_packs;
-  if (op === 'add') {
-    if (list.includes(id)) {
-      io.stdout(`${id} is already enabled\n`);
-      return EXIT.OK;
-    }
-    (seq as { add(v: unknown): void }).add(id);
-  } else {
-    const i = list.indexOf(id);
-    if (i === -1) {
-      io.stdout(`${id} is not enabled\n`);
-      return EXIT.OK;
-    }
-    doc.deleteIn(['standards_packs', i]);
+  // No explicit list yet: start from what is effective now (detected packs), so nothing is dropped silently.
+  const text = editTopLevelList(existsSync(file) ? readFileSync(file, 'utf8') : '', 'standards_packs', { op, item: id }, [...enabled]);
+  if (text === undefined) {
+    io.stdout(`${id} is ${op === 'add' ? 'already' : 'not'} enabled\n`);
+    return EXIT.OK;
   }
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, doc.toString());
+  writeFileSync(file, text);
   io.stdout(`${op === 'add' ? 'Enabled' : 'Disabled'} ${id} in ${file}\n`);
   return EXIT.OK;
 }
