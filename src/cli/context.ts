@@ -8,6 +8,7 @@ import { availablePackIds } from '../packs/load.js';
 import { REPORTERS } from '../reporters/index.js';
 import { renderTerminal } from '../reporters/terminal.js';
 import { SentrikError } from '../util/errors.js';
+import { closest } from '../util/text.js';
 import type { CliIO } from './io.js';
 
 /** The report folder a run writes to: --output-dir (from the working directory), else output_dir (from the root). */
@@ -33,17 +34,31 @@ export function resolveRoot(io: CliIO, paths: string[], rootFlag?: string): { ro
   return { root: io.cwd, paths: paths.map((p) => resolve(io.cwd, p)) };
 }
 
-export function loadEffectiveConfig(io: CliIO, root: string, overrides: ConfigOverrides, configPath?: string): LoadedConfig {
+/**
+ * The effective configuration. A pack id written in standards_packs that no pack has is an error at its
+ * item's file:line (unless `allowUnknownPacks`: list-packs, add-pack and remove-pack, which must be able
+ * to remove it); detection may suggest packs this version does not ship, and those are left out.
+ */
+export function loadEffectiveConfig(io: CliIO, root: string, overrides: ConfigOverrides, configPath?: string, opts: { allowUnknownPacks?: boolean } = {}): LoadedConfig {
   // A --config path is relative to where the user typed it, not to the project root.
   const explicit = configPath ?? io.env.SENTRIK_CONFIG;
   const loaded = loadConfig({ root, env: io.env, overrides, configPath: explicit ? resolve(io.cwd, explicit) : undefined });
   for (const w of loaded.warnings) io.stderr(`sentrik: warning: ${w}\n`);
-  if (loaded.origins.standards_packs === 'detected') {
-    // Detection may suggest packs this version does not ship; only explicit choices must exist.
-    const available = new Set(availablePackIds(root).map((p) => p.id));
-    loaded.config.standards_packs = loaded.config.standards_packs.filter((p) => available.has(p));
-  }
+  const available = availablePackIds(root).map((p) => p.id);
+  const unknown = loaded.config.standards_packs.filter((p) => !available.includes(p));
+  const written = unknown.filter((p) => loaded.packSources[p] !== undefined);
+  if (written.length && !opts.allowUnknownPacks) throw unknownPackError(written[0], loaded.packSources[written[0]], available);
+  loaded.config.standards_packs = loaded.config.standards_packs.filter((p) => available.includes(p) || written.includes(p));
   return loaded;
+}
+
+/** `file:line: unknown pack 'x' in standards_packs — did you mean 'y'? available: …` (or the variable that set it). */
+function unknownPackError(id: string, source: string, available: string[]): SentrikError {
+  const guess = closest(id, available);
+  const hint = `${guess ? `did you mean '${guess}'? ` : ''}available: ${available.join(', ')} (sentrik list-packs)`;
+  const at = /^(.*):(\d+)$/.exec(source);
+  if (at) return new SentrikError(`unknown pack '${id}' in standards_packs`, at[1], Number(at[2]), hint);
+  return new SentrikError(`unknown pack '${id}' in standards_packs (${source})`, undefined, undefined, hint);
 }
 
 export const FORMATS = ['terminal', 'json', 'sarif', 'junit', 'csv', 'markdown', 'html', 'metrics'] as const;

@@ -264,6 +264,8 @@ export interface MergeState {
   merged: Raw;
   /** Per dotted key: where its value came from. */
   sources: Record<string, string>;
+  /** Per pack id written in a standards_packs list: where (`file:line` of the item, env variable, flag). */
+  packSources?: Record<string, string>;
   warnings: string[];
   /** Zero-config detection, run only when a list operation needs the default packs. */
   detectPacks(): { packs: string[]; source: string };
@@ -281,6 +283,7 @@ export function mergeLayer(state: MergeState, value: Raw, where: (parts: string[
     if (v === undefined) continue;
     const prev = getIn(state.merged, parts) as unknown[] | undefined;
     let next: unknown[];
+    if (path === 'standards_packs' && state.packSources) notePackSources(state.packSources, v, parts, where);
     if (Array.isArray(v)) {
       next = v;
       if (path === 'standards_packs' && layer) warnDroppedPacks(state, v as string[], prev as string[] | undefined, where(parts));
@@ -318,6 +321,17 @@ export function mergeLayer(state: MergeState, value: Raw, where: (parts: string[
     if (getIn(copy, parts) !== undefined) state.sources[key.path] = where(parts);
   }
   state.merged = deepMerge(state.merged, copy);
+}
+
+/** Where each pack id of a standards_packs value is written: its item's line (a list, or append/replace). */
+function notePackSources(into: Record<string, string>, v: unknown, parts: string[], where: (parts: string[]) => string): void {
+  const lists: [unknown, string[]][] = Array.isArray(v) ? [[v, parts]] : (['append', 'replace'] as const).map((op) => [(v as Raw)?.[op], [...parts, op]]);
+  for (const [list, at] of lists) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((id, i) => {
+      into[String(id)] = where([...at, String(i)]);
+    });
+  }
 }
 
 /** A plain list replacing an inherited one (from an extended or outer file) must not drop packs unnoticed. */

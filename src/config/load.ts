@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ZodError } from 'zod';
 import { SentrikError } from '../util/errors.js';
+import { editDistance } from '../util/text.js';
 import { zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { describeDetection, detectProject, type Detection } from './detect.js';
 import { collectFileLayers, CONFIG_DIR, CONFIG_FILES, getIn, mergeLayer, setIn, type MergeState } from './layers.js';
@@ -24,6 +25,8 @@ export interface LoadedConfig {
   origins: Record<string, ConfigOrigin>;
   /** Per dotted key: where exactly, e.g. ".sentrik/config.yaml:4", "env SENTRIK_GATE_FAIL_ON", "--flag". */
   sources: Record<string, string>;
+  /** Per pack id written in standards_packs (not detected): where, e.g. "/…/.sentrik/config.yaml:3" (its item's line). */
+  packSources: Record<string, string>;
   warnings: string[];
   /** Present when the packs were chosen by zero-config detection. */
   detected?: Detection;
@@ -75,9 +78,11 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
     const d = (PROFILE_DEFAULTS[profile] as unknown as Record<string, unknown>)[path];
     return Array.isArray(d) ? { items: [...d], source: `default of profile ${profile}` } : undefined;
   };
-  const state: MergeState = { merged: {}, sources, warnings, detectPacks: detect, listDefault };
+  const packSources: Record<string, string> = {};
+  const state: MergeState = { merged: {}, sources, warnings, detectPacks: detect, listDefault, packSources };
   for (const layer of fileLayers) mergeLayer(state, layer.value, (parts) => `${layer.file}:${layer.lineOf(parts) ?? 1}`, layer);
-  mergeLayer(state, envLayer.value, (parts) => `env ${envLayer.vars[parts.join('.')]}`);
+  // A list item's parts end in its index; the variable sets the whole list.
+  mergeLayer(state, envLayer.value, (parts) => `env ${envLayer.vars[parts.filter((p) => !/^\d+$/.test(p)).join('.')]}`);
   mergeLayer(state, flagLayer, () => 'command-line flag');
   const merged = state.merged;
   for (const key of CONFIG_KEYS) origins[key.path] = originOf((sources[key.path] ??= 'default'));
@@ -100,7 +105,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   applyProfile(config, origins, sources); // governance.profile fills the settings nobody chose
   if (!config.network) sources.network = `default (${isCI(opts.env) ? 'off: CI is set' : 'ask: not in CI'})`; // see networkPolicy()
   const repoFiles = fileLayers.filter((l) => l.kind !== 'extends');
-  return { config, file: repoFiles[repoFiles.length - 1]?.file, files: fileLayers.map((l) => l.file), origins, sources, warnings, detected };
+  return { config, file: repoFiles[repoFiles.length - 1]?.file, files: fileLayers.map((l) => l.file), origins, sources, packSources, warnings, detected };
 }
 
 /** The layer that last touched a key decides its origin: "default + file:4" (an append on the default) is the file's. */
@@ -240,20 +245,3 @@ function closestKey(suffix: string): string | undefined {
   }
   return bestDist <= Math.max(2, Math.floor((best?.length ?? 0) / 5)) ? best : undefined;
 }
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
-
-
-
-
-
-

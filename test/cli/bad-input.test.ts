@@ -98,6 +98,21 @@ rules:
     const root = project({ 'a.js': 'x\n' });
     oneLineError(sentrik(['scan', root, '--packs', 'nope']), /unknown pack 'nope'.*available:/);
   });
+
+  it('an unknown id in standards_packs names the file and the line of its item, with the closest id', () => {
+    const root = project({ 'a.js': 'x\n', '.sentrik/config.yaml': '# ours\nstandards_packs:\n  - owasp-top-10\n  - owasp-top10\n' });
+    for (const cmd of [['scan', root], ['gate', root], ['validate-config', '--root', root], ['trust-center', root], ['suppressions', 'list', root]]) {
+      oneLineError(sentrik(cmd), /\.sentrik\/config\.yaml:4: unknown pack 'owasp-top10' in standards_packs — did you mean 'owasp-top-10'\? available: /);
+    }
+    const appended = project({ 'a.js': 'x\n', '.sentrik/config.yaml': 'gate: { fail_on: [high] }\nstandards_packs: { append: [nope-pack] }\n' });
+    oneLineError(sentrik(['scan', appended]), /config\.yaml:2: unknown pack 'nope-pack' in standards_packs — available: /);
+    oneLineError(sentrik(['scan', project({ 'a.js': 'x\n' })], { env: { SENTRIK_STANDARDS_PACKS: 'secretz' } }), /^sentrik: unknown pack 'secretz' in standards_packs \(env SENTRIK_STANDARDS_PACKS\) — did you mean 'secrets'\?/);
+    // list-packs still runs, and remove-pack takes the typo out.
+    expect(sentrik(['list-packs', '--root', root]).code).toBe(0);
+    expect(sentrik(['remove-pack', 'owasp-top10', '--root', root]).code).toBe(0);
+    expect(readFileSync(join(root, '.sentrik/config.yaml'), 'utf8')).toBe('# ours\nstandards_packs:\n  - owasp-top-10\n');
+    expect(sentrik(['scan', root, '-q']).code).toBe(0);
+  });
 });
 
 describe('files', () => {

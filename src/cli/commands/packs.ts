@@ -66,7 +66,8 @@ export function registerPackCommands(program: Command, io: CliIO, run: Run): voi
 function packsFor(io: CliIO, rootFlag: string): { root: string; packs: LoadedPack[]; enabled: Set<string> } {
   const { root } = resolveRoot(io, [], rootFlag);
   const packs = loadAllPacks(root);
-  const { config } = loadEffectiveConfig(io, root, {});
+  // An unknown id in standards_packs is listed, and remove-pack can take it out.
+  const { config } = loadEffectiveConfig(io, root, {}, undefined, { allowUnknownPacks: true });
   return { root, packs, enabled: new Set(config.standards_packs) };
 }
 

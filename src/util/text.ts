@@ -1,0 +1,26 @@
+// Small text helpers shared by error messages.
+
+/** Levenshtein distance (insertions, deletions and substitutions cost 1). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The candidate nearest to `word` (case-insensitively) when it is a likely typo: at most 2 edits, or a fifth
+ * of the candidate's length for long ids; undefined otherwise (a guess far off misleads more than none).
+ */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDist) [best, bestDist] = [c, d];
+  }
+  return best !== undefined && best !== word && bestDist <= Math.max(2, Math.floor(best.length / 5)) ? best : undefined;
+}
