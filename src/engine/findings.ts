@@ -62,6 +62,16 @@ export const META_RULES: RuleInfo[] = [
     cwe: [],
     kind: 'meta',
   },
+  {
+    id: 'SENTRIK-SUP-005',
+    packId: 'sentrik',
+    title: 'Suppression of an unknown rule',
+    severity: 'low',
+    message: 'A .sentrik/suppressions.yaml entry names a rule that no pack has (built-in or custom), so it can never apply.',
+    remediation: 'Correct rule_id to the id `sentrik list-rules` shows (ids are case-sensitive), or remove the entry.',
+    cwe: [],
+    kind: 'meta',
+  },
 ];
 
 const TEST_PATH = picomatch(
@@ -224,6 +234,18 @@ export function staleSuppressionFindings(records: SuppressionRecord[], policy: S
       const [file, line] = [r.source.slice(0, at), Number(r.source.slice(at + 1))];
       const what = r.kind === 'inline' ? `sentrik-ignore ${r.ruleIds.join(', ')}` : `Suppression of ${r.ruleIds[0]} for ${r.fileGlob}`;
       return metaFinding(META_RULES[2], file, line || undefined, `${what} matched no finding in this run; remove it or correct it.`, severity);
+    });
+}
+
+/** SENTRIK-SUP-005 for every file suppression naming a rule no pack has, at its file:line. */
+export function unknownRuleSuppressionFindings(records: SuppressionRecord[]): Finding[] {
+  return records
+    .filter((r) => r.status === 'unknown')
+    .map((r) => {
+      const at = r.source.lastIndexOf(':');
+      const id = r.ruleIds[0];
+      const message = `Suppression of ${id} for ${r.fileGlob}: no rule ${id} is loaded${r.didYouMean ? `; did you mean ${r.didYouMean}?` : ' (sentrik list-rules shows the ids)'}`;
+      return metaFinding(META_RULES[4], r.source.slice(0, at), Number(r.source.slice(at + 1)) || undefined, message);
     });
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DiscoveredFile } from './discovery.js';
 import type { ChangedFile } from './git.js';
 import { repoKey, ScanCache, type RepoResults } from './cache.js';
-import { compareFindings, countFindings, finalise, markDuplicates, META_RULES, nonGatingRules, rulesInfo, staleSuppressionFindings, uniqueByFingerprint } from './findings.js';
+import { compareFindings, countFindings, finalise, markDuplicates, META_RULES, nonGatingRules, rulesInfo, staleSuppressionFindings, uniqueByFingerprint, unknownRuleSuppressionFindings } from './findings.js';
 import type { FileHit, InlineIgnore } from './file-scan.js';
 import { type Finding, type ScanProblem, type ScanResult, type ScanScope, type SkippedFile } from './model.js';
 import { processFile, type FileJob, type FileOutcome } from './process-file.js';
@@ -40,6 +40,8 @@ export interface ScanOptions {
   fileSuppressions: FileSuppression[];
   /** inline_allowed_for and the severities of suppression findings (config `suppressions:`). */
   suppressionPolicy?: SuppressionPolicy;
+  /** Every rule id of every available pack (lazily): a file suppression naming none of them is reported (SENTRIK-SUP-005). */
+  knownRuleIds?: () => readonly string[];
   jobs: number;
   /** Directory for the result cache; undefined = no cache. */
   cacheDir?: string;
@@ -185,11 +187,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     ignores: results.filter((r) => r.ignores?.length).map((r) => ({ path: r.path, ignores: r.ignores! })),
     usage,
     evaluated: new Set([...opts.rules.fileRules, ...repoRules].map((r) => r.rule.def.id)),
+    knownRuleIds: opts.knownRuleIds,
     wholeRepository,
     changedLinesOnly: Boolean(opts.changedLines),
     now,
   });
-  findings.push(...staleSuppressionFindings(suppressions, opts.suppressionPolicy));
+  findings.push(...staleSuppressionFindings(suppressions, opts.suppressionPolicy), ...unknownRuleSuppressionFindings(suppressions));
   findings.sort(compareFindings);
 
   // A scan with a failed pack agent is incomplete: never remember it as the result for these files.

@@ -14,6 +14,7 @@ import { parseYamlWithPositions, lineOf, zodToSentrikError } from '../util/yaml.
 import type { InlineIgnore } from './file-scan.js';
 import { SEVERITIES, type Severity, type SuppressionRecord } from './model.js';
 import { globSchema } from '../util/glob.js';
+import { closest } from '../util/text.js';
 
 const entrySchema = z
   .object({
@@ -105,6 +106,11 @@ export interface InventoryInput {
   usage: SuppressionUsage;
   /** Rule ids this run evaluated: a suppression for another rule cannot be judged stale. */
   evaluated: Set<string>;
+  /**
+   * Every rule id of every available pack, asked for only when a file suppression names a rule this run did
+   * not evaluate: one that no pack has is `unknown`. Absent: such suppressions stay `unchecked`.
+   */
+  knownRuleIds?: () => readonly string[];
   /** The whole repository was scanned: file suppressions that matched nothing are stale. */
   wholeRepository: boolean;
   /** Only changed lines were reported: findings elsewhere were never matched, so nothing is judged stale. */
@@ -115,9 +121,18 @@ export interface InventoryInput {
 /** Every suppression seen in the run with its status and match count, in file order. */
 export function suppressionInventory(i: InventoryInput): SuppressionRecord[] {
   const records: SuppressionRecord[] = [];
+  let known: Set<string> | undefined;
   for (const s of i.fileSuppressions) {
     const matched = i.usage.matched.get(usageKey('file', s.source)) ?? 0;
     const judgeable = i.wholeRepository && !i.changedLinesOnly && (s.ruleId === '*' || i.evaluated.has(s.ruleId));
+    if (s.ruleId !== '*' && !i.evaluated.has(s.ruleId) && i.knownRuleIds) {
+      known ??= new Set(i.knownRuleIds());
+      if (!known.has(s.ruleId)) {
+        const didYouMean = closest(s.ruleId, known);
+        records.push({ kind: 'file', source: s.source, ruleIds: [s.ruleId], fileGlob: s.fileGlob, reason: s.reason, approvedBy: s.approvedBy, expires: s.expires, status: 'unknown', matched: 0, ...(didYouMean ? { didYouMean } : {}) });
+        continue;
+      }
+    }
     const status: SuppressionRecord['status'] = s.expired(i.now) ? 'expired' : !s.reason ? 'no-reason' : matched ? 'active' : judgeable ? 'stale' : 'unchecked';
     records.push({ kind: 'file', source: s.source, ruleIds: [s.ruleId], fileGlob: s.fileGlob, reason: s.reason, approvedBy: s.approvedBy, expires: s.expires, status, matched });
   }

@@ -13,6 +13,7 @@ import { ScanCache } from '../engine/cache.js';
 import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
 import { blobRepoView, diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
+import { META_RULES } from '../engine/findings.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
 import { getSpecCheck } from '../specs/index.js';
 
@@ -121,6 +122,22 @@ export function specFileProblems(root: string, rules: RuleSet, maxFileSize: numb
   return out;
 }
 
+/**
+ * Every rule id a suppression may name: the rules of every available pack (enabled or not) and sentrik's own.
+ * A pack that does not load is left out here: it is reported where it is enabled.
+ */
+export function knownRuleIds(root: string): string[] {
+  const ids: string[] = META_RULES.map((r) => r.id);
+  for (const p of availablePackIds(root)) {
+    try {
+      ids.push(...loadPack(p.dir, p.builtin).rules.map((r) => r.def.id));
+    } catch {
+      // not loadable: not known
+    }
+  }
+  return ids;
+}
+
 /** What a scan never reads: the configured excludes, the report folder and sentrik's own cache and history. */
 export function scanExcludes(config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): string[] {
   return [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), '.sentrik/cache', '.sentrik/history.db*'];
@@ -161,6 +178,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
     rescoring: config.severity_rescoring_enabled,
     fileSuppressions,
     suppressionPolicy: config.suppressions,
+    knownRuleIds: () => knownRuleIds(root),
     jobs: opts.jobs ?? config.jobs ?? (config.parallel_scan ? availableParallelism() : 1),
     maxFileSize: config.max_file_size,
     now: opts.now,

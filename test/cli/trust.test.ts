@@ -170,6 +170,36 @@ describe('suppression lifecycle', () => {
     expect(flat(gate.stdout)).toContain('Ignored 1 inline, 1 file; needing attention: 2 stale');
   });
 
+  it('a file suppression naming a rule no pack has is unknown, not unchecked: SENTRIK-SUP-005 at its line, with the closest id', () => {
+    const root = project({
+      'c.js': 'eval(req.query.c);\n',
+      '.sentrik/suppressions.yaml': [
+        'suppressions:',
+        '  - { rule_id: OWASP-A03-01, file_glob: c.js, reason: reviewed }',
+        '  - { rule_id: NOTHING-LIKE-IT, reason: typo }',
+        '  - { rule_id: HIPAA-LOG-001, reason: a rule of a pack not enabled }',
+        '',
+      ].join('\n'),
+    });
+    const list = sentrik(['suppressions', 'list', root, '--packs', 'owasp-top-10', '--json', '--no-cache']);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).map((r: any) => [r.source, r.status, r.didYouMean])).toEqual([
+      ['.sentrik/suppressions.yaml:2', 'unknown', 'OWASP-A03-001'],
+      ['.sentrik/suppressions.yaml:3', 'unknown', undefined],
+      ['.sentrik/suppressions.yaml:4', 'unchecked', undefined], // it exists: this run could not judge it
+    ]);
+    const text = sentrik(['suppressions', 'list', root, '--packs', 'owasp-top-10', '--no-cache']);
+    expect(text.stdout).toContain('status:   unknown — no pack has this rule: it can never apply (SENTRIK-SUP-005); did you mean OWASP-A03-001?');
+    sentrik(['scan', root, '--packs', 'owasp-top-10', '--no-cache', '--output-dir', join(root, 'out')]);
+    const unknown = json(join(root, 'out', 'findings.json')).findings.filter((f: any) => f.ruleId === 'SENTRIK-SUP-005');
+    expect(unknown.map((f: any) => [f.file, f.line, f.severity, f.message])).toEqual([
+      ['.sentrik/suppressions.yaml', 2, 'low', 'Suppression of OWASP-A03-01 for c.js: no rule OWASP-A03-01 is loaded; did you mean OWASP-A03-001?'],
+      ['.sentrik/suppressions.yaml', 3, 'low', 'Suppression of NOTHING-LIKE-IT for **: no rule NOTHING-LIKE-IT is loaded (sentrik list-rules shows the ids)'],
+    ]);
+    // The finding the typo meant to hide is still reported.
+    expect(json(join(root, 'out', 'findings.json')).findings.some((f: any) => f.ruleId === 'OWASP-A03-001' && f.file === 'c.js' && !f.suppressed)).toBe(true);
+  });
+
   it('inline_allowed_for refuses inline ignores of higher severities (per pack too) and reports them; stale severity is configurable', () => {
     const root = project({
       ...files,

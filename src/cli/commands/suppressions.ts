@@ -61,6 +61,7 @@ const STATUS_NOTE: Record<SuppressionRecord['status'], string> = {
   'no-reason': 'no reason: not applied (SENTRIK-SUP-001)',
   'not-allowed': 'severity needs a file suppression: not applied (SENTRIK-SUP-004)',
   unchecked: 'matched nothing in this scope (partial scan, or its rule was not run)',
+  unknown: 'no pack has this rule: it can never apply (SENTRIK-SUP-005)',
 };
 
 function renderTable(records: SuppressionRecord[]): string {
@@ -68,7 +69,7 @@ function renderTable(records: SuppressionRecord[]): string {
   for (const r of records) {
     const rules = r.ruleIds.join(', ') + (r.fileGlob ? ` on ${r.fileGlob}` : '');
     lines.push(`${visibleText(r.source)}  [${r.kind}]  ${visibleText(rules)}`);
-    lines.push(`    status:   ${r.status} — ${STATUS_NOTE[r.status]}; matched ${r.matched} finding${r.matched === 1 ? '' : 's'}`);
+    lines.push(`    status:   ${r.status} — ${STATUS_NOTE[r.status]}${r.didYouMean ? `; did you mean ${r.didYouMean}?` : ''}; matched ${r.matched} finding${r.matched === 1 ? '' : 's'}`);
     lines.push(`    reason:   ${r.reason ? visibleText(r.reason) : '(none)'}`);
     if (r.kind === 'file') lines.push(`    approved: ${r.approvedBy ? visibleText(r.approvedBy) : '(nobody)'}   expires: ${r.expires ?? '(never)'}`);
   }
