@@ -14,6 +14,7 @@ import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
 import { blobRepoView, diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { META_RULES } from '../engine/findings.js';
+import { ownReportTester } from '../engine/own-output.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
 import { getSpecCheck } from '../specs/index.js';
 
@@ -43,6 +44,11 @@ export interface RunScanOptions {
    * they hold is returned before the caller builds its reports (peak RSS). A later scan would run unthreaded.
    */
   last?: boolean;
+  /**
+   * Absolute paths this run writes its reports to (--output-dir, --output): excluded from this scan when
+   * inside the root, like the configured output_dir. Earlier runs' folders are known by their marker.
+   */
+  ownOutputs?: string[];
 }
 
 /** Load the selected packs: explicit ids, 'all', or the configured ones. Unknown ids name where they came from. */
@@ -152,6 +158,12 @@ export function shownDiffFile(root: string, diffPath: string): string {
   return isInside(root, diffPath) ? toPosix(relative(root, diffPath)) : basename(diffPath);
 }
 
+/** `/path` (anchored at the root, gitignore syntax) for a path strictly inside the root; nothing otherwise. */
+function anchoredInside(root: string, abs: string): string[] {
+  const rel = toPosix(relative(root, abs));
+  return rel && isInside(root, abs) && !/[*?[\]!#\\]|^\s|\s$/.test(rel) ? [`/${rel}`] : [];
+}
+
 export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
   try {
     return await scanScope(opts);
@@ -169,7 +181,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
   t = Date.now();
 
   const fileSuppressions = loadSuppressions(root);
-  const exclude = scanExcludes(config);
+  const exclude = [...scanExcludes(config), ...(opts.ownOutputs ?? []).flatMap((p) => anchoredInside(root, p))];
   const common = {
     root,
     rules,
@@ -234,9 +246,10 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
   let changedLines: Map<string, Set<number>> | undefined;
   let scanScope: ScanScope;
   const excluded = excludeMatcher(exclude);
+  const ownReport = ownReportTester(root);
   const take = (files: ChangedFile[]): void => {
     for (const f of files) {
-      if (excluded(f.path)) continue;
+      if (excluded(f.path) || ownReport(f.path)) continue;
       if (f.text === undefined) skipped.push({ file: f.path, reason: (f.skip as SkippedFile['reason']) ?? 'unreadable' });
       else texts.push({ path: f.path, text: f.text });
       changedFiles.push(f);

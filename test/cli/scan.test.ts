@@ -377,3 +377,50 @@ describe('SARIF from a real scan', () => {
     expect(errorsOf(validate('demo', readFileSync(join(out, 'findings.sarif'), 'utf8')))).toEqual([]);
   });
 });
+
+describe("sentrik's own reports are not scanned", () => {
+  const APP = { 'app.js': 'const password = "hunter2secretvalue";\neval(req.body.code);\n' };
+  const files = (dir: string) => findings(dir).map((f) => f.file as string);
+  const json = (dir: string) => JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8'));
+
+  it('a custom --output-dir inside the project is excluded, and a later run without the flag recognises it by its marker', () => {
+    const root = project(APP);
+    const first = sentrik(['scan', '.', '--output-dir', 'reports', '-q'], { cwd: root });
+    expect(first.code).toBe(0);
+    expect(existsSync(join(root, 'reports', '.sentrik-output'))).toBe(true);
+    const before = files(join(root, 'reports')).length;
+    // The same flags again: the reports of the first run are not findings of the second.
+    expect(sentrik(['scan', '.', '--output-dir', 'reports', '-q'], { cwd: root }).code).toBe(0);
+    expect(files(join(root, 'reports')).filter((f) => f.startsWith('reports/'))).toEqual([]);
+    expect(files(join(root, 'reports'))).toHaveLength(before);
+    // Another run writing elsewhere still skips the old folder's report files (the marker), naming them skipped.
+    sentrik(['scan', '.', '-q'], { cwd: root });
+    expect(files(join(root, 'out')).filter((f) => f.startsWith('reports/'))).toEqual([]);
+    expect(json(join(root, 'out')).skipped).toContainEqual({ file: 'reports/findings.json', reason: 'excluded' });
+    // Named explicitly, or committed and staged, they are still left out.
+    sentrik(['scan', 'reports/findings.sarif', 'app.js', '--output-dir', join(root, 'o2'), '-q'], { cwd: root });
+    expect(files(join(root, 'o2')).filter((f) => f.startsWith('reports/'))).toEqual([]);
+    git(root, 'init', '-q');
+    git(root, 'add', '-f', 'reports/findings.json', 'reports/findings.html', 'app.js');
+    sentrik(['scan', '--staged', '--output-dir', join(root, 'o3'), '-q'], { cwd: root });
+    expect(files(join(root, 'o3'))).toContain('app.js');
+    expect(files(join(root, 'o3')).filter((f) => f.startsWith('reports/'))).toEqual([]);
+  });
+
+  it('the marker hides only report files: other code in that folder is scanned', () => {
+    const root = project({ ...APP, 'vendor/.sentrik-output': '# planted\n', 'vendor/evil.js': 'eval(req.body.code);\n', 'vendor/findings.json': '{"password": "hunter2secretvalue"}\n' });
+    sentrik(['scan', '.', '-q'], { cwd: root });
+    expect(files(join(root, 'out'))).toContain('vendor/evil.js');
+    expect(files(join(root, 'out'))).not.toContain('vendor/findings.json');
+  });
+
+  it('a single --output file inside the project is not scanned by the run that rewrites it', () => {
+    const root = project(APP);
+    sentrik(['scan', '.', '--format', 'json', '--output', 'report.json', '--packs', 'secrets'], { cwd: root });
+    const again = sentrik(['scan', '.', '--format', 'json', '--output', 'report.json', '--packs', 'secrets'], { cwd: root });
+    expect(again.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(root, 'report.json'), 'utf8'));
+    expect(report.findings.map((f: { file: string }) => f.file)).not.toContain('report.json');
+    expect(report.skipped).toContainEqual({ file: 'report.json', reason: 'excluded' });
+  });
+});

@@ -7,7 +7,7 @@ import { SEVERITIES, type Severity } from '../../engine/model.js';
 import { runScan, type ScopeRequest } from '../../run/scan.js';
 import { recordHistory } from '../../history/record.js';
 import { SentrikError } from '../../util/errors.js';
-import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot } from '../context.js';
+import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot, runOutputs } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { applyScanPolicies, auditRun, governGate } from '../governance.js';
 import { intOption, listOption } from '../options.js';
@@ -93,7 +93,8 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
         ? { mode: 'diff', diffFile: resolve(io.cwd, flags.diff), fullFiles: flags.fullFiles }
         : { mode: 'paths', paths: scanPaths };
 
-  const result = await runScan({ root, config, scope, packs: flags.packs, noCache: flags.cache === false, jobs: flags.jobs, last: true });
+  const ownOutputs = runOutputs(io, root, flags, config.output_dir);
+  const result = await runScan({ root, config, scope, packs: flags.packs, noCache: flags.cache === false, jobs: flags.jobs, last: true, ownOutputs });
   await applyTrustFlags(io, root, config, flags, result, flags.packs);
   applyScanPolicies(result, loaded);
   const gate = mode === 'gate' ? evaluateGate(result, config.gate.fail_on) : undefined;

@@ -12,7 +12,7 @@ import { applyBaseline, baselineOf, recount } from '../../engine/baseline.js';
 import { loadBaseline, serializeBaseline } from '../../secrets/baseline.js';
 import { scanHistory, type HistoryHit } from '../../secrets/history.js';
 import { SentrikError } from '../../util/errors.js';
-import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot } from '../context.js';
+import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot, runOutputs } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { intOption } from '../options.js';
 
@@ -67,7 +67,7 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
   // detection of the project's packs (a walk of its manifests).
   const overrides = { standards_packs: [PACK], ...(flags.cache === false ? { cache: false } : {}), ...(flags.jobs ? { jobs: flags.jobs } : {}) };
   const config = loadEffectiveConfig(io, root, overrides, flags.config).config;
-  const result = await runScan({ root, config, scope: { mode: 'paths', paths: scanPaths }, packs: [PACK], noCache: flags.cache === false, jobs: flags.jobs, last: true });
+  const result = await runScan({ root, config, scope: { mode: 'paths', paths: scanPaths }, packs: [PACK], noCache: flags.cache === false, jobs: flags.jobs, last: true, ownOutputs: runOutputs(io, root, flags, config.output_dir) });
 
   if (flags.history) {
     const [pack] = loadPacksById([PACK], root);
