@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectNoStack, project, sentrik } from './helpers.js';
+import { evalRule, expectNoStack, project, sentrik } from './helpers.js';
 
 function oneLineError(r: { code: number; stderr: string; stdout: string }, pattern: RegExp): void {
   expect(r.code).toBe(2);
@@ -47,20 +47,11 @@ rules:
   });
 
   it('only rules/ of a pack holds rules: a rules-old/ folder beside it is not read', () => {
-    const rule = (id: string) => `- id: ${id}
-  title: Eval of input
-  severity: low
-  kind: regex
-  message: eval
-  remediation: do not eval
-  match: { any: ['eval\\('] }
-  examples: { bad: [{ file: a.js, code: 'eval(x)', line: 1 }], good: [{ file: a.js, code: 'x' }] }
-`;
     const root = project({
       'a.js': 'x\n',
       '.sentrik/rules/mine/pack.yaml': 'id: mine\nname: Mine\nversion: 1.0.0\nstandard: none\ndescription: rules in rules/\nrules: []\n',
-      '.sentrik/rules/mine/rules/eval.yaml': rule('MINE-001'),
-      '.sentrik/rules/mine/rules-old/eval.yaml': rule('MINE-001'),
+      '.sentrik/rules/mine/rules/eval.yaml': evalRule('MINE-001'),
+      '.sentrik/rules/mine/rules-old/eval.yaml': evalRule('MINE-001'),
       '.sentrik/rules/mine/rules-draft.yaml': 'not: a list\n',
     });
     const r = sentrik(['list-rules', '--pack', 'mine', '--root', root]);

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { expectNoStack, project, sentrik } from './helpers.js';
+import { evalRule, expectNoStack, project, sentrik } from './helpers.js';
 
 const APP = {
   'app.py': 'from flask import request\n@app.route("/u")\ndef u():\n    cur.execute("SELECT * FROM t WHERE n = \'" + request.args["n"] + "\'")\n',
@@ -65,20 +65,11 @@ describe('trust-center', () => {
   });
 
   it('without -f and with no enabled pack naming clauses it says what to do, in one line', () => {
-    const rule = `- id: MINE-001
-  title: Eval of input
-  severity: low
-  kind: regex
-  message: eval
-  remediation: do not eval
-  match: { any: ['eval\\('] }
-  examples: { bad: [{ file: a.js, code: 'eval(x)', line: 1 }], good: [{ file: a.js, code: 'x' }] }
-`;
     const root = project({
       'a.js': 'x\n',
       '.sentrik/config.yaml': 'standards_packs: [mine]\n',
       '.sentrik/rules/mine/pack.yaml': 'id: mine\nname: Mine\nversion: 1.0.0\nstandard: none\ndescription: no clauses\nrules: []\n',
-      '.sentrik/rules/mine/rules/eval.yaml': rule,
+      '.sentrik/rules/mine/rules/eval.yaml': evalRule('MINE-001'),
     });
     const r = sentrik(['trust-center', root]);
     expect(r.code).toBe(2);

@@ -21,6 +21,19 @@ export function sentrik(args: string[], opts: { cwd?: string; env?: Record<strin
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A valid custom rule (regex on `eval(`, with its examples) with no clause, for a pack under .sentrik/rules/. */
+export function evalRule(id: string): string {
+  return `- id: ${id}
+  title: Eval of input
+  severity: low
+  kind: regex
+  message: eval
+  remediation: do not eval
+  match: { any: ['eval\\('] }
+  examples: { bad: [{ file: a.js, code: 'eval(x)', line: 1 }], good: [{ file: a.js, code: 'x' }] }
+`;
+}
+
 /** A temporary project: path → content. */
 export function project(files: Record<string, string | Buffer>): string {
   const root = mkdtempSync(join(tmpdir(), 'sentrik-test-'));
