@@ -46,11 +46,22 @@ export async function applyTrustFlags(io: CliIO, root: string, config: SentrikCo
 const NOTHING_TO_CHECK = new Set(['excluded', 'gitignored', 'binary', 'symlink-duplicate']);
 
 /**
- * Proof of coverage: files the run was given (a non-empty staged set or diff, or files that were skipped
- * because they could not be read) but none scanned. Returns why, or undefined when the run covered something.
+ * Proof of coverage. Returns why the run cannot vouch for what it was given, or undefined when it can:
+ * - files the run was given (a non-empty staged set or diff, or files skipped because they could not be read
+ *   or lie outside the root) but none scanned;
+ * - files of a --staged or --git-range change outside the scan root (a sub-folder of the repository): the
+ *   change is the repository's, so a part of it left unread is a gap even when the rest was scanned.
  */
-export function coverageGap(result: ScanResult, config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): string | undefined {
+export function coverageGap(result: ScanResult, config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): { why: string; gate: string } | undefined {
   const m = result.metrics;
+  if (m.scope.mode === 'staged' || m.scope.mode === 'git-range') {
+    const outside = result.skipped.filter((s) => s.reason === 'outside-root').map((s) => s.file);
+    if (outside.length) {
+      const listed = outside.slice(0, 5).join(', ') + (outside.length > 5 ? `, … (${outside.length - 5} more)` : '');
+      const why = `${plural(outside.length, 'changed file')} outside ${result.root} ${outside.length === 1 ? 'was' : 'were'} not scanned: ${listed}`;
+      return { why, gate: `the gate cannot pass: ${why}` };
+    }
+  }
   if (m.filesScanned > 0) return undefined;
   const excluded = excludeMatcher(scanExcludes(config));
   const benign = new Set(result.skipped.filter((s) => NOTHING_TO_CHECK.has(s.reason)).map((s) => s.file));
@@ -61,11 +72,19 @@ export function coverageGap(result: ScanResult, config: Pick<SentrikConfig, 'sca
   const reasons = new Map<string, number>();
   for (const s of missed) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
   const why = [...reasons].map(([r, n]) => `${n} ${r}`).join(', ') || 'none could be read';
-  return `scanned 0 of ${expected.size} file${expected.size === 1 ? '' : 's'} in scope (${why})`;
+  const gap = `scanned 0 of ${plural(expected.size, 'file')} in scope (${why}): nothing was checked`;
+  return { why: gap, gate: `the gate ${gap}, so it cannot pass` };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function coverageHint(result: ScanResult): string {
   const reasons = new Set(result.skipped.map((s) => s.reason));
+  if (reasons.has('outside-root') && (result.metrics.scope.mode === 'staged' || result.metrics.scope.mode === 'git-range')) {
+    return 'the whole change must be scanned: run from the repository\'s top folder, or pass --root "$(git rev-parse --show-toplevel)"';
+  }
   if (reasons.has('too-large')) return 'raise max_file_size (or pass --max-file-size), or exclude the files on purpose in scan_exclude';
   if (reasons.has('unreadable')) return 'check the files are readable by this user';
   return 'check the scope (--staged, --git-range, --diff) and scan_exclude';

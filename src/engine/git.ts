@@ -4,6 +4,7 @@
 // `git cat-file --batch` process, never one git per file.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { posix } from 'node:path';
 import { SentrikError } from '../util/errors.js';
 import { parseUnifiedDiff } from './diff.js';
 import { decodeSource, type SkipReason } from './read.js';
@@ -26,8 +27,17 @@ export interface ChangedFile {
   size: number;
 }
 
-export interface RangeChanges {
+/** What a change touches: the files under the scan root, and the repository paths of those outside it. */
+export interface Changes {
   files: ChangedFile[];
+  /**
+   * Files of the change outside the scan root (when the root is a sub-folder of the repository), relative to
+   * the root (`../Dockerfile`): never read, so that the caller can say they were not scanned.
+   */
+  outside: string[];
+}
+
+export interface RangeChanges extends Changes {
   /** Commit the changes are measured from (the merge base for A...B) and the commit scanned. */
   base: string;
   head: string;
@@ -38,6 +48,8 @@ export const SAFE_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.quotepath=
 // Diff options with fixed, config-independent output: rename detection on, a/ b/ prefixes, no helper programs.
 // --text: a `.gitattributes` saying `* -diff` must not hide changed lines from a changed-lines-only gate.
 const DIFF_FLAGS = ['--no-color', '--no-ext-diff', '--no-textconv', '--text', '-M', '--src-prefix=a/', '--dst-prefix=b/', '--relative'];
+// The file list is read over the whole repository, so that files outside a sub-folder root are known, not lost.
+const RAW_FLAGS = DIFF_FLAGS.filter((f) => f !== '--relative');
 const MAX_OUTPUT = 512 * 1024 * 1024;
 
 interface GitRun {
@@ -97,16 +109,16 @@ function requireRepo(root: string): void {
 /**
  * Files added, copied, modified or renamed in the index, with their *staged* content (what the commit will
  * contain, not the working tree) and the lines the commit changes. Deleted files, submodules and symlinks
- * are left out. Paths are relative to `root`; files outside it are left out.
+ * are left out. Paths are relative to `root`; files outside it are listed in `outside`, never read.
  */
-export function stagedFiles(root: string, maxFileSize = DEFAULT_MAX_FILE_SIZE): ChangedFile[] {
+export function stagedFiles(root: string, maxFileSize = DEFAULT_MAX_FILE_SIZE): Changes {
   requireRepo(root);
   // Before the first commit there is no HEAD: compare the index with the empty tree.
   const hasHead = runGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).status === 0;
   const against = hasHead ? ['HEAD'] : [emptyTree(root)];
-  const entries = rawDiff(root, ['--cached', ...against]);
+  const { inside, outside } = rawDiff(root, ['--cached', ...against]);
   const changed = parseUnifiedDiff(gitOk(root, ['diff', '--cached', '-U0', ...DIFF_FLAGS, ...against, '--']).toString('utf8'), 'git diff --cached');
-  return withContent(root, entries, changed, maxFileSize);
+  return { files: withContent(root, inside, changed, maxFileSize), outside };
 }
 
 /**
@@ -135,16 +147,16 @@ export function rangeChanges(root: string, range: string, maxFileSize = DEFAULT_
     }
     base = mb.stdout.toString('utf8').trim();
   }
-  const entries = rawDiff(root, [base, to]);
+  const { inside, outside } = rawDiff(root, [base, to]);
   const changed = parseUnifiedDiff(gitOk(root, ['diff', '-U0', ...DIFF_FLAGS, base, to, '--']).toString('utf8'), `git diff ${range}`);
-  return { files: withContent(root, entries, changed, maxFileSize), base, head: to };
+  return { files: withContent(root, inside, changed, maxFileSize), outside, base, head: to };
 }
 
 /** Every regular file of the commit `ref` (paths relative to `root`) with its content: a baseline's tree. */
 export function filesAtCommit(root: string, ref: string, maxFileSize = DEFAULT_MAX_FILE_SIZE): { commit: string; files: ChangedFile[] } {
   requireRepo(root);
   const commit = resolveCommit(root, ref);
-  return { commit, files: withContent(root, rawDiff(root, [emptyTree(root), commit]), new Map(), maxFileSize) };
+  return { commit, files: withContent(root, rawDiff(root, [emptyTree(root), commit]).inside, new Map(), maxFileSize) };
 }
 
 /** Full commit id of `ref`, or SentrikError `unknown git ref`. */
@@ -172,11 +184,17 @@ interface RawEntry {
   blob: string;
 }
 
-/** `git diff --raw -z`: the new blob of every added/copied/modified/renamed regular file. */
-function rawDiff(root: string, args: string[]): RawEntry[] {
-  const out = gitOk(root, ['diff', '--raw', '-z', '--no-abbrev', '--diff-filter=ACMR', ...DIFF_FLAGS, ...args, '--']).toString('utf8');
+/**
+ * `git diff --raw -z` over the whole repository: the new blob of every added/copied/modified/renamed regular
+ * file under `root` (paths relative to it), and the paths of those outside it (relative to `root`, `../x`).
+ */
+function rawDiff(root: string, args: string[]): { inside: RawEntry[]; outside: string[] } {
+  // The root's place in the repository ('' at the top, 'src/' in a sub-folder), as git spells paths.
+  const prefix = gitOk(root, ['rev-parse', '--show-prefix']).toString('utf8').trim();
+  const out = gitOk(root, ['diff', '--raw', '-z', '--no-abbrev', '--diff-filter=ACMR', ...RAW_FLAGS, ...args, '--']).toString('utf8');
   const fields = out.split('\0');
-  const entries: RawEntry[] = [];
+  const inside: RawEntry[] = [];
+  const outside: string[] = [];
   for (let i = 0; i + 1 < fields.length; ) {
     // `:oldmode newmode oldsha newsha STATUS`, then one path (two for renames and copies).
     const meta = fields[i].split(' ');
@@ -186,9 +204,11 @@ function rawDiff(root: string, args: string[]): RawEntry[] {
     i += hasTwoPaths ? 3 : 2;
     const newMode = meta[1];
     // Regular files only: 120000 is a symlink (its "content" is a path), 160000 a submodule commit.
-    if (newMode === '100644' || newMode === '100755') entries.push({ path, blob: meta[3] });
+    if (newMode !== '100644' && newMode !== '100755') continue;
+    if (path.startsWith(prefix)) inside.push({ path: path.slice(prefix.length), blob: meta[3] });
+    else outside.push(posix.relative(prefix, path));
   }
-  return entries;
+  return { inside, outside: outside.sort() };
 }
 
 /** Attach blob contents (one batch process; oversized blobs are never transferred) and changed lines. */

@@ -92,7 +92,9 @@ export interface SkippedFile {
     | 'broken-symlink'
     | 'invalid-utf8'
     | 'excluded'
-    | 'gitignored';
+    | 'gitignored'
+    // A file of the change (--staged, --git-range) outside the scan root: never read.
+    | 'outside-root';
 }
 
 export interface ScanMetrics {

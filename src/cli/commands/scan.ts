@@ -104,8 +104,8 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
     throw new SentrikError('the gate evaluated no rules', loaded.file, undefined, 'check standards_packs / --packs and pack_overrides');
   }
   const gap = coverageGap(result, config);
-  if (gap && gate) throw new SentrikError(`the gate ${gap}: nothing was checked, so it cannot pass`, undefined, undefined, coverageHint(result));
-  if (gap) io.stderr(`sentrik: warning: ${gap}: nothing was checked\n`);
+  if (gap && gate) throw new SentrikError(gap.gate, undefined, undefined, coverageHint(result));
+  if (gap) io.stderr(`sentrik: warning: ${gap.why}\n`);
   if (gate) governGate(io, root, loaded, result, gate, { outputDir: flags.outputDir, requireApproval: flags.requireApproval });
   auditRun(io, root, loaded, mode, result, gate);
   emitReports(io, root, result, gate, { format: flags.format, output: flags.output, outputDir: flags.outputDir, quiet: flags.quiet, color: flags.color === false ? false : undefined }, config.reporters, config.output_dir);
