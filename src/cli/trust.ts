@@ -87,6 +87,7 @@ export function coverageHint(result: ScanResult): string {
   }
   if (reasons.has('too-large')) return 'raise max_file_size (or pass --max-file-size), or exclude the files on purpose in scan_exclude';
   if (reasons.has('unreadable')) return 'check the files are readable by this user';
+  if (reasons.has('missing') || reasons.has('outside-root')) return 'run from the folder the diff was made in (or pass --root), with the changed files checked out';
   return 'check the scope (--staged, --git-range, --diff) and scan_exclude';
 }
 

@@ -93,8 +93,10 @@ export interface SkippedFile {
     | 'invalid-utf8'
     | 'excluded'
     | 'gitignored'
-    // A file of the change (--staged, --git-range) outside the scan root: never read.
-    | 'outside-root';
+    // A file of the change (--staged, --git-range, --diff) outside the scan root: never read.
+    | 'outside-root'
+    // A file a --diff names that is not in the working tree.
+    | 'missing';
 }
 
 export interface ScanMetrics {

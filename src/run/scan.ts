@@ -287,16 +287,23 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
     }
     const changed = parseUnifiedDiff(diffText, scope.diffFile);
     const paths: string[] = [];
+    // Files the diff names but that cannot be read count as not scanned (a diff none of whose files were
+    // scanned is a coverage gap), and each is also a problem saying why.
+    const notScanned: SkippedFile[] = [];
     for (const path of changed.keys()) {
       let abs: string;
       try {
         abs = resolveInsideRoot(root, path);
       } catch {
+        notScanned.push({ file: path, reason: 'outside-root' });
         problems.push({ file: path, code: 'outside-root', message: 'the diff names a file outside the scan root; skipped' });
         continue;
       }
       if (existsSync(abs) && statSync(abs).isFile()) paths.push(abs);
-      else problems.push({ file: path, code: 'missing', message: 'the diff names a file that is not in the working tree; skipped' });
+      else {
+        notScanned.push({ file: path, reason: 'missing' });
+        problems.push({ file: path, code: 'missing', message: 'the diff names a file that is not in the working tree; skipped' });
+      }
     }
     // The diff's files are read from the working tree through discovery (binary and size checks apply).
     const found = paths.length ? discoverFiles({ root, paths, exclude, respectGitignore: false, maxFileSize: config.max_file_size, listOversized: true }) : { files: [], skipped: [], problems: [] };
@@ -304,7 +311,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
     return scan({
       ...common,
       files: found.files,
-      skipped: found.skipped,
+      skipped: [...found.skipped, ...notScanned],
       problems: [...found.problems, ...problems],
       changedLines: scope.fullFiles ? undefined : changed,
       repo: diskRepoView(root, found.files, config.max_file_size),

@@ -269,6 +269,33 @@ describe('--diff FILE', () => {
     }
   });
 
+  it('a gate over a diff none of whose files could be found exits 2; a partly found one counts the missing files', () => {
+    const MISSING = ['--- a/lib/x.js', '+++ b/lib/x.js', '@@ -0,0 +1 @@', '+eval(req.body.x);', ''].join('\n');
+    const root = project({ 'change.patch': MISSING, 'src/a.js': 'eval(req.body.one);\n' });
+    const out = join(root, 'out');
+    const none = sentrik(['gate', '--diff', 'change.patch', '--packs', 'owasp-top-10', '--quiet', '--output-dir', out], { cwd: root });
+    expect(none.code).toBe(2);
+    expectNoStack(none.stderr);
+    expect(none.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^sentrik: the gate scanned 0 of 1 file in scope \(1 missing\): nothing was checked, so it cannot pass — /)]);
+    expect(none.stdout).not.toContain('PASSED');
+    // From a sub-folder the diff's paths (relative to the repository top) are not under the root: the same.
+    const sub = sentrik(['gate', '--diff', '../change.patch', '--packs', 'owasp-top-10', '--quiet', '--output-dir', out], { cwd: join(root, 'src') });
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toMatch(/the gate scanned 0 of 1 file in scope \(1 missing\)/);
+    // A file outside the root counts the same way.
+    writeFileSync(join(root, 'out.patch'), DIFF.split('\n').slice(5).join('\n'));
+    const outside = sentrik(['gate', '--diff', 'out.patch', '--packs', 'owasp-top-10', '--quiet', '--output-dir', out], { cwd: root });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/scanned 0 of 1 file in scope \(1 outside-root\)/);
+    // Partly found: the gate judges what it scanned, and the summary counts what it could not.
+    writeFileSync(join(root, 'both.patch'), ['--- a/src/a.js', '+++ b/src/a.js', '@@ -0,0 +1 @@', '+eval(req.body.one);', MISSING].join('\n'));
+    const part = sentrik(['gate', '--diff', 'both.patch', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root });
+    expect(part.code).toBe(1);
+    expect(part.stdout).toMatch(/Files +1 scanned .*1 skipped \(1 missing\)/);
+    expect(part.stderr).toContain('lib/x.js: the diff names a file that is not in the working tree; skipped');
+    expect(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).skipped).toContainEqual({ file: 'lib/x.js', reason: 'missing' });
+  });
+
   it('a missing diff file is one line naming it, exit 2', () => {
     const root = project({ 'a.js': '1;\n' });
     const r = sentrik(['scan', '--root', root, '--diff', 'nope.diff'], { cwd: root });
