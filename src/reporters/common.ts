@@ -153,7 +153,7 @@ export function describeScope(result: ScanResult): string {
   const scope = result.metrics.scope;
   switch (scope.mode) {
     case 'staged':
-      return 'staged changes';
+      return `staged changes${scope.changedLinesOnly === false ? ' (whole files)' : ''}`;
     case 'git-range':
       return `git range ${scope.range ?? '?'}${scope.changedLinesOnly ? ' (changed lines)' : ''}`;
     case 'diff':

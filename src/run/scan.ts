@@ -25,7 +25,7 @@ import { TOOL } from '../version.js';
 
 export type ScopeRequest =
   | { mode: 'paths'; paths: string[] }
-  | { mode: 'staged' }
+  | { mode: 'staged'; fullFiles?: boolean }
   | { mode: 'git-range'; range: string; fullFiles?: boolean }
   | { mode: 'diff'; diffFile: string; fullFiles?: boolean }
   | { mode: 'snippet'; path: string; text: string };
@@ -263,11 +263,12 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
   };
   if (scope.mode === 'staged') {
     const staged = stagedFiles(root, config.max_file_size);
-    // A pre-commit hook reports what the commit adds, never old findings elsewhere in a touched file.
-    changedLines = new Map();
+    // A pre-commit hook reports what the commit adds, never old findings elsewhere in a touched file (unless
+    // --full-files asks for them).
+    changedLines = scope.fullFiles ? undefined : new Map();
     take(staged.files);
     outsideRoot(staged.outside);
-    scanScope = { mode: 'staged', paths: staged.files.map((f) => f.path), changedLinesOnly: true };
+    scanScope = { mode: 'staged', paths: staged.files.map((f) => f.path), changedLinesOnly: !scope.fullFiles };
   } else if (scope.mode === 'git-range') {
     const changes = rangeChanges(root, scope.range, config.max_file_size);
     changedLines = scope.fullFiles ? undefined : new Map();

@@ -234,6 +234,34 @@ describe('git scoping', () => {
   });
 });
 
+describe('--full-files', () => {
+  it('without a change to widen is a usage error (it would scan the whole repository), exit 2', () => {
+    const root = project({ 'a.js': 'eval(req.body.one);\n' });
+    for (const cmd of ['gate', 'scan']) {
+      const r = sentrik([cmd, '--full-files', '--packs', 'owasp-top-10', '--output-dir', join(root, 'out')], { cwd: root });
+      expect(r.code).toBe(2);
+      expectNoStack(r.stderr);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^sentrik: --full-files needs --staged, --git-range or --diff — /)]);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('widens --staged to the whole staged files', () => {
+    const root = project({ 'a.js': 'eval(req.body.one);\n' });
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'one');
+    appendFileSync(join(root, 'a.js'), 'eval(req.body.two);\n');
+    git(root, 'add', 'a.js');
+    const out = join(root, 'out');
+    sentrik(['scan', '--staged', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root });
+    expect(findings(out).map((x) => x.line)).toEqual([2]);
+    const r = sentrik(['scan', '--staged', '--full-files', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root });
+    expect(findings(out).map((x) => x.line)).toEqual([1, 2]);
+    expect(r.stdout).toMatch(/Scope +staged changes \(whole files\)/);
+  });
+});
+
 describe('--diff FILE', () => {
   const DIFF = ['--- a/a.js', '+++ b/a.js', '@@ -1 +1,2 @@', ' eval(req.body.one);', '+eval(req.body.two);', '--- a/../escape.js', '+++ b/../escape.js', '@@ -0,0 +1 @@', '+eval(x);', ''].join('\n');
 

@@ -42,7 +42,7 @@ export function addScanOptions(cmd: Command): Command {
     .option('--staged', 'scan the staged (index) content and report only the lines being committed')
     .option('--git-range <range>', 'scan files changed in A...B and report only changed lines (e.g. "origin/main...HEAD")')
     .option('--diff <file>', 'scan the files of a unified diff and report only its changed lines')
-    .option('--full-files', 'with --git-range/--diff: report findings anywhere in the changed files')
+    .option('--full-files', 'with --staged/--git-range/--diff: report findings anywhere in the changed files')
     .option('--packs <ids>', 'comma-separated pack ids to run, or "all" (default: configured or detected packs)', listOption)
     .option('-f, --format <format>', `report to produce: ${FORMATS.join(', ')}`)
     .option('-o, --output <file>', 'write the --format report to this file, and no other report (the cache, run history and audit log are still kept)')
@@ -69,6 +69,8 @@ export function addScanOptions(cmd: Command): Command {
 export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlags, mode: 'scan' | 'gate'): Promise<number> {
   const modes = [flags.staged, flags.gitRange, flags.diff].filter(Boolean).length;
   if (modes > 1) throw new SentrikError('choose one of --staged, --git-range and --diff', undefined, undefined, 'they select different sets of changes');
+  // Without a change to widen, --full-files would silently mean "the whole repository".
+  if (flags.fullFiles && !modes) throw new SentrikError('--full-files needs --staged, --git-range or --diff', undefined, undefined, 'it widens a change to its whole files; drop it to scan paths');
   if (modes && paths.length && !flags.root) throw new SentrikError('paths cannot be combined with --staged/--git-range/--diff', undefined, undefined, 'use --root DIR to name the repository');
   const { root, paths: scanPaths } = resolveRoot(io, paths, flags.root);
 
@@ -86,7 +88,7 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
   }
 
   const scope: ScopeRequest = flags.staged
-    ? { mode: 'staged' }
+    ? { mode: 'staged', fullFiles: flags.fullFiles }
     : flags.gitRange
       ? { mode: 'git-range', range: flags.gitRange, fullFiles: flags.fullFiles }
       : flags.diff
