@@ -155,6 +155,8 @@ export async function compareRuns(ctx: DashboardContext, url: URL): Promise<unkn
     new: c.new,
     resolved: c.resolved,
     unchanged: c.unchanged,
+    notRescanned: c.notRescanned,
+    scopesDiffer: c.scopesDiffer,
   };
 }
 

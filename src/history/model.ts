@@ -35,7 +35,17 @@ export interface RunInput {
   rulesEvaluated: number;
   gate: { passed: boolean; failOn: Severity[]; blocking: number };
   /** Coverage details shown on the overview (skipped files by reason, phase times, problems). */
-  metrics: { skippedByReason: Record<string, number>; phasesMs: Record<string, number>; problems: number; cacheHits: number; bytesScanned: number };
+  metrics: {
+    skippedByReason: Record<string, number>;
+    phasesMs: Record<string, number>;
+    problems: number;
+    cacheHits: number;
+    bytesScanned: number;
+    /** Ids of the rules evaluated (absent in runs recorded by older versions). */
+    rules?: string[];
+    /** Files skipped (not scanned), when there were at most MAX_RECORDED_SKIPPED of them. */
+    skipped?: string[];
+  };
   git?: { commit?: string; branch?: string };
 }
 
@@ -115,10 +125,17 @@ export interface FindingGroup {
 export interface Comparison {
   base: RunSummary;
   head: RunSummary;
-  counts: { new: number; resolved: number; unchanged: number };
+  counts: { new: number; resolved: number; unchanged: number; notRescanned: number };
   /** In head, not in base (the lists may be cut at a limit; counts are complete). */
   new: FindingRow[];
-  /** In base, gone from head (fixed, or suppressed since). */
+  /** In base, gone from head (fixed, or suppressed since), in a file head scanned with the finding's rule. */
   resolved: FindingRow[];
   unchanged: FindingRow[];
+  /**
+   * In base, absent from head, but outside what head looked at (its file not in head's scope or skipped, its
+   * rule not run, or only changed lines seen): neither fixed nor confirmed.
+   */
+  notRescanned: FindingRow[];
+  /** The runs looked at different files or with different packs. */
+  scopesDiffer: boolean;
 }

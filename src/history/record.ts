@@ -7,6 +7,7 @@ import type { GateResult, ScanResult } from '../engine/model.js';
 import { errorMessage } from '../util/errors.js';
 import type { RunCommand, RunInput } from './model.js';
 import { openHistory, projectKey } from './open.js';
+import { MAX_RECORDED_SKIPPED } from './scope.js';
 
 export interface RecordRequest {
   root: string;
@@ -34,7 +35,16 @@ export function runInputOf(r: RecordRequest): RunInput {
     filesSkipped: m.filesSkipped,
     rulesEvaluated: m.rulesEvaluated,
     gate: { passed: gate.passed, failOn: gate.failOn, blocking: gate.blocking.length },
-    metrics: { skippedByReason: m.skippedByReason, phasesMs: m.phasesMs, problems: r.result.problems.length, cacheHits: m.cacheHits, bytesScanned: m.bytesScanned },
+    metrics: {
+      skippedByReason: m.skippedByReason,
+      phasesMs: m.phasesMs,
+      problems: r.result.problems.length,
+      cacheHits: m.cacheHits,
+      bytesScanned: m.bytesScanned,
+      // What `compare` needs to tell a fixed finding from one this run never looked at.
+      rules: r.result.rules.map((rule) => rule.id),
+      ...(r.result.skipped.length <= MAX_RECORDED_SKIPPED ? { skipped: r.result.skipped.map((s) => s.file) } : {}),
+    },
     git: gitHead(r.root),
   };
 }

@@ -5,6 +5,7 @@ import { SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../engin
 import { countFindings } from '../engine/findings.js';
 import type { Db } from './db.js';
 import { migrate } from './migrations.js';
+import { coveredBy, sameScope } from './scope.js';
 import {
   kindOf,
   type Comparison,
@@ -282,20 +283,30 @@ export class HistoryStore {
     const [base, head] = await Promise.all([this.getRun(baseId), this.getRun(headId)]);
     if (!base || !head) return undefined;
     const keys = (id: number) =>
-      this.db.all<{ seq: number; fingerprint: string }>('SELECT f.seq, f.fingerprint FROM findings f WHERE f.run_id = ? AND f.is_suppressed = 0 ORDER BY f.sev_rank DESC, f.file, f.line, f.seq', [id]);
+      this.db.all<{ seq: number; fingerprint: string; file: string; rule_id: string; pack_id: string }>(
+        'SELECT f.seq, f.fingerprint, f.file, f.rule_id, f.pack_id FROM findings f WHERE f.run_id = ? AND f.is_suppressed = 0 ORDER BY f.sev_rank DESC, f.file, f.line, f.seq',
+        [id],
+      );
     const [before, after] = await Promise.all([keys(baseId), keys(headId)]);
     const beforeKeys = new Set(before.map((f) => f.fingerprint));
     const afterKeys = new Set(after.map((f) => f.fingerprint));
     const added = after.filter((f) => !beforeKeys.has(f.fingerprint));
-    const resolved = before.filter((f) => !afterKeys.has(f.fingerprint));
+    // Gone from head: resolved only where head looked (its file, its rule, its lines); else not rescanned.
+    const seen = coveredBy(head, base);
+    const gone = before.filter((f) => !afterKeys.has(f.fingerprint));
+    const resolved = gone.filter((f) => seen({ file: f.file, ruleId: f.rule_id, packId: f.pack_id }));
+    const notRescanned = gone.filter((f) => !seen({ file: f.file, ruleId: f.rule_id, packId: f.pack_id }));
     const unchanged = after.filter((f) => beforeKeys.has(f.fingerprint));
+    const rows = (id: number, list: { seq: number }[]) => this.rowsBySeq(id, list.slice(0, limit).map((f) => Number(f.seq)));
     return {
       base,
       head,
-      counts: { new: added.length, resolved: resolved.length, unchanged: unchanged.length },
-      new: await this.rowsBySeq(headId, added.slice(0, limit).map((f) => Number(f.seq))),
-      resolved: await this.rowsBySeq(baseId, resolved.slice(0, limit).map((f) => Number(f.seq))),
-      unchanged: await this.rowsBySeq(headId, unchanged.slice(0, limit).map((f) => Number(f.seq))),
+      counts: { new: added.length, resolved: resolved.length, unchanged: unchanged.length, notRescanned: notRescanned.length },
+      new: await rows(headId, added),
+      resolved: await rows(baseId, resolved),
+      unchanged: await rows(headId, unchanged),
+      notRescanned: await rows(baseId, notRescanned),
+      scopesDiffer: !sameScope(base, head),
     };
   }
 

@@ -1,9 +1,9 @@
 // Run history through the real CLI: scan/gate/vulns record runs, `compare` diffs them, and a broken
 // history database never changes a command's exit code.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectNoStack, project, sentrik } from '../cli/helpers.js';
+import { expectNoStack, git, project, sentrik } from '../cli/helpers.js';
 
 const CI = '#!/bin/sh\ncurl -fsSL https://get.example.com/install.sh | bash\n';
 
@@ -39,6 +39,48 @@ describe('run history (CLI, SQLite)', () => {
     const missing = sentrik(['compare', '--root', dir, '--run-id', '42']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^sentrik: .*history\.db: no run #42 in the history/);
+  });
+
+  it('compare: a finding outside the newer run\'s scope is "not rescanned", never resolved; different scopes are said', () => {
+    const dir = project({ 'README.md': '# app\n' });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'init');
+    git(dir, 'checkout', '-qb', 'feature');
+    writeFileSync(join(dir, 'ci.sh'), CI);
+    writeFileSync(join(dir, 'deploy.sh'), CI);
+    mkdirSync(join(dir, 'src', 'routes'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'routes', 'orders.js'), 'app.post("/o", (req, res) => eval(req.body.code));\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'feature');
+    const packs = ['--packs', 'supply-chain-security,owasp-top-10', '-q'];
+    expect(sentrik(['gate', '--git-range', 'main...feature', ...packs], { cwd: dir }).code).toBe(1);
+    // Fix orders.js and scan only it.
+    writeFileSync(join(dir, 'src', 'routes', 'orders.js'), 'app.post("/o", (req, res) => res.json({}));\n');
+    expect(sentrik(['scan', 'src/routes/orders.js', ...packs], { cwd: dir }).code).toBe(0);
+    const cmp = sentrik(['compare', '--run-id', '1'], { cwd: dir });
+    expect(cmp.code).toBe(0);
+    expectNoStack(cmp.stderr);
+    expect(cmp.stdout).toContain('The runs had different scopes: #2 paths src/routes/orders.js; #1 git range main...feature (3 files, changed lines).');
+    const section = (title: string) => (new RegExp(`^${title}[^\\n]*\\n((?: {2}.*\\n)*)`, 'm').exec(cmp.stdout)?.[1] ?? '').trim().split('\n').filter(Boolean);
+    const resolved = section('RESOLVED');
+    expect(resolved.length).toBeGreaterThan(0);
+    expect(resolved.every((l) => l.includes('src/routes/orders.js'))).toBe(true);
+    const notRescanned = section('NOT RESCANNED');
+    expect(notRescanned.some((l) => l.includes('ci.sh'))).toBe(true);
+    expect(notRescanned.some((l) => l.includes('deploy.sh'))).toBe(true);
+    expect(notRescanned.some((l) => l.includes('orders.js'))).toBe(false);
+    expect(cmp.stdout).toMatch(new RegExp(`0 new, ${resolved.length} resolved, 0 unchanged, ${notRescanned.length} not rescanned\\n$`));
+    const json = JSON.parse(sentrik(['compare', '--run-id', '1', '--format', 'json'], { cwd: dir }).stdout);
+    expect(json.scopesDiffer).toBe(true);
+    expect(json.counts).toEqual({ new: 0, resolved: resolved.length, unchanged: 0, notRescanned: notRescanned.length });
+    expect(json.head.scope).toMatchObject({ mode: 'paths', paths: ['src/routes/orders.js'] });
+    // A run of the whole repository with one pack: the other pack's findings were not looked for again.
+    expect(sentrik(['scan', '--packs', 'owasp-top-10', '-q'], { cwd: dir }).code).toBe(0);
+    const onePack = JSON.parse(sentrik(['compare', '--run-id', '1', '--format', 'json'], { cwd: dir }).stdout);
+    expect(onePack.notRescanned.every((f: { packId: string }) => f.packId !== 'owasp-top-10')).toBe(true);
+    expect(onePack.notRescanned.some((f: { file: string }) => f.file === 'ci.sh')).toBe(true);
+    expect(onePack.resolved.every((f: { file: string }) => f.file === 'src/routes/orders.js')).toBe(true);
   });
 
   it('history.enabled: false records nothing; retention_runs keeps the newest runs', () => {

@@ -1,5 +1,7 @@
 // What every history backend must do, run against SQLite and against a real PostgreSQL server.
 import { expect, it } from 'vitest';
+import type { Finding } from '../../src/engine/model.js';
+import type { RunInput } from '../../src/history/model.js';
 import type { HistoryStore } from '../../src/history/store.js';
 import { finding, findings, runInput } from './fixtures.js';
 
@@ -75,7 +77,8 @@ export function storeContract(open: () => Promise<HistoryStore>, project: () => 
       expect(c.resolved.map((f) => f.fingerprint).sort()).toEqual(['fp-0', 'fp-1', 'fp-2']);
       expect(c.unchanged).toHaveLength(7);
       const cut = (await store.compare(a, b, 1))!;
-      expect(cut.counts).toEqual({ new: 3, resolved: 3, unchanged: 7 });
+      expect(cut.counts).toEqual({ new: 3, resolved: 3, unchanged: 7, notRescanned: 0 });
+      expect(c.scopesDiffer).toBe(false);
       expect([cut.new.length, cut.resolved.length, cut.unchanged.length]).toEqual([1, 1, 1]);
       expect(cut.new[0]).toEqual(c.new[0]); // worst first, as listed in full
       // A dependency scan is never "the previous run" of a code scan.
@@ -83,6 +86,46 @@ export function storeContract(open: () => Promise<HistoryStore>, project: () => 
       const next = await store.recordRun(runInput({ project: p }), findings(1));
       expect((await store.previousRun((await store.getRun(next))!))!.id).toBe(b);
       expect((await store.latestRun(p, 'vulns'))!.id).toBe(v);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('calls a finding resolved only where the newer run looked: its file, its rule, its lines', async () => {
+    const store = await open();
+    try {
+      const p = project();
+      const all = findings(20);
+      const base = await store.recordRun(runInput({ project: p }), all);
+      const gone = async (over: Partial<RunInput>, kept: Finding[] = []) => {
+        const head = await store.recordRun(runInput({ project: p, ...over }), kept);
+        return (await store.compare(base, head))!;
+      };
+      const fps = (rows: { fingerprint: string }[]) => rows.map((f) => f.fingerprint).sort();
+      const inDir = (d: string) => all.filter((f) => f.file.startsWith(`${d}/`));
+      // A scan of one folder resolves only what was in that folder.
+      const folder = await gone({ scope: { mode: 'paths', paths: ['src/dir1'] } });
+      expect(fps(folder.resolved)).toEqual(fps(inDir('src/dir1')));
+      expect(folder.counts.notRescanned).toBe(20 - inDir('src/dir1').length);
+      expect(folder.scopesDiffer).toBe(true);
+      // A change scope resolves only in its files; a file it skipped is not rescanned.
+      const file = all[3].file;
+      const change = await gone({ scope: { mode: 'git-range', range: 'a...b', paths: [file, all[4].file] }, metrics: { ...runInput().metrics, skipped: [all[4].file] } });
+      expect(fps(change.resolved)).toEqual(fps(all.filter((f) => f.file === file)));
+      // A rule that did not run (its pack not selected, or disabled) resolves nothing.
+      const packA = await gone({ packs: ['pack-a'] });
+      expect(packA.resolved.every((f) => f.packId === 'pack-a')).toBe(true);
+      expect(packA.counts.notRescanned).toBe(all.filter((f) => f.packId === 'pack-b').length);
+      const rules = await gone({ metrics: { ...runInput().metrics, rules: ['TST-R00-001'] } });
+      expect(rules.resolved.every((f) => f.ruleId === 'TST-R00-001')).toBe(true);
+      expect(rules.counts.resolved).toBe(all.filter((f) => f.ruleId === 'TST-R00-001').length);
+      // Only changed lines seen, after a whole-file run: the other lines were not looked at again.
+      const lines = await gone({ scope: { mode: 'git-range', range: 'a...b', paths: all.map((f) => f.file), changedLinesOnly: true } });
+      expect(lines.counts).toMatchObject({ resolved: 0, notRescanned: 20 });
+      // The same scope: everything gone is resolved.
+      const same = await gone({});
+      expect(same.counts).toMatchObject({ resolved: 20, notRescanned: 0 });
+      expect(same.scopesDiffer).toBe(false);
     } finally {
       await store.close();
     }

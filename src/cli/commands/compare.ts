@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { openHistory, projectKey } from '../../history/open.js';
 import type { Comparison, FindingRow, RunSummary } from '../../history/model.js';
+import { describeRunScope } from '../../history/scope.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
@@ -67,12 +68,22 @@ function describeRun(r: RunSummary): string {
   return `#${r.id} ${r.command} ${r.startedAt.replace('T', ' ').slice(0, 19)}${r.git?.commit ? ` @${r.git.commit.slice(0, 8)}` : ''}, ${gate}`;
 }
 
+/** ` with packs a, b` when the other run used other packs. */
+function packsNote(r: RunSummary, other: RunSummary): string {
+  return r.packs.join() === other.packs.join() ? '' : ` with ${r.packs.length ? r.packs.join(', ') : 'no packs'}`;
+}
+
 function line(f: FindingRow): string {
   return `  ${f.severity.padEnd(8)} ${f.ruleId.padEnd(18)} ${f.file}${f.line ? `:${f.line}` : ''}  ${f.title}`;
 }
 
 export function renderComparison(c: Comparison, showUnchanged = false): string {
-  const out = [`Comparing run ${describeRun(c.head)}`, `     with run ${describeRun(c.base)}`, ''];
+  const out = [`Comparing run ${describeRun(c.head)}`, `     with run ${describeRun(c.base)}`];
+  if (c.scopesDiffer) {
+    out.push(`The runs had different scopes: #${c.head.id} ${describeRunScope(c.head)}${packsNote(c.head, c.base)}; #${c.base.id} ${describeRunScope(c.base)}${packsNote(c.base, c.head)}.`);
+    out.push(`A finding counts as resolved only where run #${c.head.id} looked again (its file, its rule, its lines).`);
+  }
+  out.push('');
   const section = (title: string, rows: FindingRow[]): void => {
     out.push(`${title} (${rows.length})`);
     for (const f of rows.slice(0, 200)) out.push(line(f));
@@ -81,12 +92,23 @@ export function renderComparison(c: Comparison, showUnchanged = false): string {
   };
   section('NEW', c.new);
   section('RESOLVED', c.resolved);
+  if (c.counts.notRescanned) section(`NOT RESCANNED — outside run #${c.head.id}'s scope, neither fixed nor confirmed`, c.notRescanned);
   if (showUnchanged) section('UNCHANGED', c.unchanged);
-  out.push(`${c.counts.new} new, ${c.counts.resolved} resolved, ${c.counts.unchanged} unchanged`);
+  out.push(`${c.counts.new} new, ${c.counts.resolved} resolved, ${c.counts.unchanged} unchanged${c.counts.notRescanned ? `, ${c.counts.notRescanned} not rescanned` : ''}`);
   return `${out.join('\n')}\n`;
 }
 
 function toJson(c: Comparison): object {
   const run = (r: RunSummary) => ({ id: r.id, command: r.command, startedAt: r.startedAt, gate: r.gate, git: r.git });
-  return { base: run(c.base), head: run(c.head), counts: c.counts, new: c.new, resolved: c.resolved, unchanged: c.unchanged };
+  const scope = (r: RunSummary) => ({ ...r.scope, packs: r.packs });
+  return {
+    base: { ...run(c.base), scope: scope(c.base) },
+    head: { ...run(c.head), scope: scope(c.head) },
+    scopesDiffer: c.scopesDiffer,
+    counts: c.counts,
+    new: c.new,
+    resolved: c.resolved,
+    unchanged: c.unchanged,
+    notRescanned: c.notRescanned,
+  };
 }

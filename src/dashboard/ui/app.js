@@ -510,7 +510,7 @@ async function runsPage(params) {
 
 async function comparePage(params) {
   const d = await api(`/api/compare?${params}`);
-  const table = (id, rows, total) => h('div', { class: 'card wide' }, h('h2', { text: `${id[0].toUpperCase()}${id.slice(1)} (${fmt(total)})` }),
+  const table = (id, rows, total, title = `${id[0].toUpperCase()}${id.slice(1)}`) => h('div', { class: 'card wide' }, h('h2', { text: `${title} (${fmt(total)})` }),
     rows.length ? h('div', { class: 'scroll' }, h('table', { id: `cmp-${id}` }, h('tbody', {}, rows.map((f) => h('tr', {}, h('td', {}, pill(f.severity)), h('td', { class: 'mono', text: f.ruleId }), h('td', { class: 'mono file', text: loc(f) }), h('td', { text: f.title }))))))
       : h('p', { class: 'muted', text: 'None.' }),
     rows.length < total ? h('p', { class: 'muted', text: `Showing ${fmt(rows.length)} of ${fmt(total)} (sentrik compare --format json lists all).` }) : null);
@@ -518,8 +518,11 @@ async function comparePage(params) {
     h('div', { class: 'sev-counts' }, SEVERITIES.map((sv) => h('a', {}, h('strong', { text: fmt(r.severity[sv]) }), pill(sv)))));
   return h('div', {}, h('h1', { text: `Run #${d.head.id} compared with run #${d.base.id}` }),
     h('div', { class: 'grid' }, runCard('Base', d.base), runCard('Head', d.head),
-      h('div', { class: 'card', id: 'cmp-counts' }, h('h2', { text: 'Change' }), h('p', { class: 'big', text: `+${fmt(d.counts.new)} / −${fmt(d.counts.resolved)}` }), h('p', { class: 'muted', text: `${fmt(d.counts.unchanged)} unchanged` })),
-      table('new', d.new, d.counts.new), table('resolved', d.resolved, d.counts.resolved), table('unchanged', d.unchanged, d.counts.unchanged)));
+      h('div', { class: 'card', id: 'cmp-counts' }, h('h2', { text: 'Change' }), h('p', { class: 'big', text: `+${fmt(d.counts.new)} / −${fmt(d.counts.resolved)}` }), h('p', { class: 'muted', text: `${fmt(d.counts.unchanged)} unchanged${d.counts.notRescanned ? `, ${fmt(d.counts.notRescanned)} not rescanned` : ''}` }),
+        d.scopesDiffer ? h('p', { class: 'muted', text: `The runs had different scopes: resolved counts only where run #${d.head.id} looked again.` }) : null),
+      table('new', d.new, d.counts.new), table('resolved', d.resolved, d.counts.resolved),
+      d.counts.notRescanned ? table('not-rescanned', d.notRescanned, d.counts.notRescanned, `Not rescanned — outside run #${d.head.id}'s scope`) : null,
+      table('unchanged', d.unchanged, d.counts.unchanged)));
 }
 
 const PAGE_RENDERERS = {
