@@ -23,10 +23,15 @@ export function coveredBy(run: RunSummary, other: RunSummary): (f: Coverable) =>
   const files = scope.mode === 'paths' ? undefined : new Set(scope.paths);
   const under = scope.mode === 'paths' ? (scope.paths.length ? scope.paths : ['.']).map((p) => p.replace(/\/+$/, '')) : [];
   const inPaths = (file: string): boolean => under.some((p) => p === '.' || p === '' || file === p || file.startsWith(`${p}/`));
+  // A skipped entry may be a folder (an excluded or ignored directory): the file or any folder above it.
+  const isSkipped = (file: string): boolean => {
+    for (let p = file; p; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) if (skipped.has(p)) return true;
+    return false;
+  };
   return (f) => {
     if (linesOnly) return false;
     if (rules ? !rules.has(f.ruleId) : !packs.has(f.packId)) return false;
-    if (skipped.has(f.file)) return false;
+    if (skipped.size && isSkipped(f.file)) return false;
     return files ? files.has(f.file) : inPaths(f.file);
   };
 }

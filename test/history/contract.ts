@@ -112,6 +112,9 @@ export function storeContract(open: () => Promise<HistoryStore>, project: () => 
       const file = all[3].file;
       const change = await gone({ scope: { mode: 'git-range', range: 'a...b', paths: [file, all[4].file] }, metrics: { ...runInput().metrics, skipped: [all[4].file] } });
       expect(fps(change.resolved)).toEqual(fps(all.filter((f) => f.file === file)));
+      // A skipped folder (excluded since) covers the files under it.
+      const excluded = await gone({ metrics: { ...runInput().metrics, skipped: ['src/dir1'] } });
+      expect(fps(excluded.notRescanned)).toEqual(fps(inDir('src/dir1')));
       // A rule that did not run (its pack not selected, or disabled) resolves nothing.
       const packA = await gone({ packs: ['pack-a'] });
       expect(packA.resolved.every((f) => f.packId === 'pack-a')).toBe(true);
