@@ -27,7 +27,7 @@ export interface ChangedFile {
   size: number;
 }
 
-/** What a change touches: the files under the scan root, and the repository paths of those outside it. */
+/** What a change touches: the files under the scan root, and the paths of those outside it. */
 export interface Changes {
   files: ChangedFile[];
   /**
