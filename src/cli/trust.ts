@@ -52,9 +52,16 @@ const NOTHING_TO_CHECK = new Set(['excluded', 'gitignored', 'binary', 'symlink-d
  * - files of a --staged or --git-range change outside the scan root (a sub-folder of the repository): the
  *   change is the repository's, so a part of it left unread is a gap even when the rest was scanned.
  */
-export function coverageGap(result: ScanResult, config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): { why: string; gate: string } | undefined {
+export function coverageGap(
+  result: ScanResult,
+  config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>,
+  opts: { skipOutsideRoot?: boolean } = {},
+): { why: string; gate: string } | undefined {
   const m = result.metrics;
-  if (m.scope.mode === 'staged' || m.scope.mode === 'git-range') {
+  const change = m.scope.mode === 'staged' || m.scope.mode === 'git-range';
+  // --skip-outside-root: the root is the part of the change the user gates (a package of a monorepo).
+  const nothingToCheck = (reason: string): boolean => NOTHING_TO_CHECK.has(reason) || (change && opts.skipOutsideRoot === true && reason === 'outside-root');
+  if (change && !opts.skipOutsideRoot) {
     const outside = result.skipped.filter((s) => s.reason === 'outside-root').map((s) => s.file);
     if (outside.length) {
       const listed = outside.slice(0, 5).join(', ') + (outside.length > 5 ? `, … (${outside.length - 5} more)` : '');
@@ -64,8 +71,8 @@ export function coverageGap(result: ScanResult, config: Pick<SentrikConfig, 'sca
   }
   if (m.filesScanned > 0) return undefined;
   const excluded = excludeMatcher(scanExcludes(config));
-  const benign = new Set(result.skipped.filter((s) => NOTHING_TO_CHECK.has(s.reason)).map((s) => s.file));
-  const missed = result.skipped.filter((s) => !NOTHING_TO_CHECK.has(s.reason) && !excluded(s.file));
+  const benign = new Set(result.skipped.filter((s) => nothingToCheck(s.reason)).map((s) => s.file));
+  const missed = result.skipped.filter((s) => !nothingToCheck(s.reason) && !excluded(s.file));
   const changed = m.scope.mode === 'staged' || m.scope.mode === 'git-range' || m.scope.mode === 'diff' ? m.scope.paths.filter((p) => !excluded(p) && !benign.has(p)) : [];
   const expected = new Set([...changed, ...missed.map((s) => s.file)]);
   if (!expected.size) return undefined;
@@ -83,7 +90,7 @@ function plural(n: number, word: string): string {
 export function coverageHint(result: ScanResult): string {
   const reasons = new Set(result.skipped.map((s) => s.reason));
   if (reasons.has('outside-root') && (result.metrics.scope.mode === 'staged' || result.metrics.scope.mode === 'git-range')) {
-    return 'the whole change must be scanned: run from the repository\'s top folder, or pass --root "$(git rev-parse --show-toplevel)"';
+    return 'the whole change must be scanned: run from the repository\'s top folder, or pass --root "$(git rev-parse --show-toplevel)"; to gate only this folder (one package of a monorepo), pass --skip-outside-root';
   }
   if (reasons.has('too-large')) return 'raise max_file_size (or pass --max-file-size), or exclude the files on purpose in scan_exclude';
   if (reasons.has('unreadable')) return 'check the files are readable by this user';

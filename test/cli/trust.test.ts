@@ -184,6 +184,27 @@ describe('proof of coverage', () => {
     expect(top.stderr).not.toContain('not scanned');
     expect([0, 1]).toContain(top.code);
   });
+
+  it('--skip-outside-root gates only the sub-folder (a monorepo package): the rest of the change is counted as skipped', () => {
+    const root = subfolderRepo();
+    git(root, 'checkout', '-qb', 'feature');
+    writeFileSync(join(root, 'Dockerfile'), 'FROM node:latest\n');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'outside only');
+    const args = ['gate', '--git-range', 'main...feature', '--skip-outside-root', '--packs', 'supply-chain-security', '--output-dir', join(root, 'out')];
+    const outsideOnly = sentrik(args, { cwd: join(root, 'src') });
+    expect(outsideOnly.code).toBe(0);
+    expect(outsideOnly.stdout).toMatch(/1 skipped \(1 outside-root\)/);
+    // A finding under the root still fails the gate.
+    writeFileSync(join(root, 'src', 'app.js'), `const key = 'sk_live_${'51HqLyjWDarjtT1zdp7dc'}Qx8Lm2Np4Rs6Tv8Xz0Bd';\n`);
+    git(root, 'commit', '-qam', 'inside');
+    const inside = sentrik([...args.slice(0, -4), '--packs', 'secrets', '--output-dir', join(root, 'out')], { cwd: join(root, 'src') });
+    expect(inside.code).toBe(1);
+    // Without a change to narrow it is a usage error.
+    const alone = sentrik(['gate', '--skip-outside-root'], { cwd: root });
+    expect(alone.code).toBe(2);
+    oneLineError(alone.stderr, /^sentrik: --skip-outside-root needs --staged or --git-range/);
+  });
 });
 
 describe('suppression lifecycle', () => {
