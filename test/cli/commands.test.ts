@@ -1,5 +1,5 @@
 // Pack and configuration commands through the real CLI.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -73,6 +73,39 @@ describe('packs', () => {
     const clash = sentrik(['import-pack', join(shared, 'owasp-top-10'), '--root', root]);
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/built-in pack/);
+  });
+
+  it('import-pack takes the folder export-pack wrote; rule ids another pack uses are named, and explain tells them apart', () => {
+    const root = project({ 'a.js': 'x\n' });
+    const shared = project({});
+    expect(sentrik(['export-pack', 'secrets', '-o', shared]).code).toBe(0);
+    // A fork of the built-in pack under its own id, its rule ids unchanged.
+    renameSync(join(shared, 'secrets'), join(shared, 'my-secrets'));
+    const packFile = join(shared, 'my-secrets', 'pack.yaml');
+    writeFileSync(packFile, readFileSync(packFile, 'utf8').replace(/^id: secrets$/m, 'id: my-secrets'));
+    const r = sentrik(['import-pack', shared, '--root', root]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('has no pack.yaml; importing the pack in');
+    expect(r.stderr).toMatch(/warning: my-secrets reuses rule ids of other packs: SEC-\S+ \(secrets\)/);
+    const ex = sentrik(['explain', 'SEC-STRIPE-001', '--root', root]);
+    expect(ex.stdout).toMatch(/pack: +secrets +\(also in my-secrets: sentrik explain SEC-STRIPE-001 --pack my-secrets\)/);
+    expect(sentrik(['explain', 'SEC-STRIPE-001', '--pack', 'my-secrets', '--root', root]).stdout).toMatch(/pack: +my-secrets +\(also in secrets/);
+    // Two packs in one folder: name one.
+    expect(sentrik(['export-pack', 'owasp-top-10', '-o', shared]).code).toBe(0);
+    const two = sentrik(['import-pack', shared, '--root', root]);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/no pack\.yaml in this folder — it holds several packs: name one of .*my-secrets, .*owasp-top-10/);
+  });
+
+  it('list-rules --severity keeps the rules of those severities; an unknown one is refused', () => {
+    const r = sentrik(['list-rules', '--pack', 'secrets', '--severity', 'critical'], { cwd: project({}) });
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n').slice(0, -1);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatch(/^\S+ +critical /);
+    const bad = sentrik(['list-rules', '--severity', 'urgent'], { cwd: project({}) });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown severity 'urgent' in --severity/);
   });
 
   it('import-pack refuses an invalid pack with file and line', () => {

@@ -1,5 +1,5 @@
 // Pack management: list-packs, list-rules, explain, add-pack, remove-pack, import-pack, export-pack.
-import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { clauseTable, clausesOfRule } from '../../compliance/clauses.js';
@@ -9,6 +9,8 @@ import { availablePackIds, customPacksDir, loadAllPacks, loadPack, type LoadedPa
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
+import { listOption } from '../options.js';
+import { SEVERITIES } from '../../engine/model.js';
 import { checkRuleExamples, exampleText } from '../../packs/examples.js';
 import type { RuleExample } from '../../packs/schema.js';
 
@@ -25,6 +27,7 @@ export function registerPackCommands(program: Command, io: CliIO, run: Run): voi
     .command('list-rules')
     .description('list rules (all packs, or one with --pack)')
     .option('--pack <id>', 'only this pack')
+    .option('--severity <list>', `only these severities (${SEVERITIES.join(',')})`, listOption)
     .option('--root <dir>', 'project root', '.')
     .option('--json', 'machine-readable output')
     .action(run((flags) => listRules(io, flags)));
@@ -32,6 +35,7 @@ export function registerPackCommands(program: Command, io: CliIO, run: Run): voi
     .command('explain')
     .description('show what a rule checks, why, how to fix it, and its examples')
     .argument('<rule-id>', 'e.g. SCS-CI-001')
+    .option('--pack <id>', 'the pack whose rule to show, when several packs use the id')
     .option('--root <dir>', 'project root', '.')
     .action(run((id: string, flags) => explain(io, id, flags)));
   program
@@ -92,11 +96,13 @@ function listPacks(io: CliIO, flags: { root: string; json?: boolean }): number {
   return EXIT.OK;
 }
 
-function listRules(io: CliIO, flags: { root: string; pack?: string; json?: boolean }): number {
+function listRules(io: CliIO, flags: { root: string; pack?: string; severity?: string[]; json?: boolean }): number {
   const { packs } = packsFor(io, flags.root);
   const chosen = flags.pack ? packs.filter((p) => p.id === flags.pack) : packs;
   if (flags.pack && !chosen.length) throw new SentrikError(`unknown pack '${flags.pack}'`, undefined, undefined, `available: ${packs.map((p) => p.id).join(', ')}`);
-  const rules = chosen.flatMap((p) => p.rules);
+  const unknown = flags.severity?.find((s) => !(SEVERITIES as readonly string[]).includes(s));
+  if (unknown) throw new SentrikError(`unknown severity '${unknown}' in --severity`, undefined, undefined, `use any of: ${SEVERITIES.join(', ')}`);
+  const rules = chosen.flatMap((p) => p.rules).filter((r) => !flags.severity || flags.severity.includes(r.def.severity));
   if (flags.json) {
     io.stdout(`${JSON.stringify(rules.map((r) => ({ id: r.def.id, pack: r.packId, severity: r.def.severity, kind: r.def.kind, title: r.def.title, standard: r.standard, clause: r.def.clause, cwe: r.def.cwe })), null, 2)}\n`);
     return EXIT.OK;
@@ -106,14 +112,21 @@ function listRules(io: CliIO, flags: { root: string; pack?: string; json?: boole
   return EXIT.OK;
 }
 
-function explain(io: CliIO, id: string, flags: { root: string }): number {
+function explain(io: CliIO, id: string, flags: { root: string; pack?: string }): number {
   const { packs } = packsFor(io, flags.root);
-  const rule = packs.flatMap((p) => p.rules).find((r) => r.def.id.toUpperCase() === id.toUpperCase());
-  if (!rule) throw new SentrikError(`unknown rule '${id}'`, undefined, undefined, 'run `sentrik list-rules` to see rule ids');
+  // Several packs may use one id (a fork of a built-in pack, an imported contract's rules): built-in first.
+  const all = packs.flatMap((p) => p.rules).filter((r) => r.def.id.toUpperCase() === id.toUpperCase());
+  const matching = flags.pack ? all.filter((r) => r.packId === flags.pack) : all;
+  const rule = matching.find((r) => packs.find((p) => p.id === r.packId)?.builtin) ?? matching[0];
+  if (!rule) {
+    if (all.length) throw new SentrikError(`pack '${flags.pack}' has no rule '${id}'`, undefined, undefined, `${id} is in ${all.map((r) => r.packId).join(', ')}`);
+    throw new SentrikError(`unknown rule '${id}'`, undefined, undefined, 'run `sentrik list-rules` to see rule ids');
+  }
+  const others = all.filter((r) => r !== rule).map((r) => r.packId);
   const d = rule.def;
   const lines = [
     `${d.id}: ${d.title}`,
-    `  pack:        ${rule.packId}`,
+    `  pack:        ${rule.packId}${others.length ? `   (also in ${others.join(', ')}: sentrik explain ${d.id} --pack ${others[0]})` : ''}`,
     `  severity:    ${d.severity}   confidence: ${d.confidence}   kind: ${d.kind}`,
     `  standard:    ${rule.standard}${d.clause ? `, clause ${d.clause}` : ''}`,
     d.cwe.length ? `  cwe:         ${d.cwe.join(', ')}` : undefined,
@@ -163,8 +176,8 @@ function importPack(io: CliIO, src: string, flags: { root: string; enable?: bool
   const { root } = resolveRoot(io, [], flags.root);
   const abs = resolve(io.cwd, src);
   if (!existsSync(abs)) throw new SentrikError('no such file or directory', src);
-  const dir = statSync(abs).isDirectory() ? abs : dirname(abs);
   if (!statSync(abs).isDirectory() && basename(abs) !== 'pack.yaml') throw new SentrikError('a pack is a folder with a pack.yaml', src, undefined, 'name the folder or its pack.yaml');
+  const dir = statSync(abs).isDirectory() ? packFolderIn(io, abs, src) : dirname(abs);
   const pack = loadPack(dir, false); // validates everything, with file:line errors
   // A rule that misses its own bad example (a wrong pattern, a prefilter that never selects it) is dead.
   const failure = pack.rules.flatMap((r) => checkRuleExamples(r))[0];
@@ -178,8 +191,30 @@ function importPack(io: CliIO, src: string, flags: { root: string; enable?: bool
   if (existsSync(dest) && !flags.overwrite) throw new SentrikError(`a custom pack '${pack.id}' is already installed`, dest, undefined, 'pass --overwrite to replace it');
   cpSync(dir, dest, { recursive: true, force: true });
   io.stdout(`Imported ${pack.id} (${pack.rules.length} rules) into ${dest}\n`);
+  // Rule ids name rules in suppressions, baselines, overrides and explain: a shared id cannot tell them apart.
+  const ids = new Set(pack.rules.map((r) => r.def.id));
+  const shared = loadAllPacks(root).filter((p) => p.id !== pack.id).flatMap((p) => p.rules.filter((r) => ids.has(r.def.id)).map((r) => `${r.def.id} (${p.id})`));
+  if (shared.length) {
+    const listed = shared.slice(0, 5).join(', ') + (shared.length > 5 ? `, … (${shared.length - 5} more)` : '');
+    io.stderr(`sentrik: warning: ${pack.id} reuses rule ids of other packs: ${listed} — suppressions, overrides and baselines cannot tell them apart; give its rules their own ids unless it replaces that pack (then disable it)\n`);
+  }
   if (flags.enable) return editPacks(io, pack.id, root, 'add');
   return EXIT.OK;
+}
+
+/**
+ * The pack folder `dir` names: itself when it holds a pack.yaml, else its one sub-folder that does (export-pack
+ * writes DIR/<pack-id>/, so the folder it was given imports back).
+ */
+function packFolderIn(io: CliIO, dir: string, shown: string): string {
+  if (existsSync(join(dir, 'pack.yaml'))) return dir;
+  const inside = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'pack.yaml'))).map((e) => e.name).sort();
+  if (inside.length === 1) {
+    io.stderr(`sentrik: ${shown} has no pack.yaml; importing the pack in ${join(shown, inside[0])}\n`);
+    return join(dir, inside[0]);
+  }
+  const hint = inside.length ? `it holds several packs: name one of ${inside.map((d) => join(shown, d)).join(', ')}` : 'name the pack folder (the one with pack.yaml)';
+  throw new SentrikError('no pack.yaml in this folder', shown, undefined, hint);
 }
 
 function exportPack(io: CliIO, id: string, flags: { root: string; output: string }): number {
