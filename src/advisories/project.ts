@@ -20,6 +20,11 @@ export interface ParsedLockfile {
 
 export interface ProjectPackages {
   lockfiles: ParsedLockfile[];
+  /**
+   * Every package once, whichever lockfiles list it (see distinctPackages): what `sbom` lists, and what
+   * `vulns`, the MCP tool and the dashboard count. Findings still name each lockfile that pins one.
+   */
+  packages: Package[];
   problems: ParseProblem[];
   /** Declared dependencies without a known version, by file: not matched to advisories. */
   unchecked: Unchecked[];
@@ -69,7 +74,22 @@ export function readProject(root: string, exclude: string[], paths?: string[]): 
     const u = m.format.unchecked(m.file, m.text, lockfiles.filter((l) => l.ecosystem === m.ecosystem).map((l) => l.file), m.read);
     if (u) unchecked.push(u);
   }
-  return { lockfiles, problems, unchecked: dedupeUnchecked(unchecked), bytes };
+  return { lockfiles, packages: distinctPackages(lockfiles), problems, unchecked: dedupeUnchecked(unchecked), bytes };
+}
+
+/**
+ * The packages of these lockfiles, each once: same ecosystem, name (as the ecosystem compares names) and
+ * version is one package, listed by the first lockfile that pins it. The one count `sbom` and `vulns` share.
+ */
+export function distinctPackages(lockfiles: readonly ParsedLockfile[]): Package[] {
+  const seen = new Map<string, Package>();
+  for (const l of lockfiles) {
+    for (const p of l.packages) {
+      const key = `${l.ecosystem.osv}\0${l.ecosystem.normalizeName(p.name)}\0${p.version}`;
+      if (!seen.has(key)) seen.set(key, p);
+    }
+  }
+  return [...seen.values()];
 }
 
 /** A requirements file included by another (`-r`) and also found on its own is reported once. */

@@ -120,8 +120,8 @@ export async function scanVulns(o: VulnScanOptions): Promise<VulnScan> {
     },
     dependencies: {
       lockfiles: project.lockfiles.length,
-      packages: project.lockfiles.reduce((n, l) => n + l.packages.length, 0),
-      checked: project.lockfiles.reduce((n, l) => n + (indexes.has(l.ecosystem) ? l.packages.length : 0), 0),
+      packages: project.packages.length,
+      checked: project.packages.filter((p) => [...indexes.keys()].some((e) => e.osv === p.ecosystem)).length,
       unchecked: project.unchecked.reduce((n, u) => n + u.names.length, 0),
       notChecked,
       advisories,

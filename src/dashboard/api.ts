@@ -275,7 +275,7 @@ export async function vulns(ctx: DashboardContext): Promise<unknown> {
 export function sbom(ctx: DashboardContext): unknown {
   const config = effectiveConfig(ctx);
   const project = readProject(ctx.root, config.scan_exclude);
-  const packages = project.lockfiles.flatMap((l) => l.packages);
+  const packages = project.packages;
   const licenses = new Map(licensesFor(ctx.root, packages).map((l) => [l.package, l]));
   return {
     lockfiles: project.lockfiles.map((l) => ({ file: l.file, ecosystem: l.ecosystem.osv, packages: l.packages.length })),

@@ -8,8 +8,10 @@ import { parseYarnLock } from '../../src/ecosystems/npm/yarn-lock.js';
 
 const SNYK = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpora', 'lockfiles', 'snyk');
 
+const SCALIBR = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpora', 'lockfiles', 'osv-scalibr', 'javascript', 'yarnlock', 'testdata');
+
 function names(fixture: string): string[] {
-  const lock = join(SNYK, fixture, 'yarn.lock');
+  const lock = fixture.endsWith('.lock') ? join(SCALIBR, fixture) : join(SNYK, fixture, 'yarn.lock');
   const read = (name: string): string | undefined => {
     try {
       return readFileSync(join(dirname(lock), name), 'utf8');
@@ -32,5 +34,26 @@ describe('yarn.lock packages from outside the registry', () => {
     expect(found).not.toContain('berry');
     expect(found).not.toContain('fancybox');
     expect(found.length).toBeGreaterThan(0);
+  });
+
+  it('classic: GitHub shorthands, ssh and codeload archives are git installs, and an entry of several descriptors is one package', () => {
+    // Every entry of osv-scalibr's commits.v1.lock comes from git (`owner/repo#ref`, `github:`, `gitlab:`,
+    // `ssh://`, codeload tarballs); `minimist@0.0.8, "minimist@ssh://…"` was counted twice, as registry 0.0.8.
+    expect(names('commits.v1.lock')).toEqual([]);
+    expect(names('yarn-lock-v1/real/git-ssh-url-deps')).toEqual([...new Set(names('yarn-lock-v1/real/git-ssh-url-deps'))]);
+  });
+
+  it('classic and berry: aliases and registry ranges stay, each package once', () => {
+    for (const fixture of ['aliases/yarn-lock-v1', 'aliases/yarn-lock-v2', 'yarn-lock-v1/real/goof', 'yarn-lock-v4/real/goof']) {
+      const found = names(fixture);
+      expect(found.length, fixture).toBeGreaterThan(50);
+    }
+  });
+
+  it('berry: a package and its built-in patch (`resolve@patch:resolve@npm%3A…`) are one package, not two', () => {
+    const found = names('yarn-lock-v4/real/goof');
+    expect(found.filter((n) => n === 'resolve')).toHaveLength(2); // 1.1.7 and 1.22.11, once each
+    const patched = names('yarn-lock-v2/hand-rolled/patch-protocol');
+    expect(patched).toContain('lodash');
   });
 });

@@ -1,7 +1,9 @@
 // SBOMs through the real CLI: CycloneDX 1.6 validated against the CycloneDX JSON schema bundled with
 // @cyclonedx/cyclonedx-library; SPDX 2.3 with purls, checksums and relationships; licences and copyleft.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as CDX from '@cyclonedx/cyclonedx-library';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { copyleftOf, parseSpdx } from '../../src/licenses/spdx.js';
 import { hashOf, purlOf } from '../../src/sbom/index.js';
 import { project, sentrik } from '../cli/helpers.js';
@@ -77,5 +79,36 @@ describe('sentrik licenses', () => {
     expect(all.stdout).toContain('4 packages: 1 copyleft, 0 weak copyleft, 1 unknown');
     const only = sentrik(['licenses', root, '--copyleft-only', '--json']);
     expect((JSON.parse(only.stdout) as { name: string }[]).map((x) => x.name)).toEqual(['readable-x']);
+  });
+});
+
+describe('sbom and vulns count the same packages', () => {
+  const CORPORA = join('..', 'shared', 'corpora');
+  const fixture = (...parts: string[]): string => readFileSync(join(CORPORA, 'lockfiles', ...parts), 'utf8');
+  let db: string;
+  beforeAll(() => {
+    db = join(project({}), 'db');
+    expect(sentrik(['vulns', 'db', 'import', join(CORPORA, 'osv', 'npm', 'all.zip'), '--db', db]).code).toBe(0);
+  });
+
+  const count = (root: string): { sbom: number; vulns: number } => {
+    const bom = JSON.parse(sentrik(['sbom', root]).stdout) as { components: unknown[] };
+    const report = JSON.parse(sentrik(['vulns', root, '--db', db, '--format', 'json']).stdout) as { dependencies: { packages: number } };
+    return { sbom: bom.components.length, vulns: report.dependencies.packages };
+  };
+
+  it('yarn: git installs left out by both, an entry of several descriptors and a built-in patch counted once', () => {
+    // QA: osv-scalibr's commits.v1.lock gave "7 packages" in vulns and 6 components in the SBOM; every entry is a git install.
+    expect(count(project({ 'yarn.lock': fixture('osv-scalibr', 'javascript', 'yarnlock', 'testdata', 'commits.v1.lock') }))).toEqual({ sbom: 0, vulns: 0 });
+    const berry = count(project({ 'yarn.lock': fixture('snyk', 'yarn-lock-v4', 'real', 'goof', 'yarn.lock'), 'package.json': fixture('snyk', 'yarn-lock-v4', 'real', 'goof', 'package.json') }));
+    expect(berry.sbom).toBeGreaterThan(500);
+    expect(berry.vulns).toBe(berry.sbom);
+    const classic = count(project({ 'yarn.lock': fixture('snyk', 'aliases', 'yarn-lock-v1', 'yarn.lock'), 'package.json': fixture('snyk', 'aliases', 'yarn-lock-v1', 'package.json') }));
+    expect(classic.vulns).toBe(classic.sbom);
+  });
+
+  it('a package pinned by two lockfiles is one package in both', () => {
+    const root = project({ 'a/package-lock.json': LOCK, 'b/package-lock.json': LOCK });
+    expect(count(root)).toEqual({ sbom: 3, vulns: 3 });
   });
 });

@@ -161,7 +161,7 @@ async function evidenceExport(io: CliIO, path: string | undefined, flags: { fram
   files['findings.sarif'] = strToU8(renderSarif(result));
 
   const project = readProject(ctx.root, ctx.config.scan_exclude);
-  const packages = project.lockfiles.flatMap((l) => l.packages);
+  const packages = project.packages;
   if (packages.length) files['sbom.cdx.json'] = strToU8(cycloneDx(basename(ctx.root), packages, licensesFor(ctx.root, packages)));
   else notes.push('no lockfile found: no SBOM included');
 

@@ -28,7 +28,7 @@ export function projectPackages(io: CliIO, path: string | undefined): { root: st
   const { config } = loadConfig({ root, env: io.env, overrides: {}, configPath: io.env.SENTRIK_CONFIG });
   const project = readProject(root, config.scan_exclude);
   for (const p of project.problems.slice(0, 20)) io.stderr(`sentrik: problem: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
-  return { root, packages: project.lockfiles.flatMap((l) => l.packages) };
+  return { root, packages: project.packages };
 }
 
 function sbomCommand(io: CliIO, path: string | undefined, flags: { format: string; output?: string }): number {
@@ -47,6 +47,6 @@ function sbomCommand(io: CliIO, path: string | undefined, flags: { format: strin
   } catch (err) {
     throw new SentrikError(`cannot write the SBOM: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, flags.output);
   }
-  io.stderr(`SBOM (${flags.format}, ${new Set(packages.map((p) => `${p.ecosystem}:${p.name}@${p.version}`)).size} packages) written to ${flags.output}\n`);
+  io.stderr(`SBOM (${flags.format}, ${packages.length} packages) written to ${flags.output}\n`);
   return EXIT.OK;
 }

@@ -18,9 +18,23 @@ function realName(descriptor: string, resolution: string | undefined): string {
   return alias ? alias[1] : name;
 }
 
-/** A range that installs from elsewhere than the registry: a folder, a link, git, a tarball URL. */
+/**
+ * A range that installs from elsewhere than the registry: a folder, a link, git, a tarball URL, a GitHub
+ * shorthand (`owner/repo#ref`). Registry ranges (`^1.2.0`, `latest`, berry's `npm:^1.2.0`, an alias
+ * `npm:other@^1`) hold neither a protocol nor a slash once the alias's own name is set aside.
+ */
 function fromOutsideRegistry(range: string): boolean {
-  return /^(npm:)?(file|link|portal|exec|git\+[a-z]+|git|github|https?):/.test(range);
+  if (/^(file|link|portal|exec|git\+[a-z]+|git|github|gitlab|bitbucket|ssh|https?):/.test(range)) return true;
+  // berry's `patch:name@npm%3A1.2.3#./fix.patch`: a registry package with a local patch, judged by what it patches
+  const patched = /^patch:(?:@[^/@]+\/)?[^@]+@([^#]*)/.exec(range);
+  if (patched) return fromOutsideRegistry(decodeURIComponent(patched[1]));
+  const alias = /^npm:(?:(?:@[^/@]+\/)?[^@/]+@)?(.*)$/.exec(range);
+  return /[:/]/.test(alias ? alias[1] : range);
+}
+
+/** Classic's `resolved`: a registry tarball (`…/name/-/name-1.0.0.tgz`), or git, a folder, a codeload archive. */
+function resolvedOutsideRegistry(resolved: string | undefined): boolean {
+  return resolved !== undefined && (/^(file|link|git\+[a-z]+|git|ssh):/.test(resolved) || (/^https?:/.test(resolved) && !resolved.includes('/-/')));
 }
 
 export function parseYarnLock(file: string, text: string, read: ReadSibling): ParseResult {
@@ -42,9 +56,16 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
     const local = new Set<Package>();
     const workspaceDeps: string[] = [];
     let cursor = 1;
+    // One entry, one package: classic's `a@^1, a@1.x:` reaches us as one key per descriptor sharing one object.
+    const entries = new Map<object, string[]>();
     for (const [key, raw] of Object.entries(data)) {
       if (key === '__metadata' || !isRecord(raw)) continue;
       const descriptors = key.split(',').map((d) => d.trim().replace(/^"|"$/g, ''));
+      const seen = entries.get(raw);
+      if (seen) seen.push(...descriptors);
+      else entries.set(raw, descriptors);
+    }
+    for (const [raw, descriptors] of entries as Map<Record<string, unknown>, string[]>) {
       const line = lines.find(descriptors[0], cursor);
       if (line) cursor = line;
       const deps = { ...(isRecord(raw.dependencies) ? raw.dependencies : {}), ...(isRecord(raw.optionalDependencies) ? raw.optionalDependencies : {}) };
@@ -68,7 +89,7 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
       for (const d of descriptors) byDescriptor.set(d, pkg);
       // berry's resolution names the source (`name@file:…`); classic's `resolved` is a tarball URL, the registry's too.
       const resolution = str(raw.resolution);
-      const outside = resolution ? fromOutsideRegistry(splitDescriptor(resolution)[1]) : /^(file|link):/.test(str(raw.resolved) ?? '');
+      const outside = resolution ? fromOutsideRegistry(splitDescriptor(resolution)[1]) : resolvedOutsideRegistry(str(raw.resolved));
       if (outside || descriptors.some((d) => fromOutsideRegistry(splitDescriptor(d)[1]))) local.add(pkg);
     }
     const find = (descriptor: string): Package | undefined => {
@@ -83,6 +104,15 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
       [...(m ?? new Map<string, string>())].map(([n, r]) => find(`${n}@${r}`)).filter((d): d is Package => d !== undefined).map(key);
     const prod = [...toKeys(declared?.prod), ...workspaceDeps.map(find).filter((d): d is Package => d !== undefined).map(key)];
     applyGraph(packages, prod, toKeys(declared?.dev));
-    return { packages: packages.filter((p) => isRegistryVersion(p.version) && !local.has(p)), problems: [] };
+    // berry keeps `resolve@npm:1.22.10` beside its built-in patch `resolve@patch:resolve@npm%3A1.22.10#…`: one
+    // package installed, listed once (the first entry's line, both entries' dependencies).
+    const unique = new Map<string, Package>();
+    for (const p of packages) {
+      if (!isRegistryVersion(p.version) || local.has(p)) continue;
+      const first = unique.get(key(p));
+      if (!first) unique.set(key(p), p);
+      else first.dependencies = [...new Set([...first.dependencies!, ...p.dependencies!])];
+    }
+    return { packages: [...unique.values()], problems: [] };
   });
 }
