@@ -71,10 +71,15 @@ export function readProject(root: string, exclude: string[], paths?: string[]): 
   }
   // Manifests last: whether a lockfile covers one depends on every lockfile found.
   for (const m of manifests) {
-    const u = m.format.unchecked(m.file, m.text, lockfiles.filter((l) => l.ecosystem === m.ecosystem).map((l) => l.file), m.read);
+    const u = m.format.unchecked(m.file, m.text, lockfiles.filter((l) => l.ecosystem === m.ecosystem && isLockfile(l)).map((l) => l.file), m.read);
     if (u) unchecked.push(u);
   }
   return { lockfiles, packages: distinctPackages(lockfiles), problems, unchecked: dedupeUnchecked(unchecked), bytes };
+}
+
+/** A lockfile, or a manifest read for its pins (requirements.txt) that pins something: what summaries count. */
+export function isLockfile(l: ParsedLockfile): boolean {
+  return !l.format.declares || l.packages.length > 0;
 }
 
 /**

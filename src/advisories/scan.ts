@@ -2,7 +2,7 @@
 // a ScanResult in the same model `scan` produces. Declared dependencies without a known version, and a
 // missing or empty advisory database, are reported (result.dependencies and problems), never passed over.
 import { readFileSync } from 'node:fs';
-import type { Ecosystem, Package, Unchecked } from '../ecosystems/types.js';
+import type { Ecosystem, Package } from '../ecosystems/types.js';
 import { SEVERITIES, type DependencyCoverage, type ScanProblem, type ScanResult } from '../engine/model.js';
 import { errorMessage, SentrikError } from '../util/errors.js';
 import { resolveInsideRoot } from '../util/paths.js';
@@ -11,7 +11,8 @@ import { loadEcosystem, readManifest } from './db.js';
 import { toFinding, ruleInfoFor, type VulnFinding } from './findings.js';
 import { AdvisoryIndex, type Match } from './match.js';
 import { queryOsv, type FetchFn } from './online.js';
-import { readProject, type ParsedLockfile } from './project.js';
+import { describeUnchecked } from './coverage.js';
+import { isLockfile, readProject, type ParsedLockfile } from './project.js';
 
 export interface VulnScanOptions {
   root: string;
@@ -119,23 +120,16 @@ export async function scanVulns(o: VulnScanOptions): Promise<VulnScan> {
       scope: { mode: 'paths', paths: o.paths ?? [] },
     },
     dependencies: {
-      lockfiles: project.lockfiles.length,
+      lockfiles: project.lockfiles.filter(isLockfile).length,
       packages: project.packages.length,
       checked: project.packages.filter((p) => [...indexes.keys()].some((e) => e.osv === p.ecosystem)).length,
+      withoutAdvisories: advisories.status === 'ok' ? ecosystems.filter((e) => !indexes.has(e)).map((e) => ({ ecosystem: e.osv, packages: project.packages.filter((p) => p.ecosystem === e.osv).length })) : [],
       unchecked: project.unchecked.reduce((n, u) => n + u.names.length, 0),
       notChecked,
       advisories,
     },
   };
   return { result, findings, matches, lockfiles: project.lockfiles, indexes };
-}
-
-/** `6 dependencies not checked — no lockfile, versions unknown (axios, …); run `npm install` to create package-lock.json`. */
-function describeUnchecked(u: Unchecked): string {
-  const n = u.names.length;
-  const names = `${u.names.slice(0, 5).join(', ')}${n > 5 ? ', …' : ''}`;
-  const what = u.reason === 'no-lockfile' ? `${n} ${n === 1 ? 'dependency' : 'dependencies'} not checked — no lockfile, versions unknown` : `${n} ${n === 1 ? 'requirement' : 'requirements'} not pinned to an exact version, not checked`;
-  return `${what} (${names}); ${u.fix}`;
 }
 
 function dedupe(list: { pkg: Package; eco: Ecosystem }[]): { pkg: Package; eco: Ecosystem }[] {

@@ -74,6 +74,11 @@ export interface LockfileFormat {
   parse(file: string, text: string, read: ReadSibling): ParseResult;
   /** How `vulns --fix` writes upgrades of packages read from this format; absent: it prints a command. */
   fix?: FixWriter;
+  /**
+   * A manifest read for its exact pins (requirements.txt, pom.xml), not a record of an install: it counts as a
+   * lockfile — in summaries, and as covering a manifest beside it — only when it pins at least one package.
+   */
+  declares?: boolean;
 }
 
 /** One upgrade `vulns --fix` writes: move `name` from the installed version to `to`. */

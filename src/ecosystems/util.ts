@@ -1,5 +1,6 @@
 // Helpers the ecosystem parsers share: line lookup in the raw text, safe JSON/TOML/YAML parsing that turns
 // errors into problems with a line, and the dependency-graph walk that derives direct/dev/chain.
+import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
 import type { Package, ParseProblem, ParseResult } from './types.js';
@@ -149,4 +150,22 @@ export function applyGraph(packages: Package[], prodRoots: Iterable<string>, dev
 
 export function result(packages: Package[], problems: ParseProblem[] = []): ParseResult {
   return { packages, problems };
+}
+
+/**
+ * Whether a lockfile covers the manifest at `file`: one sits in its folder, or — when `fromAbove` accepts
+ * its name — in a folder above it (a Cargo or uv workspace root's lockfile covers its members).
+ */
+export function lockfileCovers(file: string, lockfiles: readonly string[], fromAbove: (lockfileName: string) => boolean = () => false): boolean {
+  const dir = posix.dirname(file);
+  return lockfiles.some((l) => {
+    const at = posix.dirname(l);
+    return at === dir || (fromAbove(posix.basename(l)) && (at === '.' || dir.startsWith(`${at}/`)));
+  });
+}
+
+/** 1-based line of the first line `pattern` matches (multiline), or undefined. */
+export function firstLineMatching(text: string, pattern: RegExp): number | undefined {
+  const m = new RegExp(pattern.source, `${pattern.flags.replace(/[gm]/g, '')}m`).exec(text);
+  return m ? new LineFinder(text).lineAt(m.index) : undefined;
 }

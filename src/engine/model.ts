@@ -181,12 +181,14 @@ export interface RuleInfo {
 
 /** What a dependency check (`vulns`) covered, counted apart: what it matched and what it could not check. */
 export interface DependencyCoverage {
-  /** Lockfiles (and requirements files) read. */
+  /** Lockfiles read, and requirements files (pom.xml) that pin at least one package. */
   lockfiles: number;
   /** Packages whose installed version the lockfiles give. */
   packages: number;
   /** Of those, the ones matched against advisory data (the others' ecosystem has none: see problems). */
   checked: number;
+  /** The packages not matched because their ecosystem has no advisory data, by ecosystem. */
+  withoutAdvisories: { ecosystem: string; packages: number }[];
   /** Declared dependencies without a known version, never matched: the sum of `notChecked[].count`. */
   unchecked: number;
   notChecked: {

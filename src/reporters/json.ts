@@ -65,7 +65,7 @@ export function orderFinding(f: Finding): Record<string, unknown> {
 }
 
 function orderDependencies(d: DependencyCoverage): Record<string, unknown> {
-  const out = ordered(d, ['lockfiles', 'packages', 'checked', 'unchecked', 'notChecked', 'advisories']);
+  const out = ordered(d, ['lockfiles', 'packages', 'checked', 'withoutAdvisories', 'unchecked', 'notChecked', 'advisories']);
   out.notChecked = d.notChecked.map((u) => ordered(u, ['file', 'line', 'ecosystem', 'reason', 'count', 'names', 'message']));
   out.advisories = ordered(d.advisories, ['source', 'location', 'status']);
   return out;

@@ -58,7 +58,7 @@ describe('sentrik vulns (offline)', () => {
     expect(r.stdout).toMatch(/bassmaster\s+1\.5\.1\s+-\s+medium\s+NSWG-ECO-1 CVE-2014-7205\s+package-lock\.json:\d+/);
     expect(r.stdout).toContain('via express > bassmaster');
     expect(r.stdout).toMatch(/Jinja2\s+2\.10\s+2\.10\.1\s+.*requirements\.txt:2/);
-    expect(r.stdout).toMatch(/known vulnerabilities in 4 packages from 2 lockfiles/);
+    expect(r.stdout).toMatch(/known vulnerabilities \(.*\) — checked 4 packages in 2 lockfiles; NOT checked: 1 declared dependency whose version is unknown \(requirements\.txt\)\n/);
   });
 
   it('emits findings in the scan finding model (JSON) and SARIF, and the gate counts them', () => {
@@ -111,13 +111,12 @@ describe('sentrik vulns: dependencies it cannot check', () => {
     const root = project(UNLOCKED);
     const r = sentrik(['vulns', root, '--db', db, '--fail-on', 'critical']);
     expect(r.code).toBe(0); // no blocking finding: unchecked dependencies are said, not a gate failure
-    expect(r.stdout).toMatch(/known vulnerabilities in 1 packages from 1 lockfile/);
-    expect(r.stdout).toContain('5 declared dependencies were NOT checked, their versions unknown:');
+    expect(r.stdout).toMatch(/known vulnerabilities \(.*\) — checked 1 package in 1 lockfile; NOT checked: 5 declared dependencies whose versions are unknown \(package\.json, requirements\.txt\)\n/);
     expect(r.stdout).toContain('package.json:4: 3 dependencies not checked — no lockfile, versions unknown (lodash, express, nodemon); run `npm install` to create package-lock.json');
     expect(r.stdout).toMatch(/requirements\.txt:1: 2 requirements not pinned to an exact version, not checked \(fastapi, uvicorn\); pin each with ==/);
     expect(r.stderr).not.toContain('not checked'); // listed once, in the summary
     const quiet = sentrik(['vulns', root, '--db', db, '-q']);
-    expect(quiet.stdout).toContain('5 declared dependencies were NOT checked');
+    expect(quiet.stdout).toContain('NOT checked: 5 declared dependencies');
   });
 
   it('reports them in JSON (dependencies, problems) and SARIF (notifications, run properties)', () => {
@@ -155,6 +154,48 @@ describe('sentrik vulns: dependencies it cannot check', () => {
       ['tools/b/package.json', ['left']],
     ]);
     expect(deps.notChecked[1].message).toContain('run `pnpm install` to create pnpm-lock.yaml');
+  });
+
+  it('a requirements.txt with no exact pin is a manifest, not "1 lockfile": its requirements are NOT checked', () => {
+    // QA: "0 known vulnerabilities in 0 packages from 1 lockfile" for `flask` and `requests>=2`.
+    const root = project({ 'requirements.txt': 'flask\nrequests>=2\n' });
+    const r = sentrik(['vulns', root, '--db', db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 known vulnerabilities — checked 0 packages (no lockfile found); NOT checked: 2 declared dependencies whose versions are unknown (requirements.txt)\n');
+    const json = JSON.parse(sentrik(['vulns', root, '--db', db, '--format', 'json']).stdout) as { dependencies: { lockfiles: number; unchecked: number } };
+    expect(json.dependencies).toMatchObject({ lockfiles: 0, unchecked: 2 });
+    // One exact pin makes it the file that gives installed versions: then it counts.
+    const pinned = JSON.parse(sentrik(['vulns', project({ 'requirements.txt': 'flask==0.1\nrequests>=2\n' }), '--db', db, '--format', 'json']).stdout) as { dependencies: { lockfiles: number; packages: number } };
+    expect(pinned.dependencies).toMatchObject({ lockfiles: 1, packages: 1 });
+  });
+
+  it('lists pyproject.toml, Pipfile, Cargo.toml, Gemfile and composer.json without their lockfiles, with the command that writes one', () => {
+    const root = project({
+      'pyproject.toml': '[project]\nname = "api"\ndependencies = ["requests>=2", "pydantic[email]~=2.0"]\n\n[dependency-groups]\ndev = ["pytest"]\n',
+      'poetry-app/pyproject.toml': '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nhttpx = "^0.27"\nmine = { path = "../mine" }\n',
+      'pipenv/Pipfile': '[packages]\nflask = "*"\n\n[dev-packages]\nblack = "*"\n',
+      'crate/Cargo.toml': '[package]\nname = "c"\n\n[dependencies]\nserde = { version = "1", features = ["derive"] }\nown = { path = "../own" }\n\n[target.\'cfg(unix)\'.dependencies]\nlibc = "0.2"\n',
+      'rb/Gemfile': "source 'https://rubygems.org'\ngem 'rails', '~> 7.1'\ngem \"puma\"\ngem 'mine', path: 'vendor/mine'\n",
+      'php/composer.json': '{\n  "require": {\n    "php": ">=8.1",\n    "ext-json": "*",\n    "monolog/monolog": "^3.0"\n  }\n}\n',
+      // Covered: a lockfile beside it, or a workspace root's Cargo.lock above a member crate.
+      'ws/Cargo.toml': '[workspace]\nmembers = ["member"]\n',
+      'ws/Cargo.lock': 'version = 3\n',
+      'ws/member/Cargo.toml': '[dependencies]\nrand = "0.8"\n',
+      'locked/Gemfile': "gem 'rack'\n",
+      'locked/Gemfile.lock': 'GEM\n  specs:\n    rack (2.0.0)\n\nDEPENDENCIES\n  rack\n',
+      'tooling-only/pyproject.toml': '[tool.ruff]\nline-length = 100\n',
+    });
+    const r = sentrik(['vulns', root, '--db', db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('crate/Cargo.toml:4: 2 dependencies not checked — no lockfile, versions unknown (serde, libc); run `cargo generate-lockfile` to create Cargo.lock');
+    expect(r.stdout).toContain('php/composer.json:2: 1 dependency not checked — no lockfile, versions unknown (monolog/monolog); run `composer update --no-install` to create composer.lock');
+    expect(r.stdout).toContain('pipenv/Pipfile:1: 2 dependencies not checked — no lockfile, versions unknown (flask, black); run `pipenv lock` to create Pipfile.lock');
+    expect(r.stdout).toContain('poetry-app/pyproject.toml:4: 1 dependency not checked — no lockfile, versions unknown (httpx); run `poetry lock` to create poetry.lock');
+    expect(r.stdout).toContain('pyproject.toml:3: 3 dependencies not checked — no lockfile, versions unknown (requests, pydantic, pytest); run `uv lock` to create uv.lock (or `poetry lock` / `pdm lock`, with the tool the project uses)');
+    expect(r.stdout).toContain('rb/Gemfile:2: 2 dependencies not checked — no lockfile, versions unknown (rails, puma); run `bundle lock` to create Gemfile.lock');
+    expect(r.stdout).not.toMatch(/ws\/|locked\/|tooling-only/);
+    // The snapshot has no RubyGems data: the one locked gem is said to be unchecked too.
+    expect(r.stdout).toContain('0 known vulnerabilities — checked 0 packages in 2 lockfiles; NOT checked: 1 RubyGems package (no RubyGems advisories in the database), 11 declared dependencies whose versions are unknown (crate/Cargo.toml, php/composer.json, pipenv/Pipfile, poetry-app/pyproject.toml, pyproject.toml, and 1 more)\n');
   });
 
   it('says plainly that the advisory database is missing or empty, without failing a run that had nothing to match', () => {

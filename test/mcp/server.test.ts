@@ -142,7 +142,7 @@ describe('tools', () => {
       const r = await empty.call('get_vulnerabilities');
       expect(r.isError).toBeFalsy();
       expect(r.structuredContent).toMatchObject({ available: false, vulnerabilities: [], unchecked: [], database: { location: join(root, 'no-db'), status: 'missing' } });
-      expect((r.structuredContent as any).message).toBe(`no offline advisory database at ${join(root, 'no-db')}; nothing was checked — run \`sentrik vulns db import <all.zip|dir>\``);
+      expect((r.structuredContent as any).message).toBe(`no offline advisory database at ${join(root, 'no-db')} — run \`sentrik vulns db import <all.zip|dir>\`; checked 0 packages (no lockfile found)`);
     } finally {
       await empty.close();
     }
@@ -197,8 +197,28 @@ describe('get_vulnerabilities: dependencies it cannot check', () => {
         expect.objectContaining({ file: 'package.json', ecosystem: 'npm', reason: 'no-lockfile', count: 2, names: ['express', 'axios'], message: expect.stringContaining('run `npm install` to create package-lock.json') }),
         expect.objectContaining({ file: 'requirements.txt', line: 1, ecosystem: 'PyPI', reason: 'not-pinned', count: 2, names: ['fastapi', 'uvicorn'] }),
       ]);
-      expect(out.message).toMatch(/in 1 locked packages from 1 lockfile\(s\).*; 4 declared dependencies were NOT checked, their versions unknown \(package\.json, requirements\.txt\)$/);
+      expect(out.message).toMatch(/^\d+ known vulnerabilit(y|ies) \(.*\) — checked 1 package in 1 lockfile; NOT checked: 4 declared dependencies whose versions are unknown \(package\.json, requirements\.txt\) \(offline advisory database .*\)$/);
       expect(text(r)).toContain('package.json:3: 2 dependencies not checked — no lockfile, versions unknown');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('says which locked packages had no advisory data, in the same sentence as `sentrik vulns`', async () => {
+    // QA: with only PyPI data imported, a project with npm and PyPI lockfiles read "… in 4 locked packages from
+    // 2 lockfile(s)", as if the three npm packages had been checked.
+    const db = join(project({}), 'db');
+    expect(sentrik(['vulns', 'db', 'import', join('..', 'shared', 'corpora', 'osv', 'PyPI', 'all.zip'), '--db', db]).code).toBe(0);
+    const lock = { lockfileVersion: 3, packages: { '': { dependencies: { lodash: '4.17.4', left: '1.0.0' } }, 'node_modules/lodash': { version: '4.17.4' }, 'node_modules/left': { version: '1.0.0' } } };
+    const p = project({ 'package-lock.json': JSON.stringify(lock), 'requirements.txt': 'Jinja2==2.10\nflask\n', 'Cargo.toml': '[dependencies]\nserde = "1"\n' });
+    const cli = sentrik(['vulns', p, '--db', db]);
+    const line = cli.stdout.split('\n').find((l) => l.includes('known vulnerabilit'))!;
+    expect(line).toMatch(/— checked 1 package in 2 lockfiles; NOT checked: 2 npm packages \(no npm advisories in the database\), 2 declared dependencies whose versions are unknown \(Cargo\.toml, requirements\.txt\)$/);
+    const other = await startServer(p, [], { SENTRIK_OSV_DB: db });
+    try {
+      const out = (await other.call('get_vulnerabilities')).structuredContent as any;
+      expect(out).toMatchObject({ available: true, lockfiles: 2, packages: 3, checked: 1 });
+      expect(out.message).toBe(`${line} (offline advisory database ${db})`);
     } finally {
       await other.close();
     }

@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { applyPlans } from '../../advisories/apply.js';
+import { vulnsSummary } from '../../advisories/coverage.js';
 import { defaultDbDir, readManifest } from '../../advisories/db.js';
 import { planFixes, type FixPlan, type UpgradeLevel } from '../../advisories/fix.js';
 import { importOsv } from '../../advisories/import.js';
@@ -178,7 +179,6 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
 }
 
 function renderTable(findings: VulnFinding[], deps: DependencyCoverage, quiet: boolean | undefined, unreadable: ScanProblem[]): string {
-  const { lockfiles, packages } = deps;
   const lines: string[] = [];
   if (!quiet && findings.length) {
     const rows = findings.map((f) => [f.vuln.package, f.vuln.installed, f.vuln.fixedIn ?? '-', f.severity, f.vuln.ids.slice(0, 3).join(' '), `${f.file}${f.line ? `:${f.line}` : ''}`]);
@@ -194,13 +194,9 @@ function renderTable(findings: VulnFinding[], deps: DependencyCoverage, quiet: b
     });
     lines.push('');
   }
-  const bySev = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n);
-  lines.push(`${findings.length} known vulnerabilit${findings.length === 1 ? 'y' : 'ies'} in ${packages} packages from ${lockfiles} lockfile${lockfiles === 1 ? '' : 's'}${bySev.length ? ` (${bySev.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`);
-  // Counted apart: "0 known vulnerabilities" says nothing about dependencies whose version is unknown.
-  if (deps.unchecked) {
-    lines.push(`${deps.unchecked} declared dependenc${deps.unchecked === 1 ? 'y was' : 'ies were'} NOT checked, their versions unknown:`);
-    for (const u of deps.notChecked) lines.push(`  ${u.file}${u.line ? `:${u.line}` : ''}: ${u.message}`);
-  }
+  // The same sentence as the MCP tool's: "0 known vulnerabilities" never reads as covering what was NOT checked.
+  lines.push(vulnsSummary(deps, findings.map((f) => f.severity)));
+  for (const u of deps.notChecked) lines.push(`  ${u.file}${u.line ? `:${u.line}` : ''}: ${u.message}`);
   // … and nothing about what a lockfile that could not be read holds.
   const files = new Set(unreadable.map((p) => p.file)).size;
   if (files) {

@@ -2,6 +2,7 @@
 // the direct ones, and they are not themselves matched against crates.io advisories.
 import { compareSemverLike } from '../semver.js';
 import type { Ecosystem, Package, ParseResult } from '../types.js';
+import { uncheckedCargoToml } from './manifest.js';
 import { applyGraph, BadFile, guarded, isRecord, LineFinder, parseTomlText, str } from '../util.js';
 
 export function parseCargoLock(file: string, text: string): ParseResult {
@@ -44,6 +45,7 @@ export const cargo: Ecosystem = {
   id: 'cargo',
   osv: 'crates.io',
   formats: [{ name: 'Cargo.lock', matches: (f) => f === 'Cargo.lock', parse: (file, text) => parseCargoLock(file, text) }],
+  manifests: [{ name: 'Cargo.toml', matches: (f) => f === 'Cargo.toml', unchecked: uncheckedCargoToml }],
   compare: compareSemverLike,
   normalizeName: (name) => name.toLowerCase().replace(/_/g, '-'),
 };

@@ -86,7 +86,7 @@ export const maven: Ecosystem = {
   osv: 'Maven',
   formats: [
     { name: 'gradle.lockfile', matches: (f) => f === 'gradle.lockfile' || f.endsWith('-gradle.lockfile'), parse: (file, text) => parseGradleLockfile(file, text) },
-    { name: 'pom.xml', matches: (f) => f === 'pom.xml', parse: (file, text) => parsePom(file, text), fix: { editor: editPom } },
+    { name: 'pom.xml', matches: (f) => f === 'pom.xml', parse: (file, text) => parsePom(file, text), fix: { editor: editPom }, declares: true },
   ],
   compare: compareMaven,
   normalizeName: (name) => name,

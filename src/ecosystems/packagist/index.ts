@@ -1,6 +1,7 @@
 // Packagist: composer.lock ("packages" and "packages-dev"); composer.json beside it names the direct ones.
 import type { Ecosystem, Package, ParseResult, ReadSibling } from '../types.js';
 import { applyGraph, BadFile, guarded, isRecord, LineFinder, parseJson, str } from '../util.js';
+import { uncheckedComposerJson } from './manifest.js';
 import { comparePackagist } from './version.js';
 
 export function parseComposerLock(file: string, text: string, read: ReadSibling): ParseResult {
@@ -47,6 +48,7 @@ export const packagist: Ecosystem = {
   id: 'packagist',
   osv: 'Packagist',
   formats: [{ name: 'composer.lock', matches: (f) => f === 'composer.lock', parse: parseComposerLock }],
+  manifests: [{ name: 'composer.json', matches: (f) => f === 'composer.json', unchecked: uncheckedComposerJson }],
   compare: comparePackagist,
   normalizeName: (name) => name.toLowerCase(),
 };

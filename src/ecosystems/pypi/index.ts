@@ -1,8 +1,10 @@
-// PyPI: requirements*.txt, poetry.lock, Pipfile.lock, uv.lock, pdm.lock, pylock.toml.
+// PyPI: requirements*.txt, poetry.lock, Pipfile.lock, uv.lock, pdm.lock, pylock.toml; a pyproject.toml or
+// Pipfile without any of them is reported as unchecked.
 import type { Ecosystem, FixWriter } from '../types.js';
 import { editPyproject } from './edit-pyproject.js';
 import { editRequirements } from './edit-requirements.js';
 import { parsePdmLock, parsePipfileLock, parsePoetryLock, parsePylock, parseUvLock } from './locks.js';
+import { uncheckedPipfile, uncheckedPyproject } from './manifest.js';
 import { normalizePypiName } from './name.js';
 import { parseRequirements } from './requirements.js';
 import { comparePep440 } from './version.js';
@@ -18,7 +20,11 @@ export const pypi: Ecosystem = {
     { name: 'pdm.lock', matches: (f) => f === 'pdm.lock', parse: parsePdmLock, fix: pyproject('pdm lock') },
     { name: 'pylock.toml', matches: (f) => f === 'pylock.toml' || /^pylock\.[^.]+\.toml$/.test(f), parse: (file, text) => parsePylock(file, text) },
     { name: 'Pipfile.lock', matches: (f) => f === 'Pipfile.lock', parse: (file, text) => parsePipfileLock(file, text) },
-    { name: 'requirements.txt', matches: (f) => /^requirements.*\.txt$/.test(f) || /^(constraints|dev-requirements|test-requirements)\.txt$/.test(f), parse: parseRequirements, fix: { editor: editRequirements } },
+    { name: 'requirements.txt', matches: (f) => /^requirements.*\.txt$/.test(f) || /^(constraints|dev-requirements|test-requirements)\.txt$/.test(f), parse: parseRequirements, fix: { editor: editRequirements }, declares: true },
+  ],
+  manifests: [
+    { name: 'pyproject.toml', matches: (f) => f === 'pyproject.toml', unchecked: uncheckedPyproject },
+    { name: 'Pipfile', matches: (f) => f === 'Pipfile', unchecked: uncheckedPipfile },
   ],
   compare: comparePep440,
   normalizeName: normalizePypiName,

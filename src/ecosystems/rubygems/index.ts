@@ -1,6 +1,7 @@
 // RubyGems: Gemfile.lock (gems.locked). Specs from the GEM and GIT sections; DEPENDENCIES lists the direct ones.
 import type { Ecosystem, Package, ParseResult } from '../types.js';
 import { applyGraph } from '../util.js';
+import { uncheckedGemfile } from './manifest.js';
 import { compareRubyGems } from './version.js';
 
 export function parseGemfileLock(file: string, text: string): ParseResult {
@@ -45,6 +46,7 @@ export const rubygems: Ecosystem = {
   id: 'rubygems',
   osv: 'RubyGems',
   formats: [{ name: 'Gemfile.lock', matches: (f) => f === 'Gemfile.lock' || f === 'gems.locked', parse: (file, text) => parseGemfileLock(file, text) }],
+  manifests: [{ name: 'Gemfile', matches: (f) => f === 'Gemfile' || f === 'gems.rb', unchecked: uncheckedGemfile }],
   compare: compareRubyGems,
   normalizeName: (name) => name,
 };

@@ -2,6 +2,7 @@
 // the local OSV database (`sentrik vulns db import`), and the declared dependencies it could not check. Never
 // goes online: the tool is read-only and closed-world.
 import { z } from 'zod';
+import { coverageSentence, vulnsSummary } from '../../advisories/coverage.js';
 import { SEVERITY_RANK } from '../../engine/model.js';
 import { errorMessage, SentrikError } from '../../util/errors.js';
 import { severity } from '../schemas.js';
@@ -48,7 +49,8 @@ export const getVulnerabilities = defineTool({
     available: z.boolean().describe('false when the check could not run (no advisory database, an empty one, none for the packages found, or not supported)'),
     message: z.string(),
     lockfiles: z.number().int().optional(),
-    packages: z.number().int().optional().describe('locked packages (known versions) looked up'),
+    packages: z.number().int().optional().describe('locked packages (known versions) found, each counted once'),
+    checked: z.number().int().optional().describe('of those, the ones matched against advisory data (the others: see message)'),
     unchecked: z.array(notChecked).optional().describe('declared dependencies NOT checked because their versions are unknown; not covered by "0 known vulnerabilities"'),
     database: z.object({ location: z.string(), status: z.enum(['ok', 'missing', 'empty']) }).optional().describe('the offline advisory database used'),
     vulnerabilities: z.array(vulnerability).describe(`worst first; at most ${MAX_LISTED}`),
@@ -89,19 +91,18 @@ export const getVulnerabilities = defineTool({
     const db = deps.advisories;
     // Available: advisory data was there to match the locked packages against (or there were none to match).
     const available = db.status === 'ok' && (deps.packages === 0 || deps.checked > 0);
-    const unchecked = deps.unchecked
-      ? `; ${deps.unchecked} declared dependenc${deps.unchecked === 1 ? 'y was' : 'ies were'} NOT checked, their versions unknown (${deps.notChecked.map((u) => u.file).join(', ')})`
-      : '';
-    const message = available
-      ? `${list.length} known vulnerabilit${list.length === 1 ? 'y' : 'ies'} in ${deps.packages} locked packages from ${deps.lockfiles} lockfile(s) (offline advisory database ${db.location})${unchecked}`
-      : db.status === 'ok'
-        ? `the offline advisory database ${db.location} has no advisories for the ecosystems of the ${deps.packages} locked packages found; nothing was checked${unchecked}`
-        : `${db.status === 'missing' ? 'no offline advisory database at' : 'no advisories in the offline advisory database'} ${db.location}; nothing was checked — run \`sentrik vulns db import <all.zip|dir>\`${unchecked}`;
+    // The CLI's own summary sentence (advisories/coverage.ts): what was checked, and what was NOT.
+    const summary = vulnsSummary(deps, scan.findings.map((f) => f.severity));
+    const message =
+      db.status === 'ok'
+        ? `${summary} (offline advisory database ${db.location})`
+        : `${db.status === 'missing' ? 'no offline advisory database at' : 'no advisories in the offline advisory database'} ${db.location} — run \`sentrik vulns db import <all.zip|dir>\`; ${coverageSentence(deps)}`;
     return {
       available,
       message,
       lockfiles: deps.lockfiles,
       packages: deps.packages,
+      checked: deps.checked,
       unchecked: deps.notChecked,
       database: { location: db.location, status: db.status },
       vulnerabilities: list.slice(0, MAX_LISTED),
