@@ -51,6 +51,24 @@ describe('sentrik sbom', () => {
     expect(doc.relationships).toContainEqual({ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-Project' });
   });
 
+  it('says on stderr what an SBOM leaves out — manifests without a lockfile, with the command — or that it found nothing; exit 0', async () => {
+    // QA: a project with no lockfile got an empty BOM and not a word.
+    const unlocked = project({ 'package.json': '{\n  "name": "x",\n  "dependencies": { "lodash": "^4" }\n}\n', 'svc/Cargo.toml': '[dependencies]\nserde = "1"\n' });
+    const r = sentrik(['sbom', unlocked]);
+    expect(r.code).toBe(0);
+    expect(await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(r.stdout)).toBeNull();
+    expect(r.stderr).toBe(
+      'sentrik: warning: 2 declared dependencies are not in the SBOM, their versions unknown:\n' +
+        '  package.json:3: 1 dependency left out — no lockfile, versions unknown (lodash); run `npm install` to create package-lock.json\n' +
+        '  svc/Cargo.toml:1: 1 dependency left out — no lockfile, versions unknown (serde); run `cargo generate-lockfile` to create Cargo.lock\n',
+    );
+    const nothing = sentrik(['sbom', project({ 'README.md': '# x\n' }), '-f', 'spdx']);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stderr).toMatch(/^sentrik: warning: the SPDX document lists no packages: no lockfile or dependency manifest under .+ \(sentrik reads npm-shrinkwrap\.json, package-lock\.json, yarn\.lock, .*, and their manifests\)\n$/);
+    // A complete project: not a word.
+    expect(sentrik(['sbom', project(files)]).stderr).toBe('');
+  });
+
   it('builds purls and hashes per ecosystem', () => {
     const p = (ecosystem: string, name: string, version: string) => purlOf({ ecosystem, name, version, file: 'x' } as never);
     expect(p('npm', '@babel/core', '7.0.0')).toBe('pkg:npm/%40babel/core@7.0.0');

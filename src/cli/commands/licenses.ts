@@ -18,12 +18,7 @@ export function registerLicensesCommands(program: Command, io: CliIO, run: Run):
 }
 
 function licensesCommand(io: CliIO, path: string | undefined, flags: { copyleftOnly?: boolean; json?: boolean }): number {
-  const { root, packages } = projectPackages(io, path);
-  const seen = new Set<string>();
-  const unique = packages.filter((p) => {
-    const k = `${p.ecosystem}\0${p.name}\0${p.version}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
+  const { root, packages: unique } = projectPackages(io, path, 'the licence list');
   let rows: LicenseInfo[] = licensesFor(root, unique).sort((a, b) => a.package.name.localeCompare(b.package.name));
   if (flags.copyleftOnly) rows = rows.filter((r) => r.copyleft === 'strong' || r.copyleft === 'weak');
   if (flags.json) {

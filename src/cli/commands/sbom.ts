@@ -2,13 +2,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { describeUnchecked } from '../../advisories/coverage.js';
 import { readProject } from '../../advisories/project.js';
+import { ECOSYSTEMS } from '../../ecosystems/index.js';
+import type { Package } from '../../ecosystems/types.js';
 import { loadConfig } from '../../config/load.js';
 import { licensesFor } from '../../licenses/index.js';
 import { cycloneDx, spdx } from '../../sbom/index.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
+
+/** `package-lock.json, yarn.lock, …`: every lockfile format, for the hint on an empty project. */
+const LOCKFILE_NAMES = ECOSYSTEMS.flatMap((e) => e.formats.map((f) => f.name)).join(', ');
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
 
@@ -22,18 +28,29 @@ export function registerSbomCommands(program: Command, io: CliIO, run: Run): voi
     .action(run((path: string | undefined, flags: { format: string; output?: string }) => sbomCommand(io, path, flags)));
 }
 
-/** Packages of every lockfile under the root, with problems printed (the SBOM is still written). */
-export function projectPackages(io: CliIO, path: string | undefined): { root: string; packages: ReturnType<typeof readProject>['lockfiles'][number]['packages'] } {
+/**
+ * Packages of every lockfile under the root, each once, with problems printed (the SBOM is still written),
+ * and what `what` (the SBOM, the licence list) leaves out: declared dependencies whose versions no lockfile
+ * gives, with the command that writes one — or, with no dependency file at all, that there is none.
+ */
+export function projectPackages(io: CliIO, path: string | undefined, what: string): { root: string; packages: Package[] } {
   const { root } = resolveRoot(io, path ? [path] : []);
   const { config } = loadConfig({ root, env: io.env, overrides: {}, configPath: io.env.SENTRIK_CONFIG });
   const project = readProject(root, config.scan_exclude);
   for (const p of project.problems.slice(0, 20)) io.stderr(`sentrik: problem: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
+  if (project.unchecked.length) {
+    const n = project.unchecked.reduce((sum, u) => sum + u.names.length, 0);
+    io.stderr(`sentrik: warning: ${n} declared dependenc${n === 1 ? 'y is' : 'ies are'} not in ${what}, ${n === 1 ? 'its version' : 'their versions'} unknown:\n`);
+    for (const u of project.unchecked) io.stderr(`  ${u.file}${u.line ? `:${u.line}` : ''}: ${describeUnchecked(u, 'left out')}\n`);
+  } else if (!project.lockfiles.length && !project.problems.length) {
+    io.stderr(`sentrik: warning: ${what} lists no packages: no lockfile or dependency manifest under ${root} (sentrik reads ${LOCKFILE_NAMES}, and their manifests)\n`);
+  }
   return { root, packages: project.packages };
 }
 
 function sbomCommand(io: CliIO, path: string | undefined, flags: { format: string; output?: string }): number {
   if (!['cyclonedx', 'spdx'].includes(flags.format)) throw new SentrikError(`unknown SBOM format '${flags.format}'`, undefined, undefined, 'use cyclonedx or spdx');
-  const { root, packages } = projectPackages(io, path);
+  const { root, packages } = projectPackages(io, path, flags.format === 'spdx' ? 'the SPDX document' : 'the SBOM');
   const licenses = licensesFor(root, packages);
   const text = (flags.format === 'spdx' ? spdx : cycloneDx)(basename(root), packages, licenses);
   if (!flags.output) {
@@ -47,6 +64,6 @@ function sbomCommand(io: CliIO, path: string | undefined, flags: { format: strin
   } catch (err) {
     throw new SentrikError(`cannot write the SBOM: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, flags.output);
   }
-  io.stderr(`SBOM (${flags.format}, ${packages.length} packages) written to ${flags.output}\n`);
+  io.stderr(`SBOM (${flags.format}, ${packages.length} package${packages.length === 1 ? '' : 's'}) written to ${flags.output}\n`);
   return EXIT.OK;
 }
