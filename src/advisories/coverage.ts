@@ -33,6 +33,13 @@ export function vulnsSummary(deps: DependencyCoverage, severities: readonly Seve
   return `${n} known vulnerabilit${n === 1 ? 'y' : 'ies'}${bySev.length ? ` (${bySev.map(([s, c]) => `${c} ${s}`).join(', ')})` : ''} — ${coverageSentence(deps)}`;
 }
 
+/** The note for lockfiles read although a .gitignore excludes them (vulns and sbom say it alike). */
+export function gitignoredNote(files: readonly string[]): string | undefined {
+  if (!files.length) return undefined;
+  const list = `${files.slice(0, 5).join(', ')}${files.length > 5 ? `, and ${files.length - 5} more` : ''}`;
+  return `read ${list} although .gitignore excludes ${files.length === 1 ? 'it' : 'them'}: installs run from lockfiles on disk, committed or not (scan_exclude or .sentrikignore leave one out)`;
+}
+
 /**
  * `6 dependencies not checked — no lockfile, versions unknown (axios, …); run `npm install` to create
  * package-lock.json`; `sbom` says `left out` where `vulns` says `not checked`.

@@ -30,10 +30,14 @@ export interface ProjectPackages {
   unchecked: Unchecked[];
   /** Files found and read (for metrics). */
   bytes: number;
+  /** Lockfiles read although a .gitignore excludes them. */
+  gitignored: string[];
 }
 
 export function readProject(root: string, exclude: string[], paths?: string[]): ProjectPackages {
-  const found = discoverFiles({ root, paths, exclude, respectGitignore: true, maxFileSize: MAX_LOCKFILE_BYTES });
+  // A lockfile .gitignore excludes is still what installs run from: read, and said (gitignored). Folders
+  // .gitignore excludes (node_modules, .venv, build output) are not entered; scan_exclude and .sentrikignore win.
+  const found = discoverFiles({ root, paths, exclude, respectGitignore: true, maxFileSize: MAX_LOCKFILE_BYTES, keepGitignored: (name) => formatFor(name) !== undefined });
   const problems: ParseProblem[] = found.problems.map((p) => ({ file: p.file ?? '.', message: p.message }));
   const lockfiles: ParsedLockfile[] = [];
   const unchecked: Unchecked[] = [];
@@ -74,7 +78,7 @@ export function readProject(root: string, exclude: string[], paths?: string[]): 
     const u = m.format.unchecked(m.file, m.text, lockfiles.filter((l) => l.ecosystem === m.ecosystem && isLockfile(l)).map((l) => l.file), m.read);
     if (u) unchecked.push(u);
   }
-  return { lockfiles, packages: distinctPackages(lockfiles), problems, unchecked: dedupeUnchecked(unchecked), bytes };
+  return { lockfiles, packages: distinctPackages(lockfiles), problems, unchecked: dedupeUnchecked(unchecked), bytes, gitignored: found.gitignoredKept };
 }
 
 /** A lockfile, or a manifest read for its pins (requirements.txt) that pins something: what summaries count. */

@@ -29,6 +29,8 @@ export interface VulnScan {
   matches: Match[];
   lockfiles: ParsedLockfile[];
   indexes: Map<Ecosystem, AdvisoryIndex>;
+  /** Lockfiles read although a .gitignore excludes them. */
+  gitignored: string[];
 }
 
 const IMPORT_HINT = 'run `sentrik vulns db import <all.zip|dir>` (or pass --online)';
@@ -129,7 +131,7 @@ export async function scanVulns(o: VulnScanOptions): Promise<VulnScan> {
       advisories,
     },
   };
-  return { result, findings, matches, lockfiles: project.lockfiles, indexes };
+  return { result, findings, matches, lockfiles: project.lockfiles, indexes, gitignored: project.gitignored };
 }
 
 function dedupe(list: { pkg: Package; eco: Ecosystem }[]): { pkg: Package; eco: Ecosystem }[] {

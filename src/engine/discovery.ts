@@ -50,6 +50,12 @@ export interface DiscoverOptions {
    * none of them, but its repository rules see every file — as they do when files are listed without a stat.
    */
   listOversized?: boolean;
+  /**
+   * Files whose base name this accepts are listed even when a .gitignore (not scan_exclude, not
+   * .sentrikignore) excludes them — dependency files: what gets installed comes from them, committed or not.
+   * Only files in folders the walk enters; their paths are also in `gitignoredKept`.
+   */
+  keepGitignored?: (name: string) => boolean;
   /** Called once, mid-walk, when this many files have been found (a large scan starts its workers then). */
   onManyFiles?: { after: number; run: () => void };
 }
@@ -58,6 +64,8 @@ export interface DiscoveryResult {
   files: DiscoveredFile[];
   skipped: SkippedFile[];
   problems: ScanProblem[];
+  /** Files listed although a .gitignore excludes them (see keepGitignored). */
+  gitignoredKept: string[];
 }
 
 /** An ignore file's rules and how to turn a root-relative path into a path relative to that file's folder. */
@@ -131,6 +139,7 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
   const rootReal = fs.realpathSync.native(root);
   const files = new Map<string, DiscoveredFile>();
   const skipped = new Map<string, SkippedFile>();
+  const gitignoredKept: string[] = [];
   const problems: ScanProblem[] = [];
   const isExcluded = excludeMatcher(opts.exclude);
   const isExcludedInWalk = walkFileExcluder(opts.exclude, isExcluded);
@@ -216,7 +225,11 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
         else stack.push({ abs, rel, real: path.join(dir.real, name), layers, underExcluded: dir.underExcluded });
       } else if (entry.isFile()) {
         const excluded = (reportFolder && isReportFileName(name)) || (dir.underExcluded ? isExcluded(rel) : isExcludedInWalk(rel, name));
-        const reason = excluded ? 'excluded' : isIgnored(layers, rel, false) ? 'gitignored' : undefined;
+        let reason: SkippedFile['reason'] | undefined = excluded ? 'excluded' : isIgnored(layers, rel, false) ? 'gitignored' : undefined;
+        if (reason === 'gitignored' && opts.keepGitignored?.(name) && !isIgnored(layers.filter((l) => l.isOwn), rel, false)) {
+          reason = undefined;
+          gitignoredKept.push(rel);
+        }
         if (reason) skip(rel, reason);
         else if (withStat) statInto(abs, rel);
         else addFile(abs, rel);
@@ -275,6 +288,7 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
     files: [...files.values()].sort(byPath((f) => f.path)),
     skipped: [...skipped.values()].sort(byPath((s) => s.file)),
     problems,
+    gitignoredKept: gitignoredKept.sort(),
   };
 }
 

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, expectNoStack, project, sentrik } from './helpers.js';
+import { BIN, expectNoStack, git, project, sentrik } from './helpers.js';
 
 const SNAPSHOT = join('..', 'shared', 'corpora', 'osv');
 let db: string;
@@ -196,6 +196,24 @@ describe('sentrik vulns: dependencies it cannot check', () => {
     expect(r.stdout).not.toMatch(/ws\/|locked\/|tooling-only/);
     // The snapshot has no RubyGems data: the one locked gem is said to be unchecked too.
     expect(r.stdout).toContain('0 known vulnerabilities — checked 0 packages in 2 lockfiles; NOT checked: 1 RubyGems package (no RubyGems advisories in the database), 11 declared dependencies whose versions are unknown (crate/Cargo.toml, php/composer.json, pipenv/Pipfile, poetry-app/pyproject.toml, pyproject.toml, and 1 more)\n');
+  });
+
+  it('reads a lockfile .gitignore excludes (installs use it all the same) and says so; scan_exclude and .sentrikignore still leave one out', () => {
+    // QA: with package-lock.json in .gitignore, vulns said "no lockfile … run `npm install`" beside it.
+    const root = project({ '.gitignore': 'package-lock.json\nbuild/\n', 'package.json': PACKAGE_JSON, 'package-lock.json': npmLock(), 'build/package-lock.json': npmLock() });
+    git(root, 'init', '-q');
+    const r = sentrik(['vulns', root, '--db', db]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('sentrik: note: read package-lock.json although .gitignore excludes it: installs run from lockfiles on disk, committed or not');
+    expect(r.stdout).toMatch(/lodash\s+4\.17\.4\s+4\.17\.21/);
+    expect(r.stdout).toContain('— checked 3 packages in 1 lockfile\n'); // build/, a folder .gitignore excludes, is not entered
+    const sbom = sentrik(['sbom', root]);
+    expect(sbom.stderr).toContain('read package-lock.json although .gitignore excludes it');
+    expect((JSON.parse(sbom.stdout) as { components: unknown[] }).components).toHaveLength(3);
+    writeFileSync(join(root, '.sentrikignore'), 'package-lock.json\n');
+    const own = sentrik(['vulns', root, '--db', db]);
+    expect(own.stderr).not.toContain('note: read');
+    expect(own.stdout).toContain('no lockfile, versions unknown (lodash, express); run `npm install`');
   });
 
   it('says plainly that the advisory database is missing or empty, without failing a run that had nothing to match', () => {

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { describeUnchecked } from '../../advisories/coverage.js';
+import { describeUnchecked, gitignoredNote } from '../../advisories/coverage.js';
 import { readProject } from '../../advisories/project.js';
 import { ECOSYSTEMS } from '../../ecosystems/index.js';
 import type { Package } from '../../ecosystems/types.js';
@@ -38,6 +38,8 @@ export function projectPackages(io: CliIO, path: string | undefined, what: strin
   const { config } = loadConfig({ root, env: io.env, overrides: {}, configPath: io.env.SENTRIK_CONFIG });
   const project = readProject(root, config.scan_exclude);
   for (const p of project.problems.slice(0, 20)) io.stderr(`sentrik: problem: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);
+  const note = gitignoredNote(project.gitignored);
+  if (note) io.stderr(`sentrik: note: ${note}\n`);
   if (project.unchecked.length) {
     const n = project.unchecked.reduce((sum, u) => sum + u.names.length, 0);
     io.stderr(`sentrik: warning: ${n} declared dependenc${n === 1 ? 'y is' : 'ies are'} not in ${what}, ${n === 1 ? 'its version' : 'their versions'} unknown:\n`);

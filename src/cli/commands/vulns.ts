@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { applyPlans } from '../../advisories/apply.js';
-import { vulnsSummary } from '../../advisories/coverage.js';
+import { gitignoredNote, vulnsSummary } from '../../advisories/coverage.js';
 import { defaultDbDir, readManifest } from '../../advisories/db.js';
 import { planFixes, type FixPlan, type UpgradeLevel } from '../../advisories/fix.js';
 import { importOsv } from '../../advisories/import.js';
@@ -141,6 +141,8 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
     }
   } else scan = await scanVulns(offline);
   const gate = failOn.length ? evaluateGate(scan.result, failOn) : undefined;
+  const note = gitignoredNote(scan.gitignored);
+  if (note) io.stderr(`sentrik: note: ${note}\n`);
 
   const table = format === 'terminal' && !flags.output;
   if (table) io.stdout(renderTable(scan.findings, scan.result.dependencies!, flags.quiet, scan.result.problems.filter((p) => p.code === 'parse-error')));
