@@ -41,8 +41,9 @@ export const getVulnerabilities = defineTool({
   description:
     'List known vulnerabilities (OSV / CVE advisories) in the dependencies pinned by the workspace\'s lockfiles, ' +
     'worst first, with the version that fixes each. Use it before adding or upgrading a dependency, or when asked ' +
-    'about supply-chain risk. Declared dependencies it cannot check (a package.json without a lockfile, requirements ' +
-    'without an exact pin) are listed in `unchecked`, not counted as clean. Works offline from the local advisory ' +
+    'about supply-chain risk. Declared dependencies it cannot check (a package.json, pyproject.toml, Cargo.toml, Gemfile ' +
+    'or composer.json without its lockfile, requirements without an exact pin) are listed in `unchecked`, not counted ' +
+    'as clean; `message` says what was checked and what was NOT. Works offline from the local advisory ' +
     'database (`sentrik vulns db import`).',
   input: z.object({}).strict(),
   output: z.object({
