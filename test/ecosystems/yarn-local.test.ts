@@ -56,4 +56,20 @@ describe('yarn.lock packages from outside the registry', () => {
     const patched = names('yarn-lock-v2/hand-rolled/patch-protocol');
     expect(patched).toContain('lodash');
   });
+
+  it('classic: a registry with its own tarball URLs stays a registry; a registry range resolved from a git host does not', () => {
+    const lock = [
+      '# yarn lockfile v1',
+      '',
+      '"@acme/tool@^1.0.0":',
+      '  version "1.2.0"',
+      '  resolved "https://npm.pkg.github.com/download/@acme/tool/1.2.0/0123abcd"',
+      '',
+      'left-pad@^1.0.0:',
+      '  version "1.3.0"',
+      '  resolved "https://codeload.github.com/left-pad/left-pad/tar.gz/5d2d3ef"',
+      '',
+    ].join('\n');
+    expect(parseYarnLock('yarn.lock', lock, () => undefined).packages.map((p) => `${p.name}@${p.version}`)).toEqual(['@acme/tool@1.2.0']);
+  });
 });

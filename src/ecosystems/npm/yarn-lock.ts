@@ -32,9 +32,12 @@ function fromOutsideRegistry(range: string): boolean {
   return /[:/]/.test(alias ? alias[1] : range);
 }
 
-/** Classic's `resolved`: a registry tarball (`…/name/-/name-1.0.0.tgz`), or git, a folder, a codeload archive. */
+/**
+ * Classic's `resolved`: git, a folder, or an archive from a git host (codeload.github.com, gitlab.com …) rather
+ * than a registry tarball. Registries' own URLs vary (npm.pkg.github.com/download/…): only git hosts count.
+ */
 function resolvedOutsideRegistry(resolved: string | undefined): boolean {
-  return resolved !== undefined && (/^(file|link|git\+[a-z]+|git|ssh):/.test(resolved) || (/^https?:/.test(resolved) && !resolved.includes('/-/')));
+  return resolved !== undefined && /^(file:|link:|git\+[a-z]+:|git:|ssh:|https?:\/\/(codeload\.github\.com|github\.com|gitlab\.com|bitbucket\.org)\/)/.test(resolved);
 }
 
 export function parseYarnLock(file: string, text: string, read: ReadSibling): ParseResult {
