@@ -22,8 +22,8 @@ import type { FileResult } from './file-scan.js';
 import type { ScanProblem } from './model.js';
 import { userCacheDir } from '../util/cache-dir.js';
 
-const FORMAT = 4; // 3: compact rows, ctime, racy flag, repository-level results; 4: MAC line before the JSON
-/** `sentrik-cache 4 <64 hex digits>\n`, then the JSON. */
+const FORMAT = 5; // 3: compact rows, ctime, racy flag, repository-level results; 4: MAC line before the JSON; 5: file kinds
+/** `sentrik-cache 5 <64 hex digits>\n`, then the JSON. */
 const MAGIC = `sentrik-cache ${FORMAT} `;
 const HEADER_LENGTH = MAGIC.length + 64 + 1;
 const KEY_BYTES = 32;
@@ -31,7 +31,7 @@ const KEY_BYTES = 32;
 /** Coarsest file-system timestamp granularity we guard against (FAT: 2 s). */
 export const RACY_MS = 2000;
 
-/** A file's result without its path (the row's key) — absent when the file had no hits, problems or ignores. */
+/** A file's result without its path (the row's key) — absent when the file had no hits, problems, ignores or kinds. */
 type StoredResult = Omit<FileResult, 'path'>;
 /** [size, mtimeMs, ctimeMs, ino, content hash, trusted (1) or racy (0), result] — compact: 14k rows parse fast. */
 type Row = [number, number, number, number, string, 0 | 1, StoredResult | 0];
@@ -127,7 +127,7 @@ export class ScanCache {
    */
   put(path: string, st: FileStat, hash: string, result: FileResult, readAfter: number): void {
     if (!this.file) return;
-    const stored: StoredResult | 0 = result.hits.length || result.problems.length || result.ignores?.length ? withoutPath(result) : 0;
+    const stored: StoredResult | 0 = result.hits.length || result.problems.length || result.ignores?.length || result.kinds?.length ? withoutPath(result) : 0;
     this.rows[path] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, hash, isQuiet(st, readAfter) ? 1 : 0, stored];
     this.dirty = true;
   }

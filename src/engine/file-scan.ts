@@ -8,6 +8,7 @@ import type { Confidence, ScanProblem, Severity } from './model.js';
 import type { CompiledFileMatcher, RawMatch } from './matchers/matcher.js';
 import type { RuleSet } from './ruleset.js';
 import { SourceFile, type SourceBytes } from './source.js';
+import { fileKinds } from './file-kinds.js';
 
 export interface FileHit {
   ruleId: string;
@@ -33,6 +34,8 @@ export interface FileResult {
   problems: ScanProblem[];
   /** Every inline `sentrik-ignore` in the file, used or not (for `suppressions list` and stale ones). */
   ignores?: InlineIgnore[];
+  /** What the content showed the file to be (see file-kinds.ts): which rules judged it, for compliance. */
+  kinds?: string[];
 }
 
 export interface InlineIgnore {
@@ -108,7 +111,8 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
     };
   });
   const ignores = ignoreAt ? inlineIgnores(file, ignoreAt) : [];
-  return { path, hits, problems, ...(ignores.length ? { ignores } : {}) };
+  const kinds = fileKinds(file);
+  return { path, hits, problems, ...(ignores.length ? { ignores } : {}), ...(kinds.length ? { kinds } : {}) };
 }
 
 const RULE_ID_SHAPE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/;

@@ -111,7 +111,12 @@ export interface ScanMetrics {
   cacheHits: number;
   cacheMisses: number;
   packs: string[];
+  /** Rules loaded for this scan (file rules, and repository rules that could run). */
   rulesEvaluated: number;
+  /** Of those, the ones that judged at least one scanned file (or, at repository level, ran without failing). */
+  rulesApplied?: number;
+  /** Rules loaded but with nothing to judge (e.g. Java rules in a repository without Java, OpenAPI checks and no contract): no evidence either way. */
+  rulesNotApplied?: string[];
   findings: number;
   /** Findings suppressed (inline, file, baseline): duplicates are counted apart. */
   suppressed: number;

@@ -7,12 +7,14 @@ import type { ChangedFile } from './git.js';
 import { repoKey, ScanCache, type RepoResults } from './cache.js';
 import { compareFindings, countFindings, finalise, markDuplicates, META_RULES, nonGatingRules, rulesInfo, staleSuppressionFindings, uniqueByFingerprint, unknownRuleSuppressionFindings } from './findings.js';
 import type { FileHit, InlineIgnore } from './file-scan.js';
+import type { FileFacts } from './matchers/matcher.js';
 import { type Finding, type ScanProblem, type ScanResult, type ScanScope, type SkippedFile } from './model.js';
 import { processFile, type FileJob, type FileOutcome } from './process-file.js';
 import { runInWorkers, threadsFor, workersAvailable, workerScript } from './pool.js';
 import { runPackAgents, type AgentRun } from './agents.js';
 import { decodeSource, readFileBytes, readSourceText } from './read.js';
 import { releaseSyntaxTrees } from './ast/parse.js';
+import { languageOf } from './ast/languages.js';
 import type { ActiveRule, RuleOverride, RuleSet } from './ruleset.js';
 import type { RepoView } from './source.js';
 import { suppressionInventory, type FileSuppression, type SuppressionPolicy, type SuppressionUsage } from './suppressions.js';
@@ -67,6 +69,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const skipped: SkippedFile[] = [...(opts.skipped ?? [])];
   const problems: ScanProblem[] = [...(opts.problems ?? [])];
   const results: { path: string; hits: FileHit[]; ignores?: InlineIgnore[] }[] = [];
+  // Every scanned file as rules see it, from the cache or not: which rules had a file to judge.
+  const scanned: FileFacts[] = [];
   let filesScanned = 0;
   let bytesScanned = 0;
 
@@ -83,6 +87,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       filesScanned++;
       bytesScanned += f.stat!.size;
       results.push({ path: f.path, hits: hit.hits, ignores: hit.ignores });
+      scanned.push(factsOf(hit));
       problems.push(...hit.problems);
       continue;
     }
@@ -104,6 +109,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       cache.hits++;
       const prev = cache.resultFor(o.path)!;
       results.push({ path: o.path, hits: prev.hits, ignores: prev.ignores });
+      scanned.push(factsOf(prev));
       problems.push(...prev.problems);
       if (st) cache.put(o.path, st, o.hash, prev, started);
       return;
@@ -111,6 +117,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     cache.misses++;
     const result = { ...o.result, problems: [...o.problems, ...o.result.problems] };
     results.push({ path: o.path, hits: result.hits, ignores: result.ignores });
+    scanned.push(factsOf(result));
     problems.push(...result.problems);
     if (st) cache.put(o.path, st, o.hash, result, started);
   };
@@ -202,6 +209,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     if (err) problems.push({ code: 'cache', message: err });
   }
 
+  // Applied: a file rule that had at least one scanned file to judge, whatever it found; a repository rule
+  // that ran without failing. The others were loaded but are no evidence (compliance says so).
+  const failed = new Set(repoResults?.problems.flatMap((p) => (p.code === 'rule-error' && p.ruleId ? [p.ruleId] : [])) ?? []);
+  const notApplied = [
+    ...withoutFiles(opts.rules.fileRules, scanned),
+    ...repoRules.filter((r) => !repoResults || failed.has(r.rule.def.id)),
+  ].map((r) => r.rule.def.id);
   const counts = countFindings(findings);
   const skippedByReason: Record<string, number> = {};
   for (const s of skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
@@ -226,12 +240,33 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       cacheMisses: cache.misses,
       packs: opts.rules.packs.map((p) => p.id),
       rulesEvaluated: opts.rules.fileRules.length + repoRules.length,
+      rulesApplied: opts.rules.fileRules.length + repoRules.length - notApplied.length,
+      rulesNotApplied: [...new Set(notApplied)].sort(),
       ...counts,
       perPackMs,
       jobs: threads,
       scope: opts.scope,
     },
   };
+}
+
+function factsOf(r: { path: string; kinds?: string[] }): FileFacts {
+  return { path: r.path, language: languageOf(r.path)?.language, kinds: r.kinds ?? [] };
+}
+
+/**
+ * File rules that judged none of the files. Rules with the same globs and domain judge the same files: each
+ * such group is looked up once (hundreds of rules, a few dozen groups; a group nothing judges reads every file).
+ */
+function withoutFiles(rules: ActiveRule[], files: FileFacts[]): ActiveRule[] {
+  const groups = new Map<string, ActiveRule[]>();
+  for (const r of rules) {
+    const key = JSON.stringify([r.rule.def.files, r.rule.def.exclude, r.rule.domain]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()].filter((g) => !files.some((f) => g[0].rule.judges(f))).flat();
 }
 
 /** A repository rule that can judge a view of only some files (see CompiledRepoMatcher.perFile). */

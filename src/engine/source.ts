@@ -34,6 +34,11 @@ export class SourceFile {
     return (this.decoded ??= decodeBytes({ utf8: this.bytes!, ascii: this.ascii! }));
   }
 
+  /** The first `chars` characters, decoded from at most 4 bytes each of a file not decoded yet. */
+  head(chars: number): string {
+    return (this.decoded ?? this.bytes!.toString('utf8', 0, 4 * chars)).slice(0, chars);
+  }
+
   /** Every character is ASCII: offsets into `utf8` are character offsets. */
   get isAscii(): boolean {
     return (this.ascii ??= Buffer.byteLength(this.text) === this.text.length);

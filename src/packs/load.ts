@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { CompiledMatcher } from '../engine/matchers/matcher.js';
+import { inDomain, type CompiledMatcher, type FileFacts, type RuleDomain } from '../engine/matchers/matcher.js';
 import { getKind, kindNames } from '../engine/matchers/index.js';
 import type { RuleInfo, Severity } from '../engine/model.js';
 import { SentrikError } from '../util/errors.js';
@@ -24,6 +24,10 @@ export interface LoadedRule {
   matcher: CompiledMatcher;
   /** Does the rule apply to this relative path (its `files` / `exclude` globs)? */
   appliesTo(path: string): boolean;
+  /** The files its kind reads beyond its globs (see MatcherKind.domain); undefined: every file. */
+  readonly domain: RuleDomain | undefined;
+  /** Does the rule judge this scanned file at all: its globs and its domain? */
+  judges(file: FileFacts): boolean;
   /** Pack file and line where the rule is defined. */
   source: { file: string; line?: number };
 }
@@ -281,6 +285,7 @@ function makeRule(def: RuleDef, match: unknown, packId: string, packStandard: st
   const kind = getKind(def.kind)!;
   let matcher: CompiledMatcher | undefined;
   let applies: ((path: string) => boolean) | undefined;
+  let domain: { of: RuleDomain | undefined } | undefined;
   const rule: LoadedRule = {
     def,
     packId,
@@ -296,6 +301,12 @@ function makeRule(def: RuleDef, match: unknown, packId: string, packStandard: st
         applies = (p) => (!include || include(p)) && !(exclude && exclude(p));
       }
       return applies(path);
+    },
+    get domain() {
+      return (domain ??= { of: kind.domain?.(match) }).of;
+    },
+    judges(file: FileFacts) {
+      return inDomain(rule.domain, file) && rule.appliesTo(file.path);
     },
     source,
   };

@@ -14,7 +14,7 @@ const FINDING_KEYS = [
 const RULE_KEYS = ['id', 'packId', 'title', 'severity', 'kind', 'message', 'remediation', 'standard', 'clause', 'cwe', 'helpUri'];
 const METRICS_KEYS = [
   'startedAt', 'durationMs', 'phasesMs', 'perPackMs', 'filesScanned', 'bytesScanned', 'filesSkipped', 'skippedByReason',
-  'cacheHits', 'cacheMisses', 'packs', 'rulesEvaluated', 'findings', 'suppressed', 'duplicates', 'suppressedByKind', 'bySeverity',
+  'cacheHits', 'cacheMisses', 'packs', 'rulesEvaluated', 'rulesApplied', 'rulesNotApplied', 'findings', 'suppressed', 'duplicates', 'suppressedByKind', 'bySeverity',
   'byRule', 'byPack', 'jobs', 'scope',
 ];
 

@@ -77,7 +77,7 @@ export function renderSarif(result: ScanResult): string {
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-/** Files and bytes scanned, skipped by reason, packs and rules evaluated, scope, suppressions and baseline. */
+/** Files and bytes scanned, skipped by reason, packs and rules evaluated (and applied), scope, suppressions and baseline. */
 function coverageProperties(result: ScanResult): Record<string, unknown> {
   const m = result.metrics;
   const byStatus: Record<string, number> = {};
@@ -88,6 +88,7 @@ function coverageProperties(result: ScanResult): Record<string, unknown> {
     filesSkipped: m.filesSkipped,
     skippedByReason: sortKeys(m.skippedByReason),
     rulesEvaluated: m.rulesEvaluated,
+    ...(m.rulesNotApplied ? { rulesApplied: m.rulesApplied, rulesNotApplied: m.rulesNotApplied } : {}),
     packs: m.packs,
     scope: m.scope,
     suppressed: m.suppressed,

@@ -207,8 +207,8 @@ describe('a cache committed to the repository cannot hide a finding (CLI)', () =
     payload.rows['app.js'][6] = 0;
     const json = JSON.stringify(payload);
     const rulesetHash = file.slice(file.lastIndexOf('scan-') + 5, -'.json'.length);
-    const mac = resign && createHmac('sha256', readFileSync(resign)).update(`4\0${rulesetHash}\0`).update(json).digest('hex');
-    writeFileSync(file, `${mac ? `sentrik-cache 4 ${mac}` : header}\n${json}`);
+    const mac = resign && createHmac('sha256', readFileSync(resign)).update(`5\0${rulesetHash}\0`).update(json).digest('hex');
+    writeFileSync(file, `${mac ? `sentrik-cache 5 ${mac}` : header}\n${json}`);
   }
 
   it('a normal warm scan is served from the cache; the key is private (0600 in a 0700 folder)', () => {
@@ -273,7 +273,7 @@ describe('a cache committed to the repository cannot hide a finding (CLI)', () =
 function readCache(file: string): { header: string; payload: { rows: Record<string, unknown[]> } } {
   const text = readFileSync(file, 'utf8');
   const nl = text.indexOf('\n');
-  expect(text.slice(0, nl)).toMatch(/^sentrik-cache 4 [0-9a-f]{64}$/);
+  expect(text.slice(0, nl)).toMatch(/^sentrik-cache 5 [0-9a-f]{64}$/);
   return { header: text.slice(0, nl), payload: JSON.parse(text.slice(nl + 1)) };
 }
 

@@ -59,7 +59,7 @@ export function memo<T>(file: SourceFile, key: string, make: () => T): T {
 export function formatOf(file: SourceFile): FormatName | undefined {
   let f = formatCache.get(file);
   if (f === undefined) {
-    f = detect(file.path, file.text) ?? null;
+    f = detect(file.path, file) ?? null;
     formatCache.set(file, f);
   }
   return f ?? undefined;
@@ -69,8 +69,12 @@ function basename(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
 
-/** Decide a file's format from its path, then (for YAML) from top-level keys. */
-export function detect(path: string, text: string): FormatName | undefined {
+/**
+ * Decide a file's format from its path, then (for YAML) from top-level keys, else from a shell shebang. A
+ * SourceFile is decoded only when its path does not decide (every scanned file is asked: see file-kinds.ts).
+ */
+export function detect(path: string, content: string | Pick<SourceFile, 'text' | 'head'>): FormatName | undefined {
+  const text = typeof content === 'string' ? content : undefined;
   const base = basename(path);
   const lower = base.toLowerCase();
   if (/^(dockerfile|containerfile)([._-].*)?$/i.test(base) || /\.(dockerfile|containerfile)$/i.test(base)) return 'dockerfile';
@@ -88,9 +92,10 @@ export function detect(path: string, text: string): FormatName | undefined {
     if (lower === 'action.yml' || lower === 'action.yaml') return 'github-action';
     if (/(^|\.)gitlab-ci\.ya?ml$/.test(lower) || /(^|\/)\.gitlab\/ci\//.test(path)) return 'gitlab-ci';
     if (/^azure-pipelines.*\.ya?ml$/.test(lower) || /(^|\/)\.azure-pipelines\//.test(path)) return 'azure-pipelines';
-    return sniffYaml(text);
+    return sniffYaml(text ?? (content as SourceFile).text);
   }
-  if (text.startsWith('#!') && /^#!.*\b(ba|z|k|da)?sh\b/.test(text.slice(0, 100))) return 'shell';
+  const head = text?.slice(0, 100) ?? (content as SourceFile).head(100);
+  if (head.startsWith('#!') && /^#!.*\b(ba|z|k|da)?sh\b/.test(head)) return 'shell';
   return undefined;
 }
 

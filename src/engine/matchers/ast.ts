@@ -92,6 +92,7 @@ export const astKind: MatcherKind<AstMatch> = {
   kind: 'ast',
   scope: 'file',
   schema: astMatchSchema,
+  domain: (m) => ({ languages: [...new Set(('any' in m ? m.any : [m]).flatMap((b) => b.languages))].sort() }),
   compile(m) {
     const blocks = ('any' in m ? m.any : [m]).map(compileBlock);
     const keywords = 'any' in m && m.keywords ? m.keywords.map((k) => k.toLowerCase()) : unionKeywords(blocks.map((b) => b.keywords));

@@ -59,6 +59,29 @@ export interface CompiledRepoMatcher {
 
 export type CompiledMatcher = CompiledFileMatcher | CompiledRepoMatcher;
 
+/**
+ * What the scan knows of a scanned file, cached files included: its path, its language (by extension, as AST
+ * rules tell it) and what its content showed it to be (`kinds`: a document format such as github-workflow, a
+ * contract such as openapi; see file-kinds.ts).
+ */
+export interface FileFacts {
+  path: string;
+  language?: string;
+  kinds: readonly string[];
+}
+
+/** The files a rule reads beyond its globs: in one of `languages`, and/or of one of `kinds`. */
+export interface RuleDomain {
+  languages?: readonly string[];
+  kinds?: readonly string[];
+}
+
+export function inDomain(domain: RuleDomain | undefined, file: FileFacts): boolean {
+  if (!domain) return true;
+  if (domain.languages && !(file.language !== undefined && domain.languages.includes(file.language))) return false;
+  return !domain.kinds || domain.kinds.some((k) => file.kinds.includes(k));
+}
+
 /** Context given to `compile`: who is asking, for error messages. */
 export interface CompileContext {
   ruleId: string;
@@ -73,4 +96,10 @@ export interface MatcherKind<M = unknown> {
   schema: ZodType<M>;
   /** Compile once per rule. Throw SentrikError for an invalid pattern (the loader adds file:line). */
   compile(match: M, ctx: CompileContext): CompiledMatcher;
+  /**
+   * The files a rule of this kind judges at all, beyond its globs (AST: code in its languages; structured: its
+   * formats; spec: contracts of its kind); absent = every file. A rule that judged no file is no evidence for
+   * its clause. From the match alone, without compiling: a fully cached scan compiles nothing.
+   */
+  domain?(match: M): RuleDomain | undefined;
 }

@@ -34,6 +34,10 @@ export const specKind: MatcherKind<SpecMatch> = {
   kind: 'spec',
   scope: 'file',
   schema: specMatchSchema,
+  domain(m) {
+    const reads = getSpecCheck(m.check)!.reads;
+    return reads === 'code' ? undefined : { kinds: [reads] }; // drift checks read code: every file their globs select
+  },
   compile(m) {
     const check = getSpecCheck(m.check)!;
     const options = check.options.parse(m.options ?? {});

@@ -73,6 +73,7 @@ export const structuredKind: MatcherKind<StructuredMatch> = {
   kind: 'structured',
   scope: 'file',
   schema: structuredMatchSchema,
+  domain: (m) => ({ kinds: m.format ? formatsOf(m.format) : m.check ? getCheck(m.check)!.formats : [] }),
   compile(m) {
     if (m.check) {
       const check = getCheck(m.check)!;
