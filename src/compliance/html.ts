@@ -3,7 +3,7 @@
 // paths, messages and reasons come from scanned content and suppression files.
 import { createHash } from 'node:crypto';
 import { escapeHtml, htmlDocument } from '../reporters/common.js';
-import type { ClauseResult, ComplianceReport, TrustSummary } from './report.js';
+import { clauseBasis, type ClauseResult, type ComplianceReport, type TrustSummary } from './report.js';
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#fafbfc}
 header,main{max-width:1100px;margin:0 auto;padding:16px 24px}
@@ -44,7 +44,7 @@ export function renderComplianceHtml(r: ComplianceReport): string {
 </header>
 <main>
 <section class="cards" aria-label="Summary">
-${card(s.clauses, 'clauses')}${card(s.pass, 'pass')}${card(s.fail, 'fail')}${card(s.not_assessed, 'not assessed')}${card(s.obligationsMet, 'obligations met')}${card(s.obligationsOpen, 'obligations open')}${card(s.findings, 'findings')}${card(s.suppressed, 'suppressed')}
+${card(s.clauses, 'clauses')}${card(s.pass, 'pass')}${card(s.fail, 'fail')}${card(s.not_assessed, 'not assessed')}${card(s.notApplied, 'no file to check')}${card(s.obligationsMet, 'obligations met')}${card(s.obligationsOpen, 'obligations open')}${card(s.findings, 'findings')}${card(s.suppressed, 'suppressed')}
 </section>
 <h2>Clauses</h2>
 <table>
@@ -66,7 +66,9 @@ ${r.packs.map((p) => `<tr><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.version
 
 function clauseRow(c: ClauseResult): string {
   const parts: string[] = [];
-  if (c.rules.length) parts.push(`<div>${c.rules.map((r) => `<code>${escapeHtml(r.id)}</code>${r.evaluated ? '' : ' <span class="note">(did not run)</span>'}`).join(' ')}</div>`);
+  if (c.rules.length) parts.push(`<div>${c.rules.map((r) => `<code>${escapeHtml(r.id)}</code>${ruleNote(r)}`).join(' ')}</div>`);
+  const basis = clauseBasis(c);
+  if (basis) parts.push(`<div class="note">${escapeHtml(basis[0].toUpperCase() + basis.slice(1))}.</div>`);
   if (c.note) parts.push(`<div class="note">${escapeHtml(c.note)}</div>`);
   for (const e of c.evidence) {
     const state = e.met === null ? 'not checked' : e.met ? 'found' : 'missing';
@@ -86,6 +88,11 @@ function clauseRow(c: ClauseResult): string {
   return `<tr><td><code>${escapeHtml(c.clause)}</code></td><td>${escapeHtml(c.title)}</td><td>${status(st)}</td><td>${parts.join('')}</td></tr>`;
 }
 
+function ruleNote(r: ClauseResult['rules'][number]): string {
+  if (!r.evaluated) return ' <span class="note">(did not run)</span>';
+  return r.applied ? '' : ' <span class="note">(no file to check)</span>';
+}
+
 export function renderTrustHtml(t: TrustSummary): string {
   const body = `<header>
 <h1>Security and compliance status</h1>
@@ -95,7 +102,7 @@ export function renderTrustHtml(t: TrustSummary): string {
 ${t.frameworks
   .map(
     (f) => `<h2>${escapeHtml(f.name)} <span class="meta">${escapeHtml(f.standard)}</span></h2>
-<section class="cards">${card(f.summary.clauses, 'clauses')}${card(f.summary.pass, 'pass')}${card(f.summary.fail, 'fail')}${card(f.summary.not_assessed, 'not assessed')}${card(f.summary.obligationsMet, 'obligations met')}${card(f.summary.obligationsOpen, 'obligations open')}</section>
+<section class="cards">${card(f.summary.clauses, 'clauses')}${card(f.summary.pass, 'pass')}${card(f.summary.fail, 'fail')}${card(f.summary.not_assessed, 'not assessed')}${card(f.summary.notApplied, 'no file to check')}${card(f.summary.obligationsMet, 'obligations met')}${card(f.summary.obligationsOpen, 'obligations open')}</section>
 <table><thead><tr><th>Clause</th><th>Title</th><th>Status</th></tr></thead><tbody>
 ${f.clauses.map((c) => `<tr><td><code>${escapeHtml(c.clause)}</code></td><td>${escapeHtml(c.title)}</td><td>${status(c.status)}</td></tr>`).join('\n')}
 </tbody></table>`,

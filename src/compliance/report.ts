@@ -28,7 +28,7 @@ export interface ObligationEvidence {
   ruleId: string;
   /** What satisfies the obligation, from the rule's `evidence:`. */
   required: string;
-  /** true: evidence found; false: missing; null: the rule did not run (e.g. only part of the repository was scanned). */
+  /** true: evidence found; false: missing; null: the rule did not run (e.g. only part of the repository was scanned) or failed. */
   met: boolean | null;
 }
 
@@ -40,7 +40,17 @@ export interface ClauseResult {
   status: ClauseStatus;
   /** For obligations: whether every piece of evidence was found. */
   obligationMet?: boolean | null;
-  rules: { id: string; packId: string; evaluated: boolean }[];
+  /**
+   * Why a clause is not assessed: `manual` (no automated check), `not-run` (its checks were not loaded), or
+   * `not-applied` (they ran, but none had a file to judge: no Java for Java rules, no contract for OpenAPI ones).
+   */
+  reason?: 'manual' | 'not-run' | 'not-applied';
+  /** Checks (not obligations) that judged at least one file: what a pass rests on. */
+  checksApplied: number;
+  /** Checks that were loaded but had no file to judge. */
+  checksNotApplied: number;
+  /** evaluated: loaded for the scan; applied: judged at least one file (repository rules: ran). */
+  rules: { id: string; packId: string; evaluated: boolean; applied: boolean }[];
   findings: ClauseFinding[];
   suppressed: ClauseSuppression[];
   evidence: ObligationEvidence[];
@@ -55,13 +65,26 @@ export interface ComplianceReport {
   scope: ScanResult['metrics']['scope'];
   /** Every pack whose rules ran for this report, with the content hash of the version that ran. */
   packs: { id: string; version: string; hash: string }[];
-  summary: Record<ClauseStatus, number> & { clauses: number; obligationsMet: number; obligationsOpen: number; findings: number; suppressed: number };
+  summary: Record<ClauseStatus, number> & {
+    clauses: number;
+    /** Of not_assessed: clauses whose checks ran but had no file to judge. */
+    notApplied: number;
+    /** Of pass: clauses that pass on some of their checks, the others having had no file to judge. */
+    passPartly: number;
+    obligationsMet: number;
+    obligationsOpen: number;
+    findings: number;
+    suppressed: number;
+  };
   clauses: ClauseResult[];
 }
 
 export function buildComplianceReport(result: ScanResult, framework: LoadedPack, allPacks: LoadedPack[], now = new Date()): ComplianceReport {
   const rulesById = new Map<string, LoadedRule>(allPacks.flatMap((p) => p.rules.map((r) => [r.def.id, r] as const)));
   const evaluated = new Set(result.rules.map((r) => r.id));
+  // A rule that ran with nothing to look at is no evidence: a clause resting on it alone is not a pass.
+  const notApplied = new Set(result.metrics.rulesNotApplied ?? []);
+  const applied = (id: string): boolean => evaluated.has(id) && !notApplied.has(id);
   const byRule = new Map<string, Finding[]>();
   for (const f of result.findings) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
   // A duplicate is the same detection as the finding that stands for it: for its own clause it counts, or is
@@ -70,7 +93,7 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
   const suppressionOf = (f: Finding): Finding['suppressed'] => (isDuplicate(f) ? standingFor(f)?.suppressed : f.suppressed);
 
   const clauses = clauseTable(framework, (id) => rulesById.get(id)?.def.kind).map((row): ClauseResult => {
-    const rules = row.rules.map((r) => ({ ...r, evaluated: evaluated.has(r.id) }));
+    const rules = row.rules.map((r) => ({ ...r, evaluated: evaluated.has(r.id), applied: applied(r.id) }));
     const all = row.rules.flatMap((r) => byRule.get(r.id) ?? []);
     // A detection counts once per clause: a duplicate whose standing finding serves the same clause is left out.
     const here = new Set(all.map((f) => f.fingerprint));
@@ -82,16 +105,18 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
       .map((r) => ({
         ruleId: r.def.id,
         required: (r.def.match as { evidence?: string }).evidence ?? r.def.remediation,
-        met: evaluated.has(r.def.id) ? !active.some((f) => f.ruleId === r.def.id) : null,
+        met: applied(r.def.id) ? !active.some((f) => f.ruleId === r.def.id) : null,
       }));
     const checks = rules.filter((r) => rulesById.get(r.id)?.def.kind !== 'documentation_obligation');
     let status: ClauseStatus;
-    if (row.kind === 'manual') status = 'not_assessed';
+    let reason: ClauseResult['reason'];
+    if (row.kind === 'manual') [status, reason] = ['not_assessed', 'manual'];
     else if (row.kind === 'obligation') status = 'obligation';
     else if (active.some((f) => checks.some((c) => c.id === f.ruleId))) status = 'fail';
     // Required evidence that is missing fails the clause too: its checks passing is not the whole clause.
     else if (evidence.some((e) => e.met === false)) status = 'fail';
-    else status = checks.some((c) => c.evaluated) ? 'pass' : 'not_assessed';
+    else if (checks.some((c) => c.applied)) status = 'pass';
+    else [status, reason] = ['not_assessed', checks.some((c) => c.evaluated) ? 'not-applied' : 'not-run'];
     const obligationMet = evidence.length ? (evidence.some((e) => e.met === null) ? null : evidence.every((e) => e.met)) : undefined;
     return {
       clause: row.clause,
@@ -100,6 +125,9 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
       kind: row.kind,
       status,
       obligationMet,
+      reason,
+      checksApplied: checks.filter((c) => c.applied).length,
+      checksNotApplied: checks.filter((c) => c.evaluated && !c.applied).length,
       rules,
       findings: active.map(clauseFinding),
       suppressed: hits.flatMap((f) => {
@@ -127,6 +155,8 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
       pass: count('pass'),
       fail: count('fail'),
       not_assessed: count('not_assessed'),
+      notApplied: clauses.filter((c) => c.reason === 'not-applied').length,
+      passPartly: clauses.filter((c) => c.status === 'pass' && c.checksNotApplied > 0).length,
       obligation: obligations.length,
       obligationsMet: obligations.filter((c) => c.obligationMet === true).length,
       obligationsOpen: obligations.filter((c) => c.obligationMet !== true).length,
@@ -135,6 +165,17 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
     },
     clauses,
   };
+}
+
+/** What a pass or a not-assessed status rests on, when it is not every check the clause has (no full stop). */
+export function clauseBasis(c: ClauseResult): string | undefined {
+  if (c.reason === 'not-applied') {
+    return `${c.checksNotApplied === 1 ? 'its check' : `none of its ${c.checksNotApplied} checks`} had a file to judge in this project`;
+  }
+  if (c.status === 'pass' && c.checksNotApplied > 0) {
+    return `passes on ${c.checksApplied} of ${c.checksApplied + c.checksNotApplied} checks; ${c.checksNotApplied} had no file to judge`;
+  }
+  return undefined;
 }
 
 function clauseFinding(f: Finding): ClauseFinding {
@@ -151,7 +192,7 @@ export interface TrustSummary {
     name: string;
     standard: string;
     packVersion: string;
-    summary: { clauses: number; pass: number; fail: number; not_assessed: number; obligationsMet: number; obligationsOpen: number };
+    summary: { clauses: number; pass: number; fail: number; not_assessed: number; notApplied: number; obligationsMet: number; obligationsOpen: number };
     clauses: { clause: string; title: string; status: ClauseStatus | 'obligation_met' | 'obligation_open' }[];
   }[];
 }
@@ -166,7 +207,7 @@ export function trustSummary(reports: ComplianceReport[], now = new Date()): Tru
       name: r.framework.name,
       standard: r.framework.standard,
       packVersion: r.framework.version,
-      summary: { clauses: r.summary.clauses, pass: r.summary.pass, fail: r.summary.fail, not_assessed: r.summary.not_assessed, obligationsMet: r.summary.obligationsMet, obligationsOpen: r.summary.obligationsOpen },
+      summary: { clauses: r.summary.clauses, pass: r.summary.pass, fail: r.summary.fail, not_assessed: r.summary.not_assessed, notApplied: r.summary.notApplied, obligationsMet: r.summary.obligationsMet, obligationsOpen: r.summary.obligationsOpen },
       clauses: r.clauses.map((c) => ({
         clause: c.clause,
         title: c.title,

@@ -20,8 +20,10 @@ describe('compliance-report', () => {
     const r = sentrik(['compliance-report', root, '-f', 'pci-dss']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^PCI DSS v4\.0: \d+ clauses — \d+ pass, [1-9]\d* fail/);
+    expect(r.stdout).toMatch(/^PCI DSS v4\.0: \d+ clauses — \d+ pass \(\d+ on part of their checks\), [1-9]\d* fail, \d+ not assessed \([1-9]\d* with no file for their checks\)/);
     expect(r.stdout).toContain('FAIL 6.2.4');
+    // No manifest, Dockerfile or dependabot file: the patching checks had nothing to judge.
+    expect(r.stdout).toMatch(/\n {2}NOT ASSESSED 6\.3\.3 +System components .* \(none of its 3 checks had a file to judge in this project\)\n/);
     const report = JSON.parse(readFileSync(join(root, 'out', 'compliance-pci-dss.json'), 'utf8'));
     expect(report.clauses.find((c: { clause: string }) => c.clause === '6.2.4').findings[0]).toMatchObject({ ruleId: 'OWASP-A03-002', file: 'app.py', line: 4 });
     expect(readFileSync(join(root, 'out', 'compliance-pci-dss.html'), 'utf8')).toContain('<h1>PCI DSS v4.0 — compliance report</h1>');

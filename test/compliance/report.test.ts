@@ -1,12 +1,13 @@
 // Clauses on findings, the compliance report, the trust summary and the traceability matrix, over real scans
 // of small projects.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderComplianceHtml, renderTrustHtml } from '../../src/compliance/html.js';
 import { buildComplianceReport, trustSummary } from '../../src/compliance/report.js';
 import { loadConfig } from '../../src/config/load.js';
+import { configureCacheKey } from '../../src/engine/cache.js';
 import { loadAllPacks } from '../../src/packs/load.js';
 import { runScan } from '../../src/run/scan.js';
 import { buildMatrix, matrixCsv, tagsIn } from '../../src/trace/matrix.js';
@@ -133,6 +134,77 @@ describe('compliance report', () => {
     for (const leak of ['app.py', root, 'card_number', 'SELECT', 'alert(1)', 'OWASP-A03-002', 'fingerprint']) expect(text).not.toContain(leak);
     expect(summary.frameworks[0].clauses.find((c) => c.clause === '12.10.1')!.status).toBe('obligation_met');
     expect(summary.frameworks[0].clauses.find((c) => c.clause === '6.2.4')!.status).toBe('fail');
+  });
+});
+
+describe('clauses whose checks had nothing to judge', () => {
+  // No contract, and no Python, JavaScript, Java or Go: every check HIPAA maps access control onto is loaded,
+  // none has a file to look at.
+  const NO_SPEC = { 'src/pump.c': 'int stop(void) { return 0; }\n', 'README.md': '# Pump firmware\n' };
+  const SPEC = "openapi: 3.0.3\ninfo: { title: Pump, version: '1' }\nsecurity:\n  - bearer: []\npaths:\n  /status:\n    get: { responses: { '200': { description: ok } } }\ncomponents:\n  securitySchemes:\n    bearer: { type: http, scheme: bearer }\n";
+
+  async function hipaa(files: Record<string, string>) {
+    const root = project(files);
+    const result = await scanWith(root, ['hipaa']);
+    const packs = loadAllPacks(root);
+    return buildComplianceReport(result, packs.find((p) => p.id === 'hipaa')!, packs);
+  }
+
+  it('without an API contract or code they read, the access-control clause is not assessed, never a pass', async () => {
+    const report = await hipaa(NO_SPEC);
+    const access = report.clauses.find((c) => c.clause === '164.312(a)(1)')!;
+    expect(access).toMatchObject({ status: 'not_assessed', reason: 'not-applied', checksApplied: 0 });
+    expect(access.checksNotApplied).toBe(access.rules.length);
+    expect(access.rules.find((r) => r.id === 'SPEC-AUTH-001')).toEqual({ id: 'SPEC-AUTH-001', packId: 'api-security', evaluated: true, applied: false });
+    expect(report.summary.notApplied).toBe(report.clauses.filter((c) => c.reason === 'not-applied').length);
+    expect(report.summary.notApplied).toBeGreaterThan(0);
+    expect(report.clauses.filter((c) => c.status === 'pass').every((c) => c.checksApplied > 0)).toBe(true);
+    const html = renderComplianceHtml(report);
+    expect(html).toContain('SPEC-AUTH-001</code> <span class="note">(no file to check)</span>');
+    expect(html).toContain(`None of its ${access.checksNotApplied} checks had a file to judge in this project.`);
+    expect(trustSummary([report]).frameworks[0].clauses.find((c) => c.clause === '164.312(a)(1)')!.status).toBe('not_assessed');
+  });
+
+  it('with a contract, the contract checks are evaluated and the clause passes on them, saying how many had no file', async () => {
+    const report = await hipaa({ ...NO_SPEC, 'api/openapi.yaml': SPEC });
+    const access = report.clauses.find((c) => c.clause === '164.312(a)(1)')!;
+    expect(access.rules.find((r) => r.id === 'SPEC-AUTH-001')!.applied).toBe(true);
+    expect(access.status).toBe('pass');
+    expect(access.reason).toBeUndefined();
+    expect(access.checksNotApplied).toBeGreaterThan(0);
+    expect(report.summary.passPartly).toBeGreaterThan(0);
+    expect(renderComplianceHtml(report)).toContain(`Passes on ${access.checksApplied} of ${access.checksApplied + access.checksNotApplied} checks; ${access.checksNotApplied} had no file to judge.`);
+  });
+
+  describe('from the cache', () => {
+    const keys = mkdtempSync(join(tmpdir(), 'sentrik-keys-'));
+    beforeAll(() => configureCacheKey({ SENTRIK_CACHE_KEY_FILE: join(keys, 'in-process.key') }));
+    afterAll(() => {
+      configureCacheKey({});
+      rmSync(keys, { recursive: true, force: true });
+    });
+
+    it('a warm scan gives the same compliance report as a cold one', async () => {
+      const root = project({ ...NO_SPEC, 'api/openapi.yaml': SPEC, '.github/workflows/ci.yml': 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n' });
+      // Aged files: the warm scan serves them by their stat, without reading them.
+      const hourAgo = (Date.now() - 3_600_000) / 1000;
+      for (const p of ['src/pump.c', 'README.md', 'api/openapi.yaml', '.github/workflows/ci.yml']) utimesSync(join(root, p), hourAgo, hourAgo);
+      const { config } = loadConfig({ root, env: {}, overrides: {} });
+      const scan = () => runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs: ['hipaa', 'pci-dss'], jobs: 1 });
+      const cold = await scan();
+      const warm = await scan();
+      expect(cold.metrics.cacheMisses).toBeGreaterThan(0);
+      expect(warm.metrics).toMatchObject({ cacheMisses: 0, cacheHits: cold.metrics.cacheMisses });
+      expect(warm.metrics.rulesNotApplied).toEqual(cold.metrics.rulesNotApplied);
+      const packs = loadAllPacks(root);
+      const at = new Date('2026-01-02T03:04:05Z');
+      for (const id of ['hipaa', 'pci-dss']) {
+        const framework = packs.find((p) => p.id === id)!;
+        expect(buildComplianceReport(warm, framework, packs, at)).toEqual(buildComplianceReport(cold, framework, packs, at));
+      }
+      expect(cold.metrics.rulesNotApplied).not.toContain('SPEC-AUTH-001');
+      expect(cold.metrics.rulesNotApplied).toContain('JAVA-CSRF-001');
+    });
   });
 });
 

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { strToU8, zipSync } from 'fflate';
 import { readProject } from '../../advisories/project.js';
 import { renderComplianceHtml, renderTrustHtml } from '../../compliance/html.js';
-import { buildComplianceReport, trustSummary, type ComplianceReport } from '../../compliance/report.js';
+import { buildComplianceReport, clauseBasis, trustSummary, type ComplianceReport } from '../../compliance/report.js';
 import type { SentrikConfig } from '../../config/schema.js';
 import type { ScanResult } from '../../engine/model.js';
 import { licensesFor } from '../../licenses/index.js';
@@ -112,10 +112,16 @@ async function complianceReport(io: CliIO, path: string | undefined, flags: { fr
     written.push(`${base}.json`, `${base}.html`);
   }
   const s = report.summary;
-  io.stdout(`${report.framework.name}: ${s.clauses} clauses — ${s.pass} pass, ${s.fail} fail, ${s.not_assessed} not assessed, ${s.obligation} obligations (${s.obligationsMet} met); ${s.findings} findings, ${s.suppressed} suppressed\n`);
+  const pass = s.passPartly ? `${s.pass} pass (${s.passPartly} on part of their checks)` : `${s.pass} pass`;
+  const notAssessed = s.notApplied ? `${s.not_assessed} not assessed (${s.notApplied} with no file for their checks)` : `${s.not_assessed} not assessed`;
+  io.stdout(`${report.framework.name}: ${s.clauses} clauses — ${pass}, ${s.fail} fail, ${notAssessed}, ${s.obligation} obligations (${s.obligationsMet} met); ${s.findings} findings, ${s.suppressed} suppressed\n`);
   for (const c of report.clauses.filter((c) => c.status === 'fail')) {
     const rules = [...new Set(c.findings.map((f) => f.ruleId))].join(', ');
     io.stdout(`  FAIL ${c.clause.padEnd(22)} ${c.title} (${c.findings.length} finding${c.findings.length === 1 ? '' : 's'}${rules ? `: ${rules}` : ''})\n`);
+  }
+  // A clause that looks covered but has no evidence is what an auditor asks about first.
+  for (const c of report.clauses.filter((c) => c.reason === 'not-applied')) {
+    io.stdout(`  NOT ASSESSED ${c.clause.padEnd(14)} ${c.title} (${clauseBasis(c)})\n`);
   }
   io.stdout(`Written: ${written.join(', ')}\n`);
   return EXIT.OK;
