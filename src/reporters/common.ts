@@ -1,6 +1,6 @@
 // Helpers shared by the reporters: ordering, counting and escaping of untrusted text.
 // Everything here is pure; reporters never touch the filesystem or `process`.
-import { SEVERITIES, SEVERITY_RANK, type Finding, type RuleInfo, type ScanResult, type Severity } from '../engine/model.js';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type RuleInfo, type ScanMetrics, type ScanResult, type Severity } from '../engine/model.js';
 
 /** Stable report order: by file, then position, then rule id (repository-level "." first). */
 export function compareByLocation(a: Finding, b: Finding): number {
@@ -113,6 +113,12 @@ export function shorten(text: string, max: number): string {
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+/** "; 4 had no file to check" when some loaded rules found nothing to judge (no Java, no OpenAPI contract…). */
+export function notAppliedNote(m: ScanMetrics): string {
+  const n = m.rulesNotApplied?.length ?? 0;
+  return n ? `; ${n} had no file to check` : '';
 }
 
 export function plural(n: number, word: string, pluralWord = `${word}s`): string {

@@ -18,6 +18,7 @@ import {
   escapeHtml,
   formatDuration,
   htmlDocument,
+  notAppliedNote,
   plural,
 } from './common.js';
 
@@ -84,7 +85,7 @@ function summary(result: ScanResult): string {
     .join(', ');
   const rows: [string, string][] = [
     ['Files', `${m.filesScanned} scanned, ${m.filesSkipped} skipped${skipped ? ` (${skipped})` : ''}`],
-    ['Rules', `${m.rulesEvaluated} evaluated from ${plural(m.packs.length, 'pack')}: ${m.packs.join(', ')}`],
+    ['Rules', `${m.rulesEvaluated} evaluated from ${plural(m.packs.length, 'pack')}: ${m.packs.join(', ')}${notAppliedNote(m)}`],
     ['Scope', describeScope(result)],
     ['Suppressed', String(m.suppressed)],
     ...(m.duplicates ? [['Duplicates', `${m.duplicates} merged: the same detection as another finding`] as [string, string]] : []),

@@ -51,7 +51,7 @@ export function renderMarkdown(result: ScanResult, gate?: GateResult): string {
   const stats = [
     `${m.filesScanned} files scanned`,
     m.filesSkipped ? `${m.filesSkipped} skipped` : '',
-    `${m.rulesEvaluated} rules from ${plural(m.packs.length, 'pack')}`,
+    `${m.rulesEvaluated} rules from ${plural(m.packs.length, 'pack')}${m.rulesNotApplied?.length ? ` (${m.rulesNotApplied.length} with no file to check)` : ''}`,
     suppressed ? `${suppressed} suppressed` : '',
     duplicates ? `${plural(duplicates, 'duplicate')} merged` : '',
     formatDuration(m.durationMs),

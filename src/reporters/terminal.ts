@@ -8,6 +8,7 @@ import {
   describeScope,
   formatDuration,
   isRepositoryLevel,
+  notAppliedNote,
   plural,
   shorten,
   sortedByLocation,
@@ -176,7 +177,7 @@ function renderSummary(result: ScanResult, width: number, paint: Paint, opts: Te
   }
 
   const packs = m.packs.length ? ` from ${plural(m.packs.length, 'pack')}: ${m.packs.join(', ')}` : '';
-  lines.push(...wrapLabelled(label('Rules'), `${m.rulesEvaluated} evaluated${packs}`, width, hang));
+  lines.push(...wrapLabelled(label('Rules'), `${m.rulesEvaluated} evaluated${packs}${notAppliedNote(m)}`, width, hang));
   lines.push(...wrapLabelled(label('Scope'), visibleText(describeScope(result)), width, hang));
 
   if (result.problems.length > 0) {
