@@ -170,7 +170,7 @@ export function buildComplianceReport(result: ScanResult, framework: LoadedPack,
 /** What a pass or a not-assessed status rests on, when it is not every check the clause has (no full stop). */
 export function clauseBasis(c: ClauseResult): string | undefined {
   if (c.reason === 'not-applied') {
-    return `${c.checksNotApplied === 1 ? 'its check' : `none of its ${c.checksNotApplied} checks`} had a file to judge in this project`;
+    return `${c.checksNotApplied === 1 ? 'its check had no file' : `none of its ${c.checksNotApplied} checks had a file`} to judge in this project`;
   }
   if (c.status === 'pass' && c.checksNotApplied > 0) {
     return `passes on ${c.checksApplied} of ${c.checksApplied + c.checksNotApplied} checks; ${c.checksNotApplied} had no file to judge`;

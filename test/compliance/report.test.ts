@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderComplianceHtml, renderTrustHtml } from '../../src/compliance/html.js';
-import { buildComplianceReport, trustSummary } from '../../src/compliance/report.js';
+import { buildComplianceReport, clauseBasis, trustSummary } from '../../src/compliance/report.js';
 import { loadConfig } from '../../src/config/load.js';
 import { configureCacheKey } from '../../src/engine/cache.js';
 import { loadAllPacks } from '../../src/packs/load.js';
@@ -163,6 +163,8 @@ describe('clauses whose checks had nothing to judge', () => {
     expect(html).toContain('SPEC-AUTH-001</code> <span class="note">(no file to check)</span>');
     expect(html).toContain(`None of its ${access.checksNotApplied} checks had a file to judge in this project.`);
     expect(trustSummary([report]).frameworks[0].clauses.find((c) => c.clause === '164.312(a)(1)')!.status).toBe('not_assessed');
+    const single = report.clauses.find((c) => c.reason === 'not-applied' && c.checksNotApplied === 1)!;
+    expect(clauseBasis(single)).toBe('its check had no file to judge in this project');
   });
 
   it('with a contract, the contract checks are evaluated and the clause passes on them, saying how many had no file', async () => {
