@@ -20,6 +20,8 @@ export interface AgentRun {
   problems: ScanProblem[];
   /** False when a pack failed or timed out: the results must not be cached as a full scan. */
   complete: boolean;
+  /** File rules of the packs that failed, timed out or never ran: they judged no file. */
+  unfinished: string[];
 }
 
 export async function runPackAgents(jobs: FileJob[], rules: RuleSet, settings: WorkerSettings, opts: { concurrency: number; timeoutMs: number }): Promise<AgentRun> {
@@ -66,7 +68,8 @@ export async function runPackAgents(jobs: FileJob[], rules: RuleSet, settings: W
     release();
   }
   for (const u of units.slice(next)) problems.push({ code: 'pack-error', message: `pack ${u.pack.id} was not run: every agent was stopped; its findings are missing` });
-  return { outcomes: merge(plain, [...byPack.values()]), perPackMs, problems, complete: byPack.size === units.length };
+  const unfinished = units.filter((u) => !byPack.has(u.pack.id)).flatMap((u) => u.sub.fileRules.map((r) => r.rule.def.id));
+  return { outcomes: merge(plain, [...byPack.values()]), perPackMs, problems, complete: byPack.size === units.length, unfinished };
 }
 
 /** One outcome per file: hits and problems of every pack together; snippets of one line made equally safe. */

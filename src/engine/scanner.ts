@@ -212,8 +212,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // Applied: a file rule that had at least one scanned file to judge, whatever it found; a repository rule
   // that ran without failing. The others were loaded but are no evidence (compliance says so).
   const failed = new Set(repoResults?.problems.flatMap((p) => (p.code === 'rule-error' && p.ruleId ? [p.ruleId] : [])) ?? []);
+  const unfinished = new Set(agents?.unfinished);
   const notApplied = [
     ...withoutFiles(opts.rules.fileRules, scanned),
+    ...opts.rules.fileRules.filter((r) => unfinished.has(r.rule.def.id)), // a pack agent stopped: they judged nothing
     ...repoRules.filter((r) => !repoResults || failed.has(r.rule.def.id)),
   ].map((r) => r.rule.def.id);
   const counts = countFindings(findings);
@@ -240,7 +242,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       cacheMisses: cache.misses,
       packs: opts.rules.packs.map((p) => p.id),
       rulesEvaluated: opts.rules.fileRules.length + repoRules.length,
-      rulesApplied: opts.rules.fileRules.length + repoRules.length - notApplied.length,
+      rulesApplied: opts.rules.fileRules.length + repoRules.length - new Set(notApplied).size,
       rulesNotApplied: [...new Set(notApplied)].sort(),
       ...counts,
       perPackMs,

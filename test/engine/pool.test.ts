@@ -45,16 +45,24 @@ describe('agent_scan on the pool', () => {
       const runs = [];
       for (const agentScan of [true, true, false, true]) {
         const r = await runScan({ root: ${JSON.stringify(root)}, config: { ...config, agent_scan: agentScan }, scope: { mode: 'paths', paths: [] }, packs: ['secrets', 'supply-chain-security'], noCache: true, jobs: 2 });
-        runs.push([r.findings.length, r.problems.length]);
+        runs.push([r.findings.length, r.problems.length, r.metrics.rulesNotApplied]);
       }
-      console.log(JSON.stringify(runs));`;
+      // Last: agents stopped at once judged no file (a stopped worker is not replaced in this process).
+      const stopped = await runScan({ root: ${JSON.stringify(root)}, config: { ...config, agent_scan: true, agent_timeout: 0.001 }, scope: { mode: 'paths', paths: [] }, packs: ['secrets', 'supply-chain-security'], noCache: true, jobs: 2 });
+      console.log(JSON.stringify({ runs, stopped: { notApplied: stopped.metrics.rulesNotApplied, packProblems: stopped.problems.filter((p) => p.code.startsWith('pack-')).length } }));`;
     const file = join(root, 'run-agents.mjs');
     writeFileSync(file, script);
     const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
-    const runs = JSON.parse(r.stdout.trim()) as [number, number][];
+    const { runs, stopped } = JSON.parse(r.stdout.trim()) as { runs: [number, number, string[]][]; stopped: { notApplied: string[]; packProblems: number } };
     expect(runs[0][0]).toBeGreaterThan(10);
+    // The same rules had files to judge whether packs ran as agents, on the pool or on this thread.
+    expect(runs[0][2]).toContain('SCS-CI-001');
     expect(runs).toEqual([runs[0], runs[0], runs[0], runs[0]]);
+    expect(stopped.packProblems).toBeGreaterThan(0);
+    // SCS-BUILD-002 (TLS verification off in Python) judged the .py files above, unless its agent was stopped.
+    expect(runs[0][2]).not.toContain('SCS-BUILD-002');
+    expect(stopped.notApplied).toEqual(expect.arrayContaining([...runs[0][2], 'SCS-BUILD-002']));
   });
 });
 
