@@ -35,7 +35,7 @@ export async function applyTrustFlags(io: CliIO, root: string, config: SentrikCo
   if (flags.baseline) {
     const file = resolve(io.cwd, flags.baseline);
     if (!existsSync(file)) throw new SentrikError('baseline file not found', flags.baseline, undefined, 'create it with `sentrik baseline create -o FILE`');
-    applyBaseline(result, loadBaseline(file), flags.baseline);
+    applyBaseline(result, loadBaseline(file, 'regenerate it with `sentrik baseline create -o FILE`'), flags.baseline);
   } else if (flags.baselineCommit) {
     const { commit, baseline } = await baselineAtCommit(root, config, flags.baselineCommit, packs);
     applyBaseline(result, baseline, `commit ${commit.slice(0, 12)} (${flags.baselineCommit})`);

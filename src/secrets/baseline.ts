@@ -47,32 +47,35 @@ export function serializeBaseline(b: Baseline): string {
   return `${JSON.stringify(b, null, 2)}\n`;
 }
 
+/** How to write a baseline again: secrets baselines by default; scan/gate pass `sentrik baseline create`. */
+const SECRETS_REGENERATE = 'regenerate it with `sentrik secrets --update-baseline`';
+
 /** Parse a baseline file; a broken one is a one-line error naming the file and the entry. */
-export function parseBaseline(text: string, file: string): Baseline {
+export function parseBaseline(text: string, file: string, regenerate = SECRETS_REGENERATE): Baseline {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     const m = /position (\d+)/.exec((err as Error).message);
     const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
-    throw new SentrikError('baseline is not valid JSON', file, line, 'regenerate it with `sentrik secrets --update-baseline`');
+    throw new SentrikError('baseline is not valid JSON', file, line, regenerate);
   }
   const res = baselineSchema.safeParse(raw);
   if (!res.success) {
     const issue = res.error.issues[0];
-    throw new SentrikError(`invalid baseline: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, file, undefined, 'each entry needs fingerprint, ruleId and path; regenerate it with `sentrik secrets --update-baseline`');
+    throw new SentrikError(`invalid baseline: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, file, undefined, `each entry needs fingerprint, ruleId and path; ${regenerate}`);
   }
   return res.data as Baseline;
 }
 
-export function loadBaseline(file: string): Baseline {
+export function loadBaseline(file: string, regenerate = SECRETS_REGENERATE): Baseline {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new SentrikError(`cannot read baseline: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, file, undefined, 'check the path given to --baseline');
   }
-  return parseBaseline(text, file);
+  return parseBaseline(text, file, regenerate);
 }
 
 /** Index for repeated lookups. */

@@ -344,6 +344,14 @@ describe('baseline', () => {
     const broken = sentrik(['scan', root, '--packs', 'owasp-top-10', '--baseline', join(root, 'b.json')]);
     expect(broken.code).toBe(2);
     oneLineError(broken.stderr, /b\.json: invalid baseline: entries\.0\.fingerprint/);
+    // A scan/gate baseline is written by `sentrik baseline create`, not by the secrets command.
+    expect(broken.stderr).toContain('sentrik baseline create');
+    expect(broken.stderr).not.toContain('--update-baseline');
+    writeFileSync(join(root, 'c.json'), '{ "version": 1,\n "entries": [ }');
+    const notJson = sentrik(['gate', root, '--packs', 'owasp-top-10', '--baseline', join(root, 'c.json'), '--output-dir', join(root, 'out')]);
+    expect(notJson.code).toBe(2);
+    oneLineError(notJson.stderr, /c\.json(:\d+)?: baseline is not valid JSON.*sentrik baseline create -o FILE/);
+    expect(notJson.stderr).not.toContain('secrets');
   });
 });
 
