@@ -76,12 +76,13 @@ export interface OutputOptions {
 /**
  * Write what the user asked for:
  *  --format F --output FILE   one report to FILE (terminal summary to stderr)
+ *  --output FILE              the same, the format told by FILE's extension (formatOfFile)
  *  --format F                 that report to stdout
  *  --output-dir DIR           the configured set of reports into DIR
  *  (default)                  terminal report to stdout and the configured set into output_dir
  */
 export function emitReports(io: CliIO, root: string, result: ScanResult, gate: GateResult | undefined, o: OutputOptions, reporters: Reporter[], outputDir: string): void {
-  const format = (o.format ?? 'terminal') as Format;
+  const format = (o.format ?? (o.output ? formatOfFile(o.output) : 'terminal')) as Format;
   if (!FORMATS.includes(format)) throw new SentrikError(`unknown format '${o.format}'`, undefined, undefined, `use one of: ${FORMATS.join(', ')}`);
   const render = (f: Format): string => (f === 'terminal' ? renderTerminal(result, { color: o.color ?? io.isTTY, quiet: o.quiet, gate }) : REPORTERS[f].render(result, gate));
 
@@ -118,6 +119,37 @@ function markOutputDir(dir: string): void {
   const marker = join(dir, OUTPUT_MARKER);
   if (existsSync(marker)) return;
   writeReport(marker, OUTPUT_MARKER_TEXT, marker);
+}
+
+/** The report format an --output file's extension names (longest suffix first: `.sarif.json` is SARIF). */
+const FORMAT_BY_EXTENSION: [string, Format][] = [
+  ['.sarif.json', 'sarif'],
+  ['.junit.xml', 'junit'],
+  ['.sarif', 'sarif'],
+  ['.json', 'json'],
+  ['.xml', 'junit'],
+  ['.csv', 'csv'],
+  ['.md', 'markdown'],
+  ['.markdown', 'markdown'],
+  ['.html', 'html'],
+  ['.htm', 'html'],
+  ['.txt', 'terminal'],
+];
+
+/**
+ * The format of `--output FILE` without `--format`: told by the extension, so `-o r.json` is JSON and not
+ * terminal text in a .json file. An extension that names no format is refused rather than guessed.
+ */
+export function formatOfFile(file: string): Format {
+  const name = file.toLowerCase();
+  const hit = FORMAT_BY_EXTENSION.find(([ext]) => name.endsWith(ext));
+  if (hit) return hit[1];
+  throw new SentrikError(
+    'cannot tell the report format from the file name',
+    file,
+    undefined,
+    `use an extension (${FORMAT_BY_EXTENSION.map(([e]) => e).join(', ')}) or give --format (${FORMATS.join(', ')})`,
+  );
 }
 
 function writeReport(file: string, content: string, shown: string): void {

@@ -64,6 +64,35 @@ describe('scan and gate on the demo project', () => {
     const sarif = JSON.parse(readFileSync(out, 'utf8'));
     expect(sarif.runs[0].results.some((x: any) => x.ruleId === 'OWASP-A03-001')).toBe(true);
   });
+
+  it('--output without --format takes the format from the extension, and refuses one it cannot tell', () => {
+    const root = project({ 'a.js': 'const x = eval(req.body.code);\n' });
+    const run = (file: string, ...more: string[]) => sentrik(['scan', root, '--packs', 'owasp-top-10', '--output', join(root, file), '--no-cache', ...more]);
+    expect(run('r.json').code).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'r.json'), 'utf8')).findings.some((f: any) => f.ruleId === 'OWASP-A03-001')).toBe(true);
+    run('r.sarif.json');
+    expect(JSON.parse(readFileSync(join(root, 'r.sarif.json'), 'utf8')).version).toBe('2.1.0');
+    run('R.SARIF');
+    expect(JSON.parse(readFileSync(join(root, 'R.SARIF'), 'utf8')).version).toBe('2.1.0');
+    run('r.xml');
+    expect(readFileSync(join(root, 'r.xml'), 'utf8')).toMatch(/^<\?xml[^]*<testsuites /);
+    run('r.csv');
+    expect(readFileSync(join(root, 'r.csv'), 'utf8').split('\n')[0]).toMatch(/rule/i);
+    run('r.md');
+    expect(readFileSync(join(root, 'r.md'), 'utf8')).toMatch(/^## /);
+    run('r.html');
+    expect(readFileSync(join(root, 'r.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+    // --format still wins over the extension.
+    run('forced.json', '--format', 'csv');
+    expect(() => JSON.parse(readFileSync(join(root, 'forced.json'), 'utf8'))).toThrow();
+    // An extension that names no format: exit 2 before scanning, one line with the hint, nothing written.
+    const bad = run('r.out');
+    expect(bad.code).toBe(2);
+    expectNoStack(bad.stderr);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/r\.out: cannot tell the report format from the file name — .*\.json.*--format/);
+    expect(existsSync(join(root, 'r.out'))).toBe(false);
+  });
 });
 
 describe('suppressions', () => {

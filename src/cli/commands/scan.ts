@@ -7,7 +7,7 @@ import { SEVERITIES, type Severity } from '../../engine/model.js';
 import { runScan, type ScopeRequest } from '../../run/scan.js';
 import { recordHistory } from '../../history/record.js';
 import { SentrikError } from '../../util/errors.js';
-import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot, runOutputs } from '../context.js';
+import { emitReports, FORMATS, formatOfFile, loadEffectiveConfig, resolveRoot, runOutputs } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { applyScanPolicies, auditRun, governGate } from '../governance.js';
 import { intOption, listOption } from '../options.js';
@@ -47,7 +47,7 @@ export function addScanOptions(cmd: Command): Command {
     .option('--skip-outside-root', 'with --staged/--git-range from a sub-folder: skip the changed files outside it instead of failing the gate (one package of a monorepo)')
     .option('--packs <ids>', 'comma-separated pack ids to run, or "all" (default: configured or detected packs)', listOption)
     .option('-f, --format <format>', `report to produce: ${FORMATS.join(', ')}`)
-    .option('-o, --output <file>', 'write the --format report to this file, and no other report (the cache, run history and audit log are still kept)')
+    .option('-o, --output <file>', 'write one report to this file, and no other report; its format is --format, else told by the extension (.json, .sarif, .sarif.json, .xml/.junit.xml, .csv, .md, .html, .txt) (the cache, run history and audit log are still kept)')
     .option('--output-dir <dir>', 'write the configured set of reports into this directory')
     .option('-j, --jobs <n>', 'worker threads (default: one per CPU when parallel_scan is on)', intOption)
     .option('--no-cache', 'ignore and do not update the result cache')
@@ -75,6 +75,8 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
   if (flags.fullFiles && !modes) throw new SentrikError('--full-files needs --staged, --git-range or --diff', undefined, undefined, 'it widens a change to its whole files; drop it to scan paths');
   if (flags.skipOutsideRoot && !flags.staged && !flags.gitRange) throw new SentrikError('--skip-outside-root needs --staged or --git-range', undefined, undefined, 'it narrows a repository change to the files under the root');
   if (modes && paths.length && !flags.root) throw new SentrikError('paths cannot be combined with --staged/--git-range/--diff', undefined, undefined, 'use --root DIR to name the repository');
+  // Refuse an --output whose format cannot be told before scanning, not after.
+  if (flags.output && !flags.format) formatOfFile(flags.output);
   const { root, paths: scanPaths } = resolveRoot(io, paths, flags.root);
 
   const overrides: ConfigOverrides = {};

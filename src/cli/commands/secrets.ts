@@ -46,7 +46,7 @@ export function registerSecretsCommands(program: Command, io: CliIO, run: Run): 
     .option('--baseline <file>', 'JSON baseline of accepted findings (fingerprints only, never values)')
     .option('--update-baseline', 'write every current finding into --baseline and exit 0')
     .option('-f, --format <format>', `report to produce: ${FORMATS.join(', ')}`)
-    .option('-o, --output <file>', 'write the --format report to this file')
+    .option('-o, --output <file>', 'write one report to this file (format: --format, else told by the extension: .json, .sarif, .xml, .csv, .md, .html)')
     .option('--output-dir <dir>', 'write the configured set of reports into this directory')
     .option('-j, --jobs <n>', 'worker threads', intOption)
     .option('--no-cache', 'ignore and do not update the result cache')

@@ -21,7 +21,7 @@ import { SEVERITIES, type DependencyCoverage, type ScanProblem, type Severity } 
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
 import { loadConfig } from '../../config/load.js';
-import { emitReports, resolveRoot } from '../context.js';
+import { emitReports, formatOfFile, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from '../network.js';
 import { listOption } from '../options.js';
@@ -55,7 +55,7 @@ export function registerVulnsCommands(program: Command, io: CliIO, run: Run): vo
     .option('--fix', 'apply the upgrades to manifests (package.json, requirements.txt, pyproject.toml, pom.xml) and print the lockfile commands')
     .option('--upgrade <level>', 'largest upgrade a fix may make: patch, minor or major', 'minor')
     .option('-f, --format <format>', 'terminal (table), json or sarif')
-    .option('-o, --output <file>', 'write the --format report to this file')
+    .option('-o, --output <file>', 'write one report to this file (format: --format, else told by the extension: .json, .sarif)')
     .option('--fail-on <severities>', 'exit 1 when a finding has one of these severities (e.g. critical,high)', listOption)
     .option('-q, --quiet', 'only the summary');
   addNetworkOptions(vulns).action(run((path: string | undefined, flags: VulnsFlags) => vulnsCommand(io, path, flags)));
@@ -106,7 +106,7 @@ function parseLevel(v: string): UpgradeLevel {
 async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFlags): Promise<number> {
   if (flags.online && flags.offline) throw new SentrikError('choose one of --online and --offline');
   if (flags.fix && flags.fixPreview) throw new SentrikError('choose one of --fix and --fix-preview', undefined, undefined, '--fix-preview shows what --fix would change');
-  const format = flags.format ?? 'terminal';
+  const format = flags.format ?? (flags.output ? formatOfFile(flags.output) : 'terminal');
   if (!['terminal', 'json', 'sarif'].includes(format)) throw new SentrikError(`unknown format '${format}'`, undefined, undefined, 'use terminal, json or sarif');
   const level = parseLevel(flags.upgrade);
   const failOn = (flags.failOn ?? []).map((s) => {
