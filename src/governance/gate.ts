@@ -8,7 +8,7 @@ import type { GateResult, ScanResult } from '../engine/model.js';
 import { resolveInsideRoot } from '../util/paths.js';
 import { checkApprovals, readApprovals } from './approvals.js';
 import { headCommit } from './context.js';
-import { computeReview, readAppliedPatches, type Review } from './review.js';
+import { computeReview, patchPresent, readAppliedPatches, type Review } from './review.js';
 
 export const REVIEW_FILE = 'review.json';
 export const APPLIED_FILE = 'patches/applied.json';
@@ -25,7 +25,9 @@ export function approvalsPath(root: string, config: SentrikConfig): string {
 
 export function reviewGate(result: ScanResult, gate: GateResult, config: SentrikConfig, opts: { root: string; outputDir: string; requireApproval: boolean }): ReviewFile {
   const commit = headCommit(opts.root);
-  const review = computeReview(result, config, { commit, applied: readAppliedPatches(join(opts.outputDir, APPLIED_FILE)) });
+  // Only patches whose change is still in the tree: a reverted one, or one on another branch, asks for nothing.
+  const applied = readAppliedPatches(join(opts.outputDir, APPLIED_FILE)).filter((p) => patchPresent(opts.root, p));
+  const review = computeReview(result, config, { commit, applied });
   const file = approvalsPath(opts.root, config);
   const check = review.required ? checkApprovals(review.items.map((i) => i.id), readApprovals(file), commit, opts.root, file) : { approved: false, by: [], missing: [], stale: [] };
   const out: ReviewFile = { ...review, approved: check.approved, approvedBy: check.by, missing: check.missing };

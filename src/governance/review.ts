@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import picomatch from 'picomatch';
 import type { SentrikConfig } from '../config/schema.js';
 import { isDuplicate, SEVERITY_RANK, type Finding, type ScanResult, type Severity } from '../engine/model.js';
+import { splitLines } from '../fixes/apply.js';
+import { parsePatch, type ParsedPatch } from '../fixes/patch.js';
 import { SentrikError } from '../util/errors.js';
+import { resolveInsideRoot } from '../util/paths.js';
 import { sha256 } from './context.js';
 
 export type ReviewTrigger = 'on_critical_finding' | 'on_auto_patch_above' | 'on_requirement_change' | 'on_suppression_added';
@@ -33,6 +36,56 @@ export interface AppliedPatch {
   hash: string;
   fixes: { ruleId: string; severity: Severity; file: string; line: number }[];
   at: string;
+  /** The patched file (from the root) and the sha256 of its content right after the patch (records since 0.x). */
+  file?: string;
+  contentHash?: string;
+  /** The lines the patch changed, as they read after it: the change is in the tree while one of them is. */
+  changes?: { line: number; after: string }[];
+  /** HEAD and branch when it was applied (for the audit reader; presence is decided by the content). */
+  commit?: string;
+  branch?: string;
+}
+
+/**
+ * Whether an applied patch's change is still in the working tree: the file has exactly the content it had
+ * after the patch, or still has one of the lines the patch wrote (an unrelated edit elsewhere in the file
+ * does not hide the patch from review). A reverted patch (`git checkout .`), a deleted file, or another
+ * branch without the change: not present, so it no longer asks for review. An old record without
+ * `changes` is read from its patch file; when that is gone too, it counts (fail closed).
+ */
+export function patchPresent(root: string, p: AppliedPatch): boolean {
+  let changes = p.changes;
+  let file = p.file;
+  const inside = (rel: string): string | undefined => {
+    try {
+      return resolveInsideRoot(root, rel);
+    } catch {
+      return undefined;
+    }
+  };
+  if (!changes || !file) {
+    const patchFile = inside(p.patch);
+    const parsed = patchFile && existsSync(patchFile) ? parsePatch(readFileSync(patchFile, 'utf8')) : undefined;
+    if (!parsed || 'error' in parsed) return true;
+    file = parsed.path;
+    changes = changedLines(parsed);
+  }
+  const target = inside(file);
+  if (!target) return true; // a record naming a path outside the root is not trusted to clear a review
+  let text: Buffer;
+  try {
+    text = readFileSync(target);
+  } catch {
+    return false;
+  }
+  if (p.contentHash && sha256(text) === p.contentHash) return true;
+  const lines = new Set(splitLines(text.toString('utf8')).map((l) => l.body));
+  return changes.some((c) => lines.has(c.after));
+}
+
+/** The lines a parsed patch changes, as they read after it. */
+export function changedLines(patch: ParsedPatch): { line: number; after: string }[] {
+  return patch.hunks.flatMap((h) => h.new.flatMap((after, k) => (after === h.old[k] ? [] : [{ line: h.start + k, after }])));
 }
 
 const DIFF_SCOPES = new Set(['staged', 'git-range', 'diff']);

@@ -143,6 +143,43 @@ describe('sentrik fix', () => {
     expect(gate.stdout.replace(/\s+/g, ' ')).toMatch(/review required: auto-patch above medium applied \(SCS-BUILD-002 high in deploy\.py:2\)/);
   });
 
+  it('an applied patch asks for review only while its change is in the tree (reverted, or another branch: no)', () => {
+    const root = repo({ 'deploy.py': files['deploy.py'] });
+    sentrik(['fix', root, '--dry-run', ...PACKS]);
+    const patch = join(root, 'out/patches/review/deploy.py.patch');
+    const gate = () => sentrik(['gate', root, ...PACKS, '--require-approval', '--fail-on', 'critical', '-q']);
+    const REVIEW = /review required: auto-patch above medium applied/;
+    expect(sentrik(['fix', root, '--patch', patch]).code).toBe(0);
+    const record = JSON.parse(readFileSync(join(root, 'out/patches/applied.json'), 'utf8'));
+    expect(record).toHaveLength(1);
+    expect(record[0]).toMatchObject({ file: 'deploy.py', contentHash: expect.stringMatching(/^[0-9a-f]{64}$/), changes: [{ line: 2 }], branch: expect.any(String), commit: expect.stringMatching(/^[0-9a-f]{40}/) });
+    let g = gate();
+    expect(g.code).toBe(1);
+    expect(g.stdout.replace(/\s+/g, ' ')).toMatch(REVIEW);
+
+    // Reverted: no review, the gate passes, and the attestation does not carry the stale reason.
+    git(root, 'checkout', '.');
+    g = gate();
+    expect(g.stdout.replace(/\s+/g, ' ')).not.toMatch(REVIEW);
+    expect(g.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'out/review.json'), 'utf8'))).toMatchObject({ required: false, items: [] });
+    const att = sentrik(['attest', root], { env: { SENTRIK_ATTEST_HMAC_KEY: 'k' } });
+    expect(att.code).toBe(0);
+    expect(readFileSync(join(root, 'out/attestation.intoto.json'), 'utf8')).not.toMatch(/auto-patch above/);
+
+    // Applied and committed on a branch: reviewed there; back on the main branch, without the change, not.
+    const main = git(root, 'symbolic-ref', '--short', 'HEAD').trim();
+    git(root, 'checkout', '-qb', 'hardening');
+    expect(sentrik(['fix', root, '--patch', patch]).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 'out/patches/applied.json'), 'utf8'))).toHaveLength(1); // the same patch, recorded once
+    commit(root, 'verify TLS');
+    expect(gate().stdout.replace(/\s+/g, ' ')).toMatch(REVIEW);
+    git(root, 'checkout', '-q', main);
+    g = gate();
+    expect(g.code).toBe(0);
+    expect(g.stdout.replace(/\s+/g, ' ')).not.toMatch(REVIEW);
+  });
+
   it('leaves a file byte-identical when one of its fixes does not apply cleanly', () => {
     const rule = [
       'id: fixdemo', 'name: Fix demo', 'version: "1"', 'standard: Demo', 'description: A fix that cannot apply.', 'rules:',

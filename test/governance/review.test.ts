@@ -1,5 +1,5 @@
 // Profiles, review triggers and approval binding as functions (the CLI tests run the same through processes).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 import type { Finding, ScanResult } from '../../src/engine/model.js';
 import { checkApprovals, type Approval } from '../../src/governance/approvals.js';
 import { PROFILE_DEFAULTS } from '../../src/governance/profiles.js';
-import { computeReview } from '../../src/governance/review.js';
+import { sha256 } from '../../src/governance/context.js';
+import { computeReview, patchPresent, type AppliedPatch } from '../../src/governance/review.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sentrik-review-'));
 const finding = (over: Partial<Finding>): Finding => ({
@@ -60,6 +61,34 @@ describe('review triggers', () => {
   it('an applied patch above the threshold needs review', () => {
     const r = computeReview(result([]), DEFAULT_CONFIG, { applied: [{ patch: 'p', hash: 'h1', at: '', fixes: [{ ruleId: 'R-1', severity: 'high', file: 'a.py', line: 2 }, { ruleId: 'R-2', severity: 'low', file: 'a.py', line: 3 }] }] });
     expect(r.items).toEqual([{ id: 'patch:h1', trigger: 'on_auto_patch_above', reason: 'auto-patch above medium applied (R-1 high in a.py:2)' }]);
+  });
+
+  it('an applied patch counts only while its change is in the tree', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sentrik-applied-'));
+    const patched = 'import requests\nr = requests.get(u, verify=True)\n';
+    const p: AppliedPatch = {
+      patch: 'out/patches/review/a.py.patch', hash: 'h1', at: '', fixes: [{ ruleId: 'R-1', severity: 'high', file: 'a.py', line: 2 }],
+      file: 'a.py', contentHash: sha256(patched), changes: [{ line: 2, after: 'r = requests.get(u, verify=True)' }],
+    };
+    writeFileSync(join(dir, 'a.py'), patched);
+    expect(patchPresent(dir, p)).toBe(true);
+    // An unrelated edit (a line added above) keeps the patched line: still present, still reviewed.
+    writeFileSync(join(dir, 'a.py'), `# note\n${patched}`);
+    expect(patchPresent(dir, p)).toBe(true);
+    // Reverted (git checkout .), or deleted: the change is gone.
+    writeFileSync(join(dir, 'a.py'), 'import requests\nr = requests.get(u, verify=False)\n');
+    expect(patchPresent(dir, p)).toBe(false);
+    rmSync(join(dir, 'a.py'));
+    expect(patchPresent(dir, p)).toBe(false);
+    // A record naming a path outside the root is not trusted to clear anything.
+    expect(patchPresent(dir, { ...p, file: '../elsewhere.py' })).toBe(true);
+    // An old record (no file/changes) is read from its patch file; with the patch gone it counts (fail closed).
+    const old: AppliedPatch = { patch: 'p.patch', hash: 'h2', at: '', fixes: p.fixes };
+    expect(patchPresent(dir, old)).toBe(true);
+    writeFileSync(join(dir, 'p.patch'), '--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,2 @@\n import requests\n-r = requests.get(u, verify=False)\n+r = requests.get(u, verify=True)\n');
+    expect(patchPresent(dir, old)).toBe(false);
+    writeFileSync(join(dir, 'a.py'), patched);
+    expect(patchPresent(dir, old)).toBe(true);
   });
 });
 

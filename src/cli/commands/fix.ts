@@ -11,7 +11,8 @@ import { applyPatch, parsePatch } from '../../fixes/patch.js';
 import { runFixes, type FixOutcome } from '../../fixes/plan.js';
 import { APPLIED_FILE } from '../../governance/gate.js';
 import { recordEvent } from '../../governance/record.js';
-import { readAppliedPatches, type AppliedPatch } from '../../governance/review.js';
+import { headBranch, headCommit, sha256 } from '../../governance/context.js';
+import { changedLines, patchPresent, readAppliedPatches, type AppliedPatch } from '../../governance/review.js';
 import type { LoadedRule } from '../../packs/load.js';
 import { buildRules, runScan } from '../../run/scan.js';
 import { writeFileAtomic } from '../../util/atomic.js';
@@ -111,7 +112,21 @@ function applyOnePatch(io: CliIO, path: string | undefined, flags: FixFlags): nu
   writeFileAtomic(target, applied.text); // keeps the file's mode
   // Remember it: a fix above the auto-patch threshold now in the tree is a review trigger for the gate.
   const record = join(patchDir, APPLIED_FILE.replace(/^patches\//, ''));
-  const list: AppliedPatch[] = [...readAppliedPatches(record), { patch: toPosix(relative(root, patchFile)), hash, fixes, at: new Date().toISOString() }];
+  // Records whose change is no longer in the tree (reverted, or made on another branch) are dropped here.
+  const entry: AppliedPatch = {
+    patch: toPosix(relative(root, patchFile)),
+    hash,
+    fixes,
+    at: new Date().toISOString(),
+    file: toPosix(relative(root, target)),
+    contentHash: sha256(applied.text),
+    changes: changedLines(parsed),
+  };
+  const commit = headCommit(root);
+  const branch = headBranch(root);
+  if (commit) entry.commit = commit;
+  if (branch) entry.branch = branch;
+  const list: AppliedPatch[] = [...readAppliedPatches(record).filter((p) => p.hash !== hash && patchPresent(root, p)), entry];
   mkdirSync(dirname(record), { recursive: true });
   writeFileSync(record, `${JSON.stringify(list, null, 2)}\n`);
   io.stdout(`Applied ${flags.patch} to ${parsed.path}\n`);
