@@ -3,10 +3,11 @@
 // Safety: only files inside the scan root, only regular files, and a file is written only when every fix
 // for it applied cleanly, the rule no longer flags the line, and the file did not change meanwhile.
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { isDuplicate, SEVERITY_RANK, standingOf, type Finding, type Severity } from '../engine/model.js';
 import { SourceFile } from '../engine/source.js';
 import type { LoadedRule } from '../packs/load.js';
+import type { FixDef } from '../packs/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { resolveInsideRoot } from '../util/paths.js';
 import { fixRange, splitLines, applyEdits, type LineEdit } from './apply.js';
@@ -89,6 +90,16 @@ function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRu
   const text = original.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(original)) return failAll('not valid UTF-8; not touched');
 
+  // A fix that needs a file the repository lacks (a lockfile for `npm ci`) would break the build: not applied.
+  const unmet = new Map<Finding, string>();
+  for (const f of findings) {
+    const why = unmetRequirement(opts.root, file, opts.rules.get(f.ruleId)!.def.fix!);
+    if (why) unmet.set(f, why);
+  }
+  run.outcomes.push(...[...unmet].map(([f, why]) => outcome(f, 'failed', why)));
+  findings = findings.filter((f) => !unmet.has(f));
+  if (!findings.length) return;
+
   const auto = findings.filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK[opts.autoUpTo]);
   const review = findings.filter((f) => SEVERITY_RANK[f.severity] > SEVERITY_RANK[opts.autoUpTo]);
 
@@ -127,6 +138,32 @@ function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRu
       run.outcomes.push(...review.map((f) => outcome(f, 'needs-review', `${f.severity} is above ${opts.autoUpTo}: review the patch, then apply it with \`sentrik fix --patch\``, name)));
     }
   }
+}
+
+/**
+ * Why a fix's `requires` is not met for `file` (none of its files is in the file's folder or any folder above
+ * it, up to the root), or undefined when it is met or the fix requires nothing.
+ */
+export function unmetRequirement(root: string, file: string, fix: FixDef): string | undefined {
+  if (!fix.requires) return undefined;
+  const folders: string[] = [];
+  for (let dir = posix.dirname(file); ; dir = posix.dirname(dir)) {
+    folders.push(dir);
+    if (dir === '.' || dir === '/' || dir === '') break;
+  }
+  for (const dir of folders) {
+    for (const name of fix.requires.any_file) {
+      try {
+        if (lstatSync(resolveInsideRoot(root, posix.join(dir, name))).isFile()) return undefined;
+      } catch {
+        // not there (or outside the root): look further up
+      }
+    }
+  }
+  const names = fix.requires.any_file;
+  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  const where = folders.length === 1 ? 'at the root' : `in ${folders[0]}/ or a folder above it`;
+  return `not applied: no ${listed} ${where}; ${fix.requires.hint}`;
 }
 
 type Applied = { text: string; edits: LineEdit[] } | { error: string; finding: Finding };

@@ -50,6 +50,18 @@ export const fixSchema = z
     template: z.string().min(1).optional(),
     cases: z.array(z.object({ replace: z.string().min(1), with: z.string() }).strict()).min(1).optional(),
     fixed: z.object({ bad: z.number().int().min(0).default(0), code: z.string() }).strict(),
+    /**
+     * Repository facts the fix depends on: one of these file names must exist in the flagged file's folder or
+     * a folder above it, up to the scan root (e.g. a lockfile before `npm install` → `npm ci`). Otherwise the
+     * fix is not applied and `hint` says what to do first; the finding stands.
+     */
+    requires: z
+      .object({
+        any_file: z.array(z.string().regex(/^(?!\.\.?$)[^/\\\0]+$/, 'a file name, without folders')).min(1),
+        hint: z.string().min(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((f, ctx) => {

@@ -108,6 +108,8 @@ describe('sentrik fix', () => {
   const files = {
     '.gitlab-ci.yml': 'test:\n  stage: test\n  script:\n    - npm install\n    - npm test\n',
     'deploy.py': 'import requests\r\nr = requests.get("https://x", verify=False)\r\n',
+    'package.json': '{ "name": "demo", "version": "1.0.0" }\n',
+    'package-lock.json': '{ "name": "demo", "lockfileVersion": 3, "packages": {} }\n',
   };
 
   it('--dry-run writes patches and changes no byte', () => {
@@ -119,6 +121,20 @@ describe('sentrik fix', () => {
     expect(readFileSync(join(root, '.gitlab-ci.yml'), 'utf8')).toBe(files['.gitlab-ci.yml']);
     expect(readFileSync(join(root, 'deploy.py'), 'utf8')).toBe(files['deploy.py']);
     expect(readFileSync(join(root, 'out/patches/.gitlab-ci.yml.patch'), 'utf8')).toContain('-    - npm install\n+    - npm ci\n');
+  });
+
+  it('npm install → npm ci only where a lockfile is committed: without one the finding stays, with what to do first', () => {
+    const { 'package-lock.json': _lock, ...noLock } = files;
+    const root = project(noLock);
+    const scan = sentrik(['scan', root, ...PACKS, '--format', 'json', '--no-cache']);
+    expect(JSON.parse(scan.stdout).findings.some((f: any) => f.ruleId === 'SCS-DEP-002' && f.line === 4)).toBe(true);
+    const r = sentrik(['fix', root, ...PACKS]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/failed +\.gitlab-ci\.yml:4 +SCS-DEP-002 \(low\)\n +not applied: no package-lock\.json or npm-shrinkwrap\.json at the root; npm ci would fail without one: commit a lockfile/);
+    expect(readFileSync(join(root, '.gitlab-ci.yml'), 'utf8')).toBe(files['.gitlab-ci.yml']);
+    expect(existsSync(join(root, 'out/patches/.gitlab-ci.yml.patch'))).toBe(false);
+    const explain = sentrik(['explain', 'SCS-DEP-002']);
+    expect(explain.stdout.replace(/\s+/g, ' ')).toMatch(/commit one first .*then use `npm ci`/);
   });
 
   it('applies fixes up to the profile severity; a reviewed patch applies later, a stale one changes nothing', () => {

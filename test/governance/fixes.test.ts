@@ -1,9 +1,13 @@
 // Rule fixes: every built-in fix turns its bad example into its `fixed` code (and the rule stops flagging it);
 // the fix primitives keep bytes, line endings and unrelated lines exactly.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyEdits, fixLine, fixRange } from '../../src/fixes/apply.js';
 import { checkFixExample } from '../../src/fixes/examples.js';
 import { applyPatch, parsePatch, unifiedDiff } from '../../src/fixes/patch.js';
+import { unmetRequirement } from '../../src/fixes/plan.js';
 import { builtinPacksDir, loadPacksFrom } from '../../src/packs/load.js';
 import { fixSchema } from '../../src/packs/schema.js';
 
@@ -33,6 +37,23 @@ describe('fix primitives', () => {
   it('templates rewrite the whole line, keeping its indentation', () => {
     const fix = parse({ replace: 'DEBUG = (\\w+)', template: '{{indent}}DEBUG = False  # was {{1}}', fixed: { code: '' } });
     expect(fixLine(fix, '    DEBUG = True')).toBe('    DEBUG = False  # was True');
+  });
+
+  it('a fix that requires a file applies only where one is in the flagged file\'s folder or above', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sentrik-requires-'));
+    const fix = parse({ replace: 'npm install', with: 'npm ci', requires: { any_file: ['package-lock.json', 'npm-shrinkwrap.json'], hint: 'commit a lockfile, then use npm ci' }, fixed: { code: '' } });
+    expect(unmetRequirement(root, '.gitlab-ci.yml', fix)).toBe('not applied: no package-lock.json or npm-shrinkwrap.json at the root; commit a lockfile, then use npm ci');
+    expect(unmetRequirement(root, 'web/Dockerfile', fix)).toMatch(/^not applied: no package-lock\.json or npm-shrinkwrap\.json in web\/ or a folder above it;/);
+    mkdirSync(join(root, 'web'));
+    writeFileSync(join(root, 'web', 'npm-shrinkwrap.json'), '{}');
+    expect(unmetRequirement(root, 'web/Dockerfile', fix)).toBeUndefined();
+    expect(unmetRequirement(root, '.gitlab-ci.yml', fix)).toMatch(/^not applied/); // a lockfile in a subfolder is not the root's
+    writeFileSync(join(root, 'package-lock.json'), '{}');
+    expect(unmetRequirement(root, '.github/workflows/ci.yml', fix)).toBeUndefined();
+    expect(unmetRequirement(root, '.gitlab-ci.yml', parse({ replace: 'a', with: 'b', fixed: { code: '' } }))).toBeUndefined();
+    // Only file names: a requirement cannot look outside the folders above the flagged file.
+    expect(fixSchema.safeParse({ replace: 'a', with: 'b', requires: { any_file: ['../x.json'], hint: 'h' }, fixed: { code: '' } }).success).toBe(false);
+    expect(fixSchema.safeParse({ replace: 'a', with: 'b', requires: { any_file: ['..'], hint: 'h' }, fixed: { code: '' } }).success).toBe(false);
   });
 
   it('rejects fixes that would add lines or use patterns RE2 cannot run', () => {
