@@ -1,6 +1,7 @@
 // findings.md: a pull-request comment. A title line with the gate verdict, a per-pack summary table, the
 // blocking findings (capped) and how to fix them. Everything from scanned code is escaped: Markdown and
-// HTML are neutralised and @mentions cannot ping anyone.
+// HTML are neutralised and @mentions cannot ping anyone; `quoted code` in messages and remediations is a
+// code span (inert, and copyable as written).
 import { isDuplicate, type Finding, type GateResult, type ScanResult, type Severity } from '../engine/model.js';
 import {
   SEVERITIES,
@@ -36,7 +37,7 @@ export function renderMarkdown(result: ScanResult, gate?: GateResult): string {
     out.push(`### ${gate ? 'Blocking findings' : 'Findings'}`, '');
     out.push('| Severity | Rule | Location | Message |', '|---|---|---|---|');
     for (const f of shown.slice(0, MARKDOWN_MAX_FINDINGS)) {
-      out.push(`| ${ICON[f.severity]} ${f.severity} | ${md(f.ruleId)} | ${md(formatLocation(f))} | ${md(f.message)} |`);
+      out.push(`| ${ICON[f.severity]} ${f.severity} | ${md(f.ruleId)} | ${md(formatLocation(f))} | ${mdWithCode(f.message, { table: true })} |`);
     }
     if (shown.length > MARKDOWN_MAX_FINDINGS) {
       out.push('', `…and ${shown.length - MARKDOWN_MAX_FINDINGS} more (see the full report).`);
@@ -95,7 +96,7 @@ function remediation(findings: Finding[]): string[] {
         return n ? `[CWE-${n}](https://cwe.mitre.org/data/definitions/${n}.html)` : md(c);
       }),
     ].filter(Boolean);
-    const fix = f.remediation ? md(shorten(f.remediation, 300)) : '';
+    const fix = f.remediation ? mdWithCode(shorten(f.remediation, 300)) : '';
     out.push(`- **${md(f.ruleId)}** ${md(f.title)}${fix ? `: ${fix}` : ''}${refs.length ? ` (${refs.join(', ')})` : ''}`);
   }
   out.push('', '</details>', '');
@@ -112,4 +113,32 @@ export function md(text: string): string {
     .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
     .replace(/[\\`*_{}[\]()#+\-.!|~^]/g, (c) => `\\${c}`)
     .replace(/@/g, '@&#8203;');
+}
+
+/**
+ * Like md(), but text between a pair of backticks (`uses: actions/checkout@<sha>`) becomes a code span, shown
+ * as written so it can be copied: nothing in a code span is Markdown, HTML or a mention, so it needs no
+ * escape and no zero-width space (which broke a copied `uses:` pin). Only a pipe is escaped, in a table
+ * cell, where GitHub splits cells before reading code spans. An unpaired backtick stays escaped text.
+ */
+export function mdWithCode(text: string, opts: { table?: boolean } = {}): string {
+  const parts = text.split('`');
+  if (parts.length < 3) return md(text);
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const isCode = i % 2 === 1 && i < parts.length - 1; // the last part after an odd backtick is not closed
+    if (!isCode) {
+      out.push(md(i % 2 === 1 ? `\`${parts[i]}` : parts[i]));
+      continue;
+    }
+    const code = visibleText(parts[i].replace(/\s*[\r\n]+\s*/g, ' '));
+    if (!code.trim()) {
+      out.push(md(`\`${parts[i]}\``));
+      continue;
+    }
+    // GitHub strips one space from each end of a span padded on both sides; keep the text as it reads.
+    const padded = code.startsWith(' ') && code.endsWith(' ') ? ` ${code} ` : code;
+    out.push(`\`${opts.table ? padded.replace(/\|/g, '\\|') : padded}\``);
+  }
+  return out.join('');
 }

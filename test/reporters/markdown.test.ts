@@ -1,7 +1,7 @@
 // Markdown PR comment: verdict, per-pack table, capped blocking list, and inert untrusted text.
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/engine/model.js';
-import { MARKDOWN_MAX_FINDINGS, md, renderMarkdown } from '../../src/reporters/markdown.js';
+import { MARKDOWN_MAX_FINDINGS, md, mdWithCode, renderMarkdown } from '../../src/reporters/markdown.js';
 import { findings, makeGate, makeResult } from './fixture.js';
 
 describe('renderMarkdown', () => {
@@ -40,6 +40,24 @@ describe('renderMarkdown', () => {
     expect(md('[x](javascript:alert(1)) `code` *b* line\nbreak')).toBe(
       '\\[x\\]\\(javascript:alert\\(1\\)\\) \\`code\\` \\*b\\* line break',
     );
+  });
+
+  it('renders `code` in messages and remediations as code spans, so a suggested pin copies as written', () => {
+    const pin = 'uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
+    const f: Finding = { ...findings[0], message: 'Action `actions/checkout@v4` is a mutable tag; @octocat moved it', remediation: `Pin to the full SHA (\`${pin}\`).` };
+    const r = makeResult({ findings: [f] });
+    const out = renderMarkdown(r, makeGate(r));
+    expect(out).toContain(`\`${pin}\``); // in "How to fix": no zero-width space, no escapes inside the span
+    expect(out).toContain('| Action `actions/checkout@v4` is a mutable tag; @&#8203;octocat moved it |'); // a mention outside code is still defused
+    expect(out).not.toMatch(/checkout@&#8203;/);
+    // Inside a table cell a pipe in a span is escaped (GitHub splits cells first); outside a table it is not.
+    expect(mdWithCode('run `a | b` now', { table: true })).toBe('run `a \\| b` now');
+    expect(mdWithCode('run `a | b` now')).toBe('run `a | b` now');
+    // Code spans cannot carry HTML or break the line; an unpaired backtick stays escaped text.
+    expect(mdWithCode('x `<img src=x>\nline` y')).toBe('x `<img src=x> line` y');
+    expect(mdWithCode('only `one backtick @here')).toBe('only \\`one backtick @&#8203;here');
+    expect(mdWithCode('`a` b `c')).toBe('`a` b \\`c');
+    expect(mdWithCode('empty `` span')).toBe(md('empty `` span'));
   });
 
   it(`caps the list at ${MARKDOWN_MAX_FINDINGS} with "and N more"`, () => {
