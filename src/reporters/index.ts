@@ -20,7 +20,7 @@ export interface Reporter {
 export const REPORTERS = {
   json: { fileName: 'findings.json', description: 'the whole result as JSON', render: renderJson },
   sarif: { fileName: 'findings.sarif', description: 'SARIF 2.1.0 for GitHub code scanning', render: (r) => renderSarif(r) },
-  junit: { fileName: 'findings.junit.xml', description: 'JUnit XML, one test per rule', render: (r) => renderJunit(r) },
+  junit: { fileName: 'findings.junit.xml', description: 'JUnit XML: a failed test per blocking finding, a passed test per other rule', render: renderJunit },
   csv: { fileName: 'findings.csv', description: 'one row per finding, spreadsheet-safe', render: (r) => renderCsv(r) },
   markdown: { fileName: 'findings.md', description: 'Markdown for a pull-request comment', render: renderMarkdown },
   html: { fileName: 'findings.html', description: 'a self-contained, filterable HTML report', render: renderHtml },

@@ -1,12 +1,19 @@
-// findings.junit.xml: one <testsuite> per pack, one <testcase> per rule evaluated; a rule with unsuppressed
-// findings fails, its <failure> listing every finding. Scan problems become <error>s of a separate suite,
-// so CI test viewers show both "what is wrong in the code" and "what sentrik could not check".
-import type { Finding, RuleInfo, ScanResult } from '../engine/model.js';
-import { SEVERITY_RANK, compareByLocation, compareStrings, formatLocation, plural, rulesOf, standardRef } from './common.js';
+// findings.junit.xml: one <testsuite> per pack. What fails is what the gate blocks on: each blocking finding is
+// a failed <testcase> of its own ("RULE: title at file:line"), so `failures` equals the gate's count of
+// blocking findings. A rule with no blocking finding is one passed <testcase> ("RULE: title"); findings
+// below fail_on are listed in its <system-out> (CI test tabs show them as output of a passed test: noted,
+// not failing; `skipped` would read as "not checked"). Without a gate (`scan`), every unsuppressed finding
+// fails. Scan problems become <error>s of a separate suite, so CI test viewers show both "what is wrong in
+// the code" and "what sentrik could not check".
+import type { Finding, GateResult, RuleInfo, ScanResult } from '../engine/model.js';
+import { compareByLocation, compareStrings, formatLocation, plural, rulesOf, standardRef } from './common.js';
 
 const PROBLEMS_SUITE = 'sentrik.problems';
 
-export function renderJunit(result: ScanResult): string {
+export function renderJunit(result: ScanResult, gate?: GateResult): string {
+  // With a gate, only its blocking findings fail; the rest of the unsuppressed findings are noted.
+  const blockingIds = gate ? new Set(gate.blocking.map((f) => `${f.ruleId}\0${f.fingerprint}`)) : undefined;
+  const fails = (f: Finding): boolean => !blockingIds || blockingIds.has(`${f.ruleId}\0${f.fingerprint}`);
   const findingsByRule = new Map<string, Finding[]>();
   for (const f of [...result.findings].sort(compareByLocation)) {
     if (f.suppressed) continue;
@@ -22,20 +29,30 @@ export function renderJunit(result: ScanResult): string {
   }
   const timestamp = xmlTimestamp(result.metrics.startedAt);
   const perPackMs = result.metrics.perPackMs ?? {};
+  const noted = gate ? `not blocking: below the gate's fail_on (${gate.failOn.join(', ') || 'none'})` : '';
 
   const suites: string[] = [];
   let tests = 0;
   let failures = 0;
   for (const packId of [...rulesByPack.keys()].sort(compareStrings)) {
     const rules = rulesByPack.get(packId)!.sort((a, b) => compareStrings(a.id, b.id));
-    const cases = rules.map((rule) => testcase(rule, findingsByRule.get(rule.id) ?? []));
-    const failed = rules.filter((r) => findingsByRule.has(r.id)).length;
-    tests += rules.length;
+    const cases: string[] = [];
+    let failed = 0;
+    for (const rule of rules) {
+      const all = findingsByRule.get(rule.id) ?? [];
+      const failing = all.filter(fails);
+      const others = all.filter((f) => !fails(f));
+      const out = others.length ? `${plural(others.length, 'finding')} ${noted}:\n\n${others.map(describe).join('\n\n')}` : '';
+      if (!failing.length) cases.push(passed(rule, out));
+      else failing.forEach((f, i) => cases.push(failure(rule, f, i === 0 ? out : '')));
+      failed += failing.length;
+    }
+    tests += cases.length;
     failures += failed;
     suites.push(
       `  <testsuite${attrs({
         name: packId,
-        tests: rules.length,
+        tests: cases.length,
         failures: failed,
         errors: 0,
         skipped: 0,
@@ -74,18 +91,23 @@ export function renderJunit(result: ScanResult): string {
   );
 }
 
-function testcase(rule: RuleInfo, findings: Finding[]): string {
+/** A rule with nothing that fails: passed, with the findings that do not block as its output. */
+function passed(rule: RuleInfo, out: string): string {
   const open = `    <testcase${attrs({ name: `${rule.id}: ${rule.title}`, classname: rule.packId, time: '0' })}`;
-  if (findings.length === 0) return `${open}/>\n`;
-  const worst = findings.reduce((a, b) => (SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity] ? b : a));
-  const message = `${plural(findings.length, 'finding')}: ${findings[0].message}`;
-  const body = findings.map(describe).join('\n\n');
+  if (!out) return `${open}/>\n`;
+  return `${open}>\n      <system-out>${text(out)}</system-out>\n    </testcase>\n`;
+}
+
+/** One failing finding: its own test case, named by rule and location. */
+function failure(rule: RuleInfo, f: Finding, out: string): string {
   const help = [rule.remediation && `Remediation: ${rule.remediation.trim()}`, standardRef(rule) && `Standard: ${standardRef(rule)}`]
     .filter(Boolean)
     .join('\n');
+  const body = describe(f);
   return (
-    `${open}>\n` +
-    `      <failure${attrs({ message, type: worst.severity })}>${text(help ? `${body}\n\n${help}` : body)}</failure>\n` +
+    `    <testcase${attrs({ name: `${rule.id}: ${rule.title} at ${formatLocation(f)}`, classname: rule.packId, time: '0' })}>\n` +
+    `      <failure${attrs({ message: f.message, type: f.severity })}>${text(help ? `${body}\n\n${help}` : body)}</failure>\n` +
+    (out ? `      <system-out>${text(out)}</system-out>\n` : '') +
     `    </testcase>\n`
   );
 }

@@ -1,12 +1,13 @@
-// JUnit XML: well-formed (parsed with fast-xml-parser), one suite per pack, one case per rule.
+// JUnit XML: well-formed (parsed with fast-xml-parser), one suite per pack; failures are the gate's blocking
+// findings (every unsuppressed finding without a gate), other rules pass.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../src/reporters/junit.js';
-import { XSS_SNIPPET, emptyResult, findings, makeResult } from './fixture.js';
+import { XSS_SNIPPET, emptyResult, findings, makeGate, makeResult } from './fixture.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'failure', 'error'].includes(name) });
 
-interface Case { name: string; classname: string; failure?: { '#text': string; message: string; type: string }[]; error?: unknown[] }
+interface Case { name: string; classname: string; failure?: { '#text': string; message: string; type: string }[]; error?: unknown[]; 'system-out'?: string }
 interface Suite { name: string; tests: string; failures: string; errors: string; testcase: Case[] }
 
 describe('renderJunit', () => {
@@ -19,28 +20,46 @@ describe('renderJunit', () => {
     expect(XMLValidator.validate(renderJunit(emptyResult()))).toBe(true);
   });
 
-  it('has one testsuite per pack, one testcase per rule, and a failure per rule with findings', () => {
+  it('without a gate (scan): one suite per pack, a failed case per unsuppressed finding, a passed case per clean rule', () => {
     expect(suites.map((s) => s.name)).toEqual(['owasp-top-10', 'supply-chain-security', 'sentrik.problems']);
     const owasp = suites[0];
-    expect(owasp).toMatchObject({ tests: '4', failures: '4', errors: '0' });
+    expect(owasp).toMatchObject({ tests: '5', failures: '5', errors: '0' }); // OWASP-A07-002 has two findings
     const scs = suites[1];
     expect(scs).toMatchObject({ tests: '4', failures: '3' }); // SCS-CI-003 passes
     expect(scs.testcase.find((c) => c.name.startsWith('SCS-CI-003'))!.failure).toBeUndefined();
-    expect(doc.testsuites).toMatchObject({ tests: '10', failures: '7', errors: '2' });
+    expect(doc.testsuites).toMatchObject({ tests: '11', failures: '8', errors: '2' });
+    expect(Number(doc.testsuites.failures)).toBe(findings.filter((f) => !f.suppressed).length);
   });
 
-  it('lists every unsuppressed finding in its rule failure and skips suppressed ones', () => {
-    const password = suites[0].testcase.find((c) => c.name.startsWith('OWASP-A07-002'))!;
-    expect(password.failure).toHaveLength(1);
-    expect(password.failure![0].type).toBe('high');
-    expect(password.failure![0].message).toMatch(/^2 findings: /);
-    const body = password.failure![0]['#text'];
+  it('with a gate: failures are exactly its blocking findings; the others are output of passed cases', () => {
+    const result = makeResult();
+    const gate = makeGate(result);
+    const gated = parser.parse(renderJunit(result, gate));
+    const all: Case[] = gated.testsuites.testsuite.flatMap((s: Suite) => s.testcase);
+    expect(gated.testsuites).toMatchObject({ failures: String(gate.blocking.length), errors: '2' });
+    expect(all.filter((c) => c.failure)).toHaveLength(gate.blocking.length);
+    for (const f of gate.blocking) expect(all.some((c) => c.failure && c.name.startsWith(`${f.ruleId}: `) && c.name.includes(` at ${f.file}`))).toBe(true);
+    // A medium finding (below fail_on critical,high) passes, with the finding in its output.
+    const debug = all.find((c) => c.name.startsWith('OWASP-A05-003'))!;
+    expect(debug.failure).toBeUndefined();
+    expect(debug['system-out']).toMatch(/^1 finding not blocking: below the gate's fail_on \(critical, high\):/);
+    expect(gated.testsuites.testsuite.find((s: Suite) => s.name === 'owasp-top-10')).toMatchObject({ failures: '3' });
+  });
+
+  it('lists each unsuppressed finding in its own failure and skips suppressed ones', () => {
+    const password = suites[0].testcase.filter((c) => c.name.startsWith('OWASP-A07-002'));
+    expect(password).toHaveLength(2);
+    expect(password.map((c) => c.name)).toEqual(expect.arrayContaining([expect.stringMatching(/ at web\/static\/page\.js:7:7$/)]));
+    const page = password.find((c) => c.name.includes('page.js'))!;
+    expect(page.failure![0].type).toBe('high');
+    const body = page.failure![0]['#text'];
     expect(body).toContain('web/static/page.js:7:7');
     expect(body).toContain(XSS_SNIPPET); // escaped on the way out, intact after parsing
     // SCS-BUILD-001 has one active and one suppressed finding: only the active one is listed.
-    const tls = suites[1].testcase.find((c) => c.name.startsWith('SCS-BUILD-001'))!;
-    expect(tls.failure![0]['#text']).toContain('app/server.py:17:32');
-    expect(tls.failure![0]['#text']).not.toContain('scripts/fetch.py');
+    const tls = suites[1].testcase.filter((c) => c.name.startsWith('SCS-BUILD-001'));
+    expect(tls).toHaveLength(1);
+    expect(tls[0].failure![0]['#text']).toContain('app/server.py:17:32');
+    expect(JSON.stringify(doc)).not.toContain('scripts/fetch.py');
   });
 
   it('reports scan problems as errors', () => {
