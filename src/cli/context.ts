@@ -8,6 +8,7 @@ import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from '../engine/own-output.js';
 import { availablePackIds } from '../packs/load.js';
 import { REPORTERS } from '../reporters/index.js';
 import { renderTerminal } from '../reporters/terminal.js';
+import { repositoryOf } from '../engine/git.js';
 import { SentrikError } from '../util/errors.js';
 import { closest } from '../util/text.js';
 import type { CliIO } from './io.js';
@@ -84,6 +85,11 @@ export interface OutputOptions {
 export function emitReports(io: CliIO, root: string, result: ScanResult, gate: GateResult | undefined, o: OutputOptions, reporters: Reporter[], outputDir: string): void {
   const format = (o.format ?? (o.output ? formatOfFile(o.output) : 'terminal')) as Format;
   if (!FORMATS.includes(format)) throw new SentrikError(`unknown format '${o.format}'`, undefined, undefined, `use one of: ${FORMATS.join(', ')}`);
+  // Where the root sits in its git repository: SARIF paths must be from the repository top for GitHub.
+  if (!result.repository) {
+    const repo = repositoryOf(root);
+    if (repo) result.repository = repo;
+  }
   const render = (f: Format): string => (f === 'terminal' ? renderTerminal(result, { color: o.color ?? io.isTTY, quiet: o.quiet, gate }) : REPORTERS[f].render(result, gate));
 
   if (o.output) {

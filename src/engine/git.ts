@@ -89,6 +89,17 @@ export function isGitRepo(root: string): boolean {
   return r.status === 0 && r.stdout.toString('utf8').trim() === 'true';
 }
 
+/**
+ * The git repository `root` is in: its top folder and `root`'s path from it ('' at the top, else e.g.
+ * 'web/'), or undefined outside a repository (or when git cannot tell).
+ */
+export function repositoryOf(root: string): { top: string; prefix: string } | undefined {
+  const r = runGit(root, ['rev-parse', '--show-toplevel', '--show-prefix']);
+  if (r.status !== 0) return undefined;
+  const [top, prefix = ''] = r.stdout.toString('utf8').split('\n');
+  return top ? { top, prefix: prefix.replace(/\\/g, '/') } : undefined;
+}
+
 /** Absolute path of the repository's top folder. */
 export function gitTopLevel(root: string): string {
   requireRepo(root);

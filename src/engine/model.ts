@@ -225,6 +225,11 @@ export interface ScanResult {
   suppressions?: SuppressionRecord[];
   /** Dependency checks (`vulns`) only: what was and was not checked. */
   dependencies?: DependencyCoverage;
+  /**
+   * The git repository the root is in (set where reports are written): its top folder and the root's path
+   * from it ('' at the top, 'web/' for a subfolder). SARIF names files from the repository top with it.
+   */
+  repository?: { top: string; prefix: string };
 }
 
 export interface GateResult {

@@ -31,6 +31,7 @@ export function renderSarif(result: ScanResult): string {
   const findings = [...result.findings].sort(compareByLocation);
   const precision = precisionByRule(findings);
   const m = result.metrics;
+  const prefix = result.repository?.prefix ?? '';
 
   const log = {
     $schema: SARIF_SCHEMA,
@@ -51,20 +52,22 @@ export function renderSarif(result: ScanResult): string {
             executionSuccessful: true,
             startTimeUtc: validDate(m.startedAt),
             endTimeUtc: validDate(m.startedAt, m.durationMs),
-            toolExecutionNotifications: result.problems.map(sarifNotification),
+            toolExecutionNotifications: result.problems.map((p) => sarifNotification(p, prefix)),
             // Proof of coverage: what this invocation looked at (the same figures as scan_metrics.json).
             properties: coverageProperties(result),
           },
         ],
+        // GitHub reads relative paths from the repository top (and ignores uriBaseId): inside a git repository,
+        // paths are from its top and %SRCROOT% is the top; elsewhere, from the folder scanned.
         originalUriBaseIds: {
           '%SRCROOT%': {
-            uri: rootUri(result.root),
-            description: { text: 'The directory sentrik scanned.' },
+            uri: rootUri(result.repository?.top ?? result.root),
+            description: { text: result.repository ? `The top of the git repository (sentrik scanned ${result.repository.prefix.replace(/\/$/, '') || 'all of it'}).` : 'The directory sentrik scanned.' },
           },
         },
         // Our columns count UTF-16 code units (JavaScript string offsets).
         columnKind: 'utf16CodeUnits',
-        results: findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId) ?? 0)),
+        results: findings.map((f) => sarifResult(f, ruleIndex.get(f.ruleId) ?? 0, prefix)),
         properties: {
           ...coverageProperties(result),
           durationMs: m.durationMs,
@@ -146,13 +149,13 @@ function helpFor(rule: RuleInfo): { text: string; markdown: string } {
   return { text: text.join('\n'), markdown: md.join('\n') };
 }
 
-function sarifResult(f: Finding, ruleIndex: number): Record<string, unknown> {
+function sarifResult(f: Finding, ruleIndex: number, prefix: string): Record<string, unknown> {
   return {
     ruleId: f.ruleId,
     ruleIndex,
     level: LEVEL[f.severity],
     message: { text: sentence(f.message) },
-    locations: [sarifLocation(f)],
+    locations: [sarifLocation(f, prefix)],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
     ...(f.suppressed ? { suppressions: [sarifSuppression(f)] } : {}),
     properties: {
@@ -169,12 +172,17 @@ function sarifResult(f: Finding, ruleIndex: number): Record<string, unknown> {
   };
 }
 
+/** Where a repository-level finding points: no file is at fault, so a marker path that names none. */
+export const REPOSITORY_URI = '(repository)';
+
 /**
- * Repository-level findings ("." ) point at the repository root itself; whole-file findings carry no
- * region. A region is only written with the positions we actually know.
+ * A finding's place, as a path from the repository top (`prefix` + the path from the scan root). Repository-level
+ * findings (the file ".") concern no file: they point at `(repository)` in the scanned folder — a non-empty
+ * relative reference that GitHub accepts and that names no real file (not "./", which it cannot map). Whole-file
+ * findings carry no region; a region is only written with the positions we actually know.
  */
-function sarifLocation(f: Finding): Record<string, unknown> {
-  const artifactLocation = { uri: isRepositoryLevel(f) ? './' : encodeUriPath(f.file), uriBaseId: '%SRCROOT%' };
+function sarifLocation(f: Finding, prefix: string): Record<string, unknown> {
+  const artifactLocation = { uri: encodeUriPath(prefix + (isRepositoryLevel(f) ? REPOSITORY_URI : f.file.replace(/^\.\//, ''))), uriBaseId: '%SRCROOT%' };
   if (f.line === undefined || isRepositoryLevel(f)) return { physicalLocation: { artifactLocation } };
   const region: Record<string, unknown> = { startLine: f.line };
   if (f.column !== undefined) region.startColumn = f.column;
@@ -203,7 +211,7 @@ function sarifSuppression(f: Finding): Record<string, unknown> {
   };
 }
 
-function sarifNotification(p: ScanProblem): Record<string, unknown> {
+function sarifNotification(p: ScanProblem, prefix: string): Record<string, unknown> {
   return {
     level: p.code === 'rule-error' || p.code === 'internal' ? 'error' : 'warning',
     message: { text: sentence(p.message) },
@@ -214,7 +222,7 @@ function sarifNotification(p: ScanProblem): Record<string, unknown> {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeUriPath(p.file), uriBaseId: '%SRCROOT%' },
+                artifactLocation: { uri: encodeUriPath(prefix + p.file), uriBaseId: '%SRCROOT%' },
                 ...(p.line ? { region: { startLine: p.line } } : {}),
               },
             },
@@ -258,7 +266,7 @@ function mdText(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
 }
 
-/** Relative URI reference for a scan-root-relative path: each segment percent-encoded, slashes kept. */
+/** Relative URI reference for a relative path: each segment percent-encoded, slashes kept. */
 export function encodeUriPath(file: string): string {
   return file
     .replace(/\\/g, '/')

@@ -6,7 +6,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import type { SentrikConfig } from '../config/schema.js';
 import { discoverFiles, excludeMatcher } from '../engine/discovery.js';
 import { parseUnifiedDiff } from '../engine/diff.js';
-import { rangeChanges, stagedFiles, type ChangedFile } from '../engine/git.js';
+import { rangeChanges, repositoryOf, stagedFiles, type ChangedFile } from '../engine/git.js';
 import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/model.js';
 import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
 import { ScanCache } from '../engine/cache.js';
@@ -166,7 +166,11 @@ function anchoredInside(root: string, abs: string): string[] {
 
 export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
   try {
-    return await scanScope(opts);
+    const result = await scanScope(opts);
+    // Reports that a forge reads (SARIF, check-run annotations) name files from the repository top.
+    const repo = repositoryOf(opts.root);
+    if (repo) result.repository = repo;
+    return result;
   } finally {
     if (opts.last) await stopWorkers();
   }

@@ -65,6 +65,27 @@ describe('scan and gate on the demo project', () => {
     expect(sarif.runs[0].results.some((x: any) => x.ruleId === 'OWASP-A03-001')).toBe(true);
   });
 
+  it('SARIF from a subfolder of a git repository names files from the repository top (GitHub code scanning maps them)', () => {
+    const top = project({ 'services/api/a.js': 'const x = eval(req.body.code);\n', 'README.md': '# mono\n' });
+    git(top, 'init', '-q');
+    const sub = join(top, 'services', 'api');
+    const out = join(top, 'r.sarif');
+    const r = sentrik(['scan', '--packs', 'owasp-top-10,supply-chain-security', '--format', 'sarif', '--output', out, '--no-cache'], { cwd: sub });
+    expect(r.code).toBe(0);
+    const run = JSON.parse(readFileSync(out, 'utf8')).runs[0];
+    const uris = run.results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri);
+    expect(uris).toContain('services/api/a.js');
+    expect(uris).not.toContain('a.js');
+    expect(uris).not.toContain('./');
+    expect(uris.filter((u: string) => !u.startsWith('services/api/'))).toEqual([]);
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toMatch(/\/$/);
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).not.toMatch(/services\/api\/$/);
+    // Outside a git repository: paths from the folder scanned, as before.
+    const plain = project({ 'a.js': 'const x = eval(req.body.code);\n' });
+    sentrik(['scan', plain, '--packs', 'owasp-top-10', '--format', 'sarif', '--output', join(plain, 'r.sarif'), '--no-cache']);
+    expect(JSON.parse(readFileSync(join(plain, 'r.sarif'), 'utf8')).runs[0].results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri)).toContain('a.js');
+  });
+
   it('--output without --format takes the format from the extension, and refuses one it cannot tell', () => {
     const root = project({ 'a.js': 'const x = eval(req.body.code);\n' });
     const run = (file: string, ...more: string[]) => sentrik(['scan', root, '--packs', 'owasp-top-10', '--output', join(root, file), '--no-cache', ...more]);

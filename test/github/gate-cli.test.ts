@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMENT_MARKER } from '../../src/integrations/github/comment.js';
-import { BIN, expectNoStack, project } from '../cli/helpers.js';
+import { BIN, expectNoStack, git, project } from '../cli/helpers.js';
 import { FakeGitHub } from './fake-github.js';
 
 const HEAD = 'c'.repeat(40);
@@ -44,6 +44,16 @@ afterAll(() => gh.stop());
 beforeEach(() => gh.reset());
 
 describe('gate --decorate-pr --status-check', () => {
+  it('from a subfolder of a git repository (the action\'s working-directory): annotations name files from the repository top', async () => {
+    const top = project({ 'svc/app.py': 'import os\nDB_PASSWORD = "hunter2-prod-7731"\n', 'svc/.sentrik/config.yaml': 'reporters: []\n' });
+    git(top, 'init', '-q');
+    const r = await run(['gate', '.', '--status-check'], join(top, 'svc'), ciEnv());
+    expect(r.code).toBe(1);
+    const paths = gh.checkRuns[0].body.output.annotations.map((a: { path: string }) => a.path);
+    expect(paths).toContain('svc/app.py');
+    expect(paths).not.toContain('app.py');
+  });
+
   it('failing gate: exit 1, one PR comment updated in place on the next run, a failing sentrik/gate check', async () => {
     const first = await run(['gate', '.', '--decorate-pr', '--status-check'], failing, ciEnv());
     expect(first.code).toBe(1);

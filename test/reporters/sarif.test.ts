@@ -43,6 +43,23 @@ describe('renderSarif', () => {
     expect(custom.properties.tags).toEqual(['security', 'custom']);
   });
 
+  it('inside a git repository, paths are from its top (GitHub reads them so), also for a subfolder scan', () => {
+    const sub = makeResult({ repository: { top: '/home/dev/projects/mono', prefix: 'services/api/' }, problems: [{ code: 'parse-error', message: 'bad', file: 'app/broken.yaml', line: 3 }] });
+    const text = renderSarif(sub);
+    expect(errorsOf(validate('subfolder', text))).toEqual([]);
+    const r = JSON.parse(text).runs[0];
+    expect(r.originalUriBaseIds['%SRCROOT%'].uri).toBe('file:///home/dev/projects/mono/');
+    expect(r.originalUriBaseIds['%SRCROOT%'].description.text).toMatch(/top of the git repository \(sentrik scanned services\/api\)/);
+    const uri = (fp: string) => r.results.find((x: any) => x.partialFingerprints['sentrik/v1'] === fp).locations[0].physicalLocation.artifactLocation.uri;
+    expect(uri('f-tls-01')).toBe('services/api/app/server.py');
+    expect(uri('f-secmd-01')).toBe('services/api/(repository)');
+    expect(r.invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.artifactLocation.uri).toBe('services/api/app/broken.yaml');
+    expect(text).not.toContain('"./"');
+    // At the repository top: the same paths as without a repository, %SRCROOT% the top.
+    const top = JSON.parse(renderSarif(makeResult({ repository: { top: '/home/dev/projects/demo api', prefix: '' } }))).runs[0];
+    expect(top.results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri)).toEqual(run.results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri));
+  });
+
   it('the validator catches a broken log, so the checks above mean something', () => {
     const broken = JSON.parse(text);
     delete broken.runs[0].tool.driver.rules[0].help;
@@ -94,10 +111,10 @@ describe('renderSarif', () => {
     });
     expect(tls.properties).toMatchObject({ severity: 'high', pack: 'supply-chain-security', clause: 'PW.4.1', confidence: 'medium' });
 
-    // Repository-level: the root, no region.
+    // Repository-level: no file is at fault; a marker path, not "./" (which GitHub cannot map); no region.
     const repo = byFp('f-secmd-01');
     expect(repo.level).toBe('warning');
-    expect(repo.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: './', uriBaseId: '%SRCROOT%' } });
+    expect(repo.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: '(repository)', uriBaseId: '%SRCROOT%' } });
 
     // Only known positions are written.
     expect(byFp('f-log-01').locations[0].physicalLocation.region).toEqual({ startLine: 60 });

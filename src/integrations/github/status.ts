@@ -82,7 +82,7 @@ export function toAnnotations(result: ScanResult, gate: GateResult): Annotation[
     .sort((a, b) => Number(blocking.has(b)) - Number(blocking.has(a)) || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
     .slice(0, MAX_ANNOTATIONS)
     .map((f) => ({
-      path: f.file,
+      path: (result.repository?.prefix ?? '') + f.file, // GitHub wants the path from the repository top
       start_line: f.line!,
       end_line: Math.max(f.line!, f.endLine ?? f.line!),
       annotation_level: blocking.has(f) ? 'failure' : SEVERITY_RANK[f.severity] >= SEVERITY_RANK.medium ? 'warning' : 'notice',
