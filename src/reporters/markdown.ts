@@ -22,7 +22,15 @@ export const MARKDOWN_MAX_FINDINGS = 50;
 
 const ICON: Record<Severity, string> = { critical: '🟣', high: '🔴', medium: '🟠', low: '🟡', info: '⚪' };
 
-export function renderMarkdown(result: ScanResult, gate?: GateResult): string {
+export interface MarkdownOptions {
+  /**
+   * Markdown naming where every finding can be read (the PR comment: the workflow run's report artifact).
+   * Without it the comment says what it leaves out, and points nowhere it cannot vouch for.
+   */
+  fullReport?: string;
+}
+
+export function renderMarkdown(result: ScanResult, gate?: GateResult, opts: MarkdownOptions = {}): string {
   const active = activeFindings(result);
   const { suppressed, duplicates } = result.metrics;
   const out: string[] = [];
@@ -40,13 +48,14 @@ export function renderMarkdown(result: ScanResult, gate?: GateResult): string {
       out.push(`| ${ICON[f.severity]} ${f.severity} | ${md(f.ruleId)} | ${md(formatLocation(f))} | ${mdWithCode(f.message, { table: true })} |`);
     }
     if (shown.length > MARKDOWN_MAX_FINDINGS) {
-      out.push('', `…and ${shown.length - MARKDOWN_MAX_FINDINGS} more (see the full report).`);
+      const more = shown.length - MARKDOWN_MAX_FINDINGS;
+      out.push('', `…and ${more} more ${more === 1 ? 'is' : 'are'} not shown here${opts.fullReport ? `; every finding is in ${opts.fullReport}` : ''}.`);
     }
     out.push('', ...remediation(shown.slice(0, MARKDOWN_MAX_FINDINGS)));
   }
 
   if (result.problems.length > 0) {
-    out.push(`> [!WARNING]`, `> ${plural(result.problems.length, 'problem')} during the scan (some files or rules were not checked); see the full report.`, '');
+    out.push(`> [!WARNING]`, `> ${plural(result.problems.length, 'problem')} during the scan (some files or rules were not checked)${opts.fullReport ? `; they are listed in ${opts.fullReport}` : ''}.`, '');
   }
   const m = result.metrics;
   const stats = [

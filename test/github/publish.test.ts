@@ -1,10 +1,12 @@
 // The GitHub integration against a loopback GitHub double that checks every request as GitHub's REST API
 // defines it: the PR comment is created once and then updated in place, the status is a check run with
 // annotations (≤ 50 per request) or a commit status, and every API failure becomes one clear warning.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { REPO } from '../cli/helpers.js';
 import { COMMENT_MARKER, MAX_COMMENT_CHARS } from '../../src/integrations/github/comment.js';
 import { readGitHubContext } from '../../src/integrations/github/context.js';
 import { publishGateResult } from '../../src/integrations/github/index.js';
@@ -107,6 +109,44 @@ describe('pull-request comment', () => {
     const body = gh.comments[0].body;
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
     expect(body).toContain('comment truncated');
+  });
+
+  it('says where every finding is only when the action keeps the reports (SENTRIK_REPORTS_ARTIFACT)', async () => {
+    const { result, gate } = resultOf(Array.from({ length: 60 }, (_, i) => finding(i, 'high', { ruleId: `OWASP-A07-${100 + i}` })));
+    await publishGateResult(result, gate, { decoratePr: true }, env({ SENTRIK_REPORTS_ARTIFACT: 'sentrik-reports' }), fast);
+    const kept = gh.comments[0].body;
+    expect(kept).toContain('…and 10 more are not shown here; every finding is in findings.html and findings.json in the `sentrik-reports` artifact of the [workflow run](https://github.example/acme/api/actions/runs/77).');
+    expect(kept).toContain('[Workflow run](https://github.example/acme/api/actions/runs/77) · full reports: ');
+    gh.reset();
+    // Without the artifact (upload-reports: false, or sentrik run by hand) the comment points at nothing it cannot vouch for.
+    await publishGateResult(result, gate, { decoratePr: true }, env(), fast);
+    const bare = gh.comments[0].body;
+    expect(bare).toContain('…and 10 more are not shown here.');
+    expect(bare).not.toMatch(/full report/);
+    expect(bare).toContain('[Workflow run](https://github.example/acme/api/actions/runs/77)');
+  });
+});
+
+describe('action.yml', () => {
+  const action = parse(readFileSync(join(REPO, 'action.yml'), 'utf8'));
+  const steps: any[] = action.runs.steps;
+
+  it('keeps every report as the artifact the PR comment names, with a SHA-pinned upload-artifact', () => {
+    const gateStep = steps.find((st) => st.id === 'gate');
+    const upload = steps.find((st) => String(st.uses ?? '').startsWith('actions/upload-artifact@'));
+    expect(upload).toBeDefined();
+    expect(upload.uses).toMatch(/^actions\/upload-artifact@[0-9a-f]{40}$/);
+    expect(upload.with.name).toBe('sentrik-reports');
+    expect(upload.with.path).toBe('${{ steps.gate.outputs.reports-dir }}');
+    expect(upload.if).toMatch(/always\(\)/);
+    expect(upload.if).toContain("inputs.upload-reports == 'true'");
+    // The name the comment cites is the name uploaded, and only when it is uploaded.
+    expect(gateStep.env.SENTRIK_REPORTS_ARTIFACT).toBe("${{ inputs.upload-reports == 'true' && 'sentrik-reports' || '' }}");
+    expect(gateStep.run).toContain('echo "reports-dir=$out" >> "$GITHUB_OUTPUT"');
+    expect(gateStep.env.SENTRIK_REPORTERS.split(',')).toEqual(expect.arrayContaining(['html', 'json']));
+    expect(action.inputs['upload-reports'].default).toBe('true');
+    // The upload comes before the SARIF upload, which can fail the job on its own.
+    expect(steps.indexOf(upload)).toBeLessThan(steps.findIndex((st) => String(st.uses ?? '').startsWith('github/codeql-action/upload-sarif@')));
   });
 });
 

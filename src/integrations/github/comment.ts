@@ -8,14 +8,26 @@ export const COMMENT_MARKER = '<!-- sentrik-gate -->';
 export const MAX_COMMENT_CHARS = 65_536;
 
 /**
- * The markdown report (verdict, per-pack summary, blocking findings, how to fix) behind the marker, with a
- * link to the run, cut at a line boundary when it would exceed GitHub's limit.
+ * Where every finding can be read, when the run keeps the reports: the artifact the action uploads
+ * (`reportsArtifact`, from SENTRIK_REPORTS_ARTIFACT) on the workflow run. Undefined when nothing says so.
  */
-export function renderPrComment(result: ScanResult, gate: GateResult, runUrl?: string): string {
-  const footer = runUrl ? `\n[Workflow run and full reports](${runUrl})\n` : '';
-  const body = `${COMMENT_MARKER}\n${renderMarkdown(result, gate)}${footer}`;
+export function fullReportPointer(runUrl?: string, reportsArtifact?: string): string | undefined {
+  if (!runUrl || !reportsArtifact) return undefined;
+  const name = reportsArtifact.replace(/[^\w.-]/g, '_');
+  return `findings.html and findings.json in the \`${name}\` artifact of the [workflow run](${runUrl})`;
+}
+
+/**
+ * The markdown report (verdict, per-pack summary, blocking findings, how to fix) behind the marker, with a
+ * link to the run (and to its report artifact when the action uploads one), cut at a line boundary when it
+ * would exceed GitHub's limit.
+ */
+export function renderPrComment(result: ScanResult, gate: GateResult, runUrl?: string, reportsArtifact?: string): string {
+  const fullReport = fullReportPointer(runUrl, reportsArtifact);
+  const footer = fullReport ? `\n[Workflow run](${runUrl}) · full reports: ${fullReport}\n` : runUrl ? `\n[Workflow run](${runUrl})\n` : '';
+  const body = `${COMMENT_MARKER}\n${renderMarkdown(result, gate, { fullReport })}${footer}`;
   if (body.length <= MAX_COMMENT_CHARS) return body;
-  const note = `\n\n…comment truncated to GitHub's size limit; the full report is in the workflow's findings.md / findings.sarif.\n${footer}`;
+  const note = `\n\n…comment truncated to GitHub's size limit${fullReport ? `; every finding is in ${fullReport}` : ''}.\n${footer}`;
   const room = MAX_COMMENT_CHARS - note.length;
   const cut = body.lastIndexOf('\n', room);
   return body.slice(0, cut > 0 ? cut : room) + note;

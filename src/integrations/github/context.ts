@@ -14,6 +14,8 @@ export interface GitHubContext {
   apiUrl: string;
   /** Link to the workflow run, for the PR comment. */
   runUrl?: string;
+  /** Name of the artifact holding the full reports on that run (SENTRIK_REPORTS_ARTIFACT, set by action.yml). */
+  reportsArtifact?: string;
   /** Why some of the above could not be read (a broken event file). */
   problems: string[];
 }
@@ -34,6 +36,8 @@ export function readGitHubContext(env: Record<string, string | undefined>): GitH
   };
   const server = v('GITHUB_SERVER_URL');
   if (server && v('GITHUB_REPOSITORY') && v('GITHUB_RUN_ID')) ctx.runUrl = `${server.replace(/\/+$/, '')}/${v('GITHUB_REPOSITORY')}/actions/runs/${v('GITHUB_RUN_ID')}`;
+  const artifact = v('SENTRIK_REPORTS_ARTIFACT');
+  if (artifact) ctx.reportsArtifact = artifact;
 
   const eventPath = v('GITHUB_EVENT_PATH');
   if (eventPath) {

@@ -46,7 +46,7 @@ export async function publishGateResult(
       report.warnings.push(`--decorate-pr: not a pull request (GITHUB_EVENT_PATH has no pull_request); no comment posted`);
     } else {
       try {
-        const action = await upsertPrComment(octokit, { owner: ctx.owner, repo: ctx.repo, pr: ctx.pr }, renderPrComment(result, gate, ctx.runUrl));
+        const action = await upsertPrComment(octokit, { owner: ctx.owner, repo: ctx.repo, pr: ctx.pr }, renderPrComment(result, gate, ctx.runUrl, ctx.reportsArtifact));
         report.done.push(`${action} the PR comment on ${where}#${ctx.pr}`);
       } catch (err) {
         report.warnings.push(`--decorate-pr: could not comment on ${where}#${ctx.pr}: ${describeHttpError(err as HttpError)}`);
