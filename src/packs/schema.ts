@@ -6,6 +6,12 @@ import { globSchema } from '../util/glob.js';
 
 export const severitySchema = z.enum(SEVERITIES);
 
+/**
+ * Prose shown to people (titles, messages, remediation, descriptions): trimmed when the pack loads. A folded
+ * YAML scalar (`>`) keeps its final newline, which a terminal report would print as a visible `\x0a`.
+ */
+const text = () => z.string().trim();
+
 /** One example: a single file (`file` + `code`) or a small tree (`files`) for repository-level rules. */
 const exampleSchema = z
   .object({
@@ -84,17 +90,17 @@ export type FixDef = z.infer<typeof fixSchema>;
 export const ruleSchema = z
   .object({
     id: z.string().regex(/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/, 'rule ids look like SCS-CI-001'),
-    title: z.string().min(3),
+    title: text().min(3),
     severity: severitySchema,
     kind: z.string(),
     /** Defaults to the pack's standard. */
-    standard: z.string().optional(),
-    clause: z.string().optional(),
+    standard: text().optional(),
+    clause: text().optional(),
     cwe: z.array(z.string().regex(/^CWE-\d+$/, 'CWE ids look like CWE-79')).default([]),
     /** OWASP Top 10 2021 category, e.g. A03:2021. */
     owasp: z.array(z.string()).optional(),
-    message: z.string().min(3),
-    remediation: z.string().min(3),
+    message: text().min(3),
+    remediation: text().min(3),
     confidence: z.enum(['high', 'medium', 'low']).default('high'),
     /** Globs (relative, posix) the rule applies to; default: every file. */
     files: z.array(globSchema).optional(),
@@ -122,10 +128,10 @@ export type RuleDef = z.infer<typeof ruleSchema>;
 export const mappingSchema = z
   .object({
     clause: z.string().min(1),
-    title: z.string().min(3),
+    title: text().min(3),
     rules: z.array(z.string().min(1)).default([]),
     /** Why these rules show the clause, or what a reviewer must check by hand. */
-    note: z.string().optional(),
+    note: text().optional(),
   })
   .strict();
 
@@ -134,10 +140,10 @@ export type MappingDef = z.infer<typeof mappingSchema>;
 export const packSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'pack ids are lower-case words joined by dashes'),
-    name: z.string(),
+    name: text(),
     version: z.string(),
-    standard: z.string(),
-    description: z.string(),
+    standard: text(),
+    description: text(),
     /** Enabled by zero-config detection when any of these languages/ecosystems is present. */
     applies_to: z.array(z.string()).optional(),
     rules: z.array(z.unknown()).default([]),
