@@ -80,6 +80,24 @@ describe('sentrik secrets', () => {
     expect(o.out).not.toContain(GH);
   });
 
+  it('reports a Stripe key as a Stripe key, not as the AWS secret its last 40 characters resemble', async () => {
+    // `sk_live_` + 40 characters beside an AKIA key id: the shape-only AWS detector read the 40 (it did not treat
+    // `_` as part of the token) and, being first by rule id, stood for the detection with AWS remediation.
+    const stripe = 'sk_live_51HqLyjWDarjtT1zdp7dcQz8bN3mKx9YvR2pL6tH';
+    writeFileSync(join(dir, 'deploy.sh'), `const k = '${stripe}';\nconst aws='AKIAQWERTYUIOPASDFGH';\n`);
+    const o = io();
+    expect(await main(['secrets', dir, '--no-cache', '--format', 'json'], o)).toBe(1);
+    const findings = JSON.parse(o.out).findings as { ruleId: string; line: number; remediation: string; prefixed?: boolean; suppressed?: unknown }[];
+    expect(findings.map((f) => [f.ruleId, f.line, f.suppressed])).toEqual([
+      ['SEC-STRIPE-001', 1, undefined],
+      ['SEC-AWS-001', 2, undefined],
+    ]);
+    expect(findings[0].remediation).toMatch(/^Revoke the key now \(Stripe dashboard/);
+    // Both values start with their provider's prefix: what markDuplicates prefers over a shape-only reading.
+    expect(findings.map((f) => f.prefixed)).toEqual([true, true]);
+    expect(o.out).not.toContain(stripe);
+  });
+
   it('rejects --update-baseline without --baseline (exit 2, one line)', async () => {
     const o = io();
     expect(await main(['secrets', dir, '--update-baseline'], o)).toBe(2);
