@@ -20,6 +20,8 @@ export interface FileHit {
   message?: string;
   severity?: Severity;
   confidence?: Confidence;
+  /** See RawMatch.prefixed. */
+  prefixed?: boolean;
   /** Hash of the normalised matched text: the line-independent part of the fingerprint. */
   matchKey: string;
   /** The flagged line is a comment (for severity rescoring). */
@@ -105,6 +107,7 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
       message: r.message,
       severity: r.severity,
       confidence: r.confidence,
+      ...(r.prefixed ? { prefixed: true } : {}),
       matchKey: matchKey(r.matched ?? lineText ?? ''),
       inComment: lineText !== undefined && isCommentLine(lineText),
       inline: r.line && ignoreAt ? inlineSuppression(ignoreAt, r.line, ruleId) : undefined,

@@ -146,6 +146,7 @@ export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules:
         confidence: hit.confidence ?? rule.confidence,
         kind: rule.kind,
       };
+      if (hit.prefixed) finding.prefixed = true;
       const clauses = clausesOf.get(rule.id)?.filter((c) => !(c.standard === finding.standard && c.clause === finding.clause));
       if (clauses?.length) finding.clauses = clauses;
       if (opts.rescoring && path !== '.') {
@@ -283,7 +284,9 @@ const MAX_FINDINGS_ON_A_LINE = 200;
  * request data; a password rule and the generic secret detector both see `password = "…"`), and a developer
  * should not read the same problem twice. Findings of different rules that start on the same line, overlap
  * there and share a CWE are one detection. The finding that stands for it is the one that can fail the gate,
- * then the most severe, then the most confident, then the first rule id; each other one records it in
+ * then the most severe, then the most confident, then one that recognised a credential by its provider's own
+ * prefix (`sk_live_…` is a Stripe key, whatever a shape-only detector makes of 40 characters inside it), then
+ * the first rule id; each other one records it in
  * `duplicateOf`, gives it its standard clause, and is marked `duplicate` (kept, not counted) unless it is
  * suppressed on its own. The choice ignores suppressions, so suppressing the finding a developer sees
  * suppresses the detection — except where the duplicate's own pack would refuse that suppression (see
@@ -309,6 +312,7 @@ export function markDuplicates(findings: Finding[], nonGating: ReadonlySet<strin
         Number(nonGating.has(a.ruleId)) - Number(nonGating.has(b.ruleId)) ||
         SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
         CONFIDENCE_RANK[b.confidence] - CONFIDENCE_RANK[a.confidence] ||
+        Number(b.prefixed ?? false) - Number(a.prefixed ?? false) ||
         a.ruleId.localeCompare(b.ruleId) ||
         a.fingerprint.localeCompare(b.fingerprint),
     );

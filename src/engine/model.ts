@@ -51,6 +51,8 @@ export interface Finding {
   /** Stable identity that survives unrelated line shifts: rule + file + normalised matched content + occurrence. */
   fingerprint: string;
   confidence: Confidence;
+  /** Secret findings: the value begins with its provider's literal prefix (see markDuplicates). */
+  prefixed?: boolean;
   suppressed?: Suppression;
   /** The fingerprint of the finding that stands for the same detection, when this one is not it (see markDuplicates). */
   duplicateOf?: string;

@@ -162,6 +162,21 @@ describe('markDuplicates', () => {
     expect(run([finding({ ruleId: 'B' }), finding({ ruleId: 'A' })])).toEqual(['A']);
   });
 
+  it('of two equal secret readings, the one that recognised its provider\'s prefix stands', () => {
+    // A Stripe key `sk_live_` + 40 characters next to an AKIA key id: a shape-only AWS detector once read the 40.
+    const stripe = () => finding({ ruleId: 'SEC-STRIPE-001', severity: 'critical', kind: 'secret', cwe: ['CWE-798'], column: 12, endColumn: 60, prefixed: true });
+    const awsShape = () => finding({ ruleId: 'SEC-AWS-003', severity: 'critical', kind: 'secret', cwe: ['CWE-798'], column: 20, endColumn: 60 });
+    for (const list of [[stripe(), awsShape()], [awsShape(), stripe()]]) {
+      markDuplicates(list, new Set());
+      expect(list.filter((f) => !f.suppressed).map((f) => f.ruleId)).toEqual(['SEC-STRIPE-001']);
+      expect(list.find((f) => f.ruleId === 'SEC-AWS-003')!.suppressed?.reason).toMatch(/as SEC-STRIPE-001/);
+    }
+    // Severity and confidence still come first: a prefix never lets a weaker reading hide a stronger one.
+    const weaker = [finding({ ruleId: 'A', severity: 'low', prefixed: true }), finding({ ruleId: 'B' })];
+    markDuplicates(weaker, new Set());
+    expect(weaker.filter((f) => !f.suppressed).map((f) => f.ruleId)).toEqual(['B']);
+  });
+
   it('leaves alone: other columns of the line, other CWEs, the same rule twice, whole-file findings', () => {
     const list = [
       finding({ ruleId: 'A' }),

@@ -55,7 +55,13 @@ describe('secret kind matching', () => {
 
   it('reports line, column and the secret, flagged as secret', () => {
     const hits = run(m, 'first line\nkey = "tok_aB3dE5gH7jK9mN1pQ3sT"\n');
-    expect(hits).toEqual([{ line: 2, column: 8, endLine: 2, endColumn: 32, matched: 'tok_aB3dE5gH7jK9mN1pQ3sT', secret: true }]);
+    expect(hits).toEqual([{ line: 2, column: 8, endLine: 2, endColumn: 32, matched: 'tok_aB3dE5gH7jK9mN1pQ3sT', secret: true, prefixed: true }]);
+  });
+
+  it('marks a value as prefixed only when it starts with one of the keywords', () => {
+    const keyed = compile({ pattern: '(?i)acme[_-]?key\\s*=\\s*"([A-Za-z0-9]{20})"', secret_group: 1, keywords: ['acme'] });
+    expect(run(keyed, 'acme_key = "aB3dE5gH7jK9mN1pQ3sT"')).toMatchObject([{ matched: 'aB3dE5gH7jK9mN1pQ3sT' }]);
+    expect(run(keyed, 'acme_key = "aB3dE5gH7jK9mN1pQ3sT"')[0].prefixed).toBeUndefined();
   });
 
   it('applies default word boundaries on both sides', () => {

@@ -24,6 +24,11 @@ export interface RawMatch {
   confidence?: Confidence;
   /** The matched value is a credential: mask it in the snippet and every output. */
   secret?: boolean;
+  /**
+   * The credential begins with its provider's own literal prefix (`sk_live_`, `ghp_`, `AKIA`): the detection
+   * names the token's format, where others infer a secret from its shape, key name or context (markDuplicates).
+   */
+  prefixed?: boolean;
 }
 
 export interface CompiledFileMatcher {

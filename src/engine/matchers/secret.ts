@@ -5,7 +5,8 @@
 //   match:
 //     pattern: 'ghp_[A-Za-z0-9]{36}'   # RE2; `(?i)` prefix or ignore_case for case-insensitive
 //     secret_group: 1                  # the capture group holding the credential (default: whole match)
-//     keywords: ['ghp_']               # lower-case literals for the one-pass prefilter (required unless generic) …
+//     keywords: ['ghp_']               # lower-case literals for the one-pass prefilter (required unless generic); a
+//                                      # secret that starts with one is `prefixed` (preferred among duplicates) …
 //     prefilter: ['://[^\s/@]*:[^\s/]*@']   # … or RE2 patterns every match contains, searched in that same pass
 //                                      # (case-insensitively) instead of keywords: for detectors whose keywords are common
 //     entropy_min: 3.5                 # bits per character of the secret
@@ -87,6 +88,7 @@ export const secretKind: MatcherKind<SecretMatch> = {
     const check = m.check ? CHECKS[m.check] : undefined;
     const group = m.secret_group ?? 0;
     const maxLength = m.max_length ?? Infinity;
+    const keywords = m.keywords ?? []; // a value that starts with one carries its provider's prefix
     for (const p of m.prefilter ?? []) compileRegex(p, { ignoreCase: true }); // a bad prefilter fails at load, with the reason
 
     return {
@@ -126,7 +128,8 @@ export const secretKind: MatcherKind<SecretMatch> = {
           if (seen.has(key)) continue;
           seen.add(key);
           const stop = file.position(secretStart + secret.length);
-          out.push({ line: start.line, column: start.column, endLine: stop.line, endColumn: stop.column, matched: secret, secret: true });
+          const prefixed = keywords.some((k) => secret.slice(0, k.length).toLowerCase() === k);
+          out.push({ line: start.line, column: start.column, endLine: stop.line, endColumn: stop.column, matched: secret, secret: true, ...(prefixed ? { prefixed } : {}) });
         }
         return out;
       },
