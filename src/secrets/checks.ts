@@ -246,3 +246,33 @@ export const CHECKS = {
 
 export type CheckName = keyof typeof CHECKS;
 export const CHECK_NAMES = Object.keys(CHECKS) as [CheckName, ...CheckName[]];
+
+/**
+ * Checks that verify a provider's checksum (whose provider, for the message). A token-shaped value that fails
+ * one is not a token as issued, but a mistyped or truncated copy of a real one still leaks it: the secret kind
+ * reports it at a lower severity and low confidence, unless it is an obvious placeholder (madeUpToken). The
+ * other checks (structure, placeholders) say whether a value is a credential at all; failing them drops it.
+ */
+export const CHECKSUM_OF: Partial<Record<CheckName, string>> = {
+  'github-crc32': "GitHub's",
+  'npm-crc32': "npm's",
+  'cloudflare-crc32': "Cloudflare's",
+};
+
+/**
+ * A token body no one copied from a provider: a character repeated 4 times running (`ghp_0000…`, `aaaa`), few
+ * distinct characters, a run of 5 consecutive ones (`12345`, `abcde`), or a stand-in word. Random base62 of
+ * this length does any of these with a probability under one in a thousand.
+ */
+export function madeUpToken(token: string): boolean {
+  const body = token.slice(token.indexOf('_') + 1);
+  if (/(.)\1{3}/.test(body)) return true;
+  if (new Set(body).size < Math.min(12, body.length / 2)) return true;
+  for (let i = 0, run = 1, last = 0; i + 1 < body.length; i++) {
+    const step = body.charCodeAt(i + 1) - body.charCodeAt(i);
+    run = Math.abs(step) === 1 && /[0-9A-Za-z]{2}/.test(body.slice(i, i + 2)) ? (step === last ? run + 1 : 2) : 1;
+    last = run > 1 ? step : 0;
+    if (run >= 5) return true;
+  }
+  return /example|sample|dummy|fake|placeholder|redacted|your|token|secret/i.test(body);
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   assignedValueLooksSecret,
@@ -7,6 +8,7 @@ import {
   entropyAtLeast,
   isStructuralPlaceholder,
   jwtValid,
+  madeUpToken,
   passwordLooksReal,
   prefixedCrc32Valid,
   privateKeyBodyValid,
@@ -37,6 +39,22 @@ describe('provider checksums', () => {
     const token = `cfut_${body}${crc32(body).toString(16).padStart(8, '0')}`;
     expect(cloudflareCrc32Valid(token)).toBe(true);
     expect(cloudflareCrc32Valid(`cfut_${body}00000000`)).toBe(false);
+  });
+});
+
+describe('made-up tokens (a failed checksum is reported unless the value is one)', () => {
+  it('recognises repeated characters, few distinct ones, runs in order and stand-in words', () => {
+    for (const t of ['ghp_000000000000000000000000000000000000', 'ghp_abababababababababababababababababab', 'ghp_1234567890abcdefghijklmnopqrstuvwxyz', 'ghp_Zq9ABCDEw2Lk7Rt3Yu8Io1Pa6Sd4Fg5Hj0Kl', 'gho_YourOAuthTokenGoesHere0Q9w8E7r6T5y4U']) {
+      expect(madeUpToken(t), t).toBe(true);
+    }
+    expect(madeUpToken('ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8')).toBe(false);
+    expect(madeUpToken('ghp_CKgafmNxgnkCQWCHTnQAiSDbNtGQIN6mwPyw')).toBe(false);
+  });
+
+  it('almost never takes a random token for a made-up one', () => {
+    let madeUp = 0;
+    for (let i = 0; i < 20_000; i++) madeUp += Number(madeUpToken(`ghp_${[...randomBytes(36)].map((b) => base62(b % 62, 1)).join('')}`));
+    expect(madeUp / 20_000).toBeLessThan(0.002);
   });
 });
 

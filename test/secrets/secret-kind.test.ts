@@ -83,6 +83,21 @@ describe('secret kind matching', () => {
     expect(run(gh, `ghp_${random}000000`)).toEqual([]);
   });
 
+  it('reports a token-shaped value that fails its checksum at medium severity and low confidence, unless made up', () => {
+    const gh = compile({ pattern: 'ghp_[A-Za-z0-9]{36}', keywords: ['ghp_'], check: 'github-crc32' });
+    // Not a token GitHub issued, but a mistyped or truncated copy of one is still a leak.
+    const typo = 'ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8';
+    expect(run(gh, `const GH = '${typo}'`)).toEqual([
+      expect.objectContaining({ matched: typo, severity: 'medium', confidence: 'low', message: expect.stringMatching(/^A value in GitHub's token format .* checksum does not match/) }),
+    ]);
+    for (const placeholder of ['ghp_000000000000000000000000000000000000', 'ghp_1234567890abcdefghijklmnopqrstuvwxyz', 'ghp_YourPersonalAccessToken0Q9w8E7r6T5']) {
+      expect(run(gh, `const GH = '${placeholder}'`), placeholder).toEqual([]);
+    }
+    // A failing structural check is no evidence at all: the value is dropped.
+    const jwt = compile({ pattern: 'eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}', keywords: ['eyj'], check: 'jwt' });
+    expect(run(jwt, 'eyJub3QganNvbiBhdCBhbGw.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlX3g')).toEqual([]);
+  });
+
   it('honours context requirements and exclusions within N lines', () => {
     const c = compile({ pattern: 'SK[0-9a-f]{32}', keywords: ['sk'], context: { requires: ['(?i)twilio'], excludes: ['(?i)sha'], lines: 1 } });
     const key = `SK${'0123456789abcdef'.repeat(2)}`;

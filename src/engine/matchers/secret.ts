@@ -11,7 +11,8 @@
 //                                      # (case-insensitively) instead of keywords: for detectors whose keywords are common
 //     entropy_min: 3.5                 # bits per character of the secret
 //     max_length: 200                  # longer values are data, not a credential (cheaper than `{8,200}` in the pattern)
-//     check: github-crc32              # a validator by name (see CHECK_NAMES)
+//     check: github-crc32              # a validator by name (see CHECK_NAMES); a failed checksum (CHECKSUM_OF) is
+//                                      # reported at medium severity and low confidence unless the value is made up
 //     allow: ['EXAMPLE$']              # secret values matching any of these are placeholders
 //     boundary: { before: '[A-Za-z]', after: false }   # characters that may not touch the match (default [A-Za-z0-9])
 //     context: { requires: ['twilio'], excludes: ['sha256'], lines: 3 }   # near the secret's line
@@ -20,7 +21,7 @@
 //     report: match                    # report the line where the match starts (default: where the secret starts)
 //     generic: true                    # no literal prefilter possible (runs on every file; avoid)
 import { z } from 'zod';
-import { CHECK_NAMES, CHECKS, entropyAtLeast, isStructuralPlaceholder } from '../../secrets/checks.js';
+import { CHECK_NAMES, CHECKS, CHECKSUM_OF, entropyAtLeast, isStructuralPlaceholder, madeUpToken } from '../../secrets/checks.js';
 import { compileRegex, matchesInUtf8, testRegex, type RegexHit, type SafeRegex } from '../regex.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
@@ -86,6 +87,7 @@ export const secretKind: MatcherKind<SecretMatch> = {
     const near = m.context?.lines ?? 0;
     const keyExcludes = (m.key_excludes ?? []).map(c);
     const check = m.check ? CHECKS[m.check] : undefined;
+    const checksumOf = m.check ? CHECKSUM_OF[m.check] : undefined;
     const group = m.secret_group ?? 0;
     const maxLength = m.max_length ?? Infinity;
     const keywords = m.keywords ?? []; // a value that starts with one carries its provider's prefix
@@ -109,7 +111,12 @@ export const secretKind: MatcherKind<SecretMatch> = {
           if (after && byteEnd < file.utf8.length && after(file.charAtByte(byteEnd))) continue;
           if (isStructuralPlaceholder(secret)) continue;
           if (m.entropy_min !== undefined && !entropyAtLeast(secret, m.entropy_min)) continue;
-          if (check && !check({ secret, groups: hit.groups, match: hit.text, path: file.path })) continue;
+          // A failed checksum is weaker evidence, not none (see CHECKSUM_OF); any other failed check drops the value.
+          let checksumFailed = false;
+          if (check && !check({ secret, groups: hit.groups, match: hit.text, path: file.path })) {
+            if (!checksumOf || madeUpToken(secret)) continue;
+            checksumFailed = true;
+          }
           if (allow.some((r) => testRegex(r, secret))) continue;
           if (m.key_group !== undefined) {
             const key = hit.groups[m.key_group - 1] ?? '';
@@ -129,13 +136,26 @@ export const secretKind: MatcherKind<SecretMatch> = {
           seen.add(key);
           const stop = file.position(secretStart + secret.length);
           const prefixed = keywords.some((k) => secret.slice(0, k.length).toLowerCase() === k);
-          out.push({ line: start.line, column: start.column, endLine: stop.line, endColumn: stop.column, matched: secret, secret: true, ...(prefixed ? { prefixed } : {}) });
+          out.push({
+            line: start.line,
+            column: start.column,
+            endLine: stop.line,
+            endColumn: stop.column,
+            matched: secret,
+            secret: true,
+            ...(prefixed ? { prefixed } : {}),
+            ...(checksumFailed ? { severity: 'medium', confidence: 'low', message: checksumMessage(checksumOf!) } : {}),
+          });
         }
         return out;
       },
     };
   },
 };
+
+function checksumMessage(provider: string): string {
+  return `A value in ${provider} token format is hard-coded, but its checksum does not match: not a token as issued, yet a mistyped or truncated copy of a real one still leaks it. If it is a made-up example, write an obvious placeholder (xxxx…).`;
+}
 
 /**
  * The pattern's matches with character offsets. RE2 searches the file's UTF-8 (the bytes as read, or for a text
