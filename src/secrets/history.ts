@@ -1,6 +1,9 @@
 // Secrets in git history: one streamed `git log -p` over every reachable commit (or a range), the secret
 // rules run on the lines each commit ADDED, and one `git cat-file --batch` to tell whether each secret is
-// still present at HEAD. Commits are never checked out and no repository content is executed.
+// still present at HEAD. For one that is not, what is known and nothing more: whether the commit that added it
+// is in HEAD's history (then it was removed from the current branch) and which branch and tag tips still hold
+// it (`--all` also scans branches HEAD never had). Commits are never checked out and no repository content is
+// executed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { LoadedRule } from '../packs/load.js';
@@ -29,8 +32,20 @@ export interface HistoryHit {
   masked: string;
   /** Baseline fingerprint (rule, path, hash of the secret). */
   fingerprint: string;
-  /** Is the secret still in the file at HEAD? False = committed and later removed (still needs revoking). */
+  /** Is the secret still in the file at HEAD? False = not on the current branch now (still needs revoking). */
   presentAtHead: boolean;
+  /** When not at HEAD: is the commit that added it in HEAD's history (removed from this branch since)? */
+  inHeadHistory?: boolean;
+  /** When not at HEAD: branches and tags (short names) whose tip still has the secret in that file. */
+  presentOn?: string[];
+  /** When not at HEAD: how many branch and tag tips were not looked at (more than MAX_REFS). */
+  refsNotChecked?: number;
+}
+
+/** What HEAD is: the current branch's short name, or `HEAD` when detached. */
+export function headName(root: string): string {
+  const r = spawnSync('git', [...SAFE_CONFIG, 'symbolic-ref', '--short', '-q', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : 'HEAD';
 }
 
 export interface HistoryOptions {
@@ -41,6 +56,8 @@ export interface HistoryOptions {
 
 const COMMIT_MARK = '\x1ecommit ';
 const MAX_SNIPPET = 240;
+/** Branch and tag tips looked at for a secret gone from HEAD, most recently committed first. */
+const MAX_REFS = 200;
 
 interface Pending {
   commit: string;
@@ -98,10 +115,43 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
 
   await streamLog(root, opts.range, scanChunk);
   const raws = [...found.values()];
-  const heads = readAtHead(root, [...new Set(raws.map((r) => r.hit.path))]);
-  return raws
-    .map(({ hit, secret }) => ({ ...hit, presentAtHead: heads.get(hit.path)?.includes(secret) ?? false }))
-    .sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path) || a.line - b.line);
+  const heads = readBlobs(root, [...new Set(raws.map((r) => `HEAD:${r.hit.path}`))]);
+  const hits: HistoryHit[] = raws.map(({ hit, secret }) => ({ ...hit, presentAtHead: heads.get(`HEAD:${hit.path}`)?.includes(secret) ?? false }));
+  const gone = raws.filter((_, i) => !hits[i].presentAtHead);
+  if (gone.length) {
+    const { refs, notChecked } = listRefs(root);
+    // Branches mostly share a file's version: look each distinct blob up once.
+    const ids = blobIds(root, [...new Set(gone.flatMap((r) => (refs ?? []).map((ref) => `${ref.tip}:${r.hit.path}`)))]);
+    const blobs = readBlobs(root, [...new Set(ids.values())]);
+    const tips = new Map([...ids].map(([spec, id]) => [spec, blobs.get(id)]));
+    const ancestors = new Map<string, boolean>();
+    raws.forEach(({ hit, secret }, i) => {
+      if (hits[i].presentAtHead) return;
+      if (!ancestors.has(hit.commit)) ancestors.set(hit.commit, isAncestorOfHead(root, hit.commit));
+      hits[i].inHeadHistory = ancestors.get(hit.commit);
+      if (refs) hits[i].presentOn = refs.filter((ref) => tips.get(`${ref.tip}:${hit.path}`)?.includes(secret)).map((ref) => ref.name);
+      if (notChecked) hits[i].refsNotChecked = notChecked;
+    });
+  }
+  return hits.sort((a, b) => a.date.localeCompare(b.date) || a.path.localeCompare(b.path) || a.line - b.line);
+}
+
+/** Branch (local and remote) and tag tips, most recently committed first, at most MAX_REFS of them. */
+function listRefs(root: string): { refs: { name: string; tip: string }[] | undefined; notChecked: number } {
+  const r = spawnSync('git', [...SAFE_CONFIG, 'for-each-ref', '--sort=-committerdate', '--format=%(refname:short)%00%(objectname)%00%(*objectname)', 'refs/heads', 'refs/remotes', 'refs/tags'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) return { refs: undefined, notChecked: 0 }; // unknown, not "none"
+  if (!r.stdout) return { refs: [], notChecked: 0 };
+  const all = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\0'))
+    .filter(([name]) => !name.endsWith('/HEAD') && name !== 'HEAD') // origin/HEAD is another name for a listed branch
+    .map(([name, object, peeled]) => ({ name, tip: peeled || object }));
+  return { refs: all.slice(0, MAX_REFS), notChecked: Math.max(0, all.length - MAX_REFS) };
+}
+
+function isAncestorOfHead(root: string, commit: string): boolean {
+  return spawnSync('git', [...SAFE_CONFIG, 'merge-base', '--is-ancestor', commit, 'HEAD'], { cwd: root }).status === 0;
 }
 
 function assertGitRepo(root: string): void {
@@ -185,12 +235,26 @@ function diffPath(spec: string): string | undefined {
   return s.startsWith('b/') ? s.slice(2) : s;
 }
 
-/** File contents at HEAD for the given paths, with one `git cat-file --batch`. Missing paths are absent. */
-function readAtHead(root: string, paths: string[]): Map<string, string> {
+/** Object ids of `<rev>:<path>` specs that name a blob, with one `git cat-file --batch-check`. */
+function blobIds(root: string, specs: string[]): Map<string, string> {
   const out = new Map<string, string>();
-  const safe = paths.filter((p) => !p.includes('\n'));
+  const safe = specs.filter((p) => !p.includes('\n'));
   if (safe.length === 0) return out;
-  const r = spawnSync('git', [...SAFE_CONFIG, 'cat-file', '--batch'], { cwd: root, input: safe.map((p) => `HEAD:${p}\n`).join(''), maxBuffer: 1 << 30 });
+  const r = spawnSync('git', [...SAFE_CONFIG, 'cat-file', '--batch-check'], { cwd: root, input: safe.map((p) => `${p}\n`).join(''), encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0 || !r.stdout) return out;
+  r.stdout.split('\n').forEach((line, i) => {
+    const m = /^([0-9a-f]+) blob \d+$/.exec(line);
+    if (m && i < safe.length) out.set(safe[i], m[1]);
+  });
+  return out;
+}
+
+/** Blobs by `<rev>:<path>` (or object id), with one `git cat-file --batch`. Missing ones (and trees) are absent. */
+function readBlobs(root: string, specs: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const safe = specs.filter((p) => !p.includes('\n'));
+  if (safe.length === 0) return out;
+  const r = spawnSync('git', [...SAFE_CONFIG, 'cat-file', '--batch'], { cwd: root, input: safe.map((p) => `${p}\n`).join(''), maxBuffer: 1 << 30 });
   if (r.status !== 0 || !r.stdout) return out;
   const buf = r.stdout;
   let pos = 0;

@@ -49,7 +49,7 @@ describe('scanHistory', () => {
   it('reports a removed secret with commit, author date, path and line', async () => {
     const hits = await scanHistory(repo, { rules });
     const gh = hits.find((h) => h.ruleId === 'SEC-GITHUB-001');
-    expect(gh).toMatchObject({ commit: commits[1], path: 'deploy.sh', line: 2, presentAtHead: false, masked: 'ghp_…(40 chars)' });
+    expect(gh).toMatchObject({ commit: commits[1], path: 'deploy.sh', line: 2, presentAtHead: false, masked: 'ghp_…(40 chars)', inHeadHistory: true, presentOn: [] });
     expect(gh!.date.startsWith('2024-02-01')).toBe(true);
   });
 

@@ -98,6 +98,33 @@ describe('sentrik secrets', () => {
     expect(o.out).not.toContain(stripe);
   });
 
+  it('with --history, says what it knows of a secret not at HEAD: removed from this branch, or never on it and still on another', async () => {
+    const stripe = 'sk_live_4eC39HqLyjWDarjtT1zdp7dcQz8bN3mKx9YvR2pL6tH0wE5sJ7uA1cF4gD8kM2nB6vX9zQ3rT5yU';
+    git('init', '-q');
+    git('checkout', '-q', '-b', 'hist');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'add deploy');
+    git('checkout', '-q', '-b', 'agent');
+    writeFileSync(join(dir, 'pay.js'), `const stripe = require('stripe')('${stripe}');\n`);
+    git('add', '-A');
+    git('commit', '-q', '-m', 'payments');
+    const added = git('rev-parse', 'HEAD').trim();
+    git('checkout', '-q', 'hist');
+    writeFileSync(join(dir, 'deploy.sh'), '#!/bin/sh\nexport GITHUB_TOKEN="$CI_TOKEN"\n');
+    git('commit', '-q', '-am', 'use CI token');
+    const o = io();
+    expect(await main(['secrets', dir, '--history', '--no-cache', '--format', 'json'], o)).toBe(1);
+    const findings = JSON.parse(o.out).findings as { ruleId: string; file: string; message: string; suppressed?: unknown }[];
+    const pay = findings.find((f) => f.ruleId === 'SEC-STRIPE-001' && !f.suppressed)!;
+    expect(pay.file).toBe('pay.js');
+    expect(pay.message).toContain(`Committed in ${added.slice(0, 12)} (`);
+    expect(pay.message).toMatch(/, not in the history of hist \(HEAD\); still present on agent: remove it there too\. It stays in the history and must be revoked\.$/);
+    const gh = findings.find((f) => f.ruleId === 'SEC-GITHUB-001')!;
+    // Added on hist before agent branched off: gone from hist, still on agent's tip.
+    expect(gh.message).toMatch(/, removed from hist \(HEAD\) since; still present on agent: remove it there too\. /);
+    expect(o.out).not.toContain(stripe);
+  });
+
   it('rejects --update-baseline without --baseline (exit 2, one line)', async () => {
     const o = io();
     expect(await main(['secrets', dir, '--update-baseline'], o)).toBe(2);

@@ -10,7 +10,7 @@ import { loadPacksById, type LoadedRule } from '../../packs/load.js';
 import { runScan } from '../../run/scan.js';
 import { applyBaseline, baselineOf, recount } from '../../engine/baseline.js';
 import { loadBaseline, serializeBaseline } from '../../secrets/baseline.js';
-import { scanHistory, type HistoryHit } from '../../secrets/history.js';
+import { headName, scanHistory, type HistoryHit } from '../../secrets/history.js';
 import { SentrikError } from '../../util/errors.js';
 import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot, runOutputs } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
@@ -76,7 +76,8 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
     const byId = new Map(rules.map((r) => [r.def.id, r]));
     const known = new Set(result.findings.map((f) => f.fingerprint));
     // Secrets still at HEAD are already reported by the working-tree scan; history adds the removed ones.
-    for (const h of hits) if (!h.presentAtHead && !known.has(h.fingerprint)) result.findings.push(historyFinding(h, byId.get(h.ruleId)!));
+    const head = hits.some((h) => !h.presentAtHead) ? headName(root) : 'HEAD';
+    for (const h of hits) if (!h.presentAtHead && !known.has(h.fingerprint)) result.findings.push(historyFinding(h, byId.get(h.ruleId)!, head));
     // Two rules that saw the same removed secret are one detection there too.
     markDuplicates(result.findings, nonGatingRules(result.rules), config.suppressions);
   }
@@ -103,14 +104,14 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
 }
 
 /** A secret found only in history, as a finding: where it was added, when, and that it is gone now. */
-function historyFinding(h: HistoryHit, rule: LoadedRule): Finding {
+function historyFinding(h: HistoryHit, rule: LoadedRule, head: string): Finding {
   const d = rule.def;
   return {
     ruleId: d.id,
     packId: rule.packId,
     title: d.title,
     severity: d.severity,
-    message: `${d.message} Committed in ${h.commit.slice(0, 12)} (${h.date}) and removed since: it stays in the history and must be revoked.`,
+    message: `${d.message} ${historyStatus(h, head)}`,
     file: h.path,
     line: h.line,
     column: h.column,
@@ -124,4 +125,19 @@ function historyFinding(h: HistoryHit, rule: LoadedRule): Finding {
     confidence: d.confidence,
     kind: 'secret-history',
   };
+}
+
+/**
+ * Where a secret that is not at HEAD stands, saying only what the scan knows: whether the commit that added it
+ * is in the current branch's history, and which branch and tag tips still hold it (`--all` scans branches the
+ * current one never had, so "removed" would be wrong for those).
+ */
+export function historyStatus(h: Pick<HistoryHit, 'commit' | 'date' | 'inHeadHistory' | 'presentOn' | 'refsNotChecked'>, head: string): string {
+  const at = head === 'HEAD' ? 'HEAD' : `${head} (HEAD)`;
+  const where = h.inHeadHistory === false ? `not in the history of ${at}` : `removed from ${at} since`;
+  const on = h.presentOn;
+  const shown = on ? on.slice(0, 5).join(', ') + (on.length > 5 ? ` and ${on.length - 5} more` : '') : '';
+  const unchecked = h.refsNotChecked ? ` (${h.refsNotChecked} more branch and tag tips not checked)` : '';
+  const still = on === undefined ? '' : on.length ? `; still present on ${shown}${unchecked}: remove it there too` : `; at no branch or tag tip now${unchecked}`;
+  return `Committed in ${h.commit.slice(0, 12)} (${h.date}), ${where}${still}. It stays in the history and must be revoked.`;
 }
