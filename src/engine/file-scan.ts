@@ -22,6 +22,8 @@ export interface FileHit {
   confidence?: Confidence;
   /** See RawMatch.prefixed. */
   prefixed?: boolean;
+  /** See RawMatch.anchors. */
+  anchors?: number[];
   /** Hash of the normalised matched text: the line-independent part of the fingerprint. */
   matchKey: string;
   /** The flagged line is a comment (for severity rescoring). */
@@ -108,6 +110,7 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
       severity: r.severity,
       confidence: r.confidence,
       ...(r.prefixed ? { prefixed: true } : {}),
+      ...(r.anchors?.length ? { anchors: r.anchors } : {}),
       matchKey: matchKey(r.matched ?? lineText ?? ''),
       inComment: lineText !== undefined && isCommentLine(lineText),
       inline: r.line && ignoreAt ? inlineSuppression(ignoreAt, r.line, ruleId) : undefined,

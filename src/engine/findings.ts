@@ -114,7 +114,8 @@ export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules:
     for (const hit of ordered) {
       const active = byId.get(hit.ruleId);
       if (!active) continue;
-      if (opts.changedLines && path !== '.' && hit.line !== undefined && !(changed && changed.has(hit.line))) continue;
+      // A finding is kept when its line changed, or another line it is about (RawMatch.anchors).
+      if (opts.changedLines && path !== '.' && hit.line !== undefined && !(changed && (changed.has(hit.line) || hit.anchors?.some((l) => changed.has(l))))) continue;
       const dedupeKey = `${hit.ruleId}\0${path}\0${hit.line ?? ''}\0${hit.column ?? ''}`;
       if (seen.has(dedupeKey)) continue;
       seen.add(dedupeKey);

@@ -292,7 +292,7 @@ function makeRule(def: RuleDef, match: unknown, packId: string, packStandard: st
     standard: def.standard ?? packStandard,
     scope: kind.scope,
     get matcher() {
-      return (matcher ??= kind.compile(match, { ruleId: def.id, packFile: source.file }));
+      return (matcher ??= kind.compile(match, { ruleId: def.id, packFile: source.file, message: def.message }));
     },
     appliesTo(path: string) {
       if (!applies) {

@@ -23,6 +23,33 @@ describe('constant values', () => {
   });
 });
 
+describe('constant: where a value read through a variable is written', () => {
+  const m = rule({ languages: ['javascript', 'python'], patterns: ['sign($K)'], constant: ['$K'] });
+  const anchors = (path: string, code: string) => m.match(new SourceFile(path, code)).map((r) => [r.line, r.anchors?.[0]]);
+
+  it('anchors each use to the assignment that gives the variable its value there', () => {
+    const js = [
+      "const KEY = 'module-key';", // 1
+      'function a() {',
+      "  let key = 'first';", // 3
+      "  key = 'second';", // 4
+      '  return sign(key);', // 5: the last assignment before the use
+      '}',
+      'const b = () => sign(KEY);', // 7: a module constant, set before any function runs
+      "const COPY = KEY;", // 8
+      'sign(COPY);', // 9: followed through the copy to the literal
+      "sign('inline');", // 10: the value is here
+    ].join('\n');
+    expect(anchors('a.js', js)).toEqual([[5, 4], [7, 1], [9, 1], [10, undefined]]);
+    expect(anchors('a.py', 'KEY = "k"\n\ndef f():\n    return sign(KEY)\n')).toEqual([[4, 1]]);
+  });
+
+  it('names the written line in the message, after the rule\'s own', () => {
+    const named = astKind.compile(astMatchSchema.parse({ languages: ['javascript'], patterns: ['sign($K)'], constant: ['$K'] }), { ruleId: 'T-1', packFile: 't.yaml', message: 'Hard-coded key.' }) as CompiledFileMatcher;
+    expect(named.match(new SourceFile('a.js', "const K = 'k';\nsign(K);\n")).map((r) => r.message)).toEqual(['Hard-coded key. The value is written on line 1.']);
+  });
+});
+
 describe('constant_sources', () => {
   const cleartext = {
     languages: ['python'],

@@ -282,6 +282,30 @@ describe('git scoping', () => {
     sentrik(['scan', '--git-range', 'main...feature', '--full-files', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root });
     expect(findings(out).map((x) => x.line)).toEqual([1, 2]);
   });
+
+  it('--git-range: a change that only hard-codes a value read through a variable reports its uses (the written line anchors them)', () => {
+    const server = (secret: string) =>
+      `const jwt = require('jsonwebtoken');\nconst JWT_SECRET = ${secret};\n\napp.use('/users', usersRouter({ jwtSecret: JWT_SECRET }));\nconst verify = (t) => jwt.verify(t, JWT_SECRET);\n`;
+    const root = project({ 'server.js': server('process.env.JWT_SECRET') });
+    git(root, 'init', '-q');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'one');
+    git(root, 'checkout', '-qb', 'feature');
+    writeFileSync(join(root, 'server.js'), server("'my-jwt-secret'")); // only the declaration changes
+    git(root, 'commit', '-qam', 'two');
+    const out = join(root, 'out');
+    const r = sentrik(['gate', '--git-range', 'main...feature', '--packs', 'javascript-typescript-security', '--output-dir', out], { cwd: root });
+    expect(r.code, r.stderr).toBe(1);
+    const f = findings(out).filter((x) => x.ruleId === 'JS-SECRET-001');
+    expect(f.map((x) => x.line)).toEqual([4, 5]);
+    for (const x of f) expect(x.message).toMatch(/ The value is written on line 2\.$/);
+    // A change elsewhere (not the value, not its uses) reports nothing.
+    git(root, 'checkout', '-qb', 'later');
+    appendFileSync(join(root, 'server.js'), 'module.exports = app;\n');
+    git(root, 'commit', '-qam', 'three');
+    const later = sentrik(['gate', '--git-range', 'feature...later', '--packs', 'javascript-typescript-security', '--output-dir', out], { cwd: root });
+    expect(later.code, later.stderr).toBe(0);
+  });
 });
 
 describe('--full-files', () => {

@@ -175,20 +175,30 @@ function conversionNodes(root: SgNode, language: AstLanguage, parser: string): S
   return findAllOnce(root, { rule: anyRule(CONVERSIONS[language], parser) });
 }
 
-const constantCheckers = new WeakMap<SgNode, (node: SgNode) => boolean>();
+const constantAnalyses = new WeakMap<SgNode, Analysis>();
+
+function constantAnalysis(root: SgNode, language: AstLanguage, parser: string): Analysis {
+  let analysis = constantAnalyses.get(root);
+  if (!analysis) constantAnalyses.set(root, (analysis = new Analysis(root, LANGUAGES[language], parser, [], conversionNodes(root, language, parser))));
+  return analysis;
+}
 
 /**
  * Is a node's value fixed in the code — literals, variables only ever assigned literals or sanitised values,
  * type conversions — rather than data that could come from outside? Cached per parsed file.
  */
 export function isConstantValue(root: SgNode, language: AstLanguage, parser: string, node: SgNode): boolean {
-  let check = constantCheckers.get(root);
-  if (!check) {
-    const analysis = new Analysis(root, LANGUAGES[language], parser, [], conversionNodes(root, language, parser));
-    check = (n) => analysis.isConstantNode(n);
-    constantCheckers.set(root, check);
-  }
-  return check(node);
+  return constantAnalysis(root, language, parser).isConstantNode(node);
+}
+
+/**
+ * Where a constant that a variable carries is written: for a variable read (`JWT_SECRET` in
+ * `jwt.sign(p, JWT_SECRET)`), the value of the assignment that gives it its value there — the last one before
+ * the read in its function, else the module's — followed through variables copied from variables (at most 5
+ * steps). Undefined when `node` is not a variable read, or no assignment is found.
+ */
+export function constantOrigin(root: SgNode, language: AstLanguage, parser: string, node: SgNode): SgNode | undefined {
+  return constantAnalysis(root, language, parser).originOf(node);
 }
 
 /** Assignment events per parsed file and scope start (-1: module level); see Analysis.events. */
@@ -301,6 +311,21 @@ class Analysis {
 
   isConstantNode(node: SgNode): boolean {
     return this.isConstant(node, this.safe);
+  }
+
+  originOf(node: SgNode, depth = 0): SgNode | undefined {
+    if (depth > 5 || !this.lang.identifiers.includes(kindOf(node))) return undefined;
+    const name = node.text();
+    const at = span(node)[0];
+    // Plain assignments of this one name (not destructuring, `+=` or builder calls: their value is not the name's).
+    const assigns = (events: Event[]) => events.filter((ev) => ev.names.length === 1 && ev.names[0] === name && ev.value.length === 1 && !ev.keep);
+    const scope = this.scopeOf(node);
+    const local = scope ? assigns(this.events(scope)).filter((ev) => ev.pos <= at) : [];
+    const module = assigns(this.events(undefined));
+    // In a function, the module's value is set before the function runs, wherever the declaration stands.
+    const ev = local.at(-1) ?? (scope ? module.at(-1) : module.filter((e) => e.pos <= at).at(-1)) ?? module[0];
+    if (!ev) return undefined;
+    return this.originOf(ev.value[0], depth + 1) ?? ev.value[0];
   }
 
   /** Literals, safe variables and sanitiser calls only (the node's own call, e.g. a format call, aside). */

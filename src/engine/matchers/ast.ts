@@ -10,7 +10,10 @@
 //     where: { $SQL: '(?i)select' }            # a bound metavariable's text must match (RE2); where_not: must not
 //     nonconstant: [$CMD]                       # the metavariable's value is not fixed in the code (literals,
 //                                              # variables only assigned literals, int(x)… are constant)
-//     constant: [$KEY]                          # … or is fixed in the code (hard-coded values)
+//     constant: [$KEY]                          # … or is fixed in the code (hard-coded values). When $KEY is a
+//                                              # variable, the finding stays at the use and names the line where
+//                                              # the value is written (`const KEY = '…'`), which anchors it too:
+//                                              # a diff-scoped scan that changed only that line reports it
 //     file_requires: ['\bflask\b']             # the file must contain one of these (RE2)
 //     file_excludes: ['\bpydantic\b']          # … and none of these
 //     keywords: [execute]                      # prefilter literals (derived from the patterns when omitted)
@@ -32,7 +35,7 @@ import { SentrikError } from '../../util/errors.js';
 import { findAllOnce, parseSource, planSearches, type PlannedSearch } from '../ast/parse.js';
 import { anyRule, patternKeywords, patternSchema, toRule, unionKeywords, validatePattern, type PatternSpec } from '../ast/pattern.js';
 import { keywordTest, passes, textTest } from '../ast/text-test.js';
-import { isConstantValue, taintedSinks, taintSearches, type TaintSpec } from '../ast/taint.js';
+import { constantOrigin, isConstantValue, taintedSinks, taintSearches, type TaintSpec } from '../ast/taint.js';
 import { compileRegex, testRegex, type SafeRegex } from '../regex.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
@@ -79,6 +82,8 @@ type Block = z.infer<typeof blockSchema>;
 
 interface CompiledBlock {
   languages: Set<AstLanguage>;
+  /** The `constant:` metavariables (without `$`): where the first one's value is written anchors a finding too. */
+  constants: string[];
   severity: Block['severity'];
   keywords: string[] | undefined;
   /** False when the block cannot match in this file: checked before the file is parsed. */
@@ -93,7 +98,7 @@ export const astKind: MatcherKind<AstMatch> = {
   scope: 'file',
   schema: astMatchSchema,
   domain: (m) => ({ languages: [...new Set(('any' in m ? m.any : [m]).flatMap((b) => b.languages))].sort() }),
-  compile(m) {
+  compile(m, ctx) {
     const blocks = ('any' in m ? m.any : [m]).map(compileBlock);
     const keywords = 'any' in m && m.keywords ? m.keywords.map((k) => k.toLowerCase()) : unionKeywords(blocks.map((b) => b.keywords));
     // Parsing is most of the cost: only files some block could match in are parsed. (Asked by prepare and
@@ -133,6 +138,10 @@ export const astKind: MatcherKind<AstMatch> = {
             const line = r.start.line + 1;
             if (lines.has(line)) continue; // one finding per line and rule: the first block's (strongest evidence first)
             lines.add(line);
+            // A hard-coded value read through a variable: where it is written anchors the finding too (`constant:`).
+            const bound = block.constants.length ? node.getMatch(block.constants[0]) : null;
+            const origin = bound ? constantOrigin(root, lang.language, lang.parser, bound) : undefined;
+            const written = origin && origin.range().start.line + 1;
             out.push({
               ...(block.severity && { severity: block.severity }),
               line,
@@ -140,6 +149,7 @@ export const astKind: MatcherKind<AstMatch> = {
               endLine: r.end.line + 1,
               endColumn: r.end.column + 1,
               matched: node.text().slice(0, 500),
+              ...(written && written !== line && { anchors: [written], message: `${ctx.message ?? 'A value fixed in the code is used here.'} The value is written on line ${written}.` }),
             });
           }
         }
@@ -232,6 +242,7 @@ function compileBlock(b: Block): CompiledBlock {
 
   return {
     languages: new Set(b.languages),
+    constants: (b.constant ?? []).map((mv) => mv.replace(/^\$/, '')),
     severity: b.severity,
     keywords: blockKeywords ?? unionKeywords(mainPatterns.map(patternKeywords)),
     viable(file, parser) {

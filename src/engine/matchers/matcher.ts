@@ -22,6 +22,11 @@ export interface RawMatch {
   /** A lower severity for this match (weaker evidence); never raises the rule's configured severity. */
   severity?: Severity;
   confidence?: Confidence;
+  /**
+   * Other lines the finding is about (where a value used at `line` is written): a diff-scoped scan keeps the
+   * finding when any of them changed, not only `line`.
+   */
+  anchors?: number[];
   /** The matched value is a credential: mask it in the snippet and every output. */
   secret?: boolean;
   /**
@@ -91,6 +96,8 @@ export function inDomain(domain: RuleDomain | undefined, file: FileFacts): boole
 export interface CompileContext {
   ruleId: string;
   packFile: string;
+  /** The rule's message, for a kind that extends it per match. */
+  message?: string;
 }
 
 export interface MatcherKind<M = unknown> {
