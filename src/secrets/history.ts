@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { LoadedRule } from '../packs/load.js';
+import type { Confidence, Severity } from '../engine/model.js';
 import { SAFE_CONFIG } from '../engine/git.js';
 import { keywordIndex } from '../engine/ruleset.js';
 import { SourceFile } from '../engine/source.js';
@@ -32,6 +33,10 @@ export interface HistoryHit {
   masked: string;
   /** Baseline fingerprint (rule, path, hash of the secret). */
   fingerprint: string;
+  /** The match's own weaker evidence, when the detector gave it (a token that fails its checksum). */
+  severity?: Severity;
+  confidence?: Confidence;
+  message?: string;
   /** Is the secret still in the file at HEAD? False = not on the current branch now (still needs revoking). */
   presentAtHead: boolean;
   /** When not at HEAD: is the commit that added it in HEAD's history (removed from this branch since)? */
@@ -107,6 +112,9 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
             snippet: snippet.length > MAX_SNIPPET ? `${snippet.slice(0, MAX_SNIPPET)}…` : snippet,
             masked: maskSecret(r.matched),
             fingerprint,
+            ...(r.severity && { severity: r.severity }),
+            ...(r.confidence && { confidence: r.confidence }),
+            ...(r.message && { message: r.message }),
           },
         });
       }

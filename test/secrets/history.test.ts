@@ -64,6 +64,24 @@ describe('scanHistory', () => {
     expect(json).not.toContain(PW);
   });
 
+  it('keeps a detector\'s weaker evidence: a token that fails its checksum is medium and low confidence there too', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'sentrik-history-weak-'));
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    const run = (...args: string[]) => execFileSync('git', args, { cwd: other, env });
+    try {
+      run('init', '-q');
+      writeFileSync(join(other, 'ci.sh'), "GH='ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'\n");
+      run('add', '-A');
+      run('commit', '-q', '-m', 'add');
+      writeFileSync(join(other, 'ci.sh'), 'GH="$TOKEN"\n');
+      run('commit', '-q', '-am', 'remove');
+      const hits = await scanHistory(other, { rules });
+      expect(hits.find((h) => h.ruleId === 'SEC-GITHUB-001')).toMatchObject({ severity: 'medium', confidence: 'low', message: expect.stringMatching(/checksum does not match/), presentAtHead: false });
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('limits the scan to a range', async () => {
     const hits = await scanHistory(repo, { rules, range: `${commits[2]}..HEAD` });
     expect(hits.map((h) => h.ruleId)).not.toContain('SEC-GITHUB-001');

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Finding } from '../../engine/model.js';
+import { SEVERITY_RANK, type Finding } from '../../engine/model.js';
 import { markDuplicates, nonGatingRules } from '../../engine/findings.js';
 import { loadPacksById, type LoadedRule } from '../../packs/load.js';
 import { runScan } from '../../run/scan.js';
@@ -110,8 +110,8 @@ function historyFinding(h: HistoryHit, rule: LoadedRule, head: string): Finding 
     ruleId: d.id,
     packId: rule.packId,
     title: d.title,
-    severity: d.severity,
-    message: `${d.message} ${historyStatus(h, head)}`,
+    severity: h.severity && SEVERITY_RANK[h.severity] < SEVERITY_RANK[d.severity] ? h.severity : d.severity,
+    message: `${h.message ?? d.message} ${historyStatus(h, head)}`,
     file: h.path,
     line: h.line,
     column: h.column,
@@ -122,7 +122,7 @@ function historyFinding(h: HistoryHit, rule: LoadedRule, head: string): Finding 
     cwe: d.cwe,
     remediation: d.remediation,
     fingerprint: h.fingerprint,
-    confidence: d.confidence,
+    confidence: h.confidence ?? d.confidence,
     kind: 'secret-history',
   };
 }
