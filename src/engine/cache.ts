@@ -33,8 +33,12 @@ export const RACY_MS = 2000;
 
 /** A file's result without its path (the row's key) — absent when the file had no hits, problems, ignores or kinds. */
 type StoredResult = Omit<FileResult, 'path'>;
-/** [size, mtimeMs, ctimeMs, ino, content hash, trusted (1) or racy (0), result] — compact: 14k rows parse fast. */
-type Row = [number, number, number, number, string, 0 | 1, StoredResult | 0];
+/**
+ * [size, mtimeMs, ctimeMs, ino, content hash, trusted (1) or racy (0), result] — compact: 14k rows parse fast.
+ * A binary file's row has no hash and the result BINARY: it is skipped again while its stat holds.
+ */
+type Row = [number, number, number, number, string, 0 | 1, StoredResult | 0 | typeof BINARY];
+const BINARY = 'binary';
 
 /** Repository-level rule results, valid while every file's stat is what it was when they were computed. */
 export interface RepoResults {
@@ -49,6 +53,8 @@ interface StoredRepo extends RepoResults {
 export class ScanCache {
   private rows: Record<string, Row> = Object.create(null);
   private repo: StoredRepo | undefined;
+  /** File rules that had no file to judge, for the file set (paths and stats) of `key`. */
+  private idle: { key: string; ids: string[] } | undefined;
   private dirty = false;
   hits = 0;
   misses = 0;
@@ -78,6 +84,7 @@ export class ScanCache {
       if (data?.rows && typeof data.rows === 'object') {
         cache.rows = Object.assign(Object.create(null), data.rows);
         cache.repo = data.repo;
+        cache.idle = data.idle;
       }
     } catch {
       // A missing or corrupt cache is just a cold cache.
@@ -86,7 +93,7 @@ export class ScanCache {
   }
 
   /** The file's JSON if our key signed it for this rule set; a forged, edited or foreign cache is undefined. */
-  private readAuthentic(): { rows: Record<string, Row>; repo?: StoredRepo } | undefined {
+  private readAuthentic(): { rows: Record<string, Row>; repo?: StoredRepo; idle?: { key: string; ids: string[] } } | undefined {
     const buf = readFileSync(this.file!);
     if (buf.length < HEADER_LENGTH || buf.toString('latin1', 0, MAGIC.length) !== MAGIC || buf[HEADER_LENGTH - 1] !== 0x0a) return undefined;
     const claimed = Buffer.from(buf.toString('latin1', MAGIC.length, HEADER_LENGTH - 1), 'hex');
@@ -105,10 +112,10 @@ export class ScanCache {
   }
 
   /** The cached result when the file's stat is unchanged and was not racy when it was cached. */
-  byStat(path: string, st: FileStat): FileResult | undefined {
+  byStat(path: string, st: FileStat): FileResult | 'binary' | undefined {
     const row = this.rows[path];
     if (!row || row[5] !== 1 || row[0] !== st.size || row[1] !== st.mtimeMs || row[2] !== st.ctimeMs || row[3] !== st.ino) return undefined;
-    return toResult(path, row);
+    return row[6] === BINARY ? BINARY : toResult(path, row);
   }
 
   /** Content hash stored for a path (to detect a touched but unchanged file). */
@@ -118,7 +125,14 @@ export class ScanCache {
 
   resultFor(path: string): FileResult | undefined {
     const row = this.rows[path];
-    return row && toResult(path, row);
+    return row && row[6] !== BINARY ? toResult(path, row) : undefined;
+  }
+
+  /** Remember that a file is binary (skipped unread while its stat holds; see `put` for `readAfter`). */
+  putBinary(path: string, st: FileStat, readAfter: number): void {
+    if (!this.file) return;
+    this.rows[path] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, '', isQuiet(st, readAfter) ? 1 : 0, BINARY];
+    this.dirty = true;
   }
 
   /**
@@ -158,6 +172,17 @@ export class ScanCache {
     this.dirty = true;
   }
 
+  /** The file rules that judged none of the files of `key` (see repoKey), as the scan that had them found. */
+  idleRulesFor(key: string): string[] | undefined {
+    return this.idle?.key === key && Array.isArray(this.idle.ids) ? this.idle.ids : undefined;
+  }
+
+  putIdleRules(key: string, ids: string[]): void {
+    if (!this.file || (this.idle?.key === key && this.idle.ids.join('\0') === ids.join('\0'))) return;
+    this.idle = { key, ids };
+    this.dirty = true;
+  }
+
   /** Write atomically; remove caches of other rule sets. Returns an error message instead of throwing. */
   save(): string | undefined {
     if (!this.file || !this.dirty) return undefined;
@@ -166,7 +191,7 @@ export class ScanCache {
       mkdirSync(dir, { recursive: true });
       // Caches of other rule sets go (only finished ones: another scan's temporary file is its own).
       for (const f of readdirSync(dir)) if (/^scan-\w+\.json$/.test(f) && join(dir, f) !== this.file) rmSync(join(dir, f), { force: true });
-      const payload = Buffer.from(JSON.stringify({ rows: this.rows, repo: this.repo }));
+      const payload = Buffer.from(JSON.stringify({ rows: this.rows, repo: this.repo, idle: this.idle }));
       writeFileAtomic(this.file, Buffer.concat([Buffer.from(`${MAGIC}${this.mac(payload).toString('hex')}\n`), payload]));
       return undefined;
     } catch (err) {
@@ -245,7 +270,7 @@ function isQuiet(st: FileStat, readAfter: number): boolean {
 }
 
 function toResult(path: string, row: Row): FileResult {
-  const r = row[6];
+  const r = row[6] === BINARY ? 0 : row[6];
   return r ? { path, ...r } : { path, hits: [], problems: [] };
 }
 

@@ -2,7 +2,7 @@
 // the CLI turns configuration into ScanOptions and hands the ScanResult to reporters.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DiscoveredFile } from './discovery.js';
+import type { DiscoveredFile, FileStat } from './discovery.js';
 import type { ChangedFile } from './git.js';
 import { repoKey, ScanCache, type RepoResults } from './cache.js';
 import { compareFindings, countFindings, finalise, markDuplicates, META_RULES, nonGatingRules, rulesInfo, staleSuppressionFindings, uniqueByFingerprint, unknownRuleSuppressionFindings } from './findings.js';
@@ -82,6 +82,10 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       continue;
     }
     const hit = f.stat && cache.byStat(f.path, f.stat);
+    if (hit === 'binary') {
+      skipped.push({ file: f.path, reason: 'binary' });
+      continue;
+    }
     if (hit) {
       cache.hits++;
       filesScanned++;
@@ -97,14 +101,15 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   const statOf = new Map((opts.files ?? []).map((f) => [f.path, f.stat]));
   const onOutcome = (o: FileOutcome): void => {
+    const st = statOf.get(o.path);
     if (o.status === 'skipped') {
       skipped.push({ file: o.path, reason: o.reason });
-      cache.forget(o.path);
+      if (o.reason === 'binary' && st) cache.putBinary(o.path, st, started);
+      else cache.forget(o.path);
       return;
     }
     filesScanned++;
     bytesScanned += o.bytes;
-    const st = statOf.get(o.path);
     if (o.status === 'unchanged') {
       cache.hits++;
       const prev = cache.resultFor(o.path)!;
@@ -127,12 +132,17 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const perPackMs: Record<string, number> = {};
   const repoRules = !opts.repo ? [] : opts.repoFilesOnly ? opts.rules.repoRules.filter(runsOnSomeFiles) : opts.rules.repoRules;
   let repoResults: RepoResults | undefined;
+  // The identity of the file set (paths and stats) under this rule set, for results about all files at once.
+  let filesKey: { key: string; files: (FileStat & { path: string })[] } | undefined;
+  const filesIdentity = (): NonNullable<typeof filesKey> => {
+    // An enabled cache means every file has its stat.
+    const files = (opts.files ?? []).map((f) => ({ path: f.path, ...f.stat! }));
+    return (filesKey ??= { key: repoKey(`${opts.rules.hash}${opts.repoFilesOnly ? '\0files-only' : ''}`, opts.maxFileSize, files), files });
+  };
   const repoPhase = (): void => {
     const ts = Date.now();
     if (opts.repo && repoRules.length) {
-      // An enabled cache means every file has its stat.
-      const files = cache.enabled ? (opts.files ?? []).map((f) => ({ path: f.path, ...f.stat! })) : [];
-      const key = cache.enabled ? repoKey(`${opts.rules.hash}${opts.repoFilesOnly ? '\0files-only' : ''}`, opts.maxFileSize, files) : '';
+      const { key, files } = cache.enabled ? filesIdentity() : { key: '', files: [] };
       repoResults = cache.enabled ? cache.repoResults(key, files) : undefined;
       if (!repoResults) {
         repoResults = runRepoRules(repoRules, opts.repo, perPackMs);
@@ -202,22 +212,27 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   findings.push(...staleSuppressionFindings(suppressions, opts.suppressionPolicy), ...unknownRuleSuppressionFindings(suppressions));
   findings.sort(compareFindings);
 
+  // Applied: a file rule that had at least one scanned file to judge, whatever it found; a repository rule
+  // that ran without failing. The others were loaded but are no evidence (compliance says so). When every file
+  // was served by its stat, the files are those of a scan whose answer the cache holds (no glob is matched).
+  const failed = new Set(repoResults?.problems.flatMap((p) => (p.code === 'rule-error' && p.ruleId ? [p.ruleId] : [])) ?? []);
+  const unfinished = new Set(agents?.unfinished);
+  const sameFiles = cache.enabled && jobs.length === 0 ? filesIdentity().key : undefined;
+  let withoutFile = sameFiles === undefined ? undefined : cache.idleRulesFor(sameFiles);
+  if (!withoutFile) {
+    withoutFile = withoutFiles(opts.rules.fileRules, scanned).map((r) => r.rule.def.id);
+    if (cache.enabled) cache.putIdleRules(filesIdentity().key, withoutFile);
+  }
   // A scan with a failed pack agent is incomplete: never remember it as the result for these files.
   if (cache.enabled && (agents?.complete ?? true)) {
     if (wholeRepository) cache.retainOnly(new Set(statOf.keys()));
     const err = cache.save();
     if (err) problems.push({ code: 'cache', message: err });
   }
-
-  // Applied: a file rule that had at least one scanned file to judge, whatever it found; a repository rule
-  // that ran without failing. The others were loaded but are no evidence (compliance says so).
-  const failed = new Set(repoResults?.problems.flatMap((p) => (p.code === 'rule-error' && p.ruleId ? [p.ruleId] : [])) ?? []);
-  const unfinished = new Set(agents?.unfinished);
   const notApplied = [
-    ...withoutFiles(opts.rules.fileRules, scanned),
-    ...opts.rules.fileRules.filter((r) => unfinished.has(r.rule.def.id)), // a pack agent stopped: they judged nothing
-    ...repoRules.filter((r) => !repoResults || failed.has(r.rule.def.id)),
-  ].map((r) => r.rule.def.id);
+    ...withoutFile,
+    ...[...opts.rules.fileRules.filter((r) => unfinished.has(r.rule.def.id)), ...repoRules.filter((r) => !repoResults || failed.has(r.rule.def.id))].map((r) => r.rule.def.id),
+  ];
   const counts = countFindings(findings);
   const skippedByReason: Record<string, number> = {};
   for (const s of skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;

@@ -89,6 +89,19 @@ describe('ScanCache', () => {
     expect(racy.repoResults('key-1', files)).toBeUndefined();
   });
 
+  it('remembers a binary file by its stat (skipped unread while it holds), and the rules no file had, per file set', () => {
+    const c = reopened((c) => {
+      c.putBinary('lib.wasm', stat, stat.mtimeMs + RACY_MS + 1);
+      c.putIdleRules('files-1', ['JAVA-1', 'GO-1']);
+    });
+    expect(c.byStat('lib.wasm', stat)).toBe('binary');
+    expect(c.byStat('lib.wasm', { ...stat, size: 11 })).toBeUndefined();
+    expect(c.resultFor('lib.wasm')).toBeUndefined();
+    expect(c.hashOf('lib.wasm')).toBe(''); // never equal to a content hash: a changed file is scanned
+    expect(c.idleRulesFor('files-1')).toEqual(['JAVA-1', 'GO-1']);
+    expect(c.idleRulesFor('files-2')).toBeUndefined();
+  });
+
   it('treats a cache of an older format or a corrupt file as empty', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sentrik-cache-'));
     temps.push(dir);
@@ -155,6 +168,21 @@ describe('cached scans see every change', () => {
     const cacheFile = readCache(join(root, '.sentrik', 'cache', readdirOne(join(root, '.sentrik', 'cache')))).payload;
     expect(cacheFile.rows['app.js'][5]).toBe(0); // racy: not trusted by stat
     expect(cacheFile.rows['other.js'][5]).toBe(1);
+  });
+
+  it('a binary file is skipped from the cache while its stat holds; written as text, it is scanned', async () => {
+    const root = project({ 'blob.js': Buffer.from([0x7f, 0x45, 0, 0x01, 0x41]), 'app.js': 'const a = 1;\n' });
+    temps.push(root);
+    for (const f of ['blob.js', 'app.js']) age(join(root, f));
+    await new Promise((resolve) => setTimeout(resolve, RACY_MS + 100));
+    const cold = await scanProject(root, ['owasp-top-10']);
+    expect(cold.result.skipped).toContainEqual({ file: 'blob.js', reason: 'binary' });
+    const warm = await scanProject(root, ['owasp-top-10']);
+    expect(warm.result.skipped).toContainEqual({ file: 'blob.js', reason: 'binary' });
+    expect(warm.result.metrics).toMatchObject({ cacheHits: 1, cacheMisses: 0, filesScanned: 1, rulesNotApplied: cold.result.metrics.rulesNotApplied });
+    writeFileSync(join(root, 'blob.js'), 'eval(req.body.x);\n');
+    const text = await scanProject(root, ['owasp-top-10']);
+    expect(text.found).toContain('OWASP-A03-001 blob.js:1');
   });
 
   it('repository-level findings follow the files: a policy edited to say how to report clears its finding', async () => {
