@@ -117,7 +117,7 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
     };
   });
   const ignores = ignoreAt ? inlineIgnores(file, ignoreAt) : [];
-  const kinds = fileKinds(file);
+  const kinds = rules.judgesKinds ? fileKinds(file) : []; // a secrets-only scan needs none
   return { path, hits, problems, ...(ignores.length ? { ignores } : {}), ...(kinds.length ? { kinds } : {}) };
 }
 

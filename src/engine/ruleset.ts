@@ -24,6 +24,8 @@ export interface RuleSet {
   repoRules: ActiveRule[];
   /** Identity of everything that decides findings (tool version, pack hashes, overrides): the cache key. */
   hash: string;
+  /** Some file rule judges only files of a format or contract kind: a scanned file's kinds must be known. */
+  judgesKinds: boolean;
   /**
    * Which rules to run on a text (those whose keywords occur, or that have none), and whether the text may
    * hold an inline `sentrik-ignore` (found case-insensitively, or the pass gave up: confirm it), in one pass.
@@ -78,6 +80,7 @@ export function buildRuleSet(
     fileRules,
     repoRules,
     hash: h.digest('hex').slice(0, 24),
+    judgesKinds: fileRules.some((r) => r.rule.domain?.kinds?.length),
     search,
   };
 }
