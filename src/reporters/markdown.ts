@@ -54,6 +54,8 @@ export function renderMarkdown(result: ScanResult, gate?: GateResult, opts: Mark
     out.push('', ...remediation(shown.slice(0, MARKDOWN_MAX_FINDINGS)));
   }
 
+  out.push(...suppressedList(result.findings));
+
   if (result.problems.length > 0) {
     out.push(`> [!WARNING]`, `> ${plural(result.problems.length, 'problem')} during the scan (some files or rules were not checked)${opts.fullReport ? `; they are listed in ${opts.fullReport}` : ''}.`, '');
   }
@@ -88,6 +90,28 @@ function packTable(result: ScanResult): string[] {
     lines.push(`| ${md(pack)} | ${SEVERITIES.map((s) => (counts[s] ? `**${counts[s]}**` : '0')).join(' | ')} | ${suppressed} |`);
   }
   return lines;
+}
+
+/**
+ * Findings a suppression (inline or file) set aside, worst first: a reviewer sees what a change silenced and
+ * why (an agent can add a `sentrik-ignore` line as easily as the code). Collapsed; duplicates and baseline
+ * entries are left out (not decisions made in this change).
+ */
+function suppressedList(findings: Finding[]): string[] {
+  const set = findings.filter((f) => f.suppressed?.kind === 'inline' || f.suppressed?.kind === 'file').sort(compareBySeverity);
+  if (set.length === 0) return [];
+  const worst = countBySeverity(set);
+  const serious = (['critical', 'high'] as const).filter((s) => worst[s]).map((s) => `${worst[s]} ${s}`);
+  const out = [`<details><summary>${plural(set.length, 'suppressed finding')}${serious.length ? ` (${serious.join(', ')})` : ''}</summary>`, ''];
+  out.push('| Severity | Rule | Location | Reason | Suppressed by |', '|---|---|---|---|---|');
+  for (const f of set.slice(0, MARKDOWN_MAX_FINDINGS)) {
+    const s = f.suppressed!;
+    const by = [s.kind === 'inline' ? 'inline comment' : 'suppressions.yaml', s.source, s.approvedBy && `approved by ${s.approvedBy}`, s.expires && `until ${s.expires}`].filter(Boolean).join(', ');
+    out.push(`| ${ICON[f.severity]} ${f.severity} | ${md(f.ruleId)} | ${md(formatLocation(f))} | ${md(shorten(s.reason, 200))} | ${md(by)} |`);
+  }
+  if (set.length > MARKDOWN_MAX_FINDINGS) out.push('', `…and ${set.length - MARKDOWN_MAX_FINDINGS} more.`);
+  out.push('', '</details>', '');
+  return out;
 }
 
 /** One entry per rule among the shown findings: what to do, which clause, which CWE. */

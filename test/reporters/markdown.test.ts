@@ -23,12 +23,19 @@ describe('renderMarkdown', () => {
   });
 
   it('lists the blocking findings worst first, with how to fix them', () => {
-    const rows = lines.filter((l) => /^\| \S+ (critical|high|medium|low|info) \|/.test(l));
+    const blockingPart = lines.slice(0, lines.findIndex((l) => l.includes('suppressed finding')));
+    const rows = blockingPart.filter((l) => /^\| \S+ (critical|high|medium|low|info) \|/.test(l));
     expect(rows).toHaveLength(gate.blocking.length);
     expect(rows[0]).toContain('critical');
     expect(rows.at(-1)).toContain('high');
     expect(text).toContain('<details><summary>How to fix</summary>');
     expect(text).toContain('[CWE-95](https://cwe.mitre.org/data/definitions/95.html)');
+  });
+
+  it('lists what suppressions set aside, with the reason and where the suppression is written', () => {
+    expect(text).toContain('<details><summary>1 suppressed finding (1 high)</summary>');
+    const row = lines.find((l) => l.includes('internal mirror'))!;
+    expect(row).toMatch(/^\| 🔴 high \| .+ \| scripts\/fetch\\\.py:9:5 \| internal mirror with a pinned certificate \| inline comment, scripts\/fetch\\\.py:9 \|$/);
   });
 
   it('escapes untrusted text: no HTML, no table breakout, no @mentions', () => {
