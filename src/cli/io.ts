@@ -1,5 +1,6 @@
 // The CLI's view of the outside world. main() takes it as a parameter so tests can run commands in-process
 // without touching the real process; bin/sentrik.js passes the real one.
+import { readFileSync } from 'node:fs';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -8,6 +9,8 @@ export interface CliIO {
   cwd: string;
   /** stdout is a terminal (colour, progress). */
   isTTY: boolean;
+  /** All of standard input (`--diff -`); undefined when it is a terminal (nothing is piped in). */
+  readStdin?(): string | undefined;
 }
 
 export function processIO(): CliIO {
@@ -22,6 +25,7 @@ export function processIO(): CliIO {
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !process.env.SENTRIK_NO_COLOR,
+    readStdin: () => (process.stdin.isTTY ? undefined : readFileSync(0, 'utf8')),
   };
 }
 

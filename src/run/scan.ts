@@ -27,7 +27,8 @@ export type ScopeRequest =
   | { mode: 'paths'; paths: string[] }
   | { mode: 'staged'; fullFiles?: boolean }
   | { mode: 'git-range'; range: string; fullFiles?: boolean }
-  | { mode: 'diff'; diffFile: string; fullFiles?: boolean }
+  /** `diffText`: the diff itself (read from standard input), `diffFile` then only names it. */
+  | { mode: 'diff'; diffFile: string; diffText?: string; fullFiles?: boolean }
   | { mode: 'snippet'; path: string; text: string };
 
 export interface RunScanOptions {
@@ -285,7 +286,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
     const diffPath = resolve(root, scope.diffFile);
     let diffText: string;
     try {
-      diffText = readFileSync(diffPath, 'utf8');
+      diffText = scope.diffText ?? readFileSync(diffPath, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new SentrikError(code === 'ENOENT' ? 'no such diff file' : `cannot read the diff: ${code ?? (err as Error).message}`, scope.diffFile, undefined, 'write it with git diff > FILE, and give its path');
@@ -321,7 +322,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       changedLines: scope.fullFiles ? undefined : changed,
       repo: diskRepoView(root, found.files, config.max_file_size),
       repoFilesOnly: true,
-      scope: { mode: 'diff', paths: found.files.map((f) => f.path), diffFile: shownDiffFile(root, diffPath), changedLinesOnly: !scope.fullFiles },
+      scope: { mode: 'diff', paths: found.files.map((f) => f.path), diffFile: scope.diffText === undefined ? shownDiffFile(root, diffPath) : scope.diffFile, changedLinesOnly: !scope.fullFiles },
       phasesMs: phases,
     });
   }

@@ -339,6 +339,15 @@ describe('--full-files', () => {
 describe('--diff FILE', () => {
   const DIFF = ['--- a/a.js', '+++ b/a.js', '@@ -1 +1,2 @@', ' eval(req.body.one);', '+eval(req.body.two);', '--- a/../escape.js', '+++ b/../escape.js', '@@ -0,0 +1 @@', '+eval(x);', ''].join('\n');
 
+  it('--diff - reads the diff from standard input (git diff | sentrik gate --diff -)', () => {
+    const root = project({ 'a.js': 'eval(req.body.one);\neval(req.body.two);\n' });
+    const out = join(root, 'out');
+    const r = sentrik(['gate', '--diff', '-', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root, input: DIFF });
+    expect(r.code).toBe(1);
+    expect(findings(out).map((f) => `${f.file}:${f.line}`)).toEqual(['a.js:2']);
+    expect(r.stdout).toContain('diff stdin (changed lines)');
+  });
+
   it('reads the diff from anywhere (CI writes it to a temporary folder), relative to where it is typed', () => {
     const root = project({ 'a.js': 'eval(req.body.one);\neval(req.body.two);\n' });
     const elsewhere = project({ 'changes.diff': DIFF });

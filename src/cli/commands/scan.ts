@@ -42,7 +42,7 @@ export function addScanOptions(cmd: Command): Command {
     .argument('[paths...]', 'files or directories to scan (default: the current directory; one directory = the project root)')
     .option('--staged', 'scan the staged (index) content and report only the lines being committed')
     .option('--git-range <range>', 'scan files changed in A...B and report only changed lines (e.g. "origin/main...HEAD")')
-    .option('--diff <file>', 'scan the files of a unified diff and report only its changed lines')
+    .option('--diff <file>', 'scan the files of a unified diff and report only its changed lines (- reads it from standard input)')
     .option('--full-files', 'with --staged/--git-range/--diff: report findings anywhere in the changed files')
     .option('--skip-outside-root', 'with --staged/--git-range from a sub-folder: skip the changed files outside it instead of failing the gate (one package of a monorepo)')
     .option('--packs <ids>', 'comma-separated pack ids to run, or "all" (default: configured or detected packs)', listOption)
@@ -97,7 +97,7 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
     : flags.gitRange
       ? { mode: 'git-range', range: flags.gitRange, fullFiles: flags.fullFiles }
       : flags.diff
-        ? { mode: 'diff', diffFile: resolve(io.cwd, flags.diff), fullFiles: flags.fullFiles }
+        ? diffScope(io, flags.diff, flags.fullFiles)
         : { mode: 'paths', paths: scanPaths };
 
   const ownOutputs = runOutputs(io, root, flags, config.output_dir);
@@ -147,4 +147,12 @@ function parseSeverities(list: string[]): Severity[] {
     }
   }
   return list as Severity[];
+}
+
+/** `--diff FILE`, or `--diff -`: the diff piped in (`git diff | sentrik gate --diff -`). */
+function diffScope(io: CliIO, diff: string, fullFiles?: boolean): ScopeRequest {
+  if (diff !== '-') return { mode: 'diff', diffFile: resolve(io.cwd, diff), fullFiles };
+  const text = io.readStdin?.();
+  if (text === undefined) throw new SentrikError('--diff - reads the diff from standard input, and nothing is piped in', undefined, undefined, 'git diff | sentrik gate --diff -');
+  return { mode: 'diff', diffFile: 'stdin', diffText: text, fullFiles };
 }
