@@ -4,7 +4,6 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { ConfigOverrides, Reporter } from '../config/schema.js';
 import type { GateResult, ScanResult } from '../engine/model.js';
-import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from '../engine/own-output.js';
 import { availablePackIds } from '../packs/load.js';
 import { REPORTERS } from '../reporters/index.js';
 import { renderTerminal } from '../reporters/terminal.js';
@@ -102,7 +101,6 @@ export function emitReports(io: CliIO, root: string, result: ScanResult, gate: G
   io.stdout(render(format));
 
   const dir = runOutputDir(io, root, o.outputDir, outputDir);
-  if (reporters.length) markOutputDir(dir);
   const written: string[] = [];
   for (const name of reporters) {
     const r = REPORTERS[name];
@@ -114,17 +112,10 @@ export function emitReports(io: CliIO, root: string, result: ScanResult, gate: G
 
 /**
  * What this run writes (absolute): the --output file, else the report folder. A scan leaves these out when
- * they lie inside the root (runScan's ownOutputs), so this run's reports are not scanned by the next one.
+ * they lie inside the root (runScan's ownOutputs: the file, or the folder's report files).
  */
-export function runOutputs(io: CliIO, root: string, o: Pick<OutputOptions, 'output' | 'outputDir'>, configured: string): string[] {
-  return [o.output ? resolve(io.cwd, o.output) : runOutputDir(io, root, o.outputDir, configured)];
-}
-
-/** The marker that lets later scans recognise this folder's report files (engine/own-output.ts). */
-function markOutputDir(dir: string): void {
-  const marker = join(dir, OUTPUT_MARKER);
-  if (existsSync(marker)) return;
-  writeReport(marker, OUTPUT_MARKER_TEXT, marker);
+export function runOutputs(io: CliIO, root: string, o: Pick<OutputOptions, 'output' | 'outputDir'>, configured: string): { file?: string; dir?: string } {
+  return o.output ? { file: resolve(io.cwd, o.output) } : { dir: runOutputDir(io, root, o.outputDir, configured) };
 }
 
 /** The report format an --output file's extension names (longest suffix first: `.sarif.json` is SARIF). */

@@ -8,7 +8,6 @@ import ignore, { type Ignore } from 'ignore';
 import type { ScanProblem, SkippedFile } from './model.js';
 import { isInside, toPosix } from '../util/paths.js';
 import { globTooComplex } from '../util/glob.js';
-import { isReportFileName, OUTPUT_MARKER } from './own-output.js';
 
 /** What the cache compares to know a file unchanged without reading it. */
 export interface FileStat {
@@ -191,8 +190,7 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
     else if (st.isFile()) {
       // Named explicitly: .gitignore does not apply, but sentrik's own exclusions do (pre-commit passes every file).
       const own = baseLayers.filter((l) => l.isOwn);
-      const ownReport = isReportFileName(path.basename(abs)) && fs.existsSync(path.join(path.dirname(abs), OUTPUT_MARKER));
-      if (isExcluded(rel) || isIgnored(own, rel, false) || ownReport) skip(rel, 'excluded');
+      if (isExcluded(rel) || isIgnored(own, rel, false)) skip(rel, 'excluded');
       else addFile(abs, rel, st);
     }
   }
@@ -210,8 +208,6 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
     // Only a folder that lists a .gitignore is asked for one (a failed open per folder costs more than the walk).
     const hasIgnoreFile = opts.respectGitignore && entries.some((e) => e.name === '.gitignore');
     const layers = hasIgnoreFile ? withIgnoreFile(dir.layers, dir.abs, dir.rel, problems) : dir.layers;
-    // A folder sentrik wrote reports into (see own-output.ts): its report files are not scanned.
-    const reportFolder = entries.some((e) => e.name === OUTPUT_MARKER);
     // dir.abs is normalised, so plain concatenation is path.join without its cost (17k calls).
     const prefix = dir.abs.endsWith(path.sep) ? dir.abs : dir.abs + path.sep;
     for (const entry of entries) {
@@ -224,7 +220,7 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
         if (reason) skip(rel, reason);
         else stack.push({ abs, rel, real: path.join(dir.real, name), layers, underExcluded: dir.underExcluded });
       } else if (entry.isFile()) {
-        const excluded = (reportFolder && isReportFileName(name)) || (dir.underExcluded ? isExcluded(rel) : isExcludedInWalk(rel, name));
+        const excluded = dir.underExcluded ? isExcluded(rel) : isExcludedInWalk(rel, name);
         let reason: SkippedFile['reason'] | undefined = excluded ? 'excluded' : isIgnored(layers, rel, false) ? 'gitignored' : undefined;
         if (reason === 'gitignored' && opts.keepGitignored?.(name) && !isIgnored(layers.filter((l) => l.isOwn), rel, false)) {
           reason = undefined;

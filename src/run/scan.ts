@@ -14,7 +14,7 @@ import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
 import { blobRepoView, diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { META_RULES } from '../engine/findings.js';
-import { ownReportTester } from '../engine/own-output.js';
+import { reportFilePatterns } from '../engine/own-output.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
 import { getSpecCheck } from '../specs/index.js';
 
@@ -46,10 +46,10 @@ export interface RunScanOptions {
    */
   last?: boolean;
   /**
-   * Absolute paths this run writes its reports to (--output-dir, --output): excluded from this scan when
-   * inside the root, like the configured output_dir. Earlier runs' folders are known by their marker.
+   * What this run writes (absolute paths): the --output file, or the --output-dir whose report files it
+   * writes. Inside the root they are left out of this run's walk of the tree (see engine/own-output.ts).
    */
-  ownOutputs?: string[];
+  ownOutputs?: { file?: string; dir?: string };
 }
 
 /** Load the selected packs: explicit ids, 'all', or the configured ones. Unknown ids name where they came from. */
@@ -159,10 +159,25 @@ export function shownDiffFile(root: string, diffPath: string): string {
   return isInside(root, diffPath) ? toPosix(relative(root, diffPath)) : basename(diffPath);
 }
 
-/** `/path` (anchored at the root, gitignore syntax) for a path strictly inside the root; nothing otherwise. */
-function anchoredInside(root: string, abs: string): string[] {
-  const rel = toPosix(relative(root, abs));
-  return rel && isInside(root, abs) && !/[*?[\]!#\\]|^\s|\s$/.test(rel) ? [`/${rel}`] : [];
+/**
+ * Exclusion patterns (gitignore syntax, anchored at the root) for what this run writes inside the root: the
+ * --output file itself, or the report file names in its --output-dir (the folder's other files are scanned).
+ * A path that would need escaping in a pattern is not excluded (its reports are then scanned: nothing is hidden).
+ */
+function ownOutputPatterns(root: string, outputs: RunScanOptions['ownOutputs']): string[] {
+  const at = (abs: string): string | undefined => {
+    const rel = toPosix(relative(root, abs));
+    return isInside(root, abs) && !/[*?[\]!#\\]|^\s|\s$/.test(rel) ? rel : undefined;
+  };
+  if (outputs?.file) {
+    const rel = at(outputs.file);
+    return rel ? [`/${rel}`] : [];
+  }
+  if (outputs?.dir) {
+    const rel = outputs.dir === root ? '' : at(outputs.dir);
+    return rel === undefined ? [] : reportFilePatterns(rel);
+  }
+  return [];
 }
 
 export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
@@ -186,7 +201,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
   t = Date.now();
 
   const fileSuppressions = loadSuppressions(root);
-  const exclude = [...scanExcludes(config), ...(opts.ownOutputs ?? []).flatMap((p) => anchoredInside(root, p))];
+  const exclude = scanExcludes(config);
   const common = {
     root,
     rules,
@@ -218,7 +233,7 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
     // costs far more per byte than a pattern, so a large file handed out last would finish alone); a scan with
     // neither learns each file's size when it reads it.
     const stat = cacheDir !== undefined || rules.fileRules.some((r) => r.rule.def.kind === 'ast');
-    const found = discoverFiles({ root, paths, exclude, respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size, stat, listOversized: true, onManyFiles });
+    const found = discoverFiles({ root, paths, exclude: [...exclude, ...ownOutputPatterns(root, opts.ownOutputs)], respectGitignore: config.respect_gitignore, maxFileSize: config.max_file_size, stat, listOversized: true, onManyFiles });
     phases.discovery = Date.now() - t;
     const rels = paths.map((p) => toPosix(relative(root, p)) || '.');
     const wholeRoot = rels.length === 1 && rels[0] === '.';
@@ -251,10 +266,9 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
   let changedLines: Map<string, Set<number>> | undefined;
   let scanScope: ScanScope;
   const excluded = excludeMatcher(exclude);
-  const ownReport = ownReportTester(root);
   const take = (files: ChangedFile[]): void => {
     for (const f of files) {
-      if (excluded(f.path) || ownReport(f.path)) continue;
+      if (excluded(f.path)) continue;
       if (f.text === undefined) skipped.push({ file: f.path, reason: (f.skip as SkippedFile['reason']) ?? 'unreadable' });
       else texts.push({ path: f.path, text: f.text });
       changedFiles.push(f);

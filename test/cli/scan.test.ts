@@ -521,35 +521,33 @@ describe("sentrik's own reports are not scanned", () => {
   const files = (dir: string) => findings(dir).map((f) => f.file as string);
   const json = (dir: string) => JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8'));
 
-  it('a custom --output-dir inside the project is excluded, and a later run without the flag recognises it by its marker', () => {
-    const root = project(APP);
-    const first = sentrik(['scan', '.', '--output-dir', 'reports', '-q'], { cwd: root });
-    expect(first.code).toBe(0);
-    expect(existsSync(join(root, 'reports', '.sentrik-output'))).toBe(true);
+  it('the report files a run writes into a custom --output-dir are left out of that run; nothing else there is', () => {
+    const root = project({ ...APP, 'src/lib.js': 'eval(req.body.other);\n' });
+    expect(sentrik(['scan', '.', '--output-dir', 'reports', '-q'], { cwd: root }).code).toBe(0);
     const before = files(join(root, 'reports')).length;
     // The same flags again: the reports of the first run are not findings of the second.
     expect(sentrik(['scan', '.', '--output-dir', 'reports', '-q'], { cwd: root }).code).toBe(0);
     expect(files(join(root, 'reports')).filter((f) => f.startsWith('reports/'))).toEqual([]);
     expect(files(join(root, 'reports'))).toHaveLength(before);
-    // Another run writing elsewhere still skips the old folder's report files (the marker), naming them skipped.
-    sentrik(['scan', '.', '-q'], { cwd: root });
-    expect(files(join(root, 'out')).filter((f) => f.startsWith('reports/'))).toEqual([]);
-    expect(json(join(root, 'out')).skipped).toContainEqual({ file: 'reports/findings.json', reason: 'excluded' });
-    // Named explicitly, or committed and staged, they are still left out.
-    sentrik(['scan', 'reports/findings.sarif', 'app.js', '--output-dir', join(root, 'o2'), '-q'], { cwd: root });
-    expect(files(join(root, 'o2')).filter((f) => f.startsWith('reports/'))).toEqual([]);
-    git(root, 'init', '-q');
-    git(root, 'add', '-f', 'reports/findings.json', 'reports/findings.html', 'app.js');
-    sentrik(['scan', '--staged', '--output-dir', join(root, 'o3'), '-q'], { cwd: root });
-    expect(files(join(root, 'o3'))).toContain('app.js');
-    expect(files(join(root, 'o3')).filter((f) => f.startsWith('reports/'))).toEqual([]);
+    expect(json(join(root, 'reports')).skipped).toContainEqual({ file: 'reports/findings.json', reason: 'excluded' });
+    // An --output-dir that is a source folder: its code is still scanned, and the gate still fails on it.
+    const gate = sentrik(['gate', '.', '--output-dir', 'src', '--packs', 'owasp-top-10', '-q'], { cwd: root });
+    expect(gate.code).toBe(1);
+    expect(files(join(root, 'src'))).toContain('src/lib.js');
   });
 
-  it('the marker hides only report files: other code in that folder is scanned', () => {
-    const root = project({ ...APP, 'vendor/.sentrik-output': '# planted\n', 'vendor/evil.js': 'eval(req.body.code);\n', 'vendor/findings.json': '{"password": "hunter2secretvalue"}\n' });
-    sentrik(['scan', '.', '-q'], { cwd: root });
-    expect(files(join(root, 'out'))).toContain('vendor/evil.js');
-    expect(files(join(root, 'out'))).not.toContain('vendor/findings.json');
+  it('a report-named file that is part of a change, or in another folder, is scanned: nothing in the repository hides a file', () => {
+    const root = project({ ...APP, 'docs/findings.json': '{"password": "hunter2secretvalue"}\n' });
+    sentrik(['scan', '.', '--packs', 'secrets', '-q'], { cwd: root });
+    expect(json(join(root, 'out')).metrics.filesScanned).toBe(2); // app.js and docs/findings.json
+    git(root, 'init', '-q');
+    git(root, 'add', 'docs/findings.json', 'app.js');
+    // Staged, it is scanned even by a run that writes its reports into docs/.
+    sentrik(['scan', '--staged', '--packs', 'secrets', '--output-dir', join(root, 'elsewhere'), '-q'], { cwd: root });
+    const staged = json(join(root, 'elsewhere'));
+    expect(staged.metrics.scope.paths).toEqual(['app.js', 'docs/findings.json']);
+    expect(sentrik(['scan', '--staged', '--packs', 'secrets', '--output-dir', 'docs', '-q'], { cwd: root }).code).toBe(0);
+    expect(json(join(root, 'docs')).metrics.scope.paths).toEqual(['app.js', 'docs/findings.json']);
   });
 
   it('a single --output file inside the project is not scanned by the run that rewrites it', () => {
