@@ -72,7 +72,7 @@ export async function runPackAgents(jobs: FileJob[], rules: RuleSet, settings: W
   return { outcomes: merge(plain, [...byPack.values()]), perPackMs, problems, complete: byPack.size === units.length, unfinished };
 }
 
-/** One outcome per file: hits and problems of every pack together; snippets of one line made equally safe. */
+/** One outcome per file: hits, problems and kinds of every pack together; snippets of one line made equally safe. */
 function merge(jobs: FileJob[], perPack: FileOutcome[][]): FileOutcome[] {
   const maps = perPack.map((list) => new Map(list.map((o) => [o.path, o])));
   const out: FileOutcome[] = [];
@@ -87,7 +87,10 @@ function merge(jobs: FileJob[], perPack: FileOutcome[][]): FileOutcome[] {
     const first = scanned[0];
     const hits = scanned.flatMap((o) => o.result.hits);
     maskAcrossPacks(hits);
-    out.push({ ...first, result: { ...first.result, hits, problems: scanned.flatMap((o) => o.result.problems) }, problems: first.problems });
+    // Each agent works out only the file kinds its own pack's rules judge by: together they are the file's.
+    const kinds = [...new Set(scanned.flatMap((o) => o.result.kinds ?? []))].sort();
+    const { kinds: _one, ...rest } = first.result;
+    out.push({ ...first, result: { ...rest, hits, problems: scanned.flatMap((o) => o.result.problems), ...(kinds.length ? { kinds } : {}) }, problems: first.problems });
   }
   return out;
 }

@@ -36,6 +36,8 @@ describe('agent_scan on the pool', () => {
   it('runs agent scans and parallel scans one after another in one process, with the same findings each time', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 250; i++) files[`src/m${i}.py`] = i % 50 === 0 ? `import requests\nr = requests.get("https://x", verify=False)\ntoken = "ghp_${'a1B2c3D4e5'.repeat(3)}abcdef"\n` : `v${i} = ${i}\n`;
+    // A Dockerfile: rules that judge by file kind (each agent works out only its own pack's kinds).
+    files.Dockerfile = 'FROM node:latest\n';
     const root = project(files);
     // The second agent scan segfaulted when agents had workers of their own (RE2 in a new worker after one exited).
     const script = `
@@ -57,7 +59,8 @@ describe('agent_scan on the pool', () => {
     const { runs, stopped } = JSON.parse(r.stdout.trim()) as { runs: [number, number, string[]][]; stopped: { notApplied: string[]; packProblems: number } };
     expect(runs[0][0]).toBeGreaterThan(10);
     // The same rules had files to judge whether packs ran as agents, on the pool or on this thread.
-    expect(runs[0][2]).toContain('SCS-CI-001');
+    expect(runs[0][2]).toContain('SCS-CI-003'); // workflows only: there is none
+    expect(runs[0][2]).not.toContain('SCS-DEP-005'); // the Dockerfile's image pin
     expect(runs).toEqual([runs[0], runs[0], runs[0], runs[0]]);
     expect(stopped.packProblems).toBeGreaterThan(0);
     // SCS-BUILD-002 (TLS verification off in Python) judged the .py files above, unless its agent was stopped.
