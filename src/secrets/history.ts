@@ -124,20 +124,23 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
   await streamLog(root, opts.range, scanChunk);
   const raws = [...found.values()];
   const heads = readBlobs(root, [...new Set(raws.map((r) => `HEAD:${r.hit.path}`))]);
+  // Without HEAD's files every old secret would read as "removed": say that git failed instead.
+  if (!heads) throw new SentrikError('could not read the files at HEAD (git cat-file failed)', root, undefined, 'check `git status` works here, then run --history again');
   const hits: HistoryHit[] = raws.map(({ hit, secret }) => ({ ...hit, presentAtHead: heads.get(`HEAD:${hit.path}`)?.includes(secret) ?? false }));
   const gone = raws.filter((_, i) => !hits[i].presentAtHead);
   if (gone.length) {
     const { refs, notChecked } = listRefs(root);
     // Branches mostly share a file's version: look each distinct blob up once.
     const ids = blobIds(root, [...new Set(gone.flatMap((r) => (refs ?? []).map((ref) => `${ref.tip}:${r.hit.path}`)))]);
-    const blobs = readBlobs(root, [...new Set(ids.values())]);
-    const tips = new Map([...ids].map(([spec, id]) => [spec, blobs.get(id)]));
+    const blobs = ids && readBlobs(root, [...new Set(ids.values())]);
+    // A failed lookup leaves presentOn unset (unknown), never "at no branch or tag tip".
+    const tips = ids && blobs ? new Map([...ids].map(([spec, id]) => [spec, blobs.get(id)])) : undefined;
     const ancestors = new Map<string, boolean>();
     raws.forEach(({ hit, secret }, i) => {
       if (hits[i].presentAtHead) return;
       if (!ancestors.has(hit.commit)) ancestors.set(hit.commit, isAncestorOfHead(root, hit.commit));
       hits[i].inHeadHistory = ancestors.get(hit.commit);
-      if (refs) hits[i].presentOn = refs.filter((ref) => tips.get(`${ref.tip}:${hit.path}`)?.includes(secret)).map((ref) => ref.name);
+      if (refs && tips) hits[i].presentOn = refs.filter((ref) => tips.get(`${ref.tip}:${hit.path}`)?.includes(secret)).map((ref) => ref.name);
       if (notChecked) hits[i].refsNotChecked = notChecked;
     });
   }
@@ -243,13 +246,13 @@ function diffPath(spec: string): string | undefined {
   return s.startsWith('b/') ? s.slice(2) : s;
 }
 
-/** Object ids of `<rev>:<path>` specs that name a blob, with one `git cat-file --batch-check`. */
-function blobIds(root: string, specs: string[]): Map<string, string> {
+/** Object ids of `<rev>:<path>` specs that name a blob, with one `git cat-file --batch-check`; undefined if git failed. */
+function blobIds(root: string, specs: string[]): Map<string, string> | undefined {
   const out = new Map<string, string>();
   const safe = specs.filter((p) => !p.includes('\n'));
   if (safe.length === 0) return out;
   const r = spawnSync('git', [...SAFE_CONFIG, 'cat-file', '--batch-check'], { cwd: root, input: safe.map((p) => `${p}\n`).join(''), encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0 || !r.stdout) return out;
+  if (r.error || r.status !== 0) return undefined;
   r.stdout.split('\n').forEach((line, i) => {
     const m = /^([0-9a-f]+) blob \d+$/.exec(line);
     if (m && i < safe.length) out.set(safe[i], m[1]);
@@ -257,13 +260,16 @@ function blobIds(root: string, specs: string[]): Map<string, string> {
   return out;
 }
 
-/** Blobs by `<rev>:<path>` (or object id), with one `git cat-file --batch`. Missing ones (and trees) are absent. */
-function readBlobs(root: string, specs: string[]): Map<string, string> {
+/**
+ * Blobs by `<rev>:<path>` (or object id), with one `git cat-file --batch`. Missing ones (and trees) are absent;
+ * undefined when git failed (or its output outgrew the buffer): nothing can be said of any of them then.
+ */
+function readBlobs(root: string, specs: string[]): Map<string, string> | undefined {
   const out = new Map<string, string>();
   const safe = specs.filter((p) => !p.includes('\n'));
   if (safe.length === 0) return out;
   const r = spawnSync('git', [...SAFE_CONFIG, 'cat-file', '--batch'], { cwd: root, input: safe.map((p) => `${p}\n`).join(''), maxBuffer: 1 << 30 });
-  if (r.status !== 0 || !r.stdout) return out;
+  if (r.error || r.status !== 0) return undefined;
   const buf = r.stdout;
   let pos = 0;
   for (const p of safe) {
