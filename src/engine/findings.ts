@@ -74,6 +74,13 @@ export const META_RULES: RuleInfo[] = [
   },
 ];
 
+/** sentrik's own rule by id (never by its place in the list). */
+function metaRule(id: string): RuleInfo {
+  const rule = META_RULES.find((r) => r.id === id);
+  if (!rule) throw new Error(`no meta rule ${id}`);
+  return rule;
+}
+
 const TEST_PATH = picomatch(
   ['**/{test,tests,__tests__,spec,specs,testdata,fixtures,__fixtures__,__mocks__,examples,example,samples}/**', '**/*.{test,spec}.*', '**/*_test.{go,py}', '**/test_*.py', '**/conftest.py'],
   { dot: true, nocase: true },
@@ -202,22 +209,22 @@ function applySuppression(
       const key = `${at}\0${finding.ruleId}\0not-allowed`;
       if (!usedInline.has(key)) {
         usedInline.set(key, { path: finding.file, line: hit.inline.line });
-        out.push(metaFinding(META_RULES[3], finding.file, hit.inline.line, `sentrik-ignore for ${finding.ruleId} (${finding.severity}) is not applied: inline suppressions are allowed for ${allowed.join(', ') || 'no severity'} only; use .sentrik/suppressions.yaml.`, policy.severity.inline_not_allowed));
+        out.push(metaFinding(metaRule('SENTRIK-SUP-004'), finding.file, hit.inline.line, `sentrik-ignore for ${finding.ruleId} (${finding.severity}) is not applied: inline suppressions are allowed for ${allowed.join(', ') || 'no severity'} only; use .sentrik/suppressions.yaml.`, policy.severity.inline_not_allowed));
       }
     } else if (!usedInline.has(at)) {
       usedInline.set(at, { path: finding.file, line: hit.inline.line });
-      out.push(metaFinding(META_RULES[0], finding.file, hit.inline.line, `sentrik-ignore for ${finding.ruleId} has no reason, so it is not applied.`, policy.severity.missing_reason));
+      out.push(metaFinding(metaRule('SENTRIK-SUP-001'), finding.file, hit.inline.line, `sentrik-ignore for ${finding.ruleId} has no reason, so it is not applied.`, policy.severity.missing_reason));
     }
   }
   for (const s of opts.fileSuppressions) {
     if (!s.matches(finding.ruleId, finding.file)) continue;
     if (opts.usage) bump(opts.usage.matched, usageKey('file', s.source));
     if (s.expired(opts.now)) {
-      out.push(metaFinding(META_RULES[1], '.sentrik/suppressions.yaml', Number(s.source.split(':').pop()), `Suppression of ${finding.ruleId} for ${s.fileGlob} expired on ${s.expires}; ${finding.file}${finding.line ? `:${finding.line}` : ''} is reported again.`, policy.severity.expired));
+      out.push(metaFinding(metaRule('SENTRIK-SUP-002'), '.sentrik/suppressions.yaml', Number(s.source.split(':').pop()), `Suppression of ${finding.ruleId} for ${s.fileGlob} expired on ${s.expires}; ${finding.file}${finding.line ? `:${finding.line}` : ''} is reported again.`, policy.severity.expired));
       continue;
     }
     if (!s.reason) {
-      out.push(metaFinding(META_RULES[0], '.sentrik/suppressions.yaml', Number(s.source.split(':').pop()), `Suppression of ${finding.ruleId} for ${s.fileGlob} has no reason, so it is not applied.`, policy.severity.missing_reason));
+      out.push(metaFinding(metaRule('SENTRIK-SUP-001'), '.sentrik/suppressions.yaml', Number(s.source.split(':').pop()), `Suppression of ${finding.ruleId} for ${s.fileGlob} has no reason, so it is not applied.`, policy.severity.missing_reason));
       continue;
     }
     finding.suppressed = { kind: 'file', reason: s.reason, approvedBy: s.approvedBy, expires: s.expires, source: s.source };
@@ -235,7 +242,7 @@ export function staleSuppressionFindings(records: SuppressionRecord[], policy: S
       const at = r.source.lastIndexOf(':');
       const [file, line] = [r.source.slice(0, at), Number(r.source.slice(at + 1))];
       const what = r.kind === 'inline' ? `sentrik-ignore ${r.ruleIds.join(', ')}` : `Suppression of ${r.ruleIds[0]} for ${r.fileGlob}`;
-      return metaFinding(META_RULES[2], file, line || undefined, `${what} matched no finding in this run; remove it or correct it.`, severity);
+      return metaFinding(metaRule('SENTRIK-SUP-003'), file, line || undefined, `${what} matched no finding in this run; remove it or correct it.`, severity);
     });
 }
 
@@ -247,7 +254,7 @@ export function unknownRuleSuppressionFindings(records: SuppressionRecord[]): Fi
       const at = r.source.lastIndexOf(':');
       const id = r.ruleIds[0];
       const message = `Suppression of ${id} for ${r.fileGlob}: no rule ${id} is loaded${r.didYouMean ? `; did you mean ${r.didYouMean}?` : ' (sentrik list-rules shows the ids)'}`;
-      return metaFinding(META_RULES[4], r.source.slice(0, at), Number(r.source.slice(at + 1)) || undefined, message);
+      return metaFinding(metaRule('SENTRIK-SUP-005'), r.source.slice(0, at), Number(r.source.slice(at + 1)) || undefined, message);
     });
 }
 
