@@ -79,14 +79,14 @@ describe('router prefixes', () => {
     ]);
   });
 
-  it('Express: a router mounted elsewhere is relative; under a computed prefix, no route is claimed', () => {
+  it('Express: a router mounted elsewhere or under a computed prefix is relative', () => {
     const exported = "const express = require('express');\nconst router = express.Router();\nrouter.get('/', list);\nmodule.exports = router;\n";
     expect(withRelative('routes/users.js', exported)).toEqual([['get', '/', 3, false, true]]);
     const required = "const express = require('express');\nconst app = express();\nconst routes = express.Router();\nroutes.get('/x', h);\napp.use('/items', require('./routes'));\n";
     expect(withRelative('app.js', required)).toEqual([['get', '/x', 4, false, true]]);
     for (const mount of ["app.use(BASE + '/users', router);", 'app.use(config.prefix, router);', 'app.use(`${base}/users`, router);']) {
       const text = `const express = require('express');\nconst app = express();\nconst router = express.Router();\nrouter.get('/list', list);\n${mount}\n`;
-      expect(withRelative('app.js', text), mount).toEqual([]);
+      expect(withRelative('app.js', text), mount).toEqual([['get', '/list', 4, false, true]]);
     }
   });
 
@@ -107,9 +107,15 @@ describe('router prefixes', () => {
       '',
       'app.include_router(router, prefix="/api/v1", dependencies=[Depends(get_current_user)])',
     ].join('\n');
-    expect(withRelative('main.py', text)).toEqual([['get', '/api/v1/items/{item_id}', 6, true, false]]);
+    expect(withRelative('main.py', text)).toEqual([
+      ['get', '/api/v1/items/{item_id}', 6, true, false],
+      ['get', '/x', 10, false, true],
+    ]);
     const other = 'from fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/")\ndef list():\n    pass\napp.include_router(router, prefix=f"/{VERSION}")\n';
-    expect(withRelative('main.py', other)).toEqual([]);
+    expect(withRelative('main.py', other)).toEqual([['get', '/', 3, false, true]]);
+    // A literal router prefix under a computed mount prefix: the router's prefix is the known tail.
+    const mixed = 'from fastapi import FastAPI, APIRouter\napp = FastAPI()\nusers = APIRouter(prefix="/users")\n@users.get("/{uid}")\ndef one(uid: str):\n    pass\napp.include_router(users, prefix=settings.API_V1)\n';
+    expect(withRelative('main.py', mixed)).toEqual([['get', '/users/{uid}', 4, false, true]]);
   });
 
   it('Flask: Blueprint(url_prefix), replaced by register_blueprint(url_prefix)', () => {
@@ -159,6 +165,19 @@ describe('drift checks', () => {
     const routerFile = new SourceFile('routes/users.js', "const express = require('express');\nconst router = express.Router();\nrouter.get('/', list);\nmodule.exports = router;\n");
     expect(undeclared.run(routerFile, undeclared.options.parse(opts))).toEqual([]);
     expect(unauth.run(routerFile, unauth.options.parse(secured))).toEqual([]);
+  });
+
+  it('matches routes under a computed prefix by their tail', () => {
+    const undeclared = getSpecCheck('drift-undeclared-route')!;
+    const unauth = getSpecCheck('drift-unauthenticated-handler')!;
+    const opts = { spec: 'api.yaml', operations: ['GET /api/users/{id}'] };
+    const secured = { spec: 'api.yaml', secured: ['GET /api/users/{id}'] };
+    const app = new SourceFile('app.js', "const express = require('express');\nconst app = express();\nconst usersRouter = express.Router();\nusersRouter.get('/:id', one);\nusersRouter.delete('/:id/purge', purge);\napp.use(config.prefix + '/users', usersRouter);\n");
+    expect(undeclared.run(app, undeclared.options.parse(opts)).map((m) => m.line)).toEqual([5]);
+    expect(unauth.run(app, unauth.options.parse(secured)).map((m) => m.line)).toEqual([4]);
+    const py = new SourceFile('main.py', 'from fastapi import FastAPI, APIRouter\napp = FastAPI()\nr = APIRouter(prefix=settings.USERS)\n@r.get("/{uid}")\ndef one(uid: str):\n    pass\n@r.delete("/{uid}/purge")\ndef purge(uid: str):\n    pass\napp.include_router(r, prefix=settings.API_V1)\n');
+    expect(undeclared.run(py, undeclared.options.parse(opts)).map((m) => m.line)).toEqual([7]);
+    expect(unauth.run(py, unauth.options.parse(secured)).map((m) => m.line)).toEqual([4]);
   });
 
   it('reports undeclared routes and unauthenticated secured handlers', () => {

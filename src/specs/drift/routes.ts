@@ -6,9 +6,9 @@
 //
 // Routers mounted in the same file get their prefix (`app.use('/users', router)`, `APIRouter(prefix=…)`,
 // `app.include_router(r, prefix=…)`, `Blueprint(…, url_prefix=…)`, `app.register_blueprint(bp, url_prefix=…)`),
-// and authentication attached at the mount. A router mounted in another file is `relative`: its path is only
-// the tail of the real one. A router mounted under a prefix that is not a literal yields no route at all:
-// its full path cannot be known, and a guess would be a false finding.
+// and authentication attached at the mount. A router mounted in another file, or under a prefix that is not a
+// literal (`app.use(cfg.prefix + '/x', r)`, `prefix=settings.API_V1`), is `relative`: its path is only the tail
+// of the real one, matched against the ends of the contract's paths.
 import { compileRegex, testRegex } from '../../engine/regex.js';
 import type { SourceFile } from '../../engine/source.js';
 
@@ -86,7 +86,7 @@ type Chain = { prefix: string; authed: boolean; relative: boolean } | null;
 /** A router mounted more often than this is unusual; the cap keeps a generated file from multiplying routes. */
 const MAX_CHAINS = 16;
 
-/** Every full prefix a receiver is served under, through the file's mounts; null where one cannot be known. */
+/** Every prefix a receiver is served under, through the file's mounts (relative where not all of it is known); null in a cycle. */
 function chainsOf(name: string, g: Mounts, memo = new Map<string, Chain[]>()): Chain[] {
   const known = memo.get(name);
   if (known) return known;
@@ -94,19 +94,23 @@ function chainsOf(name: string, g: Mounts, memo = new Map<string, Chain[]>()): C
   const own = g.own(name);
   const mounts = g.mounts.get(name) ?? [];
   const out: Chain[] = [];
-  if (!mounts.length) out.push(own.prefix === undefined ? null : { prefix: own.prefix, authed: own.authed, relative: !own.app });
+  // A prefix that is not a literal hides what comes before the routes: they are matched by their tail, as for a
+  // router mounted from another file.
+  if (!mounts.length) out.push({ prefix: own.prefix ?? '', authed: own.authed, relative: own.prefix === undefined || !own.app });
   for (const m of mounts) {
     const tail = m.replaces ? '' : own.prefix;
-    for (const p of m.prefix === undefined || tail === undefined ? [null] : chainsOf(m.parent, g, memo)) {
+    for (const p of chainsOf(m.parent, g, memo)) {
       if (out.length >= MAX_CHAINS) break;
-      out.push(p && { prefix: joinPath(joinPath(p.prefix, m.prefix!), tail!), authed: p.authed || m.authed || own.authed, relative: p.relative });
+      if (!p) out.push(null);
+      else if (m.prefix === undefined || tail === undefined) out.push({ prefix: tail ?? '', authed: p.authed || m.authed || own.authed, relative: true });
+      else out.push({ prefix: joinPath(joinPath(p.prefix, m.prefix), tail), authed: p.authed || m.authed || own.authed, relative: p.relative });
     }
   }
   memo.set(name, out);
   return out;
 }
 
-/** One route per full prefix its receiver is served under (none when no prefix can be known). */
+/** One route per prefix its receiver is served under (none in a cycle of mounts). */
 function mounted(route: Omit<CodeRoute, 'relative'>, receiver: string, g: Mounts, memo: Map<string, Chain[]>): CodeRoute[] {
   return chainsOf(receiver, g, memo).flatMap((c) => (c ? [{ ...route, path: joinPath(c.prefix, route.path), authed: route.authed || c.authed, relative: c.relative }] : []));
 }
