@@ -139,16 +139,25 @@ export interface DriftScope {
   staleOthers: { packId: string; spec: string }[];
 }
 
+/** Folders that keep a contract or its documentation, never the service itself. */
+const SPEC_DIRS = /^(docs?|apis?|specs?|openapi|swagger|contracts?|schemas?)$/i;
+/** Code files of tools rather than of the service (Sphinx `conf.py`, packaging, task runners, bundler configs). */
+const TOOL_FILES = /^(conf|setup|noxfile|fabfile)\.py$|\.config\.(m|c)?(j|t)s$|^\.[\w-]+rc\.(m|c)?js$/;
+
 /**
  * The code a spec describes: the folder that holds it, or the nearest folder above it that holds code (a spec
- * kept in `api/` or `docs/` describes the code beside that folder), up to the root.
+ * kept in `api/` or `docs/` describes the code beside that folder), up to the root. A folder named for specs
+ * or documentation (`docs/`, `api/`, `openapi/`, `contracts/` …) is never the service.
  */
 export function serviceFolder(root: string, specRel: string): string {
-  for (let dir = dirname(specRel); dir !== '.' && dir !== '/'; dir = dirname(dir)) if (holdsCode(join(root, dir))) return dir;
+  for (let dir = dirname(specRel); dir !== '.' && dir !== '/'; dir = dirname(dir)) if (!SPEC_DIRS.test(basename(dir)) && holdsCode(join(root, dir))) return dir;
   return '.';
 }
 
-/** Does the folder hold a code file (not a test, not vendored)? Looks at no more than 5,000 entries. */
+/**
+ * Does the folder hold a code file drift reads (not a test, not vendored, not documentation, not a tool's
+ * configuration)? Looks at no more than 5,000 entries.
+ */
 function holdsCode(dir: string): boolean {
   const queue = [dir];
   let budget = 5000;
@@ -163,8 +172,8 @@ function holdsCode(dir: string): boolean {
     for (const e of entries) {
       if (--budget <= 0) break;
       // Symbolic links are neither followed nor counted: the search stays inside the folder.
-      if (e.isDirectory() && !NOT_CODE_DIRS.test(e.name)) queue.push(join(current, e.name));
-      else if (e.isFile() && isCodeFile(e.name) && !/\.(test|spec)\.|^test_/.test(e.name)) return true;
+      if (e.isDirectory() && !NOT_CODE_DIRS.test(e.name) && !/^docs?$/i.test(e.name)) queue.push(join(current, e.name));
+      else if (e.isFile() && isCodeFile(e.name) && !/\.(test|spec)\.|^test_/.test(e.name) && !TOOL_FILES.test(e.name)) return true;
     }
   }
   return false;

@@ -124,6 +124,21 @@ describe('import-spec', () => {
     expect(gateway).toEqual(['SPEC-DRIFT-GATEWAY-001 services/billing/server.js:4', 'SPEC-DRIFT-GATEWAY-001 services/orders/src/app.js:4']);
   });
 
+  it('a spec kept in docs/ beside a Sphinx conf.py describes the code outside docs/', () => {
+    const spec = 'openapi: 3.0.3\ninfo: { title: Users, version: "1" }\npaths:\n  /users:\n    get: { responses: { "200": { description: ok } } }\n';
+    const app = "const express = require('express');\nconst app = express();\napp.get('/users', h);\napp.get('/debug', h);\n";
+    const root = project({ 'docs/openapi.yaml': spec, 'docs/conf.py': "project = 'users'\nextensions = []\n", 'src/app.js': app });
+    const r = sentrik(['import-spec', 'docs/openapi.yaml', '--enable'], { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Drift rules check code under the whole repository;');
+    expect(scanJson(root).findings.filter((f) => f.ruleId.includes('DRIFT')).map((f) => `${f.ruleId} ${f.file}:${f.line}`)).toEqual(['SPEC-DRIFT-001 src/app.js:4']);
+    // Inside a service: the service folder, not its docs/.
+    const nested = project({ 'services/users/docs/openapi.yaml': spec, 'services/users/docs/conf.py': 'x = 1\n', 'services/users/app.js': app, 'services/other/app.js': app });
+    const n = sentrik(['import-spec', 'services/users/docs/openapi.yaml'], { cwd: nested });
+    expect(n.code, n.stderr).toBe(0);
+    expect(n.stdout).toContain('Drift rules check code under services/users/;');
+  });
+
   it('a spec imported before another that it covers is told to re-import, and then accepts its operations', () => {
     const root = project({
       'openapi.yaml': 'openapi: 3.0.3\ninfo: { title: Gateway, version: "1" }\npaths:\n  /health:\n    get: { responses: { "200": { description: ok } } }\n',
