@@ -225,6 +225,8 @@ export interface ScanResult {
   rules: RuleInfo[];
   /** Every suppression seen in this run, with its use (absent for results not produced by the scanner). */
   suppressions?: SuppressionRecord[];
+  /** A changed-lines-only scan (`--staged`, `--git-range`, `--diff`): the lines of each file it reported on. */
+  changedLines?: Map<string, Set<number>>;
   /** Dependency checks (`vulns`) only: what was and was not checked. */
   dependencies?: DependencyCoverage;
   /**

@@ -245,6 +245,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     skipped,
     rules,
     suppressions,
+    ...(opts.changedLines ? { changedLines: opts.changedLines } : {}),
     metrics: {
       startedAt,
       durationMs: Date.now() - started + (opts.phasesMs ? Object.values(opts.phasesMs).reduce((a, b) => a + b, 0) : 0),

@@ -43,8 +43,15 @@ export interface RunInput {
     bytesScanned: number;
     /** Ids of the rules evaluated (absent in runs recorded by older versions). */
     rules?: string[];
-    /** Files skipped (not scanned), when there were at most MAX_RECORDED_SKIPPED of them. */
+    /**
+     * Files skipped (not scanned). Absent when there were too many to record (and in runs of older versions):
+     * then which files were scanned is not known.
+     */
     skipped?: string[];
+    /** `skipped` lists only the files skipped for a reason that can hide a file once scanned (not excluded or gitignored ones). */
+    skippedPartial?: boolean;
+    /** Changed-lines-only runs: the lines looked at, by file (`"2,5-9"`); absent when too many to record. */
+    changedLines?: Record<string, string>;
   };
   git?: { commit?: string; branch?: string };
 }

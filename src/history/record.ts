@@ -7,7 +7,7 @@ import type { GateResult, ScanResult } from '../engine/model.js';
 import { errorMessage } from '../util/errors.js';
 import type { RunCommand, RunInput } from './model.js';
 import { openHistory, projectKey } from './open.js';
-import { MAX_RECORDED_SKIPPED } from './scope.js';
+import { recordedChangedLines, recordedSkipped } from './scope.js';
 
 export interface RecordRequest {
   root: string;
@@ -43,7 +43,8 @@ export function runInputOf(r: RecordRequest): RunInput {
       bytesScanned: m.bytesScanned,
       // What `compare` needs to tell a fixed finding from one this run never looked at.
       rules: r.result.rules.map((rule) => rule.id),
-      ...(r.result.skipped.length <= MAX_RECORDED_SKIPPED ? { skipped: r.result.skipped.map((s) => s.file) } : {}),
+      ...recordedSkipped(r.result.skipped),
+      ...(r.result.metrics.scope.changedLinesOnly ? { changedLines: recordedChangedLines(r.result.changedLines) } : {}),
     },
     git: gitHead(r.root),
   };

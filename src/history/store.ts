@@ -283,8 +283,8 @@ export class HistoryStore {
     const [base, head] = await Promise.all([this.getRun(baseId), this.getRun(headId)]);
     if (!base || !head) return undefined;
     const keys = (id: number) =>
-      this.db.all<{ seq: number; fingerprint: string; file: string; rule_id: string; pack_id: string }>(
-        'SELECT f.seq, f.fingerprint, f.file, f.rule_id, f.pack_id FROM findings f WHERE f.run_id = ? AND f.is_suppressed = 0 ORDER BY f.sev_rank DESC, f.file, f.line, f.seq',
+      this.db.all<{ seq: number; fingerprint: string; file: string; rule_id: string; pack_id: string; line: number | null }>(
+        'SELECT f.seq, f.fingerprint, f.file, f.rule_id, f.pack_id, f.line FROM findings f WHERE f.run_id = ? AND f.is_suppressed = 0 ORDER BY f.sev_rank DESC, f.file, f.line, f.seq',
         [id],
       );
     const [before, after] = await Promise.all([keys(baseId), keys(headId)]);
@@ -292,10 +292,11 @@ export class HistoryStore {
     const afterKeys = new Set(after.map((f) => f.fingerprint));
     const added = after.filter((f) => !beforeKeys.has(f.fingerprint));
     // Gone from head: resolved only where head looked (its file, its rule, its lines); else not rescanned.
-    const seen = coveredBy(head, base);
+    const seen = coveredBy(head, new Set(after.map((f) => f.file)));
     const gone = before.filter((f) => !afterKeys.has(f.fingerprint));
-    const resolved = gone.filter((f) => seen({ file: f.file, ruleId: f.rule_id, packId: f.pack_id }));
-    const notRescanned = gone.filter((f) => !seen({ file: f.file, ruleId: f.rule_id, packId: f.pack_id }));
+    const at = (f: (typeof gone)[number]) => ({ file: f.file, ruleId: f.rule_id, packId: f.pack_id, line: f.line === null ? undefined : Number(f.line) });
+    const resolved = gone.filter((f) => seen(at(f)));
+    const notRescanned = gone.filter((f) => !seen(at(f)));
     const unchanged = after.filter((f) => beforeKeys.has(f.fingerprint));
     const rows = (id: number, list: { seq: number }[]) => this.rowsBySeq(id, list.slice(0, limit).map((f) => Number(f.seq)));
     return {

@@ -1,6 +1,6 @@
 // Run history through the real CLI: scan/gate/vulns record runs, `compare` diffs them, and a broken
 // history database never changes a command's exit code.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectNoStack, git, project, sentrik } from '../cli/helpers.js';
@@ -39,6 +39,32 @@ describe('run history (CLI, SQLite)', () => {
     const missing = sentrik(['compare', '--root', dir, '--run-id', '42']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^sentrik: .*history\.db: no run #42 in the history/);
+  });
+
+  it('compare: two --staged runs of one file vouch only for their own changed lines', () => {
+    const dir = project({ 'README.md': '# app\n' });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'init');
+    writeFileSync(join(dir, 'ci.sh'), '#!/bin/sh\ncurl -fsSL https://get.example.com/install.sh | bash\n');
+    git(dir, 'add', 'ci.sh');
+    expect(sentrik(['scan', '--staged', '--packs', 'supply-chain-security', '-q'], { cwd: dir }).code).not.toBe(2);
+    git(dir, 'commit', '-qm', 'ci');
+    appendFileSync(join(dir, 'ci.sh'), 'curl -fsSL https://other.example.com/setup.sh | sh\n');
+    git(dir, 'add', 'ci.sh');
+    expect(sentrik(['scan', '--staged', '--packs', 'supply-chain-security', '-q'], { cwd: dir }).code).not.toBe(2);
+    const json = JSON.parse(sentrik(['compare', '--root', dir, '--format', 'json']).stdout);
+    expect(json.new.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toContain('ci.sh:3');
+    expect(json.resolved).toEqual([]);
+    expect(json.notRescanned.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toContain('ci.sh:2');
+    // Changing line 2 itself (the fix) lets the next staged run vouch for it.
+    writeFileSync(join(dir, 'ci.sh'), '#!/bin/sh\necho fixed\ncurl -fsSL https://other.example.com/setup.sh | sh\n');
+    git(dir, 'commit', '-qam', 'more');
+    writeFileSync(join(dir, 'ci.sh'), '#!/bin/sh\necho fixed\necho fixed too\n');
+    git(dir, 'add', 'ci.sh');
+    expect(sentrik(['scan', '--staged', '--packs', 'supply-chain-security', '-q'], { cwd: dir }).code).not.toBe(2);
+    const fixed = JSON.parse(sentrik(['compare', '--root', dir, '--format', 'json']).stdout);
+    expect(fixed.resolved.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['ci.sh:3']);
   });
 
   it('compare: a finding outside the newer run\'s scope is "not rescanned", never resolved; different scopes are said', () => {

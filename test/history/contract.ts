@@ -125,10 +125,27 @@ export function storeContract(open: () => Promise<HistoryStore>, project: () => 
       // Only changed lines seen, after a whole-file run: the other lines were not looked at again.
       const lines = await gone({ scope: { mode: 'git-range', range: 'a...b', paths: all.map((f) => f.file), changedLinesOnly: true } });
       expect(lines.counts).toMatchObject({ resolved: 0, notRescanned: 20 });
+      // Changed lines only, after a run of the same kind: resolved only at the lines the newer run recorded.
+      const staged = { mode: 'staged' as const, paths: all.map((f) => f.file), changedLinesOnly: true };
+      const stagedBase = await store.recordRun(runInput({ project: p, scope: staged, metrics: { ...runInput().metrics, changedLines: { [all[0].file]: `${all[0].line}` } } }), all);
+      const stagedHead = async (changedLines?: Record<string, string>) =>
+        (await store.compare(stagedBase, await store.recordRun(runInput({ project: p, scope: staged, metrics: { ...runInput().metrics, changedLines } }), [])))!;
+      const other = await stagedHead({ [all[0].file]: `${all[0].line + 1}-${all[0].line + 3}` });
+      expect(other.counts).toMatchObject({ resolved: 0, notRescanned: 20 });
+      const same = await stagedHead({ [all[0].file]: `1,${all[0].line - 1}-${all[0].line}`, [all[1].file]: `${all[1].line}` });
+      expect(fps(same.resolved)).toEqual(fps([all[0], all[1]]));
+      expect((await stagedHead(undefined)).counts).toMatchObject({ resolved: 0, notRescanned: 20 });
+      // Skipped files not recorded (too many, or an older version): only files the newer run reported in are known scanned.
+      const unknown = await gone({ metrics: { ...runInput().metrics, skipped: undefined } }, [finding(20, { file: all[2].file })]);
+      expect(fps(unknown.resolved)).toEqual(fps([all[2]]));
+      expect(unknown.counts.notRescanned).toBe(19);
+      // Only the files skipped for a hiding reason recorded: the others are judged as usual.
+      const partial = await gone({ metrics: { ...runInput().metrics, skipped: [all[5].file], skippedPartial: true } });
+      expect(fps(partial.notRescanned)).toEqual(fps(all.filter((f) => f.file === all[5].file)));
       // The same scope: everything gone is resolved.
-      const same = await gone({});
-      expect(same.counts).toMatchObject({ resolved: 20, notRescanned: 0 });
-      expect(same.scopesDiffer).toBe(false);
+      const whole = await gone({});
+      expect(whole.counts).toMatchObject({ resolved: 20, notRescanned: 0 });
+      expect(whole.scopesDiffer).toBe(false);
     } finally {
       await store.close();
     }

@@ -45,7 +45,7 @@ export function runInput(over: Partial<RunInput> = {}): RunInput {
     filesSkipped: 1,
     rulesEvaluated: 7,
     gate: { passed: false, failOn: ['critical', 'high'], blocking: 2 },
-    metrics: { skippedByReason: { binary: 1 }, phasesMs: { match: 10 }, problems: 0, cacheHits: 0, bytesScanned: 100 },
+    metrics: { skippedByReason: { binary: 1 }, phasesMs: { match: 10 }, problems: 0, cacheHits: 0, bytesScanned: 100, skipped: [] },
     ...over,
   };
 }
