@@ -89,7 +89,9 @@ export function emitReports(io: CliIO, root: string, result: ScanResult, gate: G
     const repo = repositoryOf(root);
     if (repo) result.repository = repo;
   }
-  const render = (f: Format): string => (f === 'terminal' ? renderTerminal(result, { color: o.color ?? io.isTTY, quiet: o.quiet, gate }) : REPORTERS[f].render(result, gate));
+  // Colour is for a terminal: a report written to a file never has it, whatever stdout is.
+  const color = o.output ? false : (o.color ?? io.isTTY);
+  const render = (f: Format): string => (f === 'terminal' ? renderTerminal(result, { color, quiet: o.quiet, gate }) : REPORTERS[f].render(result, gate));
 
   if (o.output) {
     const file = resolve(io.cwd, o.output);
