@@ -151,7 +151,8 @@ export function formatOfFile(file: string): Format {
   );
 }
 
-function writeReport(file: string, content: string, shown: string): void {
+/** Write one report file (its folder made); a failure is a one-line error naming `shown`. */
+export function writeReport(file: string, content: string, shown: string): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);

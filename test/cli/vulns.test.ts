@@ -260,6 +260,29 @@ describe('sentrik vulns --fix-preview / --fix', () => {
   });
 });
 
+describe('sentrik vulns -o FILE', () => {
+  it('writes the table and its coverage sentence to a .txt file', () => {
+    const root = project({ 'package.json': PACKAGE_JSON, 'package-lock.json': npmLock() });
+    const r = sentrik(['vulns', root, '--db', db, '-o', join(root, 'v.txt')]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(join(root, 'v.txt'), 'utf8');
+    expect(text).toMatch(/PACKAGE\s+INSTALLED\s+FIXED IN/);
+    expect(text).toMatch(/known vulnerabilit.* — checked \d+ packages? in 1 lockfile/);
+    expect(r.stderr).toContain('Report written to');
+  });
+
+  it('refuses an extension it cannot write, in one line, before doing the work', () => {
+    const root = project({ 'package.json': PACKAGE_JSON, 'package-lock.json': npmLock() });
+    // No database at all: the refusal comes before any lookup would fail.
+    const r = sentrik(['vulns', root, '--db', join(root, 'no-db'), '-o', 'v.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain("'.csv'");
+    expect(r.stderr).toMatch(/\.json.*\.sarif.*\.txt/);
+    expectNoStack(r.stderr);
+  });
+});
+
 describe('sentrik vulns --online', () => {
   it('queries the OSV API (querybatch, then each record) on a loopback server', async () => {
     const seen: string[] = [];

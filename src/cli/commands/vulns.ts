@@ -3,7 +3,7 @@
 // `sentrik vulns db import` fills the database.
 import { writeFileSync } from 'node:fs';
 import { statSync } from 'node:fs';
-import { posix } from 'node:path';
+import { extname, posix, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { applyPlans } from '../../advisories/apply.js';
@@ -21,7 +21,7 @@ import { SEVERITIES, type DependencyCoverage, type ScanProblem, type Severity } 
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
 import { loadConfig } from '../../config/load.js';
-import { emitReports, formatOfFile, resolveRoot } from '../context.js';
+import { emitReports, resolveRoot, writeReport } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from '../network.js';
 import { listOption } from '../options.js';
@@ -55,7 +55,7 @@ export function registerVulnsCommands(program: Command, io: CliIO, run: Run): vo
     .option('--fix', 'apply the upgrades to manifests (package.json, requirements.txt, pyproject.toml, pom.xml) and print the lockfile commands')
     .option('--upgrade <level>', 'largest upgrade a fix may make: patch, minor or major', 'minor')
     .option('-f, --format <format>', 'terminal (table), json or sarif')
-    .option('-o, --output <file>', 'write one report to this file (format: --format, else told by the extension: .json, .sarif)')
+    .option('-o, --output <file>', 'write one report to this file (format: --format, else told by the extension: .json, .sarif, .txt for the table)')
     .option('--fail-on <severities>', 'exit 1 when a finding has one of these severities (e.g. critical,high)', listOption)
     .option('-q, --quiet', 'only the summary');
   addNetworkOptions(vulns).action(run((path: string | undefined, flags: VulnsFlags) => vulnsCommand(io, path, flags)));
@@ -106,8 +106,9 @@ function parseLevel(v: string): UpgradeLevel {
 async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFlags): Promise<number> {
   if (flags.online && flags.offline) throw new SentrikError('choose one of --online and --offline');
   if (flags.fix && flags.fixPreview) throw new SentrikError('choose one of --fix and --fix-preview', undefined, undefined, '--fix-preview shows what --fix would change');
-  const format = flags.format ?? (flags.output ? formatOfFile(flags.output) : 'terminal');
-  if (!['terminal', 'json', 'sarif'].includes(format)) throw new SentrikError(`unknown format '${format}'`, undefined, undefined, 'use terminal, json or sarif');
+  // Checked before any work: a name vulns cannot write is refused at once.
+  const format = flags.format ?? (flags.output ? vulnsFormatOfFile(flags.output) : 'terminal');
+  if (!(VULNS_FORMATS as readonly string[]).includes(format)) throw new SentrikError(`unknown format '${format}'`, undefined, undefined, `vulns writes ${VULNS_FORMATS.join(', ')}`);
   const level = parseLevel(flags.upgrade);
   const failOn = (flags.failOn ?? []).map((s) => {
     if (!(SEVERITIES as readonly string[]).includes(s)) throw new SentrikError(`unknown severity '${s}' in --fail-on`, undefined, undefined, `use any of: ${SEVERITIES.join(', ')}`);
@@ -144,9 +145,15 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
   const note = gitignoredNote(scan.gitignored);
   if (note) io.stderr(`sentrik: note: ${note}\n`);
 
-  const table = format === 'terminal' && !flags.output;
-  if (table) io.stdout(renderTable(scan.findings, scan.result.dependencies!, flags.quiet, scan.result.problems.filter((p) => p.code === 'parse-error')));
-  else emitReports(io, root, scan.result, gate, { format, output: flags.output, quiet: true }, [], config.output_dir);
+  // The terminal format is the table (and its coverage sentence), on stdout or in the --output file.
+  const table = format === 'terminal';
+  if (table) {
+    const text = renderTable(scan.findings, scan.result.dependencies!, flags.quiet, scan.result.problems.filter((p) => p.code === 'parse-error'));
+    if (flags.output) {
+      writeReport(resolve(io.cwd, flags.output), text, flags.output);
+      io.stderr(`Report written to ${flags.output}\n`);
+    } else io.stdout(text);
+  } else emitReports(io, root, scan.result, gate, { format, output: flags.output, quiet: true }, [], config.output_dir);
   // The table lists the dependencies it could not check itself; every other problem goes to stderr.
   for (const p of scan.result.problems.filter((p) => !table || p.code !== 'not-checked').slice(0, 20)) io.stderr(`sentrik: problem: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}\n`);
 
@@ -178,6 +185,30 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
     return gate.passed ? EXIT.OK : EXIT.GATE_FAILED;
   }
   return EXIT.OK;
+}
+
+const VULNS_FORMATS = ['terminal', 'json', 'sarif'] as const;
+
+/** vulns' own extension map (longest suffix first): it writes only the table, JSON and SARIF. */
+const VULNS_FORMAT_BY_EXTENSION: [string, (typeof VULNS_FORMATS)[number]][] = [
+  ['.sarif.json', 'sarif'],
+  ['.sarif', 'sarif'],
+  ['.json', 'json'],
+  ['.txt', 'terminal'],
+];
+
+/** The format of `vulns -o FILE` without --format; any other extension is refused, naming it. */
+function vulnsFormatOfFile(file: string): string {
+  const name = file.toLowerCase();
+  const hit = VULNS_FORMAT_BY_EXTENSION.find(([ext]) => name.endsWith(ext));
+  if (hit) return hit[1];
+  const ext = extname(name);
+  throw new SentrikError(
+    ext ? `vulns cannot write a '${ext}' report` : 'cannot tell the report format from the file name',
+    file,
+    undefined,
+    `vulns writes ${VULNS_FORMAT_BY_EXTENSION.map(([e, f]) => `${e} (${f === 'terminal' ? 'table' : f})`).join(', ')}; or give --format (${VULNS_FORMATS.join(', ')})`,
+  );
 }
 
 function renderTable(findings: VulnFinding[], deps: DependencyCoverage, quiet: boolean | undefined, unreadable: ScanProblem[]): string {
