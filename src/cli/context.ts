@@ -83,7 +83,7 @@ export interface OutputOptions {
  */
 export function emitReports(io: CliIO, root: string, result: ScanResult, gate: GateResult | undefined, o: OutputOptions, reporters: Reporter[], outputDir: string): void {
   const format = (o.format ?? (o.output ? formatOfFile(o.output) : 'terminal')) as Format;
-  if (!FORMATS.includes(format)) throw new SentrikError(`unknown format '${o.format}'`, undefined, undefined, `use one of: ${FORMATS.join(', ')}`);
+  checkFormat(format);
   // Where the root sits in its git repository: SARIF paths must be from the repository top for GitHub.
   if (!result.repository) {
     const repo = repositoryOf(root);
@@ -110,6 +110,11 @@ export function emitReports(io: CliIO, root: string, result: ScanResult, gate: G
     written.push(r.fileName);
   }
   if (written.length && !o.quiet) (format === 'terminal' ? io.stdout : io.stderr)(`Reports written to ${dir}: ${written.join(', ')}\n`);
+}
+
+/** Refuse a --format no reporter writes (undefined: none given). */
+export function checkFormat(format: string | undefined): void {
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new SentrikError(`unknown format '${format}'`, undefined, undefined, `use one of: ${FORMATS.join(', ')}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 // `--output FILE` in-process: what lands in the file, and which names are refused before any work is done.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -25,5 +25,25 @@ describe('-o report.txt from a terminal', () => {
     const text = readFileSync(join(dir, 'report.txt'), 'utf8');
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toContain(ESC);
+  });
+});
+
+describe('secrets -o / --update-baseline', () => {
+  it('refuses an extension that names no format before scanning (and before --history)', async () => {
+    // Not a git repository: --history would fail if it ran; the refusal of the file name must come first.
+    const dir = project({ 'deploy.sh': 'echo hi\n' });
+    const o = io(dir);
+    const code = await main(['secrets', dir, '--history', '-o', 'x.unknownext', '--no-cache'], o);
+    expect(code).toBe(2);
+    expect(o.err).toContain('x.unknownext: cannot tell the report format from the file name');
+  });
+
+  it('refuses --update-baseline with -o rather than ignoring -o', async () => {
+    const dir = project({ 'deploy.sh': 'echo hi\n' });
+    const o = io(dir);
+    const code = await main(['secrets', dir, '--baseline', 'b.json', '--update-baseline', '-o', 'r.json', '--no-cache'], o);
+    expect(code).toBe(2);
+    expect(o.err).toContain('--update-baseline cannot be combined with --output');
+    expect(existsSync(join(dir, 'b.json'))).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import { applyBaseline, baselineOf, recount } from '../../engine/baseline.js';
 import { loadBaseline, serializeBaseline } from '../../secrets/baseline.js';
 import { headName, scanHistory, type HistoryHit } from '../../secrets/history.js';
 import { SentrikError } from '../../util/errors.js';
-import { emitReports, FORMATS, loadEffectiveConfig, resolveRoot, runOutputs } from '../context.js';
+import { checkFormat, emitReports, formatOfFile, FORMATS, loadEffectiveConfig, resolveRoot, runOutputs } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { intOption } from '../options.js';
 
@@ -44,7 +44,7 @@ export function registerSecretsCommands(program: Command, io: CliIO, run: Run): 
     .option('--history', 'also scan every reachable commit for secrets that were committed and later removed')
     .option('--range <range>', 'with --history: only these commits (e.g. "origin/main..HEAD")')
     .option('--baseline <file>', 'JSON baseline of accepted findings (fingerprints only, never values)')
-    .option('--update-baseline', 'write every current finding into --baseline and exit 0')
+    .option('--update-baseline', 'write every current finding into --baseline and exit 0 (no report: not with -o, -f or --output-dir)')
     .option('-f, --format <format>', `report to produce: ${FORMATS.join(', ')}`)
     .option('-o, --output <file>', 'write one report to this file (format: --format, else told by the extension: .json, .sarif, .xml, .csv, .md, .html)')
     .option('--output-dir <dir>', 'write the configured set of reports into this directory')
@@ -62,6 +62,14 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
   if (flags.updateBaseline && !flags.baseline) {
     throw new SentrikError('--update-baseline needs --baseline FILE', undefined, undefined, 'name the file to write, e.g. --baseline .sentrik/secrets-baseline.json');
   }
+  // --update-baseline writes the baseline and nothing else: a report option with it would be silently ignored.
+  const reportFlag = flags.output ? '--output' : flags.outputDir ? '--output-dir' : flags.format ? '--format' : undefined;
+  if (flags.updateBaseline && reportFlag) {
+    throw new SentrikError(`--update-baseline cannot be combined with ${reportFlag}`, undefined, undefined, 'it writes only the baseline; run again without --update-baseline for a report');
+  }
+  // Refuse an --output whose format cannot be told, or an unknown --format, before scanning (and --history), not after.
+  if (flags.output && !flags.format) formatOfFile(flags.output);
+  checkFormat(flags.format);
   const { root, paths: scanPaths } = resolveRoot(io, paths, flags.root);
   // The command runs the secrets pack whatever the configuration names: naming it here spares the zero-config
   // detection of the project's packs (a walk of its manifests).
