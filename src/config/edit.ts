@@ -1,6 +1,7 @@
 // Edits of .sentrik/config.yaml that keep the user's file as written: the yaml Document gives the source
 // range of each node, and only the text of the edited list changes — comments, quoting, flow or block
 // style, blank lines and key order survive (a Document re-serialised with toString() reflows all of them).
+import { isDeepStrictEqual } from 'node:util';
 import { isMap, isScalar, isSeq, parse, parseDocument, type Document, type Node, type Pair, type YAMLSeq } from 'yaml';
 
 export type ListEdit = { op: 'add' | 'remove'; item: string };
@@ -19,12 +20,28 @@ export function editTopLevelList(text: string, key: string, edit: ListEdit, curr
   const after = edit.op === 'add' ? [...before, edit.item] : before.filter((x) => x !== edit.item);
 
   const pair = isMap(doc.contents) ? (doc.contents.items as Pair<Node, Node>[]).find((p) => isScalar(p.key) && p.key.value === key) : undefined;
-  const spliced = pair && isSeq(pair.value) && pair.value.range ? spliceList(text, pair, pair.value, edit, list!) : list === undefined && !pair && isMapOrEmpty(doc) ? appendKey(text, key, after) : undefined;
-  // The splice is checked by reading it back; an unusual shape (a list operation such as { append: [...] },
-  // anchors, a list inside a flow map) is rewritten through the Document instead.
-  if (spliced !== undefined && sameList(spliced, key, after)) return spliced;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const spliced = pair && isSeq(pair.value) && pair.value.range ? spliceList(text, pair, pair.value, edit, list!, eol) : list === undefined && !pair && isMapOrEmpty(doc) ? appendKey(text, key, after, eol) : undefined;
+  // The splice is checked by reading it back (the list is the wanted one, every other top-level key is as it
+  // was); an unusual shape (a list operation such as { append: [...] }, anchors, a list inside a flow map) is
+  // rewritten through the Document instead.
+  if (spliced !== undefined && sameList(spliced, key, after) && othersUnchanged(value, spliced, key)) return spliced;
   doc.set(key, doc.createNode(after));
-  return doc.toString();
+  const out = doc.toString();
+  return eol === '\r\n' ? out.replace(/\r?\n/g, '\r\n') : out;
+}
+
+/** Every top-level key but `key` reads back as it did before the edit. */
+function othersUnchanged(before: Record<string, unknown> | null, text: string, key: string): boolean {
+  try {
+    const after = (parse(text) as Record<string, unknown> | null) ?? {};
+    const was = before ?? {};
+    const keys = new Set([...Object.keys(was), ...Object.keys(after)]);
+    keys.delete(key);
+    return [...keys].every((k) => isDeepStrictEqual(was[k], after[k]));
+  } catch {
+    return false;
+  }
 }
 
 function isMapOrEmpty(doc: Document): boolean {
@@ -45,8 +62,13 @@ const lineEnd = (text: string, at: number): number => {
   const nl = text.indexOf('\n', at);
   return nl === -1 ? text.length : nl;
 };
+/** Where a line's content ends: before its `\r\n` or `\n`. */
+const contentEnd = (text: string, at: number): number => {
+  const end = lineEnd(text, at);
+  return end > 0 && text[end - 1] === '\r' ? end - 1 : end;
+};
 
-function spliceList(text: string, pair: Pair<Node, Node>, seq: YAMLSeq, edit: ListEdit, list: string[]): string | undefined {
+function spliceList(text: string, pair: Pair<Node, Node>, seq: YAMLSeq, edit: ListEdit, list: string[], eol: string): string | undefined {
   const items = seq.items as Node[];
   if (!items.every((n) => isScalar(n) && n.range)) return undefined;
   const r = (n: Node): [number, number, number] => n.range as [number, number, number];
@@ -61,7 +83,11 @@ function spliceList(text: string, pair: Pair<Node, Node>, seq: YAMLSeq, edit: Li
       return `${text.slice(0, end)}, ${edit.item}${text.slice(end)}`;
     }
     const i = list.indexOf(edit.item);
-    if (items.length === 1) return `${text.slice(0, r(items[0])[0])}${text.slice(r(items[0])[1])}`.replace(/\[\s+\]/, '[]');
+    if (items.length === 1) {
+      // `[ x ]` becomes `[]`: the brackets are collapsed inside this list's own text, nowhere else.
+      const rest = `${text.slice(open, r(items[0])[0])}${text.slice(r(items[0])[1], close)}`.replace(/\[\s+\]/, '[]');
+      return text.slice(0, open) + rest + text.slice(close);
+    }
     // The item and the separator after it; the last one takes the separator before it.
     const [from, to] = i < items.length - 1 ? [r(items[i])[0], r(items[i + 1])[0]] : [r(items[i - 1])[1], r(items[i])[1]];
     return text.slice(0, from) + text.slice(to);
@@ -72,8 +98,8 @@ function spliceList(text: string, pair: Pair<Node, Node>, seq: YAMLSeq, edit: Li
     // The new item copies the last one's indentation and dash.
     const prefix = text.slice(lineStart(text, r(last)[0]), r(last)[0]);
     if (!/^\s*-\s+$/.test(prefix)) return undefined;
-    const end = lineEnd(text, r(last)[1]);
-    return `${text.slice(0, end)}\n${prefix}${edit.item}${text.slice(end)}`;
+    const end = contentEnd(text, r(last)[1]);
+    return `${text.slice(0, end)}${eol}${prefix}${edit.item}${text.slice(end)}`;
   }
   const item = items[list.indexOf(edit.item)];
   const from = lineStart(text, r(item)[0]);
@@ -90,7 +116,7 @@ function spliceList(text: string, pair: Pair<Node, Node>, seq: YAMLSeq, edit: Li
 }
 
 /** A file without the key: the list is appended as a last line, in flow style. */
-function appendKey(text: string, key: string, items: string[]): string {
-  const sep = text === '' || text.endsWith('\n') ? '' : '\n';
-  return `${text}${sep}${key}: [${items.join(', ')}]\n`;
+function appendKey(text: string, key: string, items: string[], eol: string): string {
+  const sep = text === '' || text.endsWith('\n') ? '' : eol;
+  return `${text}${sep}${key}: [${items.join(', ')}]${eol}`;
 }

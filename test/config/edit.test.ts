@@ -34,6 +34,13 @@ describe('editTopLevelList', () => {
     ['block: add at the end of a file with no final newline', add('a: 1\nstandards_packs:\n    - secrets', 'soc2'), 'a: 1\nstandards_packs:\n    - secrets\n    - soc2'],
     ['no list yet: appended from the effective packs', add('# only a comment\ngate: { fail_on: [high] }\n', 'soc2', ['owasp-top-10']), '# only a comment\ngate: { fail_on: [high] }\nstandards_packs: [owasp-top-10, soc2]\n'],
     ['no file yet', add('', 'soc2', ['secrets']), 'standards_packs: [secrets, soc2]\n'],
+    // Brackets are collapsed inside the edited list only: another key's text is never touched.
+    ['flow: remove the only one, another key holds "[ ]"', remove('suppress_note: "checkbox [ ] todo"\nstandards_packs: [ secrets ]\n', 'secrets'), 'suppress_note: "checkbox [ ] todo"\nstandards_packs: []\n'],
+    // A CRLF file keeps its line ending on every line the edit writes.
+    ['CRLF block: add', add('standards_packs:\r\n  - secrets\r\nx: 1\r\n', 'soc2'), 'standards_packs:\r\n  - secrets\r\n  - soc2\r\nx: 1\r\n'],
+    ['CRLF block: remove', remove('standards_packs:\r\n  - secrets\r\n  - soc2\r\nx: 1\r\n', 'secrets'), 'standards_packs:\r\n  - soc2\r\nx: 1\r\n'],
+    ['CRLF: no list yet', add('gate: { fail_on: [high] }\r\n', 'soc2', ['secrets']), 'gate: { fail_on: [high] }\r\nstandards_packs: [secrets, soc2]\r\n'],
+    ['CRLF: no final newline, no list yet', add('x: 1\r\ny: 2', 'soc2', []), 'x: 1\r\ny: 2\r\nstandards_packs: [soc2]\r\n'],
   ])('%s', (_name, got, want) => {
     expect(got).toBe(want);
   });
@@ -41,6 +48,12 @@ describe('editTopLevelList', () => {
   it('nothing to do: already enabled, or not enabled', () => {
     expect(add(FLOW, 'secrets')).toBeUndefined();
     expect(remove(BLOCK, 'soc2')).toBeUndefined();
+  });
+
+  it('a CRLF file rewritten through the Document keeps CRLF', () => {
+    const out = add('# keep me\r\nstandards_packs: { append: [soc2] }\r\n', 'hipaa', ['soc2'])!;
+    expect(parse(out).standards_packs).toEqual(['soc2', 'hipaa']);
+    expect(out.replace(/\r\n/g, '')).not.toContain('\n');
   });
 
   it('a list operation ({ append: [...] }) becomes the explicit effective list, other keys and comments kept', () => {
