@@ -1,11 +1,12 @@
 // findings.junit.xml: one <testsuite> per pack. What fails is what the gate blocks on: each blocking finding is
 // a failed <testcase> of its own ("RULE: title at file:line"), so `failures` equals the gate's count of
-// blocking findings. A rule with no blocking finding is one passed <testcase> ("RULE: title"); findings
-// below fail_on are listed in its <system-out> (CI test tabs show them as output of a passed test: noted,
-// not failing; `skipped` would read as "not checked"). Without a gate (`scan`), every unsuppressed finding
-// fails. Scan problems become <error>s of a separate suite, so CI test viewers show both "what is wrong in
+// blocking findings. A rule with no blocking finding is one passed <testcase> ("RULE: title"); findings that
+// do not block are listed in its <system-out> with the reason (below fail_on, or a rule that does not gate);
+// CI test tabs show them as output of a passed test: noted, not failing (`skipped` would read as "not
+// checked"). Without a gate (`scan`), every unsuppressed finding fails. Scan problems become <error>s of a separate suite, so CI test viewers show both "what is wrong in
 // the code" and "what sentrik could not check".
 import type { Finding, GateResult, RuleInfo, ScanResult } from '../engine/model.js';
+import { blockingSeverities } from '../engine/gate.js';
 import { compareByLocation, compareStrings, formatLocation, plural, rulesOf, standardRef } from './common.js';
 
 const PROBLEMS_SUITE = 'sentrik.problems';
@@ -29,7 +30,11 @@ export function renderJunit(result: ScanResult, gate?: GateResult): string {
   }
   const timestamp = xmlTimestamp(result.metrics.startedAt);
   const perPackMs = result.metrics.perPackMs ?? {};
-  const noted = gate ? `not blocking: below the gate's fail_on (${gate.failOn.join(', ') || 'none'})` : '';
+  // Why a finding the gate saw does not block, per finding: its rule never gates (an obligation with
+  // `gate: false`), or its severity is below fail_on.
+  const blocks = new Set(gate ? blockingSeverities(gate.failOn) : []);
+  const why = (rule: RuleInfo, f: Finding): string =>
+    rule.gate === false ? 'its rule does not gate' : !blocks.has(f.severity) ? `below fail_on (${gate!.failOn.join(', ') || 'none'})` : 'not counted by the gate';
 
   const suites: string[] = [];
   let tests = 0;
@@ -42,7 +47,9 @@ export function renderJunit(result: ScanResult, gate?: GateResult): string {
       const all = findingsByRule.get(rule.id) ?? [];
       const failing = all.filter(fails);
       const others = all.filter((f) => !fails(f));
-      const out = others.length ? `${plural(others.length, 'finding')} ${noted}:\n\n${others.map(describe).join('\n\n')}` : '';
+      const byReason = new Map<string, Finding[]>();
+      for (const f of others) byReason.set(why(rule, f), [...(byReason.get(why(rule, f)) ?? []), f]);
+      const out = [...byReason].map(([reason, fs]) => `${plural(fs.length, 'finding')} not blocking: ${reason}:\n\n${fs.map(describe).join('\n\n')}`).join('\n\n');
       if (!failing.length) cases.push(passed(rule, out));
       else failing.forEach((f, i) => cases.push(failure(rule, f, i === 0 ? out : '')));
       failed += failing.length;

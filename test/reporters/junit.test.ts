@@ -2,6 +2,7 @@
 // findings (every unsuppressed finding without a gate), other rules pass.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { evaluateGate } from '../../src/engine/gate.js';
 import { renderJunit } from '../../src/reporters/junit.js';
 import { XSS_SNIPPET, emptyResult, findings, makeGate, makeResult } from './fixture.js';
 
@@ -42,8 +43,22 @@ describe('renderJunit', () => {
     // A medium finding (below fail_on critical,high) passes, with the finding in its output.
     const debug = all.find((c) => c.name.startsWith('OWASP-A05-003'))!;
     expect(debug.failure).toBeUndefined();
-    expect(debug['system-out']).toMatch(/^1 finding not blocking: below the gate's fail_on \(critical, high\):/);
+    expect(debug['system-out']).toMatch(/^1 finding not blocking: below fail_on \(critical, high\):/);
     expect(gated.testsuites.testsuite.find((s: Suite) => s.name === 'owasp-top-10')).toMatchObject({ failures: '3' });
+  });
+
+  it("gives the reason per finding: a critical finding of a rule with gate: false is not 'below fail_on'", () => {
+    const base = makeResult();
+    const critical = base.findings.find((f) => !f.suppressed && f.severity === 'critical')!;
+    const result = makeResult({ rules: base.rules.map((r) => (r.id === critical.ruleId ? { ...r, gate: false } : r)) });
+    const gate = evaluateGate(result, ['critical', 'high']);
+    expect(gate.blocking.some((f) => f.ruleId === critical.ruleId)).toBe(false);
+    const all: Case[] = parser.parse(renderJunit(result, gate)).testsuites.testsuite.flatMap((s: Suite) => s.testcase);
+    const out = all.find((c) => c.name.startsWith(`${critical.ruleId}: `))!;
+    expect(out.failure).toBeUndefined();
+    expect(out['system-out']).toMatch(/^\d+ findings? not blocking: its rule does not gate:/);
+    expect(out['system-out']).not.toContain('below fail_on');
+    expect(all.find((c) => c.name.startsWith('OWASP-A05-003'))!['system-out']).toMatch(/^1 finding not blocking: below fail_on \(critical, high\):/);
   });
 
   it('lists each unsuppressed finding in its own failure and skips suppressed ones', () => {
