@@ -66,6 +66,15 @@ describe('trust-center', () => {
     expect(summary.frameworks[0].clauses.length).toBeGreaterThan(0);
   });
 
+  it("without -f leaves out packs whose standard is sentrik's own guidance (language packs), not the frameworks", () => {
+    const root = project({ ...APP, '.sentrik/config.yaml': 'standards_packs: [owasp-top-10, javascript-typescript-security, python-security, soc2]\n' });
+    const r = sentrik(['trust-center', root]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(root, 'out', 'trust-center.json'), 'utf8'));
+    expect(summary.frameworks.map((f: { id: string }) => f.id)).toEqual(['owasp-top-10', 'soc2']);
+    expect(r.stdout).toContain('Trust center summary (owasp-top-10, soc2) written to');
+  });
+
   it('without -f and with no enabled pack naming clauses it says what to do, in one line', () => {
     const root = project({
       'a.js': 'x\n',
@@ -76,7 +85,7 @@ describe('trust-center', () => {
     const r = sentrik(['trust-center', root]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/no framework to summarise: no enabled pack \(mine\) names clauses of a standard — pass -f with one or more of .*owasp-top-10.*soc2/);
+    expect(r.stderr).toMatch(/no framework to summarise: no enabled pack \(mine\) names clauses of a published standard — pass -f with one or more of .*owasp-top-10.*soc2/);
   });
 });
 

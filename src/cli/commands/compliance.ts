@@ -127,17 +127,23 @@ async function complianceReport(io: CliIO, path: string | undefined, flags: { fr
   return EXIT.OK;
 }
 
+/** A pack `standard:` that is sentrik's own guidance rather than a published standard. */
+const SENTRIK_OWN_STANDARD = /^sentrik\b/i;
+
 async function trustCenter(io: CliIO, path: string | undefined, flags: { framework?: string; output?: string; format?: string; root?: string }): Promise<number> {
   const ctx = context(io, path, flags.root);
   // A framework is a pack that names clauses of its standard: through `mappings:` (soc2, iso-27001…) or its
-  // own rules' `clause:` (owasp-top-10, supply-chain-security): compliance-report takes either.
+  // own rules' `clause:` (owasp-top-10, supply-chain-security): compliance-report and -f take either.
   const namesClauses = (p: LoadedPack | undefined): boolean => !!p && (p.mappings.length > 0 || p.rules.some((r) => r.def.clause));
+  // Published by default: those, less the packs whose standard is sentrik's own secure-coding guidance
+  // (`standard: sentrik Go secure coding`…): a trust page lists published standards, not our rule sets.
+  const published = (p: LoadedPack | undefined): boolean => namesClauses(p) && (p!.mappings.length > 0 || !SENTRIK_OWN_STANDARD.test(p!.standard));
   const ids = flags.framework
     ? flags.framework.split(',').map((s) => s.trim()).filter(Boolean)
-    : ctx.config.standards_packs.filter((id) => namesClauses(ctx.packs.find((p) => p.id === id)));
+    : ctx.config.standards_packs.filter((id) => published(ctx.packs.find((p) => p.id === id)));
   if (!ids.length) {
-    const frameworks = ctx.packs.filter(namesClauses).map((p) => p.id);
-    throw new SentrikError(`no framework to summarise: no enabled pack (${ctx.config.standards_packs.join(', ') || 'none'}) names clauses of a standard`, undefined, undefined, `pass -f with one or more of ${frameworks.join(', ')} (or enable one with \`sentrik add-pack\`)`);
+    const frameworks = ctx.packs.filter(published).map((p) => p.id);
+    throw new SentrikError(`no framework to summarise: no enabled pack (${ctx.config.standards_packs.join(', ') || 'none'}) names clauses of a published standard`, undefined, undefined, `pass -f with one or more of ${frameworks.join(', ')} (or enable one with \`sentrik add-pack\`)`);
   }
   const reports: ComplianceReport[] = [];
   for (const id of ids) reports.push((await reportFor(ctx, frameworkPack(ctx, id))).report);
