@@ -13,7 +13,8 @@ import { resolveInsideRoot } from '../util/paths.js';
 import { fixRange, splitLines, applyEdits, type LineEdit } from './apply.js';
 import { unifiedDiff } from './patch.js';
 
-export type FixStatus = 'applied' | 'would-apply' | 'needs-review' | 'failed';
+/** not-applied: the fix's `requires` is not met (a lockfile for `npm ci`): left out on purpose, not an error. */
+export type FixStatus = 'applied' | 'would-apply' | 'needs-review' | 'not-applied' | 'failed';
 
 export interface FixOutcome {
   ruleId: string;
@@ -96,7 +97,7 @@ function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRu
     const why = unmetRequirement(opts.root, file, opts.rules.get(f.ruleId)!.def.fix!);
     if (why) unmet.set(f, why);
   }
-  run.outcomes.push(...[...unmet].map(([f, why]) => outcome(f, 'failed', why)));
+  run.outcomes.push(...[...unmet].map(([f, why]) => outcome(f, 'not-applied', why)));
   findings = findings.filter((f) => !unmet.has(f));
   if (!findings.length) return;
 
@@ -163,7 +164,7 @@ export function unmetRequirement(root: string, file: string, fix: FixDef): strin
   const names = fix.requires.any_file;
   const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
   const where = folders.length === 1 ? 'at the root' : `in ${folders[0]}/ or a folder above it`;
-  return `not applied: no ${listed} ${where}; ${fix.requires.hint}`;
+  return `no ${listed} ${where}; ${fix.requires.hint}`;
 }
 
 type Applied = { text: string; edits: LineEdit[] } | { error: string; finding: Finding };

@@ -42,12 +42,12 @@ describe('fix primitives', () => {
   it('a fix that requires a file applies only where one is in the flagged file\'s folder or above', () => {
     const root = mkdtempSync(join(tmpdir(), 'sentrik-requires-'));
     const fix = parse({ replace: 'npm install', with: 'npm ci', requires: { any_file: ['package-lock.json', 'npm-shrinkwrap.json'], hint: 'commit a lockfile, then use npm ci' }, fixed: { code: '' } });
-    expect(unmetRequirement(root, '.gitlab-ci.yml', fix)).toBe('not applied: no package-lock.json or npm-shrinkwrap.json at the root; commit a lockfile, then use npm ci');
-    expect(unmetRequirement(root, 'web/Dockerfile', fix)).toMatch(/^not applied: no package-lock\.json or npm-shrinkwrap\.json in web\/ or a folder above it;/);
+    expect(unmetRequirement(root, '.gitlab-ci.yml', fix)).toBe('no package-lock.json or npm-shrinkwrap.json at the root; commit a lockfile, then use npm ci');
+    expect(unmetRequirement(root, 'web/Dockerfile', fix)).toMatch(/^no package-lock\.json or npm-shrinkwrap\.json in web\/ or a folder above it;/);
     mkdirSync(join(root, 'web'));
     writeFileSync(join(root, 'web', 'npm-shrinkwrap.json'), '{}');
     expect(unmetRequirement(root, 'web/Dockerfile', fix)).toBeUndefined();
-    expect(unmetRequirement(root, '.gitlab-ci.yml', fix)).toMatch(/^not applied/); // a lockfile in a subfolder is not the root's
+    expect(unmetRequirement(root, '.gitlab-ci.yml', fix)).toMatch(/^no package-lock/); // a lockfile in a subfolder is not the root's
     writeFileSync(join(root, 'package-lock.json'), '{}');
     expect(unmetRequirement(root, '.github/workflows/ci.yml', fix)).toBeUndefined();
     expect(unmetRequirement(root, '.gitlab-ci.yml', parse({ replace: 'a', with: 'b', fixed: { code: '' } }))).toBeUndefined();

@@ -69,16 +69,16 @@ async function fix(io: CliIO, path: string | undefined, flags: FixFlags): Promis
   writeFileSync(join(patchDir, 'fixes.json'), `${JSON.stringify({ dryRun: Boolean(flags.dryRun), autoUpTo, outcomes: fixRun.outcomes }, null, 2)}\n`);
   const count = (s: FixOutcome['status']) => fixRun.outcomes.filter((o) => o.status === s).length;
   for (const o of fixRun.outcomes) {
-    const label = { applied: 'fixed', 'would-apply': 'would fix', 'needs-review': 'review', failed: 'failed' }[o.status];
-    io.stdout(`${label.padEnd(9)} ${o.file}:${o.line}  ${o.ruleId} (${o.severity})${o.patch ? `  patches/${o.patch}` : ''}${o.reason ? `\n          ${o.reason}` : ''}\n`);
+    const label = { applied: 'fixed', 'would-apply': 'would fix', 'needs-review': 'review', 'not-applied': 'not applied', failed: 'failed' }[o.status];
+    io.stdout(`${label.padEnd(11)} ${o.file}:${o.line}  ${o.ruleId} (${o.severity})${o.patch ? `  patches/${o.patch}` : ''}${o.reason ? `\n            ${o.reason}` : ''}\n`);
   }
   const rel = toPosix(relative(io.cwd, patchDir)) || '.';
   io.stdout(
     fixRun.outcomes.length
-      ? `${flags.dryRun ? `${count('would-apply')} fixes would apply` : `${count('applied')} fixes applied in ${fixRun.filesChanged.length} files`} (up to ${autoUpTo}), ${count('needs-review')} need review, ${count('failed')} did not apply; patches in ${rel}\n`
+      ? `${flags.dryRun ? `${count('would-apply')} fixes would apply` : `${count('applied')} fixes applied in ${fixRun.filesChanged.length} files`} (up to ${autoUpTo}), ${count('needs-review')} need review, ${count('not-applied') ? `${count('not-applied')} not applied (a requirement unmet), ` : ''}${count('failed')} did not apply; patches in ${rel}\n`
       : 'No fixable findings.\n',
   );
-  for (const n of recordEvent({ root, config, env: io.env, configFile: loaded.file }, 'fix', { dryRun: Boolean(flags.dryRun), autoUpTo, applied: count('applied'), proposed: count('needs-review') + count('would-apply'), failed: count('failed'), files: fixRun.filesChanged }, ruleSet.packs)) {
+  for (const n of recordEvent({ root, config, env: io.env, configFile: loaded.file }, 'fix', { dryRun: Boolean(flags.dryRun), autoUpTo, applied: count('applied'), proposed: count('needs-review') + count('would-apply'), notApplied: count('not-applied'), failed: count('failed'), files: fixRun.filesChanged }, ruleSet.packs)) {
     io.stderr(`sentrik: audit: ${n}\n`);
   }
   return EXIT.OK;
