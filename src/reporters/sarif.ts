@@ -176,13 +176,21 @@ function sarifResult(f: Finding, ruleIndex: number, prefix: string): Record<stri
 export const REPOSITORY_URI = '(repository)';
 
 /**
+ * A path from the scan root as a SARIF URI from the repository top, for findings and notifications alike:
+ * `prefix` + the path without a leading `./`; the root itself (`.` or empty) is `(repository)`.
+ */
+export function sarifUri(file: string, prefix: string): string {
+  return encodeUriPath(prefix + (isRepositoryLevel({ file }) ? REPOSITORY_URI : file.replace(/^\.\//, '')));
+}
+
+/**
  * A finding's place, as a path from the repository top (`prefix` + the path from the scan root). Repository-level
  * findings (the file ".") concern no file: they point at `(repository)` in the scanned folder — a non-empty
  * relative reference that GitHub accepts and that names no real file (not "./", which it cannot map). Whole-file
  * findings carry no region; a region is only written with the positions we actually know.
  */
 function sarifLocation(f: Finding, prefix: string): Record<string, unknown> {
-  const artifactLocation = { uri: encodeUriPath(prefix + (isRepositoryLevel(f) ? REPOSITORY_URI : f.file.replace(/^\.\//, ''))), uriBaseId: '%SRCROOT%' };
+  const artifactLocation = { uri: sarifUri(f.file, prefix), uriBaseId: '%SRCROOT%' };
   if (f.line === undefined || isRepositoryLevel(f)) return { physicalLocation: { artifactLocation } };
   const region: Record<string, unknown> = { startLine: f.line };
   if (f.column !== undefined) region.startColumn = f.column;
@@ -222,7 +230,7 @@ function sarifNotification(p: ScanProblem, prefix: string): Record<string, unkno
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeUriPath(prefix + p.file), uriBaseId: '%SRCROOT%' },
+                artifactLocation: { uri: sarifUri(p.file, prefix), uriBaseId: '%SRCROOT%' },
                 ...(p.line ? { region: { startLine: p.line } } : {}),
               },
             },

@@ -60,6 +60,18 @@ describe('renderSarif', () => {
     expect(top.results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri)).toEqual(run.results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri));
   });
 
+  it("notifications get the same URIs as findings: the root ('.') is (repository), './' is dropped", () => {
+    const problems = [
+      { code: 'parse-error' as const, message: 'bad', file: '.', line: undefined },
+      { code: 'parse-error' as const, message: 'bad', file: './app/broken.yaml', line: 3 },
+    ];
+    const text = renderSarif(makeResult({ repository: { top: '/home/dev/projects/mono', prefix: 'web/' }, problems }));
+    expect(errorsOf(validate('notifications', text))).toEqual([]);
+    const uris = JSON.parse(text).runs[0].invocations[0].toolExecutionNotifications.map((n: any) => n.locations[0].physicalLocation.artifactLocation.uri);
+    expect(uris).toEqual(['web/(repository)', 'web/app/broken.yaml']);
+    expect(text).not.toContain('web/.');
+  });
+
   it('the validator catches a broken log, so the checks above mean something', () => {
     const broken = JSON.parse(text);
     delete broken.runs[0].tool.driver.rules[0].help;
