@@ -4,8 +4,7 @@
 // once for the `vulns` summary and the MCP tool get_vulnerabilities, so neither claims more than was checked.
 import type { Unchecked } from '../ecosystems/types.js';
 import { SEVERITIES, type DependencyCoverage, type Severity } from '../engine/model.js';
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+import { plural } from '../util/text.js';
 
 /** What was checked and, after "NOT checked:", everything that was not. */
 export function coverageSentence(deps: DependencyCoverage): string {

@@ -6,11 +6,12 @@ import type { Command } from 'commander';
 import type { SentrikConfig } from '../config/schema.js';
 import { applyBaseline, loadBaseline } from '../engine/baseline.js';
 import { excludeMatcher } from '../engine/discovery.js';
-import type { ScanResult } from '../engine/model.js';
+import type { ScanResult, ScanScope } from '../engine/model.js';
 import type { NetClient } from '../net/client.js';
 import { baselineAtCommit } from '../run/baseline.js';
 import { scanExcludes } from '../run/scan.js';
 import { SentrikError } from '../util/errors.js';
+import { plural } from '../util/text.js';
 import type { CliIO } from './io.js';
 import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from './network.js';
 
@@ -58,7 +59,7 @@ export function coverageGap(
   opts: { skipOutsideRoot?: boolean } = {},
 ): { why: string; gate: string } | undefined {
   const m = result.metrics;
-  const change = m.scope.mode === 'staged' || m.scope.mode === 'git-range';
+  const change = isGitChange(m.scope);
   // --skip-outside-root: the root is the part of the change the user gates (a package of a monorepo).
   const nothingToCheck = (reason: string): boolean => NOTHING_TO_CHECK.has(reason) || (change && opts.skipOutsideRoot === true && reason === 'outside-root');
   if (change && !opts.skipOutsideRoot) {
@@ -73,7 +74,7 @@ export function coverageGap(
   const excluded = excludeMatcher(scanExcludes(config));
   const benign = new Set(result.skipped.filter((s) => nothingToCheck(s.reason)).map((s) => s.file));
   const missed = result.skipped.filter((s) => !nothingToCheck(s.reason) && !excluded(s.file));
-  const changed = m.scope.mode === 'staged' || m.scope.mode === 'git-range' || m.scope.mode === 'diff' ? m.scope.paths.filter((p) => !excluded(p) && !benign.has(p)) : [];
+  const changed = isGitChange(m.scope) || m.scope.mode === 'diff' ? m.scope.paths.filter((p) => !excluded(p) && !benign.has(p)) : [];
   const expected = new Set([...changed, ...missed.map((s) => s.file)]);
   if (!expected.size) return undefined;
   const reasons = new Map<string, number>();
@@ -83,13 +84,14 @@ export function coverageGap(
   return { why: gap, gate: `the gate ${gap}, so it cannot pass` };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** A change read from git (--staged, --git-range): it can hold files outside the root. */
+function isGitChange(scope: ScanScope): boolean {
+  return scope.mode === 'staged' || scope.mode === 'git-range';
 }
 
 export function coverageHint(result: ScanResult): string {
   const reasons = new Set(result.skipped.map((s) => s.reason));
-  if (reasons.has('outside-root') && (result.metrics.scope.mode === 'staged' || result.metrics.scope.mode === 'git-range')) {
+  if (reasons.has('outside-root') && isGitChange(result.metrics.scope)) {
     return 'the whole change must be scanned: run from the repository\'s top folder, or pass --root "$(git rev-parse --show-toplevel)"; to gate only this folder (one package of a monorepo), pass --skip-outside-root';
   }
   if (reasons.has('too-large')) return 'raise max_file_size (or pass --max-file-size), or exclude the files on purpose in scan_exclude';

@@ -19,8 +19,8 @@ import {
   formatDuration,
   htmlDocument,
   notAppliedNote,
-  plural,
 } from './common.js';
+import { plural } from '../util/text.js';
 
 const MAX_LISTED = 200;
 

@@ -7,7 +7,8 @@
 // the code" and "what sentrik could not check".
 import type { Finding, GateResult, RuleInfo, ScanResult } from '../engine/model.js';
 import { blockingSeverities } from '../engine/gate.js';
-import { compareByLocation, compareStrings, formatLocation, plural, rulesOf, standardRef } from './common.js';
+import { plural } from '../util/text.js';
+import { compareByLocation, compareStrings, formatLocation, rulesOf, standardRef } from './common.js';
 
 const PROBLEMS_SUITE = 'sentrik.problems';
 

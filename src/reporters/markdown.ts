@@ -12,11 +12,11 @@ import {
   cweNumber,
   formatDuration,
   formatLocation,
-  plural,
   shorten,
   standardRef,
   visibleText,
 } from './common.js';
+import { plural } from '../util/text.js';
 
 export const MARKDOWN_MAX_FINDINGS = 50;
 

@@ -9,13 +9,13 @@ import {
   formatDuration,
   isRepositoryLevel,
   notAppliedNote,
-  plural,
   shorten,
   sortedByLocation,
   standardRef,
   truncate,
   visibleText,
 } from './common.js';
+import { plural } from '../util/text.js';
 
 export interface TerminalOptions {
   /** ANSI colour; the CLI decides (TTY, NO_COLOR, FORCE_COLOR). */

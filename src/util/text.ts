@@ -1,4 +1,9 @@
-// Small text helpers shared by error messages.
+// Small text helpers shared by error messages and reports.
+
+/** `1 file`, `2 files` (`plural(n, 'entry', 'entries')` for an irregular plural). */
+export function plural(n: number, word: string, pluralWord = `${word}s`): string {
+  return `${n} ${n === 1 ? word : pluralWord}`;
+}
 
 /** Levenshtein distance (insertions, deletions and substitutions cost 1). */
 export function editDistance(a: string, b: string): number {
