@@ -50,8 +50,8 @@ const NOTHING_TO_CHECK = new Set(['excluded', 'gitignored', 'binary', 'symlink-d
  * Proof of coverage. Returns why the run cannot vouch for what it was given, or undefined when it can:
  * - files the run was given (a non-empty staged set or diff, or files skipped because they could not be read
  *   or lie outside the root) but none scanned;
- * - files of a --staged or --git-range change outside the scan root (a sub-folder of the repository): the
- *   change is the repository's, so a part of it left unread is a gap even when the rest was scanned.
+ * - files of a change (--staged, --git-range, --diff) outside the scan root (a sub-folder of the repository):
+ *   the change is the repository's, so a part of it left unread is a gap even when the rest was scanned.
  */
 export function coverageGap(
   result: ScanResult,
@@ -59,7 +59,7 @@ export function coverageGap(
   opts: { skipOutsideRoot?: boolean } = {},
 ): { why: string; gate: string } | undefined {
   const m = result.metrics;
-  const change = isGitChange(m.scope);
+  const change = isChange(m.scope);
   // --skip-outside-root: the root is the part of the change the user gates (a package of a monorepo).
   const nothingToCheck = (reason: string): boolean => NOTHING_TO_CHECK.has(reason) || (change && opts.skipOutsideRoot === true && reason === 'outside-root');
   if (change && !opts.skipOutsideRoot) {
@@ -74,7 +74,7 @@ export function coverageGap(
   const excluded = excludeMatcher(scanExcludes(config));
   const benign = new Set(result.skipped.filter((s) => nothingToCheck(s.reason)).map((s) => s.file));
   const missed = result.skipped.filter((s) => !nothingToCheck(s.reason) && !excluded(s.file));
-  const changed = isGitChange(m.scope) || m.scope.mode === 'diff' ? m.scope.paths.filter((p) => !excluded(p) && !benign.has(p)) : [];
+  const changed = change ? m.scope.paths.filter((p) => !excluded(p) && !benign.has(p)) : [];
   const expected = new Set([...changed, ...missed.map((s) => s.file)]);
   if (!expected.size) return undefined;
   const reasons = new Map<string, number>();
@@ -84,15 +84,16 @@ export function coverageGap(
   return { why: gap, gate: `the gate ${gap}, so it cannot pass` };
 }
 
-/** A change read from git (--staged, --git-range): it can hold files outside the root. */
-function isGitChange(scope: ScanScope): boolean {
-  return scope.mode === 'staged' || scope.mode === 'git-range';
+/** A change (--staged, --git-range, --diff): its files are the repository's, and some may lie outside the root. */
+function isChange(scope: ScanScope): boolean {
+  return scope.mode === 'staged' || scope.mode === 'git-range' || scope.mode === 'diff';
 }
 
 export function coverageHint(result: ScanResult): string {
   const reasons = new Set(result.skipped.map((s) => s.reason));
-  if (reasons.has('outside-root') && isGitChange(result.metrics.scope)) {
-    return 'the whole change must be scanned: run from the repository\'s top folder, or pass --root "$(git rev-parse --show-toplevel)"; to gate only this folder (one package of a monorepo), pass --skip-outside-root';
+  if (reasons.has('outside-root') && isChange(result.metrics.scope)) {
+    const top = result.metrics.scope.mode === 'diff' ? 'the folder the diff was made in' : "the repository's top folder";
+    return `the whole change must be scanned: run from ${top}, or pass --root "$(git rev-parse --show-toplevel)"; to gate only this folder (one package of a monorepo), pass --skip-outside-root`;
   }
   if (reasons.has('too-large')) return 'raise max_file_size (or pass --max-file-size), or exclude the files on purpose in scan_exclude';
   if (reasons.has('unreadable')) return 'check the files are readable by this user';

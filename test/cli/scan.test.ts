@@ -342,7 +342,7 @@ describe('--diff FILE', () => {
   it('--diff - reads the diff from standard input (git diff | sentrik gate --diff -)', () => {
     const root = project({ 'a.js': 'eval(req.body.one);\neval(req.body.two);\n' });
     const out = join(root, 'out');
-    const r = sentrik(['gate', '--diff', '-', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root, input: DIFF });
+    const r = sentrik(['gate', '--diff', '-', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root, input: `${DIFF.split('\n').slice(0, 5).join('\n')}\n` });
     expect(r.code).toBe(1);
     expect(findings(out).map((f) => `${f.file}:${f.line}`)).toEqual(['a.js:2']);
     expect(r.stdout).toContain('diff stdin (changed lines)');
@@ -393,11 +393,13 @@ describe('--diff FILE', () => {
     const sub = sentrik(['gate', '--diff', '../change.patch', '--packs', 'owasp-top-10', '--quiet', '--output-dir', out], { cwd: join(root, 'src') });
     expect(sub.code).toBe(2);
     expect(sub.stderr).toMatch(/the gate scanned 0 of 1 file in scope \(1 missing\)/);
-    // A file outside the root counts the same way.
+    // A file outside the root: part of the change left unread, as with --staged (unless --skip-outside-root).
     writeFileSync(join(root, 'out.patch'), DIFF.split('\n').slice(5).join('\n'));
     const outside = sentrik(['gate', '--diff', 'out.patch', '--packs', 'owasp-top-10', '--quiet', '--output-dir', out], { cwd: root });
     expect(outside.code).toBe(2);
-    expect(outside.stderr).toMatch(/scanned 0 of 1 file in scope \(1 outside-root\)/);
+    expect(outside.stderr).toMatch(/the gate cannot pass: 1 changed file outside .* was not scanned: \.\.\/escape\.js — .*the folder the diff was made in/);
+    const skipping = sentrik(['gate', '--diff', 'out.patch', '--skip-outside-root', '--packs', 'owasp-top-10', '--quiet', '--output-dir', out], { cwd: root });
+    expect(skipping.code).toBe(0);
     // Partly found: the gate judges what it scanned, and the summary counts what it could not.
     writeFileSync(join(root, 'both.patch'), ['--- a/src/a.js', '+++ b/src/a.js', '@@ -0,0 +1 @@', '+eval(req.body.one);', MISSING].join('\n'));
     const part = sentrik(['gate', '--diff', 'both.patch', '--packs', 'owasp-top-10', '--output-dir', out], { cwd: root });

@@ -203,7 +203,7 @@ describe('proof of coverage', () => {
     // Without a change to narrow it is a usage error.
     const alone = sentrik(['gate', '--skip-outside-root'], { cwd: root });
     expect(alone.code).toBe(2);
-    oneLineError(alone.stderr, /^sentrik: --skip-outside-root needs --staged or --git-range/);
+    oneLineError(alone.stderr, /^sentrik: --skip-outside-root needs --staged, --git-range or --diff/);
   });
 });
 

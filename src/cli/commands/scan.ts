@@ -44,7 +44,7 @@ export function addScanOptions(cmd: Command): Command {
     .option('--git-range <range>', 'scan files changed in A...B and report only changed lines (e.g. "origin/main...HEAD")')
     .option('--diff <file>', 'scan the files of a unified diff and report only its changed lines (- reads it from standard input)')
     .option('--full-files', 'with --staged/--git-range/--diff: report findings anywhere in the changed files')
-    .option('--skip-outside-root', 'with --staged/--git-range from a sub-folder: skip the changed files outside it instead of failing the gate (one package of a monorepo)')
+    .option('--skip-outside-root', 'with --staged/--git-range/--diff from a sub-folder: skip the changed files outside it instead of failing the gate (one package of a monorepo)')
     .option('--packs <ids>', 'comma-separated pack ids to run, or "all" (default: configured or detected packs)', listOption)
     .option('-f, --format <format>', `report to produce: ${FORMATS.join(', ')}`)
     .option('-o, --output <file>', 'write one report to this file, and no other report; its format is --format, else told by the extension (.json, .sarif, .sarif.json, .xml/.junit.xml, .csv, .md, .html, .txt) (the cache, run history and audit log are still kept)')
@@ -73,7 +73,7 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
   if (modes > 1) throw new SentrikError('choose one of --staged, --git-range and --diff', undefined, undefined, 'they select different sets of changes');
   // Without a change to widen, --full-files would silently mean "the whole repository".
   if (flags.fullFiles && !modes) throw new SentrikError('--full-files needs --staged, --git-range or --diff', undefined, undefined, 'it widens a change to its whole files; drop it to scan paths');
-  if (flags.skipOutsideRoot && !flags.staged && !flags.gitRange) throw new SentrikError('--skip-outside-root needs --staged or --git-range', undefined, undefined, 'it narrows a repository change to the files under the root');
+  if (flags.skipOutsideRoot && !modes) throw new SentrikError('--skip-outside-root needs --staged, --git-range or --diff', undefined, undefined, 'it narrows a repository change to the files under the root');
   if (modes && paths.length && !flags.root) throw new SentrikError('paths cannot be combined with --staged/--git-range/--diff', undefined, undefined, 'use --root DIR to name the repository');
   // Refuse an --output whose format cannot be told before scanning, not after.
   if (flags.output && !flags.format) formatOfFile(flags.output);
