@@ -75,6 +75,14 @@ describe('trust-center', () => {
     expect(r.stdout).toContain('Trust center summary (owasp-top-10, soc2) written to');
   });
 
+  it('without -f lists a standard once: php-security names OWASP Top 10 clauses too, owasp-top-10 stands for them', () => {
+    const root = project({ ...APP, '.sentrik/config.yaml': 'standards_packs: [php-security, owasp-top-10, soc2]\n' });
+    const r = sentrik(['trust-center', root]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(root, 'out', 'trust-center.json'), 'utf8'));
+    expect(summary.frameworks.map((f: { id: string }) => f.id)).toEqual(['owasp-top-10', 'soc2']);
+  });
+
   it('without -f and with no enabled pack naming clauses it says what to do, in one line', () => {
     const root = project({
       'a.js': 'x\n',

@@ -130,6 +130,23 @@ async function complianceReport(io: CliIO, path: string | undefined, flags: { fr
 /** A pack `standard:` that is sentrik's own guidance rather than a published standard. */
 const SENTRIK_OWN_STANDARD = /^sentrik\b/i;
 
+/**
+ * One pack per published standard: php-security and kotlin-security name OWASP Top 10 2021 clauses as
+ * owasp-top-10 does, and a trust page listing "OWASP Top 10 2021" three times would read as three frameworks.
+ * The pack that maps its clauses, else the one with the most rules, stands for the standard (-f picks others).
+ */
+function onePerStandard(packs: LoadedPack[]): string[] {
+  const best = new Map<string, LoadedPack>();
+  const rank = (p: LoadedPack): number => (p.mappings.length > 0 ? 1e6 : 0) + p.rules.length;
+  for (const p of packs) {
+    const key = p.standard.trim().toLowerCase();
+    const held = best.get(key);
+    if (!held || rank(p) > rank(held)) best.set(key, p);
+  }
+  const kept = new Set(best.values());
+  return packs.filter((p) => kept.has(p)).map((p) => p.id);
+}
+
 async function trustCenter(io: CliIO, path: string | undefined, flags: { framework?: string; output?: string; format?: string; root?: string }): Promise<number> {
   const ctx = context(io, path, flags.root);
   // A framework is a pack that names clauses of its standard: through `mappings:` (soc2, iso-27001…) or its
@@ -138,9 +155,7 @@ async function trustCenter(io: CliIO, path: string | undefined, flags: { framewo
   // Published by default: those, less the packs whose standard is sentrik's own secure-coding guidance
   // (`standard: sentrik Go secure coding`…): a trust page lists published standards, not our rule sets.
   const published = (p: LoadedPack | undefined): boolean => namesClauses(p) && (p!.mappings.length > 0 || !SENTRIK_OWN_STANDARD.test(p!.standard));
-  const ids = flags.framework
-    ? flags.framework.split(',').map((s) => s.trim()).filter(Boolean)
-    : ctx.config.standards_packs.filter((id) => published(ctx.packs.find((p) => p.id === id)));
+  const ids = flags.framework ? flags.framework.split(',').map((s) => s.trim()).filter(Boolean) : onePerStandard(ctx.config.standards_packs.map((id) => ctx.packs.find((p) => p.id === id)).filter(published) as LoadedPack[]);
   if (!ids.length) {
     const frameworks = ctx.packs.filter(published).map((p) => p.id);
     throw new SentrikError(`no framework to summarise: no enabled pack (${ctx.config.standards_packs.join(', ') || 'none'}) names clauses of a published standard`, undefined, undefined, `pass -f with one or more of ${frameworks.join(', ')} (or enable one with \`sentrik add-pack\`)`);
