@@ -48,8 +48,8 @@ export interface AppliedPatch {
 
 /**
  * Whether an applied patch's change is still in the working tree: the file has exactly the content it had
- * after the patch, or still has one of the lines the patch wrote (an unrelated edit elsewhere in the file
- * does not hide the patch from review). A reverted patch (`git checkout .`), a deleted file, or another
+ * after the patch, or still has one of the lines the patch wrote within NEAR_LINES of where it wrote it (an
+ * unrelated edit elsewhere in the file does not hide the patch from review). A reverted patch (`git checkout .`), a deleted file, or another
  * branch without the change: not present, so it no longer asks for review. An old record without
  * `changes` is read from its patch file; when that is gone too, it counts (fail closed).
  */
@@ -79,9 +79,19 @@ export function patchPresent(root: string, p: AppliedPatch): boolean {
     return false;
   }
   if (p.contentHash && sha256(text) === p.contentHash) return true;
-  const lines = new Set(splitLines(text.toString('utf8')).map((l) => l.body));
-  return changes.some((c) => lines.has(c.after));
+  // Near where the patch wrote it (edits above may shift it), whatever its indentation: the same line in
+  // another job of the file is not this change, and re-indenting the file does not revert it.
+  const lines = splitLines(text.toString('utf8')).map((l) => l.body.trim());
+  return changes.some((c) => {
+    const want = c.after.trim();
+    if (!want) return false;
+    for (let i = Math.max(0, c.line - 1 - NEAR_LINES); i < Math.min(lines.length, c.line + NEAR_LINES); i++) if (lines[i] === want) return true;
+    return false;
+  });
 }
+
+/** How far (lines) a patched line may have moved and still be the patch's. */
+const NEAR_LINES = 20;
 
 /** The lines a parsed patch changes, as they read after it. */
 export function changedLines(patch: ParsedPatch): { line: number; after: string }[] {

@@ -75,6 +75,12 @@ describe('review triggers', () => {
     // An unrelated edit (a line added above) keeps the patched line: still present, still reviewed.
     writeFileSync(join(dir, 'a.py'), `# note\n${patched}`);
     expect(patchPresent(dir, p)).toBe(true);
+    // Re-indented (a formatter ran): still the change.
+    writeFileSync(join(dir, 'a.py'), 'import requests\nif True:\n    r = requests.get(u, verify=True)\n');
+    expect(patchPresent(dir, p)).toBe(true);
+    // Reverted, with the same line far away in another part of the file: that line is not this change.
+    writeFileSync(join(dir, 'a.py'), `import requests\nr = requests.get(u, verify=False)\n${'pass\n'.repeat(40)}r = requests.get(u, verify=True)\n`);
+    expect(patchPresent(dir, p)).toBe(false);
     // Reverted (git checkout .), or deleted: the change is gone.
     writeFileSync(join(dir, 'a.py'), 'import requests\nr = requests.get(u, verify=False)\n');
     expect(patchPresent(dir, p)).toBe(false);
