@@ -135,11 +135,10 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
     const blobs = ids && readBlobs(root, [...new Set(ids.values())]);
     // A failed lookup leaves presentOn unset (unknown), never "at no branch or tag tip".
     const tips = ids && blobs ? new Map([...ids].map(([spec, id]) => [spec, blobs.get(id)])) : undefined;
-    const ancestors = new Map<string, boolean>();
+    const inHead = headHistory(root, new Set(gone.map((r) => r.hit.commit)));
     raws.forEach(({ hit, secret }, i) => {
       if (hits[i].presentAtHead) return;
-      if (!ancestors.has(hit.commit)) ancestors.set(hit.commit, isAncestorOfHead(root, hit.commit));
-      hits[i].inHeadHistory = ancestors.get(hit.commit);
+      hits[i].inHeadHistory = inHead(hit.commit);
       if (refs && tips) hits[i].presentOn = refs.filter((ref) => tips.get(`${ref.tip}:${hit.path}`)?.includes(secret)).map((ref) => ref.name);
       if (notChecked) hits[i].refsNotChecked = notChecked;
     });
@@ -161,8 +160,19 @@ function listRefs(root: string): { refs: { name: string; tip: string }[] | undef
   return { refs: all.slice(0, MAX_REFS), notChecked: Math.max(0, all.length - MAX_REFS) };
 }
 
-function isAncestorOfHead(root: string, commit: string): boolean {
-  return spawnSync('git', [...SAFE_CONFIG, 'merge-base', '--is-ancestor', commit, 'HEAD'], { cwd: root }).status === 0;
+/**
+ * Which of `commits` are in HEAD's history: one `git merge-base --is-ancestor` each while they are few, else
+ * one `git rev-list HEAD` for all. Undefined (unknown) for a commit when git could not tell.
+ */
+function headHistory(root: string, commits: Set<string>): (commit: string) => boolean | undefined {
+  if (commits.size <= 8) {
+    const known = new Map([...commits].map((c) => [c, spawnSync('git', [...SAFE_CONFIG, 'merge-base', '--is-ancestor', c, 'HEAD'], { cwd: root }).status]));
+    return (c) => (known.get(c) === 0 ? true : known.get(c) === 1 ? false : undefined);
+  }
+  const r = spawnSync('git', [...SAFE_CONFIG, 'rev-list', 'HEAD'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.error || r.status !== 0) return () => undefined;
+  const all = new Set(r.stdout.split('\n'));
+  return (c) => all.has(c);
 }
 
 function assertGitRepo(root: string): void {

@@ -82,6 +82,40 @@ describe('scanHistory', () => {
     }
   });
 
+  it('tells many removed secrets apart: in HEAD\'s history, or only on another branch (one rev-list for many commits)', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'sentrik-history-many-'));
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    const run = (...args: string[]) => execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd: other, env });
+    const token = (i: number): string => {
+      const body = `${random.slice(0, 28)}${String.fromCharCode(65 + i)}${String.fromCharCode(97 + i)}`;
+      return `ghp_${body}${base62(crc32(body), 6)}`;
+    };
+    try {
+      run('init', '-q');
+      writeFileSync(join(other, 'README.md'), '# x\n');
+      run('add', '-A');
+      run('commit', '-q', '-m', 'init');
+      run('checkout', '-q', '-b', 'side');
+      writeFileSync(join(other, 'side.sh'), `T=${token(20)}\n`);
+      run('add', '-A');
+      run('commit', '-q', '-m', 'side secret');
+      run('checkout', '-q', 'main');
+      for (let i = 0; i < 10; i++) {
+        writeFileSync(join(other, `s${i}.sh`), `T=${token(i)}\n`);
+        run('add', '-A');
+        run('commit', '-q', '-m', `add ${i}`);
+      }
+      for (let i = 0; i < 10; i++) writeFileSync(join(other, `s${i}.sh`), 'T="$TOKEN"\n');
+      run('commit', '-q', '-am', 'remove all');
+      const hits = (await scanHistory(other, { rules })).filter((h) => h.ruleId === 'SEC-GITHUB-001');
+      expect(hits).toHaveLength(11);
+      expect(hits.filter((h) => /^s\d/.test(h.path)).map((h) => [h.path, h.inHeadHistory, h.presentAtHead])).toEqual([...Array(10).keys()].map((i) => [`s${i}.sh`, true, false]));
+      expect(hits.find((h) => h.path === 'side.sh')).toMatchObject({ inHeadHistory: false, presentOn: ['side'] });
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('limits the scan to a range', async () => {
     const hits = await scanHistory(repo, { rules, range: `${commits[2]}..HEAD` });
     expect(hits.map((h) => h.ruleId)).not.toContain('SEC-GITHUB-001');
