@@ -86,7 +86,14 @@ describe('tools', () => {
     expect(py.path).toBe('src/api/users.py');
     expect(py.rules.length).toBeGreaterThan(0);
     for (const rule of py.rules) expect(rule.remediation.length, rule.id).toBeGreaterThan(0);
-    expect(py.packs.reduce((n: number, p: any) => n + p.rules, 0)).toBe(py.rules.length);
+    expect(py.packs.reduce((n: number, p: any) => n + p.rules, 0)).toBe(py.rules.length + (py.secrets?.detectors ?? 0));
+    // Only rules that judge this kind of file: no JavaScript rule for Python, no language rule for a README.
+    expect(py.rules.map((r: any) => r.id).filter((id: string) => id.startsWith('JS-'))).toEqual([]);
+    const readme = (await s.call('get_compliance_context', { path: 'README.md' })).structuredContent as any;
+    expect(readme.rules.map((r: any) => r.id).filter((id: string) => /^(PY|JS|GO|JAVA)-/.test(id))).toEqual([]);
+    // The secret detectors are one entry, not a hundred rules with the same advice.
+    expect(py.secrets).toMatchObject({ detectors: expect.any(Number), remediation: expect.stringMatching(/environment or a secret manager/) });
+    expect(py.rules.map((r: any) => r.id).filter((id: string) => id.startsWith('SEC-'))).toEqual([]);
     // The path decides: a Dockerfile gets the container rules, and not the same set as Python code.
     expect(docker.rules.map((r: any) => r.id)).toContain('SCS-DEP-005');
     expect(docker.rules.map((r: any) => r.id).sort()).not.toEqual(py.rules.map((r: any) => r.id).sort());

@@ -1,7 +1,12 @@
 // get_compliance_context: the packs, rules and remediation that apply to a path, so an agent can write
 // compliant code first instead of fixing findings afterwards.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { languageOf } from '../../engine/ast/languages.js';
+import { fileKinds } from '../../engine/file-kinds.js';
+import { inDomain } from '../../engine/matchers/matcher.js';
 import { SEVERITY_RANK } from '../../engine/model.js';
+import { SourceFile } from '../../engine/source.js';
 import { compareStrings } from '../../reporters/common.js';
 import { buildRules } from '../../run/scan.js';
 import { severity } from '../schemas.js';
@@ -35,16 +40,27 @@ export const getComplianceContext = defineTool({
   output: z.object({
     path: z.string(),
     packs: z.array(z.object({ id: z.string(), name: z.string(), standard: z.string(), rules: z.number().int().describe('rules of this pack that apply to the path') })),
-    rules: z.array(ruleOut).describe('worst severity first'),
+    rules: z.array(ruleOut).describe('worst severity first; the secret detectors are summed up in `secrets`'),
+    secrets: z
+      .object({ detectors: z.number().int(), blocking: z.boolean(), remediation: z.string() })
+      .optional()
+      .describe('the hard-coded credential detectors that apply (one entry: they all ask the same)'),
     failOn: z.array(severity).describe('severities that fail the gate'),
   }),
   run({ path }, ctx) {
-    const { rel } = workspacePath(ctx, path);
+    const { abs, rel } = workspacePath(ctx, path);
     const config = ctx.config();
     const rules = buildRules(ctx.root, config);
     const failOn = new Set(config.gate.fail_on);
-    const applying = rules.fileRules
-      .filter((a) => a.rule.appliesTo(rel))
+    // Rules that judge this kind of file: its language by name; its format or contract by content when it
+    // exists (a file not written yet keeps the rules its path allows).
+    const language = languageOf(rel)?.language;
+    const kinds = existsSync(abs) && statSync(abs).isFile() && statSync(abs).size <= config.max_file_size ? fileKinds(new SourceFile(rel, readFileSync(abs, 'utf8'))) : undefined;
+    const judges = (d: Parameters<typeof inDomain>[0]): boolean => inDomain(d && { languages: d.languages, kinds: kinds ? d.kinds : undefined }, { path: rel, language, kinds: kinds ?? [] });
+    const matching = rules.fileRules.filter((a) => a.rule.appliesTo(rel) && judges(a.rule.domain));
+    const secretRules = matching.filter((a) => a.rule.def.kind === 'secret');
+    const applying = matching
+      .filter((a) => a.rule.def.kind !== 'secret')
       .map((a) => ({
         id: a.rule.def.id,
         packId: a.rule.packId,
@@ -59,15 +75,24 @@ export const getComplianceContext = defineTool({
       }))
       .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || compareStrings(a.id, b.id));
     const packs = rules.packs
-      .map((p) => ({ id: p.id, name: p.name, standard: p.standard, rules: applying.filter((r) => r.packId === p.id).length }))
+      .map((p) => ({ id: p.id, name: p.name, standard: p.standard, rules: matching.filter((a) => a.rule.packId === p.id).length }))
       .filter((p) => p.rules > 0);
-    return { path: rel, packs, rules: applying, failOn: config.gate.fail_on };
+    const secrets = secretRules.length
+      ? {
+          detectors: secretRules.length,
+          blocking: secretRules.some((a) => failOn.has(a.severity) && a.rule.def.gate !== false),
+          remediation: 'Never write a credential (API key, token, password, private key, connection string with a password) into the file: read it from the environment or a secret manager at run time, and use an obvious placeholder in examples.',
+        }
+      : undefined;
+    return { path: rel, packs, rules: applying, ...(secrets ? { secrets } : {}), failOn: config.gate.fail_on };
   },
   text(out) {
-    if (out.rules.length === 0) return `No enabled rule applies to ${out.path}.`;
+    if (out.rules.length === 0 && !out.secrets) return `No enabled rule applies to ${out.path}.`;
+    const count = out.rules.length + (out.secrets?.detectors ?? 0);
     return [
-      `${out.rules.length} rules from ${out.packs.map((p) => p.id).join(', ')} apply to ${out.path} (gate fails on ${out.failOn.join(', ')}):`,
+      `${count} rules from ${out.packs.map((p) => p.id).join(', ')} apply to ${out.path} (gate fails on ${out.failOn.join(', ')}):`,
       ...out.rules.map((r) => `- ${r.id} (${r.severity}${r.blocking ? ', blocking' : ''}) ${r.title}: ${r.remediation}`),
+      ...(out.secrets ? [`- ${out.secrets.detectors} secret detectors (SEC-*${out.secrets.blocking ? ', blocking' : ''}): ${out.secrets.remediation}`] : []),
     ].join('\n');
   },
 });
