@@ -4,14 +4,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Package } from '../ecosystems/types.js';
 import { resolveInsideRoot } from '../util/paths.js';
-import { copyleftOf, parseSpdx, type Copyleft } from './spdx.js';
+import correct from 'spdx-correct';
+import exceptionIds from 'spdx-exceptions/index.json' with { type: 'json' };
+import deprecatedIds from 'spdx-license-ids/deprecated.json' with { type: 'json' };
+import licenseIds from 'spdx-license-ids/index.json' with { type: 'json' };
+import { copyleftOf, onSpdxList, parseSpdx, type Copyleft, type Expr } from './spdx.js';
 
 export interface LicenseInfo {
   package: Package;
   /** As found; undefined when nothing says. */
   license?: string;
   source?: 'lockfile' | 'installed';
+  /** `license` is an SPDX expression of ids on the SPDX list (what an SBOM may declare as written). */
   valid: boolean;
+  /** For a licence that is not: the SPDX expression it most likely means ("MPLv2.0" → "MPL-2.0"), a hint only. */
+  suggested?: string;
   copyleft: Copyleft | 'unknown';
 }
 
@@ -72,7 +79,29 @@ export function licensesFor(root: string, packages: Package[]): LicenseInfo[] {
       else if (p.ecosystem === 'PyPI') license = (python ??= pythonLicenses(root)).get(p.name.toLowerCase().replace(/[-_.]+/g, '-'));
       if (license) source = 'installed';
     }
-    const expr = license ? parseSpdx(license) : undefined;
-    return { package: p, license, source, valid: expr !== undefined, copyleft: expr ? copyleftOf(expr) : 'unknown' };
+    const expr = license ? spdxExpression(license) : undefined;
+    const suggested = license && !expr ? suggestion(license) : undefined;
+    const known = expr ?? (suggested ? spdxExpression(suggested) : undefined);
+    return { package: p, license, source, valid: expr !== undefined, ...(suggested ? { suggested } : {}), copyleft: known ? copyleftOf(known) : 'unknown' };
   });
+}
+
+const LICENSE_IDS: ReadonlySet<string> = new Set([...licenseIds, ...deprecatedIds]);
+const EXCEPTION_IDS: ReadonlySet<string> = new Set(exceptionIds);
+
+/** The licence as an SPDX expression whose ids are all on the SPDX list, or undefined. */
+function spdxExpression(text: string): Expr | undefined {
+  const e = parseSpdx(text);
+  return e && onSpdxList(e, LICENSE_IDS, EXCEPTION_IDS) ? e : undefined;
+}
+
+/** spdx-correct's reading of a free-text licence (npm uses it to normalise package.json), when it is one. */
+function suggestion(text: string): string | undefined {
+  if (text.length > 200) return undefined;
+  try {
+    const fixed = correct(text, { upgrade: true });
+    return fixed && spdxExpression(fixed) ? fixed : undefined;
+  } catch {
+    return undefined;
+  }
 }

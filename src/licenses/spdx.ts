@@ -62,3 +62,12 @@ export function copyleftOf(e: Expr): Copyleft {
 export function licenseIds(e: Expr): string[] {
   return 'id' in e ? [e.id] : [...licenseIds(e.left), ...licenseIds(e.right)];
 }
+
+/** Whether every licence id of `e` is on the SPDX list (or a LicenseRef-), and every exception too. */
+export function onSpdxList(e: Expr, licenses: ReadonlySet<string>, exceptions: ReadonlySet<string>): boolean {
+  if ('id' in e) {
+    const id = e.id.replace(/\+$/, '');
+    return (id.startsWith('LicenseRef-') || licenses.has(id)) && (!e.exception || exceptions.has(e.exception));
+  }
+  return onSpdxList(e.left, licenses, exceptions) && onSpdxList(e.right, licenses, exceptions);
+}

@@ -100,6 +100,27 @@ describe('sentrik licenses', () => {
   });
 });
 
+describe('licences that are not SPDX', () => {
+  it('an id not on the SPDX list is not declared as SPDX (SBOM: NOASSERTION / a named licence); licenses names what it likely means', () => {
+    const root = project({
+      'package.json': JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { symbol: '0.2.3', old: '1.0.0' } }),
+      'package-lock.json': JSON.stringify({
+        name: 'app', version: '1.0.0', lockfileVersion: 3,
+        packages: { '': { name: 'app', version: '1.0.0' }, 'node_modules/symbol': { version: '0.2.3', license: 'MPLv2.0' }, 'node_modules/old': { version: '1.0.0', license: 'MIT' } },
+      }),
+    });
+    const spdx = JSON.parse(sentrik(['sbom', root, '-f', 'spdx']).stdout) as { packages: { name: string; licenseDeclared: string }[] };
+    expect(spdx.packages.find((p) => p.name === 'symbol')!.licenseDeclared).toBe('NOASSERTION');
+    expect(spdx.packages.find((p) => p.name === 'old')!.licenseDeclared).toBe('MIT');
+    const cdx = JSON.parse(sentrik(['sbom', root]).stdout) as { components: { name: string; licenses?: { license?: { name?: string; id?: string }; expression?: string }[] }[] };
+    expect(cdx.components.find((c) => c.name === 'symbol')!.licenses).toEqual([{ license: { name: 'MPLv2.0' } }]);
+    const list = sentrik(['licenses', root]);
+    expect(list.stdout).toMatch(/symbol\s+0\.2\.3\s+MPLv2\.0\s+weak copyleft, not SPDX \(MPL-2\.0\?\)/);
+    const json = JSON.parse(sentrik(['licenses', root, '--json']).stdout) as { name: string; spdxValid: boolean; suggested?: string }[];
+    expect(json.find((r) => r.name === 'symbol')).toMatchObject({ spdxValid: false, suggested: 'MPL-2.0' });
+  });
+});
+
 describe('sbom and vulns count the same packages', () => {
   const CORPORA = join('..', 'shared', 'corpora');
   const fixture = (...parts: string[]): string => readFileSync(join(CORPORA, 'lockfiles', ...parts), 'utf8');

@@ -22,13 +22,15 @@ function licensesCommand(io: CliIO, path: string | undefined, flags: { copyleftO
   let rows: LicenseInfo[] = licensesFor(root, unique).sort((a, b) => a.package.name.localeCompare(b.package.name));
   if (flags.copyleftOnly) rows = rows.filter((r) => r.copyleft === 'strong' || r.copyleft === 'weak');
   if (flags.json) {
-    io.stdout(`${JSON.stringify(rows.map((r) => ({ ecosystem: r.package.ecosystem, name: r.package.name, version: r.package.version, license: r.license ?? null, source: r.source ?? null, spdxValid: r.valid, copyleft: r.copyleft, file: r.package.file })), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(rows.map((r) => ({ ecosystem: r.package.ecosystem, name: r.package.name, version: r.package.version, license: r.license ?? null, source: r.source ?? null, spdxValid: r.valid, ...(r.suggested ? { suggested: r.suggested } : {}), copyleft: r.copyleft, file: r.package.file })), null, 2)}\n`);
     return EXIT.OK;
   }
   const w = Math.min(40, Math.max(7, ...rows.map((r) => r.package.name.length)));
   io.stdout(`${'PACKAGE'.padEnd(w)}  ${'VERSION'.padEnd(12)}  ${'LICENSE'.padEnd(24)}  FLAG\n`);
   for (const r of rows) {
-    const flag = r.copyleft === 'strong' ? 'copyleft' : r.copyleft === 'weak' ? 'weak copyleft' : r.copyleft === 'unknown' ? (r.license ? 'not SPDX' : 'unknown') : '';
+    const kind = r.copyleft === 'strong' ? 'copyleft' : r.copyleft === 'weak' ? 'weak copyleft' : r.copyleft === 'unknown' && !r.license ? 'unknown' : '';
+    const notSpdx = r.license && !r.valid ? `not SPDX${r.suggested ? ` (${r.suggested}?)` : ''}` : '';
+    const flag = [kind, notSpdx].filter(Boolean).join(', ');
     io.stdout(`${r.package.name.slice(0, w).padEnd(w)}  ${r.package.version.slice(0, 12).padEnd(12)}  ${(r.license ?? '-').slice(0, 24).padEnd(24)}  ${flag}\n`);
   }
   const all = licensesFor(root, unique);
