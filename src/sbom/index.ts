@@ -82,7 +82,9 @@ export function cycloneDx(projectName: string, packages: Package[], licenses: Li
   bom.metadata.component = root;
   const components = new Map<string, CDX.Models.Component>();
   for (const e of list) {
-    const c = new CDX.Models.Component(CDX.Enums.ComponentType.Library, e.pkg.name, { bomRef: e.ref, version: e.pkg.version, purl: e.purl as never });
+    // Maven coordinates are group:artifact: CycloneDX keeps the group in its own field (as the purl's namespace).
+    const [group, name] = e.pkg.ecosystem === 'Maven' && e.pkg.name.includes(':') ? e.pkg.name.split(':', 2) : [undefined, e.pkg.name];
+    const c = new CDX.Models.Component(CDX.Enums.ComponentType.Library, name, { bomRef: e.ref, version: e.pkg.version, purl: e.purl as never, ...(group ? { group } : {}) });
     const h = hashOf(e.pkg.integrity);
     if (h) c.hashes.set(h.alg as CDX.Enums.HashAlgorithm, h.hex);
     if (e.license?.license) c.licenses.add(e.license.valid ? new CDX.Models.LicenseExpression(e.license.license) : new CDX.Models.NamedLicense(e.license.license));

@@ -100,6 +100,18 @@ describe('sentrik licenses', () => {
   });
 });
 
+describe('CycloneDX fields', () => {
+  it('a Maven component has its group apart from its name, as the purl has it (osv-scalibr pom.xml fixture)', () => {
+    const root = project({ 'pom.xml': readFileSync(join('..', 'shared', 'corpora', 'lockfiles', 'osv-scalibr', 'java', 'pomxml', 'testdata', 'with-scope.xml'), 'utf8') });
+    const bom = JSON.parse(sentrik(['sbom', root]).stdout) as { components: { group?: string; name: string; purl: string }[] };
+    expect(bom.components.length).toBeGreaterThan(0);
+    for (const c of bom.components) {
+      expect(c.name).not.toContain(':');
+      expect(c.purl).toBe(`pkg:maven/${c.group}/${c.name}@${c.purl.split('@')[1]}`);
+    }
+  });
+});
+
 describe('licences that are not SPDX', () => {
   it('an id not on the SPDX list is not declared as SPDX (SBOM: NOASSERTION / a named licence); licenses names what it likely means', () => {
     const root = project({
