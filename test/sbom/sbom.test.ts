@@ -112,6 +112,15 @@ describe('CycloneDX fields', () => {
   });
 });
 
+describe('dependency graph', () => {
+  it('a poetry.lock without a pyproject.toml still gives its edges (osv-scalibr fixture: factory-boy depends on Faker)', () => {
+    const root = project({ 'poetry.lock': readFileSync(join('..', 'shared', 'corpora', 'lockfiles', 'osv-scalibr', 'python', 'poetrylock', 'testdata', 'multiple-packages.v2.lock'), 'utf8') });
+    const bom = JSON.parse(sentrik(['sbom', root]).stdout) as { dependencies: { ref: string; dependsOn?: string[] }[] };
+    const factory = bom.dependencies.find((d) => d.ref.startsWith('pkg:pypi/factory-boy@'));
+    expect(factory?.dependsOn?.some((r) => r.startsWith('pkg:pypi/faker@'))).toBe(true);
+  });
+});
+
 describe('licences that are not SPDX', () => {
   it('an id not on the SPDX list is not declared as SPDX (SBOM: NOASSERTION / a named licence); licenses names what it likely means', () => {
     const root = project({

@@ -47,13 +47,17 @@ function pyprojectDirect(read: ReadSibling): { prod: Set<string>; dev: Set<strin
   }
 }
 
+/**
+ * Dependencies by name become `name@version` edges to the locked packages; with a pyproject.toml beside the
+ * lock, its declared dependencies mark the direct ones (and what only dev groups pull in). Without one the
+ * graph stays (an SBOM's dependsOn, vulns' "via"), only direct/dev is unknown.
+ */
 function markDirect(packages: Package[], read: ReadSibling): void {
-  const declared = pyprojectDirect(read);
-  if (!declared) return;
   const key = (p: Package): string => normalizePypiName(p.name);
   const byName = new Map(packages.map((p) => [key(p), p]));
   for (const p of packages) p.dependencies = p.dependencies?.filter((d) => byName.has(d));
-  applyGraph(packages, [...declared.prod].filter((n) => byName.has(n)), [...declared.dev].filter((n) => byName.has(n)), key);
+  const declared = pyprojectDirect(read);
+  if (declared) applyGraph(packages, [...declared.prod].filter((n) => byName.has(n)), [...declared.dev].filter((n) => byName.has(n)), key);
   for (const p of packages) p.dependencies = p.dependencies?.map((d) => `${byName.get(d)!.name}@${byName.get(d)!.version}`);
 }
 
