@@ -4,7 +4,7 @@
 // once for the `vulns` summary and the MCP tool get_vulnerabilities, so neither claims more than was checked.
 import type { Unchecked } from '../ecosystems/types.js';
 import { SEVERITIES, type DependencyCoverage, type Severity } from '../engine/model.js';
-import { plural } from '../util/text.js';
+import { listSome, plural } from '../util/text.js';
 
 /** What was checked and, after "NOT checked:", everything that was not. */
 export function coverageSentence(deps: DependencyCoverage): string {
@@ -19,8 +19,7 @@ export function coverageSentence(deps: DependencyCoverage): string {
   }
   if (deps.unchecked) {
     const files = [...new Set(deps.notChecked.map((u) => u.file))];
-    const shown = `${files.slice(0, 5).join(', ')}${files.length > 5 ? `, and ${files.length - 5} more` : ''}`;
-    not.push(`${plural(deps.unchecked, 'declared dependency', 'declared dependencies')} whose ${deps.unchecked === 1 ? 'version is' : 'versions are'} unknown (${shown})`);
+    not.push(`${plural(deps.unchecked, 'declared dependency', 'declared dependencies')} whose ${deps.unchecked === 1 ? 'version is' : 'versions are'} unknown (${listSome(files)})`);
   }
   return `${checked}${not.length ? `; NOT checked: ${not.join(', ')}` : ''}`;
 }
@@ -35,8 +34,7 @@ export function vulnsSummary(deps: DependencyCoverage, severities: readonly Seve
 /** The note for lockfiles read although a .gitignore excludes them (vulns and sbom say it alike). */
 export function gitignoredNote(files: readonly string[]): string | undefined {
   if (!files.length) return undefined;
-  const list = `${files.slice(0, 5).join(', ')}${files.length > 5 ? `, and ${files.length - 5} more` : ''}`;
-  return `read ${list} although .gitignore excludes ${files.length === 1 ? 'it' : 'them'}: installs run from lockfiles on disk, committed or not (scan_exclude or .sentrikignore leave one out)`;
+  return `read ${listSome(files)} although .gitignore excludes ${files.length === 1 ? 'it' : 'them'}: installs run from lockfiles on disk, committed or not (scan_exclude or .sentrikignore leave one out)`;
 }
 
 /**

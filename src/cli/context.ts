@@ -7,7 +7,6 @@ import type { GateResult, ScanResult } from '../engine/model.js';
 import { availablePackIds } from '../packs/load.js';
 import { REPORTERS } from '../reporters/index.js';
 import { renderTerminal } from '../reporters/terminal.js';
-import { repositoryOf } from '../engine/git.js';
 import { SentrikError } from '../util/errors.js';
 import { closest } from '../util/text.js';
 import type { CliIO } from './io.js';
@@ -82,13 +81,7 @@ export interface OutputOptions {
  *  (default)                  terminal report to stdout and the configured set into output_dir
  */
 export function emitReports(io: CliIO, root: string, result: ScanResult, gate: GateResult | undefined, o: OutputOptions, reporters: Reporter[], outputDir: string): void {
-  const format = (o.format ?? (o.output ? formatOfFile(o.output) : 'terminal')) as Format;
-  checkFormat(format);
-  // Where the root sits in its git repository: SARIF paths must be from the repository top for GitHub.
-  if (!result.repository) {
-    const repo = repositoryOf(root);
-    if (repo) result.repository = repo;
-  }
+  const format = reportFormat(o);
   // Colour is for a terminal: a report written to a file never has it, whatever stdout is.
   const color = o.output ? false : (o.color ?? io.isTTY);
   const render = (f: Format): string => (f === 'terminal' ? renderTerminal(result, { color, quiet: o.quiet, gate }) : REPORTERS[f].render(result, gate));
@@ -117,6 +110,13 @@ export function checkFormat(format: string | undefined): void {
   if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new SentrikError(`unknown format '${format}'`, undefined, undefined, `use one of: ${FORMATS.join(', ')}`);
 }
 
+/** The one report `--format` / `--output FILE` asks for (terminal when neither); commands ask before their work. */
+export function reportFormat(o: Pick<OutputOptions, 'format' | 'output'>): Format {
+  const format = o.format ?? (o.output ? formatOfFile(o.output) : 'terminal');
+  checkFormat(format);
+  return format as Format;
+}
+
 /**
  * What this run writes (absolute): the --output file, else the report folder. A scan leaves these out when
  * they lie inside the root (runScan's ownOutputs: the file, or the folder's report files).
@@ -126,7 +126,7 @@ export function runOutputs(io: CliIO, root: string, o: Pick<OutputOptions, 'outp
 }
 
 /** The report format an --output file's extension names (longest suffix first: `.sarif.json` is SARIF). */
-const FORMAT_BY_EXTENSION: [string, Format][] = [
+export const FORMAT_BY_EXTENSION: [string, Format][] = [
   ['.sarif.json', 'sarif'],
   ['.junit.xml', 'junit'],
   ['.sarif', 'sarif'],

@@ -11,7 +11,7 @@ import type { NetClient } from '../net/client.js';
 import { baselineAtCommit } from '../run/baseline.js';
 import { scanExcludes } from '../run/scan.js';
 import { SentrikError } from '../util/errors.js';
-import { plural } from '../util/text.js';
+import { listSome, plural } from '../util/text.js';
 import type { CliIO } from './io.js';
 import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from './network.js';
 
@@ -65,8 +65,7 @@ export function coverageGap(
   if (change && !opts.skipOutsideRoot) {
     const outside = result.skipped.filter((s) => s.reason === 'outside-root').map((s) => s.file);
     if (outside.length) {
-      const listed = outside.slice(0, 5).join(', ') + (outside.length > 5 ? `, … (${outside.length - 5} more)` : '');
-      const why = `${plural(outside.length, 'changed file')} outside ${result.root} ${outside.length === 1 ? 'was' : 'were'} not scanned: ${listed}`;
+      const why = `${plural(outside.length, 'changed file')} outside ${result.root} ${outside.length === 1 ? 'was' : 'were'} not scanned: ${listSome(outside, 5, (n) => `, … (${n} more)`)}`;
       return { why, gate: `the gate cannot pass: ${why}` };
     }
   }

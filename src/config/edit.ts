@@ -25,36 +25,30 @@ export function editTopLevelList(text: string, key: string, edit: ListEdit, curr
   // The splice is checked by reading it back (the list is the wanted one, every other top-level key is as it
   // was); an unusual shape (a list operation such as { append: [...] }, anchors, a list inside a flow map) is
   // rewritten through the Document instead.
-  if (spliced !== undefined && sameList(spliced, key, after) && othersUnchanged(value, spliced, key)) return spliced;
+  if (spliced !== undefined && readsBackAs(spliced, value, key, after)) return spliced;
   doc.set(key, doc.createNode(after));
   const out = doc.toString();
   return eol === '\r\n' ? out.replace(/\r?\n/g, '\r\n') : out;
 }
 
-/** Every top-level key but `key` reads back as it did before the edit. */
-function othersUnchanged(before: Record<string, unknown> | null, text: string, key: string): boolean {
+/** `text` (the spliced file) has `want` as `key`'s list, and every other top-level key as it was `before`. */
+function readsBackAs(text: string, before: Record<string, unknown> | null, key: string, want: string[]): boolean {
+  let after: Record<string, unknown>;
   try {
-    const after = (parse(text) as Record<string, unknown> | null) ?? {};
-    const was = before ?? {};
-    const keys = new Set([...Object.keys(was), ...Object.keys(after)]);
-    keys.delete(key);
-    return [...keys].every((k) => isDeepStrictEqual(was[k], after[k]));
+    after = (parse(text) as Record<string, unknown> | null) ?? {};
   } catch {
     return false;
   }
+  const got = after[key];
+  if (!Array.isArray(got) || got.length !== want.length || !got.every((x, i) => String(x) === want[i])) return false;
+  const was = before ?? {};
+  const keys = new Set([...Object.keys(was), ...Object.keys(after)]);
+  keys.delete(key);
+  return [...keys].every((k) => isDeepStrictEqual(was[k], after[k]));
 }
 
 function isMapOrEmpty(doc: Document): boolean {
   return doc.contents === null || isMap(doc.contents);
-}
-
-function sameList(text: string, key: string, want: string[]): boolean {
-  try {
-    const got = (parse(text) as Record<string, unknown> | null)?.[key];
-    return Array.isArray(got) && got.length === want.length && got.every((x, i) => String(x) === want[i]);
-  } catch {
-    return false;
-  }
 }
 
 const lineStart = (text: string, at: number): number => text.lastIndexOf('\n', at - 1) + 1;

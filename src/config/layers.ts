@@ -265,7 +265,7 @@ export interface MergeState {
   /** Per dotted key: where its value came from. */
   sources: Record<string, string>;
   /** Per pack id written in a standards_packs list: where (`file:line` of the item, env variable, flag). */
-  packSources?: Record<string, string>;
+  packSources: Record<string, string>;
   warnings: string[];
   /** Zero-config detection, run only when a list operation needs the default packs. */
   detectPacks(): { packs: string[]; source: string };
@@ -283,7 +283,7 @@ export function mergeLayer(state: MergeState, value: Raw, where: (parts: string[
     if (v === undefined) continue;
     const prev = getIn(state.merged, parts) as unknown[] | undefined;
     let next: unknown[];
-    if (path === 'standards_packs' && state.packSources) notePackSources(state.packSources, v, parts, where);
+    if (path === 'standards_packs') notePackSources(state.packSources, v, parts, where);
     if (Array.isArray(v)) {
       next = v;
       if (path === 'standards_packs' && layer) warnDroppedPacks(state, v as string[], prev as string[] | undefined, where(parts));

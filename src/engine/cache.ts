@@ -115,7 +115,7 @@ export class ScanCache {
   byStat(path: string, st: FileStat): FileResult | 'binary' | undefined {
     const row = this.rows[path];
     if (!row || row[5] !== 1 || row[0] !== st.size || row[1] !== st.mtimeMs || row[2] !== st.ctimeMs || row[3] !== st.ino) return undefined;
-    return row[6] === BINARY ? BINARY : toResult(path, row);
+    return row[6] === BINARY ? BINARY : toResult(path, row[6]);
   }
 
   /** Content hash stored for a path (to detect a touched but unchanged file). */
@@ -125,7 +125,7 @@ export class ScanCache {
 
   resultFor(path: string): FileResult | undefined {
     const row = this.rows[path];
-    return row && row[6] !== BINARY ? toResult(path, row) : undefined;
+    return row && row[6] !== BINARY ? toResult(path, row[6]) : undefined;
   }
 
   /** Remember that a file is binary (skipped unread while its stat holds; see `put` for `readAfter`). */
@@ -269,8 +269,7 @@ function isQuiet(st: FileStat, readAfter: number): boolean {
   return st.ctimeMs < readAfter - RACY_MS;
 }
 
-function toResult(path: string, row: Row): FileResult {
-  const r = row[6] === BINARY ? 0 : row[6];
+function toResult(path: string, r: StoredResult | 0): FileResult {
   return r ? { path, ...r } : { path, hits: [], problems: [] };
 }
 

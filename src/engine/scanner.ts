@@ -230,9 +230,11 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     if (err) problems.push({ code: 'cache', message: err });
   }
   const notApplied = [
-    ...withoutFile,
-    ...[...opts.rules.fileRules.filter((r) => unfinished.has(r.rule.def.id)), ...repoRules.filter((r) => !repoResults || failed.has(r.rule.def.id))].map((r) => r.rule.def.id),
-  ];
+    ...new Set([
+      ...withoutFile,
+      ...[...opts.rules.fileRules.filter((r) => unfinished.has(r.rule.def.id)), ...repoRules.filter((r) => !repoResults || failed.has(r.rule.def.id))].map((r) => r.rule.def.id),
+    ]),
+  ].sort();
   const counts = countFindings(findings);
   const skippedByReason: Record<string, number> = {};
   for (const s of skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
@@ -258,8 +260,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       cacheMisses: cache.misses,
       packs: opts.rules.packs.map((p) => p.id),
       rulesEvaluated: opts.rules.fileRules.length + repoRules.length,
-      rulesApplied: opts.rules.fileRules.length + repoRules.length - new Set(notApplied).size,
-      rulesNotApplied: [...new Set(notApplied)].sort(),
+      rulesApplied: opts.rules.fileRules.length + repoRules.length - notApplied.length,
+      rulesNotApplied: notApplied,
       ...counts,
       perPackMs,
       jobs: threads,

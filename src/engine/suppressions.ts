@@ -125,16 +125,11 @@ export function suppressionInventory(i: InventoryInput): SuppressionRecord[] {
   for (const s of i.fileSuppressions) {
     const matched = i.usage.matched.get(usageKey('file', s.source)) ?? 0;
     const judgeable = i.wholeRepository && !i.changedLinesOnly && (s.ruleId === '*' || i.evaluated.has(s.ruleId));
-    if (s.ruleId !== '*' && !i.evaluated.has(s.ruleId) && i.knownRuleIds) {
-      known ??= new Set(i.knownRuleIds());
-      if (!known.has(s.ruleId)) {
-        const didYouMean = closest(s.ruleId, known);
-        records.push({ kind: 'file', source: s.source, ruleIds: [s.ruleId], fileGlob: s.fileGlob, reason: s.reason, approvedBy: s.approvedBy, expires: s.expires, status: 'unknown', matched: 0, ...(didYouMean ? { didYouMean } : {}) });
-        continue;
-      }
-    }
-    const status: SuppressionRecord['status'] = s.expired(i.now) ? 'expired' : !s.reason ? 'no-reason' : matched ? 'active' : judgeable ? 'stale' : 'unchecked';
-    records.push({ kind: 'file', source: s.source, ruleIds: [s.ruleId], fileGlob: s.fileGlob, reason: s.reason, approvedBy: s.approvedBy, expires: s.expires, status, matched });
+    // A rule id no pack has (a typo) can never match: unknown, with the id it most likely meant.
+    const unknown = s.ruleId !== '*' && !i.evaluated.has(s.ruleId) && i.knownRuleIds !== undefined && !(known ??= new Set(i.knownRuleIds())).has(s.ruleId);
+    const didYouMean = unknown ? closest(s.ruleId, known!) : undefined;
+    const status: SuppressionRecord['status'] = unknown ? 'unknown' : s.expired(i.now) ? 'expired' : !s.reason ? 'no-reason' : matched ? 'active' : judgeable ? 'stale' : 'unchecked';
+    records.push({ kind: 'file', source: s.source, ruleIds: [s.ruleId], fileGlob: s.fileGlob, reason: s.reason, approvedBy: s.approvedBy, expires: s.expires, status, matched: unknown ? 0 : matched, ...(didYouMean ? { didYouMean } : {}) });
   }
   for (const { path, ignores } of i.ignores) {
     for (const ig of ignores) {

@@ -40,10 +40,11 @@ export function recordedChangedLines(changed: Map<string, Set<number>> | undefin
 }
 
 /** Is `line` in a recorded `"2-4,9"`? */
-function inRanges(ranges: string, line: number): boolean {
-  return ranges.split(',').some((r) => {
+/** Recorded line ranges (`"2-4,9"`) as [first, last] pairs. */
+function parseRanges(ranges: string): [number, number][] {
+  return ranges.split(',').map((r) => {
     const [a, b] = r.split('-').map(Number);
-    return line >= a && line <= (b ?? a);
+    return [a, b ?? a];
   });
 }
 
@@ -68,6 +69,13 @@ export function coveredBy(run: RunSummary, scanned: ReadonlySet<string> = new Se
   const skipped = new Set(run.metrics.skipped ?? []);
   const linesOnly = scope.changedLinesOnly === true;
   const changed = run.metrics.changedLines;
+  const rangesOf = new Map<string, [number, number][]>(); // parsed once per file, however many findings ask
+  const changedAt = (file: string, line: number): boolean => {
+    if (changed?.[file] === undefined) return false;
+    let ranges = rangesOf.get(file);
+    if (!ranges) rangesOf.set(file, (ranges = parseRanges(changed[file])));
+    return ranges.some(([a, b]) => line >= a && line <= b);
+  };
   const files = scope.mode === 'paths' ? undefined : new Set(scope.paths);
   const under = scope.mode === 'paths' ? (scope.paths.length ? scope.paths : ['.']).map((p) => p.replace(/\/+$/, '')) : [];
   const inPaths = (file: string): boolean => under.some((p) => p === '.' || p === '' || file === p || file.startsWith(`${p}/`));
@@ -78,7 +86,7 @@ export function coveredBy(run: RunSummary, scanned: ReadonlySet<string> = new Se
   };
   return (f) => {
     // A finding with no line is reported by a changed-lines run wherever its file is scanned.
-    if (linesOnly && f.line !== undefined && !(changed?.[f.file] !== undefined && inRanges(changed[f.file], f.line))) return false;
+    if (linesOnly && f.line !== undefined && !changedAt(f.file, f.line)) return false;
     if (rules ? !rules.has(f.ruleId) : !packs.has(f.packId)) return false;
     if (skipped.size && isSkipped(f.file)) return false;
     if (!skippedKnown && !scanned.has(f.file)) return false;

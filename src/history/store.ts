@@ -295,8 +295,9 @@ export class HistoryStore {
     const seen = coveredBy(head, new Set(after.map((f) => f.file)));
     const gone = before.filter((f) => !afterKeys.has(f.fingerprint));
     const at = (f: (typeof gone)[number]) => ({ file: f.file, ruleId: f.rule_id, packId: f.pack_id, line: f.line === null ? undefined : Number(f.line) });
-    const resolved = gone.filter((f) => seen(at(f)));
-    const notRescanned = gone.filter((f) => !seen(at(f)));
+    const resolved: typeof gone = [];
+    const notRescanned: typeof gone = [];
+    for (const f of gone) (seen(at(f)) ? resolved : notRescanned).push(f);
     const unchanged = after.filter((f) => beforeKeys.has(f.fingerprint));
     const rows = (id: number, list: { seq: number }[]) => this.rowsBySeq(id, list.slice(0, limit).map((f) => Number(f.seq)));
     return {

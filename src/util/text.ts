@@ -5,6 +5,11 @@ export function plural(n: number, word: string, pluralWord = `${word}s`): string
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
 
+/** The first `max` items joined by commas, then what `more` says of the rest (`a, b, c, d, e, and 2 more`). */
+export function listSome(items: readonly string[], max = 5, more = (n: number): string => `, and ${n} more`): string {
+  return items.slice(0, max).join(', ') + (items.length > max ? more(items.length - max) : '');
+}
+
 /** Levenshtein distance (insertions, deletions and substitutions cost 1). */
 export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);

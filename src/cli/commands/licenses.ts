@@ -19,7 +19,8 @@ export function registerLicensesCommands(program: Command, io: CliIO, run: Run):
 
 function licensesCommand(io: CliIO, path: string | undefined, flags: { copyleftOnly?: boolean; json?: boolean }): number {
   const { root, packages: unique } = projectPackages(io, path, 'the licence list');
-  let rows: LicenseInfo[] = licensesFor(root, unique).sort((a, b) => a.package.name.localeCompare(b.package.name));
+  const all = licensesFor(root, unique);
+  let rows: LicenseInfo[] = [...all].sort((a, b) => a.package.name.localeCompare(b.package.name));
   if (flags.copyleftOnly) rows = rows.filter((r) => r.copyleft === 'strong' || r.copyleft === 'weak');
   if (flags.json) {
     io.stdout(`${JSON.stringify(rows.map((r) => ({ ecosystem: r.package.ecosystem, name: r.package.name, version: r.package.version, license: r.license ?? null, source: r.source ?? null, spdxValid: r.valid, ...(r.suggested ? { suggested: r.suggested } : {}), copyleft: r.copyleft, file: r.package.file })), null, 2)}\n`);
@@ -33,7 +34,6 @@ function licensesCommand(io: CliIO, path: string | undefined, flags: { copyleftO
     const flag = [kind, notSpdx].filter(Boolean).join(', ');
     io.stdout(`${r.package.name.slice(0, w).padEnd(w)}  ${r.package.version.slice(0, 12).padEnd(12)}  ${(r.license ?? '-').slice(0, 24).padEnd(24)}  ${flag}\n`);
   }
-  const all = licensesFor(root, unique);
   const n = (c: string): number => all.filter((r) => r.copyleft === c).length;
   io.stdout(`${all.length} packages: ${n('strong')} copyleft, ${n('weak')} weak copyleft, ${n('unknown')} unknown\n`);
   return EXIT.OK;

@@ -1,4 +1,5 @@
 // Pack management: list-packs, list-rules, explain, add-pack, remove-pack, import-pack, export-pack.
+import { listSome } from '../../util/text.js';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -195,8 +196,7 @@ function importPack(io: CliIO, src: string, flags: { root: string; enable?: bool
   const ids = new Set(pack.rules.map((r) => r.def.id));
   const shared = loadAllPacks(root).filter((p) => p.id !== pack.id).flatMap((p) => p.rules.filter((r) => ids.has(r.def.id)).map((r) => `${r.def.id} (${p.id})`));
   if (shared.length) {
-    const listed = shared.slice(0, 5).join(', ') + (shared.length > 5 ? `, … (${shared.length - 5} more)` : '');
-    io.stderr(`sentrik: warning: ${pack.id} reuses rule ids of other packs: ${listed} — suppressions, overrides and baselines cannot tell them apart; give its rules their own ids unless it replaces that pack (then disable it)\n`);
+    io.stderr(`sentrik: warning: ${pack.id} reuses rule ids of other packs: ${listSome(shared, 5, (n) => `, … (${n} more)`)} — suppressions, overrides and baselines cannot tell them apart; give its rules their own ids unless it replaces that pack (then disable it)\n`);
   }
   if (flags.enable) return editPacks(io, pack.id, root, 'add');
   return EXIT.OK;

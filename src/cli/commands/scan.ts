@@ -7,7 +7,7 @@ import { SEVERITIES, type Severity } from '../../engine/model.js';
 import { runScan, type ScopeRequest } from '../../run/scan.js';
 import { recordHistory } from '../../history/record.js';
 import { SentrikError } from '../../util/errors.js';
-import { emitReports, FORMATS, formatOfFile, loadEffectiveConfig, resolveRoot, runOutputs } from '../context.js';
+import { emitReports, FORMATS, loadEffectiveConfig, reportFormat, resolveRoot, runOutputs } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { applyScanPolicies, auditRun, governGate } from '../governance.js';
 import { intOption, listOption } from '../options.js';
@@ -75,8 +75,8 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
   if (flags.fullFiles && !modes) throw new SentrikError('--full-files needs --staged, --git-range or --diff', undefined, undefined, 'it widens a change to its whole files; drop it to scan paths');
   if (flags.skipOutsideRoot && !modes) throw new SentrikError('--skip-outside-root needs --staged, --git-range or --diff', undefined, undefined, 'it narrows a repository change to the files under the root');
   if (modes && paths.length && !flags.root) throw new SentrikError('paths cannot be combined with --staged/--git-range/--diff', undefined, undefined, 'use --root DIR to name the repository');
-  // Refuse an --output whose format cannot be told before scanning, not after.
-  if (flags.output && !flags.format) formatOfFile(flags.output);
+  // Refuse an --output whose format cannot be told, or an unknown --format, before scanning, not after.
+  reportFormat(flags);
   const { root, paths: scanPaths } = resolveRoot(io, paths, flags.root);
 
   const overrides: ConfigOverrides = {};

@@ -1,6 +1,7 @@
 // `sentrik secrets [PATH…] [--history [--range A..B]] [--baseline FILE [--update-baseline]]`: the secrets
 // pack alone, over the working tree and optionally over git history. Values are masked in every output.
 // Exit 1 when an unacknowledged secret is found (a dedicated secret check is a gate), 0 when clean, 2 on errors.
+import { listSome } from '../../util/text.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -12,7 +13,7 @@ import { applyBaseline, baselineOf, recount } from '../../engine/baseline.js';
 import { loadBaseline, serializeBaseline } from '../../secrets/baseline.js';
 import { headName, scanHistory, type HistoryHit } from '../../secrets/history.js';
 import { SentrikError } from '../../util/errors.js';
-import { checkFormat, emitReports, formatOfFile, FORMATS, loadEffectiveConfig, resolveRoot, runOutputs } from '../context.js';
+import { emitReports, FORMATS, loadEffectiveConfig, reportFormat, resolveRoot, runOutputs } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { intOption } from '../options.js';
 
@@ -68,8 +69,7 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
     throw new SentrikError(`--update-baseline cannot be combined with ${reportFlag}`, undefined, undefined, 'it writes only the baseline; run again without --update-baseline for a report');
   }
   // Refuse an --output whose format cannot be told, or an unknown --format, before scanning (and --history), not after.
-  if (flags.output && !flags.format) formatOfFile(flags.output);
-  checkFormat(flags.format);
+  reportFormat(flags);
   const { root, paths: scanPaths } = resolveRoot(io, paths, flags.root);
   // The command runs the secrets pack whatever the configuration names: naming it here spares the zero-config
   // detection of the project's packs (a walk of its manifests).
@@ -144,7 +144,7 @@ export function historyStatus(h: Pick<HistoryHit, 'commit' | 'date' | 'inHeadHis
   const at = head === 'HEAD' ? 'HEAD' : `${head} (HEAD)`;
   const where = h.inHeadHistory === false ? `not in the history of ${at}` : `removed from ${at} since`;
   const on = h.presentOn;
-  const shown = on ? on.slice(0, 5).join(', ') + (on.length > 5 ? ` and ${on.length - 5} more` : '') : '';
+  const shown = on ? listSome(on, 5, (n) => ` and ${n} more`) : '';
   const unchecked = h.refsNotChecked ? ` (${h.refsNotChecked} more branch and tag tips not checked)` : '';
   const still = on === undefined ? '' : on.length ? `; still present on ${shown}${unchecked}: remove it there too` : `; at no branch or tag tip now${unchecked}`;
   return `Committed in ${h.commit.slice(0, 12)} (${h.date}), ${where}${still}. It stays in the history and must be revoked.`;

@@ -21,7 +21,8 @@ import { SEVERITIES, type DependencyCoverage, type ScanProblem, type Severity } 
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
 import { loadConfig } from '../../config/load.js';
-import { emitReports, resolveRoot, writeReport } from '../context.js';
+import { repositoryOf } from '../../engine/git.js';
+import { emitReports, FORMAT_BY_EXTENSION, resolveRoot, writeReport } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from '../network.js';
 import { listOption } from '../options.js';
@@ -153,7 +154,12 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
       writeReport(resolve(io.cwd, flags.output), text, flags.output);
       io.stderr(`Report written to ${flags.output}\n`);
     } else io.stdout(text);
-  } else emitReports(io, root, scan.result, gate, { format, output: flags.output, quiet: true }, [], config.output_dir);
+  } else {
+    // SARIF paths are from the repository top (runScan sets this for code scans; vulns' result is its own).
+    const repo = repositoryOf(root);
+    if (repo) scan.result.repository = repo;
+    emitReports(io, root, scan.result, gate, { format, output: flags.output, quiet: true }, [], config.output_dir);
+  }
   // The table lists the dependencies it could not check itself; every other problem goes to stderr.
   for (const p of scan.result.problems.filter((p) => !table || p.code !== 'not-checked').slice(0, 20)) io.stderr(`sentrik: problem: ${p.file ? `${p.file}${p.line ? `:${p.line}` : ''}: ` : ''}${p.message}\n`);
 
@@ -189,13 +195,8 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
 
 const VULNS_FORMATS = ['terminal', 'json', 'sarif'] as const;
 
-/** vulns' own extension map (longest suffix first): it writes only the table, JSON and SARIF. */
-const VULNS_FORMAT_BY_EXTENSION: [string, (typeof VULNS_FORMATS)[number]][] = [
-  ['.sarif.json', 'sarif'],
-  ['.sarif', 'sarif'],
-  ['.json', 'json'],
-  ['.txt', 'terminal'],
-];
+/** The report extensions (longest suffix first) of the formats vulns writes: the table, JSON and SARIF. */
+const VULNS_FORMAT_BY_EXTENSION = FORMAT_BY_EXTENSION.filter(([, f]) => (VULNS_FORMATS as readonly string[]).includes(f));
 
 /** The format of `vulns -o FILE` without --format; any other extension is refused, naming it. */
 function vulnsFormatOfFile(file: string): string {

@@ -70,7 +70,7 @@ export function findAllOnce(root: SgNode, config: NapiConfig): SgNode[] {
     groups!.splice(groups!.indexOf(group), 1);
     // What is still to search: not searched yet, and wanted (a search after another wants its results).
     const wanted = [...group].filter(([k, p]) => !perRoot.has(k) && (k === key || !p.after || [...p.after].some((a) => perRoot.get(a)?.length)));
-    const results = wanted.length > 1 ? searchTogether(root, wanted.map(([, p]) => p.config.rule as Rule)) : undefined;
+    const results = wanted.length > 1 ? searchTogether(root, wanted.map(([, p]) => p.config.rule as Rule), wanted.map(([k]) => k).join('\0')) : undefined;
     if (results) {
       wanted.forEach(([k], i) => perRoot.set(k, results[i]));
       return perRoot.get(key)!;
@@ -120,10 +120,11 @@ export function planSearches(file: SourceFile, parser: string, groups: PlannedSe
  * Every rule's matches in one walk of the tree. The rules get their own metavariable names (`$X` of the
  * third rule becomes `$X_Q2`, so rules cannot clash over a name), and a label metavariable bound only when
  * the rule matched the node. Each rule's nodes come back in the order its own search gives (document order),
- * and answer getMatch with the rule's own names. Undefined if the walk fails.
+ * and answer getMatch with the rule's own names. Undefined if the walk fails. `key`: the searches' keys joined
+ * by NUL (no JSON holds one, so it never equals a single search's key in compiledSearches).
  */
-function searchTogether(root: SgNode, rules: Rule[]): SgNode[][] | undefined {
-  const config = compiled(rules.map((r) => JSON.stringify(r)).join('\0'), () => {
+function searchTogether(root: SgNode, rules: Rule[], key: string): SgNode[][] | undefined {
+  const config = compiled(key, () => {
     // Each rule is a utility rule (`matches`), so it is compiled once although the search names it twice.
     const utils: Record<string, Rule> = {};
     rules.forEach((r, i) => (utils[`q${i}`] = renameMetavariables(r, `_Q${i}`)));

@@ -32,8 +32,10 @@ export const unpinnedUses: Check<{ allow: string[] }> = {
       const u = uses.trim();
       if (u.startsWith('./') || u.startsWith('.\\') || u.includes('${{')) continue;
       if (u.startsWith('docker://')) {
-        const bad = digestProblem(u);
-        if (!hasDigest(u)) out.push(...atNode(m.y, node, { matched: u, message: bad ? `Container action '${u}' has a malformed digest: ${bad}` : `Container action '${u}' is not pinned to an image digest (@sha256:…)` }));
+        if (!hasDigest(u)) {
+          const bad = digestProblem(u);
+          out.push(...atNode(m.y, node, { matched: u, message: bad ? `Container action '${u}' has a malformed digest: ${bad}` : `Container action '${u}' is not pinned to an image digest (@sha256:…)` }));
+        }
         continue;
       }
       const ref = actionRef(u);

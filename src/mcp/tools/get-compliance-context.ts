@@ -1,11 +1,11 @@
 // get_compliance_context: the packs, rules and remediation that apply to a path, so an agent can write
 // compliant code first instead of fixing findings afterwards.
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { languageOf } from '../../engine/ast/languages.js';
 import { fileKinds } from '../../engine/file-kinds.js';
 import { inDomain } from '../../engine/matchers/matcher.js';
 import { SEVERITY_RANK } from '../../engine/model.js';
+import { readFileBytes } from '../../engine/read.js';
 import { SourceFile } from '../../engine/source.js';
 import { compareStrings } from '../../reporters/common.js';
 import { buildRules } from '../../run/scan.js';
@@ -55,7 +55,8 @@ export const getComplianceContext = defineTool({
     // Rules that judge this kind of file: its language by name; its format or contract by content when it
     // exists (a file not written yet keeps the rules its path allows).
     const language = languageOf(rel)?.language;
-    const kinds = existsSync(abs) && statSync(abs).isFile() && statSync(abs).size <= config.max_file_size ? fileKinds(new SourceFile(rel, readFileSync(abs, 'utf8'))) : undefined;
+    const bytes = readFileBytes(abs, config.max_file_size);
+    const kinds = Buffer.isBuffer(bytes) ? fileKinds(new SourceFile(rel, bytes.toString('utf8'))) : undefined;
     const judges = (d: Parameters<typeof inDomain>[0]): boolean => inDomain(d && { languages: d.languages, kinds: kinds ? d.kinds : undefined }, { path: rel, language, kinds: kinds ?? [] });
     const matching = rules.fileRules.filter((a) => a.rule.appliesTo(rel) && judges(a.rule.domain));
     const secretRules = matching.filter((a) => a.rule.def.kind === 'secret');

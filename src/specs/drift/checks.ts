@@ -53,6 +53,19 @@ function unknowable(route: CodeRoute): boolean {
   return route.relative && pathSegments(route.path).length === 0;
 }
 
+/**
+ * A rule's operations, parsed once per rule: its options object is its own (compiled once) while the checks
+ * run for every code file. Keyed by the options and the list's name.
+ */
+const parsed = new WeakMap<object, Map<string, ReturnType<typeof parseOperation>[]>>();
+function parsedOnce(options: object, name: string, lists: readonly (readonly string[])[]): ReturnType<typeof parseOperation>[] {
+  let byName = parsed.get(options);
+  if (!byName) parsed.set(options, (byName = new Map()));
+  let ops = byName.get(name);
+  if (!ops) byName.set(name, (ops = lists.flat().map(parseOperation)));
+  return ops;
+}
+
 export const DRIFT_CHECKS: SpecCheck[] = [
   {
     name: 'drift-undeclared-route',
@@ -61,8 +74,8 @@ export const DRIFT_CHECKS: SpecCheck[] = [
     options: undeclaredOptions,
     keywords: KEYWORDS,
     run(file, o: z.infer<typeof undeclaredOptions>): RawMatch[] {
-      const ops = o.operations.map(parseOperation);
-      const ignore = [...o.ignore, ...o.also_declared].map(parseOperation);
+      const ops = parsedOnce(o, 'operations', [o.operations]);
+      const ignore = parsedOnce(o, 'ignore', [o.ignore, o.also_declared]);
       return routesOf(file)
         .filter((r) => !matching(r, ops, o.base_paths) && !matching(r, ignore, []))
         .map((r) => ({ line: r.line, matched: `${r.method} ${r.path}`, message: `${r.method === '*' ? 'ALL' : r.method.toUpperCase()} ${r.path} is served by the code but not declared in ${o.spec}` }));
@@ -75,7 +88,7 @@ export const DRIFT_CHECKS: SpecCheck[] = [
     options: unauthOptions,
     keywords: KEYWORDS,
     run(file, o: z.infer<typeof unauthOptions>): RawMatch[] {
-      const secured = o.secured.map(parseOperation);
+      const secured = parsedOnce(o, 'secured', [o.secured]);
       return routesOf(file)
         .filter((r) => !r.authed && !r.public && r.method !== '*' && !unknowable(r) && matching(r, secured, o.base_paths))
         .map((r) => ({ line: r.line, matched: `${r.method} ${r.path}`, message: `${r.method.toUpperCase()} ${r.path} is secured in ${o.spec} but its handler has no authentication middleware, guard or dependency` }));
