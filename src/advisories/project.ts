@@ -2,10 +2,11 @@
 // through the root path guard, and a broken lockfile becomes a problem while the others are still read.
 // Manifests no lockfile covers, and requirements without exact pins, are collected as `unchecked`.
 import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
-import { formatFor, manifestFor } from '../ecosystems/index.js';
-import type { Ecosystem, LockfileFormat, ManifestFormat, Package, ParseProblem, ReadSibling, Unchecked } from '../ecosystems/types.js';
+import { basename, posix } from 'node:path';
+import { ECOSYSTEMS, formatFor, manifestFor } from '../ecosystems/index.js';
+import type { Ecosystem, LockfileFormat, ManifestFormat, OsvEcosystem, Package, ParseProblem, ProjectIdentity, ReadSibling, Unchecked } from '../ecosystems/types.js';
 import { discoverFiles } from '../engine/discovery.js';
+import { readSourceText } from '../engine/read.js';
 import { resolveInsideRoot } from '../util/paths.js';
 
 /** Lockfiles can be large; still bounded so a hostile tree cannot exhaust memory. */
@@ -79,6 +80,26 @@ export function readProject(root: string, exclude: string[], paths?: string[]): 
     if (u) unchecked.push(u);
   }
   return { lockfiles, packages: distinctPackages(lockfiles), problems, unchecked: dedupeUnchecked(unchecked), bytes, gitignored: found.gitignoredKept };
+}
+
+/**
+ * What the project at `root` calls itself: the first build file at the root (in the registry's ecosystem
+ * order) that names it, else the folder's name.
+ */
+export function projectIdentity(root: string): ProjectIdentity & { ecosystem?: OsvEcosystem } {
+  for (const e of ECOSYSTEMS) {
+    if (!e.project) continue;
+    let read;
+    try {
+      read = readSourceText(resolveInsideRoot(root, e.project.file), MAX_LOCKFILE_BYTES);
+    } catch {
+      continue; // a link out of the root
+    }
+    if (!('text' in read)) continue; // missing, unreadable, binary
+    const identity = e.project.read(read.text);
+    if (identity) return { ...identity, ecosystem: e.osv };
+  }
+  return { name: basename(root) };
 }
 
 /** A lockfile, or a manifest read for its pins (requirements.txt) that pins something: what summaries count. */

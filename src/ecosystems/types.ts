@@ -141,6 +141,21 @@ export interface Ecosystem {
   compare(a: string, b: string): number;
   /** Canonical package name for matching advisories (PEP 503 for PyPI, lowercase for Packagist…). */
   normalizeName(name: string): string;
+  /** The project's own name and version from its build file at the root (the subject of an SBOM). */
+  project?: ProjectIdentityReader;
+}
+
+/** What a project calls itself (`name` as its ecosystem writes it: Maven `group:artifact`). */
+export interface ProjectIdentity {
+  name: string;
+  version?: string;
+}
+
+export interface ProjectIdentityReader {
+  /** The build file's name at the project root (package.json, pyproject.toml …). */
+  file: string;
+  /** Undefined when the file names no project. Never throws. */
+  read(text: string): ProjectIdentity | undefined;
 }
 
 export function packageKey(name: string, version: string): string {

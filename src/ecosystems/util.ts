@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
-import type { Package, ParseProblem, ParseResult } from './types.js';
+import type { Package, ParseProblem, ParseResult, ProjectIdentity } from './types.js';
 
 /** Finds the 1-based line of the first occurrence of a string; cheap enough for 100k-line lockfiles. */
 export class LineFinder {
@@ -92,6 +92,24 @@ export function parseYamlText(text: string): unknown {
 
 /** A literal string as a regular expression source (for names and versions, never user patterns). */
 export { escapeRegex as escapeRe } from '../engine/regex.js';
+
+/** A project identity from a build file's name and version fields; undefined without a usable name. */
+export function identityOf(name: unknown, version: unknown): ProjectIdentity | undefined {
+  const n = str(name)?.trim();
+  if (!n) return undefined;
+  const v = str(version)?.trim();
+  // A version filled in at build time (Maven's `${revision}`) says nothing.
+  return { name: n, ...(v && !v.includes('${') && { version: v }) };
+}
+
+/** Never throws: a build file that does not parse names no project. */
+export function readIdentity(read: () => ProjectIdentity | undefined): ProjectIdentity | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

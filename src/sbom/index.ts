@@ -4,11 +4,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
-import type { Package } from '../ecosystems/types.js';
+import type { OsvEcosystem, Package } from '../ecosystems/types.js';
 import type { LicenseInfo } from '../licenses/index.js';
 import { TOOL } from '../version.js';
 
-export function purlOf(p: Package): string {
+/** What the SBOM describes: the project, named by its build file when it has one (else its folder). */
+export interface SbomSubject {
+  name: string;
+  version?: string;
+  /** The ecosystem whose build file named it: gives the project a purl. */
+  ecosystem?: OsvEcosystem;
+}
+
+export function purlOf(p: Pick<Package, 'name' | 'ecosystem'> & { version?: string }): string {
   const split = (full: string, sep: string): [string | undefined, string] => {
     const i = full.lastIndexOf(sep);
     return i <= 0 ? [undefined, full] : [full.slice(0, i), full.slice(i + 1)];
@@ -56,6 +64,11 @@ interface Entry {
   license?: LicenseInfo;
 }
 
+/** Maven coordinates are group:artifact: CycloneDX keeps the group in its own field (as the purl's namespace). */
+function groupAndName(name: string, ecosystem: OsvEcosystem | undefined): [string | undefined, string] {
+  return ecosystem === 'Maven' && name.includes(':') ? (name.split(':', 2) as [string, string]) : [undefined, name];
+}
+
 function entries(packages: Package[], licenses: LicenseInfo[]): Entry[] {
   const byPkg = new Map(licenses.map((l) => [l.package, l]));
   const seen = new Map<string, Entry>();
@@ -72,18 +85,23 @@ function edges(list: Entry[]): Map<string, string[]> {
   return new Map(list.map((e) => [e.purl, (e.pkg.dependencies ?? []).map((k) => byKey.get(`${e.pkg.ecosystem}\0${k}`)).filter((x): x is string => !!x)]));
 }
 
-export function cycloneDx(projectName: string, packages: Package[], licenses: LicenseInfo[]): string {
+export function cycloneDx(subject: SbomSubject, packages: Package[], licenses: LicenseInfo[]): string {
   const list = entries(packages, licenses);
   const bom = new CDX.Models.Bom();
   bom.serialNumber = `urn:uuid:${randomUUID()}`;
   bom.metadata.timestamp = new Date();
   bom.metadata.tools.components.add(new CDX.Models.Component(CDX.Enums.ComponentType.Application, TOOL.name, { version: TOOL.version }));
-  const root = new CDX.Models.Component(CDX.Enums.ComponentType.Application, projectName, { bomRef: `project:${projectName}` });
+  const [rootGroup, rootName] = groupAndName(subject.name, subject.ecosystem);
+  const root = new CDX.Models.Component(CDX.Enums.ComponentType.Application, rootName, {
+    bomRef: `project:${subject.name}`,
+    ...(subject.version && { version: subject.version }),
+    ...(rootGroup && { group: rootGroup }),
+    ...(subject.ecosystem && { purl: purlOf({ name: subject.name, version: subject.version, ecosystem: subject.ecosystem }) as never }),
+  });
   bom.metadata.component = root;
   const components = new Map<string, CDX.Models.Component>();
   for (const e of list) {
-    // Maven coordinates are group:artifact: CycloneDX keeps the group in its own field (as the purl's namespace).
-    const [group, name] = e.pkg.ecosystem === 'Maven' && e.pkg.name.includes(':') ? e.pkg.name.split(':', 2) : [undefined, e.pkg.name];
+    const [group, name] = groupAndName(e.pkg.name, e.pkg.ecosystem);
     const c = new CDX.Models.Component(CDX.Enums.ComponentType.Library, name, { bomRef: e.ref, version: e.pkg.version, purl: e.purl as never, ...(group ? { group } : {}) });
     const h = hashOf(e.pkg.integrity);
     if (h) c.hashes.set(h.alg as CDX.Enums.HashAlgorithm, h.hex);
@@ -98,7 +116,7 @@ export function cycloneDx(projectName: string, packages: Package[], licenses: Li
   return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
 }
 
-export function spdx(projectName: string, packages: Package[], licenses: LicenseInfo[]): string {
+export function spdx(subject: SbomSubject, packages: Package[], licenses: LicenseInfo[]): string {
   const list = entries(packages, licenses);
   const id = (purl: string): string => `SPDXRef-Package-${createHash('sha256').update(purl).digest('hex').slice(0, 16)}`;
   const spdxAlg = { 'SHA-512': 'SHA512', 'SHA-384': 'SHA384', 'SHA-256': 'SHA256', 'SHA-1': 'SHA1' } as const;
@@ -106,11 +124,21 @@ export function spdx(projectName: string, packages: Package[], licenses: License
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
     SPDXID: 'SPDXRef-DOCUMENT',
-    name: projectName,
-    documentNamespace: `https://spdx.org/spdxdocs/${encodeURIComponent(projectName)}-${randomUUID()}`,
+    name: subject.name,
+    documentNamespace: `https://spdx.org/spdxdocs/${encodeURIComponent(subject.name)}-${randomUUID()}`,
     creationInfo: { created: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), creators: [`Tool: ${TOOL.name}-${TOOL.version}`] },
     packages: [
-      { SPDXID: 'SPDXRef-Project', name: projectName, downloadLocation: 'NOASSERTION', filesAnalyzed: false, licenseConcluded: 'NOASSERTION', licenseDeclared: 'NOASSERTION', copyrightText: 'NOASSERTION' },
+      {
+        SPDXID: 'SPDXRef-Project',
+        name: subject.name,
+        ...(subject.version && { versionInfo: subject.version }),
+        downloadLocation: 'NOASSERTION',
+        filesAnalyzed: false,
+        licenseConcluded: 'NOASSERTION',
+        licenseDeclared: 'NOASSERTION',
+        copyrightText: 'NOASSERTION',
+        ...(subject.ecosystem && { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purlOf({ name: subject.name, version: subject.version, ecosystem: subject.ecosystem }) }] }),
+      },
       ...list.map((e) => {
         const h = hashOf(e.pkg.integrity);
         return {

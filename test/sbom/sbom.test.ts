@@ -1,7 +1,7 @@
 // SBOMs through the real CLI: CycloneDX 1.6 validated against the CycloneDX JSON schema bundled with
 // @cyclonedx/cyclonedx-library; SPDX 2.3 with purls, checksums and relationships; licences and copyleft.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { copyleftOf, parseSpdx } from '../../src/licenses/spdx.js';
@@ -108,6 +108,52 @@ describe('CycloneDX fields', () => {
     for (const c of bom.components) {
       expect(c.name).not.toContain(':');
       expect(c.purl).toBe(`pkg:maven/${c.group}/${c.name}@${c.purl.split('@')[1]}`);
+    }
+  });
+});
+
+describe('the project an SBOM describes', () => {
+  type Bom = { metadata: { component: { name: string; version?: string; group?: string; purl?: string } } };
+  type Doc = { name: string; packages: { SPDXID: string; name: string; versionInfo?: string; externalRefs?: { referenceLocator: string }[] }[] };
+  const described = (root: string) => {
+    const r = sentrik(['sbom', root]);
+    expect(r.code).toBe(0);
+    const spdx = JSON.parse(sentrik(['sbom', root, '-f', 'spdx']).stdout) as Doc;
+    return { cdx: (JSON.parse(r.stdout) as Bom).metadata.component, spdx: spdx.packages.find((p) => p.SPDXID === 'SPDXRef-Project')!, json: r.stdout };
+  };
+
+  it('is named and versioned as its build file says, with a purl, and still validates', async () => {
+    const { cdx, spdx, json } = described(project({ ...files, 'package.json': JSON.stringify({ name: 'shop-api', version: '2.4.0' }) }));
+    expect(cdx).toMatchObject({ name: 'shop-api', version: '2.4.0', purl: 'pkg:npm/shop-api@2.4.0' });
+    expect(spdx).toMatchObject({ name: 'shop-api', versionInfo: '2.4.0', externalRefs: [{ referenceLocator: 'pkg:npm/shop-api@2.4.0' }] });
+    expect(await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(json)).toBeNull();
+  });
+
+  it('reads pyproject.toml ([project], else [tool.poetry]), Cargo.toml and go.mod', () => {
+    const lock = { 'requirements.txt': 'Django==4.2.1\n' };
+    expect(described(project({ ...lock, 'pyproject.toml': '[project]\nname = "billing"\nversion = "0.3.1"\n' })).cdx).toMatchObject({ name: 'billing', version: '0.3.1', purl: 'pkg:pypi/billing@0.3.1' });
+    expect(described(project({ ...lock, 'pyproject.toml': '[tool.poetry]\nname = "ledger"\nversion = "1.0.0"\n' })).cdx).toMatchObject({ name: 'ledger', version: '1.0.0' });
+    expect(described(project({ ...lock, 'Cargo.toml': '[package]\nname = "edge"\nversion.workspace = true\n' })).cdx).toEqual(expect.objectContaining({ name: 'edge', purl: 'pkg:cargo/edge' }));
+    const go = described(project({ 'go.mod': 'module github.com/acme/gateway // the API edge\n\ngo 1.22\n\nrequire golang.org/x/net v0.20.0\n' })).cdx;
+    expect(go).toMatchObject({ name: 'github.com/acme/gateway', purl: 'pkg:golang/github.com/acme/gateway' });
+    expect(go.version).toBeUndefined();
+  });
+
+  it("a Maven project keeps its group apart, from its parent when it has none (osv-scalibr pom.xml fixtures)", () => {
+    const fixture = (name: string) => readFileSync(join('..', 'shared', 'corpora', 'lockfiles', 'osv-scalibr', 'java', 'pomxml', 'testdata', name), 'utf8');
+    expect(described(project({ 'pom.xml': fixture('with-parent.xml') })).cdx).toMatchObject({ group: 'com.mycompany.app', name: 'my-app', version: '1.0', purl: 'pkg:maven/com.mycompany.app/my-app@1.0' });
+    const inherited = fixture('with-parent.xml').replace('<groupId>com.mycompany.app</groupId>', '').replace('<version>1.0</version>\n\n  <parent>', '<parent>');
+    expect(described(project({ 'pom.xml': inherited })).cdx).toMatchObject({ group: 'org.local', name: 'my-app', version: '1.0' });
+  });
+
+  it('is named after its folder when no build file names it, or the build file does not parse', () => {
+    for (const extra of [{}, { 'package.json': '{ "name": ' }, { 'package.json': JSON.stringify({ private: true }) }]) {
+      const root = project({ ...files, ...extra });
+      const { cdx, spdx } = described(root);
+      expect(cdx.name).toBe(basename(root));
+      expect(cdx.version).toBeUndefined();
+      expect(cdx.purl).toBeUndefined();
+      expect(spdx.name).toBe(basename(root));
     }
   });
 });

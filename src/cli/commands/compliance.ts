@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { strToU8, zipSync } from 'fflate';
-import { readProject } from '../../advisories/project.js';
+import { projectIdentity, readProject } from '../../advisories/project.js';
 import { renderComplianceHtml, renderTrustHtml } from '../../compliance/html.js';
 import { buildComplianceReport, clauseBasis, trustSummary, type ComplianceReport } from '../../compliance/report.js';
 import type { SentrikConfig } from '../../config/schema.js';
@@ -189,7 +189,7 @@ async function evidenceExport(io: CliIO, path: string | undefined, flags: { fram
 
   const project = readProject(ctx.root, ctx.config.scan_exclude);
   const packages = project.packages;
-  if (packages.length) files['sbom.cdx.json'] = strToU8(cycloneDx(basename(ctx.root), packages, licensesFor(ctx.root, packages)));
+  if (packages.length) files['sbom.cdx.json'] = strToU8(cycloneDx(projectIdentity(ctx.root), packages, licensesFor(ctx.root, packages)));
   else notes.push('no lockfile found: no SBOM included');
 
   const audit = ctx.config.governance.audit.log_file;

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { describeUnchecked, gitignoredNote } from '../../advisories/coverage.js';
-import { readProject } from '../../advisories/project.js';
+import { projectIdentity, readProject } from '../../advisories/project.js';
 import { ECOSYSTEMS } from '../../ecosystems/index.js';
 import type { Package } from '../../ecosystems/types.js';
 import { loadConfig } from '../../config/load.js';
@@ -54,7 +54,7 @@ function sbomCommand(io: CliIO, path: string | undefined, flags: { format: strin
   if (!['cyclonedx', 'spdx'].includes(flags.format)) throw new SentrikError(`unknown SBOM format '${flags.format}'`, undefined, undefined, 'use cyclonedx or spdx');
   const { root, packages } = projectPackages(io, path, flags.format === 'spdx' ? 'the SPDX document' : 'the SBOM');
   const licenses = licensesFor(root, packages);
-  const text = (flags.format === 'spdx' ? spdx : cycloneDx)(basename(root), packages, licenses);
+  const text = (flags.format === 'spdx' ? spdx : cycloneDx)(projectIdentity(root), packages, licenses);
   if (!flags.output) {
     io.stdout(text);
     return EXIT.OK;

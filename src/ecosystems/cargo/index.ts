@@ -3,7 +3,7 @@
 import { compareSemverLike } from '../semver.js';
 import type { Ecosystem, Package, ParseResult } from '../types.js';
 import { uncheckedCargoToml } from './manifest.js';
-import { applyGraph, BadFile, guarded, isRecord, LineFinder, parseTomlText, str } from '../util.js';
+import { applyGraph, BadFile, guarded, identityOf, isRecord, LineFinder, parseTomlText, readIdentity, str } from '../util.js';
 
 export function parseCargoLock(file: string, text: string): ParseResult {
   return guarded(file, () => {
@@ -48,4 +48,12 @@ export const cargo: Ecosystem = {
   manifests: [{ name: 'Cargo.toml', matches: (f) => f === 'Cargo.toml', unchecked: uncheckedCargoToml }],
   compare: compareSemverLike,
   normalizeName: (name) => name.toLowerCase().replace(/_/g, '-'),
+  project: {
+    file: 'Cargo.toml',
+    read: (text) =>
+      readIdentity(() => {
+        const pkg = parseTomlText(text).package;
+        return isRecord(pkg) ? identityOf(pkg.name, pkg.version) : undefined; // `version.workspace = true` is not a string
+      }),
+  },
 };

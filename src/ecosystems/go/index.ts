@@ -74,4 +74,12 @@ export const go: Ecosystem = {
   formats: [{ name: 'go.mod', matches: (f) => f === 'go.mod', parse: (file, text) => parseGoMod(file, text) }],
   compare: compareSemverLike,
   normalizeName: (name) => name,
+  project: {
+    file: 'go.mod',
+    // A module has no version of its own: tags give it one.
+    read: (text) => {
+      const module = /^\s*module\s+("?)([^\s"]+)\1\s*(?:\/\/.*)?$/m.exec(text);
+      return module ? { name: module[2] } : undefined;
+    },
+  },
 };

@@ -1,7 +1,7 @@
 // Maven: pom.xml (properties, parent and dependencyManagement applied; ranges and unresolved properties are
 // reported, not guessed) and Gradle's gradle.lockfile. Names are `groupId:artifactId`.
 import type { Ecosystem, Package, ParseProblem, ParseResult } from '../types.js';
-import { guarded } from '../util.js';
+import { guarded, identityOf, readIdentity } from '../util.js';
 import { editPom } from './edit.js';
 import { compareMaven } from './version.js';
 import { child, children, parseXml, textOf, type XmlElement } from './xml.js';
@@ -90,4 +90,16 @@ export const maven: Ecosystem = {
   ],
   compare: compareMaven,
   normalizeName: (name) => name,
+  project: {
+    file: 'pom.xml',
+    read: (text) =>
+      readIdentity(() => {
+        const project = child(parseXml(text), 'project');
+        const parent = child(project, 'parent');
+        const group = textOf(child(project, 'groupId')) ?? textOf(child(parent, 'groupId'));
+        const artifact = textOf(child(project, 'artifactId'));
+        if (!artifact) return undefined;
+        return identityOf(group ? `${group}:${artifact}` : artifact, textOf(child(project, 'version')) ?? textOf(child(parent, 'version')));
+      }),
+  },
 };

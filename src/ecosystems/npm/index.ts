@@ -1,6 +1,7 @@
 // npm: package-lock.json (v1–v3), npm-shrinkwrap.json, yarn.lock (classic and berry), pnpm-lock.yaml (v5–v9);
 // a package.json without any of them is reported as unchecked.
 import type { Ecosystem, FixWriter } from '../types.js';
+import { identityOf, isRecord, parseJson, readIdentity } from '../util.js';
 import { packageJsonEditor, type OverrideField } from './edit.js';
 import { uncheckedPackageJson } from './manifest.js';
 import { parsePackageLock } from './package-lock.js';
@@ -24,4 +25,12 @@ export const npm: Ecosystem = {
   manifests: [{ name: 'package.json', matches: (f) => f === 'package.json', unchecked: uncheckedPackageJson }],
   compare: compareNpm,
   normalizeName: (name) => name.toLowerCase(),
+  project: {
+    file: 'package.json',
+    read: (text) =>
+      readIdentity(() => {
+        const json = parseJson(text);
+        return isRecord(json) ? identityOf(json.name, json.version) : undefined;
+      }),
+  },
 };

@@ -1,6 +1,7 @@
 // PyPI: requirements*.txt, poetry.lock, Pipfile.lock, uv.lock, pdm.lock, pylock.toml; a pyproject.toml or
 // Pipfile without any of them is reported as unchecked.
 import type { Ecosystem, FixWriter } from '../types.js';
+import { identityOf, isRecord, parseTomlText, readIdentity } from '../util.js';
 import { editPyproject } from './edit-pyproject.js';
 import { editRequirements } from './edit-requirements.js';
 import { parsePdmLock, parsePipfileLock, parsePoetryLock, parsePylock, parseUvLock } from './locks.js';
@@ -28,4 +29,18 @@ export const pypi: Ecosystem = {
   ],
   compare: comparePep440,
   normalizeName: normalizePypiName,
+  project: {
+    file: 'pyproject.toml',
+    read: (text) =>
+      readIdentity(() => {
+        const toml = parseTomlText(text);
+        const tool = toml.tool;
+        // PEP 621 [project], else Poetry's own table.
+        for (const table of [toml.project, isRecord(tool) ? tool.poetry : undefined]) {
+          const identity = isRecord(table) ? identityOf(table.name, table.version) : undefined;
+          if (identity) return identity;
+        }
+        return undefined;
+      }),
+  },
 };
