@@ -2,7 +2,7 @@
 // (node_modules/<name>/package.json, Python *.dist-info/METADATA, vendor/<name>/composer.json).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Package } from '../ecosystems/types.js';
+import type { OsvEcosystem, Package } from '../ecosystems/types.js';
 import { resolveInsideRoot } from '../util/paths.js';
 import correct from 'spdx-correct';
 import exceptionIds from 'spdx-exceptions/index.json' with { type: 'json' };
@@ -67,6 +67,13 @@ function pythonLicenses(root: string): Map<string, string> {
   }
   return out;
 }
+
+/** Where an installed copy's licence is read, per ecosystem (others: only what the lockfile records). */
+export const INSTALLED_LICENSES: Partial<Record<OsvEcosystem, string>> = {
+  npm: 'node_modules/',
+  PyPI: '.venv/ or venv/',
+  Packagist: 'vendor/',
+};
 
 export function licensesFor(root: string, packages: Package[]): LicenseInfo[] {
   let python: Map<string, string> | undefined;

@@ -95,6 +95,10 @@ describe('sentrik licenses', () => {
     expect(all.stdout).toMatch(/readable-x\s+1\.0\.0\s+GPL-3\.0-only\s+copyleft/);
     expect(all.stdout).toMatch(/Django\s+4\.2\.1\s+-\s+unknown/);
     expect(all.stdout).toContain('4 packages: 1 copyleft, 0 weak copyleft, 1 unknown');
+    // Where it looked for the one without: the user can act on that.
+    expect(all.stdout).toContain('1 with no licence on record: the lockfile does not say, and no installed copy was found in .venv/ or venv/ (PyPI): install the dependencies here and run again.');
+    const go = sentrik(['licenses', project({ 'go.mod': 'module example.com/x\n\nrequire golang.org/x/net v0.20.0\n' })]);
+    expect(go.stdout).toContain('1 with no licence on record: the lockfile does not say, and sentrik has no offline source of Go licences.');
     const only = sentrik(['licenses', root, '--copyleft-only', '--json']);
     expect((JSON.parse(only.stdout) as { name: string }[]).map((x) => x.name)).toEqual(['readable-x']);
   });

@@ -1,7 +1,7 @@
 // `sentrik licenses`: licence per package (lockfile or installed metadata), SPDX expressions parsed, copyleft
 // and unknown licences flagged.
 import type { Command } from 'commander';
-import { licensesFor, type LicenseInfo } from '../../licenses/index.js';
+import { INSTALLED_LICENSES, licensesFor, type LicenseInfo } from '../../licenses/index.js';
 import { EXIT, type CliIO } from '../io.js';
 import { projectPackages } from './sbom.js';
 
@@ -36,5 +36,21 @@ function licensesCommand(io: CliIO, path: string | undefined, flags: { copyleftO
   }
   const n = (c: string): number => all.filter((r) => r.copyleft === c).length;
   io.stdout(`${all.length} packages: ${n('strong')} copyleft, ${n('weak')} weak copyleft, ${n('unknown')} unknown\n`);
+  const why = whyUnknown(all);
+  if (why) io.stdout(`${why}\n`);
   return EXIT.OK;
+}
+
+/** Why packages have no licence: where sentrik looked (offline, it has nothing else to read), and what to do. */
+function whyUnknown(rows: LicenseInfo[]): string | undefined {
+  const none = rows.filter((r) => !r.license);
+  if (!none.length) return undefined;
+  const ecosystems = [...new Set(none.map((r) => r.package.ecosystem))];
+  const installable = ecosystems.filter((e) => INSTALLED_LICENSES[e]);
+  const lockfileOnly = ecosystems.filter((e) => !INSTALLED_LICENSES[e]);
+  const parts = [
+    installable.length && `no installed copy was found in ${installable.map((e) => `${INSTALLED_LICENSES[e]} (${e})`).join(', ')}: install the dependencies here and run again`,
+    lockfileOnly.length && `sentrik has no offline source of ${lockfileOnly.join(', ')} licences`,
+  ].filter(Boolean);
+  return `${none.length} with no licence on record: the lockfile does not say, and ${parts.join('; ')}.`;
 }
