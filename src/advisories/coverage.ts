@@ -17,10 +17,15 @@ export function coverageSentence(deps: DependencyCoverage): string {
   } else {
     for (const w of deps.withoutAdvisories) not.push(`${plural(w.packages, `${w.ecosystem} package`)} (no ${w.ecosystem} advisories in the database)`);
   }
-  if (deps.unchecked) {
-    const files = [...new Set(deps.notChecked.map((u) => u.file))];
-    not.push(`${plural(deps.unchecked, 'declared dependency', 'declared dependencies')} whose ${deps.unchecked === 1 ? 'version is' : 'versions are'} unknown (${listSome(files)})`);
+  const unknown = deps.notChecked.filter((u) => u.reason !== 'not-registry');
+  const elsewhere = deps.notChecked.filter((u) => u.reason === 'not-registry');
+  const count = (list: typeof unknown): number => list.reduce((n, u) => n + u.count, 0);
+  const files = (list: typeof unknown): string => listSome([...new Set(list.map((u) => u.file))]);
+  if (unknown.length) {
+    const n = count(unknown);
+    not.push(`${plural(n, 'declared dependency', 'declared dependencies')} whose ${n === 1 ? 'version is' : 'versions are'} unknown (${files(unknown)})`);
   }
+  if (elsewhere.length) not.push(`${plural(count(elsewhere), 'package')} installed from git, a URL or a folder (${files(elsewhere)})`);
   return `${checked}${not.length ? `; NOT checked: ${not.join(', ')}` : ''}`;
 }
 
@@ -44,6 +49,11 @@ export function gitignoredNote(files: readonly string[]): string | undefined {
 export function describeUnchecked(u: Unchecked, left = 'not checked'): string {
   const n = u.names.length;
   const names = `${u.names.slice(0, 5).join(', ')}${n > 5 ? ', …' : ''}`;
-  const what = u.reason === 'no-lockfile' ? `${n} ${n === 1 ? 'dependency' : 'dependencies'} ${left} — no lockfile, versions unknown` : `${n} ${n === 1 ? 'requirement' : 'requirements'} not pinned to an exact version, ${left}`;
+  const what =
+    u.reason === 'no-lockfile'
+      ? `${n} ${n === 1 ? 'dependency' : 'dependencies'} ${left} — no lockfile, versions unknown`
+      : u.reason === 'not-pinned'
+        ? `${n} ${n === 1 ? 'requirement' : 'requirements'} not pinned to an exact version, ${left}`
+        : `${n} ${n === 1 ? 'package' : 'packages'} installed from git, a URL or a folder, ${left}`;
   return `${what} (${names}); ${u.fix}`;
 }

@@ -42,16 +42,19 @@ export interface ParseResult {
 }
 
 /**
- * Declared dependencies `vulns` cannot match to advisories because no installed version is known: a manifest
- * no lockfile covers, or requirements without an exact pin. Reported apart from the packages checked.
+ * Dependencies `vulns` cannot match to advisories: declared without a known installed version (a manifest no
+ * lockfile covers, requirements without an exact pin), or installed from elsewhere than the registry (git, a
+ * URL, a folder), whose versions no advisory is about. Reported apart from the packages checked.
  */
+export type UncheckedReason = 'no-lockfile' | 'not-pinned' | 'not-registry';
+
 export interface Unchecked {
   /** Root-relative path of the file that declares them. */
   file: string;
   /** 1-based line of the first one, when the format allows finding it. */
   line?: number;
   ecosystem: OsvEcosystem;
-  reason: 'no-lockfile' | 'not-pinned';
+  reason: UncheckedReason;
   /** The dependencies, as declared. */
   names: string[];
   /** What makes them checkable, e.g. "run `npm install` to create package-lock.json". */

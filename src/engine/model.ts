@@ -196,14 +196,14 @@ export interface DependencyCoverage {
   checked: number;
   /** The packages not matched because their ecosystem has no advisory data, by ecosystem. */
   withoutAdvisories: { ecosystem: string; packages: number }[];
-  /** Declared dependencies without a known version, never matched: the sum of `notChecked[].count`. */
+  /** Dependencies never matched (versions unknown, or not from a registry): the sum of `notChecked[].count`. */
   unchecked: number;
   notChecked: {
     file: string;
     line?: number;
     ecosystem: string;
-    /** `no-lockfile` (a manifest no lockfile covers) or `not-pinned` (requirements without `==`). */
-    reason: 'no-lockfile' | 'not-pinned';
+    /** `no-lockfile` (a manifest no lockfile covers), `not-pinned` (requirements without `==`) or `not-registry` (installed from git, a URL or a folder). */
+    reason: 'no-lockfile' | 'not-pinned' | 'not-registry';
     count: number;
     names: string[];
     /** The sentence users read after the file name, with what makes them checkable. */

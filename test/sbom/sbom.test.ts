@@ -58,7 +58,7 @@ describe('sentrik sbom', () => {
     expect(r.code).toBe(0);
     expect(await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(r.stdout)).toBeNull();
     expect(r.stderr).toBe(
-      'sentrik: warning: 2 declared dependencies are not in the SBOM, their versions unknown:\n' +
+      'sentrik: warning: 2 dependencies are not in the SBOM:\n' +
         '  package.json:3: 1 dependency left out — no lockfile, versions unknown (lodash); run `npm install` to create package-lock.json\n' +
         '  svc/Cargo.toml:1: 1 dependency left out — no lockfile, versions unknown (serde); run `cargo generate-lockfile` to create Cargo.lock\n',
     );
@@ -215,6 +215,28 @@ describe('sbom and vulns count the same packages', () => {
     expect(berry.vulns).toBe(berry.sbom);
     const classic = count(project({ 'yarn.lock': fixture('snyk', 'aliases', 'yarn-lock-v1', 'yarn.lock'), 'package.json': fixture('snyk', 'aliases', 'yarn-lock-v1', 'package.json') }));
     expect(classic.vulns).toBe(classic.sbom);
+  });
+
+  it('packages installed from git, a URL or a folder are named as not checked / left out, never silently dropped (package-lock, yarn, pnpm fixtures)', () => {
+    const cases: [Record<string, string>, string, string[]][] = [
+      [{ 'yarn.lock': fixture('osv-scalibr', 'javascript', 'yarnlock', 'testdata', 'commits.v1.lock') }, 'yarn.lock', ['mine1', 'mine2', 'mine3']],
+      [{ 'package-lock.json': fixture('snyk', 'npm-lock-v2', 'missing-integrity', 'package-lock.json'), 'package.json': fixture('snyk', 'npm-lock-v2', 'missing-integrity', 'package.json') }, 'package-lock.json', ['git-dep']],
+      [{ 'pnpm-lock.yaml': fixture('snyk', 'pnpm-lock-v9', 'git-ssh-url-deps', 'pnpm-lock.yaml'), 'package.json': fixture('snyk', 'pnpm-lock-v9', 'git-ssh-url-deps', 'package.json') }, 'pnpm-lock.yaml', ['body-parser']],
+      [{ 'pnpm-lock.yaml': fixture('snyk', 'pnpm-lock-v9', 'external-tarball', 'pnpm-lock.yaml'), 'package.json': fixture('snyk', 'pnpm-lock-v9', 'external-tarball', 'package.json') }, 'pnpm-lock.yaml', ['body-parser']],
+    ];
+    for (const [files, lockfile, names] of cases) {
+      const root = project(files);
+      const sbom = sentrik(['sbom', root]);
+      const bom = JSON.parse(sbom.stdout) as { components: { name: string; version: string }[] };
+      for (const name of names) expect(bom.components.map((c) => c.name)).not.toContain(name);
+      expect(sbom.stderr).toMatch(new RegExp(`${lockfile}:\\d+: \\d+ packages? installed from git, a URL or a folder, left out \\(${names[0]}`));
+      const report = JSON.parse(sentrik(['vulns', root, '--db', db, '--format', 'json']).stdout) as { dependencies: { notChecked: { file: string; reason: string; names: string[] }[] } };
+      const elsewhere = report.dependencies.notChecked.find((u) => u.reason === 'not-registry')!;
+      expect(elsewhere.file).toBe(lockfile);
+      expect(elsewhere.names).toEqual(expect.arrayContaining(names));
+    }
+    const text = sentrik(['vulns', project(cases[1][0]), '--db', db]);
+    expect(text.stdout).toContain('; NOT checked: 1 package installed from git, a URL or a folder (package-lock.json)');
   });
 
   it('a package pinned by two lockfiles is one package in both', () => {

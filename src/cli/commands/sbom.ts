@@ -42,7 +42,7 @@ export function projectPackages(io: CliIO, path: string | undefined, what: strin
   if (note) io.stderr(`sentrik: note: ${note}\n`);
   if (project.unchecked.length) {
     const n = project.unchecked.reduce((sum, u) => sum + u.names.length, 0);
-    io.stderr(`sentrik: warning: ${n} declared dependenc${n === 1 ? 'y is' : 'ies are'} not in ${what}, ${n === 1 ? 'its version' : 'their versions'} unknown:\n`);
+    io.stderr(`sentrik: warning: ${n} dependenc${n === 1 ? 'y is' : 'ies are'} not in ${what}:\n`);
     for (const u of project.unchecked) io.stderr(`  ${u.file}${u.line ? `:${u.line}` : ''}: ${describeUnchecked(u, 'left out')}\n`);
   } else if (!project.lockfiles.length && !project.problems.length) {
     io.stderr(`sentrik: warning: ${what} lists no packages: no lockfile or dependency manifest under ${root} (sentrik reads ${LOCKFILE_NAMES}, and their manifests)\n`);

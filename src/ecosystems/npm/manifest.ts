@@ -1,7 +1,7 @@
 // The package.json beside a lockfile: which dependencies the project declares, and whether for dev; and a
 // package.json no lockfile covers, whose dependencies `vulns` cannot check.
 import { posix } from 'node:path';
-import type { ReadSibling, Unchecked } from '../types.js';
+import type { Package, ReadSibling, Unchecked } from '../types.js';
 import { isRecord, LineFinder, parseJson, parseYamlText, str } from '../util.js';
 import { globMatch, globSupported } from '../../util/glob.js';
 
@@ -40,6 +40,28 @@ export function readDeclared(text: string | undefined): Declared | undefined {
 /** Registry versions only: git URLs, tarballs, `file:` and `link:` references are not matched to advisories. */
 export function isRegistryVersion(v: string | undefined): v is string {
   return typeof v === 'string' && /^v?\d+(\.\d+)*([-+.][0-9A-Za-z.+-]*)?$/.test(v);
+}
+
+/**
+ * A lockfile's `resolved`: git, a folder, or an archive from a git host (codeload.github.com, gitlab.com …)
+ * rather than a registry tarball. Registries' own URLs vary (npm.pkg.github.com/download/…): only git hosts count.
+ */
+export function resolvedOutsideRegistry(resolved: string | undefined): boolean {
+  return resolved !== undefined && /^(file:|link:|git\+[a-z]+:|git:|github:|ssh:|https?:\/\/(codeload\.github\.com|github\.com|gitlab\.com|bitbucket\.org)\/)/.test(resolved);
+}
+
+/** Packages a lockfile installs from git, a URL or a folder: listed as not checked (no advisory is about them). */
+export function installedFromElsewhere(file: string, packages: Package[]): Unchecked | undefined {
+  if (!packages.length) return undefined;
+  const sorted = [...packages].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return {
+    file,
+    line: sorted[0].line,
+    ecosystem: 'npm',
+    reason: 'not-registry',
+    names: [...new Set(sorted.map((p) => p.name))],
+    fix: 'advisories are about registry releases: review these sources yourself, or depend on a published version',
+  };
 }
 
 /** `npm:real-name@1.2.3` (an alias) → { name: 'real-name', version: '1.2.3' }. */

@@ -1,7 +1,7 @@
 // package-lock.json / npm-shrinkwrap.json, lockfile versions 1 (nested "dependencies"), 2 and 3 ("packages").
 import type { Package, ParseResult, ReadSibling } from '../types.js';
 import { applyGraph, BadFile, guarded, isRecord, LineFinder, parseJson, str } from '../util.js';
-import { isRegistryVersion, readDeclared, splitAlias } from './manifest.js';
+import { installedFromElsewhere, isRegistryVersion, readDeclared, resolvedOutsideRegistry, splitAlias } from './manifest.js';
 
 interface Node {
   path: string;
@@ -37,11 +37,15 @@ export function parsePackageLock(file: string, text: string, read: ReadSibling):
     // npm records dev-ness itself; the graph only fills in what the lockfile does not say.
     for (const [p, dev] of flags) if (dev !== undefined) p.dev = dev;
     for (const p of packages) p.dependencies = p.dependencies?.map((k) => nodeKey(nodes.get(k)!.pkg));
-    return { packages: packages.filter((p) => isRegistryVersion(p.version)), problems: [] };
+    const fromRegistry = (p: Package): boolean => isRegistryVersion(p.version) && !elsewhere.has(p);
+    const unchecked = installedFromElsewhere(file, packages.filter((p) => !fromRegistry(p)));
+    return { packages: packages.filter(fromRegistry), problems: [], ...(unchecked && { unchecked: [unchecked] }) };
   });
 }
 
 const pathOf = new WeakMap<Package, string>();
+/** Installed from git, a URL or a tarball on disk, whatever version its own package.json gives. */
+const elsewhere = new WeakSet<Package>();
 
 function nodeKey(p: Package): string {
   return `${p.name}@${p.version}`;
@@ -97,6 +101,7 @@ function fromPackages(file: string, packages: Record<string, unknown>, lines: Li
       license: str(raw.license),
     };
     pathOf.set(pkg, path);
+    if (resolvedOutsideRegistry(str(raw.resolved))) elsewhere.add(pkg);
     nodes.set(path, { path, pkg, requires, link: raw.link === true ? str(raw.resolved) : undefined });
   }
 }
@@ -113,6 +118,7 @@ function fromDependencies(file: string, deps: Record<string, unknown>, parent: s
     if (alias) ({ name: realName, version } = alias);
     const pkg: Package = { name: realName, version, ecosystem: 'npm', file, line, dev: raw.dev === true, integrity: str(raw.integrity) };
     pathOf.set(pkg, path);
+    if (resolvedOutsideRegistry(str(raw.resolved))) elsewhere.add(pkg);
     nodes.set(path, { path, pkg, requires: Object.keys(isRecord(raw.requires) ? raw.requires : {}) });
     if (isRecord(raw.dependencies)) fromDependencies(file, raw.dependencies, path, lines, cursor, nodes);
   }

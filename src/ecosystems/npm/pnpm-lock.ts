@@ -2,7 +2,7 @@
 // ("name@1.0.0" in packages, the dependency graph in snapshots).
 import type { Package, ParseResult } from '../types.js';
 import { applyGraph, BadFile, guarded, isRecord, LineFinder, parseYamlText, str } from '../util.js';
-import { isRegistryVersion } from './manifest.js';
+import { installedFromElsewhere, isRegistryVersion, resolvedOutsideRegistry } from './manifest.js';
 
 /** `/@scope/a/1.0.0_peer@2` (v5), `/a@1.0.0(peer@2)` (v6), `a@1.0.0(peer@2)` (v9) → name and version. */
 export function parsePnpmKey(key: string, v5: boolean): { name: string; version: string } | undefined {
@@ -35,6 +35,7 @@ function refKey(name: string, ref: string, v5: boolean): string | undefined {
 
 export function parsePnpmLock(file: string, text: string): ParseResult {
   return guarded(file, () => {
+    const elsewhere = new WeakSet<Package>();
     const doc = parseYamlText(text);
     if (!isRecord(doc)) throw new BadFile('not a pnpm-lock.yaml mapping', 1);
     const lockVersion = String(doc.lockfileVersion ?? '');
@@ -58,6 +59,8 @@ export function parsePnpmLock(file: string, text: string): ParseResult {
       let pkg = byKey.get(k);
       if (!pkg) {
         pkg = { name, version, ecosystem: 'npm', file, line, integrity: str(resolution.integrity), dependencies: [], dev: typeof raw.dev === 'boolean' ? raw.dev : undefined };
+        // git, a git host's archive, a folder: `version` is what its package.json says, not a registry release
+        if (resolution.type === 'git' || resolution.type === 'directory' || resolvedOutsideRegistry(str(resolution.tarball))) elsewhere.add(pkg);
         byKey.set(k, pkg);
         packages.push(pkg);
       } else if (raw.dev === false) pkg.dev = false;
@@ -72,7 +75,9 @@ export function parsePnpmLock(file: string, text: string): ParseResult {
     const roots = importerRoots(doc, v5);
     applyGraph(packages, roots.prod, roots.dev);
     for (const [p, dev] of flags) if (dev !== undefined) p.dev = dev;
-    return { packages: packages.filter((p) => isRegistryVersion(p.version)), problems: [] };
+    const fromRegistry = (p: Package): boolean => isRegistryVersion(p.version) && !elsewhere.has(p);
+    const unchecked = installedFromElsewhere(file, packages.filter((p) => !fromRegistry(p)));
+    return { packages: packages.filter(fromRegistry), problems: [], ...(unchecked && { unchecked: [unchecked] }) };
   });
 }
 

@@ -2,7 +2,7 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import type { Package, ParseResult, ReadSibling } from '../types.js';
 import { applyGraph, BadFile, guarded, isRecord, LineFinder, str } from '../util.js';
-import { isRegistryVersion, readDeclared } from './manifest.js';
+import { installedFromElsewhere, isRegistryVersion, readDeclared, resolvedOutsideRegistry } from './manifest.js';
 
 /** `@scope/name@npm:^1.0.0` → ['@scope/name', 'npm:^1.0.0']. */
 function splitDescriptor(d: string): [string, string] {
@@ -32,13 +32,6 @@ function fromOutsideRegistry(range: string): boolean {
   return /[:/]/.test(alias ? alias[1] : range);
 }
 
-/**
- * Classic's `resolved`: git, a folder, or an archive from a git host (codeload.github.com, gitlab.com …) rather
- * than a registry tarball. Registries' own URLs vary (npm.pkg.github.com/download/…): only git hosts count.
- */
-function resolvedOutsideRegistry(resolved: string | undefined): boolean {
-  return resolved !== undefined && /^(file:|link:|git\+[a-z]+:|git:|ssh:|https?:\/\/(codeload\.github\.com|github\.com|gitlab\.com|bitbucket\.org)\/)/.test(resolved);
-}
 
 export function parseYarnLock(file: string, text: string, read: ReadSibling): ParseResult {
   return guarded(file, () => {
@@ -110,12 +103,17 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
     // berry keeps `resolve@npm:1.22.10` beside its built-in patch `resolve@patch:resolve@npm%3A1.22.10#…`: one
     // package installed, listed once (the first entry's line, both entries' dependencies).
     const unique = new Map<string, Package>();
+    const elsewhere: Package[] = [];
     for (const p of packages) {
-      if (!isRegistryVersion(p.version) || local.has(p)) continue;
+      if (!isRegistryVersion(p.version) || local.has(p)) {
+        elsewhere.push(p);
+        continue;
+      }
       const first = unique.get(key(p));
       if (!first) unique.set(key(p), p);
       else first.dependencies = [...new Set([...first.dependencies!, ...p.dependencies!])];
     }
-    return { packages: [...unique.values()], problems: [] };
+    const unchecked = installedFromElsewhere(file, elsewhere);
+    return { packages: [...unique.values()], problems: [], ...(unchecked && { unchecked: [unchecked] }) };
   });
 }

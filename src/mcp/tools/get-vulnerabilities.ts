@@ -29,7 +29,7 @@ const notChecked = z.object({
   file: z.string().describe('the manifest or requirements file that declares them'),
   line: z.number().int().optional(),
   ecosystem: z.string(),
-  reason: z.enum(['no-lockfile', 'not-pinned']).describe('no-lockfile: no lockfile gives their versions; not-pinned: requirements without an exact == version'),
+  reason: z.enum(['no-lockfile', 'not-pinned', 'not-registry']).describe('no-lockfile: no lockfile gives their versions; not-pinned: requirements without an exact == version; not-registry: installed from git, a URL or a folder, which no advisory is about'),
   count: z.number().int(),
   names: z.array(z.string()),
   message: z.string().describe('why, and what makes them checkable'),
