@@ -244,6 +244,17 @@ describe('bad input', () => {
     expect(() => rule({ languages: ['python'], patterns: [{ kind: 'no_such_kind' }] })).toThrow(/invalid ast pattern.*no_such_kind/);
     expect(() => rule({ languages: ['python'], patterns: ['$X'], where: { $X: '(?=look)' } })).toThrow(SentrikError);
     expect(astMatchSchema.safeParse({ languages: ['cobol'], patterns: ['x'] }).success).toBe(false);
+    // A pattern cut short matched nothing, silently; a condition on a metavariable no pattern binds was ignored.
+    expect(() => rule({ languages: ['python'], patterns: ['eval($X'] })).toThrow(/ast pattern "eval\(\$X" is missing '\)'/);
+    expect(() => rule({ languages: ['javascript'], patterns: ['f($X))'] })).toThrow(/unmatched '\)'/);
+    expect(() => rule({ languages: ['python'], patterns: ["open('x)"] })).toThrow(/unclosed ' string/);
+    expect(() => rule({ languages: ['python'], patterns: [{ pattern: 'def ($$$' }] })).toThrow(/is missing '\)'/);
+    expect(() => rule({ languages: ['python'], patterns: ['eval($X)'], where: { $Y: 'request' } })).toThrow(/`where` names \$Y, which no pattern of this block binds \(they bind: \$X\)/);
+    expect(() => rule({ languages: ['python'], patterns: ['eval($X)'], nonconstant: ['$Y'] })).toThrow(/`nonconstant` names \$Y/);
+    expect(() => rule({ languages: ['python'], patterns: ['subprocess.$F($CMD, $$$ARGS)'], where: { $ARGS: 'shell' } })).toThrow(/`where` names \$\$\$ARGS, a list of nodes/);
+    // Brackets inside strings do not count; metavariables bound by `inside` may be tested.
+    expect(() => rule({ languages: ['python'], patterns: ['$C.execute("SELECT (", $X)'], where: { $X: 'q' } })).not.toThrow();
+    expect(() => rule({ languages: ['python'], patterns: ['eval($X)'], inside: ['def $F($$$): $$$'], where: { $F: 'handler' } })).not.toThrow();
     expect(astMatchSchema.safeParse({ languages: ['python'], patterns: ['x'], taint: { sources: ['a'], sinks: ['b'] } }).success).toBe(false);
     expect(astMatchSchema.safeParse({ languages: ['python'], patterns: ['x'], extra: 1 }).success).toBe(false);
   });

@@ -5,6 +5,7 @@
 // `has` and `inside` search at any depth (ast-grep's `stopBy: end`) unless a `field` names a direct child.
 import type { Rule } from '@ast-grep/napi';
 import { z } from 'zod';
+import { SentrikError } from '../../util/errors.js';
 import { compileRegex } from '../regex.js';
 import { astGrep, kindOf } from './languages.js';
 
@@ -79,9 +80,49 @@ function relational(spec: PatternSpec, parser: string): Rule {
  * linear-time too, but pack authors get RE2's syntax and error messages like everywhere else.
  */
 export function validatePattern(spec: PatternSpec): void {
+  // ast-grep reads a pattern cut short (`eval($X`) as a partial tree that quietly matches nothing.
+  for (const text of typeof spec === 'string' ? [spec] : [spec.pattern, spec.context]) {
+    const problem = text && unbalanced(text);
+    if (problem) throw new SentrikError(`ast pattern ${JSON.stringify(text)} ${problem}`, undefined, undefined, 'close every bracket and string the pattern opens');
+  }
   if (typeof spec === 'string') return;
   if (spec.regex) compileRegex(spec.regex);
   for (const s of [spec.has, spec.inside, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])]) if (s) validatePattern(s);
+}
+
+const CLOSING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/** Why a pattern's brackets or strings do not pair up, or undefined. Quotes are skipped with their contents. */
+function unbalanced(text: string): string | undefined {
+  const open: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+      if (j >= text.length) return `has an unclosed ${c} string`;
+      i = j;
+    } else if (CLOSING[c]) open.push(CLOSING[c]);
+    else if (c === ')' || c === ']' || c === '}') {
+      if (open.pop() !== c) return `has an unmatched '${c}'`;
+    }
+  }
+  return open.length ? `is missing '${open.reverse().join('')}'` : undefined;
+}
+
+/** The metavariables a pattern binds: single nodes (`$X`) and lists (`$$$ARGS`). */
+export function metavariablesOf(specs: PatternSpec[]): { single: Set<string>; list: Set<string> } {
+  const out = { single: new Set<string>(), list: new Set<string>() };
+  const visit = (spec: PatternSpec | undefined): void => {
+    if (!spec) return;
+    for (const text of typeof spec === 'string' ? [spec] : [spec.pattern, spec.context]) {
+      for (const m of text?.matchAll(/(\$\$\$|\$)([A-Z_][A-Z0-9_]*)/g) ?? []) (m[1] === '$' ? out.single : out.list).add(m[2]);
+    }
+    if (typeof spec === 'string') return;
+    [spec.has, spec.inside, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])].forEach(visit);
+  };
+  specs.forEach(visit);
+  return out;
 }
 
 /** `any` of several patterns. */

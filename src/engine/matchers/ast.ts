@@ -33,7 +33,7 @@ import { z } from 'zod';
 import { astGrep, languageOf, parsersOf, AST_LANGUAGES, type AstLanguage } from '../ast/languages.js';
 import { SentrikError } from '../../util/errors.js';
 import { findAllOnce, parseSource, planSearches, type PlannedSearch } from '../ast/parse.js';
-import { anyRule, patternKeywords, patternSchema, toRule, unionKeywords, validatePattern, type PatternSpec } from '../ast/pattern.js';
+import { anyRule, metavariablesOf, patternKeywords, patternSchema, toRule, unionKeywords, validatePattern, type PatternSpec } from '../ast/pattern.js';
 import { keywordTest, passes, textTest } from '../ast/text-test.js';
 import { constantOrigin, isConstantValue, taintedSinks, taintSearches, type TaintSpec } from '../ast/taint.js';
 import { compileRegex, testRegex, type SafeRegex } from '../regex.js';
@@ -167,6 +167,7 @@ function compileBlock(b: Block): CompiledBlock {
   const mainPatterns: PatternSpec[] = b.taint ? b.taint.sinks : b.patterns ?? [b.pattern!];
   const t = b.taint;
   [...mainPatterns, ...(b.inside ?? []), ...(b.not_inside ?? []), ...(b.not ?? []), ...(t ? [...t.sources, ...(t.sanitizers ?? [])] : [])].forEach(validatePattern);
+  checkConditionMetavariables(b, [...mainPatterns, ...(b.inside ?? [])]);
   // ast-grep compiles pattern strings on every search, so each file only gets the patterns whose literal
   // words it contains (a pattern cannot match otherwise). Rules are cached per parser and pattern subset.
   const mainTests = mainPatterns.map((p) => textTest(p));
@@ -280,6 +281,27 @@ function compileBlock(b: Block): CompiledBlock {
       return [[{ config: sinks }], [sources, ...(sanitizers ? [sanitizers] : [])].map((config) => ({ config, after: sinks }))];
     },
   };
+}
+
+/**
+ * `where`, `nonconstant` and `constant` test what a metavariable of the block's patterns bound: one naming a
+ * metavariable no pattern binds, or a `$$$` list, would be ignored without a word.
+ */
+function checkConditionMetavariables(b: Block, specs: PatternSpec[]): void {
+  const { single, list } = metavariablesOf(specs);
+  const named = [
+    ...Object.keys(b.where ?? {}).map((mv) => ['where', mv] as const),
+    ...Object.keys(b.where_not ?? {}).map((mv) => ['where_not', mv] as const),
+    ...(b.nonconstant ?? []).map((mv) => ['nonconstant', mv] as const),
+    ...(b.constant ?? []).map((mv) => ['constant', mv] as const),
+  ];
+  for (const [field, mv] of named) {
+    const name = mv.replace(/^\$/, '');
+    if (single.has(name)) continue;
+    if (list.has(name)) throw new SentrikError(`\`${field}\` names $$$${name}, a list of nodes: it tests one node`, undefined, undefined, `bind the node to test with $${name} in the pattern`);
+    const bound = [...single].map((n) => `$${n}`).join(', ') || 'none';
+    throw new SentrikError(`\`${field}\` names $${name}, which no pattern of this block binds (they bind: ${bound})`, undefined, undefined, `use one of those, or add $${name} to the pattern`);
+  }
 }
 
 function constraints(w: Record<string, string> | undefined): [string, SafeRegex][] {
