@@ -24,8 +24,14 @@ export function evaluateGate(result: ScanResult, failOn: Severity[]): GateResult
   const duplicates = result.metrics.duplicates ?? 0;
   const accepted = result.metrics.suppressed - hidden;
   const suppressed = `${accepted ? `, ${accepted} suppressed` : ''}${hidden ? `, ${hidden} hidden by the baseline` : ''}${duplicates ? `, ${duplicates} ${duplicates === 1 ? 'duplicate' : 'duplicates'} merged` : ''}`;
+  // Findings at a blocking severity from rules that never gate (`gate: false`) are neither "below the
+  // threshold" nor absent: said apart.
+  const notGating = result.findings.filter((f) => !f.suppressed && blocks.has(f.severity) && nonGating.has(f.ruleId)).length;
+  const below = `${result.metrics.findings - notGating} below the threshold`;
   const summary = passed
-    ? `no ${threshold} findings in ${result.metrics.filesScanned} files (${result.metrics.findings} below the threshold${suppressed})`
+    ? notGating
+      ? `no gating ${threshold} findings in ${result.metrics.filesScanned} files (${notGating} from rules that do not gate, ${below}${suppressed})`
+      : `no ${threshold} findings in ${result.metrics.filesScanned} files (${below}${suppressed})`
     : `${blocking.length} blocking finding${blocking.length === 1 ? '' : 's'} (${counts.join(', ')}) in ${new Set(blocking.map((f) => f.file)).size} file(s)${suppressed}; fails on ${threshold}`;
   return { passed, failOn, blocking, summary };
 }

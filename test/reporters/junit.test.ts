@@ -61,6 +61,16 @@ describe('renderJunit', () => {
     expect(all.find((c) => c.name.startsWith('OWASP-A05-003'))!['system-out']).toMatch(/^1 finding not blocking: below fail_on \(critical, high\):/);
   });
 
+  it("the gate's summary does not call critical findings of rules that do not gate absent or below the threshold", () => {
+    const base = makeResult();
+    const blockingRules = new Set(base.findings.filter((f) => !f.suppressed && ['critical', 'high'].includes(f.severity)).map((f) => f.ruleId));
+    const result = makeResult({ rules: base.rules.map((r) => (blockingRules.has(r.id) ? { ...r, gate: false } : r)) });
+    const notGating = result.findings.filter((f) => !f.suppressed && blockingRules.has(f.ruleId)).length;
+    const gate = evaluateGate(result, ['critical', 'high']);
+    expect(gate.passed).toBe(true);
+    expect(gate.summary).toMatch(new RegExp(`^no gating critical/high findings in \\d+ files \\(${notGating} from rules that do not gate, ${result.metrics.findings - notGating} below the threshold`));
+  });
+
   it('lists each unsuppressed finding in its own failure and skips suppressed ones', () => {
     const password = suites[0].testcase.filter((c) => c.name.startsWith('OWASP-A07-002'));
     expect(password).toHaveLength(2);
