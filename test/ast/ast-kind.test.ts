@@ -141,6 +141,81 @@ def c(q):
     expect(lines(jsRule, 'h.js', 'app.get("/", (req, res) => {\n  const { code } = req.query;\n  eval(`run(${code})`);\n  eval("1");\n});\n')).toEqual([3]);
   });
 
+  it('is cleared by checks (guards): allowlist membership always, a rule\'s own guards (a path prefix) for its sinks', () => {
+    const redirect = rule({ languages: ['javascript'], taint: { sources: [{ pattern: '$R.$P', regex: '^req\\.query' }], sinks: ['$RES.redirect($SINK)'] } });
+    const js = `app.get('/', (req, res) => {
+  const next = req.query.next;
+  res.redirect(next);
+  if (!ALLOWED.has(next)) return res.status(400).end();
+  res.redirect(next);
+});
+app.get('/b', (req, res) => {
+  const next = req.query.next;
+  res.redirect(ALLOWED.includes(next) ? next : '/');
+  if (ALLOWED.has(next)) {
+    res.redirect(next);
+  }
+  res.redirect(next);
+  if (ALLOWED.has(next) || next.length > 0) return;
+  res.redirect(next);
+});
+app.get('/c', (req, res) => {
+  const target = new URL(req.query.url);
+  if (target.protocol !== 'https:' || !HOSTS.has(target.hostname)) throw new Error('no');
+  res.redirect(target.toString());
+  if (!OTHER.has(target.hostname)) console.log('not leaving');
+});
+`;
+    // Flagged: before the check (3), after the positive branch (13), after a check an `||` can bypass (15).
+    expect(lines(redirect, 'r.js', js)).toEqual([3, 13, 15]);
+
+    const open = rule({
+      languages: ['python'],
+      taint: { sources: [{ pattern: '$R.$A', regex: '^request\\.args' }], sinks: ['open($SINK $$$)'], guards: ['$V.startswith($$$)'] },
+    });
+    const py = `def a():
+    name = request.args["f"]
+    path = os.path.realpath(os.path.join(ROOT, name))
+    if not path.startswith(ROOT + os.sep):
+        abort(404)
+    return open(path)
+
+def b():
+    name = request.args["f"]
+    if name not in ALLOWED:
+        raise Http404()
+    open(name)
+    other = request.args["g"]
+    return open(other)
+
+def c():
+    name = request.args["f"]
+    return open(name if name in ALLOWED else "default.txt")
+`;
+    expect(lines(open, 'v.py', py)).toEqual([14]);
+    // Without the rule's own guard, a prefix check proves nothing (it is no allowlist).
+    const noGuard = rule({ languages: ['python'], taint: { sources: [{ pattern: '$R.$A', regex: '^request\\.args' }], sinks: ['open($SINK $$$)'] } });
+    expect(lines(noGuard, 'v.py', py)).toEqual([6, 14]);
+
+    const goRule = rule({ languages: ['go'], taint: { sources: [{ kind: 'call_expression', regex: '^\\w+\\.Query\\(' }], sinks: ['http.Get($SINK)'] } });
+    const go = 'package p\n\nfunc h(c *gin.Context) {\n\tu, _ := url.Parse(c.Query("url"))\n\tif !allowedHosts[u.Hostname()] {\n\t\tc.AbortWithStatus(400)\n\t\treturn\n\t}\n\thttp.Get(u.String())\n}\n\nfunc g(c *gin.Context) {\n\tu, _ := url.Parse(c.Query("url"))\n\thttp.Get(u.String())\n}\n';
+    expect(lines(goRule, 'h.go', go)).toEqual([14]);
+
+    const javaRule = rule({ languages: ['java'], taint: { sources: [{ kind: 'formal_parameter', has: { kind: 'marker_annotation', regex: '^@RequestParam' } }], sinks: ['$T.getForObject($SINK $$$)'] } });
+    const java = `class C {
+  String f(@RequestParam String url) {
+    URI uri = URI.create(url);
+    if (!"https".equals(uri.getScheme()) || !ALLOWED_HOSTS.contains(uri.getHost())) throw new IllegalArgumentException();
+    return rest.getForObject(uri, String.class);
+  }
+  String g(@RequestParam String url) {
+    return rest.getForObject(URI.create(url), String.class);
+  }
+}`;
+    expect(lines(javaRule, 'C.java', java)).toEqual([8]);
+    expect(() => rule({ languages: ['python'], taint: { sources: ['request.args'], sinks: ['open($SINK)'], guards: ['$X.startswith($$$)'] } })).toThrow(/does not mark the value it checks/);
+  });
+
   it('taints names destructured in a parameter list, and sees module-level variables inside functions', () => {
     const m = rule({
       languages: ['typescript'],

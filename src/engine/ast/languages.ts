@@ -21,6 +21,8 @@ export interface LanguageSpec {
   notReferences: [string, string][];
   /** Call nodes, and the field that holds the called function. */
   calls: [string, string][];
+  /** `if` statements and conditional expressions, where a check can clean a value (taint guards). */
+  conditionals: string[];
 }
 
 const JS_LIKE: Omit<LanguageSpec, 'extensions'> = {
@@ -33,6 +35,7 @@ const JS_LIKE: Omit<LanguageSpec, 'extensions'> = {
   identifiers: ['identifier', 'shorthand_property_identifier', 'shorthand_property_identifier_pattern'],
   notReferences: [],
   calls: [['call_expression', 'function'], ['new_expression', 'constructor']],
+  conditionals: ['if_statement', 'ternary_expression'],
 };
 
 export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
@@ -50,6 +53,7 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
     identifiers: ['identifier'],
     notReferences: [['attribute', 'attribute'], ['keyword_argument', 'name']],
     calls: [['call', 'function']],
+    conditionals: ['if_statement', 'conditional_expression'],
   },
   java: {
     extensions: ['.java'],
@@ -61,6 +65,7 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
     identifiers: ['identifier'],
     notReferences: [['field_access', 'field'], ['method_invocation', 'name']],
     calls: [['method_invocation', 'name'], ['object_creation_expression', 'type']],
+    conditionals: ['if_statement', 'ternary_expression'],
   },
   go: {
     extensions: ['.go'],
@@ -74,6 +79,7 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
     identifiers: ['identifier'],
     notReferences: [],
     calls: [['call_expression', 'function']],
+    conditionals: ['if_statement'],
   },
   c: {
     extensions: ['.c', '.h'],
@@ -85,6 +91,7 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
     identifiers: ['identifier'],
     notReferences: [],
     calls: [['call_expression', 'function']],
+    conditionals: [],
   },
 };
 

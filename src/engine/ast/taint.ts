@@ -6,6 +6,10 @@
 // f-strings, %/format — the tainted value is simply inside the new expression) and into receivers of
 // builder calls (sb.append(x), parts.push(x)). Sanitizer matches (and type conversions such as int(x))
 // stop it. Loops and branches are read top to bottom: simple and predictable, not a full data-flow analysis.
+//
+// Checks clean a variable too (guards): after `if (!ALLOWED.has(x)) return` — an `if` that leaves the function,
+// loop or request when the check fails — and inside `if (ALLOWED.has(x)) { … }` or `ALLOWED.has(x) ? x : …`.
+// Allowlist membership is such a check for every rule; a rule adds its own (a path's prefix check, `guards:`).
 import type { Rule, SgNode } from '@ast-grep/napi';
 import type { AstLanguage } from './languages.js';
 import { kindOf, LANGUAGES, type LanguageSpec } from './languages.js';
@@ -24,15 +28,34 @@ export interface TaintSpec {
   sanitizers?: PatternSpec[];
   /** The sources are fixed values themselves (a cleartext URL, a hard-coded key): constant ones taint too. */
   constantSources?: boolean;
+  /** Checks of a value `$V` that make it safe for this rule's sinks where they hold (see the header). */
+  guards?: PatternSpec[];
 }
+
+/** Allowlist membership: a value found in a fixed set is one of its members, safe for any sink (`$V`: the value). */
+const MEMBERSHIP: Record<AstLanguage, string[]> = {
+  python: ['$V in $S'],
+  javascript: ['$S.has($V)', '$S.includes($V)'],
+  typescript: ['$S.has($V)', '$S.includes($V)'],
+  java: ['$S.contains($V)', '$S.containsKey($V)'],
+  go: ['slices.Contains($S, $V)', '$S[$V]'],
+  c: [],
+};
+
+/** The last statement of a branch that leaves it: the code after the `if` runs only when its check held. */
+const EXIT_STATEMENT = /^(return|throw|raise|break|continue)_statement$/;
+/** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`: calls that never return. */
+const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(/;
+/** `x`, `x.host`, `x.getHost()`, `u.Hostname()`: the variable a check is about. */
+const CHECKED_VARIABLE = /^([A-Za-z_$][\w$]*)(\s*\.\s*[A-Za-z_$][\w$]*(\(\))?)*$/;
 
 /** Conversions (and comparisons: a boolean) that leave nothing of an injected string; every taint rule treats them as sanitisers. */
 const CONVERSIONS: Record<AstLanguage, string[]> = {
   python: ['int($$$)', 'float($$$)', 'bool($$$)', 'len($$$)', 'uuid.UUID($$$)', '$A == $B', '$A != $B', '$A in $B', '$A not in $B', 'not $A'],
-  javascript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B'],
-  typescript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B'],
-  java: ['Integer.parseInt($$$)', 'Long.parseLong($$$)', 'Integer.valueOf($$$)', 'Long.valueOf($$$)', 'Boolean.parseBoolean($$$)', 'UUID.fromString($$$)', '$A == $B', '$A != $B'],
-  go: ['strconv.Atoi($$$)', 'strconv.ParseInt($$$)', 'strconv.ParseBool($$$)', 'strconv.ParseFloat($$$)', 'len($$$)', '$A == $B', '$A != $B'],
+  javascript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)'],
+  typescript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)'],
+  java: ['Integer.parseInt($$$)', 'Long.parseLong($$$)', 'Integer.valueOf($$$)', 'Long.valueOf($$$)', 'Boolean.parseBoolean($$$)', 'UUID.fromString($$$)', '$A == $B', '$A != $B', '$S.contains($$$)', '$S.containsKey($$$)'],
+  go: ['strconv.Atoi($$$)', 'strconv.ParseInt($$$)', 'strconv.ParseBool($$$)', 'strconv.ParseFloat($$$)', 'len($$$)', '$A == $B', '$A != $B', 'slices.Contains($$$)'],
   c: ['strtol($$$)', 'strtoul($$$)', 'strtod($$$)', 'sizeof($$$)'],
 };
 
@@ -85,7 +108,8 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
   // The built-in conversions are searched on their own, so every taint rule of the file (and the constant
   // checks) share that one search.
   const sanitizerNodes = [...(searches.sanitizers ? findAllOnce(root, searches.sanitizers) : []), ...conversionNodes(root, language, parser)];
-  const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes, spec.constantSources);
+  const guards = [...MEMBERSHIP[language], ...(spec.guards ?? [])];
+  const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes, spec.constantSources, guards.length ? anyRule(guards, parser) : undefined);
   return candidates.filter((sink) => analysis.isTainted(sink.getMatch('SINK') ?? sink));
 }
 
@@ -171,6 +195,57 @@ function indexFunctions(root: SgNode, lang: LanguageSpec): FunctionIndex {
   return index;
 }
 
+const OR = /^(\|\||or)$/;
+const AND = /^(&&|and)$/;
+
+function unwrap(n: SgNode): SgNode {
+  while (kindOf(n) === 'parenthesized_expression' && n.namedChildren().length === 1) n = n.namedChildren()[0];
+  return n;
+}
+
+/** `a || b || c` → [a, b, c] (`or` in Python), or [node] when it is not one. */
+function operands(node: SgNode, op: RegExp): SgNode[] {
+  const n = unwrap(node);
+  const operator = (n.field('operator' as never) as SgNode | null)?.text();
+  const left = n.field('left' as never) as SgNode | null;
+  const right = n.field('right' as never) as SgNode | null;
+  if (/^(binary_expression|boolean_operator)$/.test(kindOf(n)) && operator && op.test(operator) && left && right) return [...operands(left, op), ...operands(right, op)];
+  return [n];
+}
+
+/** `!x` / `not x` → x. */
+function negation(node: SgNode): SgNode | undefined {
+  const n = unwrap(node);
+  const operator = (n.field('operator' as never) as SgNode | null)?.text();
+  const inner = (n.field('argument' as never) ?? n.field('operand' as never)) as SgNode | null;
+  if (inner && ((kindOf(n) === 'unary_expression' && operator === '!') || kindOf(n) === 'not_operator')) return unwrap(inner);
+  return undefined;
+}
+
+/** Python's `x not in ALLOWED`: the variable it checks. */
+function notIn(node: SgNode): string | undefined {
+  const n = unwrap(node);
+  if (kindOf(n) !== 'comparison_operator' || !n.children().some((c) => c.text() === 'not in')) return undefined;
+  return CHECKED_VARIABLE.exec(n.namedChildren()[0]?.text() ?? '')?.[1];
+}
+
+/** Condition and branches of an `if` or a conditional expression (Python's `a if c else b` has no field names). */
+function conditionalParts(n: SgNode): { condition: SgNode; then: SgNode; otherwise?: SgNode } | undefined {
+  const condition = n.field('condition' as never) as SgNode | null;
+  const then = n.field('consequence' as never) as SgNode | null;
+  if (condition && then) return { condition, then, otherwise: (n.field('alternative' as never) as SgNode | null) ?? undefined };
+  const [a, c, b] = n.namedChildren().filter((x) => kindOf(x) !== 'comment');
+  return kindOf(n) === 'conditional_expression' && a && c && b ? { condition: c, then: a, otherwise: b } : undefined;
+}
+
+/** Does a branch end by leaving (return, throw, raise, break, continue, abort(…), os.Exit(…))? */
+function leaves(branch: SgNode): boolean {
+  let last: SgNode | undefined = branch;
+  while (last && /block|statement_list/.test(kindOf(last))) last = last.namedChildren().filter((c) => kindOf(c) !== 'comment').at(-1);
+  if (!last) return false;
+  return EXIT_STATEMENT.test(kindOf(last)) || (kindOf(last) === 'expression_statement' && EXIT_CALL.test(last.text()));
+}
+
 function conversionNodes(root: SgNode, language: AstLanguage, parser: string): SgNode[] {
   return findAllOnce(root, { rule: anyRule(CONVERSIONS[language], parser) });
 }
@@ -232,6 +307,7 @@ class Analysis {
     sourceNodes: SgNode[],
     sanitizerNodes: SgNode[],
     constantSources = false,
+    private readonly guardRule?: Rule,
   ) {
     this.sanitizers = sanitizerNodes.map(span);
     let perFile = verdictsByFile.get(root);
@@ -431,15 +507,67 @@ class Analysis {
       for (const [at, v] of timeline.get(name) ?? []) if (at <= pos) t = v;
       return t;
     };
-    for (const ev of this.events(scope)) {
-      const tainted = ev.value.some((v) => this.taintedWithin(v, current));
-      for (const name of ev.names) {
-        const value = tainted || (ev.keep && current(name, ev.pos));
-        if (!timeline.has(name)) timeline.set(name, []);
-        timeline.get(name)!.push([ev.pos, value]);
+    const marks = this.guardMarks(scope);
+    const steps = [...this.events(scope).map((ev) => ({ pos: ev.pos, ev })), ...marks.map((mark) => ({ pos: mark.pos, mark }))].sort((a, b) => a.pos - b.pos);
+    for (const step of steps) {
+      if ('ev' in step) {
+        const ev = step.ev;
+        const tainted = ev.value.some((v) => this.taintedWithin(v, current));
+        for (const name of ev.names) {
+          const value = tainted || (ev.keep && current(name, ev.pos));
+          if (!timeline.has(name)) timeline.set(name, []);
+          timeline.get(name)!.push([ev.pos, value]);
+        }
+        continue;
       }
+      const { name, pos, until } = step.mark;
+      // A variable the function never assigns is the module's: its taint holds until the check.
+      if (!timeline.has(name)) timeline.set(name, scope ? [[start, this.taintedAt(undefined, name, pos)]] : []);
+      const before = current(name, pos - 1);
+      timeline.get(name)!.push([pos, false]);
+      if (until !== undefined) timeline.get(name)!.push([until, before]);
     }
     return timeline;
+  }
+
+  /**
+   * Where checks clean a variable in a scope (see the header): from `pos`, until `until` (the end of the branch
+   * that runs when the check holds) or, without it, for the rest of the scope (the check's failure left it).
+   */
+  private guardMarks(scope: SgNode | undefined): { name: string; pos: number; until?: number }[] {
+    if (!this.guardRule || !this.lang.conditionals.length) return [];
+    const marks: { name: string; pos: number; until?: number }[] = [];
+    for (const branch of (scope ?? this.root).findAll({ rule: { any: this.lang.conditionals.map((kind) => ({ kind })) } as Rule })) {
+      if (!scope && this.scopeOf(branch)) continue; // module level: only code outside every function
+      const parts = conditionalParts(branch);
+      if (!parts) continue;
+      if (!parts.otherwise && leaves(parts.then)) {
+        // if (!ok(x) || !ok(y)) return;  →  both hold after it
+        for (const d of operands(parts.condition, OR)) {
+          const checked = negation(d);
+          const name = checked ? this.checkedName(checked) : notIn(d);
+          if (name) marks.push({ name, pos: span(branch)[1] });
+        }
+      }
+      // if (ok(x) && …) { here }  /  ok(x) ? here : …
+      const [from, to] = span(parts.then);
+      for (const c of operands(parts.condition, AND)) {
+        const name = this.checkedName(c);
+        if (name) marks.push({ name, pos: from, until: to });
+      }
+    }
+    return marks;
+  }
+
+  /** The variable `node` checks, when it is exactly one of the guard checks (membership, a rule's own). */
+  private checkedName(node: SgNode): string | undefined {
+    const [s, e] = span(node);
+    const match = node.findAll({ rule: this.guardRule! }).find((m) => {
+      const [ms, me] = span(m);
+      return ms === s && me === e;
+    });
+    const value = match?.getMatch('V');
+    return value ? CHECKED_VARIABLE.exec(value.text())?.[1] : undefined;
   }
 
   /**

@@ -23,6 +23,9 @@
 //       sources: ['request.args', 'request.form']
 //       sinks: ['$CUR.execute($SINK $$$)']     # $SINK marks the argument that must not carry taint
 //       sanitizers: ['escape($X)']
+//       guards: ['$V.startsWith($ROOT)']       # checks of $V that clean it where they hold: after an `if` that
+//                                              # leaves when the check fails, inside one (or `?:`) when it holds;
+//                                              # allowlist membership (ALLOWED.has(x), x in ALLOWED) always counts
 //       constant_sources: true                 # sources are fixed values (an http:// URL, a hard-coded key)
 //   Several languages with different patterns: `match: { any: [ {languages: …, …}, {languages: …, …} ] }`.
 //
@@ -63,7 +66,7 @@ const blockSchema = z
     /** A lower severity for this block's matches: e.g. "non-constant" evidence next to a taint block at the rule's severity. */
     severity: z.enum(SEVERITIES).optional(),
     taint: z
-      .object({ sources: patterns, sinks: patterns, sanitizers: patterns.optional(), constant_sources: z.boolean().optional() })
+      .object({ sources: patterns, sinks: patterns, sanitizers: patterns.optional(), guards: patterns.optional(), constant_sources: z.boolean().optional() })
       .strict()
       .optional(),
   })
@@ -166,7 +169,10 @@ function compileBlock(b: Block): CompiledBlock {
   const excludes = (b.file_excludes ?? []).map((p) => compileRegex(p));
   const mainPatterns: PatternSpec[] = b.taint ? b.taint.sinks : b.patterns ?? [b.pattern!];
   const t = b.taint;
-  [...mainPatterns, ...(b.inside ?? []), ...(b.not_inside ?? []), ...(b.not ?? []), ...(t ? [...t.sources, ...(t.sanitizers ?? [])] : [])].forEach(validatePattern);
+  [...mainPatterns, ...(b.inside ?? []), ...(b.not_inside ?? []), ...(b.not ?? []), ...(t ? [...t.sources, ...(t.sanitizers ?? []), ...(t.guards ?? [])] : [])].forEach(validatePattern);
+  for (const g of t?.guards ?? []) {
+    if (!metavariablesOf([g]).single.has('V')) throw new SentrikError(`taint guard ${JSON.stringify(g)} does not mark the value it checks`, undefined, undefined, 'write $V for the checked value, e.g. $V.startsWith($ROOT)');
+  }
   checkConditionMetavariables(b, [...mainPatterns, ...(b.inside ?? [])]);
   // ast-grep compiles pattern strings on every search, so each file only gets the patterns whose literal
   // words it contains (a pattern cannot match otherwise). Rules are cached per parser and pattern subset.
@@ -216,7 +222,7 @@ function compileBlock(b: Block): CompiledBlock {
     const sinks = ruleFor(parser, file);
     if (!sinks) return undefined;
     const sanitizers = (t.sanitizers ?? []).filter((_, i) => passes(taintTests.sanitizers[i], file));
-    return { sources, sinks, sanitizers, constantSources: t.constant_sources };
+    return { sources, sinks, sanitizers, constantSources: t.constant_sources, guards: t.guards };
   };
 
   // ast-grep checks kinds and fields only when a rule runs: run every rule once on an empty file now, so a
@@ -226,7 +232,7 @@ function compileBlock(b: Block): CompiledBlock {
   const parsers = b.languages.flatMap(parsersOf);
   for (const parser of parsers) {
     const empty = astGrep().parse(parser, '').root();
-    const specs = (t ? [...t.sources, ...(t.sanitizers ?? [])] : []).map((p) => toRule(p, parser));
+    const specs = (t ? [...t.sources, ...(t.sanitizers ?? []), ...(t.guards ?? [])] : []).map((p) => toRule(p, parser));
     for (const rule of [ruleFor(parser)!, ...specs]) {
       try {
         empty.findAll({ rule });
