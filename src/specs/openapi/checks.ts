@@ -240,7 +240,14 @@ const corsOrigin = oas('cors-origin', 'response headers without Access-Control-A
 // ---------- sensitive data in responses (API3) ----------
 
 const SENSITIVE = /(password|passwd|passphrase|pwd$|^pin$|ssn$|^ssn|socialsecurity|secret|token|apikey|privatekey|cardnumber|creditcard|cardno$|^pan$|cvv|cvc|securitycode|accountnumber|iban$)/;
-const NOT_SENSITIVE = /(type|count|expiry|expires|expiresat|expiresin|ttl|url|uri|hint|prefix|last4|lastfour|masked|length|policy|format|present|set|enabled|required|changed|changedat|updatedat|createdat|id|endpoint|scopes?|strength|reset|resetat|issuer|name)$|^(next|prev|page|continuation|sync|cursor)/;
+const NOT_SENSITIVE = /(type|count|expiry|expires|expiresat|expiresin|ttl|url|uri|hint|prefix|last4|lastfour|masked|length|policy|format|present|set|enabled|required|changed|changedat|updatedat|createdat|id|endpoint|scopes?|strength|reset|resetat|issuer|name)$|^(next|prev|page|continuation|sync|cursor|has|is|requires?|needs?)/;
+/**
+ * Operations whose purpose is to hand out credentials (a token endpoint, a login, API key creation): a token,
+ * secret or key in their response is the point, not a leak. Passwords, SSNs and card data never are.
+ */
+const ISSUES_CREDENTIALS = /\/(oauth2?|tokens?|login|log-?in|sign-?in|sign-?up|register|auth|authenticate|authori[sz]e|sessions?|refresh|api-?keys|keys|credentials|access-tokens)(?=\/|$|\.|\{|:)/i;
+const ISSUED = /(token|secret|apikey|key)/;
+const NEVER_ISSUED = /(password|passwd|passphrase|pwd|pin|ssn|socialsecurity|card|pan|cvv|cvc|securitycode|accountnumber|iban)/;
 
 function sensitiveName(name: string): boolean {
   const n = words(name).join('');
@@ -252,14 +259,29 @@ const sensitiveFields = oas('sensitive-response-field', 'response fields that ex
   const out: RawMatch[] = [];
   const allow = new Set(o.allow.map((a) => a.toLowerCase()));
   const roots: SchemaVisit[] = [];
+  const elsewhere: SchemaVisit[] = [];
   for (const op of operations(api)) {
     for (const [code, resp] of responsesOf(api, op)?.entries ?? []) {
-      if (/^2/.test(code)) for (const schema of responseSchemas(api, resp)) roots.push({ schema, origin: op.label });
+      if (!/^2/.test(code)) continue;
+      for (const schema of responseSchemas(api, resp)) {
+        roots.push({ schema, origin: op.label });
+        if (!ISSUES_CREDENTIALS.test(op.path)) elsewhere.push({ schema, origin: op.label });
+      }
     }
   }
+  // What operations other than credential-issuing ones return: an issued token there is exposed.
+  const returnedElsewhere = new Set<JsonObject>();
+  walkSchemas(api, elsewhere, ({ schema }) => returnedElsewhere.add(schema));
+  const issued = (name: string, schema: JsonObject): boolean => {
+    const n = words(name).join('');
+    return ISSUED.test(n) && !NEVER_ISSUED.test(n) && !returnedElsewhere.has(schema);
+  };
   // One walk over everything the API returns: each schema is checked once, where it is defined.
   walkSchemas(api, roots, ({ schema, name, parent, origin }) => {
     if (!name || !parent || schema.writeOnly === true || allow.has(name.toLowerCase()) || !sensitiveName(name)) return;
+    // A flag (has_password, mfa_secret_set: true) holds no secret; a token endpoint returns tokens by design.
+    if (hasType(schema, 'boolean') && !hasType(schema, 'string')) return;
+    if (issued(name, schema)) return;
     out.push(...hit(api.doc.keyLine(parent.properties, name), name, `response field '${name}' (returned by ${origin}) exposes sensitive data`));
   });
   return out;

@@ -106,7 +106,7 @@ function check(name: string, description: string, options: z.ZodType<RolesOption
 }
 
 const SENSITIVE = /(password|passwd|passphrase|ssn$|^ssn|socialsecurity|secret|token|apikey|privatekey|cardnumber|creditcard|cvv|cvc)/;
-const NOT_SENSITIVE = /(type|count|expiry|expires|expiresat|ttl|url|uri|hint|prefix|last4|masked|length|policy|format|set|enabled|required|id|name)$|^(next|prev|page|continuation|sync|cursor)/;
+const NOT_SENSITIVE = /(type|count|expiry|expires|expiresat|ttl|url|uri|hint|prefix|last4|masked|length|policy|format|set|enabled|required|id|name)$|^(next|prev|page|continuation|sync|cursor|has|is|requires?|needs?)/;
 
 const sensitiveFields = check('sensitive-response-field', 'sensitive field names in response messages', rolesOptions, (pf, o) => {
   const { responses } = messageRoles([pf], o);
@@ -116,7 +116,8 @@ const sensitiveFields = check('sensitive-response-field', 'sensitive field names
       m.fields
         .filter((f) => {
           const n = words(f.name).join('');
-          return SENSITIVE.test(n) && !NOT_SENSITIVE.test(n);
+          // A flag (bool has_password) holds no secret.
+          return f.type !== 'bool' && SENSITIVE.test(n) && !NOT_SENSITIVE.test(n);
         })
         .map((f) => ({ line: f.line, matched: `${m.fullName}.${f.name}`, message: `field '${f.name}' of response message ${m.name} exposes sensitive data` })),
     );
