@@ -455,6 +455,21 @@ const plainHttp = oas('plain-http-server', 'server URLs over plain HTTP (other t
       }
     }
   }
+  // Where clients send credentials to get tokens (OAuth2 flows, OpenID Connect discovery): plain HTTP there
+  // leaks the client secret, the user's password (password flow) or the tokens themselves.
+  for (const [name, scheme] of securitySchemes(api)) {
+    const urls: [JsonObject, string][] = [[scheme, 'authorizationUrl'], [scheme, 'tokenUrl'], [scheme, 'openIdConnectUrl']];
+    for (const flow of Object.values(obj(scheme.flows) ?? {})) {
+      const f = obj(flow);
+      if (f) for (const key of ['authorizationUrl', 'tokenUrl', 'refreshUrl']) urls.push([f, key]);
+    }
+    for (const [holder, key] of urls) {
+      const url = holder[key];
+      if (typeof url !== 'string' || !/^http:\/\//i.test(url) || isLocalUrl(url)) continue;
+      const shown = url.length > 200 ? `${url.slice(0, 200)}…` : url;
+      out.push(...hit(api.doc.keyLine(holder, key), shown, `${key} ${shown} of security scheme '${name}' is plain HTTP: credentials and tokens travel unencrypted`));
+    }
+  }
   if (api.major === 2 && !/^(localhost|127\.|\[::1\])/.test(String(api.root.host ?? ''))) {
     arr(api.root.schemes).forEach((scheme, i) => {
       if (typeof scheme === 'string' && !['https', 'wss'].includes(scheme.toLowerCase())) out.push(...hit(api.doc.keyLine(api.root.schemes, i), scheme, `scheme '${scheme}' is not encrypted: use https (or wss)`));
