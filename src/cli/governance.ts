@@ -37,7 +37,9 @@ export function auditRun(io: CliIO, root: string, loaded: LoadedConfig, mode: 's
   };
   try {
     const packs = loadPacksById(m.packs, root);
-    for (const n of recordEvent({ root, config: loaded.config, env: io.env, configFile: loaded.file }, mode, outcome, packs)) io.stderr(`sentrik: audit: ${n}\n`);
+    // Its notes (an unkeyed chain) are for those who ask about the log — `sentrik doctor`, `sentrik audit
+    // verify` — not the first words of every new user's first scan.
+    recordEvent({ root, config: loaded.config, env: io.env, configFile: loaded.file }, mode, outcome, packs);
   } catch (err) {
     if (mode === 'gate') throw err instanceof SentrikError ? new SentrikError(`audit: ${err.message} (the gate fails closed)`, err.file, err.line, err.hint) : err;
     io.stderr(`sentrik: warning: audit: ${errorMessage(err)}\n`);
