@@ -160,13 +160,19 @@ export function suggestPacks(languages: readonly string[], hasApiSpecs = false):
 
 /** openapi.yaml, swagger.json, asyncapi.yml, openapi-v2.yaml, petstore.openapi.json … */
 const API_SPEC_NAME = /^([\w-]+\.)?(openapi|swagger|asyncapi)([.-][\w-]+)?\.(ya?ml|json)$/;
+/**
+ * Other YAML/JSON files whose name or folder says API (api.yaml, api-contract.yaml, specs/billing.yaml,
+ * events.yaml): their first lines are read to tell. Reading every YAML/JSON file would cost every scan.
+ */
+const API_HINT = /(^|[/._-])(api|apis|spec|specs|contracts?|schemas?|petstore|events?|messages?|channels?)([/._-]|$)/i;
 /** Contracts in these folders are test data or someone else's (a vendored google/api/*.proto), not the project's API. */
 const NOT_OWN_CONTRACTS = /(^|\/)(tests?|__tests__|fixtures?|__fixtures__|testdata|examples?|samples?|third[_-]?party|vendor|node_modules)\//i;
 
 /** A contract of the project's own: a .proto, or a spec file by name whose start says what it is (cheapest test first). */
 function isApiContract(root: string, path: string, lower: string): boolean {
   const proto = lower.endsWith('.proto');
-  if ((!proto && !API_SPEC_NAME.test(lower)) || NOT_OWN_CONTRACTS.test(path)) return false;
+  const named = API_SPEC_NAME.test(lower) || (/\.(ya?ml|json)$/.test(lower) && API_HINT.test(path));
+  if ((!proto && !named) || NOT_OWN_CONTRACTS.test(path)) return false;
   if (proto) return true;
   const head = readSmall(join(root, path))?.slice(0, 4096) ?? '';
   return /(^|[\s{,])["']?(openapi|swagger|asyncapi)["']?\s*:/.test(head);

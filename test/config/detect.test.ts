@@ -75,9 +75,15 @@ describe('detectProject', () => {
         'config/swagger.json': '{ "ui": { "deepLinking": true } }', // named like one, is not
         'test/fixtures/openapi.yaml': 'openapi: 3.0.3\n', // test data
         'third_party/google/api/http.proto': 'syntax = "proto3";\n', // someone else's
+        // Named otherwise, but name or folder says API: the first lines tell
+        'api-contract.yaml': 'openapi: 3.1.0\n',
+        'specs/billing.json': '{ "openapi": "3.0.3" }',
+        'events.yaml': 'asyncapi: 3.0.0\n',
+        'api/settings.yaml': 'debug: false\n', // an API folder's other file
+        'deploy/values.yaml': 'openapi: 3.0.3\n', // neither name nor folder says API: not read
       }),
     );
-    expect(d.apiSpecs.sort()).toEqual(['api/openapi.yaml', 'docs/petstore.swagger.json', 'events/asyncapi.yml', 'proto/users.proto']);
+    expect(d.apiSpecs.sort()).toEqual(['api-contract.yaml', 'api/openapi.yaml', 'docs/petstore.swagger.json', 'events.yaml', 'events/asyncapi.yml', 'proto/users.proto', 'specs/billing.json']);
     expect(d.suggestedPacks).toContain('api-security');
     expect(detectProject(demo).suggestedPacks).not.toContain('api-security');
     expect(detectProject(tree({ 'src/app.js': '1;\n', 'test/fixtures/swagger.json': '{ "swagger": "2.0" }' })).suggestedPacks).not.toContain('api-security');
