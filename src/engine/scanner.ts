@@ -16,7 +16,7 @@ import { decodeSource, readFileBytes, readSourceText } from './read.js';
 import { releaseSyntaxTrees } from './ast/parse.js';
 import { languageOf } from './ast/languages.js';
 import type { ActiveRule, RuleOverride, RuleSet } from './ruleset.js';
-import type { RepoView } from './source.js';
+import { ruleView, type RepoView } from './source.js';
 import { suppressionInventory, type FileSuppression, type SuppressionPolicy, type SuppressionUsage } from './suppressions.js';
 import { SentrikError } from '../util/errors.js';
 
@@ -308,7 +308,7 @@ function runRepoRules(repoRules: ActiveRule[], repo: RepoView, perPackMs: Record
     try {
       const matcher = active.rule.matcher;
       if (matcher.scope !== 'repo') continue;
-      for (const m of matcher.match(repo)) {
+      for (const m of matcher.match(ruleView(repo, active.rule))) {
         const file = m.file ?? '.';
         const list = byFile.get(file) ?? [];
         list.push({ ruleId: active.rule.def.id, line: m.line, column: m.column, message: m.message, severity: m.severity, confidence: m.confidence, matchKey: m.matched ?? '' });

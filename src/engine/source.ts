@@ -145,3 +145,12 @@ export interface RepoView {
   /** A file's raw bytes, binary files included, or undefined when it is missing or too large. */
   bytes(path: string): Buffer | undefined;
 }
+
+/**
+ * The repository as one rule sees it: only the files its `files` / `exclude` globs select, so a repository
+ * rule honours them like a file rule does. A rule without globs sees the view itself (its path index is shared).
+ */
+export function ruleView(repo: RepoView, rule: { def: { files?: string[]; exclude?: string[] }; appliesTo(path: string): boolean }): RepoView {
+  if (!rule.def.files?.length && !rule.def.exclude?.length) return repo;
+  return { ...repo, files: repo.files.filter((f) => rule.appliesTo(f)) };
+}

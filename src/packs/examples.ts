@@ -5,7 +5,7 @@ import type { RawMatch } from '../engine/matchers/matcher.js';
 import { keywordIndex } from '../engine/ruleset.js';
 import { memoryRepoView } from '../engine/scanner.js';
 import { decodeSource } from '../engine/read.js';
-import { SourceFile } from '../engine/source.js';
+import { ruleView, SourceFile } from '../engine/source.js';
 import type { LoadedRule } from './load.js';
 import type { RuleExample } from './schema.js';
 
@@ -27,7 +27,7 @@ export function exampleText(e: RuleExample): string {
 export function matchExample(rule: LoadedRule, ex: RuleExample): RawMatch[] {
   const files: Record<string, string | Buffer> = ex.files ?? { [ex.file!]: ex.code ?? Buffer.from(ex.code_base64!, 'base64') };
   const m = rule.matcher;
-  if (m.scope === 'repo') return m.match(memoryRepoView(new Map(Object.keys(files).sort().map((p) => [p, files[p]]))));
+  if (m.scope === 'repo') return m.match(ruleView(memoryRepoView(new Map(Object.keys(files).sort().map((p) => [p, files[p]]))), rule));
   const out: RawMatch[] = [];
   for (const [path, content] of Object.entries(files)) {
     if (!rule.appliesTo(path)) continue;

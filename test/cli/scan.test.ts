@@ -213,6 +213,48 @@ describe('file sizes', () => {
   });
 });
 
+/** A pack with one file_policy rule: `files` / `exclude` as given, and the match block. */
+const policyPack = (scope: string, match: string) => `id: policy
+name: Policy
+version: 1.0.0
+standard: team policy
+description: file policies
+rules:
+  - id: POLICY-FILE-001
+    title: File policy
+    severity: high
+    kind: file_policy
+    message: File policy violated.
+    remediation: Follow the policy.
+${scope}
+    match: ${match}
+    examples:
+      bad: [{ file: keys/a.pem, code: "${'x'.repeat(200)}" }]
+      good: [{ file: a.py, code: "# SPDX-License-Identifier: MIT" }]
+`;
+
+describe("file policies select files by the rule's files and exclude globs", () => {
+  const SCOPE = "    files: ['**/*.pem']\n    exclude: ['vendor/**']";
+  const tree = { 'server.pem': 'k\n', 'vendor/k.pem': 'k\n', 'a.py': 'x = 1\n', 'big.py': 'x'.repeat(300) };
+  const flagged = (match: string, scope = SCOPE) => {
+    const root = project({ ...tree, '.sentrik/rules/policy/pack.yaml': policyPack(scope, match) });
+    const out = join(root, 'out');
+    sentrik(['scan', root, '--packs', 'policy', '--no-cache', '--output-dir', out]);
+    return findings(out).map((f) => f.file);
+  };
+
+  it('must_not_exist, max_size and header flag only the selected files', () => {
+    expect(flagged('{ must_not_exist: true }')).toEqual(['server.pem']);
+    expect(flagged('{ max_size: 1 }')).toEqual(['server.pem']);
+    expect(flagged("{ header: '^# SPDX' }")).toEqual(['server.pem']);
+  });
+
+  it('match.paths narrows the selection, and exclude still holds with it', () => {
+    expect(flagged("{ must_not_exist: true, paths: ['**/*.pem'] }", "    exclude: ['vendor/**']")).toEqual(['server.pem']);
+    expect(flagged("{ max_size: 100, paths: ['**/*.py'] }", "    files: ['**/*.py', '**/*.pem']")).toEqual(['big.py']);
+  });
+});
+
 describe('keystores', () => {
   const GCP = join(REPO, '..', 'shared', 'corpora', 'secretlint', 'files', 'secretlint-rule-gcp');
   it.skipIf(!existsSync(GCP))('secrets reports a P12 key that opens with notasecret (binary, so no per-file rule reads it), not one with its own password', () => {

@@ -6,6 +6,9 @@
 //     must_exist: ['LICENSE*']      # repository-level: a finding when no file matches
 //     header: '^// SPDX-License-Identifier:'   # the first `header_lines` lines must match
 //     header_lines: 5
+//
+// The scanner hands the rule only the files its `files` / `exclude` globs select (source.ts ruleView), so
+// every check here sees those alone; `paths` narrows them further.
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import { compileRegex, testRegex } from '../regex.js';
@@ -20,7 +23,7 @@ const schema = z
     must_exist: z.array(z.string().min(1)).optional(),
     header: z.string().min(1).optional(),
     header_lines: z.number().int().min(1).max(100).optional(),
-    /** Globs (same as the rule's `files`) the policy applies to; repeated here because repo kinds see all files. */
+    /** Globs that narrow the files the rule's `files` / `exclude` select (built-in rules give both alike). */
     paths: z.array(globSchema).optional(),
   })
   .strict()
