@@ -1,8 +1,8 @@
 // sentrik's own report files are not scanned by the run that writes them. The configured output_dir is
 // excluded by name (configuration the team reviews); a run's --output file, and the report files it writes into
-// its --output-dir, are left out of that run's walk of the tree. Nothing else is hidden: another folder, a file
-// of another name, or a file that is part of a staged / range / diff change is scanned as usual — a file in the
-// repository cannot make sentrik skip anything.
+// its --output-dir, are left out of that run's walk of the tree. Nothing else is hidden (but sentrik's own
+// folder, see OWN_FOLDER_PATTERN): another folder, a file of another name, or a file that is part of a staged /
+// range / diff change is scanned as usual — a report-named file in the repository cannot make sentrik skip it.
 
 /**
  * File names sentrik writes into a report folder: the reporters' set (a test checks it against REPORTERS),
@@ -26,3 +26,10 @@ export function reportFilePatterns(rel: string): string[] {
   const base = rel ? `/${rel.replace(/\/+$/, '')}/` : '/';
   return REPORT_FILES.map((g) => `${base}${g}`);
 }
+
+/**
+ * sentrik's own folder — configuration, custom packs (whose bad examples are flagged code by design), cache,
+ * suppressions, history — is not the project's code: a scan never reads it, at any level (a monorepo package
+ * keeps its own). Its changes are reviewed as configuration (a suppression added by a change, `gate`).
+ */
+export const OWN_FOLDER_PATTERN = '.sentrik/';

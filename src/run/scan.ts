@@ -14,7 +14,7 @@ import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
 import { blobRepoView, diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { META_RULES } from '../engine/findings.js';
-import { reportFilePatterns } from '../engine/own-output.js';
+import { OWN_FOLDER_PATTERN, reportFilePatterns } from '../engine/own-output.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
 import { getSpecCheck } from '../specs/index.js';
 
@@ -145,9 +145,9 @@ export function knownRuleIds(root: string): string[] {
   return ids;
 }
 
-/** What a scan never reads: the configured excludes, the report folder and sentrik's own cache and history. */
+/** What a scan never reads: the configured excludes, the report folder and sentrik's own folder. */
 export function scanExcludes(config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): string[] {
-  return [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), '.sentrik/cache', '.sentrik/history.db*'];
+  return [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), OWN_FOLDER_PATTERN];
 }
 
 /**
@@ -336,7 +336,9 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
       changedLines: scope.fullFiles ? undefined : changed,
       repo: diskRepoView(root, found.files, config.max_file_size),
       repoFilesOnly: true,
-      scope: { mode: 'diff', paths: found.files.map((f) => f.path), diffFile: scope.diffText === undefined ? shownDiffFile(root, diffPath) : scope.diffFile, changedLinesOnly: !scope.fullFiles },
+      // Every file the diff changes, excluded ones too (as --staged and --git-range list them): a review trigger
+      // on .sentrik/suppressions.yaml needs to see it changed although no scan reads it.
+      scope: { mode: 'diff', paths: paths.map((p) => toPosix(relative(root, p))).sort(), diffFile: scope.diffText === undefined ? shownDiffFile(root, diffPath) : scope.diffFile, changedLinesOnly: !scope.fullFiles },
       phasesMs: phases,
     });
   }

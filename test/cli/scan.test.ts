@@ -604,3 +604,53 @@ describe("sentrik's own reports are not scanned", () => {
     expect(report.skipped).toContainEqual({ file: 'report.json', reason: 'excluded' });
   });
 });
+
+describe("sentrik's own folder is not scanned", () => {
+  // A custom pack's bad example is, by design, what its rule flags; the secrets pack flags it too.
+  const ACME = `id: acme-sec
+name: Acme
+version: 1.0.0
+standard: Acme
+description: Acme tokens
+rules:
+  - id: ACME-TOK-001
+    title: Acme token in code
+    severity: critical
+    kind: regex
+    message: An Acme token is committed.
+    remediation: Rotate it and read it from the environment.
+    match: { any: ['acme_tok_[A-Za-z0-9]{20}'] }
+    examples:
+      bad: [{ file: a.py, line: 1, code: "TOKEN = 'acme_tok_AbCdEfGhIjKlMnOpQrSt'" }]
+      good: [{ file: a.py, code: "TOKEN = os.environ['ACME']" }]
+`;
+  const CONFIG = 'standards_packs: [acme-sec, secrets]\ngovernance: { human_review_required: { on_suppression_added: true } }\n';
+  const tree = { '.sentrik/config.yaml': CONFIG, '.sentrik/rules/acme-sec/pack.yaml': ACME, 'packages/web/.sentrik/rules/acme-sec/pack.yaml': ACME, 'app.py': 'x = 1\n' };
+
+  it('a custom pack with example secrets passes the gate; the same token in code fails it', () => {
+    const root = project(tree);
+    const clean = sentrik(['gate', '.', '--no-cache', '-q'], { cwd: root });
+    expect(clean.code).toBe(0);
+    expect(findings(join(root, 'out'))).toEqual([]);
+    writeFileSync(join(root, 'app.py'), "TOKEN = 'acme_tok_ZyXwVuTsRqPoNmLkJiHg'\n");
+    expect(sentrik(['gate', '.', '--no-cache', '-q'], { cwd: root }).code).toBe(1);
+    expect(findings(join(root, 'out')).map((f) => `${f.ruleId} ${f.file}`)).toContain('ACME-TOK-001 app.py');
+  });
+
+  it('--staged and --diff leave it out too, and a changed suppressions file still asks for review', () => {
+    const root = project(tree);
+    git(root, 'init', '-q');
+    git(root, 'add', 'app.py');
+    git(root, 'commit', '-qm', 'app');
+    writeFileSync(join(root, '.sentrik/suppressions.yaml'), 'suppressions: []\n');
+    git(root, 'add', '-N', '.sentrik');
+    writeFileSync(join(root, 'change.diff'), git(root, 'diff'));
+    git(root, 'add', '.sentrik');
+    for (const scope of [['--staged'], ['--diff', 'change.diff']]) {
+      const r = sentrik(['gate', ...scope, '--no-cache'], { cwd: root });
+      expect(r.code, scope.join(' ')).toBe(0);
+      expect(findings(join(root, 'out')), scope.join(' ')).toEqual([]);
+      expect(r.stdout.replace(/\s+/g, ' '), scope.join(' ')).toContain('review required: .sentrik/suppressions.yaml changed');
+    }
+  });
+});
