@@ -6,6 +6,7 @@ import { ruleInfo } from '../packs/load.js';
 import type { FileHit } from './file-scan.js';
 import { isDuplicate, SEVERITIES, SEVERITY_RANK, type Finding, type RuleInfo, type ScanMetrics, type Severity, type Suppression, type SuppressionRecord } from './model.js';
 import type { ActiveRule, RuleSet } from './ruleset.js';
+import { expandBraces } from '../util/glob.js';
 import { bump, DEFAULT_SUPPRESSION_POLICY, inlineAllowedFor, usageKey, type FileSuppression, type SuppressionPolicy, type SuppressionUsage } from './suppressions.js';
 
 export interface FinaliseOptions {
@@ -82,9 +83,12 @@ function metaRule(id: string): RuleInfo {
 }
 
 const TEST_PATH = picomatch(
-  ['**/{test,tests,__tests__,spec,specs,testdata,fixtures,__fixtures__,__mocks__,examples,example,samples}/**', '**/*.{test,spec}.*', '**/*_test.{go,py}', '**/test_*.py', '**/conftest.py'],
+  ['**/{test,tests,__tests__,spec,specs,testdata,fixtures,__fixtures__,__mocks__}/**', '**/*.{test,spec}.*', '**/*_test.{go,py}', '**/test_*.py', '**/conftest.py'],
   { dot: true, nocase: true },
 );
+const EXAMPLE_FOLDER = /^(examples?|samples)$/i;
+/** The source root of a Maven / Gradle source set (src/main/java/, src/test/kotlin/ …): below it, folders are packages. */
+const JVM_SOURCE_ROOT = /(?:^|\/)src\/[^/]+\/(?:java|kotlin|scala|groovy)\//;
 const SENSITIVE_PATH = /(^|[/_.-])(auth|authn|authz|login|session|crypto|security|password|secrets?|oauth|jwt|token)([/_.-]|$)/i;
 
 export function shiftSeverity(s: Severity, by: number): Severity {
@@ -92,12 +96,39 @@ export function shiftSeverity(s: Severity, by: number): Severity {
   return SEVERITIES.find((x) => SEVERITY_RANK[x] === rank)!;
 }
 
-/** Heuristic rescoring: lower in tests, fixtures and comments; raise in authentication and crypto code. */
-export function rescore(severity: Severity, path: string, inComment: boolean): { severity: Severity; reason?: string } {
-  if (TEST_PATH(path)) return { severity: shiftSeverity(severity, -1), reason: 'lowered: test, fixture or example file' };
-  if (inComment) return { severity: shiftSeverity(severity, -1), reason: 'lowered: the line is a comment' };
-  if (SENSITIVE_PATH.test(path) && severity !== 'critical' && severity !== 'info') {
-    return { severity: shiftSeverity(severity, 1), reason: 'raised: authentication, session or crypto code' };
+/**
+ * A test, fixture or example file. An `example` folder below a JVM source root is a package, not examples:
+ * `com/example/` is Spring Initializr's default package, so most Spring projects' code lives there.
+ */
+export function isTestPath(path: string): boolean {
+  if (TEST_PATH(path)) return true;
+  const sourceRoot = JVM_SOURCE_ROOT.exec(path);
+  const folders = sourceRoot ? path.slice(0, sourceRoot.index).split('/') : path.split('/').slice(0, -1);
+  return folders.some((f) => EXAMPLE_FOLDER.test(f));
+}
+
+/**
+ * A rule whose every `files` glob names test files (`test/**\/*.js`, `**\/*.{test,spec}.ts`) is about tests: its
+ * severity is meant for them, so it is not lowered for being in one. A glob is read as a path for this.
+ */
+export function ruleAboutTests(files: readonly string[] | undefined): boolean {
+  if (!files?.length) return false;
+  return files.every((glob) => {
+    const alternatives = expandBraces(glob);
+    return alternatives !== undefined && alternatives.every(isTestPath);
+  });
+}
+
+/**
+ * Heuristic rescoring: lower in tests, fixtures and comments; raise in authentication and crypto code (never in
+ * a test of it). `aboutTests`: the rule targets test files (see ruleAboutTests), which then lower nothing.
+ */
+export function rescore(severity: Severity, path: string, inComment: boolean, aboutTests = false): { severity: Severity; reason?: string } {
+  const inTests = isTestPath(path);
+  if (inTests && !aboutTests) return { severity: shiftSeverity(severity, -1), reason: 'lowered: test or example file' };
+  if (inComment) return { severity: shiftSeverity(severity, -1), reason: 'lowered: comment' };
+  if (!inTests && SENSITIVE_PATH.test(path) && severity !== 'critical' && severity !== 'info') {
+    return { severity: shiftSeverity(severity, 1), reason: 'raised: auth or crypto code' };
   }
   return { severity };
 }
@@ -113,6 +144,7 @@ export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules:
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const usedInline = new Map<string, { path: string; line: number }>();
+  const aboutTests = new Map<string, boolean>();
 
   for (const { path, hits } of hitsByFile) {
     const occurrences = new Map<string, number>();
@@ -157,8 +189,11 @@ export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules:
       if (hit.prefixed) finding.prefixed = true;
       const clauses = clausesOf.get(rule.id)?.filter((c) => !(c.standard === finding.standard && c.clause === finding.clause));
       if (clauses?.length) finding.clauses = clauses;
-      if (opts.rescoring && path !== '.') {
-        const r = rescore(severity, path, hit.inComment ?? false);
+      // A severity set in pack_overrides is the team's decision for this rule: final, never rescored.
+      if (opts.rescoring && path !== '.' && !active.severityOverridden) {
+        let about = aboutTests.get(rule.id);
+        if (about === undefined) aboutTests.set(rule.id, (about = ruleAboutTests(rule.files)));
+        const r = rescore(severity, path, hit.inComment ?? false, about);
         if (r.reason && r.severity !== severity) {
           finding.originalSeverity = severity;
           finding.rescoreReason = r.reason;

@@ -16,6 +16,8 @@ export interface RuleOverride {
 export interface ActiveRule {
   rule: LoadedRule;
   severity: Severity;
+  /** `severity` comes from pack_overrides: final, never rescored. */
+  severityOverridden?: boolean;
 }
 
 export interface RuleSet {
@@ -60,7 +62,7 @@ export function buildRuleSet(
       if (only && !only.has(rule.def.id)) continue;
       const o = packOverrides[rule.def.id] ?? {};
       if (!(o.enabled ?? rule.def.enabled)) continue;
-      const active = { rule, severity: o.severity ?? rule.def.severity };
+      const active: ActiveRule = o.severity ? { rule, severity: o.severity, severityOverridden: true } : { rule, severity: rule.def.severity };
       h.update(`\0${rule.def.id}:${active.severity}`);
       (rule.scope === 'file' ? fileRules : repoRules).push(active);
     }

@@ -89,13 +89,20 @@ function renderFinding(f: Finding, locWidth: number, width: number, paint: Paint
   const loc = locationLabel(f).padEnd(locWidth);
   const indent = ' '.repeat(2 + locWidth + 2); // details line up under the severity
   const sev = f.severity.toUpperCase();
-  const head = `  ${loc}  ${sev.padEnd(8)}  ${f.ruleId}`;
-  const headPainted = `  ${paint(loc, 'dim')}  ${paint(sev, ...SEVERITY_STYLE[f.severity])}${' '.repeat(8 - sev.length)}  ${paint(f.ruleId, 'bold')}`;
+  // A rescored severity says what it was and why, where the severity is read: `MEDIUM (high, lowered: …)`.
+  const change = f.originalSeverity ? `${f.originalSeverity}${f.rescoreReason ? `, ${visibleText(f.rescoreReason)}` : ''}` : '';
+  // …or on a line of its own when the head line would not fit.
+  const onHead = change !== '' && `  ${loc}  ${sev} (${change})  ${f.ruleId}`.length <= width;
+  const rescored = onHead ? ` (${change})` : '';
+  const pad = ' '.repeat(Math.max(0, 8 - sev.length - rescored.length));
+  const head = `  ${loc}  ${sev}${rescored}${pad}  ${f.ruleId}`;
+  const headPainted = `  ${paint(loc, 'dim')}  ${paint(sev, ...SEVERITY_STYLE[f.severity])}${paint(rescored, 'dim')}${pad}  ${paint(f.ruleId, 'bold')}`;
   const message = visibleText(f.message);
   const lines: string[] = [];
   // The message goes on the head line when it fits, otherwise wrapped below it.
   if (head.length + 2 + message.length <= width) lines.push(`${headPainted}  ${message}`);
   else lines.push(headPainted, ...wrap(message, width, indent));
+  if (change && !onHead) lines.push(...wrap(`severity was ${change}`, width, indent).map((l) => paint(l, 'dim')));
 
   if (f.suppressed) {
     lines.push(...wrap(`suppressed (${f.suppressed.kind}): ${visibleText(f.suppressed.reason)}`, width, indent).map((l) => paint(l, 'dim')));
@@ -114,7 +121,6 @@ function renderFinding(f: Finding, locWidth: number, width: number, paint: Paint
       f.cwe.length > 0 && `cwe: ${f.cwe.map(cweLabel).join(', ')}`,
       `pack: ${f.packId}`,
       `confidence: ${f.confidence}`,
-      f.originalSeverity && `severity lowered from ${f.originalSeverity}${f.rescoreReason ? `: ${f.rescoreReason}` : ''}`,
       `fingerprint: ${f.fingerprint}`,
     ].filter((d): d is string => typeof d === 'string');
     for (const d of details) lines.push(...wrap(visibleText(d), width, indent).map((l) => paint(l, 'dim')));

@@ -67,7 +67,7 @@ export function globSupported(glob: string): boolean {
  * `packages/{a,b}/*` → `packages/a/*`, `packages/b/*`; one level of braces (nested ones are not expanded).
  * Undefined when there would be more than MAX_ALTERNATIVES.
  */
-function expandBraces(glob: string): string[] | undefined {
+export function expandBraces(glob: string): string[] | undefined {
   const out: string[] = [];
   const pending = [glob];
   while (pending.length) {

@@ -26,6 +26,13 @@ describe('renderTerminal', () => {
     expect(plain).not.toContain('ast.literal_eval'); // second sentence of the remediation is cut
   });
 
+  it('shows a rescored severity with what it was and why, on the head line or, when that is too long, below it', () => {
+    expect(plain).toMatch(/\n {2}5:1 +LOW \(high, in a test file\) {2}\S+/);
+    const narrow = renderTerminal(result, { color: false, width: 45 }).split('\n');
+    const head = narrow.findIndex((l) => /^ {2}5:1 +LOW {7}OWASP-A05-003$/.test(l));
+    expect(narrow.slice(head + 1, head + 4)).toContain('         severity was high, in a test file');
+  });
+
   it('does not list suppressed findings but counts them', () => {
     expect(plain).not.toContain('scripts/fetch.py');
     expect(plain).toContain('Findings  8 findings: 2 critical, 3 high, 1 medium, 1 low, 1 info (1 suppressed)');
@@ -68,7 +75,6 @@ describe('renderTerminal', () => {
     expect(verbose).toContain('scripts/fetch.py');
     expect(verbose).toContain('suppressed (inline): internal mirror with a pinned certificate');
     expect(verbose).toContain('cwe: CWE-95, CWE-94');
-    expect(verbose).toContain('severity lowered from high: in a test file');
     expect(verbose).toContain('assets/logo.png: binary');
     expect(verbose).toContain('ast.literal_eval');
     expect(verbose).not.toContain('Gate');
