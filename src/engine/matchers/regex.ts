@@ -63,8 +63,11 @@ export const regexKind: MatcherKind<RegexMatch> = {
         const ranges = inside ? insideRanges(file, inside.start, inside.end) : undefined;
         const out: RawMatch[] = [];
         const seenLines = new Set<number>();
+        // The text after a final newline is not a line: an empty match there (`^$`, `\s*$`) is on no line.
+        const afterLastLine = bytes.length === 0 || bytes[bytes.length - 1] === 0x0a ? bytes.length : -1;
         for (const re of any) {
           for (const hit of matchesInUtf8(re, bytes, file.isAscii)) {
+            if (hit.byteIndex === afterLastLine) continue;
             const start = file.position(hit.index);
             if (seenLines.has(start.line)) continue; // one finding per line and rule
             const lineText = file.lineText(start.line);
@@ -73,13 +76,13 @@ export const regexKind: MatcherKind<RegexMatch> = {
             if (near && file.linesAround(start.line, near.lines).some((l) => testRegex(near.re, l))) continue;
             if (ranges && !ranges.some(([a, b]) => start.line >= a && start.line <= b)) continue;
             seenLines.add(start.line);
-            const end = file.position(hit.index + hit.text.length);
+            const stop = file.position(hit.index + hit.text.length);
             const group = m.secret_group !== undefined ? hit.groups[m.secret_group - 1] : undefined;
             out.push({
               line: start.line,
               column: start.column,
-              endLine: end.line,
-              endColumn: end.column,
+              endLine: stop.line,
+              endColumn: stop.column,
               matched: group ?? hit.text,
               secret: m.secret_group !== undefined,
             });
