@@ -3,8 +3,9 @@
 // Runs after tsc (it uses the compiled hashing code, so build and check can never disagree).
 // Also writes dist/pack-snapshots.json: every built-in pack as loaded and validated here, so a run reads JSON
 // instead of parsing YAML (used only while a pack's files hash to the snapshot's hash).
-import { rmSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 const { builtinPacksDir, packDirs, packContentHash, loadPack, packSnapshot, snapshotsPath } = await import('../dist/packs/load.js');
 const { fileHashes, manifestPath } = await import('../dist/governance/integrity.js');
@@ -27,3 +28,9 @@ for (const dir of packDirs(builtinPacksDir())) {
 }
 writeFileSync(snapshotsPath(), JSON.stringify(snapshots));
 console.log(`pack manifest: ${Object.keys(packs).length} built-in packs hashed into ${manifestPath()}`);
+
+// dist/build-id: a hash of the compiled code, which keys the scan cache with the rules (see BUILD_ID).
+const dist = new URL('../dist/', import.meta.url).pathname;
+const code = createHash('sha256');
+for (const file of readdirSync(dist, { recursive: true }).filter((f) => f.endsWith('.js')).sort()) code.update(`${file}\0`).update(readFileSync(join(dist, file)));
+writeFileSync(join(dist, 'build-id'), `${code.digest('hex').slice(0, 16)}\n`);

@@ -7,6 +7,7 @@ import type { Severity } from './model.js';
 import { escapeRegex } from './regex.js';
 import { INLINE_IGNORE } from './file-scan.js';
 import type { CompiledFileMatcher } from './matchers/matcher.js';
+import { BUILD_ID } from '../util/package.js';
 
 export interface RuleOverride {
   severity?: Severity;
@@ -54,7 +55,8 @@ export function buildRuleSet(
 ): RuleSet {
   const fileRules: ActiveRule[] = [];
   const repoRules: ActiveRule[] = [];
-  const h = createHash('sha256').update(toolVersion);
+  // The compiled code too: a rebuilt engine must not serve cached results of the code before it.
+  const h = createHash('sha256').update(toolVersion).update(`\0${BUILD_ID}`);
   for (const { pack, only } of [...packs.map((pack) => ({ pack, only: undefined })), ...mappedPacks(packs, options.enabled ?? packs)]) {
     h.update(`\0${pack.id}\0${pack.hash}`);
     const packOverrides = overrides[pack.id] ?? {};
