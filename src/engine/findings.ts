@@ -139,7 +139,8 @@ export function fingerprintOf(ruleId: string, path: string, matchKey: string, oc
 
 export function finalise(hitsByFile: { path: string; hits: FileHit[] }[], rules: RuleSet, opts: FinaliseOptions): Finding[] {
   const byId = new Map<string, ActiveRule>();
-  for (const r of [...rules.fileRules, ...rules.repoRules]) byId.set(r.rule.def.id, r);
+  // Ids are unique among active rules but for identical copies (see checkUniqueId): the first pack names them.
+  for (const r of [...rules.fileRules, ...rules.repoRules]) if (!byId.has(r.rule.def.id)) byId.set(r.rule.def.id, r);
   const clausesOf = clauseIndex(rules);
   const findings: Finding[] = [];
   const seen = new Set<string>();

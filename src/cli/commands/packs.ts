@@ -6,7 +6,10 @@ import type { Command } from 'commander';
 import { clauseTable, clausesOfRule } from '../../compliance/clauses.js';
 import { editTopLevelList } from '../../config/edit.js';
 import { findConfigFile } from '../../config/load.js';
-import { availablePackIds, customPacksDir, loadAllPacks, loadPack, type LoadedPack } from '../../packs/load.js';
+import { availablePackIds, customPacksDir, loadAllPacks, loadPack, loadPacksById, type LoadedPack } from '../../packs/load.js';
+import type { SentrikConfig } from '../../config/schema.js';
+import { buildRuleSet } from '../../engine/ruleset.js';
+import { TOOL } from '../../version.js';
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
@@ -68,12 +71,20 @@ export function registerPackCommands(program: Command, io: CliIO, run: Run): voi
     .action(run((id: string, flags) => exportPack(io, id, flags)));
 }
 
-function packsFor(io: CliIO, rootFlag: string): { root: string; packs: LoadedPack[]; enabled: Set<string> } {
+function packsFor(io: CliIO, rootFlag: string): { root: string; packs: LoadedPack[]; enabled: Set<string>; config: SentrikConfig } {
   const { root } = resolveRoot(io, [], rootFlag);
   const packs = loadAllPacks(root);
   // An unknown id in standards_packs is listed, and remove-pack can take it out.
   const { config } = loadEffectiveConfig(io, root, {}, undefined, { allowUnknownPacks: true });
-  return { root, packs, enabled: new Set(config.standards_packs) };
+  return { root, packs, enabled: new Set(config.standards_packs), config };
+}
+
+/**
+ * Refuse to enable packs that cannot run together: a rule id two of them define differently would stop every
+ * scan (buildRuleSet names both definitions), so add-pack and import-pack --enable say so first.
+ */
+function checkRunTogether(packs: LoadedPack[], config: SentrikConfig): void {
+  buildRuleSet(packs, config.pack_overrides, TOOL.version);
 }
 
 function listPacks(io: CliIO, flags: { root: string; json?: boolean }): number {
@@ -158,8 +169,9 @@ function servedClauses(ruleId: string, packId: string, packs: LoadedPack[]): str
 
 /** Add or remove a pack id in standards_packs, editing only that list's text so comments and layout survive. */
 export function editPacks(io: CliIO, id: string, rootFlag: string, op: 'add' | 'remove'): number {
-  const { root, packs, enabled } = packsFor(io, rootFlag);
+  const { root, packs, enabled, config } = packsFor(io, rootFlag);
   if (op === 'add' && !packs.some((p) => p.id === id)) throw new SentrikError(`unknown pack '${id}'`, undefined, undefined, `available: ${packs.map((p) => p.id).join(', ')}`);
+  if (op === 'add') checkRunTogether(packs.filter((p) => enabled.has(p.id) || p.id === id), config);
   const file = findConfigFile(root) ?? join(root, '.sentrik', 'config.yaml');
   // No explicit list yet: start from what is effective now (detected packs), so nothing is dropped silently.
   const text = editTopLevelList(existsSync(file) ? readFileSync(file, 'utf8') : '', 'standards_packs', { op, item: id }, [...enabled]);
@@ -190,16 +202,28 @@ function importPack(io: CliIO, src: string, flags: { root: string; enable?: bool
   if (builtins.some((p) => p.id === pack.id)) throw new SentrikError(`'${pack.id}' is the id of a built-in pack`, join(dir, 'pack.yaml'), 1, 'give the pack another id');
   const dest = join(customPacksDir(root), pack.id);
   if (existsSync(dest) && !flags.overwrite) throw new SentrikError(`a custom pack '${pack.id}' is already installed`, dest, undefined, 'pass --overwrite to replace it');
+  checkRuleIds(io, root, pack, flags.enable === true);
   cpSync(dir, dest, { recursive: true, force: true });
   io.stdout(`Imported ${pack.id} (${pack.rules.length} rules) into ${dest}\n`);
-  // Rule ids name rules in suppressions, baselines, overrides and explain: a shared id cannot tell them apart.
+  if (flags.enable) return editPacks(io, pack.id, root, 'add');
+  return EXIT.OK;
+}
+
+/**
+ * Rule ids name rules in findings, suppressions, overrides and baselines. A pack that will be enabled (--enable,
+ * or already enabled and being replaced) must not share an id with another enabled pack: refused before
+ * anything is copied, as a scan would refuse it. A pack installed but not enabled may share ids (a fork of a
+ * built-in pack meant to replace it): said, with what enabling both would do.
+ */
+function checkRuleIds(io: CliIO, root: string, pack: LoadedPack, enable: boolean): void {
+  const { config } = loadEffectiveConfig(io, root, {}, undefined, { allowUnknownPacks: true });
+  const enabled = config.standards_packs.filter((id) => id !== pack.id);
+  if (enable || config.standards_packs.includes(pack.id)) checkRunTogether([...loadPacksById(enabled, root), pack], config);
   const ids = new Set(pack.rules.map((r) => r.def.id));
   const shared = loadAllPacks(root).filter((p) => p.id !== pack.id).flatMap((p) => p.rules.filter((r) => ids.has(r.def.id)).map((r) => `${r.def.id} (${p.id})`));
   if (shared.length) {
-    io.stderr(`sentrik: warning: ${pack.id} reuses rule ids of other packs: ${listSome(shared, 5, (n) => `, … (${n} more)`)} — suppressions, overrides and baselines cannot tell them apart; give its rules their own ids unless it replaces that pack (then disable it)\n`);
+    io.stderr(`sentrik: warning: ${pack.id} reuses rule ids of other packs: ${listSome(shared, 5, (n) => `, … (${n} more)`)} — suppressions, overrides and baselines cannot tell them apart, and enabling it beside those packs is refused; give its rules their own ids unless it replaces that pack (then disable it)\n`);
   }
-  if (flags.enable) return editPacks(io, pack.id, root, 'add');
-  return EXIT.OK;
 }
 
 /**
