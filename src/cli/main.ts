@@ -18,7 +18,7 @@ type Register = (program: Command, io: CliIO, run: Runner) => void;
  */
 export const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['secrets'], load: async () => (await import('./commands/secrets.js')).registerSecretsCommands },
-  { names: ['add-pack', 'explain', 'export-pack', 'import-pack', 'list-packs', 'list-rules', 'remove-pack'], load: async () => (await import('./commands/packs.js')).registerPackCommands },
+  { names: ['add-pack', 'explain', 'export-pack', 'import-pack', 'list-packs', 'list-rules', 'remove-pack', 'test-pack'], load: async () => (await import('./commands/packs.js')).registerPackCommands },
   { names: ['import-spec'], load: async () => (await import('./commands/import-spec.js')).registerImportSpecCommands },
   { names: ['init', 'validate-config'], load: async () => (await import('./commands/config.js')).registerConfigCommands },
   { names: ['vulns'], load: async () => (await import('./commands/vulns.js')).registerVulnsCommands },

@@ -7,7 +7,7 @@ import { memoryRepoView } from '../engine/scanner.js';
 import { decodeSource } from '../engine/read.js';
 import { ruleView, SourceFile } from '../engine/source.js';
 import type { LoadedRule } from './load.js';
-import type { RuleExample } from './schema.js';
+import { exampleSchema, type RuleExample } from './schema.js';
 
 export interface ExampleFailure {
   ruleId: string;
@@ -15,6 +15,18 @@ export interface ExampleFailure {
   index: number;
   name?: string;
   reason: string;
+  /** Pack file and line of the example (the rule's line when the example's is not known). */
+  file: string;
+  line?: number;
+}
+
+/** A `todo` example that the rule now gets right: it can become a bad (or good) example. */
+export interface TodoPassing {
+  ruleId: string;
+  index: number;
+  expect: 'finding' | 'clean';
+  file: string;
+  line?: number;
 }
 
 /** An example as text to show (explain, MCP): its code, its files one after another, or what a binary file is. */
@@ -48,29 +60,47 @@ export function matchExample(rule: LoadedRule, ex: RuleExample): RawMatch[] {
 export function checkRuleExamples(rule: LoadedRule): ExampleFailure[] {
   const failures: ExampleFailure[] = [];
   const id = rule.def.id;
+  const at = (kind: 'bad' | 'good', index: number): { file: string; line?: number } => ({ file: rule.source.file, line: rule.source.examples?.[kind][index] ?? rule.source.line });
   rule.def.examples.bad.forEach((ex, index) => {
+    const fail = (reason: string): void => void failures.push({ ruleId: id, kind: 'bad', index, name: ex.name, reason, ...at('bad', index) });
     const hits = matchExample(rule, ex);
     const want = ex.line === undefined ? [] : Array.isArray(ex.line) ? ex.line : [ex.line];
     if (hits.length === 0) {
-      failures.push({ ruleId: id, kind: 'bad', index, name: ex.name, reason: 'expected a finding, got none' });
+      fail('expected a finding, got none');
       return;
     }
     for (const l of want) {
-      if (!hits.some((h) => h.line === l)) {
-        const got = hits.map((h) => h.line ?? 'file').join(', ');
-        failures.push({ ruleId: id, kind: 'bad', index, name: ex.name, reason: `expected a finding on line ${l}, got line(s) ${got}` });
-      }
+      if (!hits.some((h) => h.line === l)) fail(`expected a finding on line ${l}, got line(s) ${hits.map((h) => h.line ?? 'file').join(', ')}`);
     }
     const extra = want.length ? hits.filter((h) => h.line !== undefined && !want.includes(h.line)) : [];
-    if (extra.length) {
-      failures.push({ ruleId: id, kind: 'bad', index, name: ex.name, reason: `unexpected finding(s) on line(s) ${extra.map((h) => h.line).join(', ')}` });
-    }
+    if (extra.length) fail(`unexpected finding(s) on line(s) ${extra.map((h) => h.line).join(', ')}`);
   });
   rule.def.examples.good.forEach((ex, index) => {
     const hits = matchExample(rule, ex);
     if (hits.length) {
-      failures.push({ ruleId: id, kind: 'good', index, name: ex.name, reason: `expected no finding, got line(s) ${hits.map((h) => h.line ?? 'file').join(', ')}` });
+      failures.push({ ruleId: id, kind: 'good', index, name: ex.name, reason: `expected no finding, got line(s) ${hits.map((h) => h.line ?? 'file').join(', ')}`, ...at('good', index) });
     }
   });
   return failures;
+}
+
+/** `file:line: RULE fails its own bad example #2: expected a finding, got none` (the line test-pack and import-pack print). */
+export function describeFailure(f: ExampleFailure, shown: (file: string) => string = (x) => x): string {
+  return `${shown(f.file)}${f.line ? `:${f.line}` : ''}: ${f.ruleId} fails its own ${f.kind} example ${f.name ?? `#${f.index + 1}`}: ${f.reason}`;
+}
+
+/**
+ * The rule's `todo` examples (known misses and false positives) that it now gets right: a todo expecting a
+ * finding that is flagged, or one expecting none that is clean. A todo that is not a valid example is skipped.
+ */
+export function passingTodos(rule: LoadedRule): TodoPassing[] {
+  const out: TodoPassing[] = [];
+  rule.def.examples.todo.forEach((todo, index) => {
+    const { expect, ...rest } = todo as { expect: 'finding' | 'clean' } & Record<string, unknown>;
+    const ex = exampleSchema.safeParse(rest);
+    if (!ex.success) return;
+    const flagged = matchExample(rule, ex.data).length > 0;
+    if (flagged === (expect === 'finding')) out.push({ ruleId: rule.def.id, index, expect, file: rule.source.file, line: rule.source.examples?.todo[index] ?? rule.source.line });
+  });
+  return out;
 }

@@ -28,9 +28,12 @@ export interface LoadedRule {
   readonly domain: RuleDomain | undefined;
   /** Does the rule judge this scanned file at all: its globs and its domain? */
   judges(file: FileFacts): boolean;
-  /** Pack file and line where the rule is defined. */
-  source: { file: string; line?: number };
+  /** Pack file and line where the rule is defined (and each of its examples, when read from YAML). */
+  source: { file: string; line?: number; examples?: ExampleLines };
 }
+
+/** Line of each example in the pack file, by list and index (undefined where the YAML gives none). */
+export type ExampleLines = Record<'bad' | 'good' | 'todo', (number | undefined)[]>;
 
 /** A rule named by a mapping, with the pack that holds it (loaded on demand when the mapping pack is enabled). */
 export interface RuleRef {
@@ -270,8 +273,9 @@ function loadRule(p: ParsedYaml, raw: unknown, path: PropertyKey[], pack: PackDe
   if (def.examples.bad.length === 0 && def.examples.good.length === 0) {
     throw new SentrikError(`rule ${def.id} has no examples`, p.file, line, 'add `examples: { bad: [...], good: [...] }` that show what it flags and what it must not');
   }
+  const examples = Object.fromEntries((['bad', 'good', 'todo'] as const).map((k) => [k, def.examples[k].map((_, i) => lineOf(p, [...path, 'examples', k, i]))])) as ExampleLines;
   try {
-    return makeRule(def, m.data, pack.id, pack.standard, { file: p.file, line }, false);
+    return makeRule(def, m.data, pack.id, pack.standard, { file: p.file, line, examples }, false);
   } catch (err) {
     if (err instanceof SentrikError) {
       throw new SentrikError(`rule ${def.id}: ${err.message}`, p.file, lineOf(p, [...path, 'match']) ?? line, err.hint);

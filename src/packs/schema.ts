@@ -13,7 +13,7 @@ export const severitySchema = z.enum(SEVERITIES);
 const text = () => z.string().trim();
 
 /** One example: a single file (`file` + `code`) or a small tree (`files`) for repository-level rules. */
-const exampleSchema = z
+export const exampleSchema = z
   .object({
     name: z.string().optional(),
     /** File name the snippet pretends to be (drives language/glob selection). */

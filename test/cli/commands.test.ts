@@ -147,7 +147,8 @@ describe('import-pack examples', () => {
     const root = project({});
     const r = sentrik(['import-pack', join(src, 'mine'), '--root', root]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/token\.yaml:1: MINE-TOKEN-001 fails its own bad example/);
+    expect(r.stderr).toMatch(/token\.yaml:12: MINE-TOKEN-001 fails its own bad example #1: expected a finding, got none\n/);
+    expect(r.stderr).toMatch(/sentrik: 1 example of pack mine fails \(listed above\)/);
     expectNoStack(r.stderr);
     expect(existsSync(join(root, '.sentrik', 'rules', 'mine'))).toBe(false);
   });

@@ -84,3 +84,93 @@ describe('a rule id defined by two enabled packs', () => {
     expect(fork.stderr).toMatch(/pc reuses rule ids of other packs: DUP-X-001 \(pa\), DUP-X-001 \(pb\) — .*enabling it beside those packs is refused/);
   });
 });
+
+/** A pack whose second bad and second good examples fail, and whose todo example now passes. */
+const ACME = [
+  'id: acme',
+  'name: Acme',
+  'version: 1.0.0',
+  'standard: Team rules',
+  'description: For tests.',
+  'rules:',
+  '  - id: ACME-NET-001',
+  '    title: Plain http',
+  '    severity: high',
+  '    kind: regex',
+  '    message: http',
+  '    remediation: https',
+  "    match: { any: ['http://'] }",
+  '    examples:',
+  '      bad:',
+  `        - { file: a.js, code: 'fetch("http://x")', line: 1 }`,
+  `        - { file: a.js, code: 'fetch("ftp://x")', line: 1 }`,
+  '      good:',
+  `        - { file: a.js, code: 'fetch("https://x")' }`,
+  "        - { file: a.js, code: '// see http://docs' }",
+  '      todo:',
+  `        - { expect: finding, file: a.js, code: 'x = "http://y"' }`,
+  '',
+].join('\n');
+
+describe('test-pack', () => {
+  it('lists every failing example at its line, names todo examples that now pass, and exits 1; 0 once fixed', () => {
+    const root = project({ '.sentrik/rules/acme/pack.yaml': ACME, '.sentrik/rules/ok/pack.yaml': packYaml('ok', [{ id: 'OK-X-001' }]) });
+    const r = sentrik(['test-pack'], { cwd: root });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('.sentrik/rules/acme/pack.yaml:17: ACME-NET-001 fails its own bad example #2: expected a finding, got none');
+    expect(r.stdout).toContain('.sentrik/rules/acme/pack.yaml:20: ACME-NET-001 fails its own good example #2: expected no finding, got line(s) 1');
+    expect(r.stdout).toContain('.sentrik/rules/acme/pack.yaml:22: ACME-NET-001 todo example #1 now passes (flagged, as expected): move it to bad');
+    expect(r.stdout).toContain('FAIL  acme: 1 rule, 4 examples, 2 failing; 1 todo example now passes');
+    expect(r.stdout).toContain('ok    ok: 1 rule, 2 examples, all pass');
+
+    expect(sentrik(['test-pack', 'ok'], { cwd: root }).code).toBe(0);
+    // A folder not installed yet is tested where it is.
+    const src = project({ 'drafts/ok2/pack.yaml': packYaml('ok2', [{ id: 'OK-Y-001' }]) });
+    const draft = sentrik(['test-pack', join(src, 'drafts/ok2'), '--root', root]);
+    expect(draft.code, draft.stderr).toBe(0);
+    expect(draft.stdout).toContain('ok    ok2: 1 rule, 2 examples, all pass');
+    const unknown = sentrik(['test-pack', 'nope'], { cwd: root });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no pack 'nope' and no such folder — name a pack folder, or one of: acme, ok/);
+  });
+
+  it('a pack that does not load is an error (2) at its line, and the other packs are still tested', () => {
+    const root = project({
+      '.sentrik/rules/broken/pack.yaml': packYaml('broken', [{ id: 'BROKEN-X-001', pattern: 'foo(' }]),
+      '.sentrik/rules/ok/pack.yaml': packYaml('ok', [{ id: 'OK-X-001' }]),
+    });
+    const r = sentrik(['test-pack'], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/ERROR broken: .*broken\/pack\.yaml:\d+: rule BROKEN-X-001: invalid pattern "foo\("/);
+    expect(r.stdout).toContain('ok    ok: 1 rule, 2 examples, all pass');
+    expectNoStack(r.stdout + r.stderr);
+  });
+
+  it('validate-config and doctor load the enabled packs as a scan does', () => {
+    const root = project({ '.sentrik/rules/broken/pack.yaml': packYaml('broken', [{ id: 'BROKEN-X-001', pattern: 'foo(' }]), '.sentrik/config.yaml': 'standards_packs: [broken]\n' });
+    const v = sentrik(['validate-config', '--root', root]);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/broken\/pack\.yaml:\d+: rule BROKEN-X-001: invalid pattern "foo\("/);
+    const d = sentrik(['doctor', '--root', root]);
+    expect(d.code).toBe(1);
+    expect(d.stdout).toMatch(/FAIL +enabled .*broken\/pack\.yaml:\d+: rule BROKEN-X-001: invalid pattern/);
+    expect(d.stdout).not.toContain('All checks passed');
+  });
+});
+
+describe('import-pack', () => {
+  it('lists every failing example, and refuses the installed pack as its own source, pointing to test-pack', () => {
+    const root = project({});
+    const src = project({ 'acme/pack.yaml': ACME });
+    const r = sentrik(['import-pack', join(src, 'acme'), '--root', root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/pack\.yaml:17: ACME-NET-001 fails its own bad example #2: expected a finding, got none\n.*pack\.yaml:20: ACME-NET-001 fails its own good example #2/);
+    expect(r.stderr).toMatch(/sentrik: 2 examples of pack acme fail \(listed above\)/);
+
+    const installed = project({ '.sentrik/rules/ok/pack.yaml': packYaml('ok', [{ id: 'OK-X-001' }]) });
+    const self = sentrik(['import-pack', '.sentrik/rules/ok', '--overwrite'], { cwd: installed });
+    expect(self.code).toBe(2);
+    expect(self.stderr).toMatch(/\.sentrik\/rules\/ok: this is the installed pack itself: there is nothing to import — edit it in place and check it with `sentrik test-pack ok`/);
+    expectNoStack(self.stderr);
+  });
+});

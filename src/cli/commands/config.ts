@@ -6,7 +6,7 @@ import { detectProject, describeDetection } from '../../config/detect.js';
 import { renderInitConfig } from '../../config/init.js';
 import { describeConfig } from '../../config/show.js';
 import { availablePackIds, loadPack } from '../../packs/load.js';
-import { checkPackOverrides } from '../../run/scan.js';
+import { buildRules, checkPackOverrides } from '../../run/scan.js';
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
@@ -53,8 +53,10 @@ function validate(io: CliIO, flags: { root: string; config?: string }): number {
   const overridden = packs.filter((p) => p.id in loaded.config.pack_overrides);
   try {
     checkPackOverrides(available, loaded.config.pack_overrides, overridden.map((p) => loadPack(p.dir, p.builtin)));
+    // The enabled packs load as a scan loads them: a broken custom pack, or two sharing a rule id, is found here.
+    buildRules(root, loaded.config);
   } catch (err) {
-    if (err instanceof SentrikError && loaded.file) throw new SentrikError(err.message, loaded.file, undefined, err.hint);
+    if (err instanceof SentrikError && !err.file && loaded.file) throw new SentrikError(err.message, loaded.file, undefined, err.hint);
     throw err;
   }
   io.stdout(describeConfig(loaded));

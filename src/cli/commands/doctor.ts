@@ -1,5 +1,6 @@
 // `sentrik doctor`: is this installation sound? Node version, configuration, built-in packs against the
-// build-time manifest, the RE2 engine, git, and the audit log. Exit 0 when every check passes, 1 otherwise.
+// build-time manifest, the enabled packs (loaded as a scan loads them), the RE2 engine, git, and the audit log.
+// Exit 0 when every check passes, 1 otherwise.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -10,6 +11,7 @@ import { auditKey, verifyAudit } from '../../governance/audit.js';
 import { describeDifference, manifestPath, readManifest } from '../../governance/integrity.js';
 import { auditLogPath } from '../../governance/record.js';
 import { builtinPacksDir, packContentHash, packDirs } from '../../packs/load.js';
+import { buildRules } from '../../run/scan.js';
 import { errorMessage } from '../../util/errors.js';
 import { PACKAGE_JSON } from '../../util/package.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
@@ -20,7 +22,7 @@ type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]
 export function registerDoctorCommands(program: Command, io: CliIO, run: Run): void {
   program
     .command('doctor')
-    .description('check the installation: Node version, configuration, built-in pack integrity, RE2, git, audit log')
+    .description('check the installation: Node version, configuration, built-in pack integrity, enabled packs, RE2, git, audit log')
     .option('--root <dir>', 'project root', '.')
     .option('--config <file>', 'configuration file')
     .action(run((flags) => doctor(io, flags)));
@@ -63,6 +65,12 @@ function doctor(io: CliIO, flags: { root: string; config?: string }): number {
     }
     for (const id of Object.keys(manifest.packs)) if (!dirs.some((d) => basename(d) === id)) bad.push(`${id}: in the manifest but missing`);
     return bad.length ? [false, bad.join('; ')] : [true, `${dirs.length} built-in packs match the manifest (${manifest.tool})`];
+  });
+  add('enabled', () => {
+    if (!config) return ['warn', 'skipped (no valid configuration)'];
+    // As a scan loads them: a custom pack with an invalid pattern, or two packs sharing a rule id, fails here.
+    const rules = buildRules(root, config);
+    return [true, `${rules.packs.length} enabled packs load (${rules.fileRules.length + rules.repoRules.length} active rules)`];
   });
   add('re2', () => [new RE2('a+b').test('xaab'), 'linear-time regex engine loads']);
   add('git', () => {

@@ -1,7 +1,7 @@
-// Pack management: list-packs, list-rules, explain, add-pack, remove-pack, import-pack, export-pack.
+// Pack management: list-packs, list-rules, explain, add-pack, remove-pack, import-pack, test-pack, export-pack.
 import { listSome } from '../../util/text.js';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { clauseTable, clausesOfRule } from '../../compliance/clauses.js';
 import { editTopLevelList } from '../../config/edit.js';
@@ -15,7 +15,7 @@ import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { listOption } from '../options.js';
 import { SEVERITIES } from '../../engine/model.js';
-import { checkRuleExamples, exampleText } from '../../packs/examples.js';
+import { checkRuleExamples, describeFailure, exampleText, passingTodos } from '../../packs/examples.js';
 import type { RuleExample } from '../../packs/schema.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
@@ -62,6 +62,12 @@ export function registerPackCommands(program: Command, io: CliIO, run: Run): voi
     .option('--enable', 'also add it to standards_packs')
     .option('--overwrite', 'replace an installed pack with the same id')
     .action(run((src: string, flags) => importPack(io, src, flags)));
+  program
+    .command('test-pack')
+    .description("run custom packs' rules over their own good and bad examples, where the packs live")
+    .argument('[pack]', 'a pack id or folder (default: every custom pack under .sentrik/rules/)')
+    .option('--root <dir>', 'project root', '.')
+    .action(run((target: string | undefined, flags) => testPack(io, target, flags)));
   program
     .command('export-pack')
     .description('copy a pack (built-in or custom) to a folder, to share or edit it')
@@ -191,16 +197,19 @@ function importPack(io: CliIO, src: string, flags: { root: string; enable?: bool
   if (!existsSync(abs)) throw new SentrikError('no such file or directory', src);
   if (!statSync(abs).isDirectory() && basename(abs) !== 'pack.yaml') throw new SentrikError('a pack is a folder with a pack.yaml', src, undefined, 'name the folder or its pack.yaml');
   const dir = statSync(abs).isDirectory() ? packFolderIn(io, abs, src) : dirname(abs);
+  const dest = join(customPacksDir(root), basename(dir));
+  if (existsSync(dest) && realpathSync(dir) === realpathSync(dest)) {
+    throw new SentrikError('this is the installed pack itself: there is nothing to import', src, undefined, `edit it in place and check it with \`sentrik test-pack ${basename(dir)}\``);
+  }
   const pack = loadPack(dir, false); // validates everything, with file:line errors
   // A rule that misses its own bad example (a wrong pattern, a prefilter that never selects it) is dead.
-  const failure = pack.rules.flatMap((r) => checkRuleExamples(r))[0];
-  if (failure) {
-    const rule = pack.rules.find((r) => r.def.id === failure.ruleId)!;
-    throw new SentrikError(`${failure.ruleId} fails its own ${failure.kind} example ${failure.name ?? `#${failure.index + 1}`}: ${failure.reason}`, rule.source.file, rule.source.line, 'fix the rule or the example');
+  const failures = pack.rules.flatMap((r) => checkRuleExamples(r));
+  if (failures.length) {
+    for (const f of failures) io.stderr(`${describeFailure(f, (file) => shownPath(io, file))}\n`);
+    throw new SentrikError(`${failures.length} example${failures.length === 1 ? '' : 's'} of pack ${pack.id} fail${failures.length === 1 ? 's' : ''} (listed above)`, undefined, undefined, 'fix the rules or the examples; `sentrik test-pack DIR` runs them again');
   }
   const builtins = availablePackIds(undefined);
   if (builtins.some((p) => p.id === pack.id)) throw new SentrikError(`'${pack.id}' is the id of a built-in pack`, join(dir, 'pack.yaml'), 1, 'give the pack another id');
-  const dest = join(customPacksDir(root), pack.id);
   if (existsSync(dest) && !flags.overwrite) throw new SentrikError(`a custom pack '${pack.id}' is already installed`, dest, undefined, 'pass --overwrite to replace it');
   checkRuleIds(io, root, pack, flags.enable === true);
   cpSync(dir, dest, { recursive: true, force: true });
@@ -224,6 +233,64 @@ function checkRuleIds(io: CliIO, root: string, pack: LoadedPack, enable: boolean
   if (shared.length) {
     io.stderr(`sentrik: warning: ${pack.id} reuses rule ids of other packs: ${listSome(shared, 5, (n) => `, … (${n} more)`)} — suppressions, overrides and baselines cannot tell them apart, and enabling it beside those packs is refused; give its rules their own ids unless it replaces that pack (then disable it)\n`);
   }
+}
+
+/** A path as the user reads it: relative to the working directory when inside it. */
+function shownPath(io: CliIO, file: string): string {
+  const rel = relative(io.cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/**
+ * Run packs' rules over their own examples where the packs live (before or after installing them): every
+ * failure is listed at its example's line, and todo examples the rule now gets right are named for promotion.
+ * Exit 1 when an example fails, 0 when all pass, 2 when a pack does not load (the others are still tested).
+ */
+function testPack(io: CliIO, target: string | undefined, flags: { root: string }): number {
+  const { root } = resolveRoot(io, [], flags.root);
+  let failed = 0;
+  let broken = 0;
+  for (const ref of packsToTest(io, root, target)) {
+    let pack: LoadedPack;
+    try {
+      pack = loadPack(ref.dir, ref.builtin);
+    } catch (err) {
+      // One pack that does not load does not hide the results of the others.
+      if (!(err instanceof SentrikError)) throw err;
+      io.stdout(`ERROR ${basename(ref.dir)}: ${err.format()}\n`);
+      broken++;
+      continue;
+    }
+    const examples = pack.rules.reduce((n, r) => n + r.def.examples.bad.length + r.def.examples.good.length, 0);
+    const failures = pack.rules.flatMap((r) => checkRuleExamples(r));
+    const todos = pack.rules.flatMap((r) => passingTodos(r));
+    for (const f of failures) io.stdout(`  ${describeFailure(f, (file) => shownPath(io, file))}\n`);
+    for (const t of todos) {
+      const where = `${shownPath(io, t.file)}${t.line ? `:${t.line}` : ''}`;
+      io.stdout(`  ${where}: ${t.ruleId} todo example #${t.index + 1} now passes (${t.expect === 'finding' ? 'flagged' : 'not flagged'}, as expected): move it to ${t.expect === 'finding' ? 'bad' : 'good'}\n`);
+    }
+    io.stdout(`${failures.length ? 'FAIL' : 'ok  '}  ${pack.id}: ${pack.rules.length} rule${pack.rules.length === 1 ? '' : 's'}, ${examples} example${examples === 1 ? '' : 's'}${failures.length ? `, ${failures.length} failing` : ', all pass'}${todos.length ? `; ${todos.length} todo example${todos.length === 1 ? '' : 's'} now pass${todos.length === 1 ? 'es' : ''}` : ''}\n`);
+    failed += failures.length;
+  }
+  return broken ? EXIT.ERROR : failed ? EXIT.GATE_FAILED : EXIT.OK;
+}
+
+/** The packs `test-pack` names: a folder (or its pack.yaml), a pack id, or every custom pack of the project. */
+function packsToTest(io: CliIO, root: string, target: string | undefined): { dir: string; builtin: boolean }[] {
+  if (target === undefined) {
+    const custom = availablePackIds(root).filter((p) => !p.builtin);
+    if (!custom.length) throw new SentrikError('no custom packs to test', customPacksDir(root), undefined, 'name a pack folder: sentrik test-pack DIR');
+    return custom;
+  }
+  const abs = resolve(io.cwd, target);
+  if (existsSync(abs)) {
+    if (!statSync(abs).isDirectory() && basename(abs) !== 'pack.yaml') throw new SentrikError('a pack is a folder with a pack.yaml', target, undefined, 'name the folder or its pack.yaml');
+    return [{ dir: statSync(abs).isDirectory() ? packFolderIn(io, abs, target) : dirname(abs), builtin: false }];
+  }
+  const available = availablePackIds(root);
+  const byId = available.find((p) => p.id === target);
+  if (!byId) throw new SentrikError(`no pack '${target}' and no such folder`, undefined, undefined, `name a pack folder, or one of: ${available.filter((p) => !p.builtin).map((p) => p.id).join(', ') || '(no custom packs)'}`);
+  return [byId];
 }
 
 /**
