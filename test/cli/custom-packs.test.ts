@@ -1,6 +1,6 @@
 // Authoring custom packs through the real CLI: rule ids shared between packs, testing a pack where it lives,
 // re-importing, overrides shown where rules are listed, and the errors a pack author meets.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectNoStack, project, sentrik } from './helpers.js';
@@ -172,5 +172,23 @@ describe('import-pack', () => {
     expect(self.code).toBe(2);
     expect(self.stderr).toMatch(/\.sentrik\/rules\/ok: this is the installed pack itself: there is nothing to import — edit it in place and check it with `sentrik test-pack ok`/);
     expectNoStack(self.stderr);
+  });
+});
+
+describe('import-pack --overwrite', () => {
+  it('replaces the installed pack: a rules file deleted from the source is no longer installed nor active', () => {
+    const src = project({ 'acme/pack.yaml': packYaml('acme', [{ id: 'ACME-A-001' }]), 'acme/rules/extra.yaml': packYaml('x', [{ id: 'ACME-B-001' }]).split('rules:\n')[1] });
+    const root = project({ 'a.js': 'eval(x)\n' });
+    expect(sentrik(['import-pack', join(src, 'acme'), '--enable', '--root', root]).code).toBe(0);
+    const ids = () => sentrik(['list-rules', '--pack', 'acme', '--json', '--root', root]).stdout;
+    expect(JSON.parse(ids()).map((r: { id: string }) => r.id)).toEqual(['ACME-A-001', 'ACME-B-001']);
+
+    rmSync(join(src, 'acme/rules'), { recursive: true });
+    const r = sentrik(['import-pack', join(src, 'acme'), '--overwrite', '--root', root]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(root, '.sentrik/rules/acme/rules/extra.yaml'))).toBe(false);
+    expect(JSON.parse(ids()).map((r: { id: string }) => r.id)).toEqual(['ACME-A-001']);
+    // Nothing is left of the copy it swapped in.
+    expect(readdirSync(join(root, '.sentrik')).sort()).toEqual(['config.yaml', 'rules']);
   });
 });

@@ -1,6 +1,6 @@
 // Pack management: list-packs, list-rules, explain, add-pack, remove-pack, import-pack, test-pack, export-pack.
 import { listSome } from '../../util/text.js';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { clauseTable, clausesOfRule } from '../../compliance/clauses.js';
@@ -212,7 +212,7 @@ function importPack(io: CliIO, src: string, flags: { root: string; enable?: bool
   if (builtins.some((p) => p.id === pack.id)) throw new SentrikError(`'${pack.id}' is the id of a built-in pack`, join(dir, 'pack.yaml'), 1, 'give the pack another id');
   if (existsSync(dest) && !flags.overwrite) throw new SentrikError(`a custom pack '${pack.id}' is already installed`, dest, undefined, 'pass --overwrite to replace it');
   checkRuleIds(io, root, pack, flags.enable === true);
-  cpSync(dir, dest, { recursive: true, force: true });
+  installFolder(dir, dest);
   io.stdout(`Imported ${pack.id} (${pack.rules.length} rules) into ${dest}\n`);
   if (flags.enable) return editPacks(io, pack.id, root, 'add');
   return EXIT.OK;
@@ -232,6 +232,28 @@ function checkRuleIds(io: CliIO, root: string, pack: LoadedPack, enable: boolean
   const shared = loadAllPacks(root).filter((p) => p.id !== pack.id).flatMap((p) => p.rules.filter((r) => ids.has(r.def.id)).map((r) => `${r.def.id} (${p.id})`));
   if (shared.length) {
     io.stderr(`sentrik: warning: ${pack.id} reuses rule ids of other packs: ${listSome(shared, 5, (n) => `, … (${n} more)`)} — suppressions, overrides and baselines cannot tell them apart, and enabling it beside those packs is refused; give its rules their own ids unless it replaces that pack (then disable it)\n`);
+  }
+}
+
+/**
+ * Put a copy of `src` at `dest`, replacing what was there: a rules file deleted from the source must not stay
+ * installed and active. The copy is made next to the packs folder (in it, a half-copied folder would be read as
+ * a pack) and swapped in, so a failed copy leaves the old pack whole.
+ */
+function installFolder(src: string, dest: string): void {
+  mkdirSync(dirname(dest), { recursive: true });
+  const fresh = mkdtempSync(join(dirname(dirname(dest)), `.${basename(dest)}.new-`));
+  const old = `${fresh.replace('.new-', '.old-')}`;
+  try {
+    cpSync(src, fresh, { recursive: true });
+    if (existsSync(dest)) renameSync(dest, old);
+    renameSync(fresh, dest);
+  } catch (err) {
+    if (existsSync(old) && !existsSync(dest)) renameSync(old, dest);
+    throw new SentrikError(`cannot install the pack: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, dest, undefined, 'check that the folder is writable');
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
   }
 }
 
