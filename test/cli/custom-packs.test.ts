@@ -192,3 +192,19 @@ describe('import-pack --overwrite', () => {
     expect(readdirSync(join(root, '.sentrik')).sort()).toEqual(['config.yaml', 'rules']);
   });
 });
+
+describe('list-rules and explain under pack_overrides', () => {
+  it('show the effective severity and enabled state, and that pack_overrides set them', () => {
+    const root = project({ '.sentrik/config.yaml': 'standards_packs: [supply-chain-security]\npack_overrides:\n  supply-chain-security:\n    SCS-CI-001: { severity: low }\n    SCS-CI-002: { enabled: false }\n' });
+    const list = sentrik(['list-rules', '--pack', 'supply-chain-security', '--root', root]);
+    expect(list.stdout).toMatch(/^SCS-CI-001 +low +supply-chain-security +.*\[low \(pack_overrides; pack says critical\)\]$/m);
+    expect(list.stdout).toMatch(/^SCS-CI-002 +high +supply-chain-security +.*\[disabled by pack_overrides\]$/m);
+    const rows = JSON.parse(sentrik(['list-rules', '--pack', 'supply-chain-security', '--json', '--root', root]).stdout) as { id: string }[];
+    expect(rows.find((r) => r.id === 'SCS-CI-001')).toMatchObject({ severity: 'low', packSeverity: 'critical', enabled: true, overriddenBy: 'pack_overrides' });
+    expect(rows.find((r) => r.id === 'SCS-CI-002')).toMatchObject({ enabled: false, overriddenBy: 'pack_overrides' });
+    // --severity filters on what scans use.
+    expect(sentrik(['list-rules', '--pack', 'supply-chain-security', '--severity', 'critical', '--root', root]).stdout).not.toContain('SCS-CI-001');
+    expect(sentrik(['explain', 'SCS-CI-001', '--root', root]).stdout).toMatch(/severity: +low \(pack_overrides; pack says critical\)/);
+    expect(sentrik(['explain', 'SCS-CI-002', '--root', root]).stdout).toMatch(/status: +disabled by pack_overrides/);
+  });
+});

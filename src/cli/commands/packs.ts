@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { clauseTable, clausesOfRule } from '../../compliance/clauses.js';
 import { editTopLevelList } from '../../config/edit.js';
 import { findConfigFile } from '../../config/load.js';
-import { availablePackIds, customPacksDir, loadAllPacks, loadPack, loadPacksById, type LoadedPack } from '../../packs/load.js';
+import { availablePackIds, customPacksDir, loadAllPacks, loadPack, loadPacksById, type LoadedPack, type LoadedRule } from '../../packs/load.js';
 import type { SentrikConfig } from '../../config/schema.js';
 import { buildRuleSet } from '../../engine/ruleset.js';
 import { TOOL } from '../../version.js';
@@ -14,7 +14,7 @@ import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { listOption } from '../options.js';
-import { SEVERITIES } from '../../engine/model.js';
+import { SEVERITIES, type Severity } from '../../engine/model.js';
 import { checkRuleExamples, describeFailure, exampleText, passingTodos } from '../../packs/examples.js';
 import type { RuleExample } from '../../packs/schema.js';
 
@@ -115,23 +115,24 @@ function listPacks(io: CliIO, flags: { root: string; json?: boolean }): number {
 }
 
 function listRules(io: CliIO, flags: { root: string; pack?: string; severity?: string[]; json?: boolean }): number {
-  const { packs } = packsFor(io, flags.root);
+  const { packs, config } = packsFor(io, flags.root);
   const chosen = flags.pack ? packs.filter((p) => p.id === flags.pack) : packs;
   if (flags.pack && !chosen.length) throw new SentrikError(`unknown pack '${flags.pack}'`, undefined, undefined, `available: ${packs.map((p) => p.id).join(', ')}`);
   const unknown = flags.severity?.find((s) => !(SEVERITIES as readonly string[]).includes(s));
   if (unknown) throw new SentrikError(`unknown severity '${unknown}' in --severity`, undefined, undefined, `use any of: ${SEVERITIES.join(', ')}`);
-  const rules = chosen.flatMap((p) => p.rules).filter((r) => !flags.severity || flags.severity.includes(r.def.severity));
+  const rules = chosen.flatMap((p) => p.rules).map((r) => ({ r, e: effectiveRule(r, config) })).filter(({ e }) => !flags.severity || flags.severity.includes(e.severity));
   if (flags.json) {
-    io.stdout(`${JSON.stringify(rules.map((r) => ({ id: r.def.id, pack: r.packId, severity: r.def.severity, kind: r.def.kind, title: r.def.title, standard: r.standard, clause: r.def.clause, cwe: r.def.cwe })), null, 2)}\n`);
+    const rows = rules.map(({ r, e }) => ({ id: r.def.id, pack: r.packId, severity: e.severity, packSeverity: r.def.severity, enabled: e.enabled, ...(e.overridden ? { overriddenBy: 'pack_overrides' } : {}), kind: r.def.kind, title: r.def.title, standard: r.standard, clause: r.def.clause, cwe: r.def.cwe }));
+    io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
     return EXIT.OK;
   }
-  for (const r of rules) io.stdout(`${r.def.id.padEnd(18)} ${r.def.severity.padEnd(8)} ${r.packId.padEnd(24)} ${r.def.title}\n`);
+  for (const { r, e } of rules) io.stdout(`${r.def.id.padEnd(18)} ${e.severity.padEnd(8)} ${r.packId.padEnd(24)} ${r.def.title}${e.note ? `   [${e.note}]` : ''}\n`);
   io.stdout(`${rules.length} rules\n`);
   return EXIT.OK;
 }
 
 function explain(io: CliIO, id: string, flags: { root: string; pack?: string }): number {
-  const { packs } = packsFor(io, flags.root);
+  const { packs, config } = packsFor(io, flags.root);
   // Several packs may use one id (a fork of a built-in pack, an imported contract's rules): built-in first.
   const all = packs.flatMap((p) => p.rules).filter((r) => r.def.id.toUpperCase() === id.toUpperCase());
   const matching = flags.pack ? all.filter((r) => r.packId === flags.pack) : all;
@@ -142,10 +143,13 @@ function explain(io: CliIO, id: string, flags: { root: string; pack?: string }):
   }
   const others = all.filter((r) => r !== rule).map((r) => r.packId);
   const d = rule.def;
+  const e = effectiveRule(rule, config);
+  const severity = e.severity === d.severity ? d.severity : `${e.severity} (pack_overrides; pack says ${d.severity})`;
   const lines = [
     `${d.id}: ${d.title}`,
     `  pack:        ${rule.packId}${others.length ? `   (also in ${others.join(', ')}: sentrik explain ${d.id} --pack ${others[0]})` : ''}`,
-    `  severity:    ${d.severity}   confidence: ${d.confidence}   kind: ${d.kind}`,
+    `  severity:    ${severity}   confidence: ${d.confidence}   kind: ${d.kind}`,
+    e.enabled ? undefined : `  status:      ${e.disabledBy}`,
     `  standard:    ${rule.standard}${d.clause ? `, clause ${d.clause}` : ''}`,
     d.cwe.length ? `  cwe:         ${d.cwe.join(', ')}` : undefined,
     d.files ? `  applies to:  ${d.files.join(', ')}` : undefined,
@@ -164,6 +168,22 @@ function explain(io: CliIO, id: string, flags: { root: string; pack?: string }):
   ex('Not flagged', d.examples.good);
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT.OK;
+}
+
+/**
+ * A rule as scans run it: its severity and whether it runs, after pack_overrides, and a note saying where a
+ * difference from the pack comes from (`low (pack_overrides; pack says critical)`, `disabled by pack_overrides`).
+ */
+function effectiveRule(rule: LoadedRule, config: SentrikConfig): { severity: Severity; enabled: boolean; overridden: boolean; disabledBy?: string; note?: string } {
+  const o = config.pack_overrides[rule.packId]?.[rule.def.id] ?? {};
+  const severity = o.severity ?? rule.def.severity;
+  const enabled = o.enabled ?? rule.def.enabled;
+  const disabledBy = enabled ? undefined : o.enabled === false ? 'disabled by pack_overrides' : 'disabled in its pack (enabled: false)';
+  const notes = [
+    ...(disabledBy ? [disabledBy] : []),
+    ...(severity !== rule.def.severity ? [`${severity} (pack_overrides; pack says ${rule.def.severity})`] : []),
+  ];
+  return { severity, enabled, overridden: o.severity !== undefined || o.enabled !== undefined, disabledBy, note: notes.join('; ') || undefined };
 }
 
 /** "serves:" lines: the clauses of other packs mapped onto this rule (the rule's own clause is shown above). */
