@@ -66,7 +66,7 @@ export function checkRuleExamples(rule: LoadedRule): ExampleFailure[] {
     const hits = matchExample(rule, ex);
     const want = ex.line === undefined ? [] : Array.isArray(ex.line) ? ex.line : [ex.line];
     if (hits.length === 0) {
-      fail('expected a finding, got none');
+      fail(notSelected(rule, ex) ?? 'expected a finding, got none');
       return;
     }
     for (const l of want) {
@@ -82,6 +82,15 @@ export function checkRuleExamples(rule: LoadedRule): ExampleFailure[] {
     }
   });
   return failures;
+}
+
+/** Why a per-file rule cannot flag the example at all: its file name is outside the rule's `files` / `exclude`. */
+function notSelected(rule: LoadedRule, ex: RuleExample): string | undefined {
+  if (rule.scope !== 'file') return undefined;
+  const names = ex.files ? Object.keys(ex.files) : [ex.file!];
+  if (names.some((n) => rule.appliesTo(n))) return undefined;
+  const globs = [rule.def.files?.length ? `files: [${rule.def.files.join(', ')}]` : '', rule.def.exclude?.length ? `exclude: [${rule.def.exclude.join(', ')}]` : ''].filter(Boolean).join(', ');
+  return `its file ${names.join(', ')} is not selected by the rule's ${globs}: give the example a file name the rule applies to`;
 }
 
 /** `file:line: RULE fails its own bad example #2: expected a finding, got none` (the line test-pack and import-pack print). */

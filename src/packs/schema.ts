@@ -112,7 +112,8 @@ export const ruleSchema = z
     tags: z.array(z.string()).optional(),
     help_uri: z.string().url().optional(),
     match: z.unknown(),
-    examples: examplesSchema,
+    /** Missing: the loader says what to add (a rule without examples is refused), not "expected object". */
+    examples: examplesSchema.default({ bad: [], good: [], todo: [] }),
     /** Optional mechanical fix (see fixSchema). */
     fix: fixSchema.optional(),
   })

@@ -20,6 +20,7 @@ import { getSpecCheck } from '../specs/index.js';
 
 type PackRef = ReturnType<typeof availablePackIds>[number];
 import { SentrikError } from '../util/errors.js';
+import { closest } from '../util/text.js';
 import { isInside, resolveInsideRoot, toPosix } from '../util/paths.js';
 import { TOOL } from '../version.js';
 
@@ -81,7 +82,8 @@ export function checkPackOverrides(available: ReadonlySet<string>, overrides: Se
     const pack = loaded.find((p) => p.id === packId);
     const unknown = pack ? Object.keys(rules).filter((id) => !pack.rules.some((r) => r.def.id === id)) : [];
     if (unknown.length) {
-      throw new SentrikError(`unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} in pack_overrides.${packId}`, undefined, undefined, `list its rules with: sentrik list-rules --pack ${packId}`);
+      const guess = closest(unknown[0], pack!.rules.map((r) => r.def.id));
+      throw new SentrikError(`unknown rule${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} in pack_overrides.${packId}`, undefined, undefined, `${guess ? `did you mean '${guess}'? ` : ''}list its rules with: sentrik list-rules --pack ${packId}`);
     }
   }
 }

@@ -40,8 +40,7 @@ export function lineOf(parsed: ParsedYaml, path: readonly PropertyKey[]): number
 
 /** Turn the first issue of a zod error into a SentrikError pointing at the YAML line (`firstHint` replaces its default hint); the others are named in the hint too. */
 export function zodToSentrikError(err: ZodError, parsed: ParsedYaml, what: string, firstHint?: string): SentrikError {
-  const issue = err.issues[0];
-  const path = issue.path as PropertyKey[];
+  const { issue, path } = specificIssue(err.issues[0], err.issues[0].path as PropertyKey[]);
   // For an unknown key, point at the key itself rather than its parent map.
   const line = lineOf(parsed, issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path);
   const at = path.length ? path.join('.') : '(top level)';
@@ -49,8 +48,32 @@ export function zodToSentrikError(err: ZodError, parsed: ParsedYaml, what: strin
   if (issue.code === 'unrecognized_keys') msg = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
   // The hint says what it should be.
   if (issue.code === 'invalid_type') msg = /received undefined/.test(issue.message) ? 'missing' : 'wrong type';
+  // zod's own text ('Invalid option: expected one of …') repeats the hint: say which value instead.
+  if (issue.code === 'invalid_value' && /^Invalid option/.test(issue.message)) msg = `${shownValue(parsed.value, path) ?? 'the value'} is not allowed`;
   const hint = [firstHint ?? hintFor(issue), alsoWrong(err, parsed)].filter(Boolean).join('; ') || undefined;
   return new SentrikError(`${what}: ${at}: ${msg}`, parsed.file, line, hint);
+}
+
+type Issue = ZodError['issues'][number];
+
+/** The scalar at `path` in the document, quoted as written ('ruby'), if it is one. */
+function shownValue(value: unknown, path: PropertyKey[]): string | undefined {
+  let v = value;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? `'${String(v)}'` : undefined;
+}
+
+/**
+ * A value that fits none of a union's shapes is reported by zod as "Invalid input". The shape it came closest
+ * to says what is wrong (`languages: [ruby]` is a language not allowed, not an invalid match): the branch with
+ * the fewest problems, a wrong type or unknown key counting double (it means the value is another shape).
+ */
+function specificIssue(issue: Issue, path: PropertyKey[]): { issue: Issue; path: PropertyKey[] } {
+  if (issue.code !== 'invalid_union' || !('errors' in issue) || !issue.errors.length) return { issue, path };
+  const cost = (branch: Issue[]): number => branch.reduce((n, i) => n + (i.code === 'invalid_type' || i.code === 'unrecognized_keys' ? 2 : 1), 0);
+  const best = [...issue.errors].sort((a, b) => cost(a) - cost(b))[0];
+  if (!best.length) return { issue, path };
+  return specificIssue(best[0], [...path, ...(best[0].path as PropertyKey[])]);
 }
 
 /**

@@ -187,7 +187,7 @@ describe('configuration', () => {
   it('a pack_overrides typo (an unknown pack or rule) is an error naming it, in validate-config and in a scan', () => {
     const config = (body: string) => `standards_packs: [owasp-top-10]\npack_overrides:\n${body}`;
     for (const [body, message] of [
-      ['  owasp-top-10:\n    OWASP-A99-001: { enabled: false }\n', /unknown rule 'OWASP-A99-001' in pack_overrides\.owasp-top-10 — list its rules with: sentrik list-rules --pack owasp-top-10/],
+      ['  owasp-top-10:\n    OWASP-A99-001: { enabled: false }\n', /unknown rule 'OWASP-A99-001' in pack_overrides\.owasp-top-10 — did you mean 'OWASP-A\d\d-001'\? list its rules with: sentrik list-rules --pack owasp-top-10/],
       ['  owasp-top-11:\n    OWASP-A03-001: { severity: low }\n', /unknown pack 'owasp-top-11' in pack_overrides — available: /],
     ] as const) {
       const root = project({ 'a.js': '1;\n', '.sentrik/config.yaml': config(body) });

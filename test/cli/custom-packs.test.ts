@@ -208,3 +208,37 @@ describe('list-rules and explain under pack_overrides', () => {
     expect(sentrik(['explain', 'SCS-CI-002', '--root', root]).stdout).toMatch(/status: +disabled by pack_overrides/);
   });
 });
+
+describe('pack errors name the field, the allowed values and the line', () => {
+  const rule = (kind: string, match: string, examples = "{ bad: [{ file: a.js, code: 'x', line: 1 }] }") =>
+    `id: p\nname: P\nversion: 1.0.0\nstandard: Team rules\ndescription: For tests.\nrules:\n  - id: P-X-001\n    title: A title\n    severity: high\n    kind: ${kind}\n    message: A message\n    remediation: A remedy\n    match:\n${match}\n${examples === '' ? '' : `    examples: ${examples}\n`}`;
+  const testPack = (yaml: string) => {
+    const r = sentrik(['test-pack', join(project({ 'p/pack.yaml': yaml }), 'p')]);
+    expect(r.code).toBe(2);
+    expectNoStack(r.stdout + r.stderr);
+    return r.stdout;
+  };
+
+  it('a value a union refuses is reported from the shape it came closest to', () => {
+    expect(testPack(rule('ast', "      languages: [ruby]\n      pattern: 'eval($X)'"))).toMatch(/pack\.yaml:14: rule P-X-001: invalid match for kind 'ast': rules\.0\.match\.languages\.0: 'ruby' is not allowed — expected one of: javascript, typescript, python/);
+    expect(testPack(rule('structured', "      format: json\n      given: '$.a'\n      pattern: x"))).toMatch(/pack\.yaml:14: .*rules\.0\.match\.format: 'json' is not allowed — expected one of: github-workflow, .*dockerfile/);
+  });
+
+  it('missing examples say what to add', () => {
+    expect(testPack(rule('regex', '      any: [x]', ''))).toMatch(/pack\.yaml:7: rule P-X-001 has no examples — add `examples: \{ bad: \[\.\.\.\], good: \[\.\.\.\] \}`/);
+  });
+
+  it("a bad example whose file the rule's files: do not select says so", () => {
+    const yaml = packYaml('p', [{ id: 'P-X-001', pattern: 'foo', files: "['**/*.py']", examples: "{ bad: [{ file: a.js, code: 'foo', line: 1 }], good: [{ file: a.py, code: 'x' }] }" }]);
+    const r = sentrik(['test-pack', join(project({ 'p/pack.yaml': yaml }), 'p')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("P-X-001 fails its own bad example #1: its file a.js is not selected by the rule's files: [**/*.py]: give the example a file name the rule applies to");
+  });
+
+  it('an unknown rule id in pack_overrides suggests the closest', () => {
+    const root = project({ '.sentrik/config.yaml': 'standards_packs: [supply-chain-security]\npack_overrides:\n  supply-chain-security:\n    SCS-CI-01: { severity: low }\n' });
+    const v = sentrik(['validate-config', '--root', root]);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toMatch(/unknown rule 'SCS-CI-01' in pack_overrides\.supply-chain-security — did you mean 'SCS-CI-001'\?/);
+  });
+});
