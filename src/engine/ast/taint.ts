@@ -110,7 +110,9 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
   const sanitizerNodes = [...(searches.sanitizers ? findAllOnce(root, searches.sanitizers) : []), ...conversionNodes(root, language, parser)];
   const guards = [...MEMBERSHIP[language], ...(spec.guards ?? [])];
   const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes, spec.constantSources, guards.length ? anyRule(guards, parser) : undefined);
-  return candidates.filter((sink) => analysis.isTainted(sink.getMatch('SINK') ?? sink));
+  // A source that holds the whole sink call is built from the sink's result (Gin's `c.Query("id")` read as a
+  // `$DB.Query($SINK)` sink): data flows out of that call, not into it.
+  return candidates.filter((sink) => analysis.isTainted(sink.getMatch('SINK') ?? sink, span(sink)));
 }
 
 /** The searches taintedSinks makes: the sinks in every file, the rest only in files that have sinks. */
@@ -438,16 +440,17 @@ class Analysis {
     return !!grand && /attribute|member_expression|selector_expression/.test(kindOf(parent)) && calleeOf(parent, grand);
   }
 
-  isTainted(expr: SgNode): boolean {
+  /** Is `expr` (a sink's argument) tainted? Sources around the whole sink call (`call`) do not count. */
+  isTainted(expr: SgNode, call?: Span): boolean {
     const scope = this.scopeOf(expr);
-    return this.taintedWithin(expr, (name, pos) => this.taintedAt(scope, name, pos));
+    return this.taintedWithin(expr, (name, pos) => this.taintedAt(scope, name, pos), call);
   }
 
   /** Does `expr` hold a source, or a read of a variable that `lookup` says is tainted, outside sanitisers? */
-  private taintedWithin(expr: SgNode, lookup: (name: string, pos: number) => boolean): boolean {
+  private taintedWithin(expr: SgNode, lookup: (name: string, pos: number) => boolean, call?: Span): boolean {
     const ex = span(expr);
     const cleaned = (s: Span): boolean => this.sanitizers.some((z) => within(s, z) && within(z, ex) && !within(ex, s));
-    if (this.sources.some((s) => (within(s, ex) || within(ex, s)) && !cleaned(s))) return true;
+    if (this.sources.some((s) => (within(s, ex) || (within(ex, s) && !(call && within(call, s)))) && !cleaned(s))) return true;
     for (const ref of this.references(expr)) {
       const s = span(ref);
       if (lookup(ref.text(), s[0]) && !cleaned(s)) return true;
@@ -626,6 +629,13 @@ class Analysis {
       if (outer.id() !== node.id() && /parameter/.test(parentKind(outer))) return node.text();
     }
     const parentKindName = parentKind(node);
+    // The name of a typed or defaulted parameter (Python `next: str`, `limit=10`, TypeScript `id: string`): the
+    // source matched the name inside its parameter node, not the type or the default value.
+    if (this.lang.identifiers.includes(kind) && /^(typed_parameter|default_parameter|typed_default_parameter|required_parameter|optional_parameter)$/.test(parentKindName)) {
+      const param = node.parent()!;
+      const name = (param.field('name' as never) as SgNode | null) ?? (param.field('pattern' as never) as SgNode | null) ?? param.children().find((c) => c.isNamed());
+      return name?.id() === node.id() ? node.text() : undefined;
+    }
     if (!/parameter/.test(kind) && !/parameters|parameter_list/.test(parentKindName)) return undefined;
     if (this.lang.identifiers.includes(kind)) return node.text();
     const name = (node.field('name' as never) as SgNode | null) ?? node.find({ rule: { kind: 'identifier' } as Rule });
