@@ -258,3 +258,47 @@ describe('import-spec', () => {
     expect(existsSync(join(root, '.sentrik', 'rules', 'spec-big', 'pack.yaml'))).toBe(true);
   });
 });
+
+// The shared QA contract: three secured /pets operations and a public /health.
+const SHOP = `openapi: 3.0.3
+info: {title: Shop, version: 1.0.0}
+servers: [{url: 'https://api.example.com'}]
+security: [{bearer: []}]
+paths:
+  /pets:
+    get: {responses: {'200': {description: ok}}}
+    post: {responses: {'201': {description: ok}}}
+  /pets/{petId}:
+    get: {responses: {'200': {description: ok}}}
+  /health:
+    get: {security: [], responses: {'200': {description: ok}}}
+components: {securitySchemes: {bearer: {type: http, scheme: bearer}}}
+`;
+
+function driftOf(root: string, dir = root): string[] {
+  const r = sentrik(['scan', dir, '--no-cache', '--format', 'json'], { timeout: 120_000 });
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { findings: { ruleId: string; file: string; line: number }[] }).findings.filter((f) => f.ruleId.startsWith('SPEC-DRIFT')).map((f) => `${f.ruleId} ${f.file}:${f.line}`).sort();
+}
+
+describe('import-spec: QA findings', () => {
+  it('routes of the app itself are held to the full path; sessions, clients and handler names are not auth or routes', () => {
+    const server = [
+      "const express = require('express');",
+      "const session = require('express-session');",
+      'const app = express();',
+      "app.use(session({ secret: 'x' }));",
+      'app.use(passport.initialize());',
+      "const api = axios.create({ baseURL: 'https://inventory.example.com' });",
+      "app.get('/admin/pets', h);",
+      "app.get('/v2/pets', requireAuth, h);",
+      "app.post('/pets', createPetFromSession);",
+      "app.get('/pets/:petId', requireAuth, getPet);",
+      "app.get('/health', ok);",
+      "async function stock() { return api.get('/inventory/items'); }",
+    ].join('\n');
+    const root = project({ 'openapi.yaml': SHOP, 'server.js': server });
+    expect(sentrik(['import-spec', 'openapi.yaml', '--enable'], { cwd: root }).code).toBe(0);
+    expect(driftOf(root)).toEqual(['SPEC-DRIFT-001 server.js:7', 'SPEC-DRIFT-001 server.js:8', 'SPEC-DRIFT-002 server.js:9']);
+  });
+});

@@ -8,9 +8,11 @@ const routes = (path: string, text: string) => extractRoutes(new SourceFile(path
 
 describe('extractRoutes', () => {
   it('Express, with middleware and app.use(auth)', () => {
-    expect(routes('app.js', "const express = require('express');\nconst app = express();\napp.get('/a/:id', requireAuth, h);\napp.post('/b', (req, res) => {});\nconst r = express.Router();\nr.get('/no');\n")).toEqual([
+    // Any name serves routes once the file makes it a router.
+    expect(routes('app.js', "const express = require('express');\nconst app = express();\napp.get('/a/:id', requireAuth, h);\napp.post('/b', (req, res) => {});\nconst r = express.Router();\nr.get('/r', h);\n")).toEqual([
       ['get', '/a/:id', 3, true],
       ['post', '/b', 4, false],
+      ['get', '/r', 6, false],
     ]);
     expect(routes('app.ts', "import express from 'express';\nconst router = express.Router();\nrouter.use(passport.authenticate('jwt'));\nrouter.delete('/x', h);\n")).toEqual([['delete', '/x', 4, true]]);
     // HTTP clients are not routes.
@@ -146,7 +148,7 @@ describe('router prefixes', () => {
 describe('drift checks', () => {
   it('matches code paths to spec paths with parameters and base paths', () => {
     expect(routeMatches('/v1/pets/:id', '/pets/{petId}', ['/v1'])).toBe(true);
-    expect(routeMatches('/:id', '/pets/{petId}', [])).toBe(true); // router mounted elsewhere
+    expect(routeMatches('/:id', '/pets/{petId}', [], true)).toBe(true); // router mounted elsewhere
     expect(routeMatches('/pets/mine', '/pets/{petId}', [])).toBe(false);
     expect(routeMatches('/debug', '/pets/{petId}', [])).toBe(false);
     expect(routeMatches('/', '/pets', [])).toBe(false);
@@ -187,5 +189,104 @@ describe('drift checks', () => {
     expect(undeclared.run(file, undeclared.options.parse({ spec: 'api.yaml', operations: ['GET /pets', 'GET /pets/{id}'] })).map((m) => m.line)).toEqual([5]);
     const unauth = getSpecCheck('drift-unauthenticated-handler')!;
     expect(unauth.run(file, unauth.options.parse({ spec: 'api.yaml', secured: ['GET /pets', 'GET /pets/{id}'] })).map((m) => m.line)).toEqual([3]);
+  });
+});
+
+describe('QA: what counts as declared, as authentication, as a route', () => {
+  const undeclared = getSpecCheck('drift-undeclared-route')!;
+  const unauth = getSpecCheck('drift-unauthenticated-handler')!;
+  const ops = ['GET /pets', 'POST /pets', 'GET /pets/{petId}', 'GET /health'];
+  const secured = ['GET /pets', 'POST /pets', 'GET /pets/{petId}'];
+  const check = (path: string, text: string) => {
+    const file = new SourceFile(path, text);
+    return {
+      undeclared: undeclared.run(file, undeclared.options.parse({ spec: 'openapi.yaml', operations: ops })).map((m) => m.matched),
+      unauth: unauth.run(file, unauth.options.parse({ spec: 'openapi.yaml', secured })).map((m) => m.matched),
+    };
+  };
+  const express = (...lines: string[]) => ["const express = require('express');", 'const app = express();', ...lines].join('\n');
+
+  it('a route whose full path is known must be the spec path, not a suffix or prefix of it', () => {
+    expect(check('server.js', express("app.get('/admin/pets', h);", "app.get('/debug/pets/:id', h);", "app.get('/:slug', h);", "app.get('/v2/pets', h);"))).toEqual({
+      undeclared: ['get /admin/pets', 'get /debug/pets/:id', 'get /:slug', 'get /v2/pets'],
+      unauth: [],
+    });
+    const fastapi = 'from fastapi import FastAPI, APIRouter\napp = FastAPI()\nrouter = APIRouter()\n@router.get("/pets")\ndef pets():\n    pass\napp.include_router(router, prefix="/v2")\n';
+    expect(check('main.py', fastapi)).toEqual({ undeclared: ['get /v2/pets'], unauth: [] });
+    // A router from another file: its prefix is unknown, so its tail is matched; a parameter still names only a parameter.
+    const routerFile = "const express = require('express');\nconst router = express.Router();\nrouter.get('/:petId', h);\nrouter.get('/:petId/owner', h);\nmodule.exports = router;\n";
+    expect(check('routes/pets.js', routerFile)).toEqual({ undeclared: ['get /:petId/owner'], unauth: ['get /:petId'] });
+  });
+
+  it.each([
+    ["app.use(session({ secret: 's' }));", "app.get('/pets', list);"],
+    ['app.use(passport.initialize());', "app.get('/pets', list);"],
+    ['app.use(passport.session());', "app.get('/pets', list);"],
+    ["app.use(authRouter);", "app.get('/pets', list);"],
+    ['', "app.post('/pets', createPetFromSession);"],
+    ['', "app.get('/pets', getCurrentUserPets);"],
+    ['', "app.get('/pets', loadAuthor, list);"],
+  ])('not authentication: %s %s', (use, route) => {
+    expect(check('server.js', express(use, route)).unauth).toHaveLength(1);
+  });
+
+  it.each([
+    ['app.use(passport.authenticate("jwt", { session: false }));', "app.get('/pets', list);"],
+    ['', "app.get('/pets', requireAuth, list);"],
+    ['', "app.get('/pets', isAuthenticated, (req, res) => res.json([]));"],
+    ['', "app.get('/pets', verifyToken, async (req, res) => res.json([]));"],
+    ['', "app.get('/pets', expressjwt({ secret }), asyncHandler(list));"],
+    ['app.use(ensureLoggedIn());', "app.get('/pets', list);"],
+  ])('authentication: %s %s', (use, route) => {
+    expect(check('server.js', express(use, route)).unauth).toEqual([]);
+  });
+
+  it('Python: dependencies and decorators that authenticate, not a database session or a handler name', () => {
+    const fastapi = (signature: string) => `from fastapi import FastAPI, Depends, Security\napp = FastAPI()\n@app.get("/pets")\ndef ${signature}:\n    pass\n`;
+    expect(check('main.py', fastapi('list_pets(db: Session = Depends(get_db))')).unauth).toEqual(['get /pets']);
+    expect(check('main.py', fastapi('get_current_user_pets(db: Session = Depends(get_db))')).unauth).toEqual(['get /pets']);
+    expect(check('main.py', fastapi('list_pets(user: User = Depends(get_current_user))')).unauth).toEqual([]);
+    expect(check('main.py', fastapi('list_pets(user = Security(oauth2, scopes=["pets"]))')).unauth).toEqual([]);
+    expect(check('main.py', fastapi('list_pets(session: SessionDep, current_user: CurrentUser)')).unauth).toEqual([]);
+    const flask = (decorator: string) => `from flask import Flask\napp = Flask(__name__)\n@app.route("/pets")\n${decorator}\ndef pets():\n    pass\n`;
+    expect(check('app.py', flask('@cache.cached(timeout=50)')).unauth).toEqual(['get /pets']);
+    expect(check('app.py', flask('@login_required')).unauth).toEqual([]);
+    expect(check('app.py', flask('@jwt_required()')).unauth).toEqual([]);
+  });
+
+  it('NestJS: @UseGuards authenticates, a rate limiter alone does not', () => {
+    const nest = (guard: string) => `import { Controller, Get, UseGuards } from '@nestjs/common';\n@Controller('pets')\nexport class PetsController {\n  ${guard}\n  @Get()\n  list() {}\n}\n`;
+    expect(check('pets.controller.ts', nest("@UseGuards(AuthGuard('jwt'))")).unauth).toEqual([]);
+    expect(check('pets.controller.ts', nest('@UseGuards(ThrottlerGuard)')).unauth).toEqual(['get /pets']);
+  });
+
+  it('HTTP clients are not servers: only receivers created as applications or routers, or named so', () => {
+    const client = express("const api = axios.create({ baseURL: 'https://inventory' });", "const http = require('got');", "app.get('/pets', requireAuth, list);", "async function f() { await api.get('/inventory/items'); await http.get('/x'); }");
+    expect(check('server.js', client)).toEqual({ undeclared: [], unauth: [] });
+    const named = express("const api = express.Router();", "api.get('/inventory/items', h);", "app.use(api);");
+    expect(check('server.js', named).undeclared).toEqual(['get /inventory/items']);
+    const notApp = "const express = require('express');\nconst app = axios.create();\napp.get('/inventory', h);\n";
+    expect(check('client.js', notApp).undeclared).toEqual([]);
+  });
+
+  it('Express path syntax: wildcards, optional parameters, template literals, app.route() chains', () => {
+    const file = new SourceFile('server.js', express("app.get('/files/*', requireAuth, h);", "app.get('/users/:userId?/avatar', requireAuth, h);", 'app.get(`/users/${id}/avatar`, requireAuth, h);'));
+    expect(undeclared.run(file, undeclared.options.parse({ spec: 'openapi.yaml', operations: ['GET /files/{path}', 'GET /users/{userId}/avatar'] }))).toEqual([]);
+    const chain = express("app.route('/orders')", '  .get(requireAuth, (req, res) => {', "    res.get('x');", '  })', '  .post(create);', "app.route('/pets').get(list).delete(requireAuth, del);");
+    expect(routes('server.js', chain)).toEqual([
+      ['get', '/orders', 4, true],
+      ['post', '/orders', 7, false],
+      ['get', '/pets', 8, false],
+      ['delete', '/pets', 8, true],
+    ]);
+  });
+
+  it('prefixes routed at their root: Blueprint and APIRouter with an empty route path, Nest @Controller({ path })', () => {
+    const flask = "from flask import Flask, Blueprint\napp = Flask(__name__)\nbp = Blueprint('pets', __name__, url_prefix='/pets')\n@bp.route(\"\", methods=['POST'])\ndef create():\n    pass\napp.register_blueprint(bp)\n";
+    expect(routes('app.py', flask)).toEqual([['post', '/pets', 4, false]]);
+    const fastapi = 'from fastapi import FastAPI, APIRouter\napp = FastAPI()\nrouter = APIRouter(prefix="/pets")\n@router.get("")\ndef list():\n    pass\napp.include_router(router)\n';
+    expect(routes('main.py', fastapi)).toEqual([['get', '/pets', 4, false]]);
+    const nest = "import { Controller, Get } from '@nestjs/common';\n@Controller({ path: 'pets', version: '1' })\nexport class PetsController {\n  @Get(':petId')\n  one() {}\n}\n";
+    expect(routes('pets.controller.ts', nest)).toEqual([['get', '/pets/:petId', 4, false]]);
   });
 });

@@ -23,17 +23,33 @@ export interface CodeRoute {
   relative: boolean;
 }
 
-const AUTH = compileRegex('(?i)(auth|jwt|passport|login_required|logged|session|token|guard|protect|verify|require_?user|current_?user|permission|acl|rbac|secured|bearer|api_?key|roles?_required)');
+/**
+ * Names that say authentication, tested one identifier at a time (middleware, guards, dependencies, decorators):
+ * `requireAuth`, `passport.authenticate`, `verifyToken`, `get_current_user`, `login_required`, `jwt_required`.
+ * Not sessions, databases or handler names: `session(…)`, `passport.initialize()`, `Depends(get_db)` and a
+ * handler called `getCurrentUserPets` authenticate nobody. `author` is not `auth`.
+ */
+const AUTH_NAME =
+  /auth(?!or(?!i[sz]))|jwt|bearer|api_?key|login_?required|require_?login|logged_?in|(verify|check|validate|require|decode)_?(access_?|id_?)?token|token_?required|^current_?(active_?)?user$|^get_?current_?(active_?)?user$|require_?user|permission|roles?_?required|require_?roles?|has_?role|rbac|guard|^protect(ed)?$|^secur(e|ed|ity)$/i;
+/** Routers and controllers passed to `use()` are mounted, not middleware: `app.use(authRouter)` authenticates nothing. */
+const MOUNTED_NAME = /(router|routes|controller)$/i;
 const PUBLIC = compileRegex('(?i)(@Public\\(|AllowAny|skip_?auth|public_route)');
 const JS_ROUTE = compileRegex('\\b([A-Za-z_$][\\w$]*)\\s*\\.\\s*(get|post|put|patch|delete|head|options|all)\\s*\\(\\s*([\'"`])(/[^\'"`]*)[\'"`]', {});
-const JS_RECEIVER = /^(app|router|server|fastify|instance|api|routes|\w*(Router|App|Server|Routes))$/;
+/** Receivers that serve routes by convention when the file does not say what they are (`api` is as often a client). */
+const JS_RECEIVER = /^(app|router|server|fastify|instance|routes|\w*(Router|App|Server|Routes))$/;
+const JS_ASSIGN = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>]+\s*)?=\s*([^;\n]*)/;
+const JS_APP_FACTORY = /\b(express|fastify|Fastify|koa|polka|restify\.createServer)\s*\(|require\(\s*['"](express|fastify|koa|polka)['"]\s*\)\s*\(|\bnew\s+(Koa|Hono|Elysia)\b/;
+const JS_ROUTER_FACTORY = /\bRouter\s*\(|\bnew\s+(Router|KoaRouter)\b/;
+const JS_CLIENT = /\b(axios|got|ky|superagent|supertest|request|ofetch|wretch|HttpClient|fetch)\b/;
+const JS_ROUTE_CHAIN = compileRegex('\\b([A-Za-z_$][\\w$]*)\\s*\\.\\s*route\\s*\\(\\s*[\'"`](/[^\'"`]*)[\'"`]\\s*\\)', {});
+const CHAINED_METHOD = /(?:^|\))[\s})]*\.\s*(get|post|put|patch|delete|head|options|all)\s*\(/g;
 const JS_USE_AUTH = compileRegex('\\b[A-Za-z_$][\\w$]*\\s*\\.\\s*(use|addHook|register)\\s*\\(([^)]*)');
 const JS_APP = /^(app|server|fastify|instance|api|\w*(App|Server))$/;
 const JS_USE = compileRegex('\\b([A-Za-z_$][\\w$]*)\\s*\\.\\s*use\\s*\\(');
 const JS_LITERAL_PREFIX = compileRegex('^\\s*([\'"`])(/[^\'"`$]*)[\'"`]\\s*,');
-const NEST_CONTROLLER = compileRegex('@Controller\\(\\s*(?:[\'"`]([^\'"`]*)[\'"`])?');
+const NEST_CONTROLLER = compileRegex('@Controller\\(\\s*(?:[\'"`]([^\'"`]*)[\'"`]|\\{[^}]*\\bpath\\s*:\\s*[\'"`]([^\'"`]*)[\'"`])?');
 const NEST_ROUTE = compileRegex('@(Get|Post|Put|Patch|Delete|Head|Options|All)\\(\\s*(?:[\'"`]([^\'"`]*)[\'"`])?');
-const PY_ROUTE = compileRegex('^\\s*@\\s*([A-Za-z_][\\w]*)\\s*\\.\\s*(get|post|put|patch|delete|head|options|route|api_route)\\s*\\(\\s*[rfu]?([\'"])(/[^\'"]*)[\'"]([^\\n]*)');
+const PY_ROUTE = compileRegex('^\\s*@\\s*([A-Za-z_][\\w]*)\\s*\\.\\s*(get|post|put|patch|delete|head|options|route|api_route)\\s*\\(\\s*[rfu]?([\'"])(/[^\'"]*|)[\'"]([^\\n]*)');
 const PY_PREFIX = compileRegex('^\\s*([A-Za-z_][\\w]*)\\s*=\\s*(?:APIRouter|Blueprint)\\(([^\\n]*)');
 const PY_METHODS = compileRegex('methods\\s*=\\s*\\[([^\\]]*)\\]');
 const PY_PREFIX_ARG = compileRegex('(?:prefix|url_prefix)\\s*=\\s*[\'"]([^\'"]*)[\'"]');
@@ -115,37 +131,108 @@ function mounted(route: Omit<CodeRoute, 'relative'>, receiver: string, g: Mounts
   return chainsOf(receiver, g, memo).flatMap((c) => (c ? [{ ...route, path: joinPath(c.prefix, route.path), authed: route.authed || c.authed, relative: c.relative }] : []));
 }
 
+/** Does any name in this code say authentication (see AUTH_NAME)? Strings are not names: `register(require('@fastify/jwt'))` is not. */
+export function namesAuth(code: string): boolean {
+  const names = code.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, ' ').match(/[A-Za-z_$][\w$]*/g) ?? [];
+  return names.some((n) => AUTH_NAME.test(n) && !MOUNTED_NAME.test(n));
+}
+
+/**
+ * The middleware of a route call: the arguments after the path (`rest` starts after it), less the last one, the
+ * handler (`createPetFromSession`, or the start of an inline `(req, res) =>`), whose name says nothing of auth.
+ */
+function middlewareOf(rest: string): string {
+  const head = rest.replace(/^\s*,/, '').split(/=>|\bfunction\b|\basync\b/)[0];
+  const args: string[] = [''];
+  let depth = 0;
+  for (const ch of head) {
+    if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch) && --depth < 0) break; // the call's own closing parenthesis
+    if (ch === ',' && depth === 0) args.push('');
+    else args[args.length - 1] += ch;
+  }
+  return args.slice(0, -1).join(',');
+}
+
+/**
+ * What each receiver of the file is, from its assignment: an application (`express()`, `fastify()`, `new Koa()`),
+ * a router (`Router()`), or something else (a client: `axios.create()`). Receivers not assigned here (a plugin's
+ * `fastify` parameter, an imported `app`) are judged by name.
+ */
+function jsReceivers(file: SourceFile): Map<string, 'app' | 'router' | 'other'> {
+  const kinds = new Map<string, 'app' | 'router' | 'other'>();
+  for (let l = 1; l <= file.lineCount; l++) {
+    const text = file.lineText(l);
+    if (!text.includes('=')) continue;
+    const m = JS_ASSIGN.exec(text);
+    if (!m) continue;
+    const value = m[2];
+    if (JS_ROUTER_FACTORY.test(value)) kinds.set(m[1], 'router');
+    else if (JS_APP_FACTORY.test(value)) kinds.set(m[1], 'app');
+    else if (JS_CLIENT.test(value)) kinds.set(m[1], 'other');
+    else kinds.delete(m[1]); // `const app = require('./app')`: judged by name
+  }
+  return kinds;
+}
+
+/** `app.route('/orders').get(auth, list).post(create)`: the chained methods, on this line or continuing lines below. */
+function chainedRoutes(file: SourceFile, line: number, rest: string): { method: string; line: number; middleware: string }[] {
+  const out: { method: string; line: number; middleware: string }[] = [];
+  const indent = (t: string): number => t.length - t.trimStart().length;
+  const base = indent(file.lineText(line));
+  for (let l = line; l <= Math.min(file.lineCount, line + 200); l++) {
+    const text = l === line ? rest : file.lineText(l);
+    const trimmed = text.trim();
+    if (l > line && trimmed && indent(text) <= base && !/^[.)}\]]/.test(trimmed)) break;
+    CHAINED_METHOD.lastIndex = 0;
+    for (let m = CHAINED_METHOD.exec(text); m; m = CHAINED_METHOD.exec(text)) {
+      // Below the first line, only a call that starts its line continues the chain (not `res.get()` in a body).
+      if (l > line && m.index !== 0) break;
+      const after = text.slice(m.index + m[0].length) + (l < file.lineCount ? `\n${callText(file, l + 1)}` : '');
+      out.push({ method: m[1], line: l, middleware: middlewareOf(`,${after}`) });
+    }
+  }
+  return out;
+}
+
 function expressRoutes(file: SourceFile): CodeRoute[] {
   if (!/express|fastify|Router\(|koa/i.test(file.text)) return [];
+  const kinds = jsReceivers(file);
+  const serves = (name: string): boolean => (kinds.has(name) ? kinds.get(name) !== 'other' : JS_RECEIVER.test(name));
   // Lines after which every route is authenticated: `app.use(authenticate)`, `fastify.addHook('onRequest', …auth…)`.
   let authFrom = Infinity;
   for (let l = 1; l <= file.lineCount; l++) {
     const m = first(JS_USE_AUTH, file.lineText(l));
-    if (m && testRegex(AUTH, m[2]) && !/['"`]\//.test(m[2])) {
+    if (m && namesAuth(m[2]) && !/['"`]\//.test(m[2])) {
       authFrom = l;
       break;
     }
   }
   const found: { route: Omit<CodeRoute, 'relative'>; receiver: string }[] = [];
   const useLines: number[] = [];
+  const add = (receiver: string, method: string, path: string, line: number, middleware: string): void => {
+    found.push({ receiver, route: { method: method === 'all' ? '*' : method, path, line, authed: line > authFrom || namesAuth(middleware), public: testRegex(PUBLIC, middleware) } });
+  };
   for (let l = 1; l <= file.lineCount; l++) {
     const text = file.lineText(l);
     if (!text.includes('(')) continue;
     if (text.includes('.use')) useLines.push(l);
+    const chain = first(JS_ROUTE_CHAIN, text);
+    if (chain && serves(chain[1])) {
+      for (const c of chainedRoutes(file, l, text.slice(text.indexOf(chain[0]) + chain[0].length))) add(chain[1], c.method, chain[2], c.line, c.middleware);
+      continue;
+    }
     const m = first(JS_ROUTE, text);
-    if (!m || !JS_RECEIVER.test(m[1])) continue;
-    const call = callText(file, l).slice(text.indexOf(m[0]) + m[0].length);
-    // Only what sits between the path and the handler counts as middleware.
-    const middle = call.split(/=>|\bfunction\b|\basync\b/)[0];
-    found.push({ receiver: m[1], route: { method: m[2] === 'all' ? '*' : m[2], path: m[4], line: l, authed: l > authFrom || testRegex(AUTH, middle), public: testRegex(PUBLIC, middle) } });
+    if (!m || !serves(m[1])) continue;
+    add(m[1], m[2], m[4], l, middlewareOf(callText(file, l).slice(text.indexOf(m[0]) + m[0].length)));
   }
-  const g = expressMounts(file, useLines, new Set(found.map((f) => f.receiver)), authFrom);
+  const g = expressMounts(file, useLines, new Set(found.map((f) => f.receiver)), authFrom, kinds);
   const memo = new Map<string, Chain[]>();
   return found.flatMap((f) => mounted(f.route, f.receiver, g, memo));
 }
 
 /** `parent.use('/prefix', auth, router)` for the routers that serve routes in this file. */
-function expressMounts(file: SourceFile, lines: number[], receivers: Set<string>, authFrom: number): Mounts {
+function expressMounts(file: SourceFile, lines: number[], receivers: Set<string>, authFrom: number, kinds: Map<string, 'app' | 'router' | 'other'>): Mounts {
   const mounts: Mounts['mounts'] = new Map();
   for (const l of lines) {
     const m = first(JS_USE, file.lineText(l));
@@ -159,12 +246,20 @@ function expressMounts(file: SourceFile, lines: number[], receivers: Set<string>
     // `app.use(router)` mounts at the root; `app.use(base + '/x', router)`, `app.use(cfg.prefix, router)`: unknown.
     const prefix = literal ? literal[2] : children.includes(args.match(/^\s*([A-Za-z_$][\w$]*)/)?.[1] ?? '') ? '' : undefined;
     const middleware = children.reduce((t, c) => t.split(c).join(' '), literal ? args.slice(literal[0].length) : args);
-    const authed = l > authFrom || testRegex(AUTH, middleware);
+    const authed = l > authFrom || namesAuth(middleware);
     for (const child of children) mounts.set(child, [...(mounts.get(child) ?? []), { parent: m[1], prefix, authed, replaces: false }]);
   }
-  return { mounts, own: (name) => ({ prefix: '', authed: false, app: JS_APP.test(name) }) };
+  return { mounts, own: (name) => ({ prefix: '', authed: false, app: kinds.has(name) ? kinds.get(name) === 'app' : JS_APP.test(name) }) };
 }
 
+/** `@UseGuards(AuthGuard('jwt'))`, `@UseGuards(RolesGuard)`; a rate limiter (`ThrottlerGuard`) alone guards nothing of identity. */
+function guards(text: string): boolean {
+  const m = /@UseGuards\(([^)]*)/.exec(text);
+  return !!m && !/^\s*ThrottlerGuard\s*$/.test(m[1]);
+}
+
+// Nest controllers are served under the application's global prefix and version (`setGlobalPrefix('api')`,
+// `enableVersioning()`), set in main.ts: their paths are tails, like a router mounted from another file.
 function nestRoutes(file: SourceFile): CodeRoute[] {
   if (!file.text.includes('@nestjs') && !file.text.includes('@Controller')) return [];
   const out: CodeRoute[] = [];
@@ -176,12 +271,12 @@ function nestRoutes(file: SourceFile): CodeRoute[] {
     const text = file.lineText(l);
     const c = first(NEST_CONTROLLER, text);
     if (c) {
-      prefix = c[1] ?? '';
+      prefix = c[1] ?? c[2] ?? '';
       classGuarded = pendingGuard;
       pendingGuard = false;
       continue;
     }
-    if (/@UseGuards\(/.test(text)) pendingGuard = true;
+    if (guards(text)) pendingGuard = true;
     if (testRegex(PUBLIC, text)) pendingPublic = true;
     if (/^\s*(export\s+)?(abstract\s+)?class\s/.test(text)) {
       classGuarded = classGuarded || pendingGuard;
@@ -196,10 +291,10 @@ function nestRoutes(file: SourceFile): CodeRoute[] {
       for (let k = l + 1; k <= Math.min(file.lineCount, l + 4); k++) {
         const t = file.lineText(k);
         if (!/^\s*@/.test(t)) break;
-        if (/@UseGuards\(/.test(t)) guarded = true;
+        if (guards(t)) guarded = true;
         if (testRegex(PUBLIC, t)) isPublic = true;
       }
-      out.push({ method: r[1].toLowerCase() === 'all' ? '*' : r[1].toLowerCase(), path: joinPath(prefix, r[2] ?? ''), line: l, authed: classGuarded || guarded, public: isPublic, relative: false });
+      out.push({ method: r[1].toLowerCase() === 'all' ? '*' : r[1].toLowerCase(), path: joinPath(prefix, r[2] ?? ''), line: l, authed: classGuarded || guarded, public: isPublic, relative: true });
       pendingGuard = false;
       pendingPublic = false;
     } else if (!/^\s*@/.test(text) && text.trim()) {
@@ -218,7 +313,7 @@ function pythonRoutes(file: SourceFile): CodeRoute[] {
   for (let l = 1; l <= file.lineCount; l++) {
     const text = file.lineText(l);
     const m = first(PY_PREFIX, text);
-    if (m) routers.set(m[1], { prefix: pyPrefix(m[2]), authed: /Depends|Security/.test(m[2]) && testRegex(AUTH, m[2]) });
+    if (m) routers.set(m[1], { prefix: pyPrefix(m[2]), authed: pyAuthed(m[2]) });
     const a = first(PY_APP, text);
     if (a) apps.add(a[1]);
     const inc = first(PY_INCLUDE, text);
@@ -227,7 +322,7 @@ function pythonRoutes(file: SourceFile): CodeRoute[] {
       // Flask: `url_prefix` given at registration replaces the blueprint's own; FastAPI's `prefix` goes before it.
       const flask = inc[2] === 'register_blueprint';
       const prefix = pyPrefix(args);
-      const mount = { parent: inc[1], prefix, authed: /Depends|Security/.test(args) && testRegex(AUTH, args), replaces: flask && prefix !== '' };
+      const mount = { parent: inc[1], prefix, authed: pyAuthed(args), replaces: flask && prefix !== '' };
       mounts.set(inc[3], [...(mounts.get(inc[3]) ?? []), mount]);
     }
   }
@@ -252,10 +347,21 @@ function pythonRoutes(file: SourceFile): CodeRoute[] {
       if (/^\s*(async\s+)?def\s/.test(t) && /\)\s*(->[^:]*)?:\s*$/.test(t)) break;
       if (/\)\s*(->[^:]*)?:\s*$/.test(t) && !/^\s*@/.test(t)) break;
     }
-    const authed = testRegex(AUTH, context) && /(Depends|Security|@|dependencies)/.test(context);
+    const authed = pyAuthed(context);
     for (const method of methods) out.push(...mounted({ method, path: m[4], line: l, authed, public: testRegex(PUBLIC, context) }, m[1], g, memo));
   }
   return out;
+}
+
+/**
+ * Authentication in Python route code: `Security(…)`, a dependency whose name says auth (`Depends(get_current_user)`,
+ * not `Depends(get_db)`), a parameter typed as such (`user: CurrentUser`), or a decorator (`@login_required`,
+ * `@jwt_required()`). A parameter `db: Session` or a function named `get_current_user_pets` is none of these.
+ */
+function pyAuthed(code: string): boolean {
+  if (/\bSecurity\s*\(/.test(code)) return true;
+  const named = (re: RegExp): boolean => [...code.matchAll(re)].some((m) => m[1].split('.').some((n) => AUTH_NAME.test(n)));
+  return named(/\bDepends\s*\(\s*([\w.]+)/g) || named(/^\s*@\s*([\w.]+)/gm) || named(/(?:^|[(,])\s*\w+\s*:\s*([A-Z]\w*)/gm);
 }
 
 /**
@@ -284,28 +390,33 @@ function joinPath(prefix: string, path: string): string {
   return joined || '/';
 }
 
-/** `/users/:id`, `/users/<int:id>`, `/users/{id}` → `users/{}` segments. */
+/**
+ * `/users/:id`, `/users/:id?`, `/users/<int:id>`, `/users/{id}`, `` /users/${id} `` → `users/{}` segments; a
+ * wildcard (`*`, `*splat`, `{*splat}`, `(.*)`) → `{*}`, which matches the rest of a path when it ends the route.
+ */
 export function pathSegments(path: string): string[] {
   return path
-    .split('?')[0]
     .split('/')
     .filter(Boolean)
-    .map((s) => (/^(:|\{|<)/.test(s) ? '{}' : s.toLowerCase()));
+    .map((s) => (/^(\*|\{\*|\(\.\*\))/.test(s) ? '{*}' : /^(:|\{|<|\$\{)/.test(s) ? '{}' : s.toLowerCase()));
 }
 
-function suffixOf(a: string[], b: string[]): boolean {
-  if (a.length > b.length) return false;
-  const off = b.length - a.length;
-  return a.every((s, i) => s === b[off + i]);
+/** Do the code's segments name exactly the spec's (a parameter only a parameter; a final wildcard the rest)? */
+function sameSegments(code: string[], spec: string[]): boolean {
+  if (code.at(-1) === '{*}' && spec.length >= code.length) return sameSegments(code.slice(0, -1), spec.slice(0, code.length - 1));
+  return code.length === spec.length && code.every((s, i) => s === spec[i] || (s === '{*}' && spec[i] === '{}'));
 }
 
 /**
- * Does a code route correspond to a spec path? Equal after normalising parameters, or one is a suffix of the
- * other (a router mounted under a prefix elsewhere, or a base path from `servers`). The root of a router
- * mounted elsewhere (`relative`) is the end of any path.
+ * Does a code route correspond to a spec path (or to it under one of the spec's base paths)? Where the code
+ * knows the full path, the two must be the same after normalising parameters: `/admin/pets`, `/v2/pets` and
+ * `/:slug` are not `/pets`. Only a route whose prefix is unknown (`relative`: a router mounted from another
+ * file, a computed prefix) is matched by its tail, and the root of such a router is the end of any path.
  */
 export function routeMatches(codePath: string, specPath: string, basePaths: string[], relative = false): boolean {
   const code = pathSegments(codePath);
   const candidates = [specPath, ...basePaths.map((b) => joinPath(b, specPath))].map(pathSegments);
-  return candidates.some((spec) => (code.length === 0 ? relative || spec.length === 0 : suffixOf(code, spec) || suffixOf(spec, code)));
+  if (!relative) return candidates.some((spec) => sameSegments(code, spec));
+  if (code.length === 0) return true;
+  return candidates.some((spec) => spec.some((_, start) => sameSegments(code, spec.slice(start))));
 }
