@@ -28,7 +28,7 @@ export async function runPackAgents(jobs: FileJob[], rules: RuleSet, settings: W
   // Each agent scans every file itself: the content-hash shortcut belongs to the whole rule set, not one pack.
   const plain = jobs.map(({ knownHash: _k, ...j }) => j);
   // A mapped rule of an enabled pack runs in that pack's agent only (see RuleSetOptions.enabled).
-  const enabled = rules.packs.map((p) => ({ dir: p.dir, builtin: p.builtin }));
+  const enabled = rules.packs.map((p) => ({ dir: p.dir, builtin: p.builtin, prefix: p.prefix }));
   const units = rules.packs
     .map((pack) => ({ pack, sub: buildRuleSet([pack], settings.overrides, settings.toolVersion, { enabled: rules.packs }) }))
     .filter((u) => u.sub.fileRules.length > 0);

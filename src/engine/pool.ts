@@ -16,10 +16,10 @@ import { processFile, type FileJob, type FileOutcome } from './process-file.js';
 import type { RuleOverride, RuleSet } from './ruleset.js';
 
 export interface WorkerInit {
-  packs: { dir: string; builtin: boolean }[];
+  packs: { dir: string; builtin: boolean; prefix: string }[];
   packIds: string[];
   /** agent_scan: every pack enabled in the scan (see RuleSetOptions.enabled). */
-  enabled?: { dir: string; builtin: boolean }[];
+  enabled?: { dir: string; builtin: boolean; prefix: string }[];
   overrides: Record<string, Record<string, RuleOverride>>;
   toolVersion: string;
   rulesetHash: string;
@@ -173,7 +173,7 @@ export function borrowWorkers(n: number): { workers: Worker[]; release: () => vo
 
 /** The message that has a worker build a rule set: the packs' folders, not the compiled rules. */
 export function workerInit(packs: RuleSet['packs'], rulesetHash: string, settings: WorkerSettings): WorkerInit {
-  return { ...settings, packs: packs.map((p) => ({ dir: p.dir, builtin: p.builtin })), packIds: packs.map((p) => p.id), rulesetHash };
+  return { ...settings, packs: packs.map((p) => ({ dir: p.dir, builtin: p.builtin, prefix: p.prefix })), packIds: packs.map((p) => p.id), rulesetHash };
 }
 
 /** The worker died or was stopped (its run outlived the time limit): it is out of the pool for good. */

@@ -15,8 +15,8 @@ let ready = false;
 let queue: Promise<void> = Promise.resolve();
 
 function rulesFor(init: WorkerInit): RuleSet {
-  const packs = init.packs.map((p) => loadPack(p.dir, p.builtin)).filter((p) => init.packIds.includes(p.id));
-  const enabled = init.enabled?.map((p) => loadPack(p.dir, p.builtin));
+  const packs = init.packs.map((p) => loadPack(p.dir, p.builtin, p.prefix)).filter((p) => init.packIds.includes(p.id));
+  const enabled = init.enabled?.map((p) => loadPack(p.dir, p.builtin, p.prefix));
   return buildRuleSet(packs, init.overrides, init.toolVersion, enabled ? { enabled } : {});
 }
 

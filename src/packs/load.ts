@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { inDomain, type CompiledMatcher, type FileFacts, type RuleDomain } from '../engine/matchers/matcher.js';
 import { getKind, kindNames } from '../engine/matchers/index.js';
 import type { RuleInfo, Severity } from '../engine/model.js';
+import { dirsBetween, repositoryTop } from '../config/layers.js';
 import { SentrikError } from '../util/errors.js';
 import { verifyBuiltinPack } from '../governance/integrity.js';
 import { lineOf, parseYamlWithPositions, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
@@ -62,6 +63,12 @@ export interface LoadedPack {
   rules: LoadedRule[];
   dir: string;
   builtin: boolean;
+  /**
+   * Where the scan root lies inside the folder that owns the pack (posix; '' when it is the root): a pack of the
+   * repository top's `.sentrik/rules/` in a scan of `services/billing` has `services/billing`, and its globs,
+   * written from the top, are matched against `services/billing/<path>`.
+   */
+  prefix: string;
   /** sha256 over the pack's files: changes whenever a rule changes (cache key, audit trail). */
   hash: string;
   /** Clauses mapped onto rules (own or of other packs); see `mappings:` in docs/packs.md. */
@@ -96,20 +103,36 @@ export function loadPacksFrom(dir: string, builtin: boolean): LoadedPack[] {
   return packDirs(dir).map((d) => loadPack(d, builtin));
 }
 
-/** Ids of every available pack, without loading (compiling) any of them. */
-export function availablePackIds(root?: string): { id: string; dir: string; builtin: boolean }[] {
-  const builtins = packDirs(builtinPacksDir()).map((dir) => ({ id: basename(dir), dir, builtin: true }));
+export interface PackRef {
+  id: string;
+  dir: string;
+  builtin: boolean;
+  /** See LoadedPack.prefix. */
+  prefix: string;
+}
+
+/**
+ * Ids of every available pack, without loading (compiling) any of them: the built-in packs, and the custom
+ * packs of every folder whose configuration applies to the root — the repository top's and those of the
+ * folders down to the root, as for config files (a closer folder's pack of the same id wins).
+ */
+export function availablePackIds(root?: string): PackRef[] {
+  const builtins: PackRef[] = packDirs(builtinPacksDir()).map((dir) => ({ id: basename(dir), dir, builtin: true, prefix: '' }));
   const taken = new Set(builtins.map((p) => p.id));
-  const custom = root ? packDirs(customPacksDir(root)).map((dir) => ({ id: basename(dir), dir, builtin: false })) : [];
-  for (const p of custom) {
+  const custom = new Map<string, PackRef>();
+  for (const owner of root ? dirsBetween(repositoryTop(root), root) : []) {
+    const prefix = relative(owner, root!).split(sep).join('/');
+    for (const dir of packDirs(customPacksDir(owner))) custom.set(basename(dir), { id: basename(dir), dir, builtin: false, prefix });
+  }
+  for (const p of custom.values()) {
     if (taken.has(p.id)) throw new SentrikError(`custom pack '${p.id}' has the id of a built-in pack`, join(p.dir, 'pack.yaml'), 1, 'give it another id');
   }
-  return [...builtins, ...custom];
+  return [...builtins, ...[...custom.values()].sort((a, b) => a.id.localeCompare(b.id))];
 }
 
 /** Built-in packs plus the repository's custom packs. */
 export function loadAllPacks(root?: string): LoadedPack[] {
-  return availablePackIds(root).map((p) => loadPack(p.dir, p.builtin));
+  return availablePackIds(root).map((p) => loadPack(p.dir, p.builtin, p.prefix));
 }
 
 /**
@@ -118,10 +141,43 @@ export function loadAllPacks(root?: string): LoadedPack[] {
  */
 export function loadPacksById(ids: string[], root?: string): LoadedPack[] {
   const byId = new Map(availablePackIds(root).map((p) => [p.id, p]));
-  return ids.filter((id) => byId.has(id)).map((id) => loadPack(byId.get(id)!.dir, byId.get(id)!.builtin));
+  return ids.filter((id) => byId.has(id)).map((id) => loadPack(byId.get(id)!.dir, byId.get(id)!.builtin, byId.get(id)!.prefix));
 }
 
-export function loadPack(packDir: string, builtin: boolean): LoadedPack {
+/** A pack as seen from a scan root inside the folder that owns it (see LoadedPack.prefix). */
+export function loadPack(packDir: string, builtin: boolean, prefix = ''): LoadedPack {
+  const pack = loadPackFiles(packDir, builtin);
+  if (!prefix) return pack;
+  const key = `${packDir}\0${prefix}`;
+  const known = rebasedCache.get(key);
+  if (known?.hash === pack.hash) return known;
+  const rebased = { ...pack, prefix, rules: pack.rules.map((r) => rebaseRule(r, prefix)) };
+  rebasedCache.set(key, rebased);
+  return rebased;
+}
+
+const rebasedCache = new Map<string, LoadedPack>();
+
+/** The rule with its globs matched against `prefix/<path>` (its matcher and domain are the same, lazily). */
+function rebaseRule(rule: LoadedRule, prefix: string): LoadedRule {
+  return {
+    def: rule.def,
+    packId: rule.packId,
+    standard: rule.standard,
+    scope: rule.scope,
+    get matcher() {
+      return rule.matcher;
+    },
+    appliesTo: (path) => rule.appliesTo(`${prefix}/${path}`),
+    get domain() {
+      return rule.domain;
+    },
+    judges: (file) => rule.judges({ ...file, path: `${prefix}/${file.path}` }),
+    source: rule.source,
+  };
+}
+
+function loadPackFiles(packDir: string, builtin: boolean): LoadedPack {
   const cached = packCache.get(packDir);
   const files = packFiles(packDir);
   // Long-lived processes (MCP server, watch) load packs on every scan: unchanged files need no re-hashing.
@@ -183,6 +239,7 @@ function parsePack(packDir: string, builtin: boolean, hash: string, files: strin
     rules,
     dir: packDir,
     builtin,
+    prefix: '',
     hash,
     mappings,
   };
@@ -194,7 +251,7 @@ function parsePack(packDir: string, builtin: boolean, hash: string, files: strin
  */
 export interface PackSnapshot {
   hash: string;
-  pack: Omit<LoadedPack, 'rules' | 'mappings' | 'dir' | 'builtin'>;
+  pack: Omit<LoadedPack, 'rules' | 'mappings' | 'dir' | 'builtin' | 'prefix'>;
   rules: { def: RuleDef; match: unknown; file: string; line?: number }[];
   mappings: { clause: string; title: string; note?: string; rules: { id: string; packId: string }[]; file: string; line?: number }[];
 }
@@ -240,6 +297,7 @@ function fromSnapshot(packDir: string, hash: string): LoadedPack | undefined {
     ...snap.pack,
     dir: packDir,
     builtin: true,
+    prefix: '',
     rules: snap.rules.map((r) => makeRule(r.def, r.match, snap.pack.id, snap.pack.standard, { file: join(packDir, r.file), line: r.line }, true)),
     mappings: snap.mappings.map((m) => ({
       clause: m.clause,

@@ -56,7 +56,7 @@ export interface RunScanOptions {
 /** Load the selected packs: explicit ids, 'all', or the configured ones. Unknown ids name where they came from. */
 export function selectPacks(available: PackRef[], requested: string[] | undefined, configured: string[], source: string): LoadedPack[] {
   const byId = new Map(available.map((p) => [p.id, p]));
-  if (requested && requested.length === 1 && requested[0] === 'all') return available.map((p) => loadPack(p.dir, p.builtin));
+  if (requested && requested.length === 1 && requested[0] === 'all') return available.map((p) => loadPack(p.dir, p.builtin, p.prefix));
   const ids = requested ?? configured;
   const unknown = ids.filter((id) => !byId.has(id));
   if (unknown.length) {
@@ -67,7 +67,7 @@ export function selectPacks(available: PackRef[], requested: string[] | undefine
       `available: ${available.map((p) => p.id).join(', ')} (or 'all')`,
     );
   }
-  return [...new Set(ids)].map((id) => loadPack(byId.get(id)!.dir, byId.get(id)!.builtin));
+  return [...new Set(ids)].map((id) => loadPack(byId.get(id)!.dir, byId.get(id)!.builtin, byId.get(id)!.prefix));
 }
 
 /**
@@ -95,7 +95,7 @@ export function buildRules(root: string, config: SentrikConfig, packs?: string[]
   const available = availablePackIds(root);
   const selected = selectPacks(available, packs, config.standards_packs, configuredFrom);
   checkPackOverrides(new Set(available.map((p) => p.id)), config.pack_overrides, selected);
-  const key = JSON.stringify([selected.map((p) => [p.dir, p.hash]), config.pack_overrides]);
+  const key = JSON.stringify([selected.map((p) => [p.dir, p.hash, p.prefix]), config.pack_overrides]);
   // Loaded packs are cached objects: the same objects and hashes mean the same rules.
   if (lastRules?.key === key && lastRules.rules.packs.every((p, i) => p === selected[i])) return lastRules.rules;
   const rules = buildRuleSet(selected, config.pack_overrides, TOOL.version);
@@ -111,9 +111,14 @@ export function buildRules(root: string, config: SentrikConfig, packs?: string[]
 export function specFileProblems(root: string, rules: RuleSet, maxFileSize: number): ScanProblem[] {
   const out: ScanProblem[] = [];
   const seen = new Set<string>();
+  const prefixOf = new Map(rules.packs.map((p) => [p.id, p.prefix]));
   for (const { rule } of rules.fileRules) {
     if (rule.def.kind !== 'spec' || getSpecCheck(String((rule.def.match as { check?: unknown }).check))?.reads === 'code') continue;
-    for (const file of rule.def.files ?? []) {
+    // A pack of an outer folder names files from there: only those under the scan root are this scan's.
+    const prefix = prefixOf.get(rule.packId) ?? '';
+    for (const named of rule.def.files ?? []) {
+      if (prefix && !named.startsWith(`${prefix}/`)) continue;
+      const file = prefix ? named.slice(prefix.length + 1) : named;
       if (/[*?[\]{}!]/.test(file) || seen.has(`${rule.packId}\0${file}`)) continue;
       seen.add(`${rule.packId}\0${file}`);
       let size: number | undefined;
@@ -139,7 +144,7 @@ export function knownRuleIds(root: string): string[] {
   const ids: string[] = META_RULES.map((r) => r.id);
   for (const p of availablePackIds(root)) {
     try {
-      ids.push(...loadPack(p.dir, p.builtin).rules.map((r) => r.def.id));
+      ids.push(...loadPack(p.dir, p.builtin, p.prefix).rules.map((r) => r.def.id));
     } catch {
       // not loadable: not known
     }

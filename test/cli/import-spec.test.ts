@@ -3,7 +3,7 @@
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectNoStack, project, sentrik } from './helpers.js';
+import { expectNoStack, git, project, sentrik } from './helpers.js';
 
 const SPEC = `openapi: 3.0.3
 info: { title: Pet Store, version: '1.0' }
@@ -300,5 +300,16 @@ describe('import-spec: QA findings', () => {
     const root = project({ 'openapi.yaml': SHOP, 'server.js': server });
     expect(sentrik(['import-spec', 'openapi.yaml', '--enable'], { cwd: root }).code).toBe(0);
     expect(driftOf(root)).toEqual(['SPEC-DRIFT-001 server.js:7', 'SPEC-DRIFT-001 server.js:8', 'SPEC-DRIFT-002 server.js:9']);
+  });
+
+  it('scanning a sub-folder uses the custom packs of the repository top, their paths seen from the sub-folder', () => {
+    const root = project({ 'services/billing/openapi.yaml': SHOP, 'services/billing/app.js': "const express = require('express');\nconst app = express();\napp.get('/pets', list);\napp.get('/zzz', requireAuth, h);\n" });
+    git(root, 'init', '-q');
+    expect(sentrik(['import-spec', 'services/billing/openapi.yaml', '--enable'], { cwd: root }).code).toBe(0);
+    const r = sentrik(['scan', 'services/billing', '--no-cache', '--format', 'json'], { cwd: root, timeout: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const found = (JSON.parse(r.stdout) as { findings: { ruleId: string; file: string; line: number }[] }).findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`);
+    expect(found).toEqual(expect.arrayContaining(['SPEC-DRIFT-002 app.js:3', 'SPEC-DRIFT-001 app.js:4', 'SPEC-AUTH-009 openapi.yaml:7']));
+    expect(driftOf(root)).toEqual(['SPEC-DRIFT-001 services/billing/app.js:4', 'SPEC-DRIFT-002 services/billing/app.js:3']);
   });
 });

@@ -52,7 +52,7 @@ function validate(io: CliIO, flags: { root: string; config?: string }): number {
   const available = new Set(packs.map((p) => p.id));
   const overridden = packs.filter((p) => p.id in loaded.config.pack_overrides);
   try {
-    checkPackOverrides(available, loaded.config.pack_overrides, overridden.map((p) => loadPack(p.dir, p.builtin)));
+    checkPackOverrides(available, loaded.config.pack_overrides, overridden.map((p) => loadPack(p.dir, p.builtin, p.prefix)));
     // The enabled packs load as a scan loads them: a broken custom pack, or two sharing a rule id, is found here.
     buildRules(root, loaded.config);
   } catch (err) {
