@@ -312,4 +312,20 @@ describe('import-spec: QA findings', () => {
     expect(found).toEqual(expect.arrayContaining(['SPEC-DRIFT-002 app.js:3', 'SPEC-DRIFT-001 app.js:4', 'SPEC-AUTH-009 openapi.yaml:7']));
     expect(driftOf(root)).toEqual(['SPEC-DRIFT-001 services/billing/app.js:4', 'SPEC-DRIFT-002 services/billing/app.js:3']);
   });
+
+  it('a spec changed since import is a scan problem naming the command that updates the pack', () => {
+    const root = project({ 'openapi.yaml': SHOP, 'server.js': "const express = require('express');\nconst app = express();\napp.get('/dogs', requireAuth, h);\n" });
+    expect(sentrik(['import-spec', 'openapi.yaml', '--enable'], { cwd: root }).code).toBe(0);
+    writeFileSync(join(root, 'openapi.yaml'), SHOP.replace('  /health:', "  /dogs:\n    get: {responses: {'200': {description: ok}}}\n  /health:"));
+    const r = sentrik(['scan', root, '--no-cache', '--format', 'json'], { timeout: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const problems = (JSON.parse(r.stdout) as { problems: { code: string; file: string; line: number; message: string }[] }).problems.filter((p) => p.code === 'spec-stale');
+    expect(problems).toEqual([{ code: 'spec-stale', file: '.sentrik/rules/spec-shop/pack.yaml', line: 2, message: expect.stringContaining('spec-shop is stale: openapi.yaml changed since import') }]);
+    expect(r.stderr).toContain('run `sentrik import-spec openapi.yaml --id spec-shop --overwrite`');
+    expect(sentrik(['import-spec', 'openapi.yaml', '--overwrite'], { cwd: root }).code).toBe(0);
+    const again = sentrik(['scan', root, '--no-cache', '--format', 'json'], { timeout: 120_000 });
+    expect((JSON.parse(again.stdout) as { problems: { code: string }[] }).problems.filter((p) => p.code === 'spec-stale')).toEqual([]);
+    expect(driftOf(root)).toEqual([]);
+  });
 });
+
