@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { Document, parse as parseYaml } from 'yaml';
+import { Document, isMap, parse as parseYaml, parseDocument } from 'yaml';
 import { SourceFile } from '../engine/source.js';
 import { builtinPacksDir, customPacksDir, loadPack, packDirs, type LoadedRule } from '../packs/load.js';
 import { SentrikError } from '../util/errors.js';
@@ -420,3 +420,53 @@ export function packChanges(oldYaml: string, newYaml: string): string[] {
   return out;
 }
 
+
+/** Options import-spec derives from the spec on every import; any other option of a generated rule is the user's. */
+const DERIVED_OPTIONS = new Set(['spec', 'base_paths', 'operations', 'secured', 'also_declared', 'scope', 'requests', 'responses']);
+
+/**
+ * Carry the options a user edited in an installed pack (the drift rule's `ignore:`, SPEC-AUTH-001's `public:` —
+ * which the rules' remediation tells them to edit) into the re-generated pack, rule by rule (same id, same
+ * check). Returns the new pack text and what was kept, as `RULE-ID key`.
+ */
+export function keepUserOptions(oldYaml: string, newYaml: string): { yaml: string; kept: string[] } {
+  let old: unknown;
+  try {
+    old = parseYaml(oldYaml);
+  } catch {
+    return { yaml: newYaml, kept: [] }; // a broken pack has nothing to keep
+  }
+  const oldRules = isPlainObject(old) && Array.isArray(old.rules) ? old.rules : [];
+  const oldDoc = parseDocument(oldYaml);
+  const doc = parseDocument(newYaml);
+  const kept: string[] = [];
+  const rules = doc.get('rules');
+  if (!rules || !('items' in (rules as object))) return { yaml: newYaml, kept };
+  for (const rule of (rules as { items: unknown[] }).items) {
+    if (!isMap(rule)) continue;
+    const id = rule.get('id');
+    const check = rule.getIn(['match', 'check']);
+    const at = oldRules.findIndex((r) => isPlainObject(r) && r.id === id && isPlainObject(r.match) && r.match.check === check);
+    const before = oldRules[at] as Record<string, unknown> | undefined;
+    const options = before && isPlainObject(before.match) && isPlainObject(before.match.options) ? before.match.options : undefined;
+    for (const [key, value] of Object.entries(options ?? {})) {
+      if (DERIVED_OPTIONS.has(key)) continue;
+      const generated = rule.getIn(['match', 'options', key]);
+      const current = generated && typeof generated === 'object' && 'toJSON' in generated ? (generated as { toJSON(): unknown }).toJSON() : generated;
+      if (JSON.stringify(current) === JSON.stringify(value)) continue;
+      // The user's own node, comments and all.
+      rule.setIn(['match', 'options', key], oldDoc.getIn(['rules', at, 'match', 'options', key], true));
+      kept.push(`${String(id)} ${key}`);
+    }
+  }
+  return kept.length ? { yaml: doc.toString({ lineWidth: 0 }), kept } : { yaml: newYaml, kept };
+}
+
+/** The same pack, whatever the formatting (a hand-edited list written `[a, b]` or as lines). */
+export function samePack(a: string, b: string): boolean {
+  try {
+    return a === b || (/spec sha256: (\w+)/.exec(a)?.[1] === /spec sha256: (\w+)/.exec(b)?.[1] && JSON.stringify(parseYaml(a)) === JSON.stringify(parseYaml(b)));
+  } catch {
+    return false;
+  }
+}

@@ -327,5 +327,30 @@ describe('import-spec: QA findings', () => {
     expect((JSON.parse(again.stdout) as { problems: { code: string }[] }).problems.filter((p) => p.code === 'spec-stale')).toEqual([]);
     expect(driftOf(root)).toEqual([]);
   });
+
+  it('re-import keeps the options the user edited (ignore:, public:) and says so; an unchanged spec prints one line', () => {
+    const root = project({ 'openapi.yaml': SHOP, 'server.js': "const express = require('express');\nconst app = express();\napp.get('/metrics', metrics);\n" });
+    expect(sentrik(['import-spec', 'openapi.yaml', '--enable'], { cwd: root }).code).toBe(0);
+    const packFile = join(root, '.sentrik', 'rules', 'spec-shop', 'pack.yaml');
+    const edited = readFileSync(packFile, 'utf8')
+      .replace('        public: []', '        public: [GET /health]')
+      .replace('        ignore: []', '        ignore:\n          - GET /metrics # Prometheus scrapes it');
+    writeFileSync(packFile, edited);
+    expect(driftOf(root)).toEqual([]);
+
+    const same = sentrik(['import-spec', 'openapi.yaml'], { cwd: root });
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toBe(`spec-shop is up to date with openapi.yaml (nothing changed): ${packFile}\n`);
+    expect(readFileSync(packFile, 'utf8')).toBe(edited);
+
+    writeFileSync(join(root, 'openapi.yaml'), SHOP.replace('  /health:', "  /dogs:\n    get: {responses: {'200': {description: ok}}}\n  /health:"));
+    const updated = sentrik(['import-spec', 'openapi.yaml', '--overwrite'], { cwd: root });
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.stdout).toContain('  operation added: GET /dogs\n  secured operation added: GET /dogs\n  kept your edit: SPEC-AUTH-001 public\n  kept your edit: SPEC-DRIFT-001 ignore\n');
+    const pack = readFileSync(packFile, 'utf8');
+    expect(pack).toContain('        ignore:\n          - GET /metrics # Prometheus scrapes it\n');
+    expect(pack).toMatch(/^ {8}public: \[ ?GET \/health ?\]$/m); // as the user wrote it
+    expect(driftOf(root)).toEqual([]);
+  });
 });
 

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { checkRuleExamples } from '../../packs/examples.js';
 import { builtinPacksDir, customPacksDir, loadPack } from '../../packs/load.js';
 import type { SpecKind } from '../../specs/check.js';
-import { buildPackYaml, currentFindings, defaultPackId, driftScope, packChanges, readSpec, type DriftScope } from '../../specs/import.js';
+import { buildPackYaml, currentFindings, defaultPackId, driftScope, keepUserOptions, packChanges, readSpec, samePack, type DriftScope } from '../../specs/import.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot, toPosix } from '../../util/paths.js';
@@ -55,24 +55,26 @@ function importSpec(io: CliIO, file: string, flags: Flags): number {
   const id = flags.id ?? defaultPackId(spec);
   if (existsSync(join(builtinPacksDir(), id, 'pack.yaml'))) throw new SentrikError(`'${id}' is the id of a built-in pack`, undefined, undefined, 'choose another with --id');
   const drift = driftScope(spec, id, flags.scope === undefined ? undefined : scopeDir(io, root, flags.scope));
-  const yaml = buildPackYaml(spec, id, drift);
-  validate(yaml, id);
-
   const dest = join(customPacksDir(root), id);
   const packFile = join(dest, 'pack.yaml');
   const old = existsSync(packFile) ? readFileSync(packFile, 'utf8') : undefined;
-  if (old === yaml) {
-    io.stdout(`${id} is up to date with ${spec.specRel} (nothing changed)\n`);
-  } else {
-    if (old !== undefined && !flags.overwrite) {
-      const changes = packChanges(old, yaml);
-      throw new SentrikError(`pack '${id}' exists and differs (${changes.length} change${changes.length === 1 ? '' : 's'}: ${changes.slice(0, 3).join('; ')}${changes.length > 3 ? '; …' : ''})`, packFile, undefined, 'pass --overwrite to update it');
-    }
-    writeFileAtomic(packFile, yaml);
-    if (old !== undefined) {
-      io.stdout(`Updated ${id} from ${spec.specRel}:\n`);
-      for (const c of packChanges(old, yaml)) io.stdout(`  ${c}\n`);
-    }
+  const { yaml, kept } = old === undefined ? { yaml: buildPackYaml(spec, id, drift), kept: [] } : keepUserOptions(old, buildPackYaml(spec, id, drift));
+  validate(yaml, id);
+
+  if (old !== undefined && samePack(old, yaml)) {
+    // Nothing was imported: the summary of an import would say otherwise.
+    io.stdout(`${id} is up to date with ${spec.specRel} (nothing changed): ${packFile}\n`);
+    return flags.enable ? editPacks(io, id, root, 'add') : EXIT.OK;
+  }
+  if (old !== undefined && !flags.overwrite) {
+    const changes = packChanges(old, yaml);
+    throw new SentrikError(`pack '${id}' exists and differs (${changes.length} change${changes.length === 1 ? '' : 's'}: ${changes.slice(0, 3).join('; ')}${changes.length > 3 ? '; …' : ''})`, packFile, undefined, 'pass --overwrite to update it');
+  }
+  writeFileAtomic(packFile, yaml);
+  if (old !== undefined) {
+    io.stdout(`Updated ${id} from ${spec.specRel}:\n`);
+    for (const c of packChanges(old, yaml)) io.stdout(`  ${c}\n`);
+    for (const k of kept) io.stdout(`  kept your edit: ${k}\n`);
   }
   summarise(io, spec, id, yaml, packFile, drift);
   if (flags.enable) return editPacks(io, id, root, 'add');
