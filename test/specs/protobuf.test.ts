@@ -68,6 +68,13 @@ describe('parseProto', () => {
     ]);
   });
 
+  it('reads fully qualified type names with a leading dot, and resolves them', () => {
+    const text = 'syntax = "proto3";\npackage t.v1;\nservice S {\n  rpc Get(.t.v1.Req) returns (.t.v1.Resp);\n}\nmessage Req { string id = 1; }\nmessage Resp { .t.v1.Inner inner = 1; map<string, .t.v1.Inner> more = 2; }\nmessage Inner { string password = 1; }\n';
+    const pf = parseProto(text, 't.proto');
+    expect(pf.services[0].rpcs.map((r) => [r.input, r.output])).toEqual([['.t.v1.Req', '.t.v1.Resp']]);
+    expect([...messageRoles([pf]).responses].sort()).toEqual(['t.v1.Inner', 't.v1.Resp']);
+  });
+
   it('reads proto2 labels, groups and extensions', () => {
     const pf = parseProto(PROTO2, 'legacy.proto');
     expect(pf.messages.map((m) => m.name)).toEqual(['Legacy', 'Extra']);

@@ -118,6 +118,13 @@ export function parseProto(text: string, file: string): ProtoFile {
     if (!tok || tok.kind !== 'ident') fail(`expected ${what} but found ${tok ? `'${tok.t}'` : 'end of file'}`, tok);
     return next();
   };
+  /** A type reference: a name, or a fully qualified one with a leading dot (`.acme.v1.Resp`). */
+  const typeName = (what: string): Token => {
+    if (peek()?.t !== '.') return ident(what);
+    next();
+    const tok = ident(what);
+    return { ...tok, t: `.${tok.t}` };
+  };
   /** Raw text up to the matching close of an already consumed open bracket. */
   const balanced = (open: string, close: string): string => {
     let depth = 1;
@@ -196,14 +203,14 @@ export function parseProto(text: string, file: string): ProtoFile {
   };
 
   const field = (msg: ProtoMessage, allowLabel: boolean): void => {
-    let tok = ident('a field type');
-    if (allowLabel && ['optional', 'required', 'repeated'].includes(tok.t)) tok = ident('a field type');
+    let tok = typeName('a field type');
+    if (allowLabel && ['optional', 'required', 'repeated'].includes(tok.t)) tok = typeName('a field type');
     let type = tok.t;
     if (type === 'map') {
       expect('<');
       const k = ident('a map key type').t;
       expect(',');
-      const v = ident('a map value type').t;
+      const v = typeName('a map value type').t;
       expect('>');
       type = `map<${k},${v}>`;
     } else if (type === 'group') {
@@ -251,13 +258,13 @@ export function parseProto(text: string, file: string): ProtoFile {
         const rn = ident('an rpc name');
         expect('(');
         if (peek()?.t === 'stream') next();
-        const input = ident('a request type').t;
+        const input = typeName('a request type').t;
         expect(')');
         const ret = ident("'returns'");
         if (ret.t !== 'returns') fail(`expected 'returns' but found '${ret.t}'`, ret);
         expect('(');
         if (peek()?.t === 'stream') next();
-        const output = ident('a response type').t;
+        const output = typeName('a response type').t;
         expect(')');
         const rpc: ProtoRpc = { name: rn.t, input, output, line: rn.line, options: '' };
         if (peek()?.t === '{') {
