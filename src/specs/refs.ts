@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { SentrikError } from '../util/errors.js';
-import { isInside, toPosix } from '../util/paths.js';
+import { insideRootOrUndefined, toPosix } from '../util/paths.js';
 import { isObj, isPlainObject, parseSpecText, type JsonObject, type PosDoc } from './doc.js';
 
 const MAX_HOPS = 64;
@@ -70,8 +70,8 @@ export function checkRefs(doc: PosDoc, opts: RefOptions): RefReport {
         if (!report.externalSkipped.includes(ref)) report.externalSkipped.push(ref);
         return;
       }
-      const file = resolve(dirname(abs), decodeURIComponent(target));
-      if (!isInside(resolve(opts.root), file)) throw new SentrikError(`$ref '${ref}' points outside the project`, d.file, line, 'keep referenced files inside the project root');
+      const file = insideRootOrUndefined(opts.root, resolve(dirname(abs), decodeURIComponent(target)));
+      if (!file) throw new SentrikError(`$ref '${ref}' points outside the project`, d.file, line, 'keep referenced files inside the project root (a symbolic link counts where it leads)');
       let other = loaded.get(file);
       if (!other) {
         if (!existsSync(file) || !statSync(file).isFile()) throw new SentrikError(`unresolvable $ref '${ref}': no such file`, d.file, line, 'fix the path (it is relative to the file that holds the $ref)');

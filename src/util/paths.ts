@@ -38,6 +38,15 @@ export function resolveInsideRoot(root: string, p: string): string {
   return abs;
 }
 
+/** `resolveInsideRoot` as a question: the path when it lies inside the root (symbolic links followed), else undefined. */
+export function insideRootOrUndefined(root: string, p: string): string | undefined {
+  try {
+    return resolveInsideRoot(root, p);
+  } catch {
+    return undefined;
+  }
+}
+
 const MAX_LINK_HOPS = 40; // what Linux allows before ELOOP
 
 /** Where `p` really lives: its realpath, or for a missing path the realpath of its nearest existing parent + the rest. */

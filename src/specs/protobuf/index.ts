@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { RawMatch } from '../../engine/matchers/matcher.js';
 import type { SourceFile } from '../../engine/source.js';
 import { SentrikError } from '../../util/errors.js';
-import { isInside, toPosix } from '../../util/paths.js';
+import { insideRootOrUndefined, toPosix } from '../../util/paths.js';
 import type { SpecCheck } from '../check.js';
 import { perFile } from '../memo.js';
 import { words } from '../openapi/model.js';
@@ -35,8 +35,9 @@ export function loadProtoTree(absPath: string, root: string): ProtoFile[] {
         if (/^(google\/(protobuf|api|rpc|type)|validate|buf\/validate|gogoproto|protoc-gen-openapiv2)\//.test(imp.path)) continue;
         throw new SentrikError(`import '${imp.path}' not found`, pf.file, imp.line, 'imports are resolved relative to the importing file and to the project root');
       }
-      if (!isInside(resolve(root), found)) throw new SentrikError(`import '${imp.path}' is outside the project`, pf.file, imp.line, 'keep imported .proto files inside the project');
-      visit(found);
+      const inside = insideRootOrUndefined(root, found);
+      if (!inside) throw new SentrikError(`import '${imp.path}' is outside the project`, pf.file, imp.line, 'keep imported .proto files inside the project (a symbolic link counts where it leads)');
+      visit(inside);
     }
   };
   visit(absPath);
