@@ -1,6 +1,6 @@
 // `sentrik import-spec` through the real CLI: generated packs, --enable, idempotent re-import, --overwrite
 // reporting changes, enforcement on scan (spec findings and code drift), and bad input (exit 2, nothing written).
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectNoStack, git, project, sentrik } from './helpers.js';
@@ -351,6 +351,31 @@ describe('import-spec: QA findings', () => {
     expect(pack).toContain('        ignore:\n          - GET /metrics # Prometheus scrapes it\n');
     expect(pack).toMatch(/^ {8}public: \[ ?GET \/health ?\]$/m); // as the user wrote it
     expect(driftOf(root)).toEqual([]);
+  });
+
+  it('a folder instead of a spec, and $refs or imports through a symbolic link out of the project: one line, exit 2', () => {
+    const root = project({ 'api/openapi.yaml': SHOP, 'api/notes.yaml': 'title: notes\n', 'api/pets.proto': 'syntax = "proto3";\n' });
+    const dir = sentrik(['import-spec', 'api'], { cwd: root });
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toBe('sentrik: api: is a folder, not a spec file — name the spec file: sentrik import-spec api/openapi.yaml, sentrik import-spec api/pets.proto\n');
+    const here = sentrik(['import-spec', '.'], { cwd: join(root, 'api') });
+    expect(here.code).toBe(2);
+    expect(here.stderr).toContain('sentrik: .: is a folder, not a spec file');
+    expectNoStack(here.stderr);
+
+    const outside = project({ 'pet.yaml': 'Pet: { type: object }\n', 'pet.proto': 'syntax = "proto3";\nmessage Pet { string name = 1; }\n' });
+    const linked = project({
+      'openapi.yaml': "openapi: 3.0.3\ninfo: { title: L, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    Pet: { $ref: './shared/pet.yaml#/Pet' }\n",
+      'api.proto': 'syntax = "proto3";\nimport "shared/pet.proto";\nservice S { rpc Get(Pet) returns (Pet); }\n',
+    });
+    symlinkSync(outside, join(linked, 'shared'));
+    const ref = sentrik(['import-spec', 'openapi.yaml', '--external-refs'], { cwd: linked });
+    expect(ref.code).toBe(2);
+    expect(ref.stderr).toMatch(/^sentrik: openapi\.yaml:6: \$ref '\.\/shared\/pet\.yaml#\/Pet' points outside the project/);
+    const imp = sentrik(['import-spec', 'api.proto'], { cwd: linked });
+    expect(imp.code).toBe(2);
+    expect(imp.stderr).toMatch(/^sentrik: api\.proto:2: import 'shared\/pet\.proto' is outside the project/);
+    expect(existsSync(join(linked, '.sentrik'))).toBe(false);
   });
 });
 

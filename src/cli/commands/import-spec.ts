@@ -1,8 +1,8 @@
 // import-spec: turn an OpenAPI / AsyncAPI / protobuf contract into a custom pack under .sentrik/rules/<id>/.
 // Everything is validated before anything is written: a broken spec is one line with file:line, exit 2.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { checkRuleExamples } from '../../packs/examples.js';
 import { builtinPacksDir, customPacksDir, loadPack } from '../../packs/load.js';
@@ -50,6 +50,7 @@ function importSpec(io: CliIO, file: string, flags: Flags): number {
   const { root } = resolveRoot(io, [], flags.root ?? '.');
   const specAbs = resolveInsideRoot(root, resolve(io.cwd, file));
   if (!existsSync(specAbs)) throw new SentrikError('no such file', file, undefined, 'check the path');
+  if (statSync(specAbs).isDirectory()) throw folderGiven(file, specAbs);
 
   const spec = readSpec({ root, specAbs, format: flags.format as SpecKind | undefined, externalRefs: flags.externalRefs });
   const id = flags.id ?? defaultPackId(spec);
@@ -79,6 +80,30 @@ function importSpec(io: CliIO, file: string, flags: Flags): number {
   summarise(io, spec, id, yaml, packFile, drift);
   if (flags.enable) return editPacks(io, id, root, 'add');
   return EXIT.OK;
+}
+
+/** `import-spec .`: name the spec file, and which files of the folder look like one. */
+function folderGiven(file: string, dir: string): SentrikError {
+  const specs = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && /\.(ya?ml|json|proto)$/i.test(e.name) && looksLikeSpec(join(dir, e.name)))
+    .map((e) => join(file, e.name).split(sep).join('/'))
+    .sort();
+  const hint = specs.length ? `name the spec file: ${specs.slice(0, 5).map((f) => `sentrik import-spec ${f}`).join(', ')}${specs.length > 5 ? ` (and ${specs.length - 5} more)` : ''}` : 'name the spec file (OpenAPI, AsyncAPI or .proto); none was found directly in this folder';
+  return new SentrikError('is a folder, not a spec file', file, undefined, hint);
+}
+
+/** A .proto file, or YAML/JSON whose first 64 KiB declare openapi, swagger or asyncapi. */
+function looksLikeSpec(path: string): boolean {
+  if (path.endsWith('.proto')) return true;
+  try {
+    const fd = openSync(path, 'r');
+    const buf = Buffer.alloc(65536);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    closeSync(fd);
+    return /^\s*["']?(openapi|swagger|asyncapi)["']?\s*:/m.test(buf.subarray(0, n).toString('utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** `--scope DIR`: a folder inside the root, as a posix path relative to it ('.' for the root). */
