@@ -15,7 +15,7 @@ import { isCodeFile } from './drift/routes.js';
 import type { SpecKind } from './check.js';
 import { isPlainObject, parseSpecText } from './doc.js';
 import { getSpecCheck } from './index.js';
-import { asOpenApi, definedSchemes, effectiveSecurity, isSecured, looksLikeOpenApi, obj, operations, type OpenApi } from './openapi/model.js';
+import { asOpenApi, definedSchemes, effectiveSecurity, isSecured, looksLikeOpenApi, obj, operations, shapeError, type OpenApi } from './openapi/model.js';
 import { loadProtoTree, messageRoles } from './protobuf/index.js';
 import { checkRefs, type RefReport } from './refs.js';
 
@@ -84,6 +84,8 @@ export function readSpec(req: ImportRequest): ImportedSpec {
   const kind: SpecKind | undefined = api ? 'openapi' : async ? 'asyncapi' : undefined;
   if (!kind) throw new SentrikError('not an API description (no top-level openapi, swagger or asyncapi version)', specRel, 1, 'give an OpenAPI 2.0/3.x, AsyncAPI 2.x/3.x or .proto file');
   if (req.format && req.format !== kind) throw new SentrikError(`-f ${req.format}, but the file is an ${kind === 'openapi' ? 'OpenAPI' : 'AsyncAPI'} document`, specRel, 1, `use -f ${kind} (or leave -f out)`);
+  const mistyped = api && shapeError(api);
+  if (mistyped) throw mistyped;
   const refs = checkRefs(doc, { external: !!req.externalRefs, absPath: req.specAbs, root: req.root });
   const info = obj((doc.root as Record<string, unknown>).info) ?? {};
   const title = typeof info.title === 'string' ? info.title : basename(specRel).replace(/\.[^.]+$/, '');

@@ -377,5 +377,27 @@ describe('import-spec: QA findings', () => {
     expect(imp.stderr).toMatch(/^sentrik: api\.proto:2: import 'shared\/pet\.proto' is outside the project/);
     expect(existsSync(join(linked, '.sentrik'))).toBe(false);
   });
+
+  it('a top-level value of the wrong type is a file:line problem in a scan, and refused by import-spec', () => {
+    const head = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n";
+    const get = "  /a:\n    get: {responses: {'200': {description: ok}}}\n";
+    const root = project({
+      'a.yaml': `${head}servers: http://api.example.com\npaths:\n${get}`,
+      'b.yaml': `${head}servers:\n  - 'http://api.example.com'\npaths:\n${get}`,
+      'c.yaml': `${head}paths:\n  - /a\n`,
+    });
+    const r = sentrik(['scan', root, '--packs', 'api-security', '--no-cache', '--format', 'json'], { timeout: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { problems: { file: string; line: number; message: string }[]; findings: { file: string; ruleId: string }[] };
+    expect(out.problems.map((p) => `${p.file}:${p.line}: ${p.message}`)).toEqual([
+      'a.yaml:3: `servers` must be a list of Server Objects (write it as `servers: [{ url: https://api.example.com }]`)',
+      'b.yaml:4: `servers` items must be Server Objects with a `url` (write `- url: http://api.example.com`)',
+      'c.yaml:3: `paths` must be a mapping of path → Path Item (write `paths:` followed by `/pets:` entries, not a list)',
+    ]);
+    expect(out.findings.filter((f) => f.file === 'a.yaml').length).toBeGreaterThan(0); // the rest of the document is still checked
+    const imp = sentrik(['import-spec', 'b.yaml'], { cwd: root });
+    expect(imp.code).toBe(2);
+    expect(imp.stderr).toBe('sentrik: b.yaml:4: `servers` items must be Server Objects with a `url` — write `- url: http://api.example.com`\n');
+  });
 });
 

@@ -6,6 +6,8 @@ import type { SourceFile } from '../../engine/source.js';
 import { hit, type SpecCheck } from '../check.js';
 import { isPlainObject, type JsonObject } from '../doc.js';
 import { deref } from '../refs.js';
+import { SentrikError } from '../../util/errors.js';
+import { perFile } from '../memo.js';
 import { openApiOf } from './index.js';
 import {
   arr,
@@ -26,6 +28,7 @@ import {
   responseSchemas,
   responsesOf,
   securitySchemes,
+  shapeError,
   walkSchemas,
   WRITE_METHODS,
   words,
@@ -47,7 +50,13 @@ function oas<O>(name: string, description: string, options: z.ZodType<O>, run: (
     keywords: KEYWORDS,
     run(file, o) {
       const api = openApiOf(file);
-      return api ? run(api, o, file) : [];
+      if (!api) return [];
+      const found = run(api, o, file);
+      // A mistyped top-level value (see shapeError) leaves checks with nothing to read: a check that found
+      // nothing reports it instead (once per file, as a problem), and every finding still counts.
+      const shape = found.length ? undefined : perFile(file, 'openapi-shape', () => shapeError(api));
+      if (shape) throw new SentrikError(`${shape.message} (${shape.hint})`, shape.file, shape.line); // a problem shows its message only
+      return found;
     },
   };
 }

@@ -43,6 +43,23 @@ export function asOpenApi(doc: PosDoc): OpenApi | undefined {
   return undefined;
 }
 
+/**
+ * A top-level value of the wrong type (`servers: http://…`, `servers: ['http://…']`, `paths:` as a list) would
+ * read as "none" — no operations, no servers, nothing to flag — so it is an error at its line instead.
+ */
+export function shapeError(api: OpenApi): SentrikError | undefined {
+  const root = api.root;
+  const at = (key: string, index?: number): number | undefined => (index === undefined ? api.doc.at(root, key)?.line : api.doc.at(root[key], index)?.line ?? api.doc.at(root, key)?.line);
+  if (api.major === 3 && root.servers !== undefined) {
+    if (!Array.isArray(root.servers)) return new SentrikError('`servers` must be a list of Server Objects', api.doc.file, at('servers'), 'write it as `servers: [{ url: https://api.example.com }]`');
+    const bad = root.servers.findIndex((s) => !isPlainObject(s) || typeof s.url !== 'string');
+    if (bad !== -1) return new SentrikError('`servers` items must be Server Objects with a `url`', api.doc.file, at('servers', bad), `write \`- url: ${typeof root.servers[bad] === 'string' ? String(root.servers[bad]) : 'https://api.example.com'}\``);
+  }
+  if (root.paths !== undefined && root.paths !== null && !isPlainObject(root.paths)) return new SentrikError('`paths` must be a mapping of path → Path Item', api.doc.file, at('paths'), 'write `paths:` followed by `/pets:` entries, not a list');
+  if (root.security !== undefined && !Array.isArray(root.security)) return new SentrikError('`security` must be a list of Security Requirement Objects', api.doc.file, at('security'), 'write it as `security: [{ bearer: [] }]`');
+  return undefined;
+}
+
 export function parseOpenApi(text: string, file: string): OpenApi {
   const doc = parseSpecText(text, file);
   const api = asOpenApi(doc);
