@@ -214,6 +214,52 @@ def c():
 }`;
     expect(lines(javaRule, 'C.java', java)).toEqual([8]);
     expect(() => rule({ languages: ['python'], taint: { sources: ['request.args'], sinks: ['open($SINK)'], guards: ['$X.startswith($$$)'] } })).toThrow(/does not mark the value it checks/);
+
+    // guard_needs: a prefix check proves nothing about a path that was not normalised first ('/srv/../etc').
+    const normalised = rule({
+      languages: ['python'],
+      taint: { sources: [{ pattern: '$R.$A', regex: '^request\\.args' }], sinks: ['open($SINK $$$)'], guards: ['$V.startswith($$$)'], guard_needs: '\\brealpath\\(' },
+    });
+    const paths = `def a():
+    p = os.path.realpath(os.path.join(ROOT, request.args["f"]))
+    if not p.startswith(ROOT):
+        abort(404)
+    return open(p)
+
+def b():
+    p = os.path.join(ROOT, request.args["f"])
+    if not p.startswith(ROOT):
+        abort(404)
+    return open(p)
+
+def c():
+    p = request.args["f"]
+    if p not in ALLOWED:
+        abort(404)
+    return open(p)
+`;
+    expect(lines(normalised, 'v.py', paths)).toEqual([11]);
+
+    // A URL parsed from a variable and found in an allowlist: the variable holds that URL.
+    const ssrf = rule({ languages: ['python'], taint: { sources: [{ pattern: '$R.$A', regex: '^request\\.args' }], sinks: ['requests.get($SINK $$$)'] } });
+    const fetch = `def a():
+    url = request.args["u"]
+    parsed = urlparse(url)
+    if parsed.scheme != "https" or parsed.hostname not in ALLOWED_HOSTS:
+        abort(400)
+    return requests.get(url)
+
+def b():
+    url = request.args["u"]
+    parsed = urlparse(url)
+    if parsed.hostname in ALLOWED_HOSTS:
+        log(parsed)
+    return requests.get(url)
+`;
+    expect(lines(ssrf, 'f.py', fetch)).toEqual([13]);
+    const jsFetch = rule({ languages: ['javascript'], taint: { sources: [{ pattern: '$R.$P', regex: '^req\\.query' }], sinks: ['fetch($SINK $$$)'] } });
+    expect(lines(jsFetch, 'f.js', "app.get('/', async (req, res) => {\n  const raw = req.query.url;\n  const u = new URL(raw);\n  if (!HOSTS.has(u.hostname)) return res.status(400).end();\n  await fetch(raw);\n  await fetch(req.query.other);\n});\n")).toEqual([6]);
+    expect(() => rule({ languages: ['python'], taint: { sources: ['request.args'], sinks: ['open($SINK)'], guard_needs: 'x' } })).toThrow(/`guard_needs` without `guards`/);
   });
 
   it('taints names destructured in a parameter list, and sees module-level variables inside functions', () => {

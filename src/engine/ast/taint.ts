@@ -20,6 +20,7 @@ const parentKind = (n: SgNode): string => {
 };
 import { findAllOnce } from './parse.js';
 import { anyRule, type PatternSpec } from './pattern.js';
+import { testRegex, type SafeRegex } from '../regex.js';
 
 export interface TaintSpec {
   sources: PatternSpec[];
@@ -30,6 +31,18 @@ export interface TaintSpec {
   constantSources?: boolean;
   /** Checks of a value `$V` that make it safe for this rule's sinks where they hold (see the header). */
   guards?: PatternSpec[];
+  /**
+   * A rule's own guard counts only for a variable whose value was last assigned from code this matches: a
+   * prefix check proves a path stays in its folder only once the path is normalised (path.resolve, realpath).
+   */
+  guardNeeds?: SafeRegex;
+}
+
+/** The checks an analysis honours: membership for every rule, the rule's own (with what they need). */
+interface Guards {
+  membership?: Rule;
+  own?: Rule;
+  ownNeeds?: SafeRegex;
 }
 
 /** Allowlist membership: a value found in a fixed set is one of its members, safe for any sink (`$V`: the value). */
@@ -46,6 +59,8 @@ const MEMBERSHIP: Record<AstLanguage, string[]> = {
 const EXIT_STATEMENT = /^(return|throw|raise|break|continue)_statement$/;
 /** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`: calls that never return. */
 const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(/;
+/** `u = urlparse(url)`, `new URL(url)`, `URI.create(url)`, `url.Parse(raw)`: a URL parsed from a variable. */
+const PARSED_URL = /^(?:new\s+)?(?:[\w$]+\.)*(urlparse|urlsplit|URL|URI|create|Parse|parse_url)\(\s*([A-Za-z_$][\w$]*)\s*[,)]/;
 /** `x`, `x.host`, `x.getHost()`, `u.Hostname()`: the variable a check is about. */
 const CHECKED_VARIABLE = /^([A-Za-z_$][\w$]*)(\s*\.\s*[A-Za-z_$][\w$]*(\(\))?)*$/;
 
@@ -108,8 +123,12 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
   // The built-in conversions are searched on their own, so every taint rule of the file (and the constant
   // checks) share that one search.
   const sanitizerNodes = [...(searches.sanitizers ? findAllOnce(root, searches.sanitizers) : []), ...conversionNodes(root, language, parser)];
-  const guards = [...MEMBERSHIP[language], ...(spec.guards ?? [])];
-  const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes, spec.constantSources, guards.length ? anyRule(guards, parser) : undefined);
+  const guards: Guards = {
+    membership: MEMBERSHIP[language].length ? anyRule(MEMBERSHIP[language], parser) : undefined,
+    own: spec.guards?.length ? anyRule(spec.guards, parser) : undefined,
+    ownNeeds: spec.guardNeeds,
+  };
+  const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes, spec.constantSources, guards);
   // A source that holds the whole sink call is built from the sink's result (Gin's `c.Query("id")` read as a
   // `$DB.Query($SINK)` sink): data flows out of that call, not into it.
   return candidates.filter((sink) => analysis.isTainted(sink.getMatch('SINK') ?? sink, span(sink)));
@@ -309,7 +328,7 @@ class Analysis {
     sourceNodes: SgNode[],
     sanitizerNodes: SgNode[],
     constantSources = false,
-    private readonly guardRule?: Rule,
+    private readonly guards: Guards = {},
   ) {
     this.sanitizers = sanitizerNodes.map(span);
     let perFile = verdictsByFile.get(root);
@@ -538,7 +557,7 @@ class Analysis {
    * that runs when the check holds) or, without it, for the rest of the scope (the check's failure left it).
    */
   private guardMarks(scope: SgNode | undefined): { name: string; pos: number; until?: number }[] {
-    if (!this.guardRule || !this.lang.conditionals.length) return [];
+    if ((!this.guards.membership && !this.guards.own) || !this.lang.conditionals.length) return [];
     const marks: { name: string; pos: number; until?: number }[] = [];
     for (const branch of (scope ?? this.root).findAll({ rule: { any: this.lang.conditionals.map((kind) => ({ kind })) } as Rule })) {
       if (!scope && this.scopeOf(branch)) continue; // module level: only code outside every function
@@ -548,29 +567,50 @@ class Analysis {
         // if (!ok(x) || !ok(y)) return;  →  both hold after it
         for (const d of operands(parts.condition, OR)) {
           const checked = negation(d);
-          const name = checked ? this.checkedName(checked) : notIn(d);
-          if (name) marks.push({ name, pos: span(branch)[1] });
+          const notInName = notIn(d);
+          const names = checked ? this.checkedNames(checked, scope) : notInName ? [notInName, ...this.parsedFrom(notInName, scope, span(d)[0])] : [];
+          for (const name of names) marks.push({ name, pos: span(branch)[1] });
         }
       }
       // if (ok(x) && …) { here }  /  ok(x) ? here : …
       const [from, to] = span(parts.then);
       for (const c of operands(parts.condition, AND)) {
-        const name = this.checkedName(c);
-        if (name) marks.push({ name, pos: from, until: to });
+        for (const name of this.checkedNames(c, scope)) marks.push({ name, pos: from, until: to });
       }
     }
     return marks;
   }
 
-  /** The variable `node` checks, when it is exactly one of the guard checks (membership, a rule's own). */
-  private checkedName(node: SgNode): string | undefined {
+  /** The variables `node` checks, when it is exactly one of the guard checks (membership, a rule's own). */
+  private checkedNames(node: SgNode, scope: SgNode | undefined): string[] {
     const [s, e] = span(node);
-    const match = node.findAll({ rule: this.guardRule! }).find((m) => {
-      const [ms, me] = span(m);
-      return ms === s && me === e;
-    });
-    const value = match?.getMatch('V');
-    return value ? CHECKED_VARIABLE.exec(value.text())?.[1] : undefined;
+    const checked = (rule: Rule | undefined): string | undefined => {
+      const match = rule && node.findAll({ rule }).find((m) => span(m)[0] === s && span(m)[1] === e);
+      const value = match?.getMatch('V');
+      return value ? CHECKED_VARIABLE.exec(value.text())?.[1] : undefined;
+    };
+    const member = checked(this.guards.membership);
+    // A URL parsed from a variable and found in an allowlist (its host, its scheme): the variable holds that URL.
+    if (member) return [member, ...this.parsedFrom(member, scope, s)];
+    const name = checked(this.guards.own);
+    const needs = this.guards.ownNeeds;
+    if (!name || !needs) return name ? [name] : [];
+    const last = this.lastAssignment(name, scope, s);
+    return last && last.value.some((v) => testRegex(needs, v.text())) ? [name] : [];
+  }
+
+  /** The assignment that gives `name` its value at `pos` in `scope`, if the scope has one. */
+  private lastAssignment(name: string, scope: SgNode | undefined, pos: number): Event | undefined {
+    return this.events(scope)
+      .filter((ev) => ev.pos <= pos && ev.names.includes(name) && !ev.keep)
+      .at(-1);
+  }
+
+  /** `url` when `name` was assigned `urlparse(url)` (or new URL(url), URI.create(url), url.Parse(url)). */
+  private parsedFrom(name: string, scope: SgNode | undefined, pos: number): string[] {
+    const value = this.lastAssignment(name, scope, pos)?.value[0]?.text();
+    const from = value && PARSED_URL.exec(value)?.[2];
+    return from && from !== name ? [from] : [];
   }
 
   /**

@@ -26,6 +26,7 @@
 //       guards: ['$V.startsWith($ROOT)']       # checks of $V that clean it where they hold: after an `if` that
 //                                              # leaves when the check fails, inside one (or `?:`) when it holds;
 //                                              # allowlist membership (ALLOWED.has(x), x in ALLOWED) always counts
+//       guard_needs: '\bresolve\('              # … only for a variable last assigned from code matching this (RE2)
 //       constant_sources: true                 # sources are fixed values (an http:// URL, a hard-coded key)
 //   Several languages with different patterns: `match: { any: [ {languages: …, …}, {languages: …, …} ] }`.
 //
@@ -66,7 +67,15 @@ const blockSchema = z
     /** A lower severity for this block's matches: e.g. "non-constant" evidence next to a taint block at the rule's severity. */
     severity: z.enum(SEVERITIES).optional(),
     taint: z
-      .object({ sources: patterns, sinks: patterns, sanitizers: patterns.optional(), guards: patterns.optional(), constant_sources: z.boolean().optional() })
+      .object({
+        sources: patterns,
+        sinks: patterns,
+        sanitizers: patterns.optional(),
+        guards: patterns.optional(),
+        /** RE2: the rule's guards count for a variable last assigned from code this matches (a normalised path). */
+        guard_needs: z.string().min(1).optional(),
+        constant_sources: z.boolean().optional(),
+      })
       .strict()
       .optional(),
   })
@@ -170,6 +179,8 @@ function compileBlock(b: Block): CompiledBlock {
   const mainPatterns: PatternSpec[] = b.taint ? b.taint.sinks : b.patterns ?? [b.pattern!];
   const t = b.taint;
   [...mainPatterns, ...(b.inside ?? []), ...(b.not_inside ?? []), ...(b.not ?? []), ...(t ? [...t.sources, ...(t.sanitizers ?? []), ...(t.guards ?? [])] : [])].forEach(validatePattern);
+  const guardNeeds = t?.guard_needs ? compileRegex(t.guard_needs, { multiline: false }) : undefined;
+  if (guardNeeds && !t?.guards?.length) throw new SentrikError('`guard_needs` without `guards`: it says what the guards need', undefined, undefined, 'add the checks under `guards`, or remove `guard_needs`');
   for (const g of t?.guards ?? []) {
     if (!metavariablesOf([g]).single.has('V')) throw new SentrikError(`taint guard ${JSON.stringify(g)} does not mark the value it checks`, undefined, undefined, 'write $V for the checked value, e.g. $V.startsWith($ROOT)');
   }
@@ -222,7 +233,7 @@ function compileBlock(b: Block): CompiledBlock {
     const sinks = ruleFor(parser, file);
     if (!sinks) return undefined;
     const sanitizers = (t.sanitizers ?? []).filter((_, i) => passes(taintTests.sanitizers[i], file));
-    return { sources, sinks, sanitizers, constantSources: t.constant_sources, guards: t.guards };
+    return { sources, sinks, sanitizers, constantSources: t.constant_sources, guards: t.guards, guardNeeds };
   };
 
   // ast-grep checks kinds and fields only when a rule runs: run every rule once on an empty file now, so a
