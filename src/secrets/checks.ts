@@ -120,8 +120,17 @@ export function jwtValid(token: string): boolean {
 }
 
 /**
+ * Words that mark a key body as a stand-in. Seven letters or more: a real 2048-bit key body (1,600 random base64
+ * characters) contains a given 7-letter word, in any case, with a probability under one in ten million, where a
+ * short run like `xxx` turns up in one key in twenty.
+ */
+const KEY_PLACEHOLDER_WORD = /example|redacted|placeholder|truncated|omitted|yourkey|keyhere|privatekey|replaceme|replacewith/i;
+
+/**
  * The body of a PEM / OpenSSH / PGP private key block is real key material: at least 64 base64 characters
- * once armour headers (`Proc-Type:`, `Comment:`) and escaped newlines are removed, and no placeholder.
+ * once armour headers (`Proc-Type:`, `Comment:`) and escaped newlines are removed, with the entropy of random
+ * data. A body with a line of masking characters (`...`, `xxxx`) or a placeholder word is a stand-in; a short
+ * run such as `xxx` inside a line is not (random base64 holds one in one key in twenty).
  */
 export function privateKeyBodyValid(block: string): boolean {
   const start = block.indexOf('-----', 5);
@@ -135,10 +144,21 @@ export function privateKeyBodyValid(block: string): boolean {
     .split(/\r?\n/)
     .map((l) => l.trim().replace(/^["',]+|["',]+$/g, ''))
     .filter((l) => l && !l.includes(':'));
+  if (lines.some(isMaskLine)) return false;
   const body = lines.join('');
-  if (isStructuralPlaceholder(body) || /\.\.\.|xxx/i.test(body)) return false;
+  // `...`, `*` or `<…>` inside a line fail the base64 test below.
+  if (isStructuralPlaceholder(body) || KEY_PLACEHOLDER_WORD.test(body)) return false;
   const b64 = body.replace(/=+[A-Za-z0-9+/]{4}$/, ''); // PGP armour checksum line
   return b64.length >= 64 && /^[A-Za-z0-9+/=]+$/.test(b64) && entropyAtLeast(b64, 4.5);
+}
+
+/**
+ * A line of masking characters only: `...`, `…`, `****`, `xxxx`. A base64 line is never dots or stars, and is
+ * four or more x's in a row only in made-up keys (the short last line of a real one may be `xX==`).
+ */
+function isMaskLine(line: string): boolean {
+  const chars = line.replace(/=+$/, '');
+  return /^[xX.*•…]+$/.test(chars) && (/[.*•…]/.test(chars) || chars.length >= 4);
 }
 
 /** Docker `config.json` `auths.*.auth` is base64 of `user:password`. */

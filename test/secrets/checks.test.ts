@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   assignedValueLooksSecret,
@@ -73,6 +73,25 @@ describe('structure', () => {
     expect(privateKeyBodyValid('-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----')).toBe(false);
     expect(privateKeyBodyValid('-----BEGIN PRIVATE KEY-----\nxxx\n-----END PRIVATE KEY-----')).toBe(false);
     expect(privateKeyBodyValid('-----BEGIN PRIVATE KEY-----\nYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo=\n-----END PRIVATE KEY-----')).toBe(false);
+  });
+
+  it('keeps real keys whose random body happens to hold xxx (one RSA key in twenty)', () => {
+    for (let i = 0; i < 20; i++) {
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const lines = pem.split('\n');
+      lines[2] = `${lines[2].slice(0, 20)}xXx${lines[2].slice(23)}`; // still base64, still random-looking
+      expect(privateKeyBodyValid(lines.join('\n'))).toBe(true);
+    }
+  });
+
+  it.each([
+    ['a line of x', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\nxxxx'],
+    ['an ellipsis line', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7r8Fh2bdbUZ8qsFLCaGmj\n...\nkm3lyDsq0Z9qTzHPbR1f8YsxVQ=='],
+    ['a placeholder word', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7EXAMPLEKEYr8Fh2bdbUZ8qsFLCaGmjkm3lyDsq0Z9qTzHPbR1f8YsxVQ=='],
+    ['redacted', 'REDACTEDREDACTEDREDACTEDREDACTEDREDACTEDREDACTEDREDACTEDREDACTEDREDACTED'],
+  ])('rejects a body with %s', (_, body) => {
+    expect(privateKeyBodyValid(`-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----`)).toBe(false);
   });
 });
 
