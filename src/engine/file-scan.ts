@@ -3,6 +3,7 @@
 // worker threads can send back.
 import { createHash } from 'node:crypto';
 import { maskLine } from '../util/mask.js';
+import { credentialValuesOn, stringLiteralsOn } from '../secrets/line-values.js';
 import { SentrikError } from '../util/errors.js';
 import type { Confidence, ScanProblem, Severity } from './model.js';
 import type { CompiledFileMatcher, RawMatch } from './matchers/matcher.js';
@@ -56,13 +57,15 @@ export const INLINE_IGNORE = 'sentrik-ignore';
 /** `content`: the text, or the file's bytes (decoded only if a rule or a finding needs the text). */
 export function scanText(path: string, content: string | SourceBytes, rules: RuleSet): FileResult {
   const file = new SourceFile(path, content);
-  const matches: { ruleId: string; raw: RawMatch }[] = [];
+  const matches: { ruleId: string; raw: RawMatch; aboutCredential: boolean }[] = [];
   const problems: ScanProblem[] = [];
   const failedMessages = new Set<string>();
-  const candidates: { ruleId: string; matcher: CompiledFileMatcher }[] = [];
+  const candidates: { ruleId: string; matcher: CompiledFileMatcher; aboutCredential: boolean }[] = [];
   const found = rules.search(file.utf8);
   for (const { rule } of found.rules) {
-    if (rule.appliesTo(path) && rule.matcher.scope === 'file') candidates.push({ ruleId: rule.def.id, matcher: rule.matcher });
+    if (rule.appliesTo(path) && rule.matcher.scope === 'file') {
+      candidates.push({ ruleId: rule.def.id, matcher: rule.matcher, aboutCredential: rule.def.cwe.some((c) => HARD_CODED_CREDENTIAL_CWES.has(c)) });
+    }
   }
   for (const { matcher } of candidates) {
     try {
@@ -71,9 +74,9 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
       // planning only: the rule's match below meets the same failure and reports it
     }
   }
-  for (const { ruleId, matcher } of candidates) {
+  for (const { ruleId, matcher, aboutCredential } of candidates) {
     try {
-      for (const raw of matcher.match(file)) matches.push({ ruleId, raw });
+      for (const raw of matcher.match(file)) matches.push({ ruleId, raw, aboutCredential });
     } catch (err) {
       // One broken file (or rule) never stops the scan; report each distinct failure once per file.
       const message = err instanceof SentrikError ? err.message : `rule failed: ${(err as Error).message}`;
@@ -84,16 +87,7 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
       }
     }
   }
-  // Every secret any rule found is masked in every snippet, not only in its own finding's.
-  const secretsByLine = new Map<number, Set<string>>();
-  for (const { raw } of matches) {
-    if (!raw.secret || !raw.matched || !raw.line) continue;
-    for (let l = raw.line; l <= (raw.endLine ?? raw.line); l++) {
-      const set = secretsByLine.get(l) ?? new Set<string>();
-      set.add(raw.matched);
-      secretsByLine.set(l, set);
-    }
-  }
+  const secretsByLine = secretsToMask(file, matches);
   // Minified documents put thousands of findings on one huge line: look for suppressions once per file. The
   // keyword pass found the marker, or a case variant of it.
   const ignoreAt = found.mayIgnore && file.utf8.includes(INLINE_IGNORE) ? ignoreParser(file) : undefined;
@@ -119,6 +113,40 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
   const ignores = ignoreAt ? inlineIgnores(file, ignoreAt) : [];
   const kinds = rules.judgesKinds ? fileKinds(file) : []; // a secrets-only scan needs none
   return { path, hits, problems, ...(ignores.length ? { ignores } : {}), ...(kinds.length ? { kinds } : {}) };
+}
+
+/** Hard-coded credentials, password, cryptographic key: a finding of a rule about one shows a credential. */
+const HARD_CODED_CREDENTIAL_CWES = new Set(['CWE-798', 'CWE-259', 'CWE-321']);
+
+/**
+ * What to mask on each line, for every snippet of that line, not only its own finding's: every secret any rule
+ * found; on a line where one was found, the values of credential-named assignments and URL passwords too (a
+ * second credential the rule did not look for); on a line a rule about hard-coded credentials flags without
+ * naming the value (AST rules in the language packs), every quoted string as well.
+ */
+function secretsToMask(file: SourceFile, matches: { raw: RawMatch; aboutCredential: boolean }[]): Map<number, Set<string>> {
+  const byLine = new Map<number, Set<string>>();
+  const at = (line: number): Set<string> => {
+    let set = byLine.get(line);
+    if (!set) byLine.set(line, (set = new Set<string>()));
+    return set;
+  };
+  const literalLines = new Set<number>();
+  for (const { raw, aboutCredential } of matches) {
+    if (!raw.line || !(raw.secret || aboutCredential)) continue;
+    for (let l = raw.line; l <= (raw.endLine ?? raw.line); l++) {
+      const set = at(l);
+      if (raw.secret && raw.matched) set.add(raw.matched);
+      else literalLines.add(l);
+    }
+  }
+  for (const [line, set] of byLine) {
+    const text = file.lineText(line);
+    if (text === undefined) continue;
+    for (const v of credentialValuesOn(text)) set.add(v);
+    if (literalLines.has(line)) for (const v of stringLiteralsOn(text)) set.add(v);
+  }
+  return byLine;
 }
 
 const RULE_ID_SHAPE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/;

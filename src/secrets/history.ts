@@ -13,7 +13,9 @@ import { keywordIndex } from '../engine/ruleset.js';
 import { SourceFile } from '../engine/source.js';
 import { SentrikError } from '../util/errors.js';
 import { maskLine, maskSecret } from '../util/mask.js';
+import type { RawMatch } from '../engine/matchers/matcher.js';
 import { secretFingerprint } from './baseline.js';
+import { credentialValuesOn } from './line-values.js';
 
 export interface HistoryHit {
   ruleId: string;
@@ -90,34 +92,38 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
     if (p.lines.length === 0) return;
     const text = p.lines.join('\n');
     const file = new SourceFile(p.path, text);
+    const matches: { rule: LoadedRule; r: RawMatch & { matched: string; line: number } }[] = [];
     for (const rule of candidates(file.utf8)) {
       const m = rule.matcher;
       if (m.scope !== 'file' || !rule.appliesTo(p.path)) continue;
-      for (const r of m.match(file)) {
-        if (!r.matched || r.line === undefined) continue;
-        const fingerprint = secretFingerprint(rule.def.id, p.path, r.matched);
-        const lineText = file.lineText(r.line).trim();
-        const snippet = maskLine(lineText, [r.matched]);
-        // git log lists newest first: a later callback is an older commit, which is the one that introduced it.
-        found.set(fingerprint, {
-          secret: r.matched,
-          hit: {
-            ruleId: rule.def.id,
-            commit: p.commit,
-            date: p.date,
-            path: p.path,
-            line: p.numbers[r.line - 1] ?? r.line,
-            column: r.column,
-            ...(r.endLine === r.line && r.endColumn !== undefined ? { endColumn: r.endColumn } : {}),
-            snippet: snippet.length > MAX_SNIPPET ? `${snippet.slice(0, MAX_SNIPPET)}…` : snippet,
-            masked: maskSecret(r.matched),
-            fingerprint,
-            ...(r.severity && { severity: r.severity }),
-            ...(r.confidence && { confidence: r.confidence }),
-            ...(r.message && { message: r.message }),
-          },
-        });
-      }
+      for (const r of m.match(file)) if (r.matched && r.line !== undefined) matches.push({ rule, r: { ...r, matched: r.matched, line: r.line } });
+    }
+    // As in a scan: a snippet hides every secret found on its line and the other credential values there.
+    const secretsOn = new Map<number, string[]>();
+    for (const { r } of matches) for (let l = r.line; l <= (r.endLine ?? r.line); l++) secretsOn.set(l, [...(secretsOn.get(l) ?? []), r.matched]);
+    for (const { rule, r } of matches) {
+      const fingerprint = secretFingerprint(rule.def.id, p.path, r.matched);
+      const lineText = file.lineText(r.line).trim();
+      const snippet = maskLine(lineText, [...(secretsOn.get(r.line) ?? []), ...credentialValuesOn(lineText)]);
+      // git log lists newest first: a later callback is an older commit, which is the one that introduced it.
+      found.set(fingerprint, {
+        secret: r.matched,
+        hit: {
+          ruleId: rule.def.id,
+          commit: p.commit,
+          date: p.date,
+          path: p.path,
+          line: p.numbers[r.line - 1] ?? r.line,
+          column: r.column,
+          ...(r.endLine === r.line && r.endColumn !== undefined ? { endColumn: r.endColumn } : {}),
+          snippet: snippet.length > MAX_SNIPPET ? `${snippet.slice(0, MAX_SNIPPET)}…` : snippet,
+          masked: maskSecret(r.matched),
+          fingerprint,
+          ...(r.severity && { severity: r.severity }),
+          ...(r.confidence && { confidence: r.confidence }),
+          ...(r.message && { message: r.message }),
+        },
+      });
     }
   };
 
