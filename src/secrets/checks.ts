@@ -224,6 +224,8 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
+const CREDENTIAL_WORD = /secret|passw(?:or)?d|token|credential|api[_-]?key|private[_-]?key/i;
+
 /**
  * A value assigned to a secret-named key that looks like a credential rather than code or configuration:
  * not an identifier, reference, expression, path, URL, number or version.
@@ -231,16 +233,38 @@ function decodeURIComponentSafe(s: string): string {
 export function assignedValueLooksSecret(value: string): boolean {
   if (isStructuralPlaceholder(value)) return false;
   if (!/^[\x21-\x7e]+$/.test(value)) return false; // credentials are printable ASCII; prose in other scripts is not
-  if (/^[!~]|\?\./.test(value)) return false; // negations, optional chaining: code
-  if (/secret|passw(?:or)?d|token|credential|api[_-]?key|private[_-]?key/i.test(value)) return false; // a name, not a value
+  if (/\?\.|=>/.test(value)) return false; // optional chaining, arrow functions: code
+  if (/^[!~$%@&*][A-Za-z_][\w.]*(?:[(\[]|$)/.test(value)) return false; // negations, variables, pointers, annotations
+  if (/^\$|^[a-z][a-z0-9_]*\$[^$]*\$/.test(value)) return false; // shell variables; password hashes ($2b$12$…, pbkdf2_sha256$600000$…)
+  if (CREDENTIAL_WORD.test(value) && !hasRandomPart(value)) return false; // a name, not a value
   if (/^[A-Za-z_.-]+$/.test(value)) return false; // identifiers, dotted names, words
-  if (/[(){}[\]<>]/.test(value)) return false; // calls, templates, indexes
-  if (/^[$%@&*]/.test(value)) return false; // shell / template variables, pointers
+  if (isCodeExpression(value)) return false;
+  if (/^[<{[(].*[>}\])]$/.test(value)) return false; // one bracketed slot: `<key>`, `{token}`, `[REDACTED]`
   if (/:\/\/|^\.{0,2}\//.test(value)) return false; // URLs and paths have their own rules
   if (/^[0-9.:_/+-]+$/.test(value)) return false; // numbers, dates, versions
   if (/^(?:true|false|null|none|nil|undefined)$/i.test(value)) return false;
   if (!/[A-Za-z]/.test(value)) return false;
   return true;
+}
+
+/**
+ * A call, index or generic type, as far as the value reaches (it stops at spaces, quotes and commas):
+ * `getToken(request)`, `os.environ[`, `cfg.get(`, `Optional<String>`. A name opens the bracket, and a closing
+ * bracket is followed only by another bracket or a dot, never by more characters as in `k3(ie)4k&11y…`.
+ */
+function isCodeExpression(value: string): boolean {
+  return /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*[([<]/.test(value) && !/[)\]>][^)\]>.([]/.test(value) && /^[\w$.()[\]<>:'"-]*$/.test(value);
+}
+
+/**
+ * A value that names a credential (`user_password_input`, `previousToken2`, `VERYLONGSECRETeyJ…`) has only
+ * word-like parts or the word inside its one long part; a token that carries such a word as its own prefix
+ * (Notion's `secret_…`) also has a separate long random part: 20 or more letters and digits, two of them digits.
+ */
+function hasRandomPart(value: string): boolean {
+  return value
+    .split(/[^A-Za-z0-9]+/)
+    .some((part) => part.length >= 20 && /[0-9].*[0-9]/.test(part) && /[A-Za-z]/.test(part) && !CREDENTIAL_WORD.test(part));
 }
 
 /** Languages where an unquoted right-hand side is an expression, not a literal (unlike YAML, .env, shell). */

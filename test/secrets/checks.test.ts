@@ -136,6 +136,31 @@ describe('passwords and assigned values', () => {
     ['2024-01-01', false],
     ['https://x.io/a', false],
     ['ahDzWAqqBHgpAeUBUULuU0gA4p09', true],
+    // brackets and symbols: code and templates are not secrets, random strings that hold them are
+    ['getToken(request)', false],
+    ['os.environ[', false],
+    ['settings.get(', false],
+    ['Optional<String>', false],
+    ['secrets[0].value', false],
+    ['{{.Values.token}}', false],
+    ['<your-api-key>', false],
+    ['{apiToken}', false],
+    ['(req)=>req.headers.authorization', false],
+    ['!isProduction', false],
+    ['@Value(', false],
+    ['django-insecure-(ie)4k&11yzn^c%keiaa3^vuchswc7zn1pg%2i-me+#s(soj2^', true],
+    ['k3(ie)4k&11yzn^c%keiaa3^vuchswc7z', true],
+    ['Vq7{Lm2>Rt9@Zk4', true],
+    ['Nw8<pQ3z]Ys6', true],
+    ['&7Gk2Lq9Zp4Wmx', true],
+    ['&config.token', false],
+    // credential words: a name, unless a long random part follows
+    ['user_password_input', false],
+    ['previousToken2', false],
+    ['secret_Kq3mZ8pW2rT7vX4yB9nC6hJ1dF5gL0sA2eU8iO3wQ7z', true],
+    // password hashes
+    ['pbkdf2_sha256$600000$K3bXq9Lw2mZp$Yb7uX2nqFv8mKp3LzT9wRs1cVj4hGd6eAoNi0yU5tQ=', false],
+    ['$2b$12$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy', false],
   ])('%s looks secret: %s', (v, expected) => {
     expect(assignedValueLooksSecret(v)).toBe(expected);
   });
