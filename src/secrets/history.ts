@@ -1,9 +1,9 @@
 // Secrets in git history: one streamed `git log -p` over every reachable commit (or a range), the secret
-// rules run on the lines each commit ADDED, and one `git cat-file --batch` to tell whether each secret is
-// still present at HEAD. For one that is not, what is known and nothing more: whether the commit that added it
-// is in HEAD's history (then it was removed from the current branch) and which branch and tag tips still hold
-// it (`--all` also scans branches HEAD never had). Commits are never checked out and no repository content is
-// executed.
+// rules run on the lines each commit ADDED (for a merge, the lines no parent had; a rename adds none), and one
+// `git cat-file --batch` to tell whether each secret is still present at HEAD. For one that is not, what is
+// known and nothing more: whether the commit that added it is in HEAD's history (then it was removed from the
+// current branch) and which branch and tag tips still hold it (`--all` also scans branches HEAD never had).
+// Commits are never checked out and no repository content is executed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { LoadedRule } from '../packs/load.js';
@@ -127,17 +127,24 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
     }
   };
 
-  await streamLog(root, opts.range, scanChunk);
+  const renamedTo = new Map<string, string>();
+  await streamLog(root, opts.range, scanChunk, (from, to) => renamedTo.set(from, to));
+  // A file renamed since the secret was added holds it under its later names: look there too.
+  const namesOf = (path: string): string[] => {
+    const names = [path];
+    for (let p = renamedTo.get(path); p !== undefined && !names.includes(p); p = renamedTo.get(p)) names.push(p);
+    return names;
+  };
   const raws = [...found.values()];
-  const heads = readBlobs(root, [...new Set(raws.map((r) => `HEAD:${r.hit.path}`))]);
+  const heads = readBlobs(root, [...new Set(raws.flatMap((r) => namesOf(r.hit.path).map((p) => `HEAD:${p}`)))]);
   // Without HEAD's files every old secret would read as "removed": say that git failed instead.
   if (!heads) throw new SentrikError('could not read the files at HEAD (git cat-file failed)', root, undefined, 'check `git status` works here, then run --history again');
-  const hits: HistoryHit[] = raws.map(({ hit, secret }) => ({ ...hit, presentAtHead: heads.get(`HEAD:${hit.path}`)?.includes(secret) ?? false }));
+  const hits: HistoryHit[] = raws.map(({ hit, secret }) => ({ ...hit, presentAtHead: namesOf(hit.path).some((p) => heads.get(`HEAD:${p}`)?.includes(secret)) }));
   const gone = raws.filter((_, i) => !hits[i].presentAtHead);
   if (gone.length) {
     const { refs, notChecked } = listRefs(root);
     // Branches mostly share a file's version: look each distinct blob up once.
-    const ids = blobIds(root, [...new Set(gone.flatMap((r) => (refs ?? []).map((ref) => `${ref.tip}:${r.hit.path}`)))]);
+    const ids = blobIds(root, [...new Set(gone.flatMap((r) => (refs ?? []).flatMap((ref) => namesOf(r.hit.path).map((p) => `${ref.tip}:${p}`))))]);
     const blobs = ids && readBlobs(root, [...new Set(ids.values())]);
     // A failed lookup leaves presentOn unset (unknown), never "at no branch or tag tip".
     const tips = ids && blobs ? new Map([...ids].map(([spec, id]) => [spec, blobs.get(id)])) : undefined;
@@ -145,7 +152,7 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
     raws.forEach(({ hit, secret }, i) => {
       if (hits[i].presentAtHead) return;
       hits[i].inHeadHistory = inHead(hit.commit);
-      if (refs && tips) hits[i].presentOn = refs.filter((ref) => tips.get(`${ref.tip}:${hit.path}`)?.includes(secret)).map((ref) => ref.name);
+      if (refs && tips) hits[i].presentOn = refs.filter((ref) => namesOf(hit.path).some((p) => tips.get(`${ref.tip}:${p}`)?.includes(secret))).map((ref) => ref.name);
       if (notChecked) hits[i].refsNotChecked = notChecked;
     });
   }
@@ -189,9 +196,15 @@ function assertGitRepo(root: string): void {
 }
 
 /** Stream `git log -p` and hand each (commit, file) with its added lines to `onChunk`. */
-function streamLog(root: string, range: string | undefined, onChunk: (p: Pending) => void): Promise<void> {
+/**
+ * `--cc`: a merge commit's own changes (a conflict resolution, or a line added while merging) as a combined diff,
+ * where each line carries one mark per parent and `++` is a line that no parent had. Renames are followed (a
+ * rename shows as one, not as every line of the file added again by the commit that renamed it) and reported to
+ * `onRename`.
+ */
+function streamLog(root: string, range: string | undefined, onChunk: (p: Pending) => void, onRename: (from: string, to: string) => void): Promise<void> {
   const args = [
-    'log', '-p', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--no-renames', '--diff-filter=AM',
+    'log', '-p', '--cc', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', '--find-renames', '--diff-filter=AMR',
     `--format=${COMMIT_MARK}%H %aI`,
     ...(range ? [range] : ['--all']),
     '--',
@@ -205,6 +218,8 @@ function streamLog(root: string, range: string | undefined, onChunk: (p: Pending
     let date = '';
     let cur: Pending | undefined;
     let next = 0;
+    let parents = 1; // marks before each line of a hunk: one per parent (`@@` one, `@@@` two)
+    let renamedFrom: string | undefined;
     const flush = (): void => {
       if (cur) onChunk(cur);
       cur = undefined;
@@ -217,24 +232,35 @@ function streamLog(root: string, range: string | undefined, onChunk: (p: Pending
         date = d ?? '';
         return;
       }
-      if (line.startsWith('diff --git ')) {
+      if (line.startsWith('diff --git ') || line.startsWith('diff --cc ')) {
         flush();
         return;
+      }
+      if (!cur && line.startsWith('rename from ')) renamedFrom = unquotePath(line.slice('rename from '.length));
+      if (!cur && line.startsWith('rename to ') && renamedFrom !== undefined) {
+        onRename(renamedFrom, unquotePath(line.slice('rename to '.length)));
+        renamedFrom = undefined;
       }
       if (line.startsWith('+++ ')) {
         const p = diffPath(line.slice(4));
         cur = p === undefined ? undefined : { commit, date, path: p, lines: [], numbers: [] };
         return;
       }
-      if (line.startsWith('@@ ')) {
+      if (line.startsWith('@@')) {
+        parents = /^@+/.exec(line)![0].length - 1;
         const m = /\+(\d+)/.exec(line);
         next = m ? Number(m[1]) : 0;
         return;
       }
-      if (cur && line.startsWith('+')) {
-        cur.lines.push(line.slice(1));
-        cur.numbers.push(next++);
+      if (!cur || line.startsWith('\\')) return; // `\ No newline at end of file`
+      const marks = line.slice(0, parents);
+      if (marks.includes('-')) return; // a parent's line that the commit removed
+      // Added by this commit: new to every parent. (` +` in a merge is a line one side already had.)
+      if (marks === '+'.repeat(parents)) {
+        cur.lines.push(line.slice(parents));
+        cur.numbers.push(next);
       }
+      next++;
     });
     rl.on('close', () => {
       flush();
@@ -250,16 +276,20 @@ function streamLog(root: string, range: string | undefined, onChunk: (p: Pending
 
 /** `b/path` (possibly C-quoted) → path; `/dev/null` → undefined. */
 function diffPath(spec: string): string | undefined {
-  let s = spec.trim();
+  const s = unquotePath(spec);
   if (s === '/dev/null') return undefined;
-  if (s.startsWith('"') && s.endsWith('"')) {
-    try {
-      s = JSON.parse(s.replace(/\\([0-7]{3})/g, (_, o: string) => `\\u00${parseInt(o, 8).toString(16).padStart(2, '0')}`)) as string;
-    } catch {
-      s = s.slice(1, -1);
-    }
-  }
   return s.startsWith('b/') ? s.slice(2) : s;
+}
+
+/** A path as git prints it, C-quoted when it has unusual characters. */
+function unquotePath(spec: string): string {
+  const s = spec.trim();
+  if (!(s.startsWith('"') && s.endsWith('"'))) return s;
+  try {
+    return JSON.parse(s.replace(/\\([0-7]{3})/g, (_, o: string) => `\\u00${parseInt(o, 8).toString(16).padStart(2, '0')}`)) as string;
+  } catch {
+    return s.slice(1, -1);
+  }
 }
 
 /** Object ids of `<rev>:<path>` specs that name a blob, with one `git cat-file --batch-check`; undefined if git failed. */

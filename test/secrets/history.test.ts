@@ -116,6 +116,60 @@ describe('scanHistory', () => {
     }
   });
 
+  it('finds a secret added while merging (a conflict resolution), not in either parent', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'sentrik-history-merge-'));
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    const run = (...args: string[]) => execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd: other, env, stdio: 'pipe' }).toString().trim();
+    try {
+      run('init', '-q');
+      writeFileSync(join(other, 'a.py'), 'x = 1\n');
+      run('add', 'a.py');
+      run('commit', '-q', '-m', 'init');
+      run('checkout', '-q', '-b', 'side');
+      writeFileSync(join(other, 'a.py'), 'x = 2\n');
+      run('commit', '-q', '-am', 'side');
+      run('checkout', '-q', 'main');
+      writeFileSync(join(other, 'a.py'), 'x = 3\n');
+      run('commit', '-q', '-am', 'main');
+      try {
+        run('merge', '-q', 'side');
+      } catch {
+        // the conflict, resolved with a line neither side had
+      }
+      writeFileSync(join(other, 'a.py'), `TOKEN = "${GH}"\n`);
+      run('commit', '-q', '-am', 'merge side');
+      const merge = run('rev-parse', 'HEAD');
+      writeFileSync(join(other, 'a.py'), 'x = 4\n');
+      run('commit', '-q', '-am', 'remove');
+      const hits = (await scanHistory(other, { rules })).filter((h) => h.ruleId === 'SEC-GITHUB-001');
+      expect(hits).toEqual([expect.objectContaining({ commit: merge, path: 'a.py', line: 1, presentAtHead: false })]);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('follows renames: one finding, named by the commit that added the secret, and still found at HEAD under the new name', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'sentrik-history-rename-'));
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    const run = (...args: string[]) => execFileSync('git', args, { cwd: other, env }).toString().trim();
+    try {
+      run('init', '-q');
+      writeFileSync(join(other, 'old.py'), `import os\nTOKEN = "${GH}"\nURL = "postgresql://app:${PW}@db.internal:5432/app"\n`);
+      run('add', 'old.py');
+      run('commit', '-q', '-m', 'add');
+      const added = run('rev-parse', 'HEAD');
+      run('mv', 'old.py', 'new.py');
+      run('commit', '-q', '-m', 'rename');
+      writeFileSync(join(other, 'new.py'), `import os\nTOKEN = os.environ["TOKEN"]\nURL = "postgresql://app:${PW}@db.internal:5432/app"\n`);
+      run('commit', '-q', '-am', 'remove the token');
+      const hits = await scanHistory(other, { rules });
+      expect(hits.filter((h) => h.ruleId === 'SEC-GITHUB-001')).toEqual([expect.objectContaining({ commit: added, path: 'old.py', presentAtHead: false })]);
+      expect(hits.filter((h) => h.ruleId === 'SEC-DB-001')).toEqual([expect.objectContaining({ commit: added, path: 'old.py', presentAtHead: true })]);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('limits the scan to a range', async () => {
     const hits = await scanHistory(repo, { rules, range: `${commits[2]}..HEAD` });
     expect(hits.map((h) => h.ruleId)).not.toContain('SEC-GITHUB-001');

@@ -72,6 +72,12 @@ describe('sentrik secrets', () => {
     expect(await main(['secrets', dir, '--history', '--no-cache', '--format', 'json'], o)).toBe(1);
     const findings = JSON.parse(o.out).findings as { ruleId: string; kind: string; file: string; line: number; message: string; suppressed?: { kind: string } }[];
     expect(findings.find((f) => f.ruleId === 'SEC-GITHUB-001')).toMatchObject({ kind: 'secret-history', file: 'deploy.sh' });
+    // --range alone scans those commits: it implies --history.
+    const ranged = io();
+    expect(await main(['secrets', dir, '--range', 'HEAD~1..HEAD', '--no-cache', '--format', 'json'], ranged)).toBe(0);
+    const all = io();
+    expect(await main(['secrets', dir, '--range', 'HEAD', '--no-cache', '--format', 'json'], all)).toBe(1);
+    expect(JSON.parse(all.out).findings.map((f: { kind: string }) => f.kind)).toContain('secret-history');
     // The generic detector saw the same removed token: one detection, reported once.
     expect(findings.filter((f) => f.line === 2).map((f) => [f.ruleId, f.suppressed?.kind])).toEqual([
       ['SEC-GEN-001', 'duplicate'],

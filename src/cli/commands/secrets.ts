@@ -43,7 +43,7 @@ export function registerSecretsCommands(program: Command, io: CliIO, run: Run): 
     .description('find hard-coded credentials (values masked in every output); exit 1 when one is found that no baseline accepts')
     .argument('[paths...]', 'files or directories to scan (default: the current directory)')
     .option('--history', 'also scan every reachable commit for secrets that were committed and later removed')
-    .option('--range <range>', 'with --history: only these commits (e.g. "origin/main..HEAD")')
+    .option('--range <range>', 'scan the history of only these commits (e.g. "origin/main..HEAD"; implies --history)')
     .option('--baseline <file>', 'JSON baseline of accepted findings (fingerprints only, never values)')
     .option('--update-baseline', 'write every current finding into --baseline and exit 0 (no report: not with -o, -f or --output-dir)')
     .option('-f, --format <format>', `report to produce: ${FORMATS.join(', ')}`)
