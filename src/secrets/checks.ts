@@ -51,6 +51,34 @@ export function isStructuralPlaceholder(value: string): boolean {
   return false;
 }
 
+/**
+ * A stand-in word as a part of its own, between separators or at an end: `AIzaSyD-EXAMPLE-KEY-REPLACE-ME-000`,
+ * `sk_test_YOUR_KEY_HERE`. A random token holds one of these 7+ letter words, delimited, almost never.
+ */
+export function hasStandInWord(value: string): boolean {
+  return /(?:^|[-_.])(?:example|placeholder|replace[-_]?me|redacted|your[-_](?:api[-_]?)?(?:key|token|secret))(?:$|[-_.])/i.test(value);
+}
+
+/** Eight or more characters in alphabet order (`ABCDEFGH`, `0123456789`): an alphabet or a test pattern, not a key. */
+export function hasAlphabetRun(value: string): boolean {
+  for (let i = 1, run = 1; i < value.length; i++) {
+    run = value.charCodeAt(i) === value.charCodeAt(i - 1) + 1 ? run + 1 : 1;
+    if (run >= 8) return true;
+  }
+  return false;
+}
+
+/**
+ * Short base64 that decodes to a placeholder (`Y2hhbmdlbWU=` is `changeme`): Kubernetes Secret manifests and
+ * other configurations that hold values base64-encoded.
+ */
+export function base64OfPlaceholder(value: string): boolean {
+  if (value.length > 64 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  if (!/^[\x20-\x7e]+$/.test(decoded)) return false;
+  return isPlaceholderPassword(decoded) || /example|sample|placeholder|change_?me|your[-_ ]|here|dummy|fake|redacted|xxx/i.test(decoded);
+}
+
 // ---------- provider checksums ----------
 
 const CRC_TABLE = (() => {
@@ -180,6 +208,10 @@ const PLACEHOLDER_PASSWORDS = new Set([
   'enteryourpassword', 'insertpasswordhere', 'passwordhere', 'secrethere', 'yoursecret', 'mysecret', 'token', 'yourtoken',
 ]);
 
+function isPlaceholderPassword(password: string): boolean {
+  return PLACEHOLDER_PASSWORDS.has(password.toLowerCase().replace(/[_\s-]/g, ''));
+}
+
 const LOOPBACK = /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal)(?::\d+)?$/i;
 
 /**
@@ -193,7 +225,7 @@ export function passwordLooksReal(user: string, password: string, host: string |
   if (isStructuralPlaceholder(password) || isStructuralPlaceholder(user)) return false;
   if (/^[$%@]|[{}<>]/.test(password) || /^[$%]|[{}<>]/.test(user)) return false;
   const norm = password.toLowerCase().replace(/[_\s-]/g, '');
-  if (PLACEHOLDER_PASSWORDS.has(norm)) return false;
+  if (isPlaceholderPassword(password)) return false;
   if (/^(?:your|my|the|some|enter|insert|replace(?:with)?)(?:db|database|user|account|api)?(?:password|passwd|pass|pwd|secret|token|key)$/.test(norm)) return false;
   if (password === user) return false;
   if (/passw(?:or)?d/.test(norm)) return false; // `config.auth.password`, `Password123`: names and stand-ins
@@ -237,6 +269,7 @@ export function assignedValueLooksSecret(value: string): boolean {
   if (/^[!~$%@&*][A-Za-z_][\w.]*(?:[(\[]|$)/.test(value)) return false; // negations, variables, pointers, annotations
   if (/^\$|^[a-z][a-z0-9_]*\$[^$]*\$/.test(value)) return false; // shell variables; password hashes ($2b$12$…, pbkdf2_sha256$600000$…)
   if (CREDENTIAL_WORD.test(value) && !hasRandomPart(value)) return false; // a name, not a value
+  if (hasAlphabetRun(value) || base64OfPlaceholder(value)) return false;
   if (/^[A-Za-z_.-]+$/.test(value)) return false; // identifiers, dotted names, words
   if (isCodeExpression(value)) return false;
   if (/^[<{[(].*[>}\])]$/.test(value)) return false; // one bracketed slot: `<key>`, `{token}`, `[REDACTED]`

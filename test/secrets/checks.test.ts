@@ -2,6 +2,9 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   assignedValueLooksSecret,
+  base64OfPlaceholder,
+  hasAlphabetRun,
+  hasStandInWord,
   base62,
   cloudflareCrc32Valid,
   crc32,
@@ -163,5 +166,26 @@ describe('passwords and assigned values', () => {
     ['$2b$12$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy', false],
   ])('%s looks secret: %s', (v, expected) => {
     expect(assignedValueLooksSecret(v)).toBe(expected);
+  });
+});
+
+describe('stand-ins that look random at first sight', () => {
+  it.each([
+    ['AIzaSyD-EXAMPLE-KEY-REPLACE-ME-00000000', true],
+    ['sk_test_YOUR_API_KEY', true],
+    ['AIzazZkQTr6RrN4F_z2RKPBz8IIxDSzaYNRPDQz', false],
+  ])('%s has a stand-in word: %s', (v, expected) => {
+    expect(hasStandInWord(v)).toBe(expected);
+  });
+
+  it('tells alphabets from random values', () => {
+    expect(hasAlphabetRun('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')).toBe(true);
+    expect(hasAlphabetRun('9JRQ2y06wXeJ75E5FeMK7KBGAFglAJlG')).toBe(false);
+  });
+
+  it('decodes short base64 and sees the placeholder in it', () => {
+    expect(base64OfPlaceholder('Y2hhbmdlbWU=')).toBe(true); // changeme
+    expect(base64OfPlaceholder('eW91ci1hcGktdG9rZW4taGVyZQ==')).toBe(true); // your-api-token-here
+    expect(base64OfPlaceholder(Buffer.from('Qz7!Q9dPyIBKaOjz2t').toString('base64'))).toBe(false);
   });
 });

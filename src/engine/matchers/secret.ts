@@ -1,6 +1,7 @@
 // `secret`: one credential type per rule. Detectors are data (packs/secrets); this kind runs a rule's RE2
-// pattern and screens every candidate before reporting it: word boundaries, placeholder values, entropy, a
-// named validator from src/secrets/checks.ts (provider checksums, key structure) and nearby context.
+// pattern and screens every candidate before reporting it: word boundaries, placeholder values and stand-in
+// words (`-EXAMPLE-`), entropy, a named validator from src/secrets/checks.ts (provider checksums, key
+// structure) and nearby context.
 //
 //   match:
 //     pattern: 'ghp_[A-Za-z0-9]{36}'   # RE2; `(?i)` prefix or ignore_case for case-insensitive
@@ -21,7 +22,7 @@
 //     report: match                    # report the line where the match starts (default: where the secret starts)
 //     generic: true                    # no literal prefilter possible (runs on every file; avoid)
 import { z } from 'zod';
-import { CHECK_NAMES, CHECKS, CHECKSUM_OF, entropyAtLeast, isStructuralPlaceholder, madeUpToken } from '../../secrets/checks.js';
+import { CHECK_NAMES, CHECKS, CHECKSUM_OF, entropyAtLeast, hasStandInWord, isStructuralPlaceholder, madeUpToken } from '../../secrets/checks.js';
 import { compileRegex, matchesInUtf8, testRegex, type RegexHit, type SafeRegex } from '../regex.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
@@ -109,7 +110,7 @@ export const secretKind: MatcherKind<SecretMatch> = {
           const byteEnd = byteStart + Buffer.byteLength(hit.text);
           if (before && byteStart > 0 && before(file.charBeforeByte(byteStart))) continue;
           if (after && byteEnd < file.utf8.length && after(file.charAtByte(byteEnd))) continue;
-          if (isStructuralPlaceholder(secret)) continue;
+          if (isStructuralPlaceholder(secret) || hasStandInWord(secret)) continue;
           if (m.entropy_min !== undefined && !entropyAtLeast(secret, m.entropy_min)) continue;
           // A failed checksum is weaker evidence, not none (see CHECKSUM_OF); any other failed check drops the value.
           let checksumFailed = false;
