@@ -282,14 +282,15 @@ export function staleSuppressionFindings(records: SuppressionRecord[], policy: S
     });
 }
 
-/** SENTRIK-SUP-005 for every file suppression naming a rule no pack has, at its file:line. */
+/** SENTRIK-SUP-005 for every suppression (file entry or inline) naming only rules no pack has, at its file:line. */
 export function unknownRuleSuppressionFindings(records: SuppressionRecord[]): Finding[] {
   return records
     .filter((r) => r.status === 'unknown')
     .map((r) => {
       const at = r.source.lastIndexOf(':');
       const id = r.ruleIds[0];
-      const message = `Suppression of ${id} for ${r.fileGlob}: no rule ${id} is loaded${r.didYouMean ? `; did you mean ${r.didYouMean}?` : ' (sentrik list-rules shows the ids)'}`;
+      const what = r.kind === 'inline' ? `sentrik-ignore ${r.ruleIds.join(', ')}` : `Suppression of ${id} for ${r.fileGlob}`;
+      const message = `${what}: no rule ${id} is loaded${r.didYouMean ? `; did you mean ${r.didYouMean}?` : ' (sentrik list-rules shows the ids)'}`;
       return metaFinding(metaRule('SENTRIK-SUP-005'), r.source.slice(0, at), Number(r.source.slice(at + 1)) || undefined, message);
     });
 }

@@ -137,16 +137,18 @@ export function suppressionInventory(i: InventoryInput): SuppressionRecord[] {
       const key = usageKey('inline', source);
       const matched = i.usage.matched.get(key) ?? 0;
       const judgeable = !i.changedLinesOnly && ig.ruleIds.some((id) => id === 'ALL' || i.evaluated.has(id));
-      const status: SuppressionRecord['status'] = !ig.reason
-        ? 'no-reason'
-        : matched && (i.usage.refused.get(key) ?? 0) >= matched
-          ? 'not-allowed'
-          : matched
-            ? 'active'
-            : judgeable
-              ? 'stale'
-              : 'unchecked';
-      records.push({ kind: 'inline', source, ruleIds: ig.ruleIds, reason: ig.reason, status, matched });
+      // Every id it names is one no pack has (a typo): it can never match — unknown, as a file entry would be.
+      const unknownIds = ig.ruleIds.filter((id) => id !== 'ALL' && !i.evaluated.has(id));
+      const unknown = unknownIds.length > 0 && unknownIds.length === ig.ruleIds.length && i.knownRuleIds !== undefined && unknownIds.every((id) => !(known ??= new Set(i.knownRuleIds!())).has(id));
+      const didYouMean = unknown ? closest(unknownIds[0], known!) : undefined;
+      const status = ((): SuppressionRecord['status'] => {
+        if (unknown) return 'unknown';
+        if (!ig.reason) return 'no-reason';
+        if (matched && (i.usage.refused.get(key) ?? 0) >= matched) return 'not-allowed';
+        if (matched) return 'active';
+        return judgeable ? 'stale' : 'unchecked';
+      })();
+      records.push({ kind: 'inline', source, ruleIds: ig.ruleIds, reason: ig.reason, status, matched, ...(didYouMean ? { didYouMean } : {}) });
     }
   }
   return records;

@@ -277,6 +277,23 @@ describe('suppression lifecycle', () => {
     expect(json(join(root, 'out', 'findings.json')).findings.some((f: any) => f.ruleId === 'OWASP-A03-001' && f.file === 'c.js' && !f.suppressed)).toBe(true);
   });
 
+  it('an inline sentrik-ignore naming only rules no pack has is unknown too, with the closest id; the finding stands', () => {
+    const root = project({
+      'c.js': 'eval(req.query.c); // sentrik-ignore OWASP-A03-01: reviewed\neval(req.query.d); // sentrik-ignore OWASP-A03-001, NOTHING-LIKE-IT: one of them exists\n',
+    });
+    const list = sentrik(['suppressions', 'list', root, '--packs', 'owasp-top-10', '--json', '--no-cache']);
+    expect(JSON.parse(list.stdout).map((r: any) => [r.source, r.status, r.didYouMean])).toEqual([
+      ['c.js:1', 'unknown', 'OWASP-A03-001'],
+      ['c.js:2', 'active', undefined],
+    ]);
+    sentrik(['scan', root, '--packs', 'owasp-top-10', '--no-cache', '--output-dir', join(root, 'out')]);
+    const findings = json(join(root, 'out', 'findings.json')).findings;
+    expect(findings.filter((f: any) => f.ruleId === 'SENTRIK-SUP-005').map((f: any) => [f.file, f.line, f.message])).toEqual([
+      ['c.js', 1, 'sentrik-ignore OWASP-A03-01: no rule OWASP-A03-01 is loaded; did you mean OWASP-A03-001?'],
+    ]);
+    expect(findings.some((f: any) => f.ruleId === 'OWASP-A03-001' && f.line === 1 && !f.suppressed)).toBe(true);
+  });
+
   it('inline_allowed_for refuses inline ignores of higher severities (per pack too) and reports them; stale severity is configurable', () => {
     const root = project({
       ...files,
