@@ -229,6 +229,9 @@ function parsePack(packDir: string, builtin: boolean, hash: string, files: strin
   }
 
   const mappings = resolveMappings(def, parsed, packDir, builtin, rules);
+  if (rules.length === 0 && mappings.length === 0) {
+    throw new SentrikError(`pack ${def.id} has no rules`, parsed.file, 1, 'add rules under `rules:` (or in rules/*.yaml beside pack.yaml), or `mappings:` onto other packs\' rules');
+  }
   return {
     id: def.id,
     name: def.name,
@@ -330,6 +333,12 @@ function loadRule(p: ParsedYaml, raw: unknown, path: PropertyKey[], pack: PackDe
   }
   if (def.examples.bad.length === 0 && def.examples.good.length === 0) {
     throw new SentrikError(`rule ${def.id} has no examples`, p.file, line, 'add `examples: { bad: [...], good: [...] }` that show what it flags and what it must not');
+  }
+  // Both halves test the rule: bad ones that it finds what it should, good ones that it stays quiet on look-alikes.
+  for (const [half, other] of [['bad', 'good'], ['good', 'bad']] as const) {
+    if (def.examples[half].length === 0) {
+      throw new SentrikError(`rule ${def.id} has ${other} examples but no ${half} ones`, p.file, lineOf(p, [...path, 'examples']) ?? line, half === 'bad' ? 'add a bad example: code the rule must flag, with the line' : 'add a good example: similar code the rule must not flag');
+    }
   }
   const examples = Object.fromEntries((['bad', 'good', 'todo'] as const).map((k) => [k, def.examples[k].map((_, i) => lineOf(p, [...path, 'examples', k, i]))])) as ExampleLines;
   try {

@@ -13,8 +13,7 @@ export const severitySchema = z.enum(SEVERITIES);
 const text = () => z.string().trim();
 
 /** One example: a single file (`file` + `code`) or a small tree (`files`) for repository-level rules. */
-export const exampleSchema = z
-  .object({
+const exampleFields = {
     name: z.string().optional(),
     /** File name the snippet pretends to be (drives language/glob selection). */
     file: z.string().optional(),
@@ -25,11 +24,15 @@ export const exampleSchema = z
     files: z.record(z.string(), z.string()).optional(),
     /** For bad examples: 1-based line(s) that must be flagged (in `file`). Omit for whole-file findings. */
     line: z.union([z.number().int().min(1), z.array(z.number().int().min(1)).min(1)]).optional(),
-  })
-  .strict()
-  .refine((e) => (e.files === undefined ? e.file !== undefined && (e.code !== undefined) !== (e.code_base64 !== undefined) : e.file === undefined && e.code === undefined && e.code_base64 === undefined), {
-    message: 'an example has either `file` and `code` (or `code_base64`), or `files`',
-  });
+};
+
+const oneShape = {
+  check: (e: { file?: string; code?: string; code_base64?: string; files?: Record<string, string> }) =>
+    e.files === undefined ? e.file !== undefined && (e.code !== undefined) !== (e.code_base64 !== undefined) : e.file === undefined && e.code === undefined && e.code_base64 === undefined,
+  message: { message: 'an example has either `file` and `code` (or `code_base64`), or `files`' },
+};
+
+export const exampleSchema = z.object(exampleFields).strict().refine(oneShape.check, oneShape.message);
 
 export type RuleExample = z.infer<typeof exampleSchema>;
 
@@ -38,7 +41,14 @@ export const examplesSchema = z
     bad: z.array(exampleSchema).default([]),
     good: z.array(exampleSchema).default([]),
     /** Known misses or false positives: recorded, not failing. Each has the shape of bad/good plus `expect`. */
-    todo: z.array(z.object({ expect: z.enum(['finding', 'clean']) }).passthrough()).default([]),
+    todo: z
+      .array(
+        z
+          .object({ ...exampleFields, expect: z.enum(['finding', 'clean']) })
+          .strict()
+          .refine(oneShape.check, oneShape.message),
+      )
+      .default([]),
   })
   .strict();
 

@@ -113,4 +113,20 @@ export const globSchema = z
   .superRefine((g, ctx) => {
     const why = globTooComplex(g);
     if (why) ctx.addIssue({ code: 'custom', message: `this glob is too costly to match safely: ${why}` });
+    const unpaired = unpairedBracket(g);
+    if (unpaired) ctx.addIssue({ code: 'custom', message: `this glob has ${unpaired}, so it matches nothing you meant: close it, or escape it with a backslash` });
   });
+
+/** An unclosed `{` or `[` (or a stray closer): `src/*.{py` would match the literal text `{py`. */
+function unpairedBracket(glob: string): string | undefined {
+  const open: string[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '\\') i++;
+    else if (c === '{' || c === '[') open.push(c);
+    else if (c === '}' || c === ']') {
+      if (open.pop() !== (c === '}' ? '{' : '[')) return `a stray '${c}'`;
+    }
+  }
+  return open.length ? `an unclosed '${open[open.length - 1]}'` : undefined;
+}

@@ -242,3 +242,29 @@ describe('pack errors name the field, the allowed values and the line', () => {
     expect(v.stderr).toMatch(/unknown rule 'SCS-CI-01' in pack_overrides\.supply-chain-security — did you mean 'SCS-CI-001'\?/);
   });
 });
+
+describe('what a pack must hold', () => {
+  const scan = (files: Record<string, string>) => {
+    const r = sentrik(['scan', '.', '--no-cache', '-q'], { cwd: project({ '.sentrik/config.yaml': 'standards_packs: [t]\n', ...files }) });
+    expectNoStack(r.stderr);
+    return r;
+  };
+
+  it('a rule needs bad and good examples; a todo example is checked like them; a glob must close its brackets; a pack needs rules', () => {
+    const onlyGood = scan({ '.sentrik/rules/t/pack.yaml': packYaml('t', [{ id: 'T-X-001', examples: "{ good: [{ file: a.js, code: 'x' }] }" }]) });
+    expect(onlyGood.code).toBe(2);
+    expect(onlyGood.stderr).toMatch(/pack\.yaml:\d+: rule T-X-001 has good examples but no bad ones — add a bad example: code the rule must flag/);
+
+    const todo = scan({ '.sentrik/rules/t/pack.yaml': packYaml('t', [{ id: 'T-X-001', examples: "{ bad: [{ file: a.js, code: 'eval(x)', line: 1 }], good: [{ file: a.js, code: 'x' }], todo: [{ expect: finding, flie: a.js, cdoe: 'y' }] }" }]) });
+    expect(todo.code).toBe(2);
+    expect(todo.stderr).toMatch(/pack\.yaml:\d+: .*todo.*(flie|cdoe)/);
+
+    const glob = scan({ '.sentrik/rules/t/pack.yaml': packYaml('t', [{ id: 'T-X-001', files: "['**/*.{py']" }]) });
+    expect(glob.code).toBe(2);
+    expect(glob.stderr).toMatch(/pack\.yaml:\d+: .*this glob has an unclosed '\{'/);
+
+    const empty = scan({ '.sentrik/rules/t/pack.yaml': 'id: t\nname: T\nversion: 1.0.0\nstandard: T\ndescription: nothing yet\n' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/pack\.yaml:1: pack t has no rules — add rules under `rules:`/);
+  });
+});
