@@ -52,6 +52,11 @@ describe('packs', () => {
     text = readFileSync(join(root, '.sentrik/config.yaml'), 'utf8');
     expect(parse(text).standards_packs).toEqual(['supply-chain-security']);
     expect(sentrik(['add-pack', 'no-such-pack', '--root', root]).code).toBe(2);
+    // The last pack stays: an empty list would mean "the packs detected for the project".
+    const last = sentrik(['remove-pack', 'supply-chain-security', '--root', root]);
+    expect(last.code).toBe(2);
+    expect(last.stderr).toMatch(/supply-chain-security is the only pack enabled: without it the scan would fall back to the packs detected for the project — add the pack you want first/);
+    expect(parse(readFileSync(join(root, '.sentrik/config.yaml'), 'utf8')).standards_packs).toEqual(['supply-chain-security']);
   });
 
   it('add-pack and remove-pack change only the list: comments, flow style and layout stay as written', () => {

@@ -198,6 +198,10 @@ export function editPacks(io: CliIO, id: string, rootFlag: string, op: 'add' | '
   const { root, packs, enabled, config } = packsFor(io, rootFlag);
   if (op === 'add' && !packs.some((p) => p.id === id)) throw new SentrikError(`unknown pack '${id}'`, undefined, undefined, `available: ${packs.map((p) => p.id).join(', ')}`);
   if (op === 'add') checkRunTogether(packs.filter((p) => enabled.has(p.id) || p.id === id), config);
+  // An empty list means "choose from the project": removing the last pack would turn on other packs instead.
+  if (op === 'remove' && enabled.size === 1 && enabled.has(id)) {
+    throw new SentrikError(`${id} is the only pack enabled: without it the scan would fall back to the packs detected for the project`, undefined, undefined, `add the pack you want first (sentrik add-pack ID), or delete standards_packs from the config to let sentrik choose`);
+  }
   const file = findConfigFile(root) ?? join(root, '.sentrik', 'config.yaml');
   // No explicit list yet: start from what is effective now (detected packs), so nothing is dropped silently.
   const text = editTopLevelList(existsSync(file) ? readFileSync(file, 'utf8') : '', 'standards_packs', { op, item: id }, [...enabled]);
