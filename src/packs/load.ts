@@ -334,21 +334,24 @@ function loadRule(p: ParsedYaml, raw: unknown, path: PropertyKey[], pack: PackDe
   if (def.examples.bad.length === 0 && def.examples.good.length === 0) {
     throw new SentrikError(`rule ${def.id} has no examples`, p.file, line, 'add `examples: { bad: [...], good: [...] }` that show what it flags and what it must not');
   }
-  // Both halves test the rule: bad ones that it finds what it should, good ones that it stays quiet on look-alikes.
-  for (const [half, other] of [['bad', 'good'], ['good', 'bad']] as const) {
-    if (def.examples[half].length === 0) {
-      throw new SentrikError(`rule ${def.id} has ${other} examples but no ${half} ones`, p.file, lineOf(p, [...path, 'examples']) ?? line, half === 'bad' ? 'add a bad example: code the rule must flag, with the line' : 'add a good example: similar code the rule must not flag');
-    }
-  }
   const examples = Object.fromEntries((['bad', 'good', 'todo'] as const).map((k) => [k, def.examples[k].map((_, i) => lineOf(p, [...path, 'examples', k, i]))])) as ExampleLines;
+  let rule: LoadedRule;
   try {
-    return makeRule(def, m.data, pack.id, pack.standard, { file: p.file, line, examples }, false);
+    rule = makeRule(def, m.data, pack.id, pack.standard, { file: p.file, line, examples }, false);
   } catch (err) {
     if (err instanceof SentrikError) {
       throw new SentrikError(`rule ${def.id}: ${err.message}`, p.file, lineOf(p, [...path, 'match']) ?? line, err.hint);
     }
     throw err;
   }
+  // The rule itself first; then both halves of its tests: bad examples that it finds what it should, good
+  // ones that it stays quiet on look-alikes.
+  for (const [half, other] of [['bad', 'good'], ['good', 'bad']] as const) {
+    if (def.examples[half].length === 0) {
+      throw new SentrikError(`rule ${def.id} has ${other} examples but no ${half} ones`, p.file, lineOf(p, [...path, 'examples']) ?? line, half === 'bad' ? 'add a bad example: code the rule must flag, with the line' : 'add a good example: similar code the rule must not flag');
+    }
+  }
+  return rule;
 }
 
 /** A rule of a validated pack; `lazy` defers compiling its matcher and globs until first use. */
