@@ -1,4 +1,5 @@
 // What every command needs: the scan root, the effective configuration, and report writing.
+import { makeGeneratedDir } from '../util/generated-dir.js';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
@@ -96,6 +97,11 @@ export function emitReports(io: CliIO, root: string, result: ScanResult, gate: G
   io.stdout(render(format));
 
   const dir = runOutputDir(io, root, o.outputDir, outputDir);
+  try {
+    makeGeneratedDir(dir);
+  } catch {
+    // writeReport says why the folder cannot be written
+  }
   const written: string[] = [];
   for (const name of reporters) {
     const r = REPORTERS[name];

@@ -13,9 +13,10 @@
 // (${XDG_CACHE_HOME:-~/.cache}/sentrik/cache.key, or $SENTRIK_CACHE_KEY_FILE), of the rule set and the JSON
 // that follows. A cache this user's sentrik did not write is a cold cache; without a usable key nothing is
 // read or written.
+import { ignoreGeneratedInSentrikDir, makeGeneratedDir } from '../util/generated-dir.js';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { FileStat } from './discovery.js';
 import type { FileResult } from './file-scan.js';
@@ -188,7 +189,8 @@ export class ScanCache {
     if (!this.file || !this.dirty) return undefined;
     const dir = dirname(this.file);
     try {
-      mkdirSync(dir, { recursive: true });
+      if (!existsSync(dir) && basename(dirname(dir)) === '.sentrik') ignoreGeneratedInSentrikDir(dirname(dir));
+      makeGeneratedDir(dir);
       // Caches of other rule sets go (only finished ones: another scan's temporary file is its own).
       for (const f of readdirSync(dir)) if (/^scan-\w+\.json$/.test(f) && join(dir, f) !== this.file) rmSync(join(dir, f), { force: true });
       const payload = Buffer.from(JSON.stringify({ rows: this.rows, repo: this.repo, idle: this.idle }));

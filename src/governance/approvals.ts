@@ -1,6 +1,6 @@
 // Approvals: a person's sign-off on the exact items a review asked for (finding fingerprints, changed
 // requirement files, proposed patches) at one commit. Any change to the items or the code invalidates it —
-// except a commit that only adds the approval record itself.
+// except a commit that only adds the approval record itself (and the .gitignore sentrik writes in .sentrik/).
 import { existsSync, mkdirSync, readFileSync, appendFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { SentrikError } from '../util/errors.js';
@@ -63,7 +63,9 @@ export function checkApprovals(items: string[], approvals: Approval[], commit: s
     if (!bound.has(a.commit)) {
       const changed = filesChangedBetween(root, a.commit, commit);
       const self = toPosix(repoPrefix(root) + relative(root, approvalsFile));
-      bound.set(a.commit, changed !== undefined && changed.every((f) => f === self));
+      // sentrik's own .sentrik/.gitignore (which it writes beside its cache) is no change to the code either.
+      const ignoreFile = `${toPosix(repoPrefix(root))}.sentrik/.gitignore`;
+      bound.set(a.commit, changed !== undefined && changed.every((f) => f === self || f === ignoreFile));
     }
     return bound.get(a.commit)!;
   };

@@ -4,6 +4,7 @@
 // With SENTRIK_AUDIT_HMAC_KEY the MAC is HMAC-SHA256 (only key holders can forge a chain); without it the
 // chain is plain SHA-256, which catches accidents and naive edits but not someone who recomputes it. A
 // separate head record (<log>.head) remembers the last entry, so cutting entries off the end is noticed.
+import { makeGeneratedDir } from '../util/generated-dir.js';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -105,7 +106,7 @@ export interface AppendResult {
  */
 export function appendAudit(log: string, records: AuditRecord | ((last: AuditEntry | undefined) => [AuditRecord, ...AuditRecord[]]), key: string | undefined, now = new Date()): AppendResult {
   try {
-    mkdirSync(dirname(log), { recursive: true });
+    makeGeneratedDir(dirname(log));
   } catch (err) {
     throw new SentrikError(`cannot create the audit log folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, log);
   }

@@ -1,6 +1,8 @@
 // Where the history lives: PostgreSQL when SENTRIK_DATABASE_URL=postgres://… is set (a team-wide store),
 // else `.sentrik/history.db` under the project root. Drivers are loaded only when a store is opened.
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ignoreGeneratedInSentrikDir } from '../util/generated-dir.js';
 import { SentrikError } from '../util/errors.js';
 import { HistoryStore } from './store.js';
 
@@ -29,6 +31,7 @@ export async function openHistory(o: OpenHistoryOptions): Promise<HistoryStore> 
     return HistoryStore.open(await openPostgres(where.url));
   }
   const { openSqlite } = await import('./sqlite.js');
+  if (!existsSync(where.file)) ignoreGeneratedInSentrikDir(dirname(where.file));
   return HistoryStore.open(openSqlite(where.file, { busyTimeoutMs: o.busyTimeoutMs }));
 }
 

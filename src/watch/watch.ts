@@ -64,7 +64,7 @@ export async function runWatch(o: WatchOptions, signal: AbortSignal): Promise<Wa
   if (loaded.problem) o.err(loaded.problem);
   const state = loaded.state;
 
-  const excluded = excludeMatcher([...config.scan_exclude, '.git', 'node_modules', toPosix(config.output_dir).replace(/^\.\/|\/+$/g, ''), '.sentrik/cache', '.sentrik/history.db', STATE_FILE, `${STATE_FILE}.*.tmp`]);
+  const excluded = excludeMatcher([...config.scan_exclude, '.git', 'node_modules', toPosix(config.output_dir).replace(/^\.\/|\/+$/g, ''), '.sentrik/cache', '.sentrik/history.db', '.sentrik/.gitignore', STATE_FILE, `${STATE_FILE}.*.tmp`]);
   const changed = new Set<string>();
   let lastChange = 0;
   let wake: (() => void) | undefined;

@@ -654,3 +654,21 @@ rules:
     }
   });
 });
+
+describe('generated files stay out of git', () => {
+  it('a report folder or cache sentrik creates ignores itself; .sentrik/ names its generated files; a folder the user had is left alone', () => {
+    const root = project({ 'a.js': 'eval(req.query.x)\n' });
+    git(root, 'init', '-q');
+    expect(sentrik(['scan', root, '--packs', 'owasp-top-10', '-q']).code).toBe(0);
+    expect(readFileSync(join(root, 'out/.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    expect(readFileSync(join(root, '.sentrik/.gitignore'), 'utf8')).toMatch(/^cache\/$/m);
+    expect(readFileSync(join(root, '.sentrik/.gitignore'), 'utf8')).toMatch(/^history\.db\*$/m);
+    // What `git add .` would take: the code and the .sentrik/.gitignore, no report, cache or history.
+    const untracked = git(root, 'status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).map((l) => l.slice(3)).sort();
+    expect(untracked).toEqual(['.sentrik/.gitignore', 'a.js']);
+
+    const own = project({ 'a.js': 'x\n', 'out/site.html': '<html></html>\n' });
+    sentrik(['scan', own, '--packs', 'owasp-top-10', '-q']);
+    expect(existsSync(join(own, 'out/.gitignore'))).toBe(false);
+  });
+});

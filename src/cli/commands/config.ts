@@ -1,4 +1,5 @@
 // Configuration commands: init (write a commented config from what was detected) and validate-config.
+import { ignoreGeneratedInSentrikDir } from '../../util/generated-dir.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
@@ -40,6 +41,7 @@ function init(io: CliIO, flags: { root: string; force?: boolean }): number {
   const text = renderInitConfig({ ...detection, suggestedPacks: detection.suggestedPacks.filter((p) => available.has(p)) });
   mkdirSync(join(root, '.sentrik'), { recursive: true });
   writeFileSync(file, text);
+  ignoreGeneratedInSentrikDir(join(root, '.sentrik'));
   io.stdout(`${describeDetection(detection)}\nWrote ${relative(io.cwd, file) || file}\n`);
   return EXIT.OK;
 }
