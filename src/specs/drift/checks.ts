@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { RawMatch } from '../../engine/matchers/matcher.js';
 import type { SpecCheck } from '../check.js';
 import { perFile } from '../memo.js';
-import { extractRoutes, pathSegments, routeMatches, type CodeRoute } from './routes.js';
+import { extractRoutes, OperationIndex, pathSegments, type CodeRoute } from './routes.js';
 
 const KEYWORDS = ['express', 'fastify', 'nestjs', 'fastapi', 'flask', 'router', 'blueprint', '@controller'];
 
@@ -44,26 +44,22 @@ function routesOf(file: Parameters<SpecCheck['run']>[0]): CodeRoute[] {
   return perFile(file, 'routes', () => extractRoutes(file));
 }
 
-function matching(route: CodeRoute, ops: { method: string; path: string }[], basePaths: string[]): boolean {
-  return ops.some((o) => (route.method === '*' || o.method === route.method) && routeMatches(route.path, o.path, basePaths, route.relative));
-}
-
 /** The root of a router mounted in another file could be any operation: too little to hold it to one. */
 function unknowable(route: CodeRoute): boolean {
   return route.relative && pathSegments(route.path).length === 0;
 }
 
 /**
- * A rule's operations, parsed once per rule: its options object is its own (compiled once) while the checks
- * run for every code file. Keyed by the options and the list's name.
+ * A rule's operations, parsed and indexed once per rule: its options object is its own (compiled once) while
+ * the checks run for every code file. Keyed by the options and the list's name.
  */
-const parsed = new WeakMap<object, Map<string, ReturnType<typeof parseOperation>[]>>();
-function parsedOnce(options: object, name: string, lists: readonly (readonly string[])[]): ReturnType<typeof parseOperation>[] {
-  let byName = parsed.get(options);
-  if (!byName) parsed.set(options, (byName = new Map()));
-  let ops = byName.get(name);
-  if (!ops) byName.set(name, (ops = lists.flat().map(parseOperation)));
-  return ops;
+const indexed = new WeakMap<object, Map<string, OperationIndex>>();
+function indexOnce(options: object, name: string, lists: readonly (readonly string[])[], basePaths: string[]): OperationIndex {
+  let byName = indexed.get(options);
+  if (!byName) indexed.set(options, (byName = new Map()));
+  let index = byName.get(name);
+  if (!index) byName.set(name, (index = new OperationIndex(lists.flat().map(parseOperation), basePaths)));
+  return index;
 }
 
 export const DRIFT_CHECKS: SpecCheck[] = [
@@ -74,10 +70,10 @@ export const DRIFT_CHECKS: SpecCheck[] = [
     options: undeclaredOptions,
     keywords: KEYWORDS,
     run(file, o: z.infer<typeof undeclaredOptions>): RawMatch[] {
-      const ops = parsedOnce(o, 'operations', [o.operations]);
-      const ignore = parsedOnce(o, 'ignore', [o.ignore, o.also_declared]);
+      const ops = indexOnce(o, 'operations', [o.operations], o.base_paths);
+      const ignore = indexOnce(o, 'ignore', [o.ignore, o.also_declared], []);
       return routesOf(file)
-        .filter((r) => !matching(r, ops, o.base_paths) && !matching(r, ignore, []))
+        .filter((r) => !ops.matches(r) && !ignore.matches(r))
         .map((r) => ({ line: r.line, matched: `${r.method} ${r.path}`, message: `${r.method === '*' ? 'ALL' : r.method.toUpperCase()} ${r.path} is served by the code but not declared in ${o.spec}` }));
     },
   },
@@ -88,9 +84,9 @@ export const DRIFT_CHECKS: SpecCheck[] = [
     options: unauthOptions,
     keywords: KEYWORDS,
     run(file, o: z.infer<typeof unauthOptions>): RawMatch[] {
-      const secured = parsedOnce(o, 'secured', [o.secured]);
+      const secured = indexOnce(o, 'secured', [o.secured], o.base_paths);
       return routesOf(file)
-        .filter((r) => !r.authed && !r.public && r.method !== '*' && !unknowable(r) && matching(r, secured, o.base_paths))
+        .filter((r) => !r.authed && !r.public && r.method !== '*' && !unknowable(r) && secured.matches(r))
         .map((r) => ({ line: r.line, matched: `${r.method} ${r.path}`, message: `${r.method.toUpperCase()} ${r.path} is secured in ${o.spec} but its handler has no authentication middleware, guard or dependency` }));
     },
   },
