@@ -107,21 +107,109 @@ export function isPlainObject(v: unknown): v is JsonObject {
 /** Deeper nesting than this is refused (a real spec nests a few dozen levels; this guards the stack). */
 const MAX_DEPTH = 2000;
 
-/** Parse YAML or JSON with positions. Throws a one-line SentrikError naming file and line. */
+/**
+ * Parse YAML or JSON with positions. Throws a one-line SentrikError naming file and line. A `.json` file that
+ * starts like JSON is strict JSON (a trailing comma is an error there, reported in JSON's terms, not YAML's);
+ * other text is YAML, read through the JSON fast path when it is JSON. (YAML in a `.json` file stays YAML: the
+ * examples of a pack generated from a JSON spec are YAML under the spec's name.)
+ */
 export function parseSpecText(text: string, file: string): PosDoc {
   const start = firstNonSpace(text);
   if (text[start] === '{' || text[start] === '[') {
+    const isJsonFile = /\.json$/i.test(file);
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (err) {
       if (err instanceof RangeError) throw new SentrikError('document is nested too deeply', file, undefined, 'this is not a usable API description');
-      // Not strict JSON (comments, trailing commas …) — YAML is a superset and reports the line.
+      if (isJsonFile) {
+        // JSON.parse's messages differ between Node versions and may not say where: find the spot ourselves.
+        const { at, expected } = jsonSyntaxError(text);
+        const doc = new PosDoc(file, null, text, new WeakMap());
+        throw new SentrikError(`invalid JSON: expected ${expected}`, file, doc.posAt(at).line, 'fix the syntax (a .json file is read as strict JSON)');
+      }
+      // Not strict JSON (comments, trailing commas …) in a YAML file — YAML is a superset and reports the line.
       return parseYamlSpec(text, file);
     }
     return jsonPositions(text, value, file);
   }
   return parseYamlSpec(text, file);
+}
+
+/** Where a text stops being JSON, and what JSON expected there (called only once JSON.parse has failed). */
+function jsonSyntaxError(text: string): { at: number; expected: string } {
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const n = text.length;
+  const fail = (expected: string): never => {
+    throw { at: i, expected };
+  };
+  // Reported at the comma, which is what to delete.
+  const trailing = (comma: number, what: string): never => {
+    i = comma;
+    return fail(`another ${what} after ',' (JSON allows no trailing comma)`);
+  };
+  const ws = (): void => {
+    while (i < n && ' \t\r\n'.includes(text[i])) i++;
+  };
+  const string = (): void => {
+    for (i++; ; i++) {
+      if (i >= n) fail('a closing double quote');
+      const c = text.charCodeAt(i);
+      if (c === 34) break;
+      if (c < 0x20) fail('an escape (\\n, \\t …) in place of the raw line break or control character in this string');
+      if (c === 92 && !/^(["\\/bfnrt]|u[0-9a-fA-F]{4})/.test(text.slice(i + 1, i + 6))) fail('a valid escape after \\ (\\n, \\", \\uXXXX …)');
+      if (c === 92) i++;
+    }
+    i++;
+  };
+  const LITERAL = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null/y;
+  const value = (depth: number): void => {
+    if (depth > MAX_DEPTH) fail('less nesting');
+    ws();
+    const open = text[i];
+    if (open === '{' || open === '[') {
+      const close = open === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      let comma = -1;
+      for (;;) {
+        ws();
+        if (open === '{') {
+          if (text[i] === '}' && comma !== -1) trailing(comma, 'property');
+          if (text[i] !== '"') fail('a property name in double quotes');
+          string();
+          ws();
+          if (text[i] !== ':') fail("':' after the property name");
+          i++;
+        } else if (text[i] === ']' && comma !== -1) trailing(comma, 'element');
+        value(depth + 1);
+        ws();
+        if (text[i] === close) {
+          i++;
+          return;
+        }
+        if (text[i] !== ',') fail(`',' or '${close}' after ${open === '{' ? 'a property value' : 'an array element'}`);
+        comma = i++;
+      }
+    }
+    if (open === '"') return string();
+    LITERAL.lastIndex = i;
+    if (!LITERAL.test(text)) fail('a value (object, array, string, number, true, false or null)');
+    i = LITERAL.lastIndex;
+  };
+  try {
+    value(0);
+    ws();
+    if (i < n) fail('the end of the document after its top-level value');
+  } catch (e) {
+    if (e && typeof e === 'object' && 'expected' in e) return e as { at: number; expected: string };
+    throw e;
+  }
+  return { at: n, expected: 'valid JSON' };
 }
 
 function firstNonSpace(text: string): number {
@@ -217,7 +305,7 @@ function parseYamlSpec(text: string, file: string): PosDoc {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    throw new SentrikError(`invalid ${text.trimStart().startsWith('{') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0].trim()}`, file, lc.linePos(e.pos[0]).line, 'fix the syntax');
+    throw new SentrikError(`invalid YAML: ${e.message.split('\n')[0].trim()}`, file, lc.linePos(e.pos[0]).line, 'fix the syntax');
   }
   const pos = new WeakMap<object, ContainerPos>();
   const seen = new Map<Node, unknown>();

@@ -223,6 +223,9 @@ describe('import-spec', () => {
       ['ref.yaml', 'openapi: 3.0.0\npaths: {}\ncomponents:\n  schemas:\n    A: { $ref: "#/components/schemas/Nope" }\n', /^sentrik: ref\.yaml:5: unresolvable \$ref '#\/components\/schemas\/Nope'/],
       ['cycle.yaml', 'openapi: 3.0.0\npaths: {}\nA:\n  $ref: "#/B"\nB:\n  $ref: "#/A"\n', /^sentrik: cycle\.yaml:\d: reference cycle/],
       ['bad.proto', 'syntax = "proto3";\nmessage A {\n  string a = 1\n}\n', /^sentrik: bad\.proto:4: expected ';'/],
+      // A .json file is strict JSON (not YAML): a trailing comma names its line and what JSON expected there.
+      ['api.json', '{\n  "openapi": "3.0.0",\n  "info": {"title": "t", "version": "1"},\n  "paths": {\n    "/a": {"get": {"responses": {\n      "200": {"description": "ok"},\n    }}}\n  }\n}\n', /^sentrik: api\.json:6: invalid JSON: expected another property after ','/],
+      ['bad.json', '{\n  "openapi": "3.0.0"\n  "paths": {}\n}\n', /^sentrik: bad\.json:3: invalid JSON: expected ',' or '}' after a property value/],
       ['notes.yaml', 'title: hello\n', /^sentrik: notes\.yaml:1: not an API description/],
     ];
     for (const [name, text, re, extra] of cases) {

@@ -48,6 +48,28 @@ describe('parseSpecText', () => {
     expect(e.line).toBe(3);
   });
 
+  it('a .json file is strict JSON: the error says where and what JSON expected, in JSON terms', () => {
+    const cases: [string, number, RegExp][] = [
+      ['{\n  "a": {"b": 1},\n}', 2, /expected another property after ','/], // at the comma to delete
+      ['{"a": [1,\n2,]}', 2, /expected another element after ','/],
+      ['{"a": 1\n "b": 2}', 2, /expected ',' or '\}' after a property value/],
+      ['{"a": "x\ny"}', 1, /expected an escape/],
+      ['{"a": tru}', 1, /expected a value/],
+      ['{"a": 1} x', 1, /expected the end of the document/],
+      ['{"a": 1', 1, /expected ',' or '\}'/],
+    ];
+    for (const [text, line, re] of cases) {
+      const e = error(() => parseSpecText(text, 'api.json'));
+      expect([text, e.line]).toEqual([text, line]);
+      expect(e.message).toMatch(/^invalid JSON: /);
+      expect(e.message).toMatch(re);
+      expect(e.message).not.toMatch(/indented|flow|block/i); // not YAML's words
+    }
+    // A YAML file may be written in flow style: it stays YAML.
+    expect((parseSpecText('{"a": 1,}', 'api.yaml').root as any).a).toBe(1);
+    expect((parseSpecText('\ufeff{"a": 1}', 'api.json').root as any).a).toBe(1);
+  });
+
   it('an alias bomb neither expands nor hangs', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
     for (let i = 0; i < 20; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`);
