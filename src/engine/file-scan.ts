@@ -77,6 +77,12 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
   for (const { ruleId, matcher, aboutCredential } of candidates) {
     try {
       for (const raw of matcher.match(file)) matches.push({ ruleId, raw, aboutCredential });
+      // What the rule saw wrong besides its matches (a spec's broken $ref), once per file like failures.
+      for (const p of matcher.problems?.(file) ?? []) {
+        if (failedMessages.has(p.message)) continue;
+        failedMessages.add(p.message);
+        problems.push({ file: path, line: p.line, ruleId, code: 'parse-error', message: p.message });
+      }
     } catch (err) {
       // One broken file (or rule) never stops the scan; report each distinct failure once per file.
       const message = err instanceof SentrikError ? err.message : `rule failed: ${(err as Error).message}`;

@@ -18,9 +18,14 @@ export interface SpecCheck<O = any> {
   /** Lower-case literals one of which must occur in a file for the check to possibly match. */
   keywords: string[];
   run(file: SourceFile, options: O): RawMatch[];
+  /**
+   * What is wrong with the file besides findings (a broken `$ref`, a mistyped top-level value): reported as
+   * problems, once per file, while the scan goes on and every finding still counts.
+   */
+  problems?(file: SourceFile): { line?: number; message: string }[];
 }
 
 /** A finding at a position with the matched text (for the fingerprint) and a specific message. */
-export function hit(at: { line: number; column: number } | undefined, matched: string, message?: string): RawMatch[] {
-  return at === undefined ? [] : [{ line: at.line, column: at.column, matched, message }];
+export function hit(at: { line: number; column: number; file?: string } | undefined, matched: string, message?: string): RawMatch[] {
+  return at === undefined ? [] : [{ ...(at.file ? { file: at.file } : {}), line: at.line, column: at.column, matched, message }];
 }

@@ -12,16 +12,25 @@ interface ContainerPos {
   keys: Record<string, number> | number[];
 }
 
-/** 1-based line and column. */
+/** 1-based line and column; `file` when the place is in another file of the spec than the one asked. */
 export interface Pos {
   line: number;
   column: number;
+  file?: string;
+}
+
+/** The files of one spec joined by `$ref`s (see SpecFiles in refs.ts). */
+export interface SpecFileSet {
+  docs: PosDoc[];
+  external(from: PosDoc, ref: string): { value: unknown } | undefined;
 }
 
 export type JsonObject = Record<string, unknown>;
 
 export class PosDoc {
   private lineStarts?: number[];
+  /** The other files of the spec, once its external references were followed (import-spec --external-refs). */
+  files?: SpecFileSet;
 
   constructor(
     /** Path shown in findings and errors. */
@@ -49,19 +58,33 @@ export class PosDoc {
     return { line: lo + 1, column: offset - starts[lo] + 1 };
   }
 
+  /** The file of the spec that holds `value` (this one unless it came from another file through a `$ref`). */
+  ownerOf(value: unknown): PosDoc {
+    if (!this.files || !isObj(value) || this.pos.has(value)) return this;
+    return this.files.docs.find((d) => d.pos.has(value)) ?? this;
+  }
+
+  /** A position in `doc`, naming its file when that is not this one. */
+  private place(doc: PosDoc, offset: number): Pos {
+    const at = doc.posAt(offset);
+    return doc === this ? at : { ...at, file: doc.file };
+  }
+
   /** Where the container itself is: its key in the parent (or its `- ` item). */
   lineOf(value: unknown): Pos | undefined {
-    const p = isObj(value) ? this.pos.get(value) : undefined;
-    return p ? this.posAt(p.off) : undefined;
+    const doc = this.ownerOf(value);
+    const p = isObj(value) ? doc.pos.get(value) : undefined;
+    return p ? this.place(doc, p.off) : undefined;
   }
 
   /** Where `key` is inside `container` (an object key or an array index). */
   keyLine(container: unknown, key: string | number): Pos | undefined {
     if (!isObj(container)) return undefined;
-    const p = this.pos.get(container);
+    const doc = this.ownerOf(container);
+    const p = doc.pos.get(container);
     if (!p) return undefined;
     const off = Array.isArray(p.keys) ? p.keys[key as number] : Object.prototype.hasOwnProperty.call(p.keys, key) ? p.keys[key as string] : undefined;
-    return off === undefined ? undefined : this.posAt(off);
+    return off === undefined ? undefined : this.place(doc, off);
   }
 
   /** `key` in `container` when present, else the container itself. */

@@ -13,11 +13,12 @@ import { toPosix } from '../util/paths.js';
 import { asAsyncApi, looksLikeAsyncApi } from './asyncapi/index.js';
 import { isCodeFile } from './drift/routes.js';
 import type { SpecKind } from './check.js';
-import { isPlainObject, parseSpecText } from './doc.js';
+import { isPlainObject, parseSpecText, type PosDoc } from './doc.js';
 import { getSpecCheck } from './index.js';
 import { asOpenApi, definedSchemes, effectiveSecurity, isSecured, looksLikeOpenApi, obj, operations, shapeError, type OpenApi } from './openapi/model.js';
 import { loadProtoTree, messageRoles } from './protobuf/index.js';
-import { checkRefs, type RefReport } from './refs.js';
+import { resolveRefs, type RefReport } from './refs.js';
+import { perFile } from './memo.js';
 
 /** Bigger documents are refused (GitHub's full REST description is 13 MB). */
 export const MAX_SPEC_BYTES = 64 * 1024 * 1024;
@@ -45,6 +46,8 @@ export interface ImportedSpec {
   /** Protobuf: every file of the import tree and the request/response message names. */
   proto?: { files: string[]; requests: string[]; responses: string[] };
   refs?: RefReport;
+  /** The parsed spec (OpenAPI/AsyncAPI), joined to the files its references reach when they were followed. */
+  doc?: PosDoc;
 }
 
 export function readSpec(req: ImportRequest): ImportedSpec {
@@ -86,11 +89,14 @@ export function readSpec(req: ImportRequest): ImportedSpec {
   if (req.format && req.format !== kind) throw new SentrikError(`-f ${req.format}, but the file is an ${kind === 'openapi' ? 'OpenAPI' : 'AsyncAPI'} document`, specRel, 1, `use -f ${kind} (or leave -f out)`);
   const mistyped = api && shapeError(api);
   if (mistyped) throw mistyped;
-  const refs = checkRefs(doc, { external: !!req.externalRefs, absPath: req.specAbs, root: req.root });
+  const { report: refs, problems, files } = resolveRefs(doc, { external: !!req.externalRefs, absPath: req.specAbs, root: req.root });
+  if (problems.length) throw problems[0];
+  // Path items and schemas in the files read count for the contract and the checks, at their own lines.
+  if (files.docs.length > 1) doc.files = files;
   const info = obj((doc.root as Record<string, unknown>).info) ?? {};
   const title = typeof info.title === 'string' ? info.title : basename(specRel).replace(/\.[^.]+$/, '');
   const version = info.version === undefined ? '' : String(info.version);
-  return { kind, root: req.root, specRel, title, version, hash, text, refs, contract: api ? openApiContract(api) : undefined };
+  return { kind, root: req.root, specRel, title, version, hash, text, refs, doc, contract: api ? openApiContract(api) : undefined };
 }
 
 function openApiContract(api: OpenApi): ImportedSpec['contract'] {
@@ -359,27 +365,36 @@ function driftRules(spec: ImportedSpec, drift: DriftScope): Record<string, unkno
 }
 
 /** What the current spec violates, per rule (run through the same checks a scan runs). */
-export function currentFindings(spec: ImportedSpec, packYaml: string): { ruleId: string; count: number; firstLine?: number }[] {
+export function currentFindings(spec: ImportedSpec, packYaml: string): { ruleId: string; count: number; first?: string }[] {
   const pack = parseYaml(packYaml) as { rules: { id: string; match: { check: string; options?: unknown }; files: string[] }[] };
   const files = spec.kind === 'protobuf' ? spec.proto!.files : [spec.specRel];
-  const out: { ruleId: string; count: number; firstLine?: number }[] = [];
+  const out: { ruleId: string; count: number; first?: string }[] = [];
   const sources = new Map<string, SourceFile>();
   for (const r of pack.rules) {
     const check = getSpecCheck(r.match.check);
     if (!check || check.reads === 'code') continue;
     const options = check.options.parse(r.match.options ?? {});
     let count = 0;
-    let firstLine: number | undefined;
+    let first: string | undefined;
     for (const f of files) {
       let src = sources.get(f);
-      if (!src) sources.set(f, (src = new SourceFile(f, f === spec.specRel ? spec.text : readFileSync(join(spec.root, f), 'utf8'))));
+      if (!src) sources.set(f, (src = specSource(spec, f)));
       const hits = check.run(src, options);
       count += hits.length;
-      firstLine ??= hits[0]?.line;
+      if (hits.length) first ??= `${hits[0].file ?? f}:${hits[0].line ?? '?'}`;
     }
-    if (count) out.push({ ruleId: r.id, count, firstLine });
+    if (count) out.push({ ruleId: r.id, count, first });
   }
   return out;
+}
+
+/** The spec as the checks see it: the document already read (with the files it reaches), not a second parse. */
+function specSource(spec: ImportedSpec, f: string): SourceFile {
+  if (f !== spec.specRel) return new SourceFile(f, readFileSync(join(spec.root, f), 'utf8'));
+  const src = new SourceFile(f, spec.text);
+  if (spec.doc && spec.kind === 'openapi') perFile(src, 'openapi', () => asOpenApi(spec.doc!));
+  if (spec.doc && spec.kind === 'asyncapi') perFile(src, 'asyncapi', () => asAsyncApi(spec.doc!));
+  return src;
 }
 
 /** Human-readable differences between an installed generated pack and a new one. */

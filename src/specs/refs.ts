@@ -1,12 +1,14 @@
-// `$ref` handling. Checks follow local references lazily (`deref`), so a schema is analysed once, at the
-// place it is defined, and recursive schemas (a Tree whose children are Trees) cost nothing extra. Import
-// validates every reference up front (`checkRefs`): one that points nowhere, or a chain of references that
-// loops without reaching a definition, is a one-line error naming the file and line of the `$ref`.
+// `$ref` handling. Checks follow references lazily (`deref`), so a schema is analysed once, at the place it is
+// defined, and recursive schemas (a Tree whose children are Trees) cost nothing extra. Every reference is also
+// validated (`resolveRefs`): one that points nowhere, or a chain of references that loops without reaching a
+// definition (within a file or across files), is a problem naming the file and line of the `$ref` — an error
+// for import, a reported problem in a scan, which goes on. External files are read only when allowed
+// (import-spec --external-refs), inside the project root; once read, `deref` follows references into them.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { SentrikError } from '../util/errors.js';
 import { insideRootOrUndefined, toPosix } from '../util/paths.js';
-import { isObj, isPlainObject, parseSpecText, type JsonObject, type PosDoc } from './doc.js';
+import { isObj, isPlainObject, parseSpecText, type JsonObject, type PosDoc, type SpecFileSet } from './doc.js';
 
 const MAX_HOPS = 64;
 
@@ -15,13 +17,18 @@ export function refOf(v: unknown): string | undefined {
   return isPlainObject(v) && typeof v.$ref === 'string' ? v.$ref : undefined;
 }
 
-/** Follows local `$ref`s to the definition; undefined when a reference is external, broken or loops. */
+/**
+ * Follows `$ref`s to the definition: local ones, and into the other files of the spec once they are loaded
+ * (see SpecFiles); undefined when a reference is external and not loaded, broken, or loops.
+ */
 export function deref(doc: PosDoc, v: unknown): unknown {
   let cur = v;
   for (let hops = 0; hops < MAX_HOPS; hops++) {
     const ref = refOf(cur);
     if (ref === undefined) return cur;
-    const target = doc.pointer(ref);
+    // A reference is relative to the file that holds it.
+    const from = doc.ownerOf(cur);
+    const target = ref.startsWith('#') ? from.pointer(ref) : doc.files?.external(from, ref);
     if (!target) return undefined;
     cur = target.value;
   }
@@ -36,6 +43,8 @@ export interface RefReport {
   local: number;
   /** External references (other files or URLs) left unresolved because following them was not allowed. */
   externalSkipped: string[];
+  /** Where the first of them is. */
+  firstSkipped?: { file: string; line?: number };
   /** External files read (when allowed). */
   externalFiles: string[];
 }
@@ -49,61 +58,169 @@ export interface RefOptions {
   root: string;
 }
 
-/** Validate every `$ref` of the document; throws SentrikError (file:line) for a broken reference or a loop. */
-export function checkRefs(doc: PosDoc, opts: RefOptions): RefReport {
-  const report: RefReport = { local: 0, externalSkipped: [], externalFiles: [] };
-  const loaded = new Map<string, PosDoc>([[opts.absPath, doc]]);
-  const queue: { doc: PosDoc; abs: string }[] = [{ doc, abs: opts.absPath }];
-  while (queue.length) {
-    const { doc: d, abs } = queue.shift()!;
-    walkRefs(d, (ref, holder) => {
-      const line = d.at(holder, '$ref')?.line;
-      const hash = ref.indexOf('#');
-      const target = hash === -1 ? ref : ref.slice(0, hash);
-      const fragment = hash === -1 ? '#' : ref.slice(hash);
-      if (target === '') {
-        report.local++;
-        followLocal(d, ref, line);
-        return;
-      }
-      if (/^[a-z][a-z0-9+.-]*:/i.test(target) || !opts.external) {
-        if (!report.externalSkipped.includes(ref)) report.externalSkipped.push(ref);
-        return;
-      }
-      const file = insideRootOrUndefined(opts.root, resolve(dirname(abs), decodeURIComponent(target)));
-      if (!file) throw new SentrikError(`$ref '${ref}' points outside the project`, d.file, line, 'keep referenced files inside the project root (a symbolic link counts where it leads)');
-      let other = loaded.get(file);
-      if (!other) {
-        if (!existsSync(file) || !statSync(file).isFile()) throw new SentrikError(`unresolvable $ref '${ref}': no such file`, d.file, line, 'fix the path (it is relative to the file that holds the $ref)');
-        other = parseSpecText(readFileSync(file, 'utf8'), toPosix(relative(opts.root, file)));
-        loaded.set(file, other);
-        report.externalFiles.push(other.file);
-        queue.push({ doc: other, abs: file });
-      }
-      if (fragment !== '#' && !other.pointer(fragment)) throw new SentrikError(`unresolvable $ref '${ref}': ${fragment} is not in ${other.file}`, d.file, line, 'point the reference at an existing definition');
-    });
+/** The files of one spec: the spec itself and the local files its references reach (when allowed), by real path. */
+export class SpecFiles implements SpecFileSet {
+  readonly docs: PosDoc[] = [];
+  private readonly byAbs = new Map<string, PosDoc>();
+  private readonly absOf = new Map<PosDoc, string>();
+
+  constructor(
+    main: PosDoc,
+    private readonly opts: RefOptions,
+  ) {
+    this.add(main, opts.absPath);
   }
-  return report;
+
+  add(doc: PosDoc, abs: string): void {
+    this.docs.push(doc);
+    this.byAbs.set(abs, doc);
+    this.absOf.set(doc, abs);
+  }
+
+  /** The real path of the file a reference in `from` names, if it is inside the project root. */
+  locate(from: PosDoc, target: string): string | undefined {
+    let name = target;
+    try {
+      name = decodeURIComponent(target);
+    } catch {
+      /* keep as written */
+    }
+    return insideRootOrUndefined(this.opts.root, resolve(dirname(this.absOf.get(from) ?? this.opts.absPath), name));
+  }
+
+  loaded(abs: string): PosDoc | undefined {
+    return this.byAbs.get(abs);
+  }
+
+  /** The value an external reference written in `from` points to, in a file already loaded. */
+  external(from: PosDoc, ref: string): { value: unknown } | undefined {
+    const { target, fragment } = splitRef(ref);
+    if (isUrl(target)) return undefined;
+    const abs = this.locate(from, target);
+    return abs === undefined ? undefined : this.byAbs.get(abs)?.pointer(fragment);
+  }
+
+  fileOf(doc: PosDoc): string {
+    return this.absOf.get(doc) ?? this.opts.absPath;
+  }
 }
 
-function followLocal(doc: PosDoc, ref: string, line: number | undefined): void {
-  const chain = [ref];
-  let cur = ref;
-  for (;;) {
-    const target = doc.pointer(cur);
-    if (!target) {
-      const hint = cur === ref ? 'point the reference at an existing definition (JSON pointer, e.g. #/components/schemas/Pet)' : `it leads to '${cur}', which does not exist`;
-      throw new SentrikError(`unresolvable $ref '${ref}'`, doc.file, line, hint);
+function splitRef(ref: string): { target: string; fragment: string } {
+  const hash = ref.indexOf('#');
+  return hash === -1 ? { target: ref, fragment: '#' } : { target: ref.slice(0, hash), fragment: ref.slice(hash) || '#' };
+}
+
+function isUrl(target: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(target);
+}
+
+type Step = { doc: PosDoc; value: unknown; address: string } | { problem: SentrikError } | 'skipped';
+
+/**
+ * Check every `$ref` of the spec (and of the files it reaches, when allowed): the problems, first by file then
+ * by line, the report, and the files read. Never throws for a broken reference.
+ */
+export function resolveRefs(doc: PosDoc, opts: RefOptions): { report: RefReport; problems: SentrikError[]; files: SpecFiles } {
+  const report: RefReport = { local: 0, externalSkipped: [], externalFiles: [] };
+  const files = new SpecFiles(doc, opts);
+  const problems: { problem: SentrikError; order: number }[] = [];
+  const queue: PosDoc[] = [doc];
+
+  /** One hop: where `ref`, written in `from` at `line`, points (loading the file it names when allowed). */
+  const step = (from: PosDoc, ref: string, line: number | undefined): Step => {
+    const { target, fragment } = splitRef(ref);
+    let to = from;
+    if (target !== '') {
+      if (isUrl(target) || !opts.external) {
+        if (!report.externalSkipped.includes(ref)) report.externalSkipped.push(ref);
+        report.firstSkipped ??= { file: from.file, line };
+        return 'skipped';
+      }
+      const abs = files.locate(from, target);
+      if (!abs) return { problem: new SentrikError(`$ref '${ref}' points outside the project`, from.file, line, 'keep referenced files inside the project root (a symbolic link counts where it leads)') };
+      let other = files.loaded(abs);
+      if (!other) {
+        if (!existsSync(abs) || !statSync(abs).isFile()) return { problem: new SentrikError(`unresolvable $ref '${ref}': no such file`, from.file, line, 'fix the path (it is relative to the file that holds the $ref)') };
+        try {
+          other = parseSpecText(readFileSync(abs, 'utf8'), toPosix(relative(opts.root, abs)));
+        } catch (err) {
+          if (err instanceof SentrikError) return { problem: err };
+          throw err;
+        }
+        files.add(other, abs);
+        report.externalFiles.push(other.file);
+        queue.push(other);
+      }
+      to = other;
     }
-    const next = refOf(target.value);
-    if (next === undefined || !next.startsWith('#')) return;
-    if (chain.includes(next)) {
-      throw new SentrikError(`reference cycle: ${[...chain, next].join(' → ')}`, doc.file, line, 'one of these must define something instead of referring on');
+    const found = to.pointer(fragment);
+    if (!found) {
+      const what = target === '' ? `unresolvable $ref '${ref}'` : `unresolvable $ref '${ref}': ${fragment} is not in ${to.file}`;
+      return { problem: new SentrikError(what, from.file, line, 'point the reference at an existing definition (JSON pointer, e.g. #/components/schemas/Pet)') };
     }
-    chain.push(next);
-    cur = next;
-    if (chain.length > MAX_HOPS) throw new SentrikError(`reference chain longer than ${MAX_HOPS}: '${ref}'`, doc.file, line, 'refer to the definition directly');
+    return { doc: to, value: found.value, address: `${files.fileOf(to)}${fragment === '#' ? '' : fragment}` };
+  };
+
+  /** Follow a reference to its definition: a problem if it points nowhere or its chain loops. */
+  const follow = (from: PosDoc, ref: string, line: number | undefined): SentrikError | undefined => {
+    const first = step(from, ref, line);
+    if (first === 'skipped') return undefined;
+    if ('problem' in first) return first.problem;
+    const chain = [ref];
+    const reached = new Set([first.address]);
+    let cur = first;
+    for (;;) {
+      const next = refOf(cur.value);
+      if (next === undefined) return undefined;
+      chain.push(next);
+      if (chain.length > MAX_HOPS) return new SentrikError(`reference chain longer than ${MAX_HOPS}: '${ref}'`, from.file, line, 'refer to the definition directly');
+      // A broken link further on is reported at its own $ref; here only whether the chain ends.
+      const s = step(cur.doc, next, cur.doc.at(cur.value, '$ref')?.line);
+      if (s === 'skipped' || 'problem' in s) return undefined;
+      if (reached.has(s.address)) return new SentrikError(`reference cycle: ${chain.join(' → ')}`, from.file, line, 'one of these must define something instead of referring on');
+      reached.add(s.address);
+      cur = s;
+    }
+  };
+
+  for (let d = 0; d < queue.length; d++) {
+    const current = queue[d];
+    walkRefs(current, (ref, holder) => {
+      const line = current.at(holder, '$ref')?.line;
+      if (ref.startsWith('#')) report.local++;
+      const problem = follow(current, ref, line);
+      if (problem) problems.push({ problem, order: d * 1e9 + (problem.line ?? 0) });
+    });
   }
+  problems.sort((a, b) => a.order - b.order);
+  return { report, problems: problems.map((p) => p.problem), files };
+}
+
+/**
+ * The `$ref` problems a scan reports for one spec file: broken and looping references, and external ones,
+ * which a scan does not follow. Each file's result is cached by that file's content alone, so a result that
+ * depended on other files would go stale when they change (and findings in them would belong to files the rule
+ * is not scanning); `import-spec --external-refs` reads them, inside the project root.
+ */
+export function scanRefProblems(doc: PosDoc): { line?: number; message: string }[] {
+  const { report, problems } = resolveRefs(doc, { external: false, absPath: resolve(doc.file), root: resolve('.') });
+  const out = problems.map((p) => ({ line: p.line, message: `${p.message} — ${p.hint}` }));
+  const skipped = report.externalSkipped;
+  if (skipped.length) {
+    const local = skipped.some((r) => !isUrl(r));
+    out.push({
+      line: report.firstSkipped?.line,
+      message: `${skipped.length} external $ref(s) not followed (e.g. '${skipped[0]}'): a scan checks each file on its own, so what they point to was not checked — ${local ? `\`sentrik import-spec ${doc.file} --external-refs\` checks the local files they name; or bundle the spec into one file` : 'bundle the spec into one file to have it checked'}`,
+    });
+  }
+  return out;
+}
+
+/** Validate every `$ref` of the document; throws SentrikError (file:line) for a broken reference or a loop. */
+export function checkRefs(doc: PosDoc, opts: RefOptions): RefReport {
+  const { report, problems } = resolveRefs(doc, opts);
+  if (problems.length) throw problems[0];
+  return report;
 }
 
 /** Calls `fn` for every reference in the document (iteratively: no stack limits, shared nodes visited once). */

@@ -402,5 +402,86 @@ describe('import-spec: QA findings', () => {
     expect(imp.code).toBe(2);
     expect(imp.stderr).toBe('sentrik: b.yaml:4: `servers` items must be Server Objects with a `url` — write `- url: http://api.example.com`\n');
   });
-});
 
+  it('a scan reports broken, looping and external $refs at their lines, and goes on; import-spec refuses the broken ones', () => {
+    const spec = [
+      'openapi: 3.0.3',
+      "info: { title: R, version: '1' }",
+      'paths:',
+      '  /pets:',
+      '    get:',
+      "      responses: { '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Broken' } } } } }",
+      '  /ext:',
+      "    $ref: './paths/ext.yaml'",
+      'components:',
+      '  schemas:',
+      "    Loop1: { $ref: '#/components/schemas/Loop2' }",
+      "    Loop2: { $ref: '#/components/schemas/Loop1' }",
+      "    Broken: { $ref: '#/components/schemas/Nope' }",
+      '',
+    ].join('\n');
+    const root = project({ 'openapi.yaml': spec, 'paths/ext.yaml': "get: { responses: { '200': { description: ok } } }\n" });
+    const r = sentrik(['scan', root, '--packs', 'api-security', '--no-cache', '--format', 'json'], { timeout: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { problems: { file: string; line: number; message: string }[]; findings: { file: string; ruleId: string }[] };
+    expect(out.problems.map((p) => `${p.file}:${p.line}: ${p.message.split(' — ')[0]}`)).toEqual([
+      "openapi.yaml:8: 1 external $ref(s) not followed (e.g. './paths/ext.yaml'): a scan checks each file on its own, so what they point to was not checked",
+      'openapi.yaml:11: reference cycle: #/components/schemas/Loop2 → #/components/schemas/Loop1 → #/components/schemas/Loop2',
+      'openapi.yaml:12: reference cycle: #/components/schemas/Loop1 → #/components/schemas/Loop2 → #/components/schemas/Loop1',
+      "openapi.yaml:13: unresolvable $ref '#/components/schemas/Nope'",
+    ]);
+    expect(out.problems[0].message).toContain('`sentrik import-spec openapi.yaml --external-refs` checks the local files they name');
+    expect(out.findings.some((f) => f.ruleId === 'SPEC-AUTH-009')).toBe(true); // the rest of the document is still checked
+    const imp = sentrik(['import-spec', 'openapi.yaml'], { cwd: root });
+    expect(imp.code).toBe(2);
+    expect(imp.stderr).toMatch(/^sentrik: openapi\.yaml:11: reference cycle: /);
+  });
+
+  it('--external-refs: external path items and schemas are part of the contract and checked at their own lines; cross-file cycles are refused', () => {
+    const root = project({
+      'openapi.yaml': "openapi: 3.0.3\ninfo: { title: Split, version: '1' }\nsecurity: [{ bearer: [] }]\npaths:\n  /pets:\n    $ref: './paths/pets.yaml'\ncomponents:\n  securitySchemes:\n    bearer: { type: http, scheme: bearer }\n",
+      'paths/pets.yaml': [
+        'get:',
+        '  responses:',
+        "    '200':",
+        '      description: ok',
+        '      content:',
+        '        application/json:',
+        '          schema:',
+        '            type: object',
+        '            properties:',
+        '              password: { type: string }',
+        'post:',
+        '  security: []',
+        '  requestBody:',
+        "    content: { application/json: { schema: { $ref: '../schemas.yaml#/Pet' } } }",
+        "  responses: { '201': { description: created } }",
+        '',
+      ].join('\n'),
+      'schemas.yaml': 'Pet:\n  type: object\n  additionalProperties: true\n  properties:\n    name: { type: string, maxLength: 10 }\n',
+    });
+    const r = sentrik(['import-spec', 'openapi.yaml', '--external-refs'], { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('(Split 1): 2 operations, 1 secured');
+    expect(r.stdout).toMatch(/SPEC-EXPOSE-001 +1 +first at paths\/pets\.yaml:10\n/); // password
+    expect(r.stdout).toMatch(/SPEC-AUTH-001 +1 +first at paths\/pets\.yaml:12\n/); // security: [] on a write
+    expect(r.stdout).toMatch(/SPEC-INPUT-005 +1 +first at schemas\.yaml:3\n/); // additionalProperties: true
+    expect(r.stdout).toContain('Followed $refs into 2 file(s) (paths/pets.yaml, schemas.yaml)');
+    const pack = readFileSync(join(root, '.sentrik', 'rules', 'spec-split', 'pack.yaml'), 'utf8');
+    expect(pack).toMatch(/operations:\n\s+- GET \/pets\n\s+- POST \/pets\n/);
+    // Without the flag the external path item is not read: no operations, and the import says why.
+    const plain = sentrik(['import-spec', 'openapi.yaml', '--id', 'plain'], { cwd: root });
+    expect(plain.stdout).toContain('0 operations');
+    expect(plain.stdout).toContain('1 external $ref(s) not followed (e.g. ./paths/pets.yaml)');
+
+    const cyclic = project({
+      'openapi.yaml': "openapi: 3.0.3\ninfo: { title: C, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n    S: { $ref: './a.yaml#/A' }\n",
+      'a.yaml': "A: { $ref: './b.yaml#/B' }\n",
+      'b.yaml': "B: { $ref: './a.yaml#/A' }\n",
+    });
+    const c = sentrik(['import-spec', 'openapi.yaml', '--external-refs'], { cwd: cyclic });
+    expect(c.code).toBe(2);
+    expect(c.stderr).toBe('sentrik: openapi.yaml:6: reference cycle: ./a.yaml#/A → ./b.yaml#/B → ./a.yaml#/A — one of these must define something instead of referring on\n');
+    expect(existsSync(join(cyclic, '.sentrik'))).toBe(false);
+  });
+});

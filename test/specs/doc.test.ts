@@ -1,7 +1,10 @@
 // Spec documents with positions: YAML and JSON (incl. minified), $ref validation, bad input.
 import { describe, expect, it } from 'vitest';
 import { parseSpecText } from '../../src/specs/doc.js';
-import { checkRefs, deref } from '../../src/specs/refs.js';
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkRefs, deref, resolveRefs } from '../../src/specs/refs.js';
 import { SentrikError } from '../../src/util/errors.js';
 
 const refOpts = { external: false, absPath: '/tmp/x/spec.yaml', root: '/tmp/x' };
@@ -106,6 +109,33 @@ describe('$ref', () => {
     const d = parseSpecText('A:\n  $ref: "#/B"\nB:\n  $ref: "#/A"\n', 'c.yaml');
     expect(error(() => checkRefs(d, refOpts)).message).toMatch(/reference cycle: #\/[AB] → #\/[AB] → #\/[AB]/);
     expect(deref(d, (d.root as any).A)).toBeUndefined();
+  });
+
+  it('every broken or looping reference is a problem at its line, without throwing', () => {
+    const d = parseSpecText('A:\n  $ref: "#/B"\nB:\n  $ref: "#/A"\nC:\n  $ref: "#/nope"\nD:\n  $ref: "#/C"\n', 'c.yaml');
+    // D leads to a broken reference: reported once, at C, the line to fix.
+    expect(resolveRefs(d, refOpts).problems.map((p) => `${p.line}: ${p.message}`)).toEqual(['2: reference cycle: #/B → #/A → #/B', '4: reference cycle: #/A → #/B → #/A', "6: unresolvable $ref '#/nope'"]);
+  });
+
+  it('followed external files: cycles across them are found, deref reaches into them, positions name their file', () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'sentrik-refs-')));
+    mkdirSync(join(root, 'schemas'));
+    writeFileSync(join(root, 'a.yaml'), "A: { $ref: './b.yaml#/B' }\n");
+    writeFileSync(join(root, 'b.yaml'), "B: { $ref: './a.yaml#/A' }\n");
+    writeFileSync(join(root, 'schemas', 'pet.yaml'), "Pet:\n  type: object\n  properties:\n    owner: { $ref: '#/Owner' }\nOwner: { type: string }\n");
+    const opts = { external: true, absPath: join(root, 'spec.yaml'), root };
+    const cyclic = parseSpecText("S: { $ref: './a.yaml#/A' }\n", 'spec.yaml');
+    expect(error(() => checkRefs(cyclic, opts)).format()).toBe('spec.yaml:1: reference cycle: ./a.yaml#/A → ./b.yaml#/B → ./a.yaml#/A — one of these must define something instead of referring on');
+    const d = parseSpecText("x: 1\nP: { $ref: './schemas/pet.yaml#/Pet' }\n", 'spec.yaml');
+    const { problems, files } = resolveRefs(d, opts);
+    expect(problems).toEqual([]);
+    d.files = files;
+    const pet = deref(d, (d.root as any).P) as any;
+    expect(pet.type).toBe('object');
+    // A reference inside the other file is relative to that file.
+    expect(deref(d, pet.properties.owner)).toEqual({ type: 'string' });
+    expect(d.keyLine(pet.properties, 'owner')).toEqual({ line: 4, column: 5, file: 'schemas/pet.yaml' });
+    expect(d.keyLine(d.root, 'P')).toEqual({ line: 2, column: 1 });
   });
 
   it('external references are listed, not followed, unless allowed', () => {

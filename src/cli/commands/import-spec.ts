@@ -140,11 +140,15 @@ function summarise(io: CliIO, spec: ReturnType<typeof readSpec>, id: string, yam
   const found = currentFindings(spec, yaml);
   if (found.length) {
     io.stdout(`The contract itself currently has ${found.reduce((a, f) => a + f.count, 0)} findings:\n`);
-    for (const f of found) io.stdout(`  ${f.ruleId.padEnd(16)} ${String(f.count).padStart(5)}  first at ${spec.specRel}:${f.firstLine ?? '?'}\n`);
+    for (const f of found) io.stdout(`  ${f.ruleId.padEnd(16)} ${String(f.count).padStart(5)}  first at ${f.first ?? spec.specRel}\n`);
   }
   if (spec.contract) {
     io.stdout(`Drift rules check code under ${drift.scope === '.' ? 'the whole repository' : `${drift.scope}/`}${drift.tag ? ` as SPEC-DRIFT-${drift.tag}-001/002 (another imported spec has SPEC-DRIFT-001)` : ''}; --scope DIR to change\n`);
     for (const o of drift.staleOthers) io.stdout(`${o.packId} checks code under this spec's folder but does not know its operations: re-import ${o.spec} --id ${o.packId} --overwrite\n`);
+  }
+  if (spec.refs?.externalFiles.length) {
+    const n = spec.refs.externalFiles.length;
+    io.stdout(`Followed $refs into ${n} file(s) (${spec.refs.externalFiles.slice(0, 3).join(', ')}${n > 3 ? ' …' : ''}): their operations and schemas are part of the contract and were checked above; a scan checks ${spec.specRel} on its own and reports its external $refs as not followed\n`);
   }
   if (spec.refs?.externalSkipped.length) {
     io.stdout(`${spec.refs.externalSkipped.length} external $ref(s) not followed (e.g. ${spec.refs.externalSkipped[0]}); pass --external-refs to follow local files\n`);

@@ -54,6 +54,8 @@ export interface CompiledFileMatcher {
    */
   prepare?(file: SourceFile): void;
   match(file: SourceFile): RawMatch[];
+  /** Problems the rule saw in the file besides its matches (reported once per file; the matches still count). */
+  problems?(file: SourceFile): { line?: number; message: string }[];
 }
 
 export interface CompiledRepoMatcher {

@@ -45,6 +45,7 @@ export const specKind: MatcherKind<SpecMatch> = {
       scope: 'file',
       keywords: m.keywords?.map((k) => k.toLowerCase()) ?? check.keywords,
       match: (file) => check.run(file, options),
+      problems: check.problems && ((file) => check.problems!(file)),
     };
   },
 };

@@ -7,7 +7,7 @@ import { SentrikError } from '../../util/errors.js';
 import { hit, type SpecCheck } from '../check.js';
 import { isPlainObject, parseSpecText, type JsonObject, type PosDoc } from '../doc.js';
 import { perFile } from '../memo.js';
-import { deref } from '../refs.js';
+import { deref, scanRefProblems } from '../refs.js';
 import { arr, has, hasType, isLocalUrl, obj, walkSchemas } from '../openapi/model.js';
 
 export interface AsyncApi {
@@ -81,6 +81,11 @@ function check(name: string, description: string, run: (api: AsyncApi) => RawMat
     run(file) {
       const api = asyncApiOf(file);
       return api ? run(api) : [];
+    },
+    // Broken, looping and external `$ref`s, once per file (see scanRefProblems).
+    problems(file) {
+      const api = asyncApiOf(file);
+      return api ? perFile(file, 'asyncapi-problems', () => scanRefProblems(api.doc)) : [];
     },
   };
 }

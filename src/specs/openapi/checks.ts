@@ -5,8 +5,7 @@ import type { RawMatch } from '../../engine/matchers/matcher.js';
 import type { SourceFile } from '../../engine/source.js';
 import { hit, type SpecCheck } from '../check.js';
 import { isPlainObject, type JsonObject } from '../doc.js';
-import { deref } from '../refs.js';
-import { SentrikError } from '../../util/errors.js';
+import { deref, scanRefProblems } from '../refs.js';
 import { perFile } from '../memo.js';
 import { openApiOf } from './index.js';
 import {
@@ -50,15 +49,24 @@ function oas<O>(name: string, description: string, options: z.ZodType<O>, run: (
     keywords: KEYWORDS,
     run(file, o) {
       const api = openApiOf(file);
-      if (!api) return [];
-      const found = run(api, o, file);
-      // A mistyped top-level value (see shapeError) leaves checks with nothing to read: a check that found
-      // nothing reports it instead (once per file, as a problem), and every finding still counts.
-      const shape = found.length ? undefined : perFile(file, 'openapi-shape', () => shapeError(api));
-      if (shape) throw new SentrikError(`${shape.message} (${shape.hint})`, shape.file, shape.line); // a problem shows its message only
-      return found;
+      return api ? run(api, o, file) : [];
     },
+    problems: documentProblems,
   };
+}
+
+/**
+ * What leaves the checks with less to read than the document says: a mistyped top-level value (see shapeError),
+ * broken, looping or external `$ref`s. Reported once per file, as problems; every finding still counts.
+ */
+function documentProblems(file: SourceFile): { line?: number; message: string }[] {
+  const api = openApiOf(file);
+  if (!api) return [];
+  return perFile(file, 'openapi-problems', () => {
+    const shape = shapeError(api);
+    // A problem shows its message only: the hint goes in it.
+    return [...(shape ? [{ line: shape.line, message: `${shape.message} (${shape.hint})` }] : []), ...scanRefProblems(api.doc)];
+  });
 }
 
 // ---------- authentication (API2, API5) ----------
