@@ -63,6 +63,7 @@ export class SpecFiles implements SpecFileSet {
   readonly docs: PosDoc[] = [];
   private readonly byAbs = new Map<string, PosDoc>();
   private readonly absOf = new Map<PosDoc, string>();
+  private readonly located = new Map<string, string | undefined>();
 
   constructor(
     main: PosDoc,
@@ -79,6 +80,13 @@ export class SpecFiles implements SpecFileSet {
 
   /** The real path of the file a reference in `from` names, if it is inside the project root. */
   locate(from: PosDoc, target: string): string | undefined {
+    // deref asks again for every use of a reference: resolve each one once (realpath costs system calls).
+    const key = `${this.absOf.get(from)}\0${target}`;
+    if (!this.located.has(key)) this.located.set(key, this.realLocation(from, target));
+    return this.located.get(key);
+  }
+
+  private realLocation(from: PosDoc, target: string): string | undefined {
     let name = target;
     try {
       name = decodeURIComponent(target);

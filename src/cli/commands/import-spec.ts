@@ -148,7 +148,7 @@ function summarise(io: CliIO, spec: ReturnType<typeof readSpec>, id: string, yam
   }
   if (spec.refs?.externalFiles.length) {
     const n = spec.refs.externalFiles.length;
-    io.stdout(`Followed $refs into ${n} file(s) (${spec.refs.externalFiles.slice(0, 3).join(', ')}${n > 3 ? ' …' : ''}): their operations and schemas are part of the contract and were checked above; a scan checks ${spec.specRel} on its own and reports its external $refs as not followed\n`);
+    io.stdout(`Followed $refs into ${n} file(s) (${spec.refs.externalFiles.slice(0, 3).join(', ')}${n > 3 ? ' …' : ''}): their operations and schemas are part of the contract and were checked; a scan checks ${spec.specRel} on its own and reports its external $refs as not followed\n`);
   }
   if (spec.refs?.externalSkipped.length) {
     io.stdout(`${spec.refs.externalSkipped.length} external $ref(s) not followed (e.g. ${spec.refs.externalSkipped[0]}); pass --external-refs to follow local files\n`);
