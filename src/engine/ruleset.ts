@@ -115,10 +115,14 @@ function checkUniqueId(active: ActiveRule, byId: Map<string, ActiveRule>): void 
   );
 }
 
-/** What a finding of the rule reports: two rules that agree on it cannot be told apart, and need not be. */
-function reportedAs({ rule, severity }: ActiveRule): string {
+/**
+ * What a finding of the rule reports: two rules that agree on it cannot be told apart, and need not be. The
+ * pack's own severity: a pack_overrides entry for one copy (import-spec's scoped api-security rules) must not
+ * turn identical copies into a clash.
+ */
+function reportedAs({ rule }: ActiveRule): string {
   const d = rule.def;
-  return JSON.stringify([severity, d.title, d.message, d.remediation, rule.standard, d.clause, d.cwe, d.owasp, d.kind, d.confidence, d.gate, d.help_uri]);
+  return JSON.stringify([d.severity, d.title, d.message, d.remediation, rule.standard, d.clause, d.cwe, d.owasp, d.kind, d.confidence, d.gate, d.help_uri]);
 }
 
 /**

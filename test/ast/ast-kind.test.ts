@@ -368,7 +368,8 @@ describe('bad input', () => {
     // A pattern cut short matched nothing, silently; a condition on a metavariable no pattern binds was ignored.
     expect(() => rule({ languages: ['python'], patterns: ['eval($X'] })).toThrow(/ast pattern "eval\(\$X" is missing '\)'/);
     expect(() => rule({ languages: ['javascript'], patterns: ['f($X))'] })).toThrow(/unmatched '\)'/);
-    expect(() => rule({ languages: ['python'], patterns: ["open('x)"] })).toThrow(/unclosed ' string/);
+    // An unpaired quote may be a regex literal's character: no verdict, the pattern loads.
+    expect(() => rule({ languages: ['javascript'], patterns: ['$X.replace(/\'/g, "")'] })).not.toThrow();
     expect(() => rule({ languages: ['python'], patterns: [{ pattern: 'def ($$$' }] })).toThrow(/is missing '\)'/);
     expect(() => rule({ languages: ['python'], patterns: ['eval($X)'], where: { $Y: 'request' } })).toThrow(/`where` names \$Y, which no pattern of this block binds \(they bind: \$X\)/);
     expect(() => rule({ languages: ['python'], patterns: ['eval($X)'], nonconstant: ['$Y'] })).toThrow(/`nonconstant` names \$Y/);

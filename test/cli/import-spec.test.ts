@@ -485,3 +485,14 @@ describe('import-spec: QA findings', () => {
     expect(existsSync(join(cyclic, '.sentrik'))).toBe(false);
   });
 });
+
+describe('overrides and imported copies of api-security rules', () => {
+  it('a pack_overrides severity for api-security does not turn the imported copies into a rule-id clash', () => {
+    const root = project({ 'openapi.yaml': SHOP });
+    expect(sentrik(['import-spec', 'openapi.yaml', '--id', 'spec-shop', '--enable'], { cwd: root }).code).toBe(0);
+    appendFileSync(join(root, '.sentrik/config.yaml'), 'pack_overrides:\n  api-security:\n    SPEC-TLS-001: { severity: low }\n');
+    const r = sentrik(['scan', '.', '--no-cache', '-q'], { cwd: root });
+    expectNoStack(r.stderr);
+    expect(r.code).toBe(0);
+  });
+});

@@ -83,7 +83,7 @@ export function validatePattern(spec: PatternSpec): void {
   // ast-grep reads a pattern cut short (`eval($X`) as a partial tree that quietly matches nothing.
   for (const text of typeof spec === 'string' ? [spec] : [spec.pattern, spec.context]) {
     const problem = text && unbalanced(text);
-    if (problem) throw new SentrikError(`ast pattern ${JSON.stringify(text)} ${problem}`, undefined, undefined, 'close every bracket and string the pattern opens');
+    if (problem) throw new SentrikError(`ast pattern ${JSON.stringify(text)} ${problem}`, undefined, undefined, 'close every bracket the pattern opens');
   }
   if (typeof spec === 'string') return;
   if (spec.regex) compileRegex(spec.regex);
@@ -92,7 +92,7 @@ export function validatePattern(spec: PatternSpec): void {
 
 const CLOSING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
-/** Why a pattern's brackets or strings do not pair up, or undefined. Quotes are skipped with their contents. */
+/** Why a pattern's brackets do not pair up, or undefined. Quoted strings are skipped with their contents. */
 function unbalanced(text: string): string | undefined {
   const open: string[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -100,7 +100,8 @@ function unbalanced(text: string): string | undefined {
     if (c === '"' || c === "'" || c === '`') {
       let j = i + 1;
       while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
-      if (j >= text.length) return `has an unclosed ${c} string`;
+      // An unpaired quote may be a character in a regex literal (`/'/g`): no verdict on such a pattern.
+      if (j >= text.length) return undefined;
       i = j;
     } else if (CLOSING[c]) open.push(CLOSING[c]);
     else if (c === ')' || c === ']' || c === '}') {
