@@ -100,6 +100,9 @@ export function bump(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
 
+/** Documentation: a suppression written there shows the syntax. */
+const PROSE = /\.(md|markdown|mdx|rst|adoc|txt)$/i;
+
 export interface InventoryInput {
   fileSuppressions: FileSuppression[];
   ignores: { path: string; ignores: InlineIgnore[] }[];
@@ -138,8 +141,16 @@ export function suppressionInventory(i: InventoryInput): SuppressionRecord[] {
       const matched = i.usage.matched.get(key) ?? 0;
       const judgeable = !i.changedLinesOnly && ig.ruleIds.some((id) => id === 'ALL' || i.evaluated.has(id));
       // Every id it names is one no pack has (a typo): it can never match — unknown, as a file entry would be.
+      // Only ids shaped like rule ids (OWASP-A03-01), and not in prose: a README that shows the syntax
+      // (`sentrik-ignore RULE-ID: reason`) suppresses nothing.
       const unknownIds = ig.ruleIds.filter((id) => id !== 'ALL' && !i.evaluated.has(id));
-      const unknown = unknownIds.length > 0 && unknownIds.length === ig.ruleIds.length && i.knownRuleIds !== undefined && unknownIds.every((id) => !(known ??= new Set(i.knownRuleIds!())).has(id));
+      const unknown =
+        unknownIds.length > 0 &&
+        unknownIds.length === ig.ruleIds.length &&
+        !PROSE.test(path) &&
+        unknownIds.every((id) => /\d/.test(id)) &&
+        i.knownRuleIds !== undefined &&
+        unknownIds.every((id) => !(known ??= new Set(i.knownRuleIds!())).has(id));
       const didYouMean = unknown ? closest(unknownIds[0], known!) : undefined;
       const status = ((): SuppressionRecord['status'] => {
         if (unknown) return 'unknown';
