@@ -76,7 +76,9 @@ export function base64OfPlaceholder(value: string): boolean {
   if (value.length > 64 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
   const decoded = Buffer.from(value, 'base64').toString('latin1');
   if (!/^[\x20-\x7e]+$/.test(decoded)) return false;
-  return isPlaceholderPassword(decoded) || /example|sample|placeholder|change_?me|your[-_ ]|here|dummy|fake|redacted|xxx/i.test(decoded);
+  // Words only, one of them a stand-in: `your-api-token-here`. A random password that merely holds such a
+  // word (`sphere-8821!Qz`) is no placeholder.
+  return isPlaceholderPassword(decoded) || (/^[A-Za-z _-]+$/.test(decoded) && /(^|[-_ ])(example|sample|placeholder|change[-_ ]?me|your|here|dummy|fake|redacted|x{3,})([-_ ]|$)/i.test(decoded));
 }
 
 // ---------- provider checksums ----------

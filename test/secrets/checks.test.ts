@@ -187,5 +187,7 @@ describe('stand-ins that look random at first sight', () => {
     expect(base64OfPlaceholder('Y2hhbmdlbWU=')).toBe(true); // changeme
     expect(base64OfPlaceholder('eW91ci1hcGktdG9rZW4taGVyZQ==')).toBe(true); // your-api-token-here
     expect(base64OfPlaceholder(Buffer.from('Qz7!Q9dPyIBKaOjz2t').toString('base64'))).toBe(false);
+    // A password that merely holds a stand-in word is a password.
+    for (const pw of ['sphere-8821!Qz', 'ethereal#77Qa', 'xxxQ7!pL2m']) expect(base64OfPlaceholder(Buffer.from(pw).toString('base64'))).toBe(false);
   });
 });
