@@ -1,7 +1,7 @@
 // sentrik's own report files are not scanned by the run that writes them. The configured output_dir is
 // excluded by name (configuration the team reviews); a run's --output file, and the report files it writes into
 // its --output-dir, are left out of that run's walk of the tree. Nothing else is hidden (but sentrik's own
-// folder, see OWN_FOLDER_PATTERN): another folder, a file of another name, or a file that is part of a staged /
+// files, see OWN_FILE_PATTERNS): another folder, a file of another name, or a file that is part of a staged /
 // range / diff change is scanned as usual — a report-named file in the repository cannot make sentrik skip it.
 
 /**
@@ -28,8 +28,9 @@ export function reportFilePatterns(rel: string): string[] {
 }
 
 /**
- * sentrik's own folder — configuration, custom packs (whose bad examples are flagged code by design), cache,
- * suppressions, history — is not the project's code: a scan never reads it, at any level (a monorepo package
- * keeps its own). Its changes are reviewed as configuration (a suppression added by a change, `gate`).
+ * What sentrik keeps in its `.sentrik/` folders, at any level (a monorepo package keeps its own), that is not
+ * the project's code: custom packs' YAML (whose bad examples are flagged code by design), the cache, the run
+ * history and the .gitignore naming them. Only those: the configuration is scanned (a secret in it is found),
+ * and any other file there — a script dropped into a `.sentrik/` folder — is code like any other.
  */
-export const OWN_FOLDER_PATTERN = '.sentrik/';
+export const OWN_FILE_PATTERNS = ['**/.sentrik/rules/**/*.yaml', '**/.sentrik/rules/**/*.yml', '**/.sentrik/cache/', '**/.sentrik/history.db*', '**/.sentrik/.gitignore'];

@@ -15,7 +15,7 @@ import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
 import { blobRepoView, diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { META_RULES } from '../engine/findings.js';
-import { OWN_FOLDER_PATTERN, reportFilePatterns } from '../engine/own-output.js';
+import { OWN_FILE_PATTERNS, reportFilePatterns } from '../engine/own-output.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
 import { getSpecCheck } from '../specs/index.js';
 
@@ -194,7 +194,7 @@ export function knownRuleIds(root: string): string[] {
 
 /** What a scan never reads: the configured excludes, the report folder and sentrik's own folder. */
 export function scanExcludes(config: Pick<SentrikConfig, 'scan_exclude' | 'output_dir'>): string[] {
-  return [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), OWN_FOLDER_PATTERN];
+  return [...config.scan_exclude, toPosix(config.output_dir).replace(/\/+$/, ''), ...OWN_FILE_PATTERNS];
 }
 
 /**

@@ -672,3 +672,16 @@ describe('generated files stay out of git', () => {
     expect(existsSync(join(own, 'out/.gitignore'))).toBe(false);
   });
 });
+
+describe("sentrik's own files", () => {
+  it('custom packs, cache and history are not scanned; the configuration and any other file in a .sentrik folder are', () => {
+    const root = project({
+      '.sentrik/config.yaml': 'standards_packs: [owasp-top-10, secrets]\n# dashboard token: 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\n',
+      'lib/.sentrik/payload.js': 'const cp = require("child_process");\nmodule.exports = (req) => cp.exec(req.query.cmd);\n',
+    });
+    sentrik(['scan', root, '--no-cache', '--output-dir', join(root, 'out')]);
+    const files = JSON.parse(readFileSync(join(root, 'out/findings.json'), 'utf8')).findings.map((f: { file: string; ruleId: string }) => `${f.file} ${f.ruleId}`);
+    expect(files).toContain('.sentrik/config.yaml SEC-GITHUB-001');
+    expect(files).toContain('lib/.sentrik/payload.js OWASP-A03-003');
+  });
+});
