@@ -260,6 +260,38 @@ def b():
     const jsFetch = rule({ languages: ['javascript'], taint: { sources: [{ pattern: '$R.$P', regex: '^req\\.query' }], sinks: ['fetch($SINK $$$)'] } });
     expect(lines(jsFetch, 'f.js', "app.get('/', async (req, res) => {\n  const raw = req.query.url;\n  const u = new URL(raw);\n  if (!HOSTS.has(u.hostname)) return res.status(400).end();\n  await fetch(raw);\n  await fetch(req.query.other);\n});\n")).toEqual([6]);
     expect(() => rule({ languages: ['python'], taint: { sources: ['request.args'], sinks: ['open($SINK)'], guard_needs: 'x' } })).toThrow(/`guard_needs` without `guards`/);
+
+    // Where a check's guarantee ends (review): a break leaves the loop, not the function; a return inside an
+    // inner block guards only that block; a property of an object is not the object; a nested check ends too.
+    const exec = rule({ languages: ['javascript'], taint: { sources: [{ pattern: '$R.$P', regex: '^req\\.(query|body)' }], sinks: ['exec($SINK)'] } });
+    const regions = `app.get('/a', (req, res) => {
+  const cmd = req.query.cmd;
+  for (const x of items) {
+    if (!ALLOWED.has(cmd)) break;
+    exec(cmd);
+  }
+  exec(cmd);
+});
+app.get('/b', (req, res) => {
+  const cmd = req.query.cmd;
+  if (req.query.strict) {
+    if (!ALLOWED.has(cmd)) return res.end();
+  }
+  exec(cmd);
+});
+app.get('/c', (req, res) => {
+  const body = req.body;
+  if (ALLOWED.has(body.kind)) exec(body.cmd);
+});
+app.get('/d', (req, res) => {
+  const x = req.query.x;
+  if (A.has(x)) {
+    if (B.has(x)) { log(x); }
+  }
+  exec(x);
+});
+`;
+    expect(lines(exec, 'r.js', regions)).toEqual([7, 14, 18, 25]);
   });
 
   it('taints names destructured in a parameter list, and sees module-level variables inside functions', () => {

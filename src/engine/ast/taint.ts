@@ -59,6 +59,8 @@ const MEMBERSHIP: Record<AstLanguage, string[]> = {
 const EXIT_STATEMENT = /^(return|throw|raise|break|continue)_statement$/;
 /** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`: calls that never return. */
 const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(/;
+/** `urlparse(…)`, `new URL(…)`, `URI.create(…)`, `url.Parse(…)`: a parsed URL. */
+const PARSED_URL_CALL = /^(?:new\s+)?(?:[\w$]+\.)*(urlparse|urlsplit|URL|URI|create|Parse|parse_url)\(/;
 /** `u = urlparse(url)`, `new URL(url)`, `URI.create(url)`, `url.Parse(raw)`: a URL parsed from a variable. */
 const PARSED_URL = /^(?:new\s+)?(?:[\w$]+\.)*(urlparse|urlsplit|URL|URI|create|Parse|parse_url)\(\s*([A-Za-z_$][\w$]*)\s*[,)]/;
 /** `x`, `x.host`, `x.getHost()`, `u.Hostname()`: the variable a check is about. */
@@ -241,13 +243,6 @@ function negation(node: SgNode): SgNode | undefined {
   const inner = (n.field('argument' as never) ?? n.field('operand' as never)) as SgNode | null;
   if (inner && ((kindOf(n) === 'unary_expression' && operator === '!') || kindOf(n) === 'not_operator')) return unwrap(inner);
   return undefined;
-}
-
-/** Python's `x not in ALLOWED`: the variable it checks. */
-function notIn(node: SgNode): string | undefined {
-  const n = unwrap(node);
-  if (kindOf(n) !== 'comparison_operator' || !n.children().some((c) => c.text() === 'not in')) return undefined;
-  return CHECKED_VARIABLE.exec(n.namedChildren()[0]?.text() ?? '')?.[1];
 }
 
 /** Condition and branches of an `if` or a conditional expression (Python's `a if c else b` has no field names). */
@@ -529,8 +524,16 @@ class Analysis {
       for (const [at, v] of timeline.get(name) ?? []) if (at <= pos) t = v;
       return t;
     };
-    const marks = this.guardMarks(scope);
-    const steps = [...this.events(scope).map((ev) => ({ pos: ev.pos, ev })), ...marks.map((mark) => ({ pos: mark.pos, mark }))].sort((a, b) => a.pos - b.pos);
+    // A check's mark cleans its variable from `pos` and, when it holds only in a region, ends at `until`: both
+    // are steps in position order with the assignments, so every timeline stays sorted by position.
+    type Mark = { name: string; pos: number; until?: number; before?: boolean; assigned?: number };
+    const assignments = new Map<string, number>();
+    const marks: Mark[] = this.guardMarks(scope);
+    const steps: ({ pos: number; ev: Event } | { pos: number; mark: Mark } | { pos: number; end: Mark })[] = [
+      ...this.events(scope).map((ev) => ({ pos: ev.pos, ev })),
+      ...marks.map((mark) => ({ pos: mark.pos, mark })),
+      ...marks.filter((m) => m.until !== undefined).map((m) => ({ pos: m.until!, end: m })),
+    ].sort((a, b) => a.pos - b.pos);
     for (const step of steps) {
       if ('ev' in step) {
         const ev = step.ev;
@@ -539,15 +542,22 @@ class Analysis {
           const value = tainted || (ev.keep && current(name, ev.pos));
           if (!timeline.has(name)) timeline.set(name, []);
           timeline.get(name)!.push([ev.pos, value]);
+          assignments.set(name, (assignments.get(name) ?? 0) + 1);
         }
         continue;
       }
-      const { name, pos, until } = step.mark;
+      if ('end' in step) {
+        // Out of the region the check covers: the value from before it, unless the region assigned the variable.
+        const m = step.end;
+        if ((assignments.get(m.name) ?? 0) === m.assigned) timeline.get(m.name)!.push([step.pos, m.before!]);
+        continue;
+      }
+      const m = step.mark;
       // A variable the function never assigns is the module's: its taint holds until the check.
-      if (!timeline.has(name)) timeline.set(name, scope ? [[start, this.taintedAt(undefined, name, pos)]] : []);
-      const before = current(name, pos - 1);
-      timeline.get(name)!.push([pos, false]);
-      if (until !== undefined) timeline.get(name)!.push([until, before]);
+      if (!timeline.has(m.name)) timeline.set(m.name, scope ? [[start, this.taintedAt(undefined, m.name, m.pos)]] : []);
+      m.before = current(m.name, m.pos - 1);
+      m.assigned = assignments.get(m.name) ?? 0;
+      timeline.get(m.name)!.push([m.pos, false]);
     }
     return timeline;
   }
@@ -564,12 +574,13 @@ class Analysis {
       const parts = conditionalParts(branch);
       if (!parts) continue;
       if (!parts.otherwise && leaves(parts.then)) {
-        // if (!ok(x) || !ok(y)) return;  →  both hold after it
+        // if (!ok(x) || !ok(y)) return;  →  both hold after it, to the end of the block that holds the `if`
+        // (the rest of the function when that is its body; a loop's body for break/continue; an inner block's end).
+        const until = this.regionAfter(branch, scope);
         for (const d of operands(parts.condition, OR)) {
           const checked = negation(d);
-          const notInName = notIn(d);
-          const names = checked ? this.checkedNames(checked, scope) : notInName ? [notInName, ...this.parsedFrom(notInName, scope, span(d)[0])] : [];
-          for (const name of names) marks.push({ name, pos: span(branch)[1] });
+          const names = checked ? this.checkedNames(checked, scope) : this.notInNames(d, scope);
+          for (const name of names) marks.push({ name, pos: span(branch)[1], until });
         }
       }
       // if (ok(x) && …) { here }  /  ok(x) ? here : …
@@ -581,22 +592,50 @@ class Analysis {
     return marks;
   }
 
+  /** Where a leave-check's guarantee ends: undefined for the rest of the scope (the `if` is in its body). */
+  private regionAfter(branch: SgNode, scope: SgNode | undefined): number | undefined {
+    let holder = branch.parent();
+    if (holder && kindOf(holder) === 'statement_list') holder = holder.parent(); // Go wraps a block's statements
+    if (!holder) return undefined;
+    const body = scope ? ((scope.field('body' as never) as SgNode | null) ?? undefined) : this.root;
+    return body && holder.id() === body.id() ? undefined : span(holder)[1];
+  }
+
   /** The variables `node` checks, when it is exactly one of the guard checks (membership, a rule's own). */
   private checkedNames(node: SgNode, scope: SgNode | undefined): string[] {
     const [s, e] = span(node);
-    const checked = (rule: Rule | undefined): string | undefined => {
+    const checked = (rule: Rule | undefined): SgNode | undefined => {
       const match = rule && node.findAll({ rule }).find((m) => span(m)[0] === s && span(m)[1] === e);
-      const value = match?.getMatch('V');
-      return value ? CHECKED_VARIABLE.exec(value.text())?.[1] : undefined;
+      return match?.getMatch('V') ?? undefined;
     };
     const member = checked(this.guards.membership);
-    // A URL parsed from a variable and found in an allowlist (its host, its scheme): the variable holds that URL.
-    if (member) return [member, ...this.parsedFrom(member, scope, s)];
-    const name = checked(this.guards.own);
+    if (member) return this.allowlisted(member.text(), scope, s);
+    const value = checked(this.guards.own);
+    const name = value && CHECKED_VARIABLE.exec(value.text())?.[1];
     const needs = this.guards.ownNeeds;
     if (!name || !needs) return name ? [name] : [];
     const last = this.lastAssignment(name, scope, s);
     return last && last.value.some((v) => testRegex(needs, v.text())) ? [name] : [];
+  }
+
+  /** Python's `x not in ALLOWED`: the variables it checks (see allowlisted). */
+  private notInNames(node: SgNode, scope: SgNode | undefined): string[] {
+    const n = unwrap(node);
+    if (kindOf(n) !== 'comparison_operator' || !n.children().some((c) => c.text() === 'not in')) return [];
+    return this.allowlisted(n.namedChildren()[0]?.text() ?? '', scope, span(n)[0]);
+  }
+
+  /**
+   * The variables a value found in an allowlist makes safe: the variable itself; for a property or getter of a
+   * parsed URL (`u.hostname`, `uri.getHost()`) that URL and the variable it was parsed from. A property of any
+   * other object (`body.kind`) says nothing of the object's other properties: nothing.
+   */
+  private allowlisted(text: string, scope: SgNode | undefined, pos: number): string[] {
+    const m = CHECKED_VARIABLE.exec(text);
+    if (!m) return [];
+    if (m[1] === text.trim()) return [m[1]];
+    const url = this.parsedUrl(m[1], scope, pos);
+    return url ? [m[1], ...(url.from ? [url.from] : [])] : [];
   }
 
   /** The assignment that gives `name` its value at `pos` in `scope`, if the scope has one. */
@@ -606,11 +645,15 @@ class Analysis {
       .at(-1);
   }
 
-  /** `url` when `name` was assigned `urlparse(url)` (or new URL(url), URI.create(url), url.Parse(url)). */
-  private parsedFrom(name: string, scope: SgNode | undefined, pos: number): string[] {
+  /**
+   * Whether `name` holds a parsed URL — `urlparse(url)`, `new URL(raw)`, `URI.create(url)`, `url.Parse(raw)` —
+   * and the variable it was parsed from, if it was one; undefined when it holds no parsed URL.
+   */
+  private parsedUrl(name: string, scope: SgNode | undefined, pos: number): { from?: string } | undefined {
     const value = this.lastAssignment(name, scope, pos)?.value[0]?.text();
-    const from = value && PARSED_URL.exec(value)?.[2];
-    return from && from !== name ? [from] : [];
+    if (!value || !PARSED_URL_CALL.test(value)) return undefined;
+    const from = PARSED_URL.exec(value)?.[2];
+    return from && from !== name ? { from } : {};
   }
 
   /**
