@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const { builtinPacksDir, packDirs, packContentHash, loadPack, packSnapshot, snapshotsPath } = await import('../dist/packs/load.js');
 const { fileHashes, manifestPath } = await import('../dist/governance/integrity.js');
@@ -30,7 +31,7 @@ writeFileSync(snapshotsPath(), JSON.stringify(snapshots));
 console.log(`pack manifest: ${Object.keys(packs).length} built-in packs hashed into ${manifestPath()}`);
 
 // dist/build-id: a hash of the compiled code, which keys the scan cache with the rules (see BUILD_ID).
-const dist = new URL('../dist/', import.meta.url).pathname;
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const code = createHash('sha256');
 for (const file of readdirSync(dist, { recursive: true }).filter((f) => f.endsWith('.js')).sort()) code.update(`${file}\0`).update(readFileSync(join(dist, file)));
 writeFileSync(join(dist, 'build-id'), `${code.digest('hex').slice(0, 16)}\n`);

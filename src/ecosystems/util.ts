@@ -102,6 +102,14 @@ export function identityOf(name: unknown, version: unknown): ProjectIdentity | u
   return { name: n, ...(v && !v.includes('${') && { version: v }) };
 }
 
+/** A JSON build file's `name` and `version` (package.json, composer.json). Never throws. */
+export function jsonIdentity(text: string): ProjectIdentity | undefined {
+  return readIdentity(() => {
+    const json = parseJson(text);
+    return isRecord(json) ? identityOf(json.name, json.version) : undefined;
+  });
+}
+
 /** Never throws: a build file that does not parse names no project. */
 export function readIdentity(read: () => ProjectIdentity | undefined): ProjectIdentity | undefined {
   try {

@@ -267,7 +267,7 @@ function checkRuleIds(io: CliIO, root: string, pack: LoadedPack, enable: boolean
 function installFolder(src: string, dest: string): void {
   mkdirSync(dirname(dest), { recursive: true });
   const fresh = mkdtempSync(join(dirname(dirname(dest)), `.${basename(dest)}.new-`));
-  const old = `${fresh.replace('.new-', '.old-')}`;
+  const old = join(dirname(fresh), basename(fresh).replace('.new-', '.old-'));
   try {
     cpSync(src, fresh, { recursive: true });
     if (existsSync(dest)) renameSync(dest, old);

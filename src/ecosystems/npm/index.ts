@@ -1,7 +1,7 @@
 // npm: package-lock.json (v1–v3), npm-shrinkwrap.json, yarn.lock (classic and berry), pnpm-lock.yaml (v5–v9);
 // a package.json without any of them is reported as unchecked.
 import type { Ecosystem, FixWriter } from '../types.js';
-import { identityOf, isRecord, parseJson, readIdentity } from '../util.js';
+import { jsonIdentity } from '../util.js';
 import { packageJsonEditor, type OverrideField } from './edit.js';
 import { uncheckedPackageJson } from './manifest.js';
 import { parsePackageLock } from './package-lock.js';
@@ -27,10 +27,6 @@ export const npm: Ecosystem = {
   normalizeName: (name) => name.toLowerCase(),
   project: {
     file: 'package.json',
-    read: (text) =>
-      readIdentity(() => {
-        const json = parseJson(text);
-        return isRecord(json) ? identityOf(json.name, json.version) : undefined;
-      }),
+    read: jsonIdentity,
   },
 };

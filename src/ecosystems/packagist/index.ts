@@ -1,6 +1,6 @@
 // Packagist: composer.lock ("packages" and "packages-dev"); composer.json beside it names the direct ones.
 import type { Ecosystem, Package, ParseResult, ReadSibling } from '../types.js';
-import { applyGraph, BadFile, guarded, identityOf, isRecord, LineFinder, parseJson, readIdentity, str } from '../util.js';
+import { applyGraph, BadFile, guarded, isRecord, jsonIdentity, LineFinder, parseJson, str } from '../util.js';
 import { uncheckedComposerJson } from './manifest.js';
 import { comparePackagist } from './version.js';
 
@@ -53,10 +53,6 @@ export const packagist: Ecosystem = {
   normalizeName: (name) => name.toLowerCase(),
   project: {
     file: 'composer.json',
-    read: (text) =>
-      readIdentity(() => {
-        const json = parseJson(text);
-        return isRecord(json) ? identityOf(json.name, json.version) : undefined;
-      }),
+    read: jsonIdentity,
   },
 };
