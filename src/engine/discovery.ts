@@ -116,19 +116,23 @@ function walkFileExcluder(exclude: string[], isExcluded: (rel: string) => boolea
   const key = (s: string): string => (IGNORE_CASE ? s.toLowerCase() : s);
   const names = new Set<string>();
   const folders: string[] = [];
+  // `**/.sentrik/cache/` (a folder name, then more): only a path through a folder of that name can match.
+  const segments: string[] = [];
   let anywhere = false;
   for (const e of withFolders(exclude)) {
     if (e.startsWith('!') || e.startsWith('#') || /[\\\s]/.test(e)) return (rel) => isExcluded(rel);
     const anchored = e.startsWith('/') || e.replace(/\/$/, '').includes('/');
     const body = e.replace(/^\//, '').replace(/\/$/, '');
-    const first = body.split('/')[0];
-    if (/[*?[]/.test(anchored ? first : body)) anywhere = true;
+    const [first, second] = body.split('/');
+    if (first === '**' && second && !/[*?[]/.test(second) && body.split('/').length > 2) segments.push(key(second));
+    else if (/[*?[]/.test(anchored ? first : body)) anywhere = true;
     else if (anchored) folders.push(key(first));
     else if (!e.endsWith('/')) names.add(key(body)); // `name/` matches folders only
   }
   return (rel, name) => {
     if (names.has(key(name))) return true;
-    if (!anywhere && !folders.some((f) => key(rel).startsWith(`${f}/`) || key(rel) === f)) return false;
+    const k = key(rel);
+    if (!anywhere && !folders.some((f) => k.startsWith(`${f}/`) || k === f) && !segments.some((s) => k.startsWith(`${s}/`) || k.includes(`/${s}/`))) return false;
     return isExcluded(rel);
   };
 }

@@ -45,7 +45,8 @@ describe('discoverFiles', () => {
 
   it('excludes exactly the files the ignore library excludes, for plain, anchored, glob and negated patterns', () => {
     const all = ['dist', 'a/dist', 'a/dist.js', 'b/dist/x.js', 'vendor/lib.js', 'src/vendor', 'src/gen/a.ts', 'gen/a.ts', 'x.min.js',
-      'deep/y.min.js', 'docs/readme.md', 'a/docs/readme.md', '.sentrik/history.db-wal', '.sentrik/cache.json', 'keep/dist', 'Dist', 'out/r.json'];
+      'deep/y.min.js', 'docs/readme.md', 'a/docs/readme.md', '.sentrik/history.db-wal', '.sentrik/cache.json', 'keep/dist', 'Dist', 'out/r.json',
+      '.sentrik/rules/p/pack.yaml', 'svc/.sentrik/rules/p/pack.yaml', 'svc/.sentrik/config.yaml', 'svc/sentrik/rules/p/pack.yaml', 'x.sentrik/rules/a.yaml'];
     const root = tree(Object.fromEntries(all.map((p) => [p, 'x'])));
     const sets = [
       ['dist', 'vendor/**', 'src/gen/', '/docs', '.sentrik/history.db*', 'out'],
@@ -53,6 +54,7 @@ describe('discoverFiles', () => {
       ['*.min.js', 'docs/'],
       ['dist', '!keep/dist'],
       ['a/dist*', 'src/vendor'],
+      ['**/.sentrik/rules/**/*.yaml', '**/.sentrik/cache/', '**/.sentrik/history.db*'], // a folder name anywhere: only paths through it
     ];
     for (const exclude of sets) {
       const ig = excludeMatcher(exclude);
