@@ -4,7 +4,7 @@
 // Also writes dist/pack-snapshots.json: every built-in pack as loaded and validated here, so a run reads JSON
 // instead of parsing YAML (used only while a pack's files hash to the snapshot's hash).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,5 +33,5 @@ console.log(`pack manifest: ${Object.keys(packs).length} built-in packs hashed i
 // dist/build-id: a hash of the compiled code, which keys the scan cache with the rules (see BUILD_ID).
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const code = createHash('sha256');
-for (const file of readdirSync(dist, { recursive: true }).filter((f) => f.endsWith('.js')).sort()) code.update(`${file}\0`).update(readFileSync(join(dist, file)));
+for (const [file, hash] of Object.entries(fileHashes(dist)).sort(([a], [b]) => (a < b ? -1 : 1))) if (file.endsWith('.js')) code.update(`${file}\0${hash}\0`);
 writeFileSync(join(dist, 'build-id'), `${code.digest('hex').slice(0, 16)}\n`);

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ZodError } from 'zod';
 import { SentrikError } from '../util/errors.js';
-import { editDistance } from '../util/text.js';
+import { closest, editDistance } from '../util/text.js';
 import { zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { describeDetection, detectProject, type Detection } from './detect.js';
 import { collectFileLayers, CONFIG_DIR, CONFIG_FILES, getIn, mergeLayer, setIn, type MergeState } from './layers.js';
@@ -236,12 +236,5 @@ function flagError(err: ZodError): SentrikError {
 
 /** Env suffix (e.g. GATE_FAILON) → the closest known suffix, when it is a likely typo. */
 function closestKey(suffix: string): string | undefined {
-  let best: string | undefined;
-  let bestDist = Infinity;
-  for (const key of CONFIG_KEYS) {
-    const cand = key.path.replace(/\./g, '_').toUpperCase();
-    const d = editDistance(suffix, cand);
-    if (d < bestDist) [best, bestDist] = [cand, d];
-  }
-  return bestDist <= Math.max(2, Math.floor((best?.length ?? 0) / 5)) ? best : undefined;
+  return closest(suffix, CONFIG_KEYS.map((key) => key.path.replace(/\./g, '_').toUpperCase()));
 }

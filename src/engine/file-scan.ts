@@ -7,6 +7,7 @@ import { credentialValuesOn, stringLiteralsOn } from '../secrets/line-values.js'
 import { SentrikError } from '../util/errors.js';
 import type { Confidence, ScanProblem, Severity } from './model.js';
 import type { CompiledFileMatcher, RawMatch } from './matchers/matcher.js';
+import type { LoadedRule } from '../packs/load.js';
 import type { RuleSet } from './ruleset.js';
 import { SourceFile, type SourceBytes } from './source.js';
 import { fileKinds } from './file-kinds.js';
@@ -64,7 +65,7 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
   const found = rules.search(file.utf8);
   for (const { rule } of found.rules) {
     if (rule.appliesTo(path) && rule.matcher.scope === 'file') {
-      candidates.push({ ruleId: rule.def.id, matcher: rule.matcher, aboutCredential: rule.def.cwe.some((c) => HARD_CODED_CREDENTIAL_CWES.has(c)) });
+      candidates.push({ ruleId: rule.def.id, matcher: rule.matcher, aboutCredential: aboutCredential(rule) });
     }
   }
   for (const { matcher } of candidates) {
@@ -123,6 +124,15 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
 
 /** Hard-coded credentials, password, cryptographic key: a finding of a rule about one shows a credential. */
 const HARD_CODED_CREDENTIAL_CWES = new Set(['CWE-798', 'CWE-259', 'CWE-321']);
+
+const credentialRules = new WeakMap<LoadedRule, boolean>();
+
+/** Is the rule about hard-coded credentials (its snippets are masked)? Once per rule, not per file. */
+function aboutCredential(rule: LoadedRule): boolean {
+  let about: boolean | undefined = credentialRules.get(rule);
+  if (about === undefined) credentialRules.set(rule, (about = rule.def.cwe.some((c) => HARD_CODED_CREDENTIAL_CWES.has(c))));
+  return about;
+}
 
 /**
  * What to mask on each line, for every snippet of that line, not only its own finding's: every secret any rule

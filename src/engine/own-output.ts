@@ -31,6 +31,8 @@ export function reportFilePatterns(rel: string): string[] {
  * What sentrik keeps in its `.sentrik/` folders, at any level (a monorepo package keeps its own), that is not
  * the project's code: custom packs' YAML (whose bad examples are flagged code by design), the cache, the run
  * history and the .gitignore naming them. Only those: the configuration is scanned (a secret in it is found),
- * and any other file there — a script dropped into a `.sentrik/` folder — is code like any other.
+ * and any other file there — a script dropped into a `.sentrik/` folder — is code like any other. The state
+ * (OWN_STATE_PATTERNS) is what sentrik writes itself: `watch` ignores its changes, not a rule's.
  */
-export const OWN_FILE_PATTERNS = ['**/.sentrik/rules/**/*.yaml', '**/.sentrik/rules/**/*.yml', '**/.sentrik/cache/', '**/.sentrik/history.db*', '**/.sentrik/.gitignore'];
+export const OWN_STATE_PATTERNS = ['**/.sentrik/cache/', '**/.sentrik/history.db*', '**/.sentrik/.gitignore'];
+export const OWN_FILE_PATTERNS = ['**/.sentrik/rules/**/*.yaml', '**/.sentrik/rules/**/*.yml', ...OWN_STATE_PATTERNS];

@@ -8,7 +8,7 @@ import { isDuplicate, SEVERITY_RANK, type Finding, type ScanResult, type Severit
 import { splitLines } from '../fixes/apply.js';
 import { parsePatch, type ParsedPatch } from '../fixes/patch.js';
 import { SentrikError } from '../util/errors.js';
-import { resolveInsideRoot } from '../util/paths.js';
+import { insideRootOrUndefined } from '../util/paths.js';
 import { sha256 } from './context.js';
 
 export type ReviewTrigger = 'on_critical_finding' | 'on_auto_patch_above' | 'on_requirement_change' | 'on_suppression_added';
@@ -56,13 +56,7 @@ export interface AppliedPatch {
 export function patchPresent(root: string, p: AppliedPatch): boolean {
   let changes = p.changes;
   let file = p.file;
-  const inside = (rel: string): string | undefined => {
-    try {
-      return resolveInsideRoot(root, rel);
-    } catch {
-      return undefined;
-    }
-  };
+  const inside = (rel: string): string | undefined => insideRootOrUndefined(root, rel);
   if (!changes || !file) {
     const patchFile = inside(p.patch);
     const parsed = patchFile && existsSync(patchFile) ? parsePatch(readFileSync(patchFile, 'utf8')) : undefined;

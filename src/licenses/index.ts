@@ -88,8 +88,8 @@ export function licensesFor(root: string, packages: Package[]): LicenseInfo[] {
     }
     const expr = license ? spdxExpression(license) : undefined;
     const suggested = license && !expr ? suggestion(license) : undefined;
-    const known = expr ?? (suggested ? spdxExpression(suggested) : undefined);
-    return { package: p, license, source, valid: expr !== undefined, ...(suggested ? { suggested } : {}), copyleft: known ? copyleftOf(known) : 'unknown' };
+    const known = expr ?? suggested?.expr;
+    return { package: p, license, source, valid: expr !== undefined, ...(suggested ? { suggested: suggested.text } : {}), copyleft: known ? copyleftOf(known) : 'unknown' };
   });
 }
 
@@ -103,11 +103,12 @@ function spdxExpression(text: string): Expr | undefined {
 }
 
 /** spdx-correct's reading of a free-text licence (npm uses it to normalise package.json), when it is one. */
-function suggestion(text: string): string | undefined {
+function suggestion(text: string): { text: string; expr: Expr } | undefined {
   if (text.length > 200) return undefined;
   try {
     const fixed = correct(text, { upgrade: true });
-    return fixed && spdxExpression(fixed) ? fixed : undefined;
+    const expr = fixed ? spdxExpression(fixed) : undefined;
+    return fixed && expr ? { text: fixed, expr } : undefined;
   } catch {
     return undefined;
   }

@@ -49,12 +49,6 @@ export interface HistoryHit {
   refsNotChecked?: number;
 }
 
-/** What HEAD is: the current branch's short name, or `HEAD` when detached. */
-export function headName(root: string): string {
-  const r = spawnSync('git', [...SAFE_CONFIG, 'symbolic-ref', '--short', '-q', 'HEAD'], { cwd: root, encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : 'HEAD';
-}
-
 export interface HistoryOptions {
   /** A revision range (`A..B`, `A...B`, `main`); default: every reachable commit (`--all`). */
   range?: string;

@@ -447,14 +447,10 @@ const DERIVED_OPTIONS = new Set(['spec', 'base_paths', 'operations', 'secured', 
  * check). Returns the new pack text and what was kept, as `RULE-ID key`.
  */
 export function keepUserOptions(oldYaml: string, newYaml: string): { yaml: string; kept: string[] } {
-  let old: unknown;
-  try {
-    old = parseYaml(oldYaml);
-  } catch {
-    return { yaml: newYaml, kept: [] }; // a broken pack has nothing to keep
-  }
-  const oldRules = isPlainObject(old) && Array.isArray(old.rules) ? old.rules : [];
   const oldDoc = parseDocument(oldYaml);
+  if (oldDoc.errors.length) return { yaml: newYaml, kept: [] }; // a broken pack has nothing to keep
+  const old: unknown = oldDoc.toJSON();
+  const oldRules = isPlainObject(old) && Array.isArray(old.rules) ? old.rules : [];
   const doc = parseDocument(newYaml);
   const kept: string[] = [];
   const rules = doc.get('rules');

@@ -2,14 +2,13 @@
 // cache), it puts a `.gitignore` of `*` in it, as pytest does for its cache, so `git add .` never commits
 // reports, audit logs or caches. A folder that existed before is the user's and is left as it is.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 const SELF_IGNORE = '# Written by sentrik: generated files, not source.\n*\n';
 
 /** mkdir -p `dir`; when this call creates `dir` itself, it also writes `dir/.gitignore` (see above). */
 export function makeGeneratedDir(dir: string): void {
   if (existsSync(dir)) return;
-  mkdirSync(dirname(dir), { recursive: true });
   mkdirSync(dir, { recursive: true });
   try {
     writeFileSync(join(dir, '.gitignore'), SELF_IGNORE, { flag: 'wx' });

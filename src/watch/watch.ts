@@ -4,6 +4,7 @@
 // findings, new and resolved advisories. New advisories are fixed (working tree) or turned into one pull
 // request per advisory set. Errors are reported and the loop goes on; it ends when `signal` aborts or after
 // `cycles` cycles. Nothing here touches `process`.
+import { OWN_STATE_PATTERNS } from '../engine/own-output.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { UpgradeLevel } from '../advisories/fix.js';
@@ -64,7 +65,7 @@ export async function runWatch(o: WatchOptions, signal: AbortSignal): Promise<Wa
   if (loaded.problem) o.err(loaded.problem);
   const state = loaded.state;
 
-  const excluded = excludeMatcher([...config.scan_exclude, '.git', 'node_modules', toPosix(config.output_dir).replace(/^\.\/|\/+$/g, ''), '.sentrik/cache', '.sentrik/history.db', '.sentrik/.gitignore', STATE_FILE, `${STATE_FILE}.*.tmp`]);
+  const excluded = excludeMatcher([...config.scan_exclude, '.git', 'node_modules', toPosix(config.output_dir).replace(/^\.\/|\/+$/g, ''), ...OWN_STATE_PATTERNS, STATE_FILE, `${STATE_FILE}.*.tmp`]);
   const changed = new Set<string>();
   let lastChange = 0;
   let wake: (() => void) | undefined;

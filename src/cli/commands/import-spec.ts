@@ -6,9 +6,12 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { checkRuleExamples } from '../../packs/examples.js';
 import { builtinPacksDir, customPacksDir, loadPack } from '../../packs/load.js';
+import { looksLikeAsyncApi } from '../../specs/asyncapi/index.js';
 import type { SpecKind } from '../../specs/check.js';
+import { looksLikeOpenApi } from '../../specs/openapi/model.js';
 import { buildPackYaml, currentFindings, defaultPackId, driftScope, keepUserOptions, packChanges, readSpec, samePack, type DriftScope } from '../../specs/import.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { listSome } from '../../util/text.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot, toPosix } from '../../util/paths.js';
 import { resolveRoot } from '../context.js';
@@ -88,7 +91,9 @@ function folderGiven(file: string, dir: string): SentrikError {
     .filter((e) => e.isFile() && /\.(ya?ml|json|proto)$/i.test(e.name) && looksLikeSpec(join(dir, e.name)))
     .map((e) => join(file, e.name).split(sep).join('/'))
     .sort();
-  const hint = specs.length ? `name the spec file: ${specs.slice(0, 5).map((f) => `sentrik import-spec ${f}`).join(', ')}${specs.length > 5 ? ` (and ${specs.length - 5} more)` : ''}` : 'name the spec file (OpenAPI, AsyncAPI or .proto); none was found directly in this folder';
+  const hint = specs.length
+    ? `name the spec file: ${listSome(specs.map((f) => `sentrik import-spec ${f}`), 5, (n) => ` (and ${n} more)`)}`
+    : 'name the spec file (OpenAPI, AsyncAPI or .proto); none was found directly in this folder';
   return new SentrikError('is a folder, not a spec file', file, undefined, hint);
 }
 
@@ -100,7 +105,8 @@ function looksLikeSpec(path: string): boolean {
     const buf = Buffer.alloc(65536);
     const n = readSync(fd, buf, 0, buf.length, 0);
     closeSync(fd);
-    return /^\s*["']?(openapi|swagger|asyncapi)["']?\s*:/m.test(buf.subarray(0, n).toString('utf8'));
+    const head = buf.subarray(0, n).toString('utf8');
+    return looksLikeOpenApi(head) || looksLikeAsyncApi(head);
   } catch {
     return false;
   }
@@ -148,7 +154,7 @@ function summarise(io: CliIO, spec: ReturnType<typeof readSpec>, id: string, yam
   }
   if (spec.refs?.externalFiles.length) {
     const n = spec.refs.externalFiles.length;
-    io.stdout(`Followed $refs into ${n} file(s) (${spec.refs.externalFiles.slice(0, 3).join(', ')}${n > 3 ? ' …' : ''}): their operations and schemas are part of the contract and were checked; a scan checks ${spec.specRel} on its own and reports its external $refs as not followed\n`);
+    io.stdout(`Followed $refs into ${n} file(s) (${listSome(spec.refs.externalFiles, 3, () => ' …')}): their operations and schemas are part of the contract and were checked; a scan checks ${spec.specRel} on its own and reports its external $refs as not followed\n`);
   }
   if (spec.refs?.externalSkipped.length) {
     io.stdout(`${spec.refs.externalSkipped.length} external $ref(s) not followed (e.g. ${spec.refs.externalSkipped[0]}); pass --external-refs to follow local files\n`);

@@ -11,7 +11,8 @@ import { loadPacksById, type LoadedRule } from '../../packs/load.js';
 import { runScan } from '../../run/scan.js';
 import { applyBaseline, baselineOf, recount } from '../../engine/baseline.js';
 import { loadBaseline, serializeBaseline } from '../../secrets/baseline.js';
-import { headName, scanHistory, type HistoryHit } from '../../secrets/history.js';
+import { headBranch } from '../../governance/context.js';
+import { scanHistory, type HistoryHit } from '../../secrets/history.js';
 import { SentrikError } from '../../util/errors.js';
 import { emitReports, FORMATS, loadEffectiveConfig, reportFormat, resolveRoot, runOutputs } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
@@ -84,7 +85,7 @@ export async function runSecretsCommand(io: CliIO, paths: string[], flags: Secre
     const byId = new Map(rules.map((r) => [r.def.id, r]));
     const known = new Set(result.findings.map((f) => f.fingerprint));
     // Secrets still at HEAD are already reported by the working-tree scan; history adds the removed ones.
-    const head = hits.some((h) => !h.presentAtHead) ? headName(root) : 'HEAD';
+    const head = hits.some((h) => !h.presentAtHead) ? (headBranch(root) ?? 'HEAD') : 'HEAD';
     for (const h of hits) if (!h.presentAtHead && !known.has(h.fingerprint)) result.findings.push(historyFinding(h, byId.get(h.ruleId)!, head));
     // Two rules that saw the same removed secret are one detection there too.
     markDuplicates(result.findings, nonGatingRules(result.rules), config.suppressions);

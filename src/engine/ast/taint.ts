@@ -38,6 +38,13 @@ export interface TaintSpec {
   guardNeeds?: SafeRegex;
 }
 
+/** Where a check cleans `name`: from `pos`, until `until` (absent: the rest of the scope); see guardMarks. */
+interface GuardMark {
+  name: string;
+  pos: number;
+  until?: number;
+}
+
 /** The checks an analysis honours: membership for every rule, the rule's own (with what they need). */
 interface Guards {
   membership?: Rule;
@@ -59,10 +66,8 @@ const MEMBERSHIP: Record<AstLanguage, string[]> = {
 const EXIT_STATEMENT = /^(return|throw|raise|break|continue)_statement$/;
 /** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`: calls that never return. */
 const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(/;
-/** `urlparse(…)`, `new URL(…)`, `URI.create(…)`, `url.Parse(…)`: a parsed URL. */
-const PARSED_URL_CALL = /^(?:new\s+)?(?:[\w$]+\.)*(urlparse|urlsplit|URL|URI|create|Parse|parse_url)\(/;
-/** `u = urlparse(url)`, `new URL(url)`, `URI.create(url)`, `url.Parse(raw)`: a URL parsed from a variable. */
-const PARSED_URL = /^(?:new\s+)?(?:[\w$]+\.)*(urlparse|urlsplit|URL|URI|create|Parse|parse_url)\(\s*([A-Za-z_$][\w$]*)\s*[,)]/;
+/** `urlparse(…)`, `new URL(raw)`, `URI.create(url)`, `url.Parse(raw)`: a parsed URL; group 1, the variable parsed. */
+const PARSED_URL = /^(?:new\s+)?(?:[\w$]+\.)*(?:urlparse|urlsplit|URL|URI|create|Parse|parse_url)\((?:\s*([A-Za-z_$][\w$]*)\s*[,)])?/;
 /** `x`, `x.host`, `x.getHost()`, `u.Hostname()`: the variable a check is about. */
 const CHECKED_VARIABLE = /^([A-Za-z_$][\w$]*)(\s*\.\s*[A-Za-z_$][\w$]*(\(\))?)*$/;
 
@@ -292,6 +297,8 @@ export function constantOrigin(root: SgNode, language: AstLanguage, parser: stri
   return constantAnalysis(root, language, parser).originOf(node);
 }
 
+/** Conditionals per parsed file and scope start (-1: module level); see Analysis.conditionals. */
+const conditionalsByFile = new WeakMap<SgNode, Map<number, SgNode[]>>();
 /** Assignment events per parsed file and scope start (-1: module level); see Analysis.events. */
 const eventsByFile = new WeakMap<SgNode, Map<number, Event[]>>();
 /** Safe-variable verdicts per parsed file, sanitiser set and scope start (they depend on nothing else). */
@@ -526,7 +533,7 @@ class Analysis {
     };
     // A check's mark cleans its variable from `pos` and, when it holds only in a region, ends at `until`: both
     // are steps in position order with the assignments, so every timeline stays sorted by position.
-    type Mark = { name: string; pos: number; until?: number; before?: boolean; assigned?: number };
+    type Mark = GuardMark & { before?: boolean; assigned?: number };
     const assignments = new Map<string, number>();
     const marks: Mark[] = this.guardMarks(scope);
     const steps: ({ pos: number; ev: Event } | { pos: number; mark: Mark } | { pos: number; end: Mark })[] = [
@@ -566,11 +573,10 @@ class Analysis {
    * Where checks clean a variable in a scope (see the header): from `pos`, until `until` (the end of the branch
    * that runs when the check holds) or, without it, for the rest of the scope (the check's failure left it).
    */
-  private guardMarks(scope: SgNode | undefined): { name: string; pos: number; until?: number }[] {
+  private guardMarks(scope: SgNode | undefined): GuardMark[] {
     if ((!this.guards.membership && !this.guards.own) || !this.lang.conditionals.length) return [];
-    const marks: { name: string; pos: number; until?: number }[] = [];
-    for (const branch of (scope ?? this.root).findAll({ rule: { any: this.lang.conditionals.map((kind) => ({ kind })) } as Rule })) {
-      if (!scope && this.scopeOf(branch)) continue; // module level: only code outside every function
+    const marks: GuardMark[] = [];
+    for (const branch of this.conditionals(scope)) {
       const parts = conditionalParts(branch);
       if (!parts) continue;
       if (!parts.otherwise && leaves(parts.then)) {
@@ -590,6 +596,22 @@ class Analysis {
       }
     }
     return marks;
+  }
+
+  /**
+   * The `if`s and conditional expressions of a scope (module level: outside every function). They depend on the
+   * file alone: every taint rule of a file shares the walk (cached per parsed file, as the assignments are).
+   */
+  private conditionals(scope: SgNode | undefined): SgNode[] {
+    let perFile = conditionalsByFile.get(this.root);
+    if (!perFile) conditionalsByFile.set(this.root, (perFile = new Map()));
+    const key = scope ? span(scope)[0] : -1;
+    let found = perFile.get(key);
+    if (!found) {
+      const all = (scope ?? this.root).findAll({ rule: { any: this.lang.conditionals.map((kind) => ({ kind })) } as Rule });
+      perFile.set(key, (found = scope ? all : all.filter((n) => !this.scopeOf(n))));
+    }
+    return found;
   }
 
   /** Where a leave-check's guarantee ends: undefined for the rest of the scope (the `if` is in its body). */
@@ -651,9 +673,9 @@ class Analysis {
    */
   private parsedUrl(name: string, scope: SgNode | undefined, pos: number): { from?: string } | undefined {
     const value = this.lastAssignment(name, scope, pos)?.value[0]?.text();
-    if (!value || !PARSED_URL_CALL.test(value)) return undefined;
-    const from = PARSED_URL.exec(value)?.[2];
-    return from && from !== name ? { from } : {};
+    const parsed = value ? PARSED_URL.exec(value) : null;
+    if (!parsed) return undefined;
+    return parsed[1] && parsed[1] !== name ? { from: parsed[1] } : {};
   }
 
   /**

@@ -132,7 +132,7 @@ function mounted(route: Omit<CodeRoute, 'relative'>, receiver: string, g: Mounts
 }
 
 /** Does any name in this code say authentication (see AUTH_NAME)? Strings are not names: `register(require('@fastify/jwt'))` is not. */
-export function namesAuth(code: string): boolean {
+function namesAuth(code: string): boolean {
   const names = code.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, ' ').match(/[A-Za-z_$][\w$]*/g) ?? [];
   return names.some((n) => AUTH_NAME.test(n) && !MOUNTED_NAME.test(n));
 }
