@@ -65,7 +65,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .action(run((paths: string[], flags) => runScanCommand(io, paths, flags, 'gate')));
   const name = argv.find((a) => !a.startsWith('-'));
   const own = COMMAND_MODULES.filter((m) => name !== undefined && m.names.includes(name));
-  const needed = name === 'scan' || name === 'gate' ? [] : own.length ? own : COMMAND_MODULES;
+  // --help lists every command, so it loads them all; --version needs none.
+  const versionOnly = name === undefined && argv.some((a) => a === '-v' || a === '--version');
+  const needed = name === 'scan' || name === 'gate' || versionOnly ? [] : own.length ? own : COMMAND_MODULES;
   for (const m of needed) (await m.load())(program, io, run);
 
   for (const c of program.commands) {

@@ -1,4 +1,5 @@
 // A file as matchers see it: text read once, line offsets computed lazily and shared by every rule.
+import { candidatePaths } from './path-index.js';
 
 /** A file's content as read: valid UTF-8 bytes (no BOM), decoded to text only when a rule needs the text. */
 export interface SourceBytes {
@@ -152,5 +153,7 @@ export interface RepoView {
  */
 export function ruleView(repo: RepoView, rule: { def: { files?: string[]; exclude?: string[] }; appliesTo(path: string): boolean }): RepoView {
   if (!rule.def.files?.length && !rule.def.exclude?.length) return repo;
-  return { ...repo, files: repo.files.filter((f) => rule.appliesTo(f)) };
+  // Only the paths holding a `files` glob's literal part can match it (see path-index.ts).
+  const candidates = (rule.def.files?.length && candidatePaths(repo.files, rule.def.files)) || repo.files;
+  return { ...repo, files: candidates.filter((f) => rule.appliesTo(f)) };
 }

@@ -3,7 +3,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { filesMatching, requiredLiteral } from '../../src/engine/matchers/repo-globs.js';
+import { filesMatching } from '../../src/engine/matchers/repo-globs.js';
+import { requiredLiteral } from '../../src/engine/path-index.js';
+import { ruleView } from '../../src/engine/source.js';
 import { builtinPacksDir, loadPack, packDirs } from '../../src/packs/load.js';
 
 const repo = (files: string[]) => ({ files, size: () => 0, read: () => undefined });
@@ -20,6 +22,7 @@ describe('repository globs', () => {
   });
 
   it('finds exactly what picomatch finds, for every glob of the built-in packs', () => {
+    const files = corpusPaths();
     const globs = new Set<string[]>();
     const collect = (node: unknown): void => {
       if (Array.isArray(node) && node.length && node.every((x) => typeof x === 'string')) globs.add(node as string[]);
@@ -30,19 +33,6 @@ describe('repository globs', () => {
       for (const r of loadPack(dir, true).rules) if (r.scope === 'repo') collect(r.def.match);
     }
     expect(globs.size).toBeGreaterThan(30);
-    // Real paths (two third-party corpora) plus paths shaped like what the obligations look for.
-    const files: string[] = [];
-    const walk = (d: string, base: string): void => {
-      for (const name of readdirSync(d)) {
-        const p = join(d, name);
-        if (statSync(p).isDirectory()) walk(p, base);
-        else files.push(relative(base, p));
-      }
-    };
-    walk('../shared/corpora/zizmor/files', '../shared/corpora/zizmor/files');
-    walk('../shared/corpora/lockfiles', '../shared/corpora/lockfiles');
-    files.push('SECURITY.md', '.github/SECURITY.md', 'docs/Security.MD', 'docs/threat-model.md', 'THREAT_MODEL.md', 'Incident-Response.md',
-      '.github/dependabot.yml', 'renovate.json', 'docs/risk/hazard-analysis.md', 'SBOM.cdx.json', 'requirements.txt', 'docs/SOUP.md');
     const view = repo(files);
     let matched = 0;
     for (const g of globs) {
@@ -53,4 +43,35 @@ describe('repository globs', () => {
     }
     expect(matched).toBeGreaterThan(10);
   });
+
+  it("gives a repository rule exactly the files its own files/exclude globs select (case-sensitive)", () => {
+    const view = repo(corpusPaths());
+    let rules = 0;
+    for (const dir of packDirs(builtinPacksDir())) {
+      for (const r of loadPack(dir, true).rules) {
+        if (!r.def.files?.length) continue;
+        rules++;
+        expect(ruleView(view, r).files, r.def.id).toEqual(view.files.filter((f) => r.appliesTo(f)));
+      }
+    }
+    expect(rules).toBeGreaterThan(20);
+  });
 });
+
+/** Real paths (two third-party corpora) plus paths shaped like what the obligations and file globs look for. */
+function corpusPaths(): string[] {
+  const files: string[] = [];
+  const walk = (d: string, base: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p, base);
+      else files.push(relative(base, p));
+    }
+  };
+  walk('../shared/corpora/zizmor/files', '../shared/corpora/zizmor/files');
+  walk('../shared/corpora/lockfiles', '../shared/corpora/lockfiles');
+  files.push('SECURITY.md', '.github/SECURITY.md', 'docs/Security.MD', 'docs/threat-model.md', 'THREAT_MODEL.md', 'Incident-Response.md',
+    '.github/dependabot.yml', 'renovate.json', 'docs/risk/hazard-analysis.md', 'SBOM.cdx.json', 'requirements.txt', 'docs/SOUP.md',
+    'certs/server.p12', 'certs/SERVER.P12', 'keys/a.pfx', '.env', '.env.local', '.env.prod.local', 'app/.env.production', '.env.example', 'Dockerfile', 'src/app.py', 'src/index.ts');
+  return files;
+}
