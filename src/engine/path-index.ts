@@ -48,9 +48,17 @@ function pathsHolding(index: PathIndex, literal: string): number[] {
   let found = index.holding.get(literal);
   if (!found) {
     found = [];
+    const { joined, starts } = index;
     let path = 0;
-    for (let at = index.joined.indexOf(literal); at !== -1; at = index.joined.indexOf(literal, at + 1)) {
-      while (path + 1 < index.starts.length && index.starts[path + 1] <= at) path++;
+    for (let at = joined.indexOf(literal); at !== -1; at = joined.indexOf(literal, at + 1)) {
+      // The path holding offset `at`: the last start at or before it, searched for from the previous one on
+      // (a binary search: a literal found in a few paths of many costs a few steps, not a walk past them all).
+      let hi = starts.length - 1;
+      while (path < hi) {
+        const mid = (path + hi + 1) >> 1;
+        if (starts[mid] <= at) path = mid;
+        else hi = mid - 1;
+      }
       if (found[found.length - 1] !== path) found.push(path);
     }
     index.holding.set(literal, found);

@@ -99,6 +99,14 @@ const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
 
 /** The rule language and the parser a file path needs, or undefined when no AST language covers it. */
 export function languageOf(path: string): { language: AstLanguage; parser: string } | undefined {
+  // Every AST rule asks about the file in hand, several times: the last answer serves them.
+  if (path !== lastLanguage.path) lastLanguage = { path, of: languageOfPath(path) };
+  return lastLanguage.of;
+}
+
+let lastLanguage: { path?: string; of?: { language: AstLanguage; parser: string } } = {};
+
+function languageOfPath(path: string): { language: AstLanguage; parser: string } | undefined {
   const dot = path.lastIndexOf('.');
   if (dot === -1) return undefined;
   // TypeScript declaration files hold types only: none of the statements AST rules look for, so no parse.
