@@ -128,7 +128,7 @@ const HARD_CODED_CREDENTIAL_CWES = new Set(['CWE-798', 'CWE-259', 'CWE-321']);
 const credentialRules = new WeakMap<LoadedRule, boolean>();
 
 /** Is the rule about hard-coded credentials (its snippets are masked)? Once per rule, not per file. */
-function aboutCredential(rule: LoadedRule): boolean {
+export function aboutCredential(rule: LoadedRule): boolean {
   let about: boolean | undefined = credentialRules.get(rule);
   if (about === undefined) credentialRules.set(rule, (about = rule.def.cwe.some((c) => HARD_CODED_CREDENTIAL_CWES.has(c))));
   return about;
@@ -140,7 +140,7 @@ function aboutCredential(rule: LoadedRule): boolean {
  * second credential the rule did not look for); on a line a rule about hard-coded credentials flags without
  * naming the value (AST rules in the language packs), every quoted string as well.
  */
-function secretsToMask(file: SourceFile, matches: { raw: RawMatch; aboutCredential: boolean }[]): Map<number, Set<string>> {
+export function secretsToMask(file: SourceFile, matches: { raw: RawMatch; aboutCredential: boolean }[]): Map<number, Set<string>> {
   const byLine = new Map<number, Set<string>>();
   const at = (line: number): Set<string> => {
     let set = byLine.get(line);
@@ -184,7 +184,7 @@ function inlineIgnores(file: SourceFile, ignoreAt: (line: number) => ParsedIgnor
   return out;
 }
 
-function snippetOf(line: string, secrets: string[], column?: number): string {
+export function snippetOf(line: string, secrets: string[], column?: number): string {
   // A very long line (minified JSON) without secrets: show the part around the finding, not the whole line.
   if (!secrets.length && line.length > 4 * MAX_SNIPPET) {
     const from = Math.max(0, (column ?? 1) - 1 - MAX_SNIPPET / 4);

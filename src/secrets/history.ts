@@ -11,11 +11,11 @@ import type { Confidence, Severity } from '../engine/model.js';
 import { SAFE_CONFIG } from '../engine/git.js';
 import { keywordIndex } from '../engine/ruleset.js';
 import { SourceFile } from '../engine/source.js';
+import { aboutCredential, secretsToMask, snippetOf } from '../engine/file-scan.js';
 import { SentrikError } from '../util/errors.js';
-import { maskLine, maskSecret } from '../util/mask.js';
+import { maskSecret } from '../util/mask.js';
 import type { RawMatch } from '../engine/matchers/matcher.js';
 import { secretFingerprint } from './baseline.js';
-import { credentialValuesOn } from './line-values.js';
 
 export interface HistoryHit {
   ruleId: string;
@@ -56,7 +56,6 @@ export interface HistoryOptions {
 }
 
 const COMMIT_MARK = '\x1ecommit ';
-const MAX_SNIPPET = 240;
 /** Branch and tag tips looked at for a secret gone from HEAD, most recently committed first. */
 const MAX_REFS = 200;
 
@@ -86,19 +85,19 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
     if (p.lines.length === 0) return;
     const text = p.lines.join('\n');
     const file = new SourceFile(p.path, text);
-    const matches: { rule: LoadedRule; r: RawMatch & { matched: string; line: number } }[] = [];
+    const matches: { rule: LoadedRule; raw: RawMatch; r: RawMatch & { matched: string; line: number }; aboutCredential: boolean }[] = [];
     for (const rule of candidates(file.utf8)) {
       const m = rule.matcher;
       if (m.scope !== 'file' || !rule.appliesTo(p.path)) continue;
-      for (const r of m.match(file)) if (r.matched && r.line !== undefined) matches.push({ rule, r: { ...r, matched: r.matched, line: r.line } });
+      for (const r of m.match(file)) {
+        if (r.matched && r.line !== undefined) matches.push({ rule, raw: r, r: { ...r, matched: r.matched, line: r.line }, aboutCredential: aboutCredential(rule) });
+      }
     }
     // As in a scan: a snippet hides every secret found on its line and the other credential values there.
-    const secretsOn = new Map<number, string[]>();
-    for (const { r } of matches) for (let l = r.line; l <= (r.endLine ?? r.line); l++) secretsOn.set(l, [...(secretsOn.get(l) ?? []), r.matched]);
+    const masks = secretsToMask(file, matches);
     for (const { rule, r } of matches) {
       const fingerprint = secretFingerprint(rule.def.id, p.path, r.matched);
-      const lineText = file.lineText(r.line).trim();
-      const snippet = maskLine(lineText, [...(secretsOn.get(r.line) ?? []), ...credentialValuesOn(lineText)]);
+      const snippet = snippetOf(file.lineText(r.line) ?? '', [...(masks.get(r.line) ?? [r.matched])], r.column);
       // git log lists newest first: a later callback is an older commit, which is the one that introduced it.
       found.set(fingerprint, {
         secret: r.matched,
@@ -110,7 +109,7 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
           line: p.numbers[r.line - 1] ?? r.line,
           column: r.column,
           ...(r.endLine === r.line && r.endColumn !== undefined ? { endColumn: r.endColumn } : {}),
-          snippet: snippet.length > MAX_SNIPPET ? `${snippet.slice(0, MAX_SNIPPET)}…` : snippet,
+          snippet,
           masked: maskSecret(r.matched),
           fingerprint,
           ...(r.severity && { severity: r.severity }),
