@@ -218,11 +218,36 @@ interface ParsedIgnore {
 
 function parseIgnore(text: string): ParsedIgnore | undefined {
   const at = text.indexOf(INLINE_IGNORE);
-  if (at === -1) return undefined;
+  if (at === -1 || !inComment(text, at)) return undefined;
   const rest = text.slice(at + INLINE_IGNORE.length, at + 2000).replace(/(\*\/|-->)\s*$/, '');
   const colon = rest.indexOf(':');
   const ids = (colon === -1 ? rest : rest.slice(0, colon)).split(/[\s,]+/).filter(Boolean).map((w) => w.toUpperCase());
   return { ids, reason: colon === -1 ? '' : rest.slice(colon + 1).trim() };
+}
+
+// Comment openers that may follow code on a line: `#`, `//`, a block comment's opening, `<!--`, and `--` (SQL, Lua).
+const TRAILING_COMMENT = /^(?:#|\/\/|\/\*|<!--|--\s)/;
+
+/**
+ * Is offset `at` of `line` inside a comment? Either the line holds nothing before it (the body of a block
+ * comment), or a comment opener comes first outside the line's string literals: a marker in a string
+ * (`tag = "sentrik-ignore all: x"`) or in code suppresses nothing. Line by line, so a marker in a string that
+ * spans lines, after its first line, still counts; a quote this cannot pair (a Rust lifetime) hides the rest of
+ * the line, which keeps its findings.
+ */
+function inComment(line: string, at: number): boolean {
+  const before = line.slice(0, at);
+  if (before.trim() === '' || COMMENT_START.test(before)) return true;
+  let quote: string | undefined;
+  for (let i = 0; i < at; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if ((i === 0 || /\s/.test(line[i - 1]) || c !== '-') && TRAILING_COMMENT.test(line.slice(i, i + 5))) return true;
+  }
+  return false;
 }
 
 /** parseIgnore per line, each line parsed at most once per file (a minified line can carry thousands of hits). */

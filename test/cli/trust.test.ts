@@ -280,13 +280,13 @@ describe('suppression lifecycle', () => {
   it('an inline sentrik-ignore naming only rules no pack has is unknown too, with the closest id; the finding stands', () => {
     const root = project({
       'c.js': 'eval(req.query.c); // sentrik-ignore OWASP-A03-01: reviewed\neval(req.query.d); // sentrik-ignore OWASP-A03-001, NOTHING-LIKE-IT: one of them exists\n',
-      // Documentation that shows the syntax, and words that are no rule id: not suppressions of unknown rules.
+      // Documentation that shows the syntax (in a code span: no comment, so no suppression at all), and words that
+      // are no rule id: not suppressions of unknown rules.
       'README.md': 'Add `# sentrik-ignore OWASP-A03-01: reason` to the line.\n',
       'd.js': '// sentrik-ignore RULE-ID: shows the syntax\n',
     });
     const list = sentrik(['suppressions', 'list', root, '--packs', 'owasp-top-10', '--json', '--no-cache']);
     expect(JSON.parse(list.stdout).map((r: any) => [r.source, r.status, r.didYouMean]).sort()).toEqual([
-      ['README.md:1', 'unchecked', undefined],
       ['c.js:1', 'unknown', 'OWASP-A03-001'],
       ['c.js:2', 'active', undefined],
       ['d.js:1', 'unchecked', undefined],

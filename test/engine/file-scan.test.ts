@@ -30,6 +30,23 @@ describe('scanText', () => {
     expect([shouted.hits.map((h) => h.inline), shouted.ignores]).toEqual([[undefined], undefined]);
   });
 
+  it('honours an inline ignore only in a comment, never in a string or in code', () => {
+    const rules = secretsRules();
+    const inline = (file: string, text: string) => scanText(file, text, rules).hits.map((h) => h.inline?.reason);
+    // Comments at the start of a line, after code, in a block comment's body, in the languages' own syntaxes.
+    expect(inline('a.py', `key = "${AWS}"  # sentrik-ignore SEC-AWS-001: fixture\n`)).toEqual(['fixture']);
+    expect(inline('a.js', `const k = '${AWS}'; // sentrik-ignore SEC-AWS-001: fixture\n`)).toEqual(['fixture']);
+    expect(inline('a.js', `/*\n  sentrik-ignore SEC-AWS-001: fixture\n*/ const k = '${AWS}';\n`)).toEqual(['fixture']);
+    expect(inline('a.js', `/*\n * sentrik-ignore SEC-AWS-001: fixture\n */ const k = '${AWS}';\n`)).toEqual(['fixture']);
+    expect(inline('a.sql', `SELECT '${AWS}' -- sentrik-ignore SEC-AWS-001: fixture\n`)).toEqual(['fixture']);
+    expect(inline('a.sh', `echo "it's ${AWS}" # sentrik-ignore SEC-AWS-001: fixture\n`)).toEqual(['fixture']);
+    // In a string, or after a comment opener that is itself inside a string: not a suppression.
+    expect(inline('a.js', `const tag = "sentrik-ignore all: x"; const k = '${AWS}';\n`)).toEqual([undefined]);
+    expect(inline('a.py', `tag = "# sentrik-ignore all: x"; k = '${AWS}'\n`)).toEqual([undefined]);
+    expect(inline('a.js', `const tag = \`// sentrik-ignore SEC-AWS-001: x\`; const k = '${AWS}';\n`)).toEqual([undefined]);
+    expect(inline('a.js', `i--; sentrik-ignore(SEC-AWS-001); const k = '${AWS}';\n`)).toEqual([undefined]);
+  });
+
   it('gives the same result for the bytes of a file as for its text (columns count characters)', () => {
     const rules = secretsRules();
     for (const text of [`key = "${AWS}"\n`, `# café ☕ 😀\nclé = "${AWS}" # ü\n`]) {
