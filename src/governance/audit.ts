@@ -112,6 +112,10 @@ export function appendAudit(log: string, records: AuditRecord | ((last: AuditEnt
   }
   return withLock(log, () => {
     const before = lastAuditEntry(log);
+    // An unkeyed entry after signed ones is what a forger would write (verifyAudit rejects it): refuse to.
+    if (!key && before?.alg === 'hmac-sha256') {
+      throw new SentrikError(`the audit log is HMAC-signed but ${AUDIT_KEY_ENV} is not set: an unkeyed entry would break its proof`, log, undefined, `set ${AUDIT_KEY_ENV} to the log's key, or point governance.audit.log_file at another file`);
+    }
     const alg: MacAlg = key ? 'hmac-sha256' : 'sha256';
     const entries: AuditEntry[] = [];
     for (const record of typeof records === 'function' ? records(before) : [records]) {
@@ -231,10 +235,10 @@ export function verifyAudit(log: string, key: string | undefined): VerifyReport 
   });
 
   const hf = headFile(log);
+  let head: Head | undefined;
   if (!existsSync(hf)) {
     report.notes.push(`no head record (${hf}): entries cut off the end cannot be detected`);
   } else {
-    let head: Head | undefined;
     try {
       head = JSON.parse(readFileSync(hf, 'utf8')) as Head;
     } catch {
@@ -248,8 +252,27 @@ export function verifyAudit(log: string, key: string | undefined): VerifyReport 
       else if (!sameHex(last.mac, String(head.mac))) problem(`the last entry (${last.seq}) differs from the one the head records (replaced)`);
     }
   }
+  if (key) keyedChainProblems(parsed, head, problem);
   if (report.unkeyed) report.notes.push(`${report.unkeyed} entr${report.unkeyed === 1 ? 'y is' : 'ies are'} chained with unkeyed SHA-256 (no ${AUDIT_KEY_ENV} when written): proof against accidents, not against forgery`);
   return report;
+}
+
+/**
+ * With the key, only a keyed MAC proves an entry: anyone can write unkeyed SHA-256 entries, so a forger would
+ * re-chain the entries after the last one they keep (or all of them) unkeyed. An unkeyed run is accepted only
+ * at the start, where the first keyed entry vouches for it (its MAC covers the previous entry's), never after a
+ * keyed entry, never at the end; the head record must be keyed too.
+ */
+function keyedChainProblems(entries: (AuditEntry | undefined)[], head: Head | undefined, problem: (m: string) => void): void {
+  const firstKeyed = entries.findIndex((e) => e?.alg === 'hmac-sha256');
+  if (firstKeyed === -1) {
+    if (entries.some(Boolean)) problem(`no entry is HMAC-signed although ${AUDIT_KEY_ENV} is set: anyone could have rewritten this unkeyed log (the next gate run with the key signs the log and vouches for it from then on)`);
+    return;
+  }
+  entries.forEach((e, i) => {
+    if (e && i > firstKeyed && e.alg === 'sha256') problem(`line ${i + 1}: entry ${e.seq} is unkeyed after HMAC-signed entries: written without the key (a downgrade anyone can forge)`);
+  });
+  if (head && head.alg !== 'hmac-sha256') problem(`the head record is unkeyed although the log is HMAC-signed: written without the key`);
 }
 
 /** The head record (last seq and MAC), for attestations. */

@@ -1,4 +1,5 @@
 // The audit chain on real files: every kind of tampering is found and named; keys matter.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,4 +93,47 @@ describe('audit log', () => {
     rewrite(file, lines(file).map((l, i) => (i === 0 ? l.replace('"findings":1', '"findings":9') : l)));
     expect(verifyAudit(file, undefined).problems).toEqual(['line 1: entry 1 was edited (its SHA-256 does not match its content)']);
   });
+
+  it('with the key, unkeyed entries count only before the first signed one: a forger who re-chains the end, or all, unkeyed is caught', () => {
+    // What a forger without the key can do: rewrite entries as an unkeyed SHA-256 chain and a matching head.
+    const forge = (f: string, from: number): void => {
+      const entries = lines(f).map((l) => JSON.parse(l));
+      let prev = from > 0 ? entries[from - 1].mac : '';
+      for (const e of entries.slice(from)) {
+        const { mac: _, ...body } = { ...e, alg: 'sha256', prev, outcome: { findings: 0 } };
+        e.alg = 'sha256';
+        e.prev = prev;
+        e.outcome = body.outcome;
+        e.mac = unkeyedMac(body);
+        prev = e.mac;
+      }
+      rewrite(f, entries.map((e) => JSON.stringify(e)));
+      const last = entries[entries.length - 1];
+      writeFileSync(headFile(f), JSON.stringify({ seq: last.seq, mac: last.mac, alg: 'sha256', headMac: sha(`sentrik-audit-head\0${last.seq}\0${last.mac}`) }));
+    };
+    const tail = log(3);
+    forge(tail, 2);
+    expect(verifyAudit(tail, KEY).problems).toEqual([
+      'line 3: entry 3 is unkeyed after HMAC-signed entries: written without the key (a downgrade anyone can forge)',
+      'the head record is unkeyed although the log is HMAC-signed: written without the key',
+    ]);
+    const all = log(2);
+    forge(all, 0);
+    expect(verifyAudit(all, KEY).problems).toEqual([expect.stringMatching(/^no entry is HMAC-signed although SENTRIK_AUDIT_HMAC_KEY is set/)]);
+    // A log begun without the key and signed since: the first signed entry vouches for the ones before it.
+    const begun = join(mkdtempSync(join(tmpdir(), 'sentrik-audit-')), 'a.jsonl');
+    for (const [n, key] of [[1, undefined], [2, undefined], [3, KEY]] as const) appendAudit(begun, record(n), key);
+    expect(verifyAudit(begun, KEY)).toMatchObject({ ok: true, keyed: 1, unkeyed: 2 });
+    // And sentrik itself never writes the downgrade: without the key it refuses to extend a signed log.
+    expect(() => appendAudit(begun, record(4), undefined)).toThrow(/HMAC-signed but SENTRIK_AUDIT_HMAC_KEY is not set/);
+    expect(lines(begun)).toHaveLength(3);
+  });
 });
+
+const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+/** The unkeyed entry MAC as sentrik computes it: SHA-256 of the entry's canonical JSON (sorted keys). */
+function unkeyedMac(body: object): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  return sha(JSON.stringify(sorted(body)));
+}
