@@ -4,8 +4,12 @@ import { joinLines, splitLines, type LineEdit } from './apply.js';
 
 const CONTEXT = 3;
 
-/** A unified diff (git style, a/ b/ prefixes) of line edits to one file. */
-export function unifiedDiff(path: string, text: string, edits: LineEdit[]): string {
+/**
+ * A unified diff (git style, a/ b/ prefixes) of line edits to one file. Lines in `withheld` (they hold a
+ * secret) never appear as context: a hunk stops short of them, or splits around them. The caller keeps edits
+ * off those lines.
+ */
+export function unifiedDiff(path: string, text: string, edits: LineEdit[], withheld: ReadonlySet<number> = new Set()): string {
   const lines = splitLines(text);
   const sorted = [...edits].sort((a, b) => a.line - b.line);
   // Group edits whose context windows touch into one hunk.
@@ -17,18 +21,31 @@ export function unifiedDiff(path: string, text: string, edits: LineEdit[]): stri
   }
   const out = [`--- a/${path}`, `+++ b/${path}`];
   for (const h of hunks) {
-    const start = Math.max(1, h[0].line - CONTEXT);
-    const end = Math.min(lines.length, h[h.length - 1].line + CONTEXT);
     const byLine = new Map(h.map((e) => [e.line, e]));
-    const body: string[] = [];
-    for (let l = start; l <= end; l++) {
-      const e = byLine.get(l);
-      if (e) body.push(`-${e.before}`, `+${e.after}`);
-      else body.push(` ${lines[l - 1].body}`);
+    const first = Math.max(1, h[0].line - CONTEXT);
+    const last = Math.min(lines.length, h[h.length - 1].line + CONTEXT);
+    // The window, cut at withheld lines into runs; a run without an edit is context alone and is dropped.
+    for (let start = first; start <= last; ) {
+      let end = start;
+      while (end + 1 <= last && !withheld.has(end + 1)) end++;
+      if (withheld.has(start)) {
+        start++;
+        continue;
+      }
+      const body: string[] = [];
+      let edited = false;
+      for (let l = start; l <= end; l++) {
+        const e = byLine.get(l);
+        if (e) body.push(`-${e.before}`, `+${e.after}`), (edited = true);
+        else body.push(` ${lines[l - 1].body}`);
+      }
+      if (edited) {
+        const n = end - start + 1;
+        out.push(`@@ -${start},${n} +${start},${n} @@`, ...body);
+        if (end === lines.length && lines[end - 1].eol === '') out.push('\\ No newline at end of file');
+      }
+      start = end + 1;
     }
-    const n = end - start + 1;
-    out.push(`@@ -${start},${n} +${start},${n} @@`, ...body);
-    if (end === lines.length && lines[end - 1].eol === '') out.push('\\ No newline at end of file');
   }
   return `${out.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { isDuplicate, SEVERITY_RANK, standingOf, type Finding, type Severity } from '../engine/model.js';
+import { aboutCredential } from '../engine/file-scan.js';
 import { SourceFile } from '../engine/source.js';
 import type { LoadedRule } from '../packs/load.js';
 import type { FixDef } from '../packs/schema.js';
@@ -72,11 +73,31 @@ export function runFixes(opts: FixOptions): FixRun {
     if (!list.some((g) => g.ruleId === f.ruleId && g.line === f.line)) list.push(f);
     byFile.set(f.file, list);
   }
-  for (const [file, findings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) fixFile(file, findings.sort((a, b) => a.line! - b.line!), opts, run);
+  const secrets = secretLines(opts.findings, opts.rules);
+  for (const [file, findings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    fixFile(file, findings.sort((a, b) => a.line! - b.line!), opts, run, secrets.get(file) ?? new Set());
+  }
   return run;
 }
 
-function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRun): void {
+/**
+ * The lines of each file that hold a secret (a finding of a secret rule or of a hard-coded-credential rule,
+ * suppressed ones too: a suppressed secret is still in the text). A patch is a file that CI uploads: these
+ * lines never go into one.
+ */
+function secretLines(findings: Finding[], rules: Map<string, LoadedRule>): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  for (const f of findings) {
+    const rule = rules.get(f.ruleId);
+    if (!f.line || !rule || !(rule.def.kind === 'secret' || aboutCredential(rule))) continue;
+    const set = out.get(f.file) ?? new Set<number>();
+    for (let l = f.line; l <= (f.endLine ?? f.line); l++) set.add(l);
+    out.set(f.file, set);
+  }
+  return out;
+}
+
+function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRun, secretLines: ReadonlySet<number>): void {
   const outcome = (f: Finding, status: FixStatus, reason?: string, patch?: string): FixOutcome => ({ ruleId: f.ruleId, severity: f.severity, file, line: f.line!, status, reason, patch });
   const failAll = (reason: string): void => void run.outcomes.push(...findings.map((f) => outcome(f, 'failed', reason)));
 
@@ -109,11 +130,16 @@ function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRu
   if ('error' in autoResult) {
     run.outcomes.push(...auto.map((f) => outcome(f, 'failed', f === autoResult.finding ? autoResult.error : `left unchanged: the fix for ${autoResult.finding.ruleId} on line ${autoResult.finding.line} did not apply cleanly`)));
   } else if (autoResult.edits.length) {
-    const name = patchName(file);
-    writePatch(opts.patchDir, name, header(auto) + unifiedDiff(file, text, autoResult.edits));
-    run.patches.push(name);
+    // A fix on a line that holds a secret is applied, but no patch records it (it would hold the secret).
+    const secretEdit = autoResult.edits.find((e) => secretLines.has(e.line));
+    const name = secretEdit ? undefined : patchName(file);
+    const noPatch = secretEdit && `no patch written: line ${secretEdit.line} holds a secret, which sentrik never writes to a file`;
+    if (name) {
+      writePatch(opts.patchDir, name, header(auto) + unifiedDiff(file, text, autoResult.edits, secretLines));
+      run.patches.push(name);
+    }
     if (opts.dryRun) {
-      run.outcomes.push(...auto.map((f) => outcome(f, 'would-apply', undefined, name)));
+      run.outcomes.push(...auto.map((f) => outcome(f, 'would-apply', noPatch || undefined, name)));
     } else {
       // The file must be exactly what we read: never overwrite a concurrent edit.
       if (!readFileSync(abs).equals(original)) {
@@ -121,7 +147,7 @@ function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRu
       } else {
         writeFileAtomic(abs, autoResult.text); // keeps the file's mode
         run.filesChanged.push(file);
-        run.outcomes.push(...auto.map((f) => outcome(f, 'applied', undefined, name)));
+        run.outcomes.push(...auto.map((f) => outcome(f, 'applied', noPatch || undefined, name)));
       }
     }
   }
@@ -132,9 +158,13 @@ function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRu
     const reviewResult = applyAll(file, base, review, opts.rules);
     if ('error' in reviewResult) {
       run.outcomes.push(...review.map((f) => outcome(f, 'failed', f === reviewResult.finding ? reviewResult.error : `not proposed: the fix for ${reviewResult.finding.ruleId} on line ${reviewResult.finding.line} did not apply cleanly`)));
+    } else if (reviewResult.edits.some((e) => secretLines.has(e.line))) {
+      const line = reviewResult.edits.find((e) => secretLines.has(e.line))!.line;
+      const why = `not proposed: line ${line} holds a secret, which sentrik never writes to a file; remove the secret first (see its finding), then run fix again`;
+      run.outcomes.push(...review.map((f) => outcome(f, 'failed', why)));
     } else {
       const name = `review/${patchName(file)}`;
-      writePatch(opts.patchDir, name, header(review) + unifiedDiff(file, base, reviewResult.edits));
+      writePatch(opts.patchDir, name, header(review) + unifiedDiff(file, base, reviewResult.edits, secretLines));
       run.patches.push(name);
       run.outcomes.push(...review.map((f) => outcome(f, 'needs-review', `${f.severity} is above ${opts.autoUpTo}: review the patch, then apply it with \`sentrik fix --patch\``, name)));
     }

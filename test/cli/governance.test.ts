@@ -142,6 +142,28 @@ describe('sentrik fix', () => {
     expect(explain.stdout.replace(/\s+/g, ' ')).toMatch(/commit one first .*then use `npm ci`/);
   });
 
+  it('never writes a secret into a patch: context stops short of its line; a fix on its line is applied without a patch, or not proposed', () => {
+    const key = 'sk_live_51HxQbE2eZvKYlo2C9aBcDeFgHiJkLmNoPq';
+    const root = project({
+      // The review fix (line 3) has the key two lines above it; the second one is on the key's own line.
+      'a.py': `import requests\nAPI_KEY = "${key}"\nr = requests.get("https://x", verify=False)\nok = 1\nrequests.get("https://y", headers={"k": "${key}"}, verify=False)\n`,
+    });
+    const r = sentrik(['fix', root, '--dry-run', ...PACKS]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/failed +a\.py:3 +SCS-BUILD-002 \(high\)\n +not proposed: line 5 holds a secret/);
+    const written = JSON.parse(readFileSync(join(root, 'out/patches/fixes.json'), 'utf8'));
+    expect(JSON.stringify(written)).not.toContain(key);
+    expect(existsSync(join(root, 'out/patches/review/a.py.patch'))).toBe(false);
+    // Without the line that carries the key in the code, the patch is proposed, its context cut before line 2.
+    writeFileSync(join(root, 'a.py'), `import requests\nAPI_KEY = "${key}"\nr = requests.get("https://x", verify=False)\nok = 1\n`);
+    expect(sentrik(['fix', root, '--dry-run', ...PACKS]).code).toBe(0);
+    const patch = readFileSync(join(root, 'out/patches/review/a.py.patch'), 'utf8');
+    expect(patch).not.toContain(key);
+    expect(patch).toContain('@@ -3,2 +3,2 @@\n-r = requests.get("https://x", verify=False)\n+r = requests.get("https://x", verify=True)\n ok = 1\n');
+    expect(sentrik(['fix', root, '--patch', join(root, 'out/patches/review/a.py.patch')]).code).toBe(0);
+    expect(readFileSync(join(root, 'a.py'), 'utf8')).toContain('verify=True');
+  });
+
   it('applies fixes up to the profile severity; a reviewed patch applies later, a stale one changes nothing', () => {
     const root = project(files);
     expect(sentrik(['fix', root, ...PACKS]).stdout).toMatch(/1 fixes applied in 1 files \(up to medium\), 1 need review/);

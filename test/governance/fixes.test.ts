@@ -74,6 +74,19 @@ describe('fix primitives', () => {
     expect(r).toEqual({ error: "the fix's pattern is not on line 2" });
   });
 
+  it('withheld lines (secrets) never appear in a patch: hunks stop short of them or split around them', () => {
+    const text = ['a', 'SECRET1', 'b', 'fix-me', 'c', 'SECRET2', 'd', 'fix-me-too', 'e', ''].join('\n');
+    const edits = [
+      { line: 4, before: 'fix-me', after: 'fixed' },
+      { line: 8, before: 'fix-me-too', after: 'fixed-too' },
+    ];
+    const patch = unifiedDiff('f.txt', text, edits, new Set([2, 6]));
+    expect(patch).not.toMatch(/SECRET/);
+    expect(patch).toBe('--- a/f.txt\n+++ b/f.txt\n@@ -3,3 +3,3 @@\n b\n-fix-me\n+fixed\n c\n@@ -7,3 +7,3 @@\n d\n-fix-me-too\n+fixed-too\n e\n');
+    const parsed = parsePatch(patch);
+    expect('hunks' in parsed && applyPatch(text, parsed)).toEqual({ text: text.replace('fix-me\n', 'fixed\n').replace('fix-me-too', 'fixed-too') });
+  });
+
   it('a written patch applies back exactly, and refuses a file that changed since', () => {
     const text = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
     const patch = unifiedDiff('src/a.py', text, [{ line: 6, before: 'line 6', after: 'LINE 6' }]);
