@@ -138,7 +138,7 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
   const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes, spec.constantSources, guards);
   // A source that holds the whole sink call is built from the sink's result (Gin's `c.Query("id")` read as a
   // `$DB.Query($SINK)` sink): data flows out of that call, not into it.
-  return candidates.filter((sink) => analysis.isTainted(sink.getMatch('SINK') ?? sink, span(sink)));
+  return candidates.filter((sink) => analysis.isTainted(sink.getMatch('SINK') ?? sink, span(sink)) && !analysis.checkedOnceAssigned(sink));
 }
 
 /** The searches taintedSinks makes: the sinks in every file, the rest only in files that have sinks. */
@@ -462,6 +462,22 @@ class Analysis {
   }
 
   /** Is `expr` (a sink's argument) tainted? Sources around the whole sink call (`call`) do not count. */
+  /**
+   * Is `sink` the value of an assignment whose variable a guard then checks? A sink that builds a value
+   * (`const p = path.resolve(ROOT, name)`) is reported for where the value may go; when the code checks the
+   * variable before using it (`if (!p.startsWith(ROOT + path.sep)) return`), the check is the answer, and the
+   * uses after it are sinks of their own.
+   */
+  checkedOnceAssigned(sink: SgNode): boolean {
+    const scope = this.scopeOf(sink);
+    const [s, e] = span(sink);
+    const assigned = this.events(scope).find((ev) => !ev.keep && ev.names.length === 1 && ev.value.some((v) => span(v)[0] <= s && e <= span(v)[1]));
+    if (!assigned) return false;
+    const name = assigned.names[0];
+    const reassigned = (pos: number): boolean => this.events(scope).some((ev) => ev.pos > assigned.pos && ev.pos < pos && ev.names.includes(name));
+    return this.guardMarks(scope).some((m) => m.name === name && m.pos > e && !reassigned(m.pos));
+  }
+
   isTainted(expr: SgNode, call?: Span): boolean {
     const scope = this.scopeOf(expr);
     return this.taintedWithin(expr, (name, pos) => this.taintedAt(scope, name, pos), call);
