@@ -94,7 +94,7 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
       }
     }
   }
-  const secretsByLine = secretsToMask(file, matches);
+  const secretsOn = secretsToMask(file, matches);
   // Minified documents put thousands of findings on one huge line: look for suppressions once per file. The
   // keyword pass found the marker, or a case variant of it.
   const ignoreAt = found.mayIgnore && file.utf8.includes(INLINE_IGNORE) ? ignoreParser(file) : undefined;
@@ -106,7 +106,7 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
       column: r.column,
       endLine: r.endLine,
       endColumn: r.endColumn,
-      snippet: lineText === undefined ? undefined : snippetOf(lineText, [...(secretsByLine.get(r.line!) ?? [])], r.column),
+      snippet: lineText === undefined ? undefined : snippetOf(lineText, secretsOn(r.line!), r.column),
       message: r.message,
       severity: r.severity,
       confidence: r.confidence,
@@ -135,13 +135,15 @@ export function aboutCredential(rule: LoadedRule): boolean {
 }
 
 /**
- * What to mask on each line, for every snippet of that line, not only its own finding's: every secret any rule
- * found; on a line where one was found, the values of credential-named assignments and URL passwords too (a
- * second credential the rule did not look for); on a line a rule about hard-coded credentials flags without
- * naming the value (AST rules in the language packs), every quoted string as well.
+ * What to mask in the snippet of a line, whatever finding it shows: every secret any rule found in the file,
+ * wherever it appears (a key found on line 2 and used again in a URL on line 3); on a line where one was
+ * found, the values of credential-named assignments and URL passwords too (a second credential the rule did
+ * not look for); on a line a rule about hard-coded credentials flags without naming the value (AST rules in
+ * the language packs), every quoted string as well.
  */
-export function secretsToMask(file: SourceFile, matches: { raw: RawMatch; aboutCredential: boolean }[]): Map<number, Set<string>> {
+export function secretsToMask(file: SourceFile, matches: { raw: RawMatch; aboutCredential: boolean }[]): (line: number) => string[] {
   const byLine = new Map<number, Set<string>>();
+  const found = new Set<string>();
   const at = (line: number): Set<string> => {
     let set = byLine.get(line);
     if (!set) byLine.set(line, (set = new Set<string>()));
@@ -150,6 +152,7 @@ export function secretsToMask(file: SourceFile, matches: { raw: RawMatch; aboutC
   const literalLines = new Set<number>();
   for (const { raw, aboutCredential } of matches) {
     if (!raw.line || !(raw.secret || aboutCredential)) continue;
+    if (raw.secret && raw.matched) found.add(raw.matched);
     for (let l = raw.line; l <= (raw.endLine ?? raw.line); l++) {
       const set = at(l);
       if (raw.secret && raw.matched) set.add(raw.matched);
@@ -162,7 +165,14 @@ export function secretsToMask(file: SourceFile, matches: { raw: RawMatch; aboutC
     for (const v of credentialValuesOn(text)) set.add(v);
     if (literalLines.has(line)) for (const v of stringLiteralsOn(text)) set.add(v);
   }
-  return byLine;
+  return (line) => {
+    const own = [...(byLine.get(line) ?? [])];
+    if (found.size === 0) return own;
+    const text = file.lineText(line) ?? '';
+    // A multi-line secret (a PEM block) shows on a line as one of its lines (maskLine masks those too).
+    const shows = (s: string): boolean => text.includes(s) || (/[\r\n]/.test(s) && s.split(/\r?\n/).some((part) => part.trim().length >= 6 && text.includes(part.trim())));
+    return [...own, ...[...found].filter((s) => !own.includes(s) && shows(s))];
+  };
 }
 
 const RULE_ID_SHAPE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/;

@@ -97,7 +97,7 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
     const masks = secretsToMask(file, matches);
     for (const { rule, r } of matches) {
       const fingerprint = secretFingerprint(rule.def.id, p.path, r.matched);
-      const snippet = snippetOf(file.lineText(r.line) ?? '', [...(masks.get(r.line) ?? [r.matched])], r.column);
+      const snippet = snippetOf(file.lineText(r.line) ?? '', [r.matched, ...masks(r.line)], r.column);
       // git log lists newest first: a later callback is an older commit, which is the one that introduced it.
       found.set(fingerprint, {
         secret: r.matched,

@@ -20,6 +20,16 @@ describe('scanText', () => {
     for (const h of result.hits) expect(h.snippet).not.toContain(secret);
   });
 
+  it('masks a secret found on one line wherever else it appears, in every other finding\'s snippet', () => {
+    const packs = ['owasp-top-10', 'python-security', 'secrets'].map((id) => loadPack(join(builtinPacksDir(), id), true));
+    const rules = buildRuleSet(packs, {}, 'test');
+    const key = 'sk-proj-Tq8vN2mLkP4xR7wZ9bC1dF3gH5jK6sA0eY2uI8oQ4tV7nM1pW3zX';
+    const text = `import requests\nOPENAI_API_KEY = "${key}"\nr = requests.get("https://api.openai.com/v1/models?k=${key}", verify=False)\nprint(eval(input("${key}")))\n`;
+    const result = scanText('app.py', text, rules);
+    expect(new Set(result.hits.map((h) => h.line))).toEqual(new Set([2, 3, 4]));
+    for (const h of result.hits) expect(h.snippet).not.toContain(key.slice(8, 30));
+  });
+
   it('finds inline ignores in the keyword pass: used ones, unused ones in files no rule looks at, exact case only', () => {
     const rules = secretsRules();
     const used = scanText('a.py', `# sentrik-ignore SEC-AWS-001: test fixture\nkey = "${AWS}"\n`, rules);
