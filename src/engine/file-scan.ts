@@ -112,7 +112,7 @@ export function scanText(path: string, content: string | SourceBytes, rules: Rul
       confidence: r.confidence,
       ...(r.prefixed ? { prefixed: true } : {}),
       ...(r.anchors?.length ? { anchors: r.anchors } : {}),
-      matchKey: matchKey(r.matched ?? lineText ?? ''),
+      matchKey: matchKey(identityText(r, lineText)),
       inComment: lineText !== undefined && isCommentLine(lineText),
       inline: r.line && ignoreAt ? inlineSuppression(ignoreAt, r.line, ruleId) : undefined,
     };
@@ -203,6 +203,18 @@ export function snippetOf(line: string, secrets: string[], column?: number): str
   const masked = secrets.length ? maskLine(line, secrets) : line;
   const trimmed = masked.trim();
   return trimmed.length > MAX_SNIPPET ? `${trimmed.slice(0, MAX_SNIPPET)}…` : trimmed;
+}
+
+/**
+ * The text a finding's identity hashes: what matched; for a match over several lines (a handler, a block) its
+ * first line, so an edit inside it (a line added to the handler) keeps the finding, and its baseline entry and
+ * approvals, the same. A secret counts whole: another key is another finding.
+ */
+function identityText(r: RawMatch, lineText: string | undefined): string {
+  const matched = r.matched ?? lineText ?? '';
+  if (r.secret) return matched;
+  const firstLine = matched.split('\n', 1)[0];
+  return firstLine.trim() ? firstLine : matched;
 }
 
 /** Whitespace-insensitive hash of what matched, so re-indenting or moving code keeps the fingerprint. */

@@ -30,6 +30,15 @@ describe('scanText', () => {
     for (const h of result.hits) expect(h.snippet).not.toContain(key.slice(8, 30));
   });
 
+  it('keys a finding over several lines (a handler) by its first line: an edit inside keeps its identity', () => {
+    const rules = buildRuleSet([loadPack(join(builtinPacksDir(), 'javascript-typescript-security'), true)], {}, 'test');
+    const handler = (body: string) => `const app = require('express')();\napp.post('/calc', (req, res) => {\n  const result = req.body.a * 2;\n  ${body}\n});\n`;
+    const keys = (text: string) => scanText('server.js', text, rules).hits.filter((h) => (h.endLine ?? h.line!) > h.line!).map((h) => [h.ruleId, h.line, h.matchKey]);
+    const before = keys(handler('res.json({ result });'));
+    expect(before.length).toBeGreaterThan(0);
+    expect(keys(handler('res.json({ result, ok: true });'))).toEqual(before);
+  });
+
   it('finds inline ignores in the keyword pass: used ones, unused ones in files no rule looks at, exact case only', () => {
     const rules = secretsRules();
     const used = scanText('a.py', `# sentrik-ignore SEC-AWS-001: test fixture\nkey = "${AWS}"\n`, rules);
