@@ -1,9 +1,8 @@
 // Governance around a scan or gate run (profiles, review, audit), kept out of scan.ts so that file only
-// calls three functions.
+// calls two functions. The profile's policies on the scan itself are applied by runScan, for every command.
 import type { LoadedConfig } from '../config/load.js';
 import type { GateResult, ScanResult } from '../engine/model.js';
 import { reviewGate } from '../governance/gate.js';
-import { enforceSuppressionApproval } from '../governance/policy.js';
 import { recordEvent } from '../governance/record.js';
 import { loadPacksById } from '../packs/load.js';
 import { errorMessage, SentrikError } from '../util/errors.js';
@@ -12,11 +11,6 @@ import type { CliIO } from './io.js';
 
 // Re-exported for the commands that import it from here; it lives beside emitReports, which uses it too.
 export { runOutputDir } from './context.js';
-
-/** Profile policies on the raw result, before the gate is evaluated. */
-export function applyScanPolicies(result: ScanResult, loaded: LoadedConfig): void {
-  if (loaded.config.governance.suppressions_require_approval) enforceSuppressionApproval(result, loaded.config.suppressions);
-}
 
 /** Review triggers and approvals, folded into the gate result. */
 export function governGate(io: CliIO, root: string, loaded: LoadedConfig, result: ScanResult, gate: GateResult, opts: { outputDir?: string; requireApproval?: boolean }): void {

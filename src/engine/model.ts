@@ -149,11 +149,12 @@ export interface SuppressionRecord {
   approvedBy?: string;
   expires?: string;
   /**
-   * active: applied; stale: matched no finding; expired / no-reason / not-allowed: matched but not applied;
+   * active: applied; stale: matched no finding; expired / no-reason / not-allowed / unapproved (no approved_by,
+   * which the profile requires): matched but not applied;
    * unchecked: matched nothing, but this run could not tell (partial scope, rule not evaluated);
    * unknown: names a rule no pack has (a typo): it can never match.
    */
-  status: 'active' | 'stale' | 'expired' | 'no-reason' | 'not-allowed' | 'unchecked' | 'unknown';
+  status: 'active' | 'stale' | 'expired' | 'no-reason' | 'not-allowed' | 'unapproved' | 'unchecked' | 'unknown';
   /** unknown: the loaded rule id closest to the one written, when one is close. */
   didYouMean?: string;
   /** Findings it matched in this run (applied or not). */

@@ -15,6 +15,7 @@ import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
 import { blobRepoView, diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { META_RULES } from '../engine/findings.js';
+import { enforceSuppressionApproval } from '../governance/policy.js';
 import { OWN_FILE_PATTERNS, reportFilePatterns } from '../engine/own-output.js';
 import { availablePackIds, loadPack, type LoadedPack } from '../packs/load.js';
 import { getSpecCheck } from '../specs/index.js';
@@ -227,9 +228,14 @@ function ownOutputPatterns(root: string, outputs: RunScanOptions['ownOutputs']):
   return [];
 }
 
+/**
+ * Scan, then apply the profile's policies to the raw result: here, so that every command reporting on a scan
+ * (gate, compliance-report, trust-center, evidence-export, suppressions list, fix, attest, MCP, watch) agrees.
+ */
 export async function runScan(opts: RunScanOptions): Promise<ScanResult> {
   try {
     const result = await scanScope(opts);
+    if (opts.config.governance.suppressions_require_approval) enforceSuppressionApproval(result, opts.config.suppressions);
     // Reports that a forge reads (SARIF, check-run annotations) name files from the repository top.
     const repo = repositoryOf(opts.root);
     if (repo) result.repository = repo;

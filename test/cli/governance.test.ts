@@ -5,6 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { expectNoStack, git, project, REPO, sentrik } from './helpers.js';
 
@@ -52,6 +53,37 @@ describe('profiles', () => {
     expect(r.stdout.replace(/\s+/g, ' ')).toMatch(/suppression at \.sentrik\/suppressions\.yaml:2 has no approved_by, which this profile requires/);
     const f = JSON.parse(readFileSync(join(root, 'out', 'findings.json'), 'utf8')).findings.find((x: any) => x.ruleId === 'SCS-CI-001');
     expect(f.suppressed).toBeUndefined();
+  });
+
+  it('strict: every command that reports on a scan agrees with the gate about a suppression without approved_by', () => {
+    const root = project({
+      '.sentrik/config.yaml': 'governance:\n  profile: strict\n',
+      'server.js': 'const STRIPE_KEY = "sk_live_51HxQbE2eZvKYlo2C9aBcDeFgHiJkLmNoPq";\n',
+      '.sentrik/suppressions.yaml': 'suppressions:\n  - rule_id: SEC-STRIPE-001\n    file_glob: server.js\n    reason: sandbox key\n',
+    });
+    expect(sentrik(['gate', root, '-q']).code).toBe(1);
+
+    const report = sentrik(['compliance-report', root, '-f', 'secrets', '-o', join(root, 'c.json')]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toMatch(/0 pass, 1 fail, .*1 findings, 0 suppressed/);
+    expect(JSON.parse(readFileSync(join(root, 'c.json'), 'utf8')).clauses[0].status).toBe('fail');
+
+    const trust = sentrik(['trust-center', root, '-f', 'secrets', '-o', join(root, 't.json')]);
+    expect(trust.code, trust.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, 't.json'), 'utf8')).frameworks[0].clauses[0].status).toBe('fail');
+
+    expect(sentrik(['evidence-export', root, '-f', 'secrets', '-o', join(root, 'e.zip')]).code).toBe(0);
+    const zip = unzipSync(readFileSync(join(root, 'e.zip')));
+    expect(JSON.parse(strFromU8(zip['manifest.json'])).summary).toMatchObject({ fail: 1, pass: 0 });
+    const stripe = JSON.parse(strFromU8(zip['findings.json'])).findings.find((x: any) => x.ruleId === 'SEC-STRIPE-001');
+    expect(stripe.suppressed).toBeUndefined();
+
+    const list = sentrik(['suppressions', 'list', root]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/status: +unapproved — no approved_by, which this profile requires: not applied/);
+    expect(list.stdout).toContain('1 suppression: 1 unapproved');
+    const records = JSON.parse(sentrik(['suppressions', 'list', root, '--json']).stdout);
+    expect(records.map((r: any) => r.status)).toEqual(['unapproved']);
   });
 });
 

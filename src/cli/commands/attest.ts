@@ -13,7 +13,7 @@ import { runScan } from '../../run/scan.js';
 import { SentrikError } from '../../util/errors.js';
 import { TOOL } from '../../version.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
-import { applyScanPolicies, governGate, runOutputDir } from '../governance.js';
+import { governGate, runOutputDir } from '../governance.js';
 import { EXIT, type CliIO } from '../io.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
@@ -71,7 +71,6 @@ async function attest(io: CliIO, path: string | undefined, flags: AttestFlags): 
     throw new SentrikError('git cannot tell whether the working tree matches the commit, so it cannot be attested', root, undefined, `if git reports dubious ownership, mark the repository safe: git config --global --add safe.directory ${root}`);
   }
   const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, last: true });
-  applyScanPolicies(result, loaded);
   const gate = evaluateGate(result, config.gate.fail_on);
   governGate(io, root, loaded, result, gate, { outputDir: flags.outputDir });
   const packs = loadPacksById(result.metrics.packs, root);

@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../../util/atomic.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot, toPosix } from '../../util/paths.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
-import { applyScanPolicies, runOutputDir } from '../governance.js';
+import { runOutputDir } from '../governance.js';
 import { EXIT, type CliIO } from '../io.js';
 import { listOption } from '../options.js';
 
@@ -59,7 +59,6 @@ async function fix(io: CliIO, path: string | undefined, flags: FixFlags): Promis
   const { root, loaded, patchDir } = setup(io, path, flags);
   const config = loaded.config;
   const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs: flags.packs, last: true });
-  applyScanPolicies(result, loaded);
   const ruleSet = buildRules(root, config, flags.packs);
   const rules = new Map<string, LoadedRule>([...ruleSet.fileRules, ...ruleSet.repoRules].map((a) => [a.rule.def.id, a.rule]));
   const autoUpTo = config.governance.human_review_required.on_auto_patch_above;

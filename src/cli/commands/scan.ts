@@ -9,7 +9,7 @@ import { recordHistory } from '../../history/record.js';
 import { SentrikError } from '../../util/errors.js';
 import { emitReports, FORMATS, loadEffectiveConfig, reportFormat, resolveRoot, runOutputs } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
-import { applyScanPolicies, auditRun, governGate } from '../governance.js';
+import { auditRun, governGate } from '../governance.js';
 import { intOption, listOption } from '../options.js';
 import { addTrustOptions, applyTrustFlags, coverageGap, coverageHint, publishingFetch, type TrustFlags } from '../trust.js';
 
@@ -103,7 +103,6 @@ export async function runScanCommand(io: CliIO, paths: string[], flags: ScanFlag
   const ownOutputs = runOutputs(io, root, flags, config.output_dir);
   const result = await runScan({ root, config, scope, packs: flags.packs, noCache: flags.cache === false, jobs: flags.jobs, last: true, ownOutputs });
   await applyTrustFlags(io, root, config, flags, result, flags.packs);
-  applyScanPolicies(result, loaded);
   const gate = mode === 'gate' ? evaluateGate(result, config.gate.fail_on) : undefined;
 
   // Proof of coverage: a gate that looked at nothing must not say "passed".

@@ -1,6 +1,6 @@
 // `sentrik suppressions list`: every inline `sentrik-ignore` and every .sentrik/suppressions.yaml entry, with
-// its reason, approver, expiry, status (active, stale, expired, no-reason, not-allowed) and how many findings
-// it matched in this run — the list a reviewer walks through.
+// its reason, approver, expiry, status (active, stale, expired, no-reason, not-allowed, unapproved) and how
+// many findings it matched in this run — the list a reviewer walks through.
 import type { Command } from 'commander';
 import type { SuppressionRecord } from '../../engine/model.js';
 import { visibleText } from '../../reporters/common.js';
@@ -60,6 +60,7 @@ const STATUS_NOTE: Record<SuppressionRecord['status'], string> = {
   expired: 'past its expiry: the finding counts again (SENTRIK-SUP-002)',
   'no-reason': 'no reason: not applied (SENTRIK-SUP-001)',
   'not-allowed': 'severity needs a file suppression: not applied (SENTRIK-SUP-004)',
+  unapproved: 'no approved_by, which this profile requires: not applied (governance.suppressions_require_approval)',
   unchecked: 'matched nothing in this scope (partial scan, or its rule was not run)',
   unknown: 'no pack has this rule: it can never apply (SENTRIK-SUP-005)',
 };
