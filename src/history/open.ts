@@ -36,6 +36,16 @@ export async function openHistory(o: OpenHistoryOptions): Promise<HistoryStore> 
 }
 
 /**
+ * The store for a command that only reads it (compare): undefined when there is no SQLite file yet, which is
+ * then left uncreated — reading must not leave .sentrik/history.db behind. A PostgreSQL store is opened.
+ */
+export async function openExistingHistory(o: OpenHistoryOptions): Promise<HistoryStore | undefined> {
+  const where = historyLocation(o.root, o.env);
+  if (where.kind === 'sqlite' && !existsSync(where.file)) return undefined;
+  return openHistory(o);
+}
+
+/**
  * Which project a run belongs to: runs of several repositories can share one PostgreSQL store.
  * SENTRIK_PROJECT names it explicitly; CI's repository slug is stable across runners; else the root path.
  */

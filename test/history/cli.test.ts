@@ -1,6 +1,6 @@
 // Run history through the real CLI: scan/gate/vulns record runs, `compare` diffs them, and a broken
 // history database never changes a command's exit code.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectNoStack, git, project, sentrik } from '../cli/helpers.js';
@@ -107,6 +107,14 @@ describe('run history (CLI, SQLite)', () => {
     expect(onePack.notRescanned.every((f: { packId: string }) => f.packId !== 'owasp-top-10')).toBe(true);
     expect(onePack.notRescanned.some((f: { file: string }) => f.file === 'ci.sh')).toBe(true);
     expect(onePack.resolved.every((f: { file: string }) => f.file === 'src/routes/orders.js')).toBe(true);
+  });
+
+  it('compare in a folder with no history says so and creates nothing', () => {
+    const dir = project({});
+    const r = sentrik(['compare'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^sentrik: .*history\.db: no runs recorded yet — run `sentrik scan` \(or gate\) first/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('history.enabled: false records nothing; retention_runs keeps the newest runs', () => {

@@ -1,7 +1,7 @@
 // `sentrik compare`: new / resolved / unchanged findings of the latest run against the previous run of the
 // same kind (or a chosen one), from the run history.
 import type { Command } from 'commander';
-import { openHistory, projectKey } from '../../history/open.js';
+import { historyLocation, openExistingHistory, projectKey } from '../../history/open.js';
 import type { Comparison, FindingRow, RunSummary } from '../../history/model.js';
 import { describeRunScope } from '../../history/scope.js';
 import { SentrikError } from '../../util/errors.js';
@@ -42,12 +42,17 @@ async function compare(io: CliIO, flags: CompareFlags): Promise<number> {
   if (!['terminal', 'json'].includes(flags.format ?? 'terminal')) throw new SentrikError(`unknown format '${flags.format}'`, undefined, undefined, 'use terminal or json');
   const { root } = resolveRoot(io, [], flags.root);
   const project = flags.project ?? projectKey(root, io.env);
-  const store = await openHistory({ root, env: io.env });
+  const noRuns = (where: string) => new SentrikError('no runs recorded yet', where, undefined, 'run `sentrik scan` (or gate) first; history.enabled must not be false');
+  const store = await openExistingHistory({ root, env: io.env });
+  if (!store) {
+    const where = historyLocation(root, io.env);
+    throw noRuns(where.kind === 'sqlite' ? where.file : 'SENTRIK_DATABASE_URL');
+  }
   try {
     const head = flags.head ? await store.getRun(runId(flags.head, '--head')) : await store.latestRun(project, 'code');
     if (!head) {
       if (flags.head) throw new SentrikError(`no run #${flags.head} in the history`, store.label);
-      throw new SentrikError('no runs recorded yet', store.label, undefined, 'run `sentrik scan` (or gate) first; history.enabled must not be false');
+      throw noRuns(store.label);
     }
     const base = flags.runId ? await store.getRun(runId(flags.runId, '--run-id')) : await store.previousRun(head);
     if (flags.runId && !base) throw new SentrikError(`no run #${flags.runId} in the history`, store.label, undefined, 'see the run list in `sentrik dashboard`');
