@@ -208,9 +208,14 @@ export class HistoryStore {
     return row ? toSummary(row) : undefined;
   }
 
-  /** The run before `run` of the same project, kind and scope mode (what `compare` diffs against). */
-  async previousRun(run: RunSummary): Promise<RunSummary | undefined> {
-    const row = await this.db.get<RunRow>('SELECT * FROM runs WHERE project = ? AND kind = ? AND scope_mode = ? AND id < ? ORDER BY id DESC LIMIT 1', [run.project, kindOf(run.command), run.scope.mode, run.id]);
+  /**
+   * The run before `run` of the same project, kind and scope mode (what `compare` diffs against); with
+   * `anyScope`, of any scope mode (to tell "no earlier run of this scope" from "no earlier run").
+   */
+  async previousRun(run: RunSummary, opts: { anyScope?: boolean } = {}): Promise<RunSummary | undefined> {
+    const row = opts.anyScope
+      ? await this.db.get<RunRow>('SELECT * FROM runs WHERE project = ? AND kind = ? AND id < ? ORDER BY id DESC LIMIT 1', [run.project, kindOf(run.command), run.id])
+      : await this.db.get<RunRow>('SELECT * FROM runs WHERE project = ? AND kind = ? AND scope_mode = ? AND id < ? ORDER BY id DESC LIMIT 1', [run.project, kindOf(run.command), run.scope.mode, run.id]);
     return row ? toSummary(row) : undefined;
   }
 

@@ -109,6 +109,27 @@ describe('run history (CLI, SQLite)', () => {
     expect(onePack.resolved.every((f: { file: string }) => f.file === 'src/routes/orders.js')).toBe(true);
   });
 
+  it('compare with no earlier run answers in the format asked, and says when only runs of other scopes came before', () => {
+    const dir = project({ 'a.js': 'eval(process.argv[2])\n' });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-qm', 'init');
+    expect(sentrik(['gate', '-q'], { cwd: dir }).code).toBe(0);
+    const first = sentrik(['compare', '-f', 'json'], { cwd: dir });
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ base: null, noBase: { reason: 'first-run' }, head: { id: 1, command: 'gate' } });
+
+    expect(sentrik(['gate', '-q'], { cwd: dir }).code).toBe(0);
+    expect(sentrik(['gate', '-q', '--git-range', 'HEAD...HEAD'], { cwd: dir }).code).toBe(0);
+    const other = sentrik(['compare', '-f', 'json'], { cwd: dir });
+    expect(other.code).toBe(0);
+    const json = JSON.parse(other.stdout);
+    expect(json).toMatchObject({ base: null, noBase: { reason: 'no-run-of-this-scope', scopeMode: 'git-range', latestOtherScopeRun: { id: 2, scope: { mode: 'paths' } } }, head: { id: 3 } });
+    const text = sentrik(['compare'], { cwd: dir });
+    expect(text.stdout).toBe(`${json.noBase.message}\n`);
+    expect(text.stdout).toMatch(/^Run #3 is the first gate run of this project with scope git-range: no earlier run of the same scope to compare with\. The latest earlier run, #2 gate, had scope paths .*`sentrik compare --run-id 2`/);
+  });
+
   it('compare in a folder with no history says so and creates nothing', () => {
     const dir = project({});
     const r = sentrik(['compare'], { cwd: dir });

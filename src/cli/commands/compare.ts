@@ -57,7 +57,8 @@ async function compare(io: CliIO, flags: CompareFlags): Promise<number> {
     const base = flags.runId ? await store.getRun(runId(flags.runId, '--run-id')) : await store.previousRun(head);
     if (flags.runId && !base) throw new SentrikError(`no run #${flags.runId} in the history`, store.label, undefined, 'see the run list in `sentrik dashboard`');
     if (!base) {
-      io.stdout(`Run #${head.id} is the first ${head.command} run of this project: nothing to compare with yet.\n`);
+      const none = noBase(head, await store.previousRun(head, { anyScope: true }));
+      io.stdout(flags.format === 'json' ? `${JSON.stringify({ base: null, noBase: none, head: runJson(head) }, null, 2)}\n` : `${none.message}\n`);
       return EXIT.OK;
     }
     const cmp = (await store.compare(base.id, head.id))!;
@@ -66,6 +67,23 @@ async function compare(io: CliIO, flags: CompareFlags): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Why a run has nothing to compare with: it is the first of its kind, or only runs of other scope modes came
+ * before it (a --git-range gate after path scans), which compare does not pick on its own — said, with the
+ * --run-id that compares with the latest of them anyway.
+ */
+function noBase(head: RunSummary, other: RunSummary | undefined): { reason: 'first-run' | 'no-run-of-this-scope'; message: string; scopeMode: string; latestOtherScopeRun?: object } {
+  if (!other) return { reason: 'first-run', scopeMode: head.scope.mode, message: `Run #${head.id} is the first ${head.command} run of this project: nothing to compare with yet.` };
+  return {
+    reason: 'no-run-of-this-scope',
+    scopeMode: head.scope.mode,
+    message:
+      `Run #${head.id} is the first ${head.command} run of this project with scope ${head.scope.mode}: no earlier run of the same scope to compare with. ` +
+      `The latest earlier run, #${other.id} ${other.command}, had scope ${other.scope.mode} (${describeRunScope(other)}): \`sentrik compare --run-id ${other.id}\` compares with it anyway.`,
+    latestOtherScopeRun: runJson(other),
+  };
 }
 
 function describeRun(r: RunSummary): string {
@@ -103,12 +121,14 @@ export function renderComparison(c: Comparison, showUnchanged = false): string {
   return `${out.join('\n')}\n`;
 }
 
+function runJson(r: RunSummary): object {
+  return { id: r.id, command: r.command, startedAt: r.startedAt, gate: r.gate, git: r.git, scope: { ...r.scope, packs: r.packs } };
+}
+
 function toJson(c: Comparison): object {
-  const run = (r: RunSummary) => ({ id: r.id, command: r.command, startedAt: r.startedAt, gate: r.gate, git: r.git });
-  const scope = (r: RunSummary) => ({ ...r.scope, packs: r.packs });
   return {
-    base: { ...run(c.base), scope: scope(c.base) },
-    head: { ...run(c.head), scope: scope(c.head) },
+    base: runJson(c.base),
+    head: runJson(c.head),
     scopesDiffer: c.scopesDiffer,
     counts: c.counts,
     new: c.new,
