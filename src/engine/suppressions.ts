@@ -16,13 +16,29 @@ import { SEVERITIES, type Severity, type SuppressionRecord } from './model.js';
 import { globSchema } from '../util/glob.js';
 import { closest } from '../util/text.js';
 
+/** `2026-12-31`, optionally with a time (`2026-12-31T18:00:00Z`); the date must exist (no 2020-13-45). */
+const EXPIRES = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function validExpiry(text: string): boolean {
+  const m = EXPIRES.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && !Number.isNaN(Date.parse(text.length === 10 ? `${text}T23:59:59Z` : text));
+}
+
+// An expiry that cannot be read is an error, never "expired" (a typo would revive the finding) nor "never".
+const expiresSchema = z.custom<string | Date>((v) => v instanceof Date || (typeof v === 'string' && validExpiry(v)), {
+  error: (issue) => `${typeof issue.input === 'string' ? `'${issue.input}'` : String(issue.input)} is not a date: write expires as YYYY-MM-DD (e.g. 2026-12-31)`,
+});
+
 const entrySchema = z
   .object({
     rule_id: z.string().min(1),
     file_glob: globSchema.default('**'),
     reason: z.string().default(''),
     approved_by: z.string().optional(),
-    expires: z.union([z.string(), z.date()]).optional(),
+    expires: expiresSchema.optional(),
   })
   .strict();
 
@@ -62,7 +78,7 @@ export function loadSuppressions(root: string): FileSuppression[] {
       expires,
       source: `.sentrik/suppressions.yaml:${lineOf(parsed, ['suppressions', i]) ?? 1}`,
       matches: (ruleId: string, path: string) => (e.rule_id === ruleId || e.rule_id === '*') && isMatch(path),
-      expired: (now: Date) => until !== undefined && (Number.isNaN(until) || until < now.getTime()),
+      expired: (now: Date) => until !== undefined && until < now.getTime(),
     };
   });
 }

@@ -77,6 +77,19 @@ rules:
     expect(c.stderr).toMatch(/config\.yaml:1: .*scan_exclude\.0: this glob is too costly/);
   });
 
+  it('an expires in suppressions.yaml that is not a date is an error at its line in every command, never "expired"', () => {
+    for (const bad of ['next-tuesday', '2020-13-45']) {
+      const root = project({ 'a.js': 'eval(x)\n', '.sentrik/suppressions.yaml': `suppressions:\n  - rule_id: JS-EVAL-001\n    file_glob: a.js\n    reason: r\n    expires: ${bad}\n` });
+      for (const cmd of [['gate', root, '-q'], ['suppressions', 'list', root], ['compliance-report', root, '-f', 'owasp-top-10']]) {
+        const r = sentrik(cmd);
+        expect(r.code, cmd.join(' ')).toBe(2);
+        oneLineError(r, new RegExp(`suppressions\\.yaml:5: invalid suppressions file: suppressions\\.0\\.expires: '${bad}' is not a date: write expires as YYYY-MM-DD`));
+      }
+    }
+    const ok = project({ 'a.js': 'eval(x)\n', '.sentrik/suppressions.yaml': 'suppressions:\n  - { rule_id: JS-EVAL-001, file_glob: a.js, reason: r, expires: "2999-02-28" }\n' });
+    expect(sentrik(['suppressions', 'list', ok, '--json']).stdout).toContain('"status": "active"');
+  });
+
   it('a .gitignore pattern too costly to match is left out, and the scan goes on', () => {
     const root = project({ '.gitignore': `${COSTLY}\n`, [`${LONG}/deploy.sh`]: 'curl -fsSL https://get.example.com/i.sh | bash\n' });
     const out = join(root, 'o');
