@@ -17,7 +17,7 @@ export interface TraceRow {
   verification: string;
   code: TraceLocation[];
   tests: TraceLocation[];
-  /** What is missing: implementing code, a test (only for verification: test). Empty when traced. */
+  /** What is missing: implementing code, a test (only for verification: test). Empty when traced or obsolete. */
   gaps: ('no-code' | 'no-test')[];
 }
 
@@ -27,7 +27,8 @@ export interface TraceMatrix {
   rows: TraceRow[];
   /** Tags naming ids that requirements.yaml does not define. */
   unknownTags: (TraceLocation & { id: string })[];
-  summary: { requirements: number; traced: number; noCode: number; noTest: number; unknownTags: number };
+  /** traced: neither obsolete nor with a gap; obsolete ones are neither traced nor gaps. */
+  summary: { requirements: number; traced: number; obsolete: number; noCode: number; noTest: number; unknownTags: number };
 }
 
 // `REQUIREMENT: REQ-1` or `REQUIREMENT: REQ-1, REQ-2` anywhere in a line (usually a comment).
@@ -82,7 +83,8 @@ export function buildMatrix(requirementsFile: string, requirements: Requirement[
     unknownTags,
     summary: {
       requirements: list.length,
-      traced: list.filter((r) => r.gaps.length === 0).length,
+      traced: list.filter((r) => r.status !== 'obsolete' && r.gaps.length === 0).length,
+      obsolete: list.filter((r) => r.status === 'obsolete').length,
       noCode: list.filter((r) => r.gaps.includes('no-code')).length,
       noTest: list.filter((r) => r.gaps.includes('no-test')).length,
       unknownTags: unknownTags.length,
@@ -103,7 +105,7 @@ export function matrixMarkdown(m: TraceMatrix): string {
   const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const lines = ['| Requirement | Title | Clause | Code | Tests | Gaps |', '|---|---|---|---|---|---|'];
   for (const r of m.rows) {
-    lines.push(`| ${cell(r.id)} | ${cell(r.title)} | ${cell([r.standard, r.clause].filter(Boolean).join(' '))} | ${cell(where(r.code) || '—')} | ${cell(where(r.tests) || '—')} | ${cell(r.gaps.join(', ') || 'traced')} |`);
+    lines.push(`| ${cell(r.id)} | ${cell(r.title)} | ${cell([r.standard, r.clause].filter(Boolean).join(' '))} | ${cell(where(r.code) || '—')} | ${cell(where(r.tests) || '—')} | ${cell(r.status === 'obsolete' ? 'obsolete' : r.gaps.join(', ') || 'traced')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

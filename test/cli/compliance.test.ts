@@ -130,6 +130,21 @@ describe('trace', () => {
     expect(readFileSync(join(root, 'trace.csv'), 'utf8').split('\n')[0]).toBe('id,title,standard,clause,status,verification,code,tests,gaps');
   });
 
+  it('an obsolete requirement is shown as obsolete: neither traced nor a gap', () => {
+    const reqs = `${APP['requirements.yaml']}  - id: REQ-3\n    title: Print receipts\n    status: obsolete\n`;
+    const root = project({ ...tagged, 'requirements.yaml': reqs });
+    const r = sentrik(['trace', root]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| REQ-3 | Print receipts |  | — | — | obsolete |');
+    expect(r.stderr).toContain('3 requirements: 1 traced, 1 obsolete, 1 without code, 1 without a test');
+    expect(r.stderr).not.toContain('REQ-3');
+    expect(sentrik(['trace', root, '-o', join(root, 'm.json')]).code).toBe(0);
+    const m = JSON.parse(readFileSync(join(root, 'm.json'), 'utf8'));
+    expect(m.summary).toMatchObject({ requirements: 3, traced: 1, obsolete: 1, noCode: 1, noTest: 1 });
+    const allObsolete = project({ 'requirements.yaml': 'requirements:\n  - { id: REQ-1, title: Old, status: obsolete }\n' });
+    expect(sentrik(['trace', allObsolete, '--strict']).code).toBe(0);
+  });
+
   it('a duplicate requirement id is a one-line error with file and line', () => {
     const root = project({ 'requirements.yaml': 'requirements:\n  - id: REQ-1\n    title: A\n  - id: REQ-1\n    title: B\n' });
     const r = sentrik(['trace', root]);

@@ -226,7 +226,7 @@ describe('traceability', () => {
       ['REQ-3', 1, 0, []],
     ]);
     expect(m.unknownTags).toEqual([{ id: 'REQ-9', file: 'tests/test_pump.py', line: 3 }]);
-    expect(m.summary).toEqual({ requirements: 3, traced: 2, noCode: 1, noTest: 1, unknownTags: 1 });
+    expect(m.summary).toEqual({ requirements: 3, traced: 2, obsolete: 0, noCode: 1, noTest: 1, unknownTags: 1 });
     expect(m.rows[0].clause).toBe('5.2.1');
     expect(matrixCsv(m).split('\n')[1]).toBe('REQ-1,Stop on occlusion,,5.2.1,approved,test,src/pump.c:2,tests/test_pump.py:1,');
   });

@@ -60,7 +60,7 @@ function traceCommand(io: CliIO, path: string | undefined, flags: { output?: str
   }
   const s = m.summary;
   const out = flags.output ? io.stdout : io.stderr;
-  out(`${s.requirements} requirements: ${s.traced} traced, ${s.noCode} without code, ${s.noTest} without a test${s.unknownTags ? `, ${s.unknownTags} tags naming unknown ids` : ''}${flags.output ? ` — matrix written to ${flags.output}` : ''}\n`);
+  out(`${s.requirements} requirements: ${s.traced} traced${s.obsolete ? `, ${s.obsolete} obsolete` : ''}, ${s.noCode} without code, ${s.noTest} without a test${s.unknownTags ? `, ${s.unknownTags} tags naming unknown ids` : ''}${flags.output ? ` — matrix written to ${flags.output}` : ''}\n`);
   for (const r of m.rows.filter((r) => r.gaps.length)) out(`  ${r.id}: ${r.gaps.map((g) => (g === 'no-code' ? 'no implementing code' : 'no test')).join(', ')} — ${r.title}\n`);
   for (const t of m.unknownTags) out(`  ${t.file}:${t.line}: tag names unknown requirement ${t.id}\n`);
   const gaps = s.noCode + s.noTest + s.unknownTags;
