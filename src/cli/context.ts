@@ -1,7 +1,7 @@
 // What every command needs: the scan root, the effective configuration, and report writing.
 import { makeGeneratedDir } from '../util/generated-dir.js';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { ConfigOverrides, Reporter } from '../config/schema.js';
 import type { GateResult, ScanResult } from '../engine/model.js';
@@ -146,19 +146,27 @@ export const FORMAT_BY_EXTENSION: [string, Format][] = [
   ['.txt', 'terminal'],
 ];
 
-/**
- * The format of `--output FILE` without `--format`: told by the extension, so `-o r.json` is JSON and not
- * terminal text in a .json file. An extension that names no format is refused rather than guessed.
- */
+/** The format of `--output FILE` without `--format` (scan, gate, secrets): see formatOfExtension. */
 export function formatOfFile(file: string): Format {
+  return formatOfExtension(file, FORMAT_BY_EXTENSION, { formats: FORMATS });
+}
+
+/**
+ * The format an `-o FILE` names by its extension, from a command's own `table` (longest suffix first), so
+ * `-o r.json` is JSON and not terminal text in a .json file. An extension that names none of them is refused,
+ * naming it and the ones accepted, rather than guessed. `formats`: what the command's --format takes, if any.
+ */
+export function formatOfExtension<F extends string>(file: string, table: readonly (readonly [string, F])[], opts: { command?: string; formats?: readonly string[] } = {}): F {
   const name = file.toLowerCase();
-  const hit = FORMAT_BY_EXTENSION.find(([ext]) => name.endsWith(ext));
+  const hit = table.find(([ext]) => name.endsWith(ext));
   if (hit) return hit[1];
+  const ext = extname(name);
+  const who = opts.command ? `${opts.command} ` : '';
   throw new SentrikError(
-    'cannot tell the report format from the file name',
+    ext ? `${who}cannot write a '${ext}' report` : `${who}cannot tell the report format from the file name`,
     file,
     undefined,
-    `use an extension (${FORMAT_BY_EXTENSION.map(([e]) => e).join(', ')}) or give --format (${FORMATS.join(', ')})`,
+    `use an extension (${table.map(([e]) => e).join(', ')})${opts.formats ? ` or give --format (${opts.formats.join(', ')})` : ''}`,
   );
 }
 

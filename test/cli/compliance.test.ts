@@ -37,6 +37,21 @@ describe('compliance-report', () => {
     expect(existsSync(join(root, 'out', 'compliance-hipaa.html'))).toBe(false);
   });
 
+  it('-o with an extension it cannot write is refused before the scan, naming it and the ones accepted', () => {
+    const root = project(APP);
+    for (const [cmd, file] of [[['compliance-report', '-f', 'soc2'], 'r.pdf'], [['trust-center'], 't.pdf']] as const) {
+      const r = sentrik([...cmd, root, '-o', join(root, file)]);
+      expect(r.code).toBe(2);
+      expectNoStack(r.stderr);
+      expect(r.stderr).toMatch(new RegExp(`^sentrik: .*${file.replace('.', '\\.')}: ${cmd[0]} cannot write a '\\.pdf' report — use an extension \\(\\.json, \\.html, \\.htm\\) or give --format \\(json, html\\)\n$`));
+      expect(existsSync(join(root, file))).toBe(false);
+      expect(existsSync(join(root, '.sentrik', 'cache'))).toBe(false); // refused before scanning
+    }
+    expect(sentrik(['compliance-report', root, '-f', 'soc2', '-o', join(root, 'r.htm')]).code).toBe(0);
+    expect(readFileSync(join(root, 'r.htm'), 'utf8')).toMatch(/^<!doctype html>/i);
+    expect(existsSync(join(root, '.sentrik', 'cache'))).toBe(true); // a scan leaves its cache
+  });
+
   it('an unknown framework is a one-line error listing the frameworks', () => {
     const r = sentrik(['compliance-report', project(APP), '-f', 'pci']);
     expect(r.code).toBe(2);
@@ -128,6 +143,14 @@ describe('trace', () => {
     const csv = sentrik(['trace', root, '-o', join(root, 'trace.csv')]);
     expect(csv.code).toBe(0);
     expect(readFileSync(join(root, 'trace.csv'), 'utf8').split('\n')[0]).toBe('id,title,standard,clause,status,verification,code,tests,gaps');
+  });
+
+  it('-o with an extension it cannot write is refused, naming it and the ones accepted', () => {
+    const root = project(tagged);
+    const r = sentrik(['trace', root, '-o', join(root, 'x.txt')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^sentrik: .*x\.txt: trace cannot write a '\.txt' report — use an extension \(\.json, \.csv, \.md, \.markdown\)\n$/);
+    expect(existsSync(join(root, 'x.txt'))).toBe(false);
   });
 
   it('an obsolete requirement is shown as obsolete: neither traced nor a gap', () => {

@@ -35,7 +35,7 @@ describe('secrets -o / --update-baseline', () => {
     const o = io(dir);
     const code = await main(['secrets', dir, '--history', '-o', 'x.unknownext', '--no-cache'], o);
     expect(code).toBe(2);
-    expect(o.err).toContain('x.unknownext: cannot tell the report format from the file name');
+    expect(o.err).toContain("x.unknownext: cannot write a '.unknownext' report");
   });
 
   it('refuses --update-baseline with -o rather than ignoring -o', async () => {

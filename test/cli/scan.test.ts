@@ -111,7 +111,7 @@ describe('scan and gate on the demo project', () => {
     expect(bad.code).toBe(2);
     expectNoStack(bad.stderr);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(bad.stderr).toMatch(/r\.out: cannot tell the report format from the file name — .*\.json.*--format/);
+    expect(bad.stderr).toMatch(/r\.out: cannot write a '\.out' report — use an extension \(.*\.json.*\) or give --format/);
     expect(existsSync(join(root, 'r.out'))).toBe(false);
   });
 });

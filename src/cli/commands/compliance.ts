@@ -3,7 +3,7 @@
 // audit log, trace matrix, with a manifest of hashes).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { strToU8, zipSync } from 'fflate';
 import { projectIdentity, readProject } from '../../advisories/project.js';
@@ -19,7 +19,7 @@ import { runScan } from '../../run/scan.js';
 import { cycloneDx } from '../../sbom/index.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
-import { loadEffectiveConfig, resolveRoot, runOutputDir } from '../context.js';
+import { FORMAT_BY_EXTENSION, formatOfExtension, loadEffectiveConfig, resolveRoot, runOutputDir } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { traceProject } from './trace.js';
 
@@ -31,7 +31,7 @@ export function registerComplianceCommands(program: Command, io: CliIO, run: Run
     .description('scan against one framework and write its clause table (pass / fail / not assessed / obligation) as HTML and JSON')
     .argument('[path]', 'project directory (default: the current directory)')
     .requiredOption('-f, --framework <pack>', 'framework pack, e.g. pci-dss, soc2, hipaa, fda-iec-62304')
-    .option('-o, --output <file>', 'write one report to this file (.json or .html); default: both into output_dir')
+    .option('-o, --output <file>', 'write one report to this file (.json, or .html/.htm); default: both into output_dir')
     .option('--format <format>', 'json or html (default: from the --output extension)')
     .option('--root <dir>', 'project root')
     .action(run((path: string | undefined, flags) => complianceReport(io, path, flags)));
@@ -40,7 +40,7 @@ export function registerComplianceCommands(program: Command, io: CliIO, run: Run
     .description('a summary safe to publish: clause statuses per framework, without paths, snippets or finding details')
     .argument('[path]', 'project directory (default: the current directory)')
     .option('-f, --framework <packs>', 'comma-separated framework packs (default: the enabled packs that name clauses, by mappings or rules)')
-    .option('-o, --output <file>', 'write one file (.json or .html); default: both into output_dir')
+    .option('-o, --output <file>', 'write one file (.json, or .html/.htm); default: both into output_dir')
     .option('--format <format>', 'json or html (default: from the --output extension)')
     .option('--root <dir>', 'project root')
     .action(run((path: string | undefined, flags) => trustCenter(io, path, flags)));
@@ -82,8 +82,12 @@ async function reportFor(ctx: Context, framework: LoadedPack): Promise<{ result:
   return { result, report: buildComplianceReport(result, framework, ctx.packs) };
 }
 
-function formatOf(flags: { output?: string; format?: string }): 'json' | 'html' {
-  const f = flags.format ?? (flags.output && extname(flags.output).toLowerCase() === '.json' ? 'json' : 'html');
+const COMPLIANCE_FORMATS = ['json', 'html'] as const;
+const COMPLIANCE_FORMAT_BY_EXTENSION = FORMAT_BY_EXTENSION.filter((e): e is [string, 'json' | 'html'] => (COMPLIANCE_FORMATS as readonly string[]).includes(e[1]));
+
+/** --format, else the --output extension's (.json, .html, .htm; any other is refused), else html. Asked before the scan. */
+function formatOf(command: string, flags: { output?: string; format?: string }): 'json' | 'html' {
+  const f = flags.format ?? (flags.output ? formatOfExtension(flags.output, COMPLIANCE_FORMAT_BY_EXTENSION, { command, formats: COMPLIANCE_FORMATS }) : 'html');
   if (f !== 'json' && f !== 'html') throw new SentrikError(`unknown format '${f}'`, undefined, undefined, 'use json or html');
   return f;
 }
@@ -98,12 +102,13 @@ function write(file: string, content: string | Uint8Array, shown: string): void 
 }
 
 async function complianceReport(io: CliIO, path: string | undefined, flags: { framework: string; output?: string; format?: string; root?: string }): Promise<number> {
+  const format = formatOf('compliance-report', flags);
   const ctx = context(io, path, flags.root);
   const { report } = await reportFor(ctx, frameworkPack(ctx, flags.framework));
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const written: string[] = [];
   if (flags.output) {
-    write(resolve(io.cwd, flags.output), formatOf(flags) === 'json' ? json : renderComplianceHtml(report), flags.output);
+    write(resolve(io.cwd, flags.output), format === 'json' ? json : renderComplianceHtml(report), flags.output);
     written.push(flags.output);
   } else {
     const base = join(runOutputDir(io, ctx.root, undefined, ctx.config.output_dir), `compliance-${report.framework.id}`);
@@ -148,6 +153,7 @@ function onePerStandard(packs: LoadedPack[]): string[] {
 }
 
 async function trustCenter(io: CliIO, path: string | undefined, flags: { framework?: string; output?: string; format?: string; root?: string }): Promise<number> {
+  const format = formatOf('trust-center', flags);
   const ctx = context(io, path, flags.root);
   // A framework is a pack that names clauses of its standard: through `mappings:` (soc2, iso-27001…) or its
   // own rules' `clause:` (owasp-top-10, supply-chain-security): compliance-report and -f take either.
@@ -165,7 +171,7 @@ async function trustCenter(io: CliIO, path: string | undefined, flags: { framewo
   const summary = trustSummary(reports);
   const json = `${JSON.stringify(summary, null, 2)}\n`;
   if (flags.output) {
-    write(resolve(io.cwd, flags.output), formatOf(flags) === 'json' ? json : renderTrustHtml(summary), flags.output);
+    write(resolve(io.cwd, flags.output), format === 'json' ? json : renderTrustHtml(summary), flags.output);
     io.stdout(`Trust center summary (${ids.join(', ')}) written to ${flags.output}\n`);
   } else {
     const base = join(runOutputDir(io, ctx.root, undefined, ctx.config.output_dir), 'trust-center');

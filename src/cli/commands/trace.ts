@@ -1,7 +1,7 @@
 // `sentrik trace`: the requirement ↔ code ↔ test matrix from requirements.yaml and `REQUIREMENT: REQ-x` tags,
 // with the requirements that have no implementing code or no test.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { SentrikConfig } from '../../config/schema.js';
 import { discoverFiles } from '../../engine/discovery.js';
@@ -10,7 +10,7 @@ import { buildMatrix, matrixCsv, matrixMarkdown, type TraceMatrix } from '../../
 import { findRequirementsFile, loadRequirements, REQUIREMENTS_FILES } from '../../trace/requirements.js';
 import { SentrikError } from '../../util/errors.js';
 import { toPosix } from '../../util/paths.js';
-import { loadEffectiveConfig, resolveRoot } from '../context.js';
+import { FORMAT_BY_EXTENSION, formatOfExtension, loadEffectiveConfig, resolveRoot } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
@@ -20,7 +20,7 @@ export function registerTraceCommands(program: Command, io: CliIO, run: Run): vo
     .command('trace')
     .description('requirement ↔ code ↔ test matrix from requirements.yaml and `REQUIREMENT: REQ-x` tags; lists untraced requirements')
     .argument('[path]', 'project directory (default: the current directory)')
-    .option('-o, --output <file>', 'write the matrix to this file (.json, .csv or .md)')
+    .option('-o, --output <file>', 'write the matrix to this file (.json, .csv or .md/.markdown)')
     .option('--strict', 'exit 1 when a requirement has no code or no test, or a tag names an unknown id')
     .option('--root <dir>', 'project root')
     .action(run((path: string | undefined, flags) => traceCommand(io, path, flags)));
@@ -40,14 +40,17 @@ export function traceProject(root: string, config: SentrikConfig): TraceMatrix |
   return buildMatrix(toPosix(relative(root, file)), requirements, files);
 }
 
+/** `-o` extensions trace writes (.json, .csv, .md/.markdown); any other is refused. */
+const TRACE_FORMAT_BY_EXTENSION = FORMAT_BY_EXTENSION.filter((e): e is [string, 'json' | 'csv' | 'markdown'] => ['json', 'csv', 'markdown'].includes(e[1]));
+
 function traceCommand(io: CliIO, path: string | undefined, flags: { output?: string; strict?: boolean; root?: string }): number {
+  const format = flags.output ? formatOfExtension(flags.output, TRACE_FORMAT_BY_EXTENSION, { command: 'trace' }) : 'markdown';
   const { root } = resolveRoot(io, path ? [path] : [], flags.root);
   const { config } = loadEffectiveConfig(io, root, {});
   const m = traceProject(root, config);
   if (!m) throw new SentrikError('no requirements file', root, undefined, `create ${REQUIREMENTS_FILES[0]} with \`requirements: [{ id: REQ-1, title: … }]\``);
   if (flags.output) {
-    const ext = extname(flags.output).toLowerCase();
-    const text = ext === '.csv' ? matrixCsv(m) : ext === '.md' ? matrixMarkdown(m) : `${JSON.stringify(m, null, 2)}\n`;
+    const text = format === 'csv' ? matrixCsv(m) : format === 'markdown' ? matrixMarkdown(m) : `${JSON.stringify(m, null, 2)}\n`;
     const file = resolve(io.cwd, flags.output);
     try {
       mkdirSync(dirname(file), { recursive: true });

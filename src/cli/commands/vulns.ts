@@ -3,7 +3,7 @@
 // `sentrik vulns db import` fills the database.
 import { writeFileSync } from 'node:fs';
 import { statSync } from 'node:fs';
-import { extname, posix, resolve } from 'node:path';
+import { posix, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { applyPlans } from '../../advisories/apply.js';
@@ -22,7 +22,7 @@ import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
 import { loadConfig } from '../../config/load.js';
 import { repositoryOf } from '../../engine/git.js';
-import { emitReports, FORMAT_BY_EXTENSION, resolveRoot, writeReport } from '../context.js';
+import { emitReports, FORMAT_BY_EXTENSION, formatOfExtension, resolveRoot, writeReport } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from '../network.js';
 import { listOption } from '../options.js';
@@ -200,16 +200,7 @@ const VULNS_FORMAT_BY_EXTENSION = FORMAT_BY_EXTENSION.filter(([, f]) => (VULNS_F
 
 /** The format of `vulns -o FILE` without --format; any other extension is refused, naming it. */
 function vulnsFormatOfFile(file: string): string {
-  const name = file.toLowerCase();
-  const hit = VULNS_FORMAT_BY_EXTENSION.find(([ext]) => name.endsWith(ext));
-  if (hit) return hit[1];
-  const ext = extname(name);
-  throw new SentrikError(
-    ext ? `vulns cannot write a '${ext}' report` : 'cannot tell the report format from the file name',
-    file,
-    undefined,
-    `vulns writes ${VULNS_FORMAT_BY_EXTENSION.map(([e, f]) => `${e} (${f === 'terminal' ? 'table' : f})`).join(', ')}; or give --format (${VULNS_FORMATS.join(', ')})`,
-  );
+  return formatOfExtension(file, VULNS_FORMAT_BY_EXTENSION, { command: 'vulns', formats: VULNS_FORMATS });
 }
 
 function renderTable(findings: VulnFinding[], deps: DependencyCoverage, quiet: boolean | undefined, unreadable: ScanProblem[]): string {
