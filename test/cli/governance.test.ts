@@ -125,6 +125,21 @@ describe('human review and approvals', () => {
     expectNoStack(r.stderr);
   });
 
+  it('approve refuses control characters in --by and --reason, shown escaped, and records nothing', () => {
+    const root = repo(files);
+    const runId = /sentrik approve ([0-9a-f]{16})/.exec(sentrik(['gate', root, ...PACKS, '-q', '--require-approval']).stdout)![1];
+    const by = sentrik(['approve', runId, '--by', 'evil\n{"id":"x"}', '--reason', 'r', '--root', root]);
+    expect(by.code).toBe(2);
+    expect(by.stderr).toBe('sentrik: --by holds a control character: \'evil\\x0a{"id":"x"}\' — name who approves in plain text, e.g. --by alice@example.com\n');
+    const reason = sentrik(['approve', runId, '--by', 'a@x', '--reason', 'fine\u001b[2J', '--root', root]);
+    expect(reason.code).toBe(2);
+    expect(reason.stderr).toMatch(/^sentrik: --reason holds a control character: 'fine\\x1b\[2J' — /);
+    const id = sentrik(['approve', 'x\u001b[31m', '--by', 'a@x', '--reason', 'r', '--root', root]);
+    expect(id.stderr).toContain("'x\\x1b[31m' is neither the run id");
+    for (const r of [by, reason, id]) expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(sentrik(['gate', root, ...PACKS, '-q', '--require-approval']).code).toBe(1);
+  });
+
   it('a changed requirement file needs a review on a diff-scoped gate', () => {
     const root = repo({ 'api/openapi.yaml': 'openapi: 3.0.3\n', 'a.txt': 'x\n' });
     git(root, 'checkout', '-qb', 'feature');

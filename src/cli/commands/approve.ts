@@ -7,6 +7,7 @@ import { recordApproval } from '../../governance/approvals.js';
 import { headCommit } from '../../governance/context.js';
 import { approvalsPath, REVIEW_FILE, type ReviewFile } from '../../governance/gate.js';
 import { recordEvent } from '../../governance/record.js';
+import { hasInvisible, visibleText } from '../../reporters/common.js';
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { runOutputDir } from '../governance.js';
@@ -30,6 +31,10 @@ export function registerApproveCommands(program: Command, io: CliIO, run: Run): 
 function approve(io: CliIO, id: string, flags: { by: string; reason: string; root: string; outputDir?: string; config?: string }): number {
   if (!flags.by.trim()) throw new SentrikError('--by is empty', undefined, undefined, 'name who approves, e.g. --by alice@example.com');
   if (!flags.reason.trim()) throw new SentrikError('--reason is empty', undefined, undefined, 'say why the change is acceptable');
+  // Both are echoed to terminals and kept in the approvals file and the audit log: a newline or an escape
+  // sequence there could forge a line or rewrite the screen, so they are refused, shown escaped.
+  if (hasInvisible(flags.by)) throw new SentrikError(`--by holds a control character: '${visibleText(flags.by)}'`, undefined, undefined, 'name who approves in plain text, e.g. --by alice@example.com');
+  if (hasInvisible(flags.reason)) throw new SentrikError(`--reason holds a control character: '${visibleText(flags.reason)}'`, undefined, undefined, 'write the reason as one line of plain text');
   const { root } = resolveRoot(io, [], flags.root);
   const loaded = loadEffectiveConfig(io, root, {}, flags.config);
   const reviewFile = join(runOutputDir(io, root, flags.outputDir, loaded.config.output_dir), REVIEW_FILE);
@@ -49,7 +54,7 @@ function approve(io: CliIO, id: string, flags: { by: string; reason: string; roo
   if (id === review.runId) items = review.items.map((i) => i.id);
   else {
     const item = review.items.find((i) => i.id === id || i.id.endsWith(`:${id}`));
-    if (!item) throw new SentrikError(`'${id}' is neither the run id (${review.runId}) nor an item of the last review`, reviewFile, undefined, 'use the run id printed by `sentrik gate`, or a fingerprint listed in review.json');
+    if (!item) throw new SentrikError(`'${visibleText(id)}' is neither the run id (${review.runId}) nor an item of the last review`, reviewFile, undefined, 'use the run id printed by `sentrik gate`, or a fingerprint listed in review.json');
     items = [item.id];
   }
   if (!items.length) throw new SentrikError('the last gate required no review: nothing to approve', reviewFile);
