@@ -52,11 +52,26 @@ describe('compliance-report', () => {
     expect(existsSync(join(root, '.sentrik', 'cache'))).toBe(true); // a scan leaves its cache
   });
 
-  it('an unknown framework is a one-line error listing the frameworks', () => {
-    const r = sentrik(['compliance-report', project(APP), '-f', 'pci']);
+  it('an unknown framework is a one-line error listing exactly the frameworks it accepts', () => {
+    const root = project({
+      ...APP,
+      '.sentrik/rules/mine/pack.yaml': 'id: mine\nname: Mine\nversion: 1.0.0\nstandard: none\ndescription: no clauses\nrules: []\n',
+      '.sentrik/rules/mine/rules/eval.yaml': evalRule('MINE-001'),
+    });
+    const r = sentrik(['compliance-report', root, '-f', 'pci']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^sentrik: unknown framework 'pci' — available: .*pci-dss.*\n$/);
     expectNoStack(r.stderr);
+    // Every built-in pack names clauses (owasp-top-10, supply-chain-security and secrets by their rules); the
+    // custom pack names none, so -f refuses it and the list leaves it out.
+    const listed = /available: (.*)\n$/.exec(r.stderr)![1].split(', ');
+    const builtins = JSON.parse(sentrik(['list-packs', '--json']).stdout).map((p: { id: string }) => p.id);
+    expect(listed.sort()).toEqual([...builtins].sort());
+    expect(listed).toEqual(expect.arrayContaining(['owasp-top-10', 'supply-chain-security', 'secrets']));
+    const mine = sentrik(['compliance-report', root, '-f', 'mine']);
+    expect(mine.code).toBe(2);
+    expect(mine.stderr).toMatch(/^sentrik: pack 'mine' names no clauses of a standard, so it is no framework — available: /);
+    expect(sentrik(['compliance-report', root, '-f', 'secrets', '-o', join(root, 's.json')]).code).toBe(0);
   });
 });
 

@@ -67,13 +67,22 @@ function context(io: CliIO, path: string | undefined, rootFlag?: string): Contex
   return { root, config, packs: loadAllPacks(root) };
 }
 
+/**
+ * A framework is a pack that names clauses of its standard: through `mappings:` (soc2, iso-27001…) or its own
+ * rules' `clause:` (owasp-top-10, supply-chain-security, secrets). -f takes exactly these, and lists them.
+ */
+function namesClauses(p: LoadedPack | undefined): boolean {
+  return !!p && (p.mappings.length > 0 || p.rules.some((r) => r.def.clause));
+}
+
 function frameworkPack(ctx: Context, id: string): LoadedPack {
   const pack = ctx.packs.find((p) => p.id === id);
-  if (!pack) {
-    const frameworks = ctx.packs.filter((p) => p.mappings.length).map((p) => p.id);
-    throw new SentrikError(`unknown framework '${id}'`, undefined, undefined, `available: ${frameworks.join(', ')}`);
+  if (!namesClauses(pack)) {
+    const frameworks = ctx.packs.filter(namesClauses).map((p) => p.id);
+    const why = pack ? `pack '${id}' names no clauses of a standard, so it is no framework` : `unknown framework '${id}'`;
+    throw new SentrikError(why, undefined, undefined, `available: ${frameworks.join(', ')}`);
   }
-  return pack;
+  return pack!;
 }
 
 /** Scan the whole project with the framework pack (which brings in the rules it maps onto) and report. */
@@ -155,9 +164,6 @@ function onePerStandard(packs: LoadedPack[]): string[] {
 async function trustCenter(io: CliIO, path: string | undefined, flags: { framework?: string; output?: string; format?: string; root?: string }): Promise<number> {
   const format = formatOf('trust-center', flags);
   const ctx = context(io, path, flags.root);
-  // A framework is a pack that names clauses of its standard: through `mappings:` (soc2, iso-27001…) or its
-  // own rules' `clause:` (owasp-top-10, supply-chain-security): compliance-report and -f take either.
-  const namesClauses = (p: LoadedPack | undefined): boolean => !!p && (p.mappings.length > 0 || p.rules.some((r) => r.def.clause));
   // Published by default: those, less the packs whose standard is sentrik's own secure-coding guidance
   // (`standard: sentrik Go secure coding`…): a trust page lists published standards, not our rule sets.
   const published = (p: LoadedPack | undefined): boolean => namesClauses(p) && (p!.mappings.length > 0 || !SENTRIK_OWN_STANDARD.test(p!.standard));
