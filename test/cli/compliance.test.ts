@@ -142,6 +142,22 @@ describe('evidence-export', () => {
     expect(JSON.parse(strFromU8(zip['sbom.cdx.json'])).components.map((c: { name: string }) => c.name)).toContain('lodash');
     expect(strFromU8(zip['audit/agent_audit.jsonl'])).toContain('"seq":1');
   });
+  it("includes the audit log's head record, hashed in the manifest, so a verifier can tell a truncated log", () => {
+    const { 'out/agent_audit.jsonl': _fake, ...app } = APP;
+    const root = project(app);
+    expect(sentrik(['scan', root, '-q']).code).toBe(0); // a real audit entry, and its head
+    const head = readFileSync(join(root, 'out', 'agent_audit.jsonl.head'));
+    const r = sentrik(['evidence-export', root, '-f', 'soc2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('head record');
+    const zip = unzipSync(readFileSync(join(root, 'out', 'evidence-soc2.zip')));
+    expect(Buffer.from(zip['audit/agent_audit.jsonl.head']).equals(head)).toBe(true);
+    const manifest = JSON.parse(strFromU8(zip['manifest.json']));
+    expect(manifest.files['audit/agent_audit.jsonl.head'].sha256).toBe(createHash('sha256').update(head).digest('hex'));
+    // A log without its head is still exported, and the run says what cannot be checked.
+    const bare = sentrik(['evidence-export', project(APP), '-f', 'soc2']);
+    expect(bare.stderr).toContain('no head record beside the audit log (out/agent_audit.jsonl.head): a truncated log cannot be detected');
+  });
 });
 
 describe('trace', () => {

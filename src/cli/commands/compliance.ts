@@ -10,6 +10,7 @@ import { projectIdentity, readProject } from '../../advisories/project.js';
 import { renderComplianceHtml, renderTrustHtml } from '../../compliance/html.js';
 import { buildComplianceReport, clauseBasis, trustSummary, type ComplianceReport } from '../../compliance/report.js';
 import type { SentrikConfig } from '../../config/schema.js';
+import { headFile } from '../../governance/audit.js';
 import type { ScanResult } from '../../engine/model.js';
 import { licensesFor } from '../../licenses/index.js';
 import { loadAllPacks, type LoadedPack } from '../../packs/load.js';
@@ -207,8 +208,12 @@ async function evidenceExport(io: CliIO, path: string | undefined, flags: { fram
   const audit = ctx.config.governance.audit.log_file;
   try {
     const abs = resolveInsideRoot(ctx.root, audit);
-    if (existsSync(abs)) files['audit/agent_audit.jsonl'] = readFileSync(abs);
-    else notes.push(`no audit log at ${audit}`);
+    if (existsSync(abs)) {
+      files['audit/agent_audit.jsonl'] = readFileSync(abs);
+      // The head record (last seq and MAC) is what lets a verifier tell a log cut short from a whole one.
+      if (existsSync(headFile(abs))) files['audit/agent_audit.jsonl.head'] = readFileSync(headFile(abs));
+      else notes.push(`no head record beside the audit log (${headFile(audit)}): a truncated log cannot be detected`);
+    } else notes.push(`no audit log at ${audit}`);
   } catch {
     notes.push(`audit log ${audit} lies outside the project: not included`);
   }
