@@ -1,10 +1,11 @@
 // The governance step of `sentrik gate`: compute review triggers, look for an approval bound to the same
 // items and commit, and fold the verdict into the gate result (summary, and with --require-approval, pass/fail).
 // Writes <output_dir>/review.json so `sentrik approve <run-id>` knows what it approves.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SentrikConfig } from '../config/schema.js';
 import type { GateResult, ScanResult } from '../engine/model.js';
+import { makeGeneratedDir } from '../util/generated-dir.js';
 import { resolveInsideRoot } from '../util/paths.js';
 import { checkApprovals, readApprovals } from './approvals.js';
 import { headCommit } from './context.js';
@@ -31,7 +32,7 @@ export function reviewGate(result: ScanResult, gate: GateResult, config: Sentrik
   const file = approvalsPath(opts.root, config);
   const check = review.required ? checkApprovals(review.items.map((i) => i.id), readApprovals(file), commit, opts.root, file) : { approved: false, by: [], missing: [], stale: [] };
   const out: ReviewFile = { ...review, approved: check.approved, approvedBy: check.by, missing: check.missing };
-  mkdirSync(opts.outputDir, { recursive: true });
+  makeGeneratedDir(opts.outputDir); // first to create the report folder: it keeps itself out of git
   writeFileSync(join(opts.outputDir, REVIEW_FILE), `${JSON.stringify(out, null, 2)}\n`);
 
   gate.review = { required: review.required, runId: review.runId, reasons: review.reasons, approved: check.approved, approvedBy: check.by, enforced: opts.requireApproval };

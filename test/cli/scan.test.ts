@@ -667,6 +667,16 @@ describe('generated files stay out of git', () => {
     const untracked = git(root, 'status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).map((l) => l.slice(3)).sort();
     expect(untracked).toEqual(['.sentrik/.gitignore', 'a.js']);
 
+    // gate (its review file) and fix (its patches) may be the first to create the folder: the same.
+    for (const args of [['gate', '--staged', '--root'], ['fix', '--dry-run']]) {
+      const first = project({ 'app.py': 'import requests\nrequests.get("https://x", verify=False)\n' });
+      git(first, 'init', '-q');
+      git(first, 'add', 'app.py');
+      sentrik([...args, first, '--packs', 'owasp-top-10']);
+      expect(readFileSync(join(first, 'out/.gitignore'), 'utf8'), args[0]).toMatch(/^\*$/m);
+      expect(git(first, 'status', '--porcelain', '--untracked-files=all'), args[0]).not.toMatch(/out\//);
+    }
+
     const own = project({ 'a.js': 'x\n', 'out/site.html': '<html></html>\n' });
     sentrik(['scan', own, '--packs', 'owasp-top-10', '-q']);
     expect(existsSync(join(own, 'out/.gitignore'))).toBe(false);

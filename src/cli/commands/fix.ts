@@ -16,6 +16,7 @@ import { changedLines, patchPresent, readAppliedPatches, type AppliedPatch } fro
 import type { LoadedRule } from '../../packs/load.js';
 import { buildRules, runScan } from '../../run/scan.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { makeGeneratedDir } from '../../util/generated-dir.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot, toPosix } from '../../util/paths.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
@@ -62,6 +63,7 @@ async function fix(io: CliIO, path: string | undefined, flags: FixFlags): Promis
   const ruleSet = buildRules(root, config, flags.packs);
   const rules = new Map<string, LoadedRule>([...ruleSet.fileRules, ...ruleSet.repoRules].map((a) => [a.rule.def.id, a.rule]));
   const autoUpTo = config.governance.human_review_required.on_auto_patch_above;
+  makeGeneratedDir(dirname(patchDir)); // the report folder, when fix is the first to create it, keeps itself out of git
   const fixRun = runFixes({ root, findings: result.findings, rules, autoUpTo, dryRun: Boolean(flags.dryRun), patchDir });
 
   mkdirSync(patchDir, { recursive: true });
