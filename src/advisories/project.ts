@@ -38,16 +38,15 @@ export interface ProjectPackages {
 export function readProject(root: string, exclude: string[], paths?: string[]): ProjectPackages {
   // A lockfile .gitignore excludes is still what installs run from: read, and said (gitignored). Folders
   // .gitignore excludes (node_modules, .venv, build output) are not entered; scan_exclude and .sentrikignore win.
-  const found = discoverFiles({ root, paths, exclude, respectGitignore: true, maxFileSize: MAX_LOCKFILE_BYTES, keepGitignored: (name) => formatFor(name) !== undefined });
+  const found = discoverFiles({ root, paths, exclude, respectGitignore: true, maxFileSize: MAX_LOCKFILE_BYTES, keepGitignored: (_, path) => formatFor(path) !== undefined });
   const problems: ParseProblem[] = found.problems.map((p) => ({ file: p.file ?? '.', message: p.message }));
   const lockfiles: ParsedLockfile[] = [];
   const unchecked: Unchecked[] = [];
   const manifests: { file: string; text: string; ecosystem: Ecosystem; format: ManifestFormat; read: ReadSibling }[] = [];
   let bytes = 0;
   for (const f of found.files) {
-    const name = posix.basename(f.path);
-    const hit = formatFor(name);
-    const manifest = hit ? undefined : manifestFor(name);
+    const hit = formatFor(f.path);
+    const manifest = hit ? undefined : manifestFor(posix.basename(f.path));
     if (!hit && !manifest) continue;
     let text: string;
     try {

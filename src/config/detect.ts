@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { normalizePypiName } from '../ecosystems/pypi/name.js';
 import { parsePep508 } from '../ecosystems/pypi/pep508.js';
+import { isRequirementsFile, isRequirementsInput } from '../ecosystems/pypi/requirements-file.js';
 import { BASE_PACKS } from './schema.js';
 
 export interface Detection {
@@ -195,7 +196,7 @@ function extOf(lower: string): string {
 
 /** Read a dependency manifest (if `path` is one) and record the frameworks and languages it declares. */
 function readManifest(root: string, path: string, lower: string, frameworks: Set<string>, count: (lang: string) => void): void {
-  const kind = manifestKind(lower);
+  const kind = manifestKind(path, lower);
   if (!kind) return;
   const text = readSmall(join(root, path));
   if (text === undefined) return;
@@ -262,9 +263,9 @@ function readManifest(root: string, path: string, lower: string, frameworks: Set
 
 type ManifestKind = 'npm' | 'pip' | 'pyproject' | 'gomod' | 'jvm' | 'composer' | 'gem' | 'cargo';
 
-function manifestKind(lower: string): ManifestKind | undefined {
+function manifestKind(path: string, lower: string): ManifestKind | undefined {
   if (lower === 'package.json') return 'npm';
-  if (/^requirements.*\.txt$/.test(lower) || lower === 'constraints.txt') return 'pip';
+  if (isRequirementsFile(path) || isRequirementsInput(path)) return 'pip';
   if (lower === 'pyproject.toml' || lower === 'pipfile') return 'pyproject';
   if (lower === 'go.mod') return 'gomod';
   if (lower === 'pom.xml' || lower === 'build.gradle' || lower === 'build.gradle.kts') return 'jvm';

@@ -17,10 +17,11 @@ export function ecosystemByOsv(name: string): Ecosystem | undefined {
   return ECOSYSTEMS.find((e) => e.osv === name);
 }
 
-/** The ecosystem and format that read a file with this base name, if any. */
-export function formatFor(fileName: string): { ecosystem: Ecosystem; format: LockfileFormat } | undefined {
+/** The ecosystem and format that read the file at this root-relative path (a bare name: at the root), if any. */
+export function formatFor(path: string): { ecosystem: Ecosystem; format: LockfileFormat } | undefined {
+  const fileName = path.slice(path.lastIndexOf('/') + 1);
   for (const ecosystem of ECOSYSTEMS) {
-    const format = ecosystem.formats.find((f) => f.matches(fileName));
+    const format = ecosystem.formats.find((f) => f.matches(fileName, path));
     if (format) return { ecosystem, format };
   }
   return undefined;

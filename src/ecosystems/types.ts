@@ -68,8 +68,11 @@ export type ReadSibling = (relative: string) => string | undefined;
 export interface LockfileFormat {
   /** Short name shown to users, e.g. `package-lock.json`. */
   name: string;
-  /** True when this format reads the file with this base name. */
-  matches(fileName: string): boolean;
+  /**
+   * True when this format reads this file: `fileName` is its base name, `path` its root-relative path (for
+   * formats that also go by folder, such as requirements/*.txt).
+   */
+  matches(fileName: string, path: string): boolean;
   /**
    * Parse one lockfile or manifest (`file` is its root-relative path, used in packages and problems).
    * Never throws: a broken file is a problem in the result.

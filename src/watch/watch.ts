@@ -6,7 +6,6 @@
 // `cycles` cycles. Nothing here touches `process`.
 import { OWN_STATE_PATTERNS } from '../engine/own-output.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { posix } from 'node:path';
 import type { UpgradeLevel } from '../advisories/fix.js';
 import { scanVulns, type VulnScan } from '../advisories/scan.js';
 import type { SentrikConfig } from '../config/schema.js';
@@ -102,7 +101,7 @@ export async function runWatch(o: WatchOptions, signal: AbortSignal): Promise<Wa
       const filesSettled = changed.size > 0 && now - lastChange >= DEBOUNCE_MS && now - lastScan >= o.intervalMs;
       const doScan = firstCycle || filesSettled;
       const paths = doScan ? [...changed] : [];
-      const lockfileChanged = paths.some((p) => formatFor(posix.basename(p)) !== undefined);
+      const lockfileChanged = paths.some((p) => formatFor(p) !== undefined);
       const doVulns = o.vulns !== undefined && (now >= nextVulns || lockfileChanged);
       if (doScan || doVulns) {
         if (doScan) changed.clear();

@@ -22,7 +22,7 @@ describe.each(folders)('ecosystem folder %s', (folder) => {
     expect(ECOSYSTEMS).toContain(eco);
     expect(eco.formats.length).toBeGreaterThan(0);
     for (const f of eco.formats) {
-      expect(f.matches(f.name)).toBe(true);
+      expect(f.matches(f.name, f.name)).toBe(true);
       expect(formatFor(f.name)?.ecosystem).toBe(eco);
       // Bad input never throws: garbage and truncation are problems.
       const garbage = f.parse(`x/${f.name}`, '{"truncated": [', () => undefined);

@@ -1,4 +1,4 @@
-// PyPI: requirements*.txt, poetry.lock, Pipfile.lock, uv.lock, pdm.lock, pylock.toml; a pyproject.toml or
+// PyPI: requirements files (requirements-file.ts), poetry.lock, Pipfile.lock, uv.lock, pdm.lock, pylock.toml; a pyproject.toml or
 // Pipfile without any of them is reported as unchecked.
 import type { Ecosystem, FixWriter } from '../types.js';
 import { identityOf, isRecord, parseTomlText, readIdentity } from '../util.js';
@@ -7,6 +7,7 @@ import { editRequirements } from './edit-requirements.js';
 import { parsePdmLock, parsePipfileLock, parsePoetryLock, parsePylock, parseUvLock } from './locks.js';
 import { uncheckedPipfile, uncheckedPyproject } from './manifest.js';
 import { normalizePypiName } from './name.js';
+import { isRequirementsFile } from './requirements-file.js';
 import { parseRequirements } from './requirements.js';
 import { comparePep440 } from './version.js';
 
@@ -21,7 +22,7 @@ export const pypi: Ecosystem = {
     { name: 'pdm.lock', matches: (f) => f === 'pdm.lock', parse: parsePdmLock, fix: pyproject('pdm lock') },
     { name: 'pylock.toml', matches: (f) => f === 'pylock.toml' || /^pylock\.[^.]+\.toml$/.test(f), parse: (file, text) => parsePylock(file, text) },
     { name: 'Pipfile.lock', matches: (f) => f === 'Pipfile.lock', parse: (file, text) => parsePipfileLock(file, text) },
-    { name: 'requirements.txt', matches: (f) => /^requirements.*\.txt$/.test(f) || /^(constraints|dev-requirements|test-requirements)\.txt$/.test(f), parse: parseRequirements, fix: { editor: editRequirements }, declares: true },
+    { name: 'requirements.txt', matches: (_, path) => isRequirementsFile(path), parse: parseRequirements, fix: { editor: editRequirements }, declares: true },
   ],
   manifests: [
     { name: 'pyproject.toml', matches: (f) => f === 'pyproject.toml', unchecked: uncheckedPyproject },

@@ -28,8 +28,10 @@ function parse(text: string): Record<string, unknown> | undefined {
 
 /** The dependencies of a pyproject.toml (PEP 621, dependency groups, Poetry) that no PyPI lockfile covers. */
 export function uncheckedPyproject(file: string, text: string, lockfiles: readonly string[], _read: ReadSibling): Unchecked | undefined {
-  // Beside it any PyPI lockfile (poetry.lock, uv.lock, pinned requirements …); above it a uv workspace's uv.lock.
-  if (lockfileCovers(file, lockfiles, (name) => name === 'uv.lock')) return undefined;
+  // Beside it any PyPI lockfile (poetry.lock, uv.lock, pinned requirements …, requirements/*.txt counting as
+  // beside it); above it a uv workspace's uv.lock.
+  const beside = lockfiles.map((l) => l.replace(/(^|\/)requirements\/[^/]+$/i, '$1requirements.txt'));
+  if (lockfileCovers(file, beside, (name) => name === 'uv.lock')) return undefined;
   const doc = parse(text);
   if (!doc) return undefined;
   const project = table(doc.project);

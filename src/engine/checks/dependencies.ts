@@ -1,6 +1,7 @@
 // Dependency integrity: requirements files without exact pins, dependencies fetched by URL or git branch
 // without a commit, registries reached over plain HTTP.
 import { z } from 'zod';
+import { isRequirementsInput } from '../../ecosystems/pypi/requirements-file.js';
 import { formatOf, yamlOf } from '../formats/index.js';
 import { entries, get, items, str } from '../formats/yaml-doc.js';
 import type { RawMatch } from '../matchers/matcher.js';
@@ -40,7 +41,7 @@ export const requirementsUnpinned: Check<Record<string, never>> = {
   options: z.object({}).strict(),
   run(file) {
     // pip-compile inputs (*.in) are meant to be loose; their compiled .txt is what gets pinned
-    if (/\.in$/i.test(file.path)) return [];
+    if (isRequirementsInput(file.path)) return [];
     const out: RawMatch[] = [];
     for (const l of requirementLines(file)) {
       if (l.text.startsWith('-') || VCS.test(l.text) || /^(\.|\/|~|https?:|file:)/i.test(l.text) || l.text.includes('$')) continue;

@@ -2,6 +2,7 @@
 // path and first bytes before anything is parsed; each format is parsed once per file and shared by every
 // rule (a WeakMap keyed by the SourceFile). A parse failure is remembered too and re-thrown as the same
 // SentrikError, which the scanner reports once per file.
+import { isRequirementsFile, isRequirementsInput } from '../../ecosystems/pypi/requirements-file.js';
 import { SentrikError } from '../../util/errors.js';
 import type { SourceFile } from '../source.js';
 import { parseDockerfile, type DockerfileModel } from './dockerfile.js';
@@ -81,7 +82,7 @@ export function detect(path: string, content: string | Pick<SourceFile, 'text' |
   if (/\.(sh|bash|zsh|ksh)$/i.test(base)) return 'shell';
   if (/^(gnu)?makefile$/i.test(base) || /\.mk$/i.test(base)) return 'makefile';
   if (lower === 'package.json') return 'package-json';
-  if (/requirements.*\.(txt|in)$/i.test(base) || /constraints.*\.txt$/i.test(base) || /(^|\/)requirements\/[^/]+\.(txt|in)$/i.test(path)) return 'requirements';
+  if (isRequirementsFile(path) || isRequirementsInput(path)) return 'requirements';
   if (lower === '.npmrc') return 'npmrc';
   if (/\.[ch]$/.test(base)) return 'c'; // C sources, read through their syntax tree (checks/recursion.ts)
   if (/\.ya?ml$/i.test(base)) {
