@@ -17,7 +17,10 @@ export interface Package {
   direct?: boolean;
   /** Only needed for development/tests (true), needed at run time (false), or unknown. */
   dev?: boolean;
-  /** For transitive packages: one chain of package names from a direct dependency down to this one. */
+  /**
+   * For transitive packages: one chain of package names from a direct dependency down to this one. A chain
+   * longer than 10 keeps its first 4 and last 5 names around '…'.
+   */
   chain?: string[];
   /** Keys (`name@version`) of the packages this one depends on, when the lockfile records them. */
   dependencies?: string[];

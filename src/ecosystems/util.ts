@@ -26,6 +26,16 @@ export class LineFinder {
     const at = this.text.indexOf(needle, this.starts[Math.max(0, fromLine - 1)] ?? 0);
     return at === -1 ? undefined : this.lineAt(at);
   }
+  /**
+   * Line of `needle` at or after `cursor.offset`, moving the cursor there: a document's entries found in
+   * order, in linear time even when it is all on one line (a minified package-lock.json).
+   */
+  next(needle: string, cursor: { offset: number }): number | undefined {
+    const at = this.text.indexOf(needle, cursor.offset);
+    if (at === -1) return undefined;
+    cursor.offset = at;
+    return this.lineAt(at);
+  }
 }
 
 /** A replacement of text[start, end) by `text`: how the manifest editors change a file without re-serialising it. */
@@ -127,10 +137,25 @@ export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Where the shortest path from a root reaches a package: the key it came from (none for a root) and how deep. */
+interface Step {
+  parent?: string;
+  depth: number;
+  /** The ancestor at depth CHAIN_HEAD - 1 (itself at that depth): where a long chain's first names end. */
+  headEnd?: string;
+}
+
+/** Longest chain shown whole; a longer one keeps its first CHAIN_HEAD and last CHAIN_TAIL names around '…'. */
+const MAX_CHAIN = 10;
+const CHAIN_HEAD = 4;
+const CHAIN_TAIL = 5;
+
 /**
  * Given packages whose `dependencies` hold keys of other packages, and the keys the project itself declares
  * (prod and dev), set `direct`, `dev` (reachable only through dev roots) and `chain` (shortest path from a
- * direct dependency). Packages the walk never reaches keep what the parser set.
+ * direct dependency). Packages the walk never reaches keep what the parser set. The walk keeps one parent
+ * per package and `chain` is built when read: a copy of every path would take quadratic memory on a deep
+ * graph (a 30,000-package chain exhausted the heap).
  */
 export function applyGraph(packages: Package[], prodRoots: Iterable<string>, devRoots: Iterable<string>, keyOf: (p: Package) => string = (p) => `${p.name}@${p.version}`): void {
   const byKey = new Map<string, Package[]>();
@@ -140,38 +165,63 @@ export function applyGraph(packages: Package[], prodRoots: Iterable<string>, dev
     if (list) list.push(p);
     else byKey.set(k, [p]);
   }
-  const walk = (roots: Iterable<string>): Map<string, string[]> => {
-    const chains = new Map<string, string[]>();
+  const walk = (roots: Iterable<string>): Map<string, Step> => {
+    const steps = new Map<string, Step>();
     const queue: string[] = [];
     for (const r of roots) {
-      if (byKey.has(r) && !chains.has(r)) {
-        chains.set(r, []);
+      if (byKey.has(r) && !steps.has(r)) {
+        steps.set(r, { depth: 0 });
         queue.push(r);
       }
     }
     for (let i = 0; i < queue.length; i++) {
       const k = queue[i];
-      const from = byKey.get(k)![0];
-      for (const d of from.dependencies ?? []) {
-        if (!byKey.has(d) || chains.has(d)) continue;
-        chains.set(d, [...chains.get(k)!, from.name]);
+      const from = steps.get(k)!;
+      for (const d of byKey.get(k)![0].dependencies ?? []) {
+        if (!byKey.has(d) || steps.has(d)) continue;
+        const depth = from.depth + 1;
+        steps.set(d, { parent: k, depth, headEnd: depth === CHAIN_HEAD - 1 ? d : from.headEnd });
         queue.push(d);
       }
     }
-    return chains;
+    return steps;
   };
   const prod = walk(prodRoots);
   const dev = walk(devRoots);
   const direct = new Set([...prodRoots, ...devRoots]);
+  const nameOf = (k: string): string => byKey.get(k)![0].name;
+  /** `count` names walking up from `k`, in root-first order. */
+  const upFrom = (steps: Map<string, Step>, k: string | undefined, count: number): string[] => {
+    const names: string[] = [];
+    for (let at = k; at !== undefined && names.length < count; at = steps.get(at)!.parent) names.push(nameOf(at));
+    return names.reverse();
+  };
   for (const [k, list] of byKey) {
-    if (!prod.has(k) && !dev.has(k)) continue;
+    const steps = prod.has(k) ? prod : dev.has(k) ? dev : undefined;
+    if (!steps) continue;
+    const step = steps.get(k)!;
     for (const p of list) {
       p.direct = direct.has(k);
       p.dev = !prod.has(k);
-      const chain = prod.get(k) ?? dev.get(k)!;
-      if (chain.length) p.chain = [...chain, p.name];
+      if (step.depth === 0) continue;
+      const build = (): string[] => {
+        const whole = upFrom(steps, step.parent, step.depth);
+        if (step.depth < MAX_CHAIN) return [...whole, p.name];
+        return [...upFrom(steps, step.headEnd, CHAIN_HEAD), '…', ...upFrom(steps, step.parent, CHAIN_TAIL - 1), p.name];
+      };
+      lazyChain(p, build);
     }
   }
+}
+
+/** `chain` built when read; assigning one replaces it with plain data. */
+function lazyChain(p: Package, build: () => string[]): void {
+  Object.defineProperty(p, 'chain', {
+    get: build,
+    set: (value: string[] | undefined) => Object.defineProperty(p, 'chain', { value, writable: true, enumerable: true, configurable: true }),
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 export function result(packages: Package[], problems: ParseProblem[] = []): ParseResult {

@@ -93,6 +93,25 @@ describe('sentrik vulns (offline)', () => {
     expect(r.stdout).toMatch(/2 lockfiles could not be read in full; what they hold beyond the packages above was NOT checked:\n  a\/package-lock\.json:\d+: cannot parse/);
   });
 
+  it('reads a 30,000-deep dependency chain in linear memory and shows the chain of a deep package, shortened', () => {
+    // QA: one chain copy per package took 1.3 GB at 10,000 deep and exhausted the heap at 30,000.
+    const n = 30_000;
+    const packages: Record<string, object> = { '': { name: 'deep', version: '1.0.0', dependencies: { pkg0: '1.0.0' } } };
+    for (let i = 0; i < n; i++) packages[`node_modules/pkg${i}`] = { version: '1.0.0', dependencies: { [i + 1 < n ? `pkg${i + 1}` : 'bassmaster']: '1.0.0' } };
+    packages['node_modules/bassmaster'] = { version: '1.5.1' };
+    const root = project({ 'package-lock.json': JSON.stringify({ name: 'deep', lockfileVersion: 3, packages }) });
+    const r = sentrik(['vulns', root, '--db', db, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const found = (JSON.parse(r.stdout) as { findings: { ruleId: string; message: string; vuln: { chain: string[] } }[] }).findings;
+    expect(found.map((f) => f.ruleId)).toEqual(['NSWG-ECO-1']);
+    expect(found[0].vuln.chain).toEqual(['pkg0', 'pkg1', 'pkg2', 'pkg3', '…', 'pkg29996', 'pkg29997', 'pkg29998', 'pkg29999', 'bassmaster']);
+    expect(found[0].message).toContain('(via pkg0 > pkg1 > pkg2 > pkg3 > … > pkg29996 > pkg29997 > pkg29998 > pkg29999 > bassmaster)');
+    // A chain up to 10 long is shown whole.
+    const short = project({ 'package-lock.json': JSON.stringify({ name: 'deep', lockfileVersion: 3, packages: { ...Object.fromEntries(Object.entries(packages).slice(0, 10)), 'node_modules/pkg8': { version: '1.0.0', dependencies: { bassmaster: '1.0.0' } }, 'node_modules/bassmaster': { version: '1.5.1' } } }) });
+    const chain = (JSON.parse(sentrik(['vulns', short, '--db', db, '--format', 'json']).stdout) as { findings: { vuln: { chain: string[] } }[] }).findings[0].vuln.chain;
+    expect(chain).toEqual([...Array.from({ length: 9 }, (_, i) => `pkg${i}`), 'bassmaster']);
+  });
+
   it('fails with one line when there is no database', () => {
     const root = project({ 'requirements.txt': REQUIREMENTS });
     const r = sentrik(['vulns', root, '--db', join(root, 'nothing-here')]);

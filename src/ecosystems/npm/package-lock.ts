@@ -19,7 +19,7 @@ export function parsePackageLock(file: string, text: string, read: ReadSibling):
     const roots: { prod: string[]; dev: string[] } = { prod: [], dev: [] };
     if (isRecord(json.packages)) fromPackages(file, json.packages, lines, nodes, roots);
     else if (isRecord(json.dependencies)) {
-      fromDependencies(file, json.dependencies, '', lines, { line: 1 }, nodes);
+      fromDependencies(file, json.dependencies, '', lines, { offset: 0 }, nodes);
       const declared = readDeclared(read('package.json'));
       if (declared) {
         roots.prod.push(...[...declared.prod.keys()].map((n) => `node_modules/${n}`));
@@ -74,11 +74,10 @@ function nameFromPath(path: string): string {
 }
 
 function fromPackages(file: string, packages: Record<string, unknown>, lines: LineFinder, nodes: Map<string, Node>, roots: { prod: string[]; dev: string[] }): void {
-  let cursor = 1;
+  const cursor = { offset: 0 };
   for (const [path, raw] of Object.entries(packages)) {
     if (!isRecord(raw)) continue;
-    const line = lines.find(`"${path}"`, cursor);
-    if (line) cursor = line;
+    const line = lines.next(`"${path}"`, cursor);
     const requires = [...Object.keys(isRecord(raw.dependencies) ? raw.dependencies : {}), ...Object.keys(isRecord(raw.optionalDependencies) ? raw.optionalDependencies : {}), ...Object.keys(isRecord(raw.peerDependencies) ? raw.peerDependencies : {})];
     if (!path.includes('node_modules/')) {
       // The project itself ("") or a workspace member: its declared dependencies are the direct ones.
@@ -106,12 +105,11 @@ function fromPackages(file: string, packages: Record<string, unknown>, lines: Li
   }
 }
 
-function fromDependencies(file: string, deps: Record<string, unknown>, parent: string, lines: LineFinder, cursor: { line: number }, nodes: Map<string, Node>): void {
+function fromDependencies(file: string, deps: Record<string, unknown>, parent: string, lines: LineFinder, cursor: { offset: number }, nodes: Map<string, Node>): void {
   for (const [name, raw] of Object.entries(deps)) {
     if (!isRecord(raw)) continue;
     const path = parent ? `${parent}/node_modules/${name}` : `node_modules/${name}`;
-    const line = lines.find(`"${name}": {`, cursor.line);
-    if (line) cursor.line = line;
+    const line = lines.next(`"${name}": {`, cursor);
     let version = str(raw.version) ?? '';
     let realName = name;
     const alias = splitAlias(version);
