@@ -189,7 +189,8 @@ for (const c of cases) {
   // The whole --fix chain, where sentrik reads the case's input file.
   if (c.input) {
     const inputPath = join(c.dir, c.input);
-    const format = eco.formats.find((f) => f.matches(c.input.split('/').pop()));
+    const name = c.input.split('/').pop();
+    const format = eco.formats.find((f) => f.matches(name, name));
     const dir = dirname(inputPath);
     const rel = (p) => join(dir, p);
     const parsed = format.parse(c.input.split('/').pop(), read(inputPath), (p) => (existsSync(rel(p)) ? read(rel(p)) : undefined));
