@@ -3,7 +3,7 @@
 // the allowed upgrade level. Candidates are the versions the advisories themselves name (fixed, introduced,
 // listed versions): offline, those are the versions known to exist.
 import type { Ecosystem, Package } from '../ecosystems/types.js';
-import { isAffected, type AdvisoryIndex, type Match } from './match.js';
+import { namedVersions, unaffectedAbove, type AdvisoryIndex, type Match } from './match.js';
 
 export type UpgradeLevel = 'patch' | 'minor' | 'major';
 
@@ -42,18 +42,10 @@ export type AvailableVersions = (ecosystem: Ecosystem, name: string) => readonly
 
 export function planFix(pkg: Package, index: AdvisoryIndex, level: UpgradeLevel, available?: readonly string[]): { to?: string; reason?: string } {
   const eco = index.ecosystem;
-  const entries = index.entriesFor(pkg.name).filter((e) => !e.advisory.withdrawn);
-  const candidates = new Set<string>(available);
-  if (!available) {
-    for (const { entry } of entries) {
-      for (const r of entry.ranges) for (const e of r.events) for (const v of [e.fixed, e.introduced]) if (v && v !== '0') candidates.add(v);
-      for (const v of entry.versions) candidates.add(v);
-    }
-  }
-  const sorted = [...candidates].filter((v) => eco.compare(v, pkg.version) > 0 && !(isPrerelease(v) && !isPrerelease(pkg.version))).sort(eco.compare);
+  const entries = index.entriesFor(pkg.name).filter((e) => !e.advisory.withdrawn).map((e) => e.entry);
+  const candidates = [...(available ?? namedVersions(entries))].filter((v) => !(isPrerelease(v) && !isPrerelease(pkg.version)));
   let outside: string | undefined;
-  for (const v of sorted) {
-    if (entries.some(({ entry }) => isAffected(v, entry, eco))) continue;
+  for (const v of unaffectedAbove(pkg.version, candidates, entries, eco)) {
     if (withinLevel(pkg.version, v, level)) return { to: v };
     outside ??= v;
   }

@@ -113,9 +113,28 @@ export function groupIds(group: Advisory[]): string[] {
   return ids;
 }
 
-/** The lowest `fixed` version above `installed` named by any record of the group. */
+/** The versions advisory entries name (fixed, introduced, listed): offline, the versions known to exist. */
+export function namedVersions(entries: readonly AffectedEntry[]): Set<string> {
+  const named = new Set<string>();
+  for (const entry of entries) {
+    for (const r of entry.ranges) for (const e of r.events) for (const v of [e.fixed, e.introduced]) if (v && v !== '0') named.add(v);
+    for (const v of entry.versions) named.add(v);
+  }
+  return named;
+}
+
+/** The versions among `candidates` above `installed` that none of `entries` affects, lowest first. */
+export function unaffectedAbove(installed: string, candidates: Iterable<string>, entries: readonly AffectedEntry[], eco: Ecosystem): string[] {
+  return [...candidates].filter((v) => eco.compare(v, installed) > 0).sort(eco.compare).filter((v) => !entries.some((entry) => isAffected(v, entry, eco)));
+}
+
+/**
+ * The lowest version above `installed` that no record of the group affects — not merely the lowest `fixed`:
+ * records of one vulnerability can disagree (GHSA fixed in 2.0.0, its CVE in 2.0.1), and 2.0.0 is then
+ * still flagged. The same reckoning as fix planning (fix.ts), over this group's records only.
+ */
 export function fixedIn(group: Advisory[], name: string, installed: string, eco: Ecosystem): string | undefined {
   const norm = eco.normalizeName(name);
-  const fixes = group.flatMap((a) => a.affected.filter((e) => e.name === norm).flatMap((e) => e.ranges.flatMap((r) => r.events.map((ev) => ev.fixed)))).filter((f): f is string => !!f && eco.compare(f, installed) > 0);
-  return fixes.sort(eco.compare)[0];
+  const entries = group.flatMap((a) => a.affected.filter((e) => e.name === norm));
+  return unaffectedAbove(installed, namedVersions(entries), entries, eco)[0];
 }

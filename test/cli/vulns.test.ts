@@ -279,6 +279,27 @@ describe('sentrik vulns --fix-preview / --fix', () => {
   });
 });
 
+describe('sentrik vulns: records of one vulnerability that disagree on the fix', () => {
+  it('FIXED IN and the remediation name the lowest version no record of the alias group affects, as --fix-preview does', () => {
+    // QA: the GHSA says fixed in 2.0.0, its CVE alias 2.0.1; the table said 2.0.0, which is still flagged.
+    const record = (id: string, aliases: string[], fixed: string) => JSON.stringify({ id, aliases, modified: '2099-01-01T00:00:00Z', summary: 'aliased flaw', affected: [{ package: { ecosystem: 'npm', name: 'aliased' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed }] }] }] });
+    const work = project({ 'records/GHSA-aaaa-bbbb-cccc.json': record('GHSA-aaaa-bbbb-cccc', ['CVE-2099-0001'], '2.0.0'), 'records/CVE-2099-0001.json': record('CVE-2099-0001', [], '2.0.1') });
+    expect(sentrik(['vulns', 'db', 'import', join(work, 'records'), '--db', join(work, 'db')]).code).toBe(0);
+    const lock = (version: string) => JSON.stringify({ name: 'app', lockfileVersion: 3, packages: { '': { name: 'app', dependencies: { aliased: version } }, 'node_modules/aliased': { version } } });
+    const root = project({ 'package-lock.json': lock('1.0.0') });
+    const table = sentrik(['vulns', root, '--db', join(work, 'db')]);
+    expect(table.stdout).toMatch(/aliased\s+1\.0\.0\s+2\.0\.1\s+/);
+    const json = JSON.parse(sentrik(['vulns', root, '--db', join(work, 'db'), '--format', 'json']).stdout) as { findings: { remediation: string; vuln: { fixedIn: string; ids: string[] } }[] };
+    expect(json.findings).toHaveLength(1);
+    expect(json.findings[0].vuln).toMatchObject({ fixedIn: '2.0.1', ids: ['GHSA-aaaa-bbbb-cccc', 'CVE-2099-0001'] });
+    expect(json.findings[0].remediation).toContain('Upgrade aliased to 2.0.1 or later');
+    expect(sentrik(['vulns', root, '--db', join(work, 'db'), '--fix-preview', '--upgrade', 'major', '-q']).stdout).toContain('aliased 1.0.0 → 2.0.1');
+    // 2.0.0 is still flagged (by the CVE record), and 2.0.1 is not.
+    expect(sentrik(['vulns', project({ 'package-lock.json': lock('2.0.0') }), '--db', join(work, 'db')]).stdout).toMatch(/aliased\s+2\.0\.0\s+2\.0\.1\s+/);
+    expect(sentrik(['vulns', project({ 'package-lock.json': lock('2.0.1') }), '--db', join(work, 'db')]).stdout).toContain('0 known vulnerabilities');
+  });
+});
+
 describe('sentrik vulns -o FILE', () => {
   it('writes the table and its coverage sentence to a .txt file', () => {
     const root = project({ 'package.json': PACKAGE_JSON, 'package-lock.json': npmLock() });
