@@ -8,7 +8,7 @@ import correct from 'spdx-correct';
 import exceptionIds from 'spdx-exceptions/index.json' with { type: 'json' };
 import deprecatedIds from 'spdx-license-ids/deprecated.json' with { type: 'json' };
 import licenseIds from 'spdx-license-ids/index.json' with { type: 'json' };
-import { copyleftOf, onSpdxList, parseSpdx, type Copyleft, type Expr } from './spdx.js';
+import { copyleftOf, onSpdxList, parseSpdx, upperCaseOperators, type Copyleft, type Expr } from './spdx.js';
 
 export interface LicenseInfo {
   package: Package;
@@ -17,9 +17,15 @@ export interface LicenseInfo {
   source?: 'lockfile' | 'installed';
   /** `license` is an SPDX expression of ids on the SPDX list (what an SBOM may declare as written). */
   valid: boolean;
-  /** For a licence that is not: the SPDX expression it most likely means ("MPLv2.0" → "MPL-2.0"), a hint only. */
+  /**
+   * For a licence that is not: the SPDX expression it most likely means ("MPLv2.0" → "MPL-2.0", "MIT or
+   * Apache-2.0" → "MIT OR Apache-2.0"), a hint only — never what the licence is classified by.
+   */
   suggested?: string;
-  copyleft: Copyleft | 'unknown';
+  /** Classified from `license` only when it is a valid expression; anything else is 'unknown'. */
+  copyleft: Copyleft;
+  /** npm's `UNLICENSED`: proprietary, no rights granted to anyone. */
+  proprietary?: boolean;
 }
 
 function readJson(root: string, rel: string): Record<string, unknown> | undefined {
@@ -87,11 +93,14 @@ export function licensesFor(root: string, packages: Package[]): LicenseInfo[] {
       if (license) source = 'installed';
     }
     const expr = license ? spdxExpression(license) : undefined;
-    const suggested = license && !expr ? suggestion(license) : undefined;
-    const known = expr ?? suggested?.expr;
-    return { package: p, license, source, valid: expr !== undefined, ...(suggested ? { suggested: suggested.text } : {}), copyleft: known ? copyleftOf(known) : 'unknown' };
+    const proprietary = license?.trim() === UNLICENSED;
+    const suggested = license && !expr && !proprietary ? suggestion(license) : undefined;
+    return { package: p, license, source, valid: expr !== undefined, ...(suggested && { suggested }), copyleft: expr ? copyleftOf(expr) : 'unknown', ...(proprietary && { proprietary }) };
   });
 }
+
+/** npm's word for "no licence: all rights reserved" — the opposite of the Unlicense spdx-correct would read in it. */
+const UNLICENSED = 'UNLICENSED';
 
 const LICENSE_IDS: ReadonlySet<string> = new Set([...licenseIds, ...deprecatedIds]);
 const EXCEPTION_IDS: ReadonlySet<string> = new Set(exceptionIds);
@@ -102,13 +111,17 @@ function spdxExpression(text: string): Expr | undefined {
   return e && onSpdxList(e, LICENSE_IDS, EXCEPTION_IDS) ? e : undefined;
 }
 
-/** spdx-correct's reading of a free-text licence (npm uses it to normalise package.json), when it is one. */
-function suggestion(text: string): { text: string; expr: Expr } | undefined {
+/**
+ * The expression a licence that is not one most likely means: its operators in upper case (`MIT or
+ * Apache-2.0`), else spdx-correct's reading (npm uses it to normalise package.json) — when either is valid.
+ */
+function suggestion(text: string): string | undefined {
   if (text.length > 200) return undefined;
+  const upper = upperCaseOperators(text);
+  if (spdxExpression(upper)) return upper;
   try {
     const fixed = correct(text, { upgrade: true });
-    const expr = fixed ? spdxExpression(fixed) : undefined;
-    return fixed && expr ? { text: fixed, expr } : undefined;
+    return fixed && spdxExpression(fixed) ? fixed : undefined;
   } catch {
     return undefined;
   }

@@ -88,13 +88,29 @@ describe('sentrik licenses', () => {
     expect(parseSpdx('(MIT')).toBeUndefined();
   });
 
+  it('operators are case-sensitive, as in the SPDX specification and spdx-expression-parse', () => {
+    expect(parseSpdx('MIT OR Apache-2.0')).toEqual({ op: 'OR', left: { id: 'MIT' }, right: { id: 'Apache-2.0' } });
+    for (const text of ['MIT or Apache-2.0', '(MIT and BSD-3-Clause)', 'GPL-2.0-only with Classpath-exception-2.0', 'MIT Or ISC']) expect(parseSpdx(text), text).toBeUndefined();
+  });
+
+  it('classifies copyleft families, restricted use and LicenseRef- terms (unknown)', () => {
+    const cls = (text: string) => copyleftOf(parseSpdx(text)!);
+    expect(['CC-BY-SA-4.0', 'GFDL-1.3-or-later', 'GFDL-1.2-only', 'AGPL-3.0-only'].map(cls)).toEqual(['strong', 'strong', 'strong', 'strong']);
+    expect(['CC-BY-NC-4.0', 'CC-BY-NC-SA-4.0', 'CC-BY-ND-4.0', 'BUSL-1.1', 'PolyForm-Noncommercial-1.0.0'].map(cls)).toEqual(['restricted', 'restricted', 'restricted', 'restricted', 'restricted']);
+    expect(cls('LicenseRef-acme-eula')).toBe('unknown');
+    // With a choice the known lighter one is taken; under AND unknown terms stay unknown.
+    expect(cls('MIT OR LicenseRef-acme')).toBe('none');
+    expect(cls('Apache-2.0 AND LicenseRef-acme')).toBe('unknown');
+    expect(cls('CC-BY-NC-4.0 AND GPL-3.0-only')).toBe('restricted');
+  });
+
   it('lists every package with its licence and flags copyleft and unknown; --copyleft-only filters', () => {
     const root = project(files);
     const all = sentrik(['licenses', root]);
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/readable-x\s+1\.0\.0\s+GPL-3\.0-only\s+copyleft/);
     expect(all.stdout).toMatch(/Django\s+4\.2\.1\s+-\s+unknown/);
-    expect(all.stdout).toContain('4 packages: 1 copyleft, 0 weak copyleft, 1 unknown');
+    expect(all.stdout).toContain('4 packages: 1 copyleft, 0 weak copyleft, 0 restricted use, 1 unknown');
     // Where it looked for the one without: the user can act on that.
     expect(all.stdout).toContain('1 with no licence on record: the lockfile does not say, and no installed copy was found in .venv/ or venv/ (PyPI): install the dependencies here and run again.');
     const go = sentrik(['licenses', project({ 'go.mod': 'module example.com/x\n\nrequire golang.org/x/net v0.20.0\n' })]);
@@ -186,9 +202,48 @@ describe('licences that are not SPDX', () => {
     const cdx = JSON.parse(sentrik(['sbom', root]).stdout) as { components: { name: string; licenses?: { license?: { name?: string; id?: string }; expression?: string }[] }[] };
     expect(cdx.components.find((c) => c.name === 'symbol')!.licenses).toEqual([{ license: { name: 'MPLv2.0' } }]);
     const list = sentrik(['licenses', root]);
-    expect(list.stdout).toMatch(/symbol\s+0\.2\.3\s+MPLv2\.0\s+weak copyleft, not SPDX \(MPL-2\.0\?\)/);
+    // The hint is shown, never classified by: the licence as written is not known to be MPL.
+    expect(list.stdout).toMatch(/symbol\s+0\.2\.3\s+MPLv2\.0\s+unknown, not SPDX \(MPL-2\.0\?\)/);
     const json = JSON.parse(sentrik(['licenses', root, '--json']).stdout) as { name: string; spdxValid: boolean; suggested?: string }[];
     expect(json.find((r) => r.name === 'symbol')).toMatchObject({ spdxValid: false, suggested: 'MPL-2.0' });
+  });
+});
+
+describe('licence risk QA found under-reported', () => {
+  const lock = (licenses: Record<string, string>) =>
+    JSON.stringify({ name: 'app', lockfileVersion: 3, packages: { '': { name: 'app' }, ...Object.fromEntries(Object.entries(licenses).map(([name, license]) => [`node_modules/${name}`, { version: '1.0.0', license }])) } });
+  const root = () =>
+    project({ 'package-lock.json': lock({ lower: 'MIT or Apache-2.0', closed: 'UNLICENSED', ref: 'LicenseRef-acme', nc: 'CC-BY-NC-4.0', ncsa: 'CC-BY-NC-SA-4.0', sa: 'CC-BY-SA-4.0', gfdl: 'GFDL-1.3-only', mit: 'MIT' }) });
+
+  it('lower-case operators are not SPDX: the suggestion upper-cases them, and SBOMs declare no expression for them', async () => {
+    const dir = root();
+    const json = JSON.parse(sentrik(['licenses', dir, '--json']).stdout) as { name: string; spdxValid: boolean; suggested?: string; copyleft: string }[];
+    expect(json.find((r) => r.name === 'lower')).toMatchObject({ spdxValid: false, suggested: 'MIT OR Apache-2.0', copyleft: 'unknown' });
+    expect(sentrik(['licenses', dir]).stdout).toMatch(/lower\s+1\.0\.0\s+MIT or Apache-2\.0\s+unknown, not SPDX \(MIT OR Apache-2\.0\?\)/);
+    const cdx = sentrik(['sbom', dir]).stdout;
+    expect(await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(cdx)).toBeNull();
+    const components = (JSON.parse(cdx) as { components: { name: string; licenses?: unknown[] }[] }).components;
+    expect(components.find((c) => c.name === 'lower')!.licenses).toEqual([{ license: { name: 'MIT or Apache-2.0' } }]);
+    expect(components.find((c) => c.name === 'closed')!.licenses).toEqual([{ license: { name: 'UNLICENSED' } }]);
+    const spdx = JSON.parse(sentrik(['sbom', dir, '-f', 'spdx']).stdout) as { packages: { name: string; licenseDeclared: string }[] };
+    expect(spdx.packages.find((p) => p.name === 'lower')!.licenseDeclared).toBe('NOASSERTION');
+    expect(spdx.packages.find((p) => p.name === 'mit')!.licenseDeclared).toBe('MIT');
+  });
+
+  it('UNLICENSED is proprietary, not "Unlicense"; LicenseRef- is unknown; CC-BY-NC/-SA and GFDL are flagged and kept by --copyleft-only', () => {
+    const dir = root();
+    const table = sentrik(['licenses', dir]).stdout;
+    expect(table).toMatch(/closed\s+1\.0\.0\s+UNLICENSED\s+unknown, proprietary \(no rights granted\)\n/);
+    expect(table).not.toContain('Unlicense');
+    expect(table).toMatch(/ref\s+1\.0\.0\s+LicenseRef-acme\s+unknown\n/);
+    expect(table).toMatch(/nc\s+1\.0\.0\s+CC-BY-NC-4\.0\s+restricted use\n/);
+    expect(table).toMatch(/gfdl\s+1\.0\.0\s+GFDL-1\.3-only\s+copyleft\n/);
+    expect(table).toContain('8 packages: 2 copyleft, 0 weak copyleft, 2 restricted use, 3 unknown');
+    const json = JSON.parse(sentrik(['licenses', dir, '--json']).stdout) as { name: string; copyleft: string; suggested?: string; proprietary?: boolean }[];
+    expect(json.find((r) => r.name === 'closed')).toEqual(expect.objectContaining({ copyleft: 'unknown', proprietary: true }));
+    expect(json.find((r) => r.name === 'closed')!.suggested).toBeUndefined();
+    const only = JSON.parse(sentrik(['licenses', dir, '--copyleft-only', '--json']).stdout) as { name: string }[];
+    expect(only.map((r) => r.name)).toEqual(['gfdl', 'nc', 'ncsa', 'sa']);
   });
 });
 
