@@ -247,6 +247,21 @@ describe('licence risk QA found under-reported', () => {
   });
 });
 
+describe('package hashes', () => {
+  const goof = (version: string) => {
+    const dir = join('..', 'shared', 'corpora', 'lockfiles', 'snyk', version, 'real', 'goof');
+    const bom = JSON.parse(sentrik(['sbom', project({ 'yarn.lock': readFileSync(join(dir, 'yarn.lock')), 'package.json': readFileSync(join(dir, 'package.json')) })]).stdout) as { components: { purl: string; hashes?: { alg: string; content: string }[] }[] };
+    return bom.components.find((c) => c.purl === 'pkg:npm/concat-map@0.0.1')!;
+  };
+
+  it("yarn classic's integrity is the tarball's hash; berry's checksum hashes Yarn's cache zip and is left out (Snyk goof fixtures)", () => {
+    expect(goof('yarn-lock-v1').hashes).toEqual([{ alg: 'SHA-1', content: 'd8a96bd77fd68df7793a73036a3ba0d5405d477b' }]);
+    const berry = goof('yarn-lock-v4');
+    expect(berry).toBeDefined();
+    expect(berry.hashes ?? []).toEqual([]);
+  });
+});
+
 describe('sbom and vulns count the same packages', () => {
   const CORPORA = join('..', 'shared', 'corpora');
   const fixture = (...parts: string[]): string => readFileSync(join(CORPORA, 'lockfiles', ...parts), 'utf8');

@@ -78,7 +78,9 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
         ecosystem: 'npm',
         file,
         line,
-        integrity: str(raw.integrity) ?? (str(raw.checksum) ? `sha512:${str(raw.checksum)!.replace(/^\w+\//, '')}` : undefined),
+        // Classic's `integrity` is the registry tarball's; berry's `checksum` (10c0/…) hashes Yarn's own cache
+        // zip, which no one else can check a download against: it is not the package's hash.
+        integrity: str(raw.integrity),
         dependencies: depDescriptors,
       };
       packages.push(pkg);
