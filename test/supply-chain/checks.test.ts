@@ -1,10 +1,12 @@
 // Behaviour tables for the supply-chain checks, through the real pack rules (beyond each rule's examples):
 // one shell scanner across formats, expression scoping, permissions logic, tricky goods.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanText } from '../../src/engine/file-scan.js';
 import { buildRuleSet } from '../../src/engine/ruleset.js';
 import { builtinPacksDir, loadPack } from '../../src/packs/load.js';
+import { CORPORA } from '../ecosystems/corpus.js';
 
 const pack = loadPack(join(builtinPacksDir(), 'supply-chain-security'), true);
 const rules = buildRuleSet([pack], {}, 'test');
@@ -129,5 +131,24 @@ describe('SCS-DEP-001 pip', () => {
     ['pip install "$PKG"', 0],
   ])('%s → %i', (cmd, n) => {
     expect(lines('ci.sh', `${cmd}\n`, 'SCS-DEP-001')).toHaveLength(n);
+  });
+});
+
+describe('SCS-DEP-003/004/006 requirements lines', () => {
+  const fixture = (name: string): string => readFileSync(join(CORPORA, 'lockfiles', 'osv-scalibr', 'python', 'requirements', 'testdata', name), 'utf8');
+
+  it('an exact pin with extras (commas inside the brackets) and a marker is pinned (osv-scalibr extras.txt)', () => {
+    expect(lines('requirements.txt', fixture('extras.txt'), 'SCS-DEP-003')).toEqual([]);
+    expect(lines('requirements.txt', 'requests[security,socks]==2.31.0 ; python_version >= "3.8"\nparen (==1.0)\nloose>=1,<2\nx[a,b]>=1\n', 'SCS-DEP-003')).toEqual([3, 4]);
+  });
+
+  it('a PEP 508 direct reference to a branch is an unpinned URL dependency; to a commit it is not', () => {
+    const text = 'gitdep @ git+https://github.com/org/lib.git@main\nnospace@git+https://github.com/org/lib.git@v1 ; python_version >= "3.8"\npinned @ git+https://github.com/org/lib.git@0123456789abcdef0123456789abcdef01234567\n';
+    expect(lines('requirements.txt', text, 'SCS-DEP-004')).toEqual([1, 2]);
+    expect(lines('requirements.txt', text, 'SCS-DEP-003')).toEqual([]);
+  });
+
+  it('plain HTTP in a direct reference or an editable VCS line is insecure', () => {
+    expect(lines('requirements.txt', 'lib @ http://example.com/lib.tar.gz#sha256=00\n-e git+http://example.com/a.git@0123456789abcdef0123456789abcdef01234567#egg=a\nok @ https://example.com/ok.tar.gz#sha256=00\n', 'SCS-DEP-006')).toEqual([1, 2]);
   });
 });

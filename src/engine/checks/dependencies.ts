@@ -1,6 +1,7 @@
 // Dependency integrity: requirements files without exact pins, dependencies fetched by URL or git branch
 // without a commit, registries reached over plain HTTP.
 import { z } from 'zod';
+import { parsePep508 } from '../../ecosystems/pypi/pep508.js';
 import { isRequirementsInput } from '../../ecosystems/pypi/requirements-file.js';
 import { formatOf, yamlOf } from '../formats/index.js';
 import { entries, get, items, str } from '../formats/yaml-doc.js';
@@ -33,6 +34,22 @@ export function requirementLines(file: SourceFile): ReqLine[] {
 
 const VCS = /^(-e\s+)?(git\+|hg\+|svn\+|bzr\+)/i;
 
+/**
+ * The URL a requirements line installs from: the line's own (`git+https://…`, `-e git+…`, `https://…`), or a
+ * PEP 508 direct reference's (`name @ git+https://…`); undefined for a registry requirement.
+ */
+function requirementUrl(text: string): string | undefined {
+  const spec = text.replace(/^(-e|--editable)\s+/, '').trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) return spec.split(/\s/)[0];
+  const req = parsePep508(spec);
+  return req?.url ? spec.slice(req.specEnd + 1).trim().split(/\s/)[0] : undefined;
+}
+
+/** The version part of a requirement is one exact pin (`==1.2.3`, `===1.2.3`, `(==1.2.3)`). */
+function exactPin(spec: string): boolean {
+  return /^===?\s*[^=*\s,]+$/.test(spec.replace(/\s--?\S.*$/, '').trim().replace(/^\((.*)\)$/, '$1').trim());
+}
+
 /** SCS-DEP-003: requirements*.txt entries without an exact `==` pin. */
 export const requirementsUnpinned: Check<Record<string, never>> = {
   name: 'requirements-unpinned',
@@ -46,8 +63,10 @@ export const requirementsUnpinned: Check<Record<string, never>> = {
     for (const l of requirementLines(file)) {
       if (l.text.startsWith('-') || VCS.test(l.text) || /^(\.|\/|~|https?:|file:)/i.test(l.text) || l.text.includes('$')) continue;
       const spec = l.text.split(/\s+--hash/)[0].replace(/;.*$/, '').trim();
-      if (/\s@\s/.test(spec)) continue; // PEP 508 direct reference: checked as a URL dependency
-      if (/===?\s*[^=*\s,]+$/.test(spec) && !spec.includes(',')) continue;
+      const req = parsePep508(spec);
+      if (req?.url) continue; // PEP 508 direct reference: checked as a URL dependency
+      // Only the version part counts: `requests[security,socks]==2.31.0` is pinned.
+      if (req && exactPin(req.spec)) continue;
       out.push({ line: l.line, column: l.column, matched: spec, message: `'${spec}' is not pinned to an exact version (==); every install may resolve a different release` });
     }
     return out;
@@ -75,9 +94,8 @@ export const unpinnedUrlDependency: Check<Record<string, never>> = {
     const format = formatOf(file);
     if (format === 'requirements') {
       for (const l of requirementLines(file)) {
-        const spec = l.text.replace(/^-e\s+/, '').split(/\s+--hash/)[0];
-        const url = /\s@\s+(\S+)/.exec(spec)?.[1] ?? spec;
-        if ((VCS.test(l.text) || /^https?:/i.test(url)) && unpinnedUrl(url)) {
+        const url = requirementUrl(l.text);
+        if (url && (VCS.test(url) || /^https?:/i.test(url)) && unpinnedUrl(url)) {
           out.push({ line: l.line, column: l.column, matched: l.text, message: `'${l.text}' is fetched from a URL or branch that can change; pin a commit SHA (@<sha>) or add #sha256=` });
         }
       }
@@ -120,8 +138,8 @@ export const insecureRegistry: Check<Record<string, never>> = {
     const insecure = (u: string): boolean => (/^http:\/\//i.test(u) && !isLoopback(u)) || /^git:\/\//i.test(u);
     if (format === 'requirements') {
       for (const l of requirementLines(file)) {
-        const u = /(?:^|\s)(?:-i|--index-url|--extra-index-url|-f|--find-links)[=\s]+(\S+)/.exec(l.text)?.[1] ?? (/^(git\+)?(\S+:\/\/\S+)/.exec(l.text)?.[2] ?? '');
-        if (u && insecure(u.replace(/^git\+/, ''))) out.push({ line: l.line, column: l.column, matched: u, message: `'${u}' is fetched over an unencrypted connection: packages can be swapped in transit` });
+        const u = /(?:^|\s)(?:-i|--index-url|--extra-index-url|-f|--find-links)[=\s]+(\S+)/.exec(l.text)?.[1] ?? requirementUrl(l.text)?.replace(/^(git|hg|svn|bzr)\+/i, '') ?? '';
+        if (u && insecure(u)) out.push({ line: l.line, column: l.column, matched: u, message: `'${u}' is fetched over an unencrypted connection: packages can be swapped in transit` });
       }
     } else if (format === 'npmrc') {
       file.lines.forEach((l, i) => {
