@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
-import type { Package, ParseProblem, ParseResult, ProjectIdentity } from './types.js';
+import type { OsvEcosystem, Package, ParseProblem, ParseResult, ProjectIdentity, Unchecked } from './types.js';
 
 /** Finds the 1-based line of the first occurrence of a string; cheap enough for 100k-line lockfiles. */
 export class LineFinder {
@@ -222,6 +222,20 @@ function lazyChain(p: Package, build: () => string[]): void {
     enumerable: true,
     configurable: true,
   });
+}
+
+/** Dependencies installed from git, a URL or a folder: listed as not checked (no advisory is about them). */
+export function installedFromElsewhere(file: string, ecosystem: OsvEcosystem, entries: readonly { name: string; line?: number }[]): Unchecked | undefined {
+  if (!entries.length) return undefined;
+  const sorted = [...entries].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return {
+    file,
+    line: sorted[0].line,
+    ecosystem,
+    reason: 'not-registry',
+    names: [...new Set(sorted.map((p) => p.name))],
+    fix: 'advisories are about registry releases: review these sources yourself, or depend on a published version',
+  };
 }
 
 export function result(packages: Package[], problems: ParseProblem[] = []): ParseResult {

@@ -188,6 +188,24 @@ describe('sentrik vulns: dependencies it cannot check', () => {
     expect(pinned.dependencies).toMatchObject({ lockfiles: 1, packages: 1 });
   });
 
+  it('lists requirements installed from git, a URL or a folder (direct references, editable VCS lines, paths) as NOT checked', () => {
+    // QA: `gitdep @ git+https://…@main` was dropped without a word.
+    const root = project({
+      'requirements.txt': 'Jinja2==2.10\ngitdep @ git+https://github.com/org/lib.git@main\n-r requirements/extra.txt\n-e .\n',
+      'requirements/extra.txt': '-e git+https://github.com/org/other.git@v1#egg=other\n./libs/local\nhttps://example.com/pkg-1.0.tar.gz\n',
+    });
+    const r = sentrik(['vulns', root, '--db', db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/NOT checked: 4 packages installed from git, a URL or a folder \(requirements\.txt, requirements\/extra\.txt\)\n/);
+    expect(r.stdout).toContain('requirements.txt:2: 1 package installed from git, a URL or a folder, not checked (gitdep); advisories are about registry releases');
+    expect(r.stdout).toContain('requirements/extra.txt:1: 3 packages installed from git, a URL or a folder, not checked (other, ./libs/local, https://example.com/pkg-1.0.tar.gz)');
+    const json = JSON.parse(sentrik(['vulns', root, '--db', db, '--format', 'json']).stdout) as { dependencies: { notChecked: { file: string; reason: string; names: string[] }[] } };
+    expect(json.dependencies.notChecked.map((u) => [u.file, u.reason, u.names])).toEqual([
+      ['requirements.txt', 'not-registry', ['gitdep']],
+      ['requirements/extra.txt', 'not-registry', ['other', './libs/local', 'https://example.com/pkg-1.0.tar.gz']],
+    ]);
+  });
+
   it('lists pyproject.toml, Pipfile, Cargo.toml, Gemfile and composer.json without their lockfiles, with the command that writes one', () => {
     const root = project({
       'pyproject.toml': '[project]\nname = "api"\ndependencies = ["requests>=2", "pydantic[email]~=2.0"]\n\n[dependency-groups]\ndev = ["pytest"]\n',

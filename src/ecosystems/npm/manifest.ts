@@ -50,20 +50,6 @@ export function resolvedOutsideRegistry(resolved: string | undefined): boolean {
   return resolved !== undefined && /^(file:|link:|git\+[a-z]+:|git:|github:|ssh:|https?:\/\/(codeload\.github\.com|github\.com|gitlab\.com|bitbucket\.org)\/)/.test(resolved);
 }
 
-/** Packages a lockfile installs from git, a URL or a folder: listed as not checked (no advisory is about them). */
-export function installedFromElsewhere(file: string, packages: Package[]): Unchecked | undefined {
-  if (!packages.length) return undefined;
-  const sorted = [...packages].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return {
-    file,
-    line: sorted[0].line,
-    ecosystem: 'npm',
-    reason: 'not-registry',
-    names: [...new Set(sorted.map((p) => p.name))],
-    fix: 'advisories are about registry releases: review these sources yourself, or depend on a published version',
-  };
-}
-
 /** `npm:real-name@1.2.3` (an alias) → { name: 'real-name', version: '1.2.3' }. */
 export function splitAlias(spec: string): { name: string; version: string } | undefined {
   const m = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/.exec(spec);

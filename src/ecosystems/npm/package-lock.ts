@@ -1,7 +1,7 @@
 // package-lock.json / npm-shrinkwrap.json, lockfile versions 1 (nested "dependencies"), 2 and 3 ("packages").
 import type { Package, ParseResult, ReadSibling } from '../types.js';
-import { applyGraph, BadFile, guarded, isRecord, LineFinder, parseJson, str } from '../util.js';
-import { installedFromElsewhere, isRegistryVersion, readDeclared, resolvedOutsideRegistry, splitAlias } from './manifest.js';
+import { applyGraph, BadFile, guarded, installedFromElsewhere, isRecord, LineFinder, parseJson, str } from '../util.js';
+import { isRegistryVersion, readDeclared, resolvedOutsideRegistry, splitAlias } from './manifest.js';
 
 interface Node {
   path: string;
@@ -38,7 +38,7 @@ export function parsePackageLock(file: string, text: string, read: ReadSibling):
     for (const [p, dev] of flags) if (dev !== undefined) p.dev = dev;
     for (const p of packages) p.dependencies = p.dependencies?.map((k) => nodeKey(nodes.get(k)!.pkg));
     const fromRegistry = (p: Package): boolean => isRegistryVersion(p.version) && !elsewhere.has(p);
-    const unchecked = installedFromElsewhere(file, packages.filter((p) => !fromRegistry(p)));
+    const unchecked = installedFromElsewhere(file, 'npm', packages.filter((p) => !fromRegistry(p)));
     return { packages: packages.filter(fromRegistry), problems: [], ...(unchecked && { unchecked: [unchecked] }) };
   });
 }

@@ -1,8 +1,8 @@
 // pnpm-lock.yaml, lockfile versions 5.x ("/name/1.0.0_peer"), 6.x ("/name@1.0.0(peer)") and 9.x
 // ("name@1.0.0" in packages, the dependency graph in snapshots).
 import type { Package, ParseResult } from '../types.js';
-import { applyGraph, BadFile, guarded, isRecord, LineFinder, parseYamlText, str } from '../util.js';
-import { installedFromElsewhere, isRegistryVersion, resolvedOutsideRegistry } from './manifest.js';
+import { applyGraph, BadFile, guarded, installedFromElsewhere, isRecord, LineFinder, parseYamlText, str } from '../util.js';
+import { isRegistryVersion, resolvedOutsideRegistry } from './manifest.js';
 
 /** `/@scope/a/1.0.0_peer@2` (v5), `/a@1.0.0(peer@2)` (v6), `a@1.0.0(peer@2)` (v9) → name and version. */
 export function parsePnpmKey(key: string, v5: boolean): { name: string; version: string } | undefined {
@@ -76,7 +76,7 @@ export function parsePnpmLock(file: string, text: string): ParseResult {
     applyGraph(packages, roots.prod, roots.dev);
     for (const [p, dev] of flags) if (dev !== undefined) p.dev = dev;
     const fromRegistry = (p: Package): boolean => isRegistryVersion(p.version) && !elsewhere.has(p);
-    const unchecked = installedFromElsewhere(file, packages.filter((p) => !fromRegistry(p)));
+    const unchecked = installedFromElsewhere(file, 'npm', packages.filter((p) => !fromRegistry(p)));
     return { packages: packages.filter(fromRegistry), problems: [], ...(unchecked && { unchecked: [unchecked] }) };
   });
 }

@@ -1,8 +1,8 @@
 // yarn.lock, classic (v1) and berry (v2+), both read with Yarn's own SYML parser.
 import { parseSyml } from '@yarnpkg/parsers';
 import type { Package, ParseResult, ReadSibling } from '../types.js';
-import { applyGraph, BadFile, guarded, isRecord, LineFinder, str } from '../util.js';
-import { installedFromElsewhere, isRegistryVersion, readDeclared, resolvedOutsideRegistry } from './manifest.js';
+import { applyGraph, BadFile, guarded, installedFromElsewhere, isRecord, LineFinder, str } from '../util.js';
+import { isRegistryVersion, readDeclared, resolvedOutsideRegistry } from './manifest.js';
 
 /** `@scope/name@npm:^1.0.0` → ['@scope/name', 'npm:^1.0.0']. */
 function splitDescriptor(d: string): [string, string] {
@@ -115,7 +115,7 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
       if (!first) unique.set(key(p), p);
       else first.dependencies = [...new Set([...first.dependencies!, ...p.dependencies!])];
     }
-    const unchecked = installedFromElsewhere(file, elsewhere);
+    const unchecked = installedFromElsewhere(file, 'npm', elsewhere);
     return { packages: [...unique.values()], problems: [], ...(unchecked && { unchecked: [unchecked] }) };
   });
 }

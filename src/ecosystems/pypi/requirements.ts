@@ -1,24 +1,33 @@
 // requirements*.txt: `name[extras]==version` pins (other specifiers carry no installed version: those
 // requirements are reported as unchecked unless an included constraints file pins them), `-r`/`-c` includes
-// (loops cut), line continuations, per-line options such as --hash, and pip-compile's `# via`.
+// (loops cut), line continuations, per-line options such as --hash, and pip-compile's `# via`. Requirements
+// installed from git, a URL or a folder (`name @ url`, `-e git+…`, `./lib`) are reported as unchecked too.
 import { posix } from 'node:path';
 import type { Package, ParseProblem, ParseResult, ReadSibling, Unchecked } from '../types.js';
+import { installedFromElsewhere } from '../util.js';
 import { normalizePypiName } from './name.js';
 import { parsePep508 } from './pep508.js';
 
 const MAX_INCLUDE_DEPTH = 20;
 
+/** A requirement without a registry version: not pinned, or (elsewhere) installed from git, a URL or a folder. */
 interface Unpinned {
   name: string;
   file: string;
   line: number;
 }
 
+interface Collected {
+  packages: Package[];
+  problems: ParseProblem[];
+  unpinned: Unpinned[];
+  elsewhere: Unpinned[];
+}
+
 export function parseRequirements(file: string, text: string, read: ReadSibling): ParseResult {
-  const packages: Package[] = [];
-  const problems: ParseProblem[] = [];
-  const unpinned: Unpinned[] = [];
-  parseInto(file, text, read, '.', packages, problems, unpinned, new Set([file]), 0);
+  const found: Collected = { packages: [], problems: [], unpinned: [], elsewhere: [] };
+  parseInto(file, text, read, '.', found, new Set([file]), 0);
+  const { packages, problems, unpinned, elsewhere } = found;
   const pinned = new Set(packages.map((p) => normalizePypiName(p.name)));
   const byFile = new Map<string, Unchecked>();
   for (const u of unpinned) {
@@ -27,7 +36,17 @@ export function parseRequirements(file: string, text: string, read: ReadSibling)
     if (entry) entry.names.push(u.name);
     else byFile.set(u.file, { file: u.file, line: u.line, ecosystem: 'PyPI', reason: 'not-pinned', names: [u.name], fix: 'pin each with == (`pip freeze` or `pip-compile` write the pins)' });
   }
-  return { packages, problems, unchecked: [...byFile.values()] };
+  const sources = [...new Set(elsewhere.map((e) => e.file))].map((f) => installedFromElsewhere(f, 'PyPI', elsewhere.filter((e) => e.file === f))!);
+  return { packages, problems, unchecked: [...byFile.values(), ...sources] };
+}
+
+/**
+ * What a line installing from outside the registry is called: the name of `name @ url` or of an `#egg=`
+ * fragment, else the URL or path as written; undefined for `.`, the project itself.
+ */
+function sourceName(target: string): string | undefined {
+  if (target === '.' || target === './') return undefined;
+  return /#egg=([A-Za-z0-9._-]+)/.exec(target)?.[1] ?? target;
 }
 
 interface LogicalLine {
@@ -52,7 +71,11 @@ function logicalLines(text: string): LogicalLine[] {
   return out;
 }
 
-function parseInto(file: string, text: string, read: ReadSibling, relDir: string, packages: Package[], problems: ParseProblem[], unpinned: Unpinned[], seen: Set<string>, depth: number): void {
+function parseInto(file: string, text: string, read: ReadSibling, relDir: string, found: Collected, seen: Set<string>, depth: number): void {
+  const { packages, problems, unpinned, elsewhere } = found;
+  const fromElsewhere = (name: string | undefined, line: number): void => {
+    if (name) elsewhere.push({ name, file, line });
+  };
   let unreadable = 0;
   let firstUnreadable: number | undefined;
   let last: Package | undefined;
@@ -78,17 +101,29 @@ function parseInto(file: string, text: string, read: ReadSibling, relDir: string
       seen.add(target);
       const included = read(rel);
       if (included === undefined) problems.push({ file, line, message: `included file not found: ${include[1]}` });
-      else parseInto(target, included, read, posix.dirname(rel), packages, problems, unpinned, seen, depth + 1);
+      else parseInto(target, included, read, posix.dirname(rel), found, seen, depth + 1);
       continue;
     }
-    if (content.startsWith('-') || /^(\.|\/|[a-z+]+:\/\/)/i.test(content) || /\.(whl|zip|tar\.gz)$/.test(content)) continue;
+    const editable = /^(?:-e|--editable)(?:\s+|=)(\S+)/.exec(content);
+    if (editable) {
+      fromElsewhere(sourceName(editable[1]), line);
+      continue;
+    }
+    if (content.startsWith('-')) continue; // pip options (--index-url, --hash …)
+    if (/^(\.|\/|[a-z+]+:\/\/)/i.test(content) || /\.(whl|zip|tar\.gz)$/.test(content)) {
+      fromElsewhere(sourceName(content.split(/\s/)[0]), line);
+      continue;
+    }
     const req = parsePep508(content);
     if (!req) {
       unreadable++;
       firstUnreadable ??= line;
       continue;
     }
-    if (req.url) continue; // direct URL reference: no registry version
+    if (req.url) {
+      fromElsewhere(req.name, line); // a PEP 508 direct reference: no registry version
+      continue;
+    }
     const spec = req.spec.replace(/\s--?\S.*$/, '').trim();
     const pins = spec.split(',').map((s) => /^===?\s*([^\s,*=<>!~]+)$/.exec(s.trim())?.[1]).filter(Boolean) as string[];
     if (!spec || /^[<>!~=]/.test(spec)) {
