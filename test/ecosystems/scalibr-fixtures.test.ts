@@ -69,3 +69,36 @@ describe('osv-scalibr lockfile test data', () => {
     expect(r.problems[0]).toMatchObject({ file: rel, line: expect.any(Number) });
   });
 });
+
+describe('TOML lockfile lines point at the package entry itself', () => {
+  const python = ['python/uvlock', 'python/poetrylock', 'python/pdmlock', 'python/pylock'];
+
+  it("every package's line is its own `name = …` key (osv-scalibr uv.lock, poetry.lock, pdm.lock, pylock.toml fixtures)", () => {
+    // QA: in uv.lock, black's `{ name = "click" }` dependency (line 9) was given as click's line.
+    let checked = 0;
+    const wrong: string[] = [];
+    for (const rel of walk(BASE).filter((f) => python.includes(f.split('/testdata/')[0]))) {
+      const format = formats.find((f) => f.name === FORMAT_BY_FOLDER[rel.split('/testdata/')[0]])!;
+      const text = readFileSync(join(BASE, rel), 'utf8');
+      const lines = text.split(/\r?\n/);
+      for (const p of format.parse(rel, text, () => undefined).packages) {
+        checked++;
+        if (!p.line || !new RegExp(`^name\\s*=\\s*["']${p.name.replace(/[.]/g, '\\.')}["']`).test(lines[p.line - 1])) wrong.push(`${rel} ${p.name}: line ${p.line}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect(wrong).toEqual([]);
+    const grouped = formats.find((f) => f.name === 'uv.lock')!.parse('uv.lock', readFileSync(join(BASE, 'python/uvlock/testdata/grouped-packages.lock'), 'utf8'), () => undefined);
+    expect(grouped.packages.find((p) => p.name === 'click')!.line).toBe(39);
+  });
+
+  it('a name inside a multi-line string or a sub-table is not an entry (names-outside-package-block fixtures)', () => {
+    for (const [folder, name] of [['python/uvlock', 'names-outside-package-block.lock'], ['python/pylock', 'names-outside-package-block.toml']]) {
+      const rel = `${folder}/testdata/${name}`;
+      const text = readFileSync(join(BASE, rel), 'utf8');
+      const parsed = formats.find((f) => f.name === FORMAT_BY_FOLDER[folder])!.parse(rel, text, () => undefined);
+      const lines = text.split('\n');
+      expect(parsed.packages.map((p) => [p.name, lines[p.line! - 1].replace(/'/g, '"')])).toEqual([['first-pkg', 'name = "first-pkg"'], ['second-pkg', 'name = "second-pkg"']]);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 // The TOML/JSON lockfiles of the Python tools: poetry.lock, Pipfile.lock, uv.lock, pdm.lock, pylock.toml.
+import { tomlStrings, type TomlString } from '../toml-locate.js';
 import type { Package, ParseResult, ReadSibling } from '../types.js';
 import { applyGraph, BadFile, guarded, isRecord, LineFinder, parseJson, parseTomlText, str } from '../util.js';
 import { normalizePypiName } from './name.js';
@@ -11,14 +12,27 @@ function tomlPackages(text: string, table: string): Record<string, unknown>[] {
   return list.filter(isRecord);
 }
 
-/** Locate each `name = "x"` in document order, so every package gets the line of its own block. */
-function liner(text: string): (name: string) => number | undefined {
+/**
+ * The line of each `[[table]]` entry's own `name = "x"`, taken in document order: the TOML is read, not
+ * searched, so a `{ name = "x" }` dependency reference in an earlier entry (uv.lock) or text in a multi-line
+ * string is never taken for a package's position.
+ */
+function entryLines(text: string, table: string): (name: string) => number | undefined {
   const lines = new LineFinder(text);
-  let cursor = 1;
+  let own: TomlString[] = [];
+  try {
+    own = tomlStrings(text).filter((s) => s.path.length === 2 && s.path[0] === table && s.path[1] === 'name');
+  } catch {
+    // a document this reader cannot follow (already parsed by smol-toml): its packages have no line
+  }
+  let next = 0;
   return (name) => {
-    const line = lines.find(`name = "${name}"`, cursor);
-    if (line) cursor = line;
-    return line;
+    for (let i = next; i < own.length; i++) {
+      if (own[i].raw !== name) continue;
+      next = i + 1;
+      return lines.lineAt(own[i].start);
+    }
+    return undefined;
   };
 }
 
@@ -63,7 +77,7 @@ function markDirect(packages: Package[], read: ReadSibling): void {
 
 export function parsePoetryLock(file: string, text: string, read: ReadSibling): ParseResult {
   return guarded(file, () => {
-    const line = liner(text);
+    const line = entryLines(text, 'package');
     const packages: Package[] = tomlPackages(text, 'package').flatMap((p) => {
       const name = str(p.name);
       const version = str(p.version);
@@ -103,7 +117,7 @@ export function parsePipfileLock(file: string, text: string): ParseResult {
 
 export function parseUvLock(file: string, text: string): ParseResult {
   return guarded(file, () => {
-    const line = liner(text);
+    const line = entryLines(text, 'package');
     const prod: string[] = [];
     const dev: string[] = [];
     const depNames = (list: unknown): string[] => (Array.isArray(list) ? list.filter(isRecord).map((d) => normalizePypiName(String(d.name))) : []);
@@ -133,7 +147,7 @@ export function parseUvLock(file: string, text: string): ParseResult {
 
 export function parsePdmLock(file: string, text: string, read: ReadSibling): ParseResult {
   return guarded(file, () => {
-    const line = liner(text);
+    const line = entryLines(text, 'package');
     const packages: Package[] = tomlPackages(text, 'package').flatMap((p) => {
       const name = str(p.name);
       const version = str(p.version);
@@ -149,7 +163,7 @@ export function parsePdmLock(file: string, text: string, read: ReadSibling): Par
 
 export function parsePylock(file: string, text: string): ParseResult {
   return guarded(file, () => {
-    const line = liner(text);
+    const line = entryLines(text, 'packages');
     const packages: Package[] = tomlPackages(text, 'packages').flatMap((p) => {
       const name = str(p.name);
       const version = str(p.version);
