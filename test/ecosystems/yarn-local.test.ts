@@ -73,3 +73,17 @@ describe('yarn.lock packages from outside the registry', () => {
     expect(parseYarnLock('yarn.lock', lock, () => undefined).packages.map((p) => `${p.name}@${p.version}`)).toEqual(['@acme/tool@1.2.0']);
   });
 });
+
+describe('a yarn.lock that does not read as one', () => {
+  it('classic entries without the "# yarn lockfile v1" header are a problem naming the file, not 0 packages said nothing of (osv-scalibr fixture)', () => {
+    const text = readFileSync(join(SCALIBR, 'one-package.v1.lock'), 'utf8');
+    const headless = text.replace(/^# yarn lockfile v1\r?\n/m, '');
+    expect(headless).not.toBe(text);
+    const r = parseYarnLock('web/yarn.lock', headless, () => undefined);
+    expect(r.packages).toEqual([]);
+    expect(r.problems).toEqual([{ file: 'web/yarn.lock', line: expect.any(Number), message: expect.stringMatching(/^1 entry not read as lockfile records \(first shown\): a yarn classic lockfile must start with "# yarn lockfile v1"/) }]);
+    expect(headless.split('\n')[r.problems[0].line! - 1]).toMatch(/^\S+@.*:$/);
+    // With its header the same file reads, with no problem.
+    expect(parseYarnLock('web/yarn.lock', text, () => undefined)).toMatchObject({ problems: [], packages: [expect.objectContaining({ version: expect.any(String) })] });
+  });
+});

@@ -2,6 +2,7 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import type { Package, ParseResult, ReadSibling } from '../types.js';
 import { applyGraph, BadFile, guarded, installedFromElsewhere, isRecord, LineFinder, str } from '../util.js';
+import { plural } from '../../util/text.js';
 import { isRegistryVersion, readDeclared, resolvedOutsideRegistry } from './manifest.js';
 
 /** `@scope/name@npm:^1.0.0` → ['@scope/name', 'npm:^1.0.0']. */
@@ -33,6 +34,9 @@ function fromOutsideRegistry(range: string): boolean {
 }
 
 
+/** What tells @yarnpkg/parsers a file is classic (its own grammar) rather than berry (YAML). */
+const CLASSIC_HEADER = /^(#.*\r?\n)*#\s+yarn\s+lockfile\s+v1\r?\n/i;
+
 export function parseYarnLock(file: string, text: string, read: ReadSibling): ParseResult {
   return guarded(file, () => {
     let data: unknown;
@@ -54,8 +58,14 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
     let cursor = 1;
     // One entry, one package: classic's `a@^1, a@1.x:` reaches us as one key per descriptor sharing one object.
     const entries = new Map<object, string[]>();
+    // Classic entries in a file without its `# yarn lockfile v1` header are read as YAML, each one a string.
+    const unreadable: string[] = [];
     for (const [key, raw] of Object.entries(data)) {
-      if (key === '__metadata' || !isRecord(raw)) continue;
+      if (key === '__metadata') continue;
+      if (!isRecord(raw)) {
+        unreadable.push(key);
+        continue;
+      }
       const descriptors = key.split(',').map((d) => d.trim().replace(/^"|"$/g, ''));
       const seen = entries.get(raw);
       if (seen) seen.push(...descriptors);
@@ -116,6 +126,8 @@ export function parseYarnLock(file: string, text: string, read: ReadSibling): Pa
       else first.dependencies = [...new Set([...first.dependencies!, ...p.dependencies!])];
     }
     const unchecked = installedFromElsewhere(file, 'npm', elsewhere);
-    return { packages: [...unique.values()], problems: [], ...(unchecked && { unchecked: [unchecked] }) };
+    const why = CLASSIC_HEADER.test(text) ? '' : ': a yarn classic lockfile must start with "# yarn lockfile v1" — run `yarn install` to rewrite it';
+    const problems = unreadable.length ? [{ file, line: lines.find(unreadable[0].split(',')[0].trim()), message: `${plural(unreadable.length, 'entry', 'entries')} not read as lockfile records (first shown)${why}` }] : [];
+    return { packages: [...unique.values()], problems, ...(unchecked && { unchecked: [unchecked] }) };
   });
 }
