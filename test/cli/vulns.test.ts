@@ -318,6 +318,18 @@ describe('sentrik vulns: records of one vulnerability that disagree on the fix',
   });
 });
 
+describe('sentrik vulns: Gemfile.lock platform variants', () => {
+  it('one gem version built for several platforms is one package and one finding', () => {
+    // QA: rgem (1.5.0), (1.5.0-x86_64-linux), (1.5.0-arm64-darwin) → "3 known vulnerabilities — checked 1 package".
+    const work = project({ 'records/GHSA-rgem-rgem-rgem.json': JSON.stringify({ id: 'GHSA-rgem-rgem-rgem', modified: '2099-01-01T00:00:00Z', summary: 'rgem flaw', affected: [{ package: { ecosystem: 'RubyGems', name: 'rgem' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.6.0' }] }] }] }) });
+    expect(sentrik(['vulns', 'db', 'import', join(work, 'records'), '--db', join(work, 'db')]).code).toBe(0);
+    const root = project({ 'Gemfile.lock': 'GEM\n  remote: https://rubygems.org/\n  specs:\n    rgem (1.5.0)\n    rgem (1.5.0-x86_64-linux)\n    rgem (1.5.0-arm64-darwin)\n\nPLATFORMS\n  arm64-darwin\n  ruby\n  x86_64-linux\n\nDEPENDENCIES\n  rgem\n' });
+    const r = sentrik(['vulns', root, '--db', join(work, 'db')]);
+    expect(r.stdout).toMatch(/rgem\s+1\.5\.0\s+1\.6\.0\s+.*Gemfile\.lock:4/);
+    expect(r.stdout).toContain('1 known vulnerability (1 medium) — checked 1 package in 1 lockfile\n');
+  });
+});
+
 describe('sentrik vulns -o FILE', () => {
   it('writes the table and its coverage sentence to a .txt file', () => {
     const root = project({ 'package.json': PACKAGE_JSON, 'package-lock.json': npmLock() });

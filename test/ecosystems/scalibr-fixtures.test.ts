@@ -102,3 +102,28 @@ describe('TOML lockfile lines point at the package entry itself', () => {
     }
   });
 });
+
+describe('Gemfile.lock specs', () => {
+  const gemfileLock = formats.find((f) => f.name === 'Gemfile.lock')!;
+  const fixture = (name: string): string => readFileSync(join(BASE, 'ruby', 'gemfilelock', 'testdata', name), 'utf8');
+
+  it('a spec line that is not `name (version)` is a problem with its line, not skipped in silence (osv-scalibr invalid.lock)', () => {
+    expect(gemfileLock.parse('invalid.lock', fixture('invalid.lock'), () => undefined)).toEqual({ packages: [], problems: [{ file: 'invalid.lock', line: 4, message: '1 spec line could not be read as `name (version)` (first shown)' }] });
+    const cut = fixture('one-gem.lock').replace('    ast (2.4.2)\n', '    ast (2.4.2)\n    rack (\n');
+    expect(gemfileLock.parse('Gemfile.lock', cut, () => undefined)).toMatchObject({ packages: [{ name: 'ast', version: '2.4.2' }], problems: [{ line: 5 }] });
+  });
+
+  it('platform variants of one gem version are one package, at the first variant (osv-scalibr rails.lock)', () => {
+    const text = fixture('rails.lock');
+    const variants = text.replace(/^( {4}nokogiri \(1\.13\.3)-x86_64-linux\)\n/m, '$1)\n$1-x86_64-linux)\n$1-arm64-darwin)\n      racc (~> 1.4)\n');
+    expect(variants).not.toBe(text);
+    const before = gemfileLock.parse('Gemfile.lock', text, () => undefined).packages;
+    const after = gemfileLock.parse('Gemfile.lock', variants, () => undefined);
+    expect(after.problems).toEqual([]);
+    expect(after.packages.map((p) => `${p.name}@${p.version}`)).toEqual(before.map((p) => `${p.name}@${p.version}`));
+    const nokogiri = after.packages.filter((p) => p.name === 'nokogiri');
+    expect(nokogiri).toHaveLength(1);
+    expect(variants.split('\n')[nokogiri[0].line! - 1]).toBe('    nokogiri (1.13.3)');
+    expect(nokogiri[0].dependencies).toEqual(before.find((p) => p.name === 'nokogiri')!.dependencies);
+  });
+});

@@ -1,8 +1,12 @@
 // RubyGems: Gemfile.lock (gems.locked). Specs from the GEM and GIT sections; DEPENDENCIES lists the direct ones.
 import type { Ecosystem, Package, ParseResult } from '../types.js';
 import { applyGraph } from '../util.js';
+import { plural } from '../../util/text.js';
 import { uncheckedGemfile } from './manifest.js';
 import { compareRubyGems } from './version.js';
+
+/** A spec line, as Bundler reads it: `name (version)` or `name (version-platform)`; versions hold no '-'. */
+const SPEC = /^ {4}(?! )([^\s(]+) \(([^-)\s]+)(?:-([^)\s]+))?\)\s*$/;
 
 export function parseGemfileLock(file: string, text: string): ParseResult {
   const packages: Package[] = [];
@@ -10,7 +14,11 @@ export function parseGemfileLock(file: string, text: string): ParseResult {
   let section = '';
   let current: Package | undefined;
   const byName = new Map<string, Package>();
+  // One gem version, one package: platform variants (`nokogiri (1.13.3-x86_64-linux)`, `(1.13.3-arm64-darwin)`)
+  // are builds of the same release.
+  const byKey = new Map<string, Package>();
   const pending: [Package, string][] = [];
+  const unreadable: number[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     if (/^\S/.test(raw)) {
       section = raw.trim();
@@ -18,13 +26,21 @@ export function parseGemfileLock(file: string, text: string): ParseResult {
       return;
     }
     if (section === 'GEM' || section === 'GIT') {
-      const spec = /^ {4}([^\s(]+) \(([^)]+)\)\s*$/.exec(raw);
-      if (spec) {
-        // "nokogiri (1.13.0-x86_64-linux)": the platform is not part of the version
-        const version = spec[2].replace(/-(x86|x64|arm|aarch|universal|java|mingw|mswin|darwin|linux)[\w.-]*$/, '');
-        current = { name: spec[1], version, ecosystem: 'RubyGems', file, line: i + 1, dependencies: [] };
+      if (/^ {4}(?! )/.test(raw)) {
+        const spec = SPEC.exec(raw);
+        if (!spec) {
+          unreadable.push(i + 1);
+          current = undefined;
+          return;
+        }
+        const [, name, version] = spec;
+        const key = `${name}@${version}`;
+        current = byKey.get(key);
+        if (current) return;
+        current = { name, version, ecosystem: 'RubyGems', file, line: i + 1, dependencies: [] };
+        byKey.set(key, current);
         packages.push(current);
-        if (!byName.has(spec[1])) byName.set(spec[1], current);
+        if (!byName.has(name)) byName.set(name, current);
         return;
       }
       const dep = /^ {6}([^\s(]+)/.exec(raw);
@@ -36,10 +52,11 @@ export function parseGemfileLock(file: string, text: string): ParseResult {
   });
   for (const [p, name] of pending) {
     const d = byName.get(name);
-    if (d) p.dependencies!.push(`${d.name}@${d.version}`);
+    if (d && !p.dependencies!.includes(`${d.name}@${d.version}`)) p.dependencies!.push(`${d.name}@${d.version}`);
   }
   applyGraph(packages, direct.map((n) => byName.get(n)).filter((p): p is Package => !!p).map((p) => `${p.name}@${p.version}`), []);
-  return { packages, problems: [] };
+  const problems = unreadable.length ? [{ file, line: unreadable[0], message: `${plural(unreadable.length, 'spec line')} could not be read as \`name (version)\` (first shown)` }] : [];
+  return { packages, problems };
 }
 
 export const rubygems: Ecosystem = {
