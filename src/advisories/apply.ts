@@ -4,6 +4,7 @@
 // Editors change only the bytes of version requirements. Lockfiles with integrity hashes are never
 // rewritten; formats without an editor get the package manager's command instead.
 import { posix } from 'node:path';
+import { GO_RELEASE_PACKAGES } from '../ecosystems/go/index.js';
 import type { LockfileFormat, Upgrade } from '../ecosystems/types.js';
 import type { FixPlan } from './fix.js';
 
@@ -30,7 +31,7 @@ const COMMANDS: Record<string, (p: FixPlan) => string> = {
   'Pipfile.lock': (p) => `pipenv install '${p.package.name}==${p.to}'`,
   'pylock.toml': (p) => `pip lock '${p.package.name}==${p.to}'`,
   'requirements.txt': (p) => `pip-compile --upgrade-package '${p.package.name}==${p.to}'`,
-  'go.mod': (p) => `go get ${p.package.name}@v${p.to!.replace(/^v/, '')} && go mod tidy`,
+  'go.mod': (p) => (GO_RELEASE_PACKAGES.includes(p.package.name) ? `go get toolchain@go${p.to}   # the Go release that builds the module` : `go get ${p.package.name}@v${p.to!.replace(/^v/, '')} && go mod tidy`),
   'Cargo.lock': (p) => `cargo update -p ${p.package.name} --precise ${p.to}`,
   'Gemfile.lock': (p) => `bundle update ${p.package.name} --conservative   # target ${p.to}`,
   'composer.lock': (p) => `composer require '${p.package.name}:^${p.to!.replace(/^v/, '')}' --update-with-dependencies`,

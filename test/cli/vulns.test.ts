@@ -330,6 +330,21 @@ describe('sentrik vulns: Gemfile.lock platform variants', () => {
   });
 });
 
+describe('sentrik vulns: the Go release a module builds with', () => {
+  it('checks go.mod\'s toolchain (else go) release against the stdlib and toolchain advisories, and says how to upgrade it', () => {
+    const root = project({ 'go.mod': 'module example.com/x\n\ngo 1.20\n\ntoolchain go1.20.1\n' });
+    const json = JSON.parse(sentrik(['vulns', root, '--db', db, '--format', 'json']).stdout) as { findings: { ruleId: string; line: number; vuln: { package: string; installed: string; fixedIn?: string } }[] };
+    const stdlib = json.findings.find((f) => f.ruleId === 'GO-2023-1621')!;
+    expect(stdlib).toMatchObject({ line: 5, vuln: { package: 'stdlib', installed: '1.20.1', fixedIn: '1.20.2' } });
+    expect(json.findings.some((f) => f.vuln.package === 'toolchain')).toBe(true);
+    // go 1.20 alone is Go 1.20.0: GO-2023-1621 (fixed in 1.20.2) applies; a module with no go line has no release to check.
+    const bare = JSON.parse(sentrik(['vulns', project({ 'go.mod': 'module example.com/x\n\ngo 1.20\n' }), '--db', db, '--format', 'json']).stdout) as { findings: { ruleId: string; line: number }[] };
+    expect(bare.findings.find((f) => f.ruleId === 'GO-2023-1621')).toMatchObject({ line: 3 });
+    expect(sentrik(['vulns', project({ 'go.mod': 'module example.com/x\n' }), '--db', db]).stdout).toContain('0 known vulnerabilities');
+    expect(sentrik(['vulns', root, '--db', db, '--fix-preview', '-q']).stdout).toMatch(/go get toolchain@go1\.\d+\.\d+ {3}# the Go release that builds the module/);
+  });
+});
+
 describe('sentrik vulns -o FILE', () => {
   it('writes the table and its coverage sentence to a .txt file', () => {
     const root = project({ 'package.json': PACKAGE_JSON, 'package-lock.json': npmLock() });

@@ -127,3 +127,18 @@ describe('Gemfile.lock specs', () => {
     expect(nokogiri[0].dependencies).toEqual(before.find((p) => p.name === 'nokogiri')!.dependencies);
   });
 });
+
+describe('go.mod: the Go release', () => {
+  const goMod = formats.find((f) => f.name === 'go.mod')!;
+  const release = (name: string) => {
+    const text = readFileSync(join(BASE, 'golang', 'gomod', 'testdata', name), 'utf8');
+    return goMod.parse(name, text, () => undefined).packages.filter((p) => p.name === 'stdlib' || p.name === 'toolchain').map((p) => [p.name, p.version, text.split('\n')[p.line! - 1]]);
+  };
+
+  it('is the toolchain directive, else the go directive, as stdlib and toolchain packages (osv-scalibr gomod fixtures)', () => {
+    expect(release('toolchain.mod')).toEqual([['stdlib', '1.23.6', 'toolchain go1.23.6'], ['toolchain', '1.23.6', 'toolchain go1.23.6']]);
+    expect(release('toolchain-with-suffix.mod')).toEqual([['stdlib', '1.23.6', 'toolchain go1.23.6-xyz'], ['toolchain', '1.23.6', 'toolchain go1.23.6-xyz']]);
+    expect(release('indirect-1.23.mod').map(([, v, line]) => [v, line])).toEqual([['1.23', 'go 1.23'], ['1.23', 'go 1.23']]);
+    expect(release('one-package.mod')).toEqual([]);
+  });
+});

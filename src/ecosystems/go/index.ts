@@ -1,5 +1,7 @@
 // Go: go.mod require lines (`// indirect` marks transitive ones), with replace directives applied.
-// Versions keep their "v"; pseudo-versions order as semver prereleases.
+// Versions keep their "v"; pseudo-versions order as semver prereleases. The Go release that builds the module
+// — `toolchain go1.20.1`, else `go 1.20` — is read as the packages `stdlib` and `toolchain`, the names Go's
+// advisories give the standard library and the go command (as OSV-Scanner reads it).
 import { compareSemverLike } from '../semver.js';
 import type { Ecosystem, Package, ParseResult } from '../types.js';
 
@@ -19,10 +21,15 @@ function unquote(s: string): string {
   return s.replace(/^"(.*)"$/, '$1').replace(/^`(.*)`$/, '$1');
 }
 
+/** What Go's advisories call the standard library and the go command: both come with the Go release. */
+export const GO_RELEASE_PACKAGES: readonly string[] = ['stdlib', 'toolchain'];
+
 export function parseGoMod(file: string, text: string): ParseResult {
   const packages: Package[] = [];
   const replaces: Replace[] = [];
   const problems: ParseResult['problems'] = [];
+  let goRelease: { version: string; line: number } | undefined;
+  let toolchain: { version: string; line: number } | undefined;
   let block: string | undefined;
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = i + 1;
@@ -51,6 +58,11 @@ export function parseGoMod(file: string, text: string): ParseResult {
     if (directive === 'require') {
       if (words.length < 2) return problems.push({ file, line, message: 'require needs a module path and a version' }) as unknown as void;
       packages.push({ name: words[0], version: words[1], ecosystem: 'Go', file, line, direct: !/\bindirect\b/.test(comment) });
+    } else if (directive === 'go' && words[0]) {
+      goRelease = { version: words[0], line };
+    } else if (directive === 'toolchain' && /^go\d/.test(words[0] ?? '')) {
+      // `go1.23.6-xyz` (a custom build's suffix) is Go 1.23.6; `toolchain default` names no release.
+      toolchain = { version: words[0].slice(2).split('-')[0], line };
     } else if (directive === 'replace') {
       const arrow = words.indexOf('=>');
       if (arrow < 1) return;
@@ -65,6 +77,8 @@ export function parseGoMod(file: string, text: string): ParseResult {
     else if (r.toVersion && !/^\.{0,2}\//.test(r.to)) out.push({ ...p, name: r.to, version: r.toVersion });
     // a replacement by a local directory is the project's own code: nothing to match
   }
+  const release = toolchain ?? goRelease;
+  if (release) for (const name of GO_RELEASE_PACKAGES) out.push({ name, version: release.version, ecosystem: 'Go', file, line: release.line, direct: true });
   return { packages: out, problems };
 }
 
