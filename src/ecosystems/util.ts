@@ -204,12 +204,12 @@ export function applyGraph(packages: Package[], prodRoots: Iterable<string>, dev
       p.direct = direct.has(k);
       p.dev = !prod.has(k);
       if (step.depth === 0) continue;
-      const build = (): string[] => {
-        const whole = upFrom(steps, step.parent, step.depth);
-        if (step.depth < MAX_CHAIN) return [...whole, p.name];
-        return [...upFrom(steps, step.headEnd, CHAIN_HEAD), '…', ...upFrom(steps, step.parent, CHAIN_TAIL - 1), p.name];
-      };
-      lazyChain(p, build);
+      // Each read walks at most MAX_CHAIN parents: the head through headEnd, the tail from the parent.
+      lazyChain(p, () =>
+        step.depth < MAX_CHAIN
+          ? [...upFrom(steps, step.parent, step.depth), p.name]
+          : [...upFrom(steps, step.headEnd, CHAIN_HEAD), '…', ...upFrom(steps, step.parent, CHAIN_TAIL - 1), p.name],
+      );
     }
   }
 }
