@@ -1,5 +1,5 @@
 // YAML parsing that keeps source positions, so every error can name file:line.
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, parseDocument, isNode, type Document } from 'yaml';
 import type { ZodError } from 'zod';
 import { SentrikError } from './errors.js';
 
@@ -27,6 +27,29 @@ export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
     throw new SentrikError(`cannot load YAML: ${firstLine((err as Error).message)}`, file, undefined, 'remove the excessive aliases');
   }
   return { doc, lines, file, value };
+}
+
+/**
+ * Every document of a multi-document stream (`---` between them, as Kubernetes manifests are written), with
+ * positions in the whole file; the same errors and alias cap as parseYamlWithPositions.
+ */
+export function parseAllYamlWithPositions(text: string, file: string): ParsedYaml[] {
+  const lines = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      throw new SentrikError(`invalid YAML: ${firstLine(e.message)}`, file, lines.linePos(e.pos[0]).line, 'fix the YAML syntax');
+    }
+  }
+  return docs.map((doc) => {
+    try {
+      return { doc, lines, file, value: doc.toJS({ maxAliasCount: 1000 }) as unknown };
+    } catch (err) {
+      throw new SentrikError(`cannot load YAML: ${firstLine((err as Error).message)}`, file, undefined, 'remove the excessive aliases');
+    }
+  });
 }
 
 /** 1-based line of the node at `path` (or of its closest existing parent). */

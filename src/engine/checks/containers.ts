@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Node } from 'yaml';
 import { contextAccesses, findExpressions, isWholeExpression } from '../formats/expressions.js';
 import type { GhModel } from '../formats/github.js';
-import { dockerfileOf, formatOf, githubOf, yamlOf, SCRIPT_FORMATS, type FormatName } from '../formats/index.js';
+import { dockerfileOf, formatOf, githubOf, yamlDocsOf, yamlOf, SCRIPT_FORMATS, type FormatName } from '../formats/index.js';
 import { entries, get, items, str, type YamlDoc } from '../formats/yaml-doc.js';
 import type { RawMatch } from '../matchers/matcher.js';
 import type { SourceFile } from '../source.js';
@@ -19,7 +19,7 @@ const imageOptions = z.object({ allow: z.array(z.string()).default(['scratch']) 
 export const imageWithoutDigest: Check<z.infer<typeof imageOptions>> = {
   name: 'image-without-digest',
   description: 'container image not pinned to a digest',
-  formats: ['dockerfile', 'github-workflow', 'gitlab-ci', 'azure-pipelines', 'docker-compose', ...SCRIPT_FORMATS.filter((f) => f !== 'dockerfile' && f !== 'github-workflow' && f !== 'gitlab-ci' && f !== 'azure-pipelines')] as FormatName[],
+  formats: ['dockerfile', 'github-workflow', 'gitlab-ci', 'azure-pipelines', 'docker-compose', 'kubernetes', ...SCRIPT_FORMATS.filter((f) => f !== 'dockerfile' && f !== 'github-workflow' && f !== 'gitlab-ci' && f !== 'azure-pipelines')] as FormatName[],
   options: imageOptions,
   run(file, o) {
     const allow = new Set(o.allow.map((a) => a.toLowerCase()));
@@ -72,6 +72,13 @@ export const imageWithoutDigest: Check<z.infer<typeof imageOptions>> = {
       for (const n of imageNodes(y, format)) {
         const v = str(y, n);
         if (v !== undefined && unpinned(v)) out.push(...atNode(y, n, { matched: v, message: msg(v) }));
+      }
+    } else if (format === 'kubernetes') {
+      // `image:` in a manifest names a container's image (pods, workloads' pod templates, jobs).
+      for (const y of yamlDocsOf(file)) {
+        walkPairs(y, y.root ?? undefined, (key, value, _k, valueNode) => {
+          if (key === 'image' && value !== undefined && valueNode && unpinned(value)) out.push(...atNode(y, valueNode, { matched: value, message: msg(value) }));
+        });
       }
     }
     out.push(
@@ -153,12 +160,23 @@ function imageNodes(y: YamlDoc, format: FormatName): Node[] {
 export const privilegedContainer: Check<Record<string, never>> = {
   name: 'privileged-container',
   description: 'container run with --privileged / privileged: true',
-  formats: ['docker-compose', 'gitlab-ci', 'github-workflow', 'azure-pipelines', ...SCRIPT_FORMATS] as FormatName[],
+  formats: ['docker-compose', 'gitlab-ci', 'github-workflow', 'azure-pipelines', 'kubernetes', ...SCRIPT_FORMATS] as FormatName[],
   options: z.object({}).strict(),
-  keywords: () => ['privileged', 'sys_admin'],
+  keywords: () => ['privileged', 'sys_admin', 'hostpid', 'hostipc', 'hostnetwork'],
   run(file) {
     const out: RawMatch[] = [];
     const format = formatOf(file);
+    if (format === 'kubernetes') {
+      // The Pod Security Standards' baseline forbids these: each hands the container the host (or its processes,
+      // IPC, network).
+      for (const y of yamlDocsOf(file)) {
+        walkPairs(y, y.root ?? undefined, (key, value, keyNode) => {
+          if (!/^(true|yes|on)$/i.test(value ?? '')) return;
+          if (key === 'privileged') out.push(...atNode(y, keyNode, { message: '`privileged: true` gives the container full control of the node' }));
+          if (key === 'hostPID' || key === 'hostIPC' || key === 'hostNetwork') out.push(...atNode(y, keyNode, { message: `\`${key}: true\` shares the node's ${key === 'hostPID' ? 'processes' : key === 'hostIPC' ? 'IPC namespace' : 'network namespace'} with the pod` }));
+        });
+      }
+    }
     if (format === 'docker-compose' || format === 'gitlab-ci' || format === 'azure-pipelines' || format === 'github-workflow') {
       const y = yamlOf(file);
       walkPairs(y, y.root ?? undefined, (key, value, keyNode) => {

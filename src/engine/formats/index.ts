@@ -9,7 +9,7 @@ import { parseDockerfile, type DockerfileModel } from './dockerfile.js';
 import { buildGhModel, stepShell, type GhJob, type GhModel, type GhStep } from './github.js';
 import { lineSource, wholeFileSource, type ScriptSource } from './script-source.js';
 import { parseShell, type ShellDialect, type ShellScript } from './shell.js';
-import { asMap, entries, get, items, parseYamlDoc, scalarSource, str, type YamlDoc } from './yaml-doc.js';
+import { asMap, entries, get, items, parseYamlDoc, parseYamlDocs, scalarSource, str, type YamlDoc } from './yaml-doc.js';
 
 export const FORMATS = [
   'github-workflow',
@@ -17,6 +17,7 @@ export const FORMATS = [
   'gitlab-ci',
   'azure-pipelines',
   'docker-compose',
+  'kubernetes',
   'dependabot',
   'pre-commit',
   'dockerfile',
@@ -29,7 +30,7 @@ export const FORMATS = [
 ] as const;
 export type FormatName = (typeof FORMATS)[number];
 
-export const YAML_FORMATS: readonly FormatName[] = ['github-workflow', 'github-action', 'gitlab-ci', 'azure-pipelines', 'docker-compose', 'dependabot', 'pre-commit', 'package-json'];
+export const YAML_FORMATS: readonly FormatName[] = ['github-workflow', 'github-action', 'gitlab-ci', 'azure-pipelines', 'docker-compose', 'kubernetes', 'dependabot', 'pre-commit', 'package-json'];
 /** Formats whose documents contain shell scripts. */
 export const SCRIPT_FORMATS: readonly FormatName[] = ['github-workflow', 'github-action', 'gitlab-ci', 'azure-pipelines', 'dockerfile', 'shell', 'makefile', 'package-json'];
 export const CI_FORMATS: readonly FormatName[] = ['github-workflow', 'github-action', 'gitlab-ci', 'azure-pipelines'];
@@ -111,6 +112,8 @@ function sniffYaml(text: string): FormatName | undefined {
   if (top('services') && /^[ \t]+(image|build)\s*:/m.test(head)) return 'docker-compose';
   if (top('version') && top('updates') && /package-ecosystem/.test(head)) return 'dependabot';
   if (top('repos') && /^\s*-\s*repo\s*:/m.test(head)) return 'pre-commit';
+  // A Kubernetes manifest; not a Helm or Kustomize template (`{{ … }}`), which is no YAML until rendered.
+  if (top('apiVersion') && top('kind') && !head.includes('{{')) return 'kubernetes';
   return undefined;
 }
 
@@ -123,6 +126,14 @@ function tooLarge(file: SourceFile): void {
       'split the file, or exclude it from the scan if it is generated',
     );
   }
+}
+
+/** The documents of a Kubernetes manifest (one file often holds several, separated by `---`). */
+export function yamlDocsOf(file: SourceFile): YamlDoc[] {
+  return memo(file, 'yaml-docs', () => {
+    tooLarge(file);
+    return parseYamlDocs(file);
+  });
 }
 
 export function yamlOf(file: SourceFile): YamlDoc {
