@@ -119,6 +119,16 @@ describe('sentrik vulns (offline)', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/no offline advisory database.*sentrik vulns db import/);
   });
+
+  it('refuses a file argument (exit 2) instead of checking the current directory', () => {
+    const root = project({ 'requirements.txt': REQUIREMENTS });
+    const elsewhere = project({ 'package-lock.json': npmLock() });
+    const r = sentrik(['vulns', join(root, 'requirements.txt'), '--db', db], { cwd: elsewhere });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${join(root, 'requirements.txt')}: not a directory — give the project directory`);
+    expect(r.stdout).not.toContain('lodash');
+  });
 });
 
 describe('sentrik vulns: dependencies it cannot check', () => {

@@ -102,6 +102,16 @@ describe('sentrik watch: files', () => {
     expect(broken.stderr.trim().split('\n')).toHaveLength(1);
     expect(broken.stderr).toMatch(/config\.yaml:2/);
   });
+
+  it('refuses a file argument (exit 2) instead of watching the current directory', async () => {
+    const root = project({ 'src/server.js': 'x = 1\n' });
+    const elsewhere = project({});
+    const r = sentrik(['watch', join(root, 'src', 'server.js'), '--once'], { cwd: elsewhere });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${join(root, 'src', 'server.js')}: not a directory — give the project directory`);
+    expect(r.stdout).not.toContain('watching');
+  });
 });
 
 /** Real OSV records from the PyPI snapshot, written as a folder `vulns db import` accepts. */

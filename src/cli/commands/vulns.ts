@@ -1,10 +1,8 @@
 // `sentrik vulns`: known-vulnerable dependencies from lockfiles, matched against an offline OSV database
 // (default) or the OSV API (--online); `--fix-preview` / `--fix` plan and apply the smallest safe upgrades;
 // `sentrik vulns db import` fills the database.
-import { writeFileSync } from 'node:fs';
-import { statSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { applyPlans } from '../../advisories/apply.js';
 import { gitignoredNote, vulnsSummary } from '../../advisories/coverage.js';
@@ -115,8 +113,10 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
     if (!(SEVERITIES as readonly string[]).includes(s)) throw new SentrikError(`unknown severity '${s}' in --fail-on`, undefined, undefined, `use any of: ${SEVERITIES.join(', ')}`);
     return s as Severity;
   });
-  const { root } = resolveRoot(io, path ? [path] : []);
-  if (path && !statSync(root).isDirectory()) throw new SentrikError('give the project directory', path);
+  // A file argument leaves the root at the current directory (resolveRoot keeps it in `paths`), which is
+  // not what was asked: like scan, a project is a directory.
+  const { root, paths } = resolveRoot(io, path ? [path] : []);
+  if (paths.length) throw new SentrikError('not a directory', path, undefined, 'give the project directory');
   // Only scan_exclude and output_dir matter here: the packs (slow to load and validate) are not needed.
   const loaded = loadConfig({ root, env: io.env, overrides: {}, configPath: io.env.SENTRIK_CONFIG });
   for (const w of loaded.warnings) io.stderr(`sentrik: warning: ${w}\n`);

@@ -1,7 +1,6 @@
 // `sentrik watch [PATH]`: re-scan on file changes, re-check dependencies periodically, fix new advisories
 // (working tree, or one pull request per advisory set). Signal handling lives here: SIGINT/SIGTERM abort
 // the loop, which finishes the step it is in and returns.
-import { statSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { defaultDbDir, readManifest } from '../../advisories/db.js';
 import type { UpgradeLevel } from '../../advisories/fix.js';
@@ -59,8 +58,10 @@ async function watchCommand(io: CliIO, path: string | undefined, flags: WatchFla
   if (flags.once && flags.cycles) throw new SentrikError('choose one of --once and --cycles');
   const level = flags.upgrade;
   if (level !== 'patch' && level !== 'minor' && level !== 'major') throw new SentrikError(`unknown upgrade level '${level}'`, undefined, undefined, 'use patch, minor or major');
-  const { root } = resolveRoot(io, path ? [path] : []);
-  if (path && !statSync(root).isDirectory()) throw new SentrikError('give the project directory', path);
+  // A file argument leaves the root at the current directory (resolveRoot keeps it in `paths`), which is
+  // not what was asked: like scan, a project is a directory.
+  const { root, paths } = resolveRoot(io, path ? [path] : []);
+  if (paths.length) throw new SentrikError('not a directory', path, undefined, 'give the project directory');
 
   // Warnings of the configuration are shown once, not on every reload.
   const shown = new Set<string>();
