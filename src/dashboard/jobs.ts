@@ -1,6 +1,9 @@
 // Scans started from the UI run as a child `sentrik scan` process: the server stays responsive, and the run is
 // recorded by exactly the code path the CLI uses. One scan at a time; the UI polls the job for progress.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** How long a stopped scan may take to exit on SIGTERM before it is killed outright. */
+const STOP_GRACE_MS = 3000;
 
 export interface CliLauncher {
   /** The node binary and the sentrik launcher script. */
@@ -24,6 +27,7 @@ export class ScanJobs {
   private readonly jobs = new Map<number, Job>();
   private next = 1;
   private current?: Job;
+  private child?: ChildProcess;
 
   constructor(
     private readonly launcher: CliLauncher,
@@ -41,6 +45,7 @@ export class ScanJobs {
       env: this.launcher.env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    this.child = child;
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
       job.log.push(...text.split('\n').filter(Boolean));
@@ -56,7 +61,32 @@ export class ScanJobs {
     };
     child.on('error', (err) => finish(2, `cannot start the scan: ${err.message}`));
     child.on('close', (code) => finish(code ?? 2));
+    child.on('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
     return job;
+  }
+
+  /**
+   * Stop the running scan, if any, and resolve when its process has exited: the dashboard is shutting down,
+   * and a child left running (its stderr pipe open) would keep the server's process alive until it ends.
+   */
+  stop(): Promise<void> {
+    const child = this.child;
+    const job = this.current;
+    // No pid: the spawn failed, and no 'exit' will come.
+    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    if (job?.state === 'running') job.log.push('stopped: the dashboard is shutting down');
+    return new Promise((resolve) => {
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(killer);
+        // A grandchild holding the pipe must not keep this process alive either.
+        child.stderr?.destroy();
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
   }
 
   get(id: number): Job | undefined {

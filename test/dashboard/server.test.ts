@@ -1,9 +1,10 @@
 // Dashboard server over real HTTP: who may read and change what, the headers on every response, and the
 // config / suppression files it writes.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { loadSuppressions } from '../../src/engine/suppressions.js';
 import { literalGlob } from '../../src/dashboard/edits.js';
@@ -12,7 +13,7 @@ import { CSP } from '../../src/dashboard/security.js';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.js';
 import { openHistory } from '../../src/history/open.js';
 import type { HistoryStore } from '../../src/history/store.js';
-import { project, sentrik } from '../cli/helpers.js';
+import { BIN, project, sentrik } from '../cli/helpers.js';
 import { finding, findings, runInput } from '../history/fixtures.js';
 
 interface Res {
@@ -226,4 +227,60 @@ describe('dashboard configuration', () => {
       await store.close();
     }
   });
+});
+
+/** Still running (signal 0 only checks that the process exists). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('dashboard process', () => {
+  const started: ChildProcess[] = [];
+  const pids: number[] = [];
+  // A failed expectation must leave nothing running.
+  afterEach(() => {
+    for (const c of started.splice(0)) c.kill('SIGKILL');
+    for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  it('SIGTERM stops a scan started from the UI and exits, instead of waiting for the scan to end', async () => {
+    // Every `sentrik scan` child this dashboard starts writes its pid, then sleeps for a minute before scanning.
+    const root = project({ 'app.js': 'x = 1\n', 'slow.mjs': "import { writeFileSync } from 'node:fs';\nif (process.argv.includes('scan')) { writeFileSync(process.env.SCAN_PID_FILE, String(process.pid)); await new Promise((r) => setTimeout(r, 60_000)); }\n" });
+    const pidFile = join(root, 'scan.pid');
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_OPTIONS: `--import ${join(root, 'slow.mjs')}`, SCAN_PID_FILE: pidFile };
+    const dash = spawn(process.execPath, [BIN, 'dashboard', '--root', root, '--port', '0', '--no-open'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    started.push(dash);
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) => dash.on('exit', (code) => resolve({ code, at: Date.now() })));
+    let out = '';
+    dash.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`dashboard did not start: ${out}`)), 20_000);
+      dash.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /open: +(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+        if (m) (clearTimeout(timer), resolve(m[1]));
+      });
+    });
+    const port = Number(new URL(url).port);
+    const token = new URL(url).searchParams.get('token')!;
+    const res = await call(port, 'POST', '/api/scan', { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, {});
+    expect(res.status, res.body).toBe(200);
+    await expect.poll(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8') !== '', { timeout: 20_000 }).toBe(true);
+    const scanPid = Number(readFileSync(pidFile, 'utf8'));
+    pids.push(scanPid);
+    expect(alive(scanPid)).toBe(true);
+
+    const signalledAt = Date.now();
+    dash.kill('SIGTERM');
+    // The scan would sleep on for a minute: give up waiting well before that.
+    const { code, at } = await Promise.race([exited, new Promise<{ code: number | null; at: number }>((resolve) => setTimeout(() => resolve({ code: -1, at: Date.now() }), 15_000))]);
+    expect(code, `still running 15 s after SIGTERM: ${out}`).toBe(0);
+    expect(at - signalledAt).toBeLessThan(10_000);
+    expect(alive(scanPid)).toBe(false);
+  }, 40_000);
 });

@@ -69,6 +69,8 @@ async function dashboard(io: CliIO, flags: DashboardFlags): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // A scan started from the UI must not outlive the server (nor keep this process alive).
+  await context.jobs.stop();
   await running.close();
   await store.close();
   return EXIT.OK;
