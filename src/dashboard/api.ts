@@ -243,12 +243,20 @@ export function suppressions(ctx: DashboardContext): unknown {
   return { entries, approvals, problem };
 }
 
+/** A text field of a JSON body: absent (or null, or empty) is undefined; anything but a string is refused. */
+function textField(body: Body, name: string): string | undefined {
+  const v = body[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw new HttpError(400, `${name} must be a string`);
+  return v;
+}
+
 export function suppress(ctx: DashboardContext, body: Body): unknown {
-  const ruleId = String(body.ruleId ?? '');
-  const file = String(body.file ?? '');
+  const ruleId = textField(body, 'ruleId');
+  const file = textField(body, 'file');
   if (!ruleId || !file) throw new HttpError(400, 'ruleId and file are required');
   if (isAbsolute(file) || file.split('/').includes('..')) throw new HttpError(400, 'file must be a path inside the project');
-  addSuppression(ctx.root, { ruleId, file, reason: String(body.reason ?? ''), approvedBy: body.approvedBy ? String(body.approvedBy) : undefined, expires: body.expires ? String(body.expires) : undefined });
+  addSuppression(ctx.root, { ruleId, file, reason: textField(body, 'reason') ?? '', approvedBy: textField(body, 'approvedBy'), expires: textField(body, 'expires') });
   // The suppression applies from the next scan on: start it now so the numbers follow.
   const job = ctx.jobs?.start(`suppressed ${ruleId} in ${file}`);
   return { ok: true, job: job ? job.id : null };

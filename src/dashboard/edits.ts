@@ -9,7 +9,9 @@ import { findConfigFile } from '../config/load.js';
 import { SEVERITIES, type Severity } from '../engine/model.js';
 import { loadSuppressions, suppressionsPath } from '../engine/suppressions.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { isCalendarDate } from '../util/dates.js';
 import { SentrikError } from '../util/errors.js';
+import { hasControlCharacters } from '../util/text.js';
 
 function readDoc(file: string): Document {
   const doc = parseDocument(existsSync(file) ? readFileSync(file, 'utf8') : '');
@@ -109,19 +111,28 @@ export interface NewSuppression {
   expires?: string;
 }
 
+function oneLine(field: string, text: string, max: number): void {
+  if (hasControlCharacters(text)) throw new SentrikError(`${field} must be one line of plain text: it holds a line break or another control character`);
+  if (text.length > max) throw new SentrikError(`${field} is too long (${text.length} characters; at most ${max})`);
+}
+
 /** Append an entry to .sentrik/suppressions.yaml; the file is restored if the result does not load. */
 export function addSuppression(root: string, s: NewSuppression): void {
   const reason = s.reason.trim();
+  const approvedBy = s.approvedBy?.trim();
   if (!reason) throw new SentrikError('a suppression needs a reason', undefined, undefined, 'say why the finding is safe to ignore');
-  if (reason.length > 500 || /[\r\n]/.test(reason)) throw new SentrikError('the reason must be one line of at most 500 characters');
+  // Each field is one YAML scalar a reviewer reads: a newline or an escape in one would show as something else.
+  oneLine('reason', reason, 500);
+  if (approvedBy) oneLine('approvedBy', approvedBy, 200);
+  oneLine('file', s.file, 4096);
   if (!/^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(s.ruleId)) throw new SentrikError(`invalid rule id '${s.ruleId}'`);
-  if (s.expires && !/^\d{4}-\d{2}-\d{2}$/.test(s.expires)) throw new SentrikError(`invalid expiry '${s.expires}'`, undefined, undefined, 'use YYYY-MM-DD');
+  if (s.expires && !isCalendarDate(s.expires)) throw new SentrikError(`invalid expiry '${s.expires}': not a date`, undefined, undefined, 'use YYYY-MM-DD, a day that exists');
   const file = suppressionsPath(root);
   const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   const doc = readDoc(file);
   if (!isSeq(doc.get('suppressions', true))) doc.set('suppressions', doc.createNode([]));
   const entry: Record<string, string> = { rule_id: s.ruleId, file_glob: s.file === '.' ? '.' : literalGlob(s.file), reason };
-  if (s.approvedBy?.trim()) entry.approved_by = s.approvedBy.trim();
+  if (approvedBy) entry.approved_by = approvedBy;
   if (s.expires) entry.expires = s.expires;
   (doc.get('suppressions', true) as { add(v: unknown): void }).add(doc.createNode(entry));
   writeFileAtomic(file, doc.toString());

@@ -34,3 +34,13 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   }
   return best !== undefined && best !== word && bestDist <= Math.max(2, Math.floor(best.length / 5)) ? best : undefined;
 }
+
+/**
+ * Characters that make text read differently from what is stored: controls (newlines, tabs, escapes, C1),
+ * Unicode line and paragraph separators, and bidirectional overrides. A one-line field must hold none.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+
+export function hasControlCharacters(text: string): boolean {
+  return UNPRINTABLE.test(text);
+}

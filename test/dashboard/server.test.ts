@@ -159,6 +159,35 @@ describe('dashboard server (loopback)', () => {
     expect(listed.entries[0]).toMatchObject({ ruleId: 'TST-R00-001', approvedBy: 'alice@example.com', expired: false });
   });
 
+  it('refuses a suppression with a day that does not exist or a control character in any text field (400, file unchanged)', async () => {
+    const yaml = join(root, '.sentrik', 'suppressions.yaml');
+    const before = readFileSync(yaml, 'utf8');
+    const entry = { ruleId: 'TST-R00-002', file: 'src/a.js', reason: 'test fixture', approvedBy: 'bob@example.com' };
+    const refused: [Record<string, unknown>, RegExp][] = [
+      [{ expires: '2099-13-45' }, /invalid expiry '2099-13-45': not a date — use YYYY-MM-DD, a day that exists/],
+      [{ expires: '2099-02-31' }, /invalid expiry '2099-02-31'/],
+      [{ expires: '2027-02-29' }, /invalid expiry '2027-02-29'/],
+      [{ approvedBy: 'a\nb: c' }, /^approvedBy must be one line of plain text/],
+      [{ approvedBy: 'bob\u001b[31m' }, /^approvedBy must be one line/],
+      [{ reason: 'safe\there' }, /^reason must be one line/],
+      [{ reason: 'safe\u2028here' }, /^reason must be one line/],
+      [{ reason: 'evil \u202Eexe.txt' }, /^reason must be one line/],
+      [{ file: 'src/a\r.js' }, /^file must be one line/],
+      [{ approvedBy: 'x'.repeat(201) }, /^approvedBy is too long \(201 characters; at most 200\)/],
+      [{ approvedBy: ['bob'] }, /^approvedBy must be a string$/],
+      [{ expires: 20991231 }, /^expires must be a string$/],
+    ];
+    for (const [change, message] of refused) {
+      const r = await post('/api/suppressions', { ...entry, ...change });
+      expect(r.status, JSON.stringify(change)).toBe(400);
+      expect(JSON.parse(r.body).error).toMatch(message);
+    }
+    expect(readFileSync(yaml, 'utf8')).toBe(before);
+    // A leap day is a day.
+    expect((await post('/api/suppressions', { ...entry, expires: '2028-02-29' })).status).toBe(200);
+    expect(loadSuppressions(root).find((s) => s.ruleId === 'TST-R00-002')).toMatchObject({ approvedBy: 'bob@example.com', expires: '2028-02-29' });
+  });
+
   it('serves findings pages, details and groups as JSON', async () => {
     const page = JSON.parse((await call(port, 'GET', `/api/findings?run=${runId}&severity=critical,high&size=5&page=2`)).body);
     expect(page).toMatchObject({ total: 12, page: 2, pageSize: 5 });
