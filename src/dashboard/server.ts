@@ -11,6 +11,8 @@ import { HttpError, type DashboardContext } from './api.js';
 import { Guard, securityHeaders } from './security.js';
 
 const MAX_BODY = 64 * 1024;
+/** How much of a refused body is read and dropped before the connection is cut. */
+const DRAIN_LIMIT = 16 * 1024 * 1024;
 
 export const ASSETS: Record<string, string> = {
   '/assets/app.js': 'text/javascript; charset=utf-8',
@@ -85,18 +87,33 @@ function json(res: ServerResponse, status: number, data: unknown): void {
   send(res, status, JSON.stringify(data));
 }
 
+/**
+ * The JSON object in the request body. A body over MAX_BODY is refused with 413 as soon as it is seen — by
+ * its Content-Length, else when it grows past the limit — and the rest is read and dropped (up to DRAIN_LIMIT)
+ * so the client, still sending, receives the answer rather than a reset connection.
+ */
 function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const tooLarge = (): void => {
+      reject(new HttpError(413, `request body too large (the limit is ${MAX_BODY} bytes)`));
+      req.removeListener('data', collect);
+      let dropped = 0;
+      req.on('data', (c: Buffer) => {
+        dropped += c.length;
+        if (dropped > DRAIN_LIMIT) req.destroy();
+      });
+    };
+    const collect = (c: Buffer): void => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, 'request body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
+      if (size > MAX_BODY) tooLarge();
+      else chunks.push(c);
+    };
+    if (Number(req.headers['content-length']) > MAX_BODY) return tooLarge();
+    req.on('data', collect);
     req.on('end', () => {
+      if (size > MAX_BODY) return;
       if (!size) return resolve({});
       try {
         const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
@@ -159,6 +176,8 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
     handle(req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : err instanceof SentrikError ? 400 : 500;
       if (status === 500) o.log?.(`dashboard: ${req.method} ${req.url}: ${errorMessage(err)}`);
+      // The connection cannot carry another request after a body that was not read in full.
+      if (status === 413 && !res.headersSent) res.setHeader('Connection', 'close');
       if (!res.headersSent) json(res, status, { error: errorMessage(err) });
       else res.end();
     });

@@ -120,6 +120,32 @@ describe('dashboard server (loopback)', () => {
     expect((await call(port, 'POST', '/api/packs', { Authorization: 'Bearer wrong', 'Content-Type': 'application/json' }, body)).status).toBe(403);
   });
 
+  it('answers a body over 64 KB with 413 and Connection: close, whether its length is declared or not', async () => {
+    const big = { pack: 'secrets', enabled: true, padding: 'x'.repeat(1024 * 1024) };
+    const declared = await post('/api/packs', big);
+    expect(declared.status).toBe(413);
+    expect(declared.headers.connection).toBe('close');
+    expect(JSON.parse(declared.body).error).toBe('request body too large (the limit is 65536 bytes)');
+    // Chunked: no Content-Length, so the limit is seen only while reading.
+    const chunked = await new Promise<Res>((resolve, reject) => {
+      const headers = { Host: `127.0.0.1:${port}`, Cookie: cookie, 'X-CSRF-Token': csrf, Origin: `http://127.0.0.1:${port}`, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' };
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/packs', headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 32; i++) req.write('x'.repeat(16 * 1024));
+      req.end();
+    });
+    expect(chunked.status).toBe(413);
+    expect(chunked.headers.connection).toBe('close');
+    expect(JSON.parse(chunked.body).error).toMatch(/request body too large/);
+    // The server goes on answering.
+    expect((await call(port, 'GET', '/api/overview')).status).toBe(200);
+  });
+
   it('pack and rule changes are written to config.yaml with its comments kept; invalid ones change nothing', async () => {
     expect((await post('/api/packs', { pack: 'supply-chain-security', enabled: true })).status).toBe(200);
     expect((await post('/api/packs', { pack: 'secrets', enabled: false })).status).toBe(200);
