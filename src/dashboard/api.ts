@@ -12,7 +12,7 @@ import { readApprovals } from '../governance/approvals.js';
 import { approvalsPath } from '../governance/gate.js';
 import { auditLogPath } from '../governance/record.js';
 import { GROUP_KEYS, type FindingQuery, type FindingStatus, type GroupKey, type RunSummary } from '../history/model.js';
-import type { HistoryStore } from '../history/store.js';
+import { MAX_PAGE_SIZE, type HistoryStore } from '../history/store.js';
 import { licensesFor } from '../licenses/index.js';
 import { loadAllPacks, type LoadedPack } from '../packs/load.js';
 import { purlOf } from '../sbom/index.js';
@@ -43,13 +43,23 @@ type Body = Record<string, unknown>;
 
 const TREND_RUNS = 30;
 
-function intParam(url: URL, name: string, fallback?: number): number | undefined {
+/** The highest page number asked for: far past any history, and page × size stays an exact integer. */
+const MAX_PAGE = 1_000_000;
+
+/**
+ * A whole-number query parameter within [min, max]. Only decimal digits are read: 1e308, 0x10, 1.0 and
+ * 99999999999999999999 (not a safe integer) are refused here, before the database sees them.
+ */
+function intParam(url: URL, name: string, o: { fallback?: number; min?: number; max?: number } = {}): number | undefined {
+  const { min = 0, max = Number.MAX_SAFE_INTEGER } = o;
   const v = url.searchParams.get(name);
-  if (v === null || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new HttpError(400, `invalid ${name}`);
+  if (v === null || v === '') return o.fallback;
+  const n = /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= max)) throw new HttpError(400, `invalid ${name} — use a whole number from ${min} to ${max}`);
   return n;
 }
+
+const pageParam = (url: URL): number => intParam(url, 'page', { fallback: 1, min: 1, max: MAX_PAGE })!;
 
 // One configuration per dashboard, re-read only when a file it came from changes (a save through the
 // dashboard replaces the file, so it is seen by the next request).
@@ -96,7 +106,7 @@ export async function overview(ctx: DashboardContext): Promise<unknown> {
 }
 
 export async function runsList(ctx: DashboardContext, url: URL): Promise<unknown> {
-  const page = Math.max(1, intParam(url, 'page', 1)!);
+  const page = pageParam(url);
   const pageSize = 25;
   const { total, runs } = await ctx.store.listRuns(ctx.project, { limit: pageSize, offset: (page - 1) * pageSize });
   return { total, page, pageSize, runs: runs.map(({ facets, ...r }) => ({ ...r, severity: facets.severity })) };
@@ -116,8 +126,8 @@ export async function findings(ctx: DashboardContext, url: URL): Promise<unknown
     file: p.get('file') || undefined,
     q: p.get('q') || undefined,
     status: status as FindingStatus,
-    page: intParam(url, 'page', 1),
-    pageSize: intParam(url, 'size', 50),
+    page: pageParam(url),
+    pageSize: intParam(url, 'size', { fallback: 50, min: 1, max: MAX_PAGE_SIZE }),
   };
   const group = GROUP_KEYS.find((g) => g === p.get('group')) as GroupKey | undefined;
   const page = await ctx.store.findings(q);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { errorMessage, SentrikError } from '../util/errors.js';
@@ -127,6 +128,26 @@ function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   });
 }
 
+const SEE_TERMINAL = 'the details are in the terminal running `sentrik dashboard`';
+
+/**
+ * What an API error tells the client. A request error (HttpError) or a problem the user can fix in the
+ * project (a SentrikError: a broken config.yaml line, a refused edit) says what it is, its file relative to
+ * the project; a failure of the server — the history store, a bug — only that it failed: its text can hold
+ * internal paths and driver messages, which go to the terminal (the caller logs every 5xx).
+ */
+function publicError(err: unknown, ctx: DashboardContext): { status: number; message: string } {
+  if (err instanceof HttpError) return { status: err.status, message: err.message };
+  if (err instanceof SentrikError && err.file !== ctx.store.label) {
+    const file = err.file && (isAbsolute(err.file) ? relative(ctx.root, err.file) : err.file);
+    const shown = file && !file.startsWith('..') && !isAbsolute(file) ? file : undefined;
+    const text = new SentrikError(err.message, shown, shown ? err.line : undefined, err.hint).format();
+    return { status: 400, message: text.split(`${ctx.root}${sep}`).join('') };
+  }
+  if (err instanceof SentrikError) return { status: 500, message: `the run history could not be read; ${SEE_TERMINAL}` };
+  return { status: 500, message: `internal error; ${SEE_TERMINAL}` };
+}
+
 export async function startDashboard(o: DashboardOptions): Promise<RunningDashboard> {
   const assets = loadAssets();
   const guard = new Guard(o.token, o.host, o.port);
@@ -174,11 +195,11 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      const status = err instanceof HttpError ? err.status : err instanceof SentrikError ? 400 : 500;
-      if (status === 500) o.log?.(`dashboard: ${req.method} ${req.url}: ${errorMessage(err)}`);
+      const { status, message } = publicError(err, o.context);
+      if (status >= 500) o.log?.(`dashboard: ${req.method} ${req.url}: ${errorMessage(err)}`);
       // The connection cannot carry another request after a body that was not read in full.
       if (status === 413 && !res.headersSent) res.setHeader('Connection', 'close');
-      if (!res.headersSent) json(res, status, { error: errorMessage(err) });
+      if (!res.headersSent) json(res, status, { error: message });
       else res.end();
     });
   });

@@ -227,6 +227,35 @@ describe('dashboard server (loopback)', () => {
     expect((await call(port, 'GET', '/api/finding?run=999&seq=0')).status).toBe(404);
     expect((await call(port, 'GET', '/api/findings?page=-1')).status).toBe(400);
   });
+
+  it('refuses page, size and id parameters that are not whole numbers in range (400 "invalid …"), before the database sees them', async () => {
+    const bad = [
+      ['/api/findings?page=99999999999999999999', 'page'],
+      ['/api/runs?page=1e308', 'page'],
+      ['/api/runs?page=0', 'page'],
+      ['/api/runs?page=1000001', 'page'],
+      ['/api/findings?page=1.5', 'page'],
+      ['/api/findings?page=0x10', 'page'],
+      ['/api/findings?page=%201', 'page'],
+      ['/api/findings?size=1e308', 'size'],
+      ['/api/findings?size=201', 'size'],
+      ['/api/findings?size=0', 'size'],
+      ['/api/findings?run=99999999999999999999', 'run'],
+      ['/api/finding?run=1&seq=1e300', 'seq'],
+      ['/api/compare?base=9007199254740992', 'base'],
+      ['/api/job?id=1e400', 'id'],
+    ];
+    for (const [path, name] of bad) {
+      const r = await call(port, 'GET', path);
+      expect(r.status, path).toBe(400);
+      expect(JSON.parse(r.body).error, path).toMatch(new RegExp(`^invalid ${name} — use a whole number from \\d+ to \\d+$`));
+      expect(r.body).not.toContain(root);
+    }
+    // The last page there could be is a page, empty.
+    const last = JSON.parse((await call(port, 'GET', `/api/findings?run=${runId}&page=1000000&size=200`)).body);
+    expect(last).toMatchObject({ total: 31, page: 1000000, pageSize: 200, items: [] });
+    expect((await call(port, 'GET', '/api/runs?page=1000000')).status).toBe(200);
+  });
 });
 
 describe('dashboard server (not loopback)', () => {
@@ -251,6 +280,30 @@ describe('dashboard server (not loopback)', () => {
     const cli = sentrik(['dashboard', '--host', '0.0.0.0', '--port', '0', '--root', root]);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toBe('sentrik: listening on 0.0.0.0 (not loopback) requires a token — set SENTRIK_DASHBOARD_TOKEN to a long random value, or keep the default --host 127.0.0.1\n');
+  });
+});
+
+describe('dashboard errors', () => {
+  it('never echo an internal path: a failing history store is a 500 that points at the terminal, a broken config.yaml names its file relative to the project', async () => {
+    const root = project({ '.sentrik/config.yaml': 'standards_packs: [secrets]\n' });
+    const store = await openHistory({ root, env: {} });
+    const logged: string[] = [];
+    const dash = await startDashboard({ host: '127.0.0.1', port: 0, token: 'errors-token-0123456789abcdef', context: { root, project: root, store, env: {} }, log: (l) => logged.push(l) });
+    try {
+      await store.close(); // every query now fails in the driver
+      const failed = await call(dash.port, 'GET', '/api/runs');
+      expect(failed.status).toBe(500);
+      expect(JSON.parse(failed.body).error).toBe('the run history could not be read; the details are in the terminal running `sentrik dashboard`');
+      expect(failed.body).not.toContain(root);
+      expect(logged.join('\n')).toContain(join(root, '.sentrik', 'history.db')); // the details are kept for the user
+      writeFileSync(join(root, '.sentrik', 'config.yaml'), 'standards_packs: [secrets]\nparallel_scan: maybe\n');
+      const broken = await call(dash.port, 'GET', '/api/packs');
+      expect(broken.status).toBe(400);
+      expect(JSON.parse(broken.body).error).toMatch(/^\.sentrik\/config\.yaml:2: /);
+      expect(broken.body).not.toContain(root);
+    } finally {
+      await dash.close();
+    }
   });
 });
 
