@@ -1,6 +1,6 @@
 // `sentrik hook install [--force]` / `sentrik hook uninstall`: a native git pre-commit hook that runs
 // `sentrik gate --staged`. An existing hook that is not ours is never replaced without --force (and then kept
-// as a backup).
+// as a backup; an earlier backup is never overwritten).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -20,7 +20,7 @@ export function registerHookCommands(program: Command, io: CliIO, run: Run): voi
   hook
     .command('install')
     .description('write .git/hooks/pre-commit running `sentrik gate --staged`; an existing hook is kept unless --force')
-    .option('--force', 'replace an existing pre-commit hook (it is kept as pre-commit.sentrik-backup)')
+    .option('--force', 'replace an existing pre-commit hook (kept as pre-commit.sentrik-backup; never over an earlier backup: then .sentrik-backup.1, .2, …)')
     .option('--root <dir>', 'the repository (default: the current directory)')
     .action(run((flags: { force?: boolean; root?: string }) => install(io, flags)));
   hook
@@ -46,14 +46,41 @@ function install(io: CliIO, flags: { force?: boolean; root?: string }): number {
           : `run \`sentrik hook install --force\` to replace it (it is kept as pre-commit${BACKUP_SUFFIX})`,
       );
     }
-    renameSync(file, file + BACKUP_SUFFIX);
-    io.stdout(`Kept the previous hook as ${shown}${BACKUP_SUFFIX}\n`);
+    io.stdout(`${keepBackup(file, existing, shown)}\n`);
   }
   mkdirSync(resolve(file, '..'), { recursive: true });
   writeFileSync(file, hookScript());
   chmodSync(file, 0o755);
   io.stdout(`${existing?.includes(HOOK_MARKER) ? 'Updated' : 'Installed'} ${shown}: \`sentrik gate --staged\` runs before every commit (skip once with git commit --no-verify)\n`);
   return EXIT.OK;
+}
+
+/**
+ * Move the foreign hook at `file` aside; returns what to tell the user. The first backup is the hook the
+ * repository had before sentrik (the one uninstall restores) and is never overwritten: a later foreign hook
+ * (written over ours by another tool) goes to the next free numbered name, unless the first already holds it.
+ */
+function keepBackup(file: string, content: string, shown: string): string {
+  const first = file + BACKUP_SUFFIX;
+  if (!existsSync(first)) {
+    renameSync(file, first);
+    return `Kept the previous hook as ${shown}${BACKUP_SUFFIX}`;
+  }
+  if (readFileSync(first, 'utf8') === content) {
+    rmSync(file);
+    return `The previous hook is already kept as ${shown}${BACKUP_SUFFIX}`;
+  }
+  let n = 1;
+  while (existsSync(`${first}.${n}`)) n++;
+  renameSync(file, `${first}.${n}`);
+  return `Kept the previous hook as ${shown}${BACKUP_SUFFIX}.${n} (${shown}${BACKUP_SUFFIX} already holds an earlier one, which \`sentrik hook uninstall\` restores)`;
+}
+
+/** The numbered backups beside the first, in order (pre-commit.sentrik-backup.1, .2, …). */
+function laterBackups(file: string): string[] {
+  const found: string[] = [];
+  for (let n = 1; existsSync(`${file}${BACKUP_SUFFIX}.${n}`); n++) found.push(`${file}${BACKUP_SUFFIX}.${n}`);
+  return found;
 }
 
 function uninstall(io: CliIO, flags: { root?: string }): number {
@@ -67,6 +94,8 @@ function uninstall(io: CliIO, flags: { root?: string }): number {
     renameSync(file + BACKUP_SUFFIX, file);
     io.stdout(`Removed the sentrik hook and restored the previous ${shown}\n`);
   } else io.stdout(`Removed ${shown}\n`);
+  const later = laterBackups(file);
+  if (later.length) io.stdout(`Left in place: ${later.map((b) => relative(io.cwd, b) || b).join(', ')} — hooks that replaced sentrik's after it was installed; restore one by hand if you need it\n`);
   return EXIT.OK;
 }
 
