@@ -23,19 +23,21 @@ const OUTSIDE_HINT = 'give a path inside the scanned directory (symlinks that po
  * `..` segments, absolute paths elsewhere, sibling prefixes, NUL bytes, and symlinks (at any depth, chained or
  * dangling) whose target leaves the root. A path that does not exist yet is checked through its nearest existing
  * parent. Backslashes count as separators on every platform, so `..\\..\\etc` is refused everywhere.
- * Returns the lexical path (under `path.resolve(root)`), not the realpath, so relative names stay as the user sees them.
+ * Inside or not is decided on real paths, both sides: the root reached through a symlinked folder (the shell's
+ * /work/link when the process sees /work/real) is the same root.
+ * Returns the lexical path (under `path.resolve(root)`), not the realpath, so relative names stay as the user
+ * sees them; a path naming the root by another name is returned under the root's own name.
  */
 export function resolveInsideRoot(root: string, p: string): string {
   const shown = p.replace(/\0/g, '\\0');
   if (p.includes('\0')) throw new SentrikError('path contains a NUL byte', shown, undefined, 'remove the NUL character from the path');
   const rootAbs = path.resolve(root);
   const abs = path.resolve(rootAbs, p.replace(/\\/g, '/'));
-  if (!isInside(rootAbs, abs)) throw new SentrikError('path is outside the scan root', shown, undefined, OUTSIDE_HINT);
   const rootReal = realLocation(rootAbs, shown);
-  if (!isInside(rootReal, realLocation(abs, shown))) {
-    throw new SentrikError('path is outside the scan root', shown, undefined, OUTSIDE_HINT);
-  }
-  return abs;
+  const real = realLocation(abs, shown);
+  // The real location decides, so a symlink inside the root that points out of it is refused.
+  if (!isInside(rootReal, real)) throw new SentrikError('path is outside the scan root', shown, undefined, OUTSIDE_HINT);
+  return isInside(rootAbs, abs) ? abs : path.join(rootAbs, path.relative(rootReal, real));
 }
 
 /** `resolveInsideRoot` as a question: the path when it lies inside the root (symbolic links followed), else undefined. */

@@ -87,6 +87,19 @@ describe('resolveInsideRoot accepts paths inside', () => {
     expect(resolveInsideRoot(alias, 'src/app.ts')).toBe(path.join(alias, 'src', 'app.ts'));
     expect(() => resolveInsideRoot(alias, 'link-out')).toThrowError(/outside the scan root/);
   });
+
+  it('accepts a file named through another name of the root (a symlinked folder), under the root\'s own name; a symlink out stays refused', () => {
+    const other = path.join(base, 'other-name');
+    fs.symlinkSync(root, other);
+    // The process sees the real root; the agent (or the shell's $PWD) names the file through the link, and the other way round.
+    expect(resolveInsideRoot(root, path.join(other, 'src', 'app.ts'))).toBe(path.join(root, 'src', 'app.ts'));
+    expect(resolveInsideRoot(other, path.join(root, 'src', 'app.ts'))).toBe(path.join(other, 'src', 'app.ts'));
+    expect(resolveInsideRoot(root, path.join(other, 'src', 'new', 'file.ts'))).toBe(path.join(root, 'src', 'new', 'file.ts'));
+    for (const out of ['link-out', 'dir-link-out/secret.txt', 'dangling-out', '../repo2/secret.txt']) {
+      expect(() => resolveInsideRoot(root, path.join(other, out)), out).toThrowError(/outside the scan root/);
+    }
+    expect(() => resolveInsideRoot(root, `${other}2/x.ts`)).toThrowError(/outside the scan root/);
+  });
 });
 
 describe('helpers', () => {

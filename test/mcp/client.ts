@@ -11,11 +11,12 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function startServer(root: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Session> {
+export async function startServer(root: string, extraArgs: string[] = [], env: Record<string, string> = {}, cwd?: string): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, 'mcp-server', '--root', root, ...extraArgs],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...env },
+    cwd,
     stderr: 'pipe',
   });
   let stderr = '';

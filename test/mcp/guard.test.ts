@@ -74,3 +74,34 @@ describe('inside paths still work after the attacks', () => {
     expect((r.structuredContent as { path: string }).path).toBe('src/app.py');
   });
 });
+
+describe('a workspace reached through a symlinked folder', () => {
+  it('accepts a file named through the link or the real folder, under the root\'s name; a symlink inside pointing out stays refused', async () => {
+    const link = path.join(base, 'repo-link');
+    fs.symlinkSync(root, link);
+    // Started from the symlinked folder: the process sees the real path, an agent names files through the link.
+    const fromLink = await startServer('.', [], {}, link);
+    const byLink = await startServer(link);
+    try {
+      for (const [session, given] of [
+        [fromLink, path.join(link, 'src', 'app.py')],
+        [byLink, path.join(root, 'src', 'app.py')],
+      ] as const) {
+        const r = await session.call('scan_file', { path: given });
+        expect(r.isError, text(r)).toBeFalsy();
+        expect((r.structuredContent as { path: string }).path).toBe('src/app.py');
+        const ctx = await session.call('get_compliance_context', { path: path.join(path.dirname(given), 'new.py') });
+        expect((ctx.structuredContent as { path: string }).path).toBe('src/new.py');
+      }
+      for (const out of ['link-out.py', 'dir-link-out/secret.py', 'dangling-out.py']) {
+        const r = await fromLink.call('scan_file', { path: path.join(link, out) });
+        expect(r.isError, out).toBe(true);
+        expect(text(r)).toMatch(/outside the scan root/);
+        expect(JSON.stringify(r)).not.toContain('outside-the-root-marker');
+      }
+    } finally {
+      await fromLink.close();
+      await byLink.close();
+    }
+  });
+});
