@@ -1,7 +1,8 @@
 // A transport wrapper for clients that pipe their requests and close their end at once (scripts, CI, QA):
 // the session ends only after every request already read has been answered, a line that is not JSON gets a
-// JSON-RPC parse error and JSON that is not a JSON-RPC message an Invalid Request error, instead of silence. Public Transport API only; the SDK's stdio transport does
-// the reading and writing.
+// JSON-RPC parse error and JSON that is not a JSON-RPC message an Invalid Request error, instead of silence,
+// and params the SDK's schema refuses get Invalid params in one line. Public Transport API only; the SDK's
+// stdio transport does the reading and writing.
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 
@@ -14,6 +15,34 @@ const INVALID_REQUEST = errorReply(ErrorCode.InvalidRequest, 'Invalid Request');
 /** The SDK's reader reports valid JSON that is not a JSON-RPC message as the schema's (zod) validation error. */
 function isSchemaError(error: Error): boolean {
   return Array.isArray((error as { issues?: unknown }).issues);
+}
+
+/** One issue of a zod error, as the SDK serialises it into an error message. */
+interface Issue {
+  path: (string | number)[];
+  message: string;
+}
+
+function isIssueList(v: unknown): v is Issue[] {
+  return Array.isArray(v) && v.length > 0 && v.every((i) => i && typeof i === 'object' && Array.isArray((i as Issue).path) && typeof (i as Issue).message === 'string');
+}
+
+/**
+ * The SDK checks a request's params against the method's schema before any handler runs, and answers a
+ * mismatch (`"arguments":"str"`, no params at all) as -32603 Internal error with the zod issues as pages of
+ * JSON. That is the client's error: -32602 Invalid params, in one line naming the field.
+ */
+function asInvalidParams(message: JSONRPCMessage): JSONRPCMessage {
+  if (!('error' in message) || message.error.code !== ErrorCode.InternalError) return message;
+  let issues: unknown;
+  try {
+    issues = JSON.parse(message.error.message);
+  } catch {
+    return message;
+  }
+  if (!isIssueList(issues)) return message;
+  const what = issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message.replace(/^Invalid input: /, '').replace(/\bexpected record\b/, 'expected object')}`).join('; ');
+  return { ...message, error: { code: ErrorCode.InvalidParams, message: `Invalid params: ${what}` } };
 }
 
 export class DrainingTransport implements Transport {
@@ -48,7 +77,7 @@ export class DrainingTransport implements Transport {
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     try {
-      await this.inner.send(message, options);
+      await this.inner.send(asInvalidParams(message), options);
     } finally {
       if ('id' in message && !('method' in message) && message.id !== undefined) this.answered(message.id);
     }

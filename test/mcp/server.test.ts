@@ -345,6 +345,18 @@ describe('stdio discipline', () => {
     expect(r.stderr).not.toContain('invalid_union');
   });
 
+  it('tools/call with params the protocol refuses gets -32602 Invalid params in one line; the next request is still answered', () => {
+    const call = (id: number, params?: unknown) => ({ jsonrpc: '2.0', id, method: 'tools/call', ...(params === undefined ? {} : { params }) });
+    const r = piped([...INIT, call(2, { name: 'scan_file', arguments: 'str' }), call(3), call(4, { arguments: {} }), call(5, { name: 'scan_file', arguments: { path: 'src/app.py' } })]);
+    expect(r.code).toBe(0);
+    const byId = new Map(r.replies.map((m) => [m.id, m]));
+    expect(byId.get(2).error).toEqual({ code: -32602, message: 'Invalid params: params.arguments: expected object, received string' });
+    expect(byId.get(3).error).toEqual({ code: -32602, message: 'Invalid params: params: expected object, received undefined' });
+    expect(byId.get(4).error).toEqual({ code: -32602, message: 'Invalid params: params.name: expected string, received undefined' });
+    expect(byId.get(5).result.structuredContent.path).toBe('src/app.py');
+    expectNoStack(r.stderr);
+  });
+
   it('a broken configuration stops the server before it serves: one line, exit 2', () => {
     const p = project({ '.sentrik/config.yaml': 'standards_packs: [owasp-top-10]\nnot_a_key: 1\n' });
     const r = sentrik(['mcp-server', '--root', p], { input: '' });
