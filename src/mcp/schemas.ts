@@ -48,7 +48,7 @@ export const scanOutputSchema = z.object({
   counts: countsSchema.describe('unsuppressed findings by severity'),
   suppressed: z.number().int(),
   duplicates: z.number().int().describe('findings not counted: another finding stands for the same detection'),
-  gate: gateSchema,
+  gate: gateSchema.describe('passed is false when the file was not scanned (see skipped): no verdict is not a pass'),
   problems: z.array(z.object({ code: z.string(), message: z.string(), line: z.number().int().optional() })),
   skipped: z.string().optional().describe('why the file was not scanned (binary, too-large, …), if it was not'),
   packs: z.array(z.string()),
@@ -80,6 +80,33 @@ export function toFindingOut(f: Finding, blocking: Set<Finding>): FindingOut {
   };
 }
 
+/** Why a file was left out, as an agent can act on it. */
+const NOT_SCANNED_BECAUSE: Record<string, string> = {
+  'too-large': 'it is larger than max_file_size',
+  excluded: 'scan_exclude or .sentrikignore leaves it out',
+  gitignored: '.gitignore leaves it out',
+  binary: 'it is a binary file',
+};
+
+/** Why `path` was not scanned by this run, or undefined when it was. */
+export function notScanned(result: ScanResult, path: string): string | undefined {
+  return result.skipped.find((s) => s.file === path)?.reason;
+}
+
+/**
+ * The verdict on one file. A file that was not scanned has none, so it never passes; what rules that judge
+ * files whole found on it (a keystore's password, a committed .env) still counts and is said first.
+ */
+export function fileGate(result: ScanResult, path: string, failOn: Severity[]): z.output<typeof gateSchema> {
+  const gate = evaluateGate(result, failOn);
+  const evaluated = { passed: gate.passed, failOn: gate.failOn, blocking: gate.blocking.length, summary: gate.summary };
+  const reason = notScanned(result, path);
+  if (!reason) return evaluated;
+  const why = NOT_SCANNED_BECAUSE[reason];
+  const notRead = `${path} was not scanned (${reason}${why ? `: ${why}` : ''})`;
+  return { ...evaluated, passed: false, summary: gate.blocking.length ? `${gate.summary}; the rest of ${notRead}` : `${notRead}, so there is no verdict on it` };
+}
+
 export function toScanOutput(path: string, result: ScanResult, failOn: Severity[]): ScanOutput {
   const gate = evaluateGate(result, failOn);
   const blocking = new Set(gate.blocking);
@@ -92,9 +119,9 @@ export function toScanOutput(path: string, result: ScanResult, failOn: Severity[
     counts: countBySeverity(active),
     suppressed: result.metrics.suppressed,
     duplicates: result.metrics.duplicates ?? 0,
-    gate: { passed: gate.passed, failOn: gate.failOn, blocking: gate.blocking.length, summary: gate.summary },
+    gate: fileGate(result, path, failOn),
     problems: result.problems.map((p) => ({ code: p.code, message: p.message, line: p.line })),
-    skipped: result.skipped.find((s) => s.file === path)?.reason,
+    skipped: notScanned(result, path),
     packs: result.metrics.packs,
     rulesEvaluated: result.metrics.rulesEvaluated,
     durationMs: result.metrics.durationMs,
@@ -103,8 +130,8 @@ export function toScanOutput(path: string, result: ScanResult, failOn: Severity[
 
 /** One line per finding: what an agent reads when it ignores structuredContent. */
 export function scanText(out: ScanOutput): string {
-  if (out.skipped) return `${out.path}: not scanned (${out.skipped})`;
   const active = out.findings.filter((f) => !f.suppressed);
+  if (out.skipped && active.length === 0) return out.gate.summary;
   const head = active.length === 0 ? `${out.path}: no findings (${out.rulesEvaluated} rules from ${out.packs.join(', ')})` : `${out.path}: ${out.gate.summary}`;
   const lines = active.map((f) => `${f.severity.toUpperCase()} ${f.ruleId} ${f.file}${f.line ? `:${f.line}` : ''} — ${f.message}${f.remediation ? ` Fix: ${f.remediation.trim()}` : ''}`);
   return [head, ...lines, ...(out.truncated ? ['… more findings not listed'] : [])].join('\n');

@@ -12,7 +12,7 @@ export interface ToolContext {
   /** The effective configuration (re-read when a config file it came from, or could come from, changes). */
   config(): SentrikConfig;
   /** The last scan this server ran (scan_file / check_code_snippet), for get_scan_summary. */
-  lastScan?: { result: ScanResult; finishedAt: Date; failOn: SentrikConfig['gate']['fail_on'] };
+  lastScan?: { result: ScanResult; finishedAt: Date; failOn: SentrikConfig['gate']['fail_on']; path: string };
   /** The offline OSV advisory database (get_vulnerabilities). */
   advisoryDb?: string;
   /** Diagnostics to stderr; stdout belongs to the protocol. */

@@ -187,6 +187,48 @@ describe('tools', () => {
   });
 });
 
+describe('a file scan_file did not scan is no pass', () => {
+  const P12 = 'MIICZwIBAzCCAh0GCSqGSIb3DQEHAaCCAg4EggIKMIICBjCCAgIGCSqGSIb3DQEHBqCCAfMwggHvAgEAMIIB6AYJKoZIhvcNAQcBMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAiR7IGp9kw2EAICCAAwDAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEF4Od6CmeEato8183NY2vg6AggGArHzKvdy2km37T62jOmQawW5ByfrpZQFkUjm2RMssBIuBZv4BprOMVuV0RlnHQNs07H/mmY4WWYKk/k7+U/5ura7f2y3zVmbEIhLUKqO2WtmFB15WHeEHlKWj5T7x0s741wwPKJcITYimTKUx1hvUzh6im6Z9hBI29w6l4ZuNqPgLvmmkRhGlK71rcPrSks54qb8dKcm21LcZJQHfHavw+/XrBmgz5BHvKDnqGvFwpOWfczduUSNqL9lhFc3SS1revRNfyy7mz+KuHHqzmjIebK5xIk7kVIAKLjsaO3Mo3HQpuX48jgXXqtF3EaHwW2EZzpkN0eyq2gyT9LHo8uAXK2SukkgOZKCXwPeNdG+vijzEKvLPsw4nzHLzHxE1jltXWgEFTXHJNPesMwk7cDBEbruQBuso6lRauIrYNTcVXoJtxJKZ22VQS2BLbqk6vJi9gLzqNuq1YOqZMbGkkka+Cpg5EkPdrkL0FPNOdxIJIhm5/j1YrBheTslCON3wJfAWMEEwMTANBglghkgBZQMEAgEFAAQgZKXFknPTDnWNLohaLYPkmRaW/tMBxEAexYkNqQ654BYECFIFmV0ThFKGAgIIAA==';
+  let skip: Session;
+  beforeAll(async () => {
+    skip = await startServer(
+      project({
+        '.sentrik/config.yaml': 'standards_packs: [secrets, owasp-top-10]\nmax_file_size: 1KiB\nscan_exclude: { append: [generated] }\n',
+        'src/big.py': `${'x = 1\n'.repeat(400)}${LEAKY}`,
+        'generated/client.py': LEAKY,
+        'deploy/sa.p12': Buffer.from(P12, 'base64'),
+      }),
+    );
+  });
+  afterAll(() => skip?.close());
+
+  it.each([
+    ['too large', 'src/big.py', 'too-large', 'it is larger than max_file_size'],
+    ['excluded', 'generated/client.py', 'excluded', 'scan_exclude or .sentrikignore leaves it out'],
+  ])('%s: gate.passed is false with the reason, and get_scan_summary says "not scanned", not "no findings"', async (_label, path, reason, why) => {
+    const r = await skip.call('scan_file', { path });
+    const out = r.structuredContent as any;
+    expect(out.skipped).toBe(reason);
+    expect(out.gate).toEqual({ passed: false, failOn: ['critical', 'high'], blocking: 0, summary: `${path} was not scanned (${reason}: ${why}), so there is no verdict on it` });
+    expect(text(r)).toBe(out.gate.summary);
+    const summary = await skip.call('get_scan_summary');
+    const sum = summary.structuredContent as any;
+    expect(sum).toMatchObject({ available: true, source: 'session', message: `last scan_file call (${path}): not scanned (${reason})`, gate: { passed: false }, topFindings: [] });
+    expect(sum.counts).toBeUndefined();
+    expect(text(summary)).not.toMatch(/no findings/);
+  });
+
+  it('a binary keystore: what the rules that judge whole files found still counts and blocks', async () => {
+    const out = (await skip.call('scan_file', { path: 'deploy/sa.p12' })).structuredContent as any;
+    expect(out.skipped).toBe('binary');
+    expect(out.findings.map((f: any) => f.ruleId)).toEqual(['SEC-GCP-004']);
+    expect(out.gate).toMatchObject({ passed: false, blocking: 1 });
+    expect(out.gate.summary).toMatch(/^1 blocking finding \(1 critical\).*; the rest of deploy\/sa\.p12 was not scanned \(binary: it is a binary file\)$/);
+    const sum = (await skip.call('get_scan_summary')).structuredContent as any;
+    expect(sum).toMatchObject({ counts: { critical: 1 }, gate: { passed: false, blocking: 1 } });
+  });
+});
+
 describe('get_vulnerabilities: dependencies it cannot check', () => {
   it('lists a package.json without a lockfile and unpinned requirements apart from the packages checked', async () => {
     const db = join(project({}), 'db');

@@ -40,7 +40,7 @@ export const checkCodeSnippet = defineTool({
     if (rel === '.') throw new SentrikError('filename names the workspace root', filename, undefined, 'give a file name such as src/app.py');
     const config = ctx.config();
     const result = await runScan({ root: ctx.root, config, scope: { mode: 'snippet', path: rel, text: code }, noCache: true, jobs: 1 });
-    ctx.lastScan = { result, finishedAt: new Date(), failOn: config.gate.fail_on };
+    ctx.lastScan = { result, finishedAt: new Date(), failOn: config.gate.fail_on, path: rel };
     return toScanOutput(rel, result, config.gate.fail_on);
   },
   text: scanText,

@@ -8,7 +8,7 @@ import { SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../../en
 import { REPORTERS } from '../../reporters/index.js';
 import { compareBySeverity, countBySeverity } from '../../reporters/common.js';
 import { errorMessage } from '../../util/errors.js';
-import { countsSchema, findingSchema, gateSchema, toFindingOut, type FindingOut } from '../schemas.js';
+import { countsSchema, findingSchema, gateSchema, fileGate, notScanned, toFindingOut, type FindingOut } from '../schemas.js';
 import { defineTool, workspacePath, type ToolContext } from '../tool.js';
 
 const TOP = 20;
@@ -47,8 +47,8 @@ export const getScanSummary = defineTool({
   },
   text(out) {
     if (!out.available) return out.message;
-    const counts = out.counts ? SEVERITIES.filter((s) => out.counts![s]).map((s) => `${out.counts![s]} ${s}`).join(', ') || 'no findings' : '';
-    return [`${out.message}: ${counts}`, out.gate?.summary, ...out.topFindings.map((f) => `${f.severity.toUpperCase()} ${f.ruleId} ${f.file}${f.line ? `:${f.line}` : ''} — ${f.message}`)]
+    const counts = out.counts && (SEVERITIES.filter((s) => out.counts![s]).map((s) => `${out.counts![s]} ${s}`).join(', ') || 'no findings');
+    return [counts ? `${out.message}: ${counts}` : out.message, out.gate?.summary, ...out.topFindings.map((f) => `${f.severity.toUpperCase()} ${f.ruleId} ${f.file}${f.line ? `:${f.line}` : ''} — ${f.message}`)]
       .filter(Boolean)
       .join('\n');
   },
@@ -59,17 +59,24 @@ function fromSession(s: NonNullable<ToolContext['lastScan']>): Summary {
   const gate = evaluateGate(result, s.failOn);
   const blocking = new Set(gate.blocking);
   const active = result.findings.filter((f) => !f.suppressed);
-  return {
+  const call = `last ${result.metrics.scope.mode === 'snippet' ? 'check_code_snippet' : 'scan_file'} call (${result.metrics.scope.paths.join(', ')})`;
+  const common = {
     available: true,
-    source: 'session',
-    message: `last ${result.metrics.scope.mode === 'snippet' ? 'check_code_snippet' : 'scan_file'} call (${result.metrics.scope.paths.join(', ')})`,
+    source: 'session' as const,
     scannedAt: s.finishedAt.toISOString(),
     scope: { mode: result.metrics.scope.mode, paths: result.metrics.scope.paths.slice(0, 50) },
     filesScanned: result.metrics.filesScanned,
+  };
+  // A file that was not scanned, with nothing found on it, has no counts to give: "no findings" would read as a pass.
+  const skipped = notScanned(result, s.path);
+  if (skipped && active.length === 0) return { ...common, message: `${call}: not scanned (${skipped})`, gate: fileGate(result, s.path, s.failOn), topFindings: [] };
+  return {
+    ...common,
+    message: call,
     counts: countBySeverity(active),
     suppressed: result.metrics.suppressed,
     byPack: result.metrics.byPack,
-    gate: { passed: gate.passed, failOn: gate.failOn, blocking: gate.blocking.length, summary: gate.summary },
+    gate: fileGate(result, s.path, s.failOn),
     topFindings: [...active].sort(compareBySeverity).slice(0, TOP).map((f) => toFindingOut(f, blocking)),
   };
 }

@@ -31,7 +31,7 @@ export const scanFile = defineTool({
     const config = ctx.config();
     // No cache writes and one thread: an agent's call must have no side effects and answer quickly.
     const result = await runScan({ root: ctx.root, config, scope: { mode: 'paths', paths: [abs] }, noCache: true, jobs: 1 });
-    ctx.lastScan = { result, finishedAt: new Date(), failOn: config.gate.fail_on };
+    ctx.lastScan = { result, finishedAt: new Date(), failOn: config.gate.fail_on, path: rel };
     return toScanOutput(rel, result, config.gate.fail_on);
   },
   text: scanText,
