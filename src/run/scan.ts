@@ -12,7 +12,7 @@ import type { ScanProblem, ScanResult, ScanScope, SkippedFile } from '../engine/
 import { buildRuleSet, type RuleSet } from '../engine/ruleset.js';
 import { ScanCache } from '../engine/cache.js';
 import { startWorkers, stopWorkers, threadsFor } from '../engine/pool.js';
-import { blobRepoView, diskRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
+import { blobRepoView, diskRepoView, memoryRepoView, MIN_FILES_FOR_WORKERS, scan } from '../engine/scanner.js';
 import { loadSuppressions } from '../engine/suppressions.js';
 import { META_RULES } from '../engine/findings.js';
 import { enforceSuppressionApproval } from '../governance/policy.js';
@@ -307,7 +307,10 @@ async function scanScope(opts: RunScanOptions): Promise<ScanResult> {
   }
 
   if (scope.mode === 'snippet') {
-    return scan({ ...common, jobs: 1, texts: [{ path: scope.path, text: scope.text }], scope: { mode: 'snippet', paths: [scope.path] }, phasesMs: phases });
+    // The snippet is the file it is named as: the repository rules about single files (a committed .env, a
+    // keystore) judge it as they would judge that file on disk, so check_code_snippet and scan_file agree.
+    const repo = memoryRepoView(new Map([[scope.path, scope.text]]));
+    return scan({ ...common, jobs: 1, texts: [{ path: scope.path, text: scope.text }], repo, repoFilesOnly: true, scope: { mode: 'snippet', paths: [scope.path] }, phasesMs: phases });
   }
 
   // Diff-scoped modes scan content from git (or the working tree for --diff) and report changed lines only.

@@ -80,6 +80,22 @@ describe('tools', () => {
     expect(asPython.findings.map((f: any) => f.ruleId)).not.toContain('SCS-DEP-005');
   });
 
+  it('check_code_snippet and scan_file agree on the same content and name: a snippet named .env gets the single-file repository rules', async () => {
+    const env = 'API_URL=https://api.acme.io\nOPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL\n';
+    const other = await startServer(project({ '.env': env, 'deploy/.env.production': env, '.env.example': env }));
+    const rules = (r: any) => (r.structuredContent.findings as any[]).map((f) => `${f.file} ${f.ruleId}`).sort();
+    try {
+      for (const name of ['.env', 'deploy/.env.production', '.env.example']) {
+        const onDisk = rules(await other.call('scan_file', { path: name }));
+        const snippet = rules(await other.call('check_code_snippet', { code: env, filename: name }));
+        expect(snippet, name).toEqual(onDisk);
+        expect(onDisk.includes(`${name} SEC-DOTENV-001`), name).toBe(name !== '.env.example');
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it('get_compliance_context: the rules and remediation for a path that does not exist yet', async () => {
     const py = (await s.call('get_compliance_context', { path: 'src/api/users.py' })).structuredContent as any;
     const docker = (await s.call('get_compliance_context', { path: 'Dockerfile' })).structuredContent as any;
