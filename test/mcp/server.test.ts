@@ -115,6 +115,20 @@ describe('tools', () => {
     expect(docker.rules.map((r: any) => r.id).sort()).not.toEqual(py.rules.map((r: any) => r.id).sort());
   });
 
+  it('get_compliance_context: a directory is a clear error; a binary file is not scanned, as scan_file says', async () => {
+    for (const dir of ['src', '.', join(root, 'src')]) {
+      const r = await s.call('get_compliance_context', { path: dir });
+      expect(r.isError, dir).toBe(true);
+      expect(text(r)).toMatch(/^get_compliance_context: (src|\.): not a file — give the path of one file \(it need not exist yet\)$/);
+    }
+    const bin = await s.call('get_compliance_context', { path: 'logo.png' });
+    expect(bin.structuredContent).toEqual({ path: 'logo.png', packs: [], rules: [], skipped: 'binary', failOn: ['critical', 'high'] });
+    expect(text(bin)).toBe('logo.png is a binary file: scan_file does not scan its content (it reports it as not scanned), so no rule is listed for it.');
+    expect(((await s.call('scan_file', { path: 'logo.png' })).structuredContent as any).skipped).toBe('binary');
+    // A text file that exists is unchanged: no `skipped`.
+    expect((await s.call('get_compliance_context', { path: 'src/app.py' })).structuredContent).not.toHaveProperty('skipped');
+  });
+
   it('explain_rule: any rule by id, case-insensitive, with its examples; unknown ids are a clear error', async () => {
     const r = await s.call('explain_rule', { rule_id: 'scs-dep-005' });
     expect(r.isError, text(r)).toBeFalsy();

@@ -1,16 +1,26 @@
 // get_compliance_context: the packs, rules and remediation that apply to a path, so an agent can write
 // compliant code first instead of fixing findings afterwards.
+import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { languageOf } from '../../engine/ast/languages.js';
 import { fileKinds } from '../../engine/file-kinds.js';
 import { inDomain } from '../../engine/matchers/matcher.js';
 import { SEVERITY_RANK } from '../../engine/model.js';
-import { readFileBytes } from '../../engine/read.js';
+import { readSourceText } from '../../engine/read.js';
 import { SourceFile } from '../../engine/source.js';
 import { compareStrings } from '../../reporters/common.js';
 import { buildRules } from '../../run/scan.js';
+import { SentrikError } from '../../util/errors.js';
 import { severity } from '../schemas.js';
 import { defineTool, workspacePath } from '../tool.js';
+
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false; // not there yet: a file about to be written
+  }
+}
 
 const ruleOut = z.object({
   id: z.string(),
@@ -45,18 +55,23 @@ export const getComplianceContext = defineTool({
       .object({ detectors: z.number().int(), blocking: z.boolean(), remediation: z.string() })
       .optional()
       .describe('the hard-coded credential detectors that apply (one entry: they all ask the same)'),
+    skipped: z.string().optional().describe('why scan_file would not scan the file as it is now (binary: no rule is listed; too-large, unreadable), if so'),
     failOn: z.array(severity).describe('severities that fail the gate'),
   }),
   run({ path }, ctx) {
     const { abs, rel } = workspacePath(ctx, path);
+    if (isDirectory(abs)) throw new SentrikError('not a file', rel, undefined, 'give the path of one file (it need not exist yet)');
     const config = ctx.config();
-    const rules = buildRules(ctx.root, config);
     const failOn = new Set(config.gate.fail_on);
+    // Read as scan_file reads it: a binary file is not scanned, so no rule that reads text applies to it.
+    const content = existsSync(abs) ? readSourceText(abs, config.max_file_size) : undefined;
+    const skipped = content && 'skip' in content ? content.skip : undefined;
+    if (skipped === 'binary') return { path: rel, packs: [], rules: [], skipped, failOn: config.gate.fail_on };
+    const rules = buildRules(ctx.root, config);
     // Rules that judge this kind of file: its language by name; its format or contract by content when it
-    // exists (a file not written yet keeps the rules its path allows).
+    // exists (a file not written yet, or too large to read, keeps the rules its path allows).
     const language = languageOf(rel)?.language;
-    const bytes = readFileBytes(abs, config.max_file_size);
-    const kinds = Buffer.isBuffer(bytes) ? fileKinds(new SourceFile(rel, bytes.toString('utf8'))) : undefined;
+    const kinds = content && 'text' in content ? fileKinds(new SourceFile(rel, content.text)) : undefined;
     const judges = (d: Parameters<typeof inDomain>[0]): boolean => inDomain(d && { languages: d.languages, kinds: kinds ? d.kinds : undefined }, { path: rel, language, kinds: kinds ?? [] });
     const matching = rules.fileRules.filter((a) => a.rule.appliesTo(rel) && judges(a.rule.domain));
     const secretRules = matching.filter((a) => a.rule.def.kind === 'secret');
@@ -85,15 +100,18 @@ export const getComplianceContext = defineTool({
           remediation: 'Never write a credential (API key, token, password, private key, connection string with a password) into the file: read it from the environment or a secret manager at run time, and use an obvious placeholder in examples.',
         }
       : undefined;
-    return { path: rel, packs, rules: applying, ...(secrets ? { secrets } : {}), failOn: config.gate.fail_on };
+    return { path: rel, packs, rules: applying, ...(secrets ? { secrets } : {}), ...(skipped ? { skipped } : {}), failOn: config.gate.fail_on };
   },
   text(out) {
-    if (out.rules.length === 0 && !out.secrets) return `No enabled rule applies to ${out.path}.`;
+    if (out.skipped === 'binary') return `${out.path} is a binary file: scan_file does not scan its content (it reports it as not scanned), so no rule is listed for it.`;
+    const note = out.skipped ? [`Note: scan_file does not scan ${out.path} as it is now (${out.skipped}).`] : [];
+    if (out.rules.length === 0 && !out.secrets) return [`No enabled rule applies to ${out.path}.`, ...note].join('\n');
     const count = out.rules.length + (out.secrets?.detectors ?? 0);
     return [
       `${count} rules from ${out.packs.map((p) => p.id).join(', ')} apply to ${out.path} (gate fails on ${out.failOn.join(', ')}):`,
       ...out.rules.map((r) => `- ${r.id} (${r.severity}${r.blocking ? ', blocking' : ''}) ${r.title}: ${r.remediation}`),
       ...(out.secrets ? [`- ${out.secrets.detectors} secret detectors (SEC-*${out.secrets.blocking ? ', blocking' : ''}): ${out.secrets.remediation}`] : []),
+      ...note,
     ].join('\n');
   },
 });
