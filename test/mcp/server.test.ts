@@ -314,7 +314,9 @@ describe('bad calls: a clear error, and the server keeps serving', () => {
     ['empty path', 'get_compliance_context', { path: '' }, /Invalid arguments for tool get_compliance_context/],
     ['arguments to a tool that takes none', 'get_scan_summary', { all: true }, /Unrecognized key/],
     ['unknown tool', 'delete_everything', {}, /Tool delete_everything not found/],
-    ['10 MB snippet', 'check_code_snippet', { code: TEN_MB, filename: 'big.py' }, /^check_code_snippet: big\.py: snippet is 10\.0 MB; the limit is 1 MB — check the code in smaller parts, or save it and use scan_file$/],
+    ['10 MB snippet', 'check_code_snippet', { code: TEN_MB, filename: 'big.py' }, /^check_code_snippet: big\.py: snippet is 10485756 bytes of UTF-8; the limit is 1048576 bytes \(1 MiB\) — check the code in smaller parts, or save it and use scan_file$/],
+    ['snippet one byte over the limit', 'check_code_snippet', { code: 'x'.repeat(1024 * 1024 + 1), filename: 'big.py' }, /^check_code_snippet: big\.py: snippet is 1048577 bytes of UTF-8; the limit is 1048576 bytes \(1 MiB\)/],
+    ['snippet over the limit in UTF-8 only', 'check_code_snippet', { code: 'é'.repeat(600 * 1024), filename: 'big.py' }, /: snippet is 1228800 bytes of UTF-8; the limit is 1048576 bytes/],
   ])('%s', async (_label, tool, args, message) => {
     const r = await s.call(tool, args);
     expect(r.isError).toBe(true);

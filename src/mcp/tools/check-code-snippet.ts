@@ -15,7 +15,7 @@ export const checkCodeSnippet = defineTool({
     'Scan source code that is not saved yet (a file you are about to write, or a proposed edit) against the enabled ' +
     'standards packs, using the rules for the file type the filename implies. Returns findings with the line, the ' +
     'standard clause and the fix. Use it before writing a file so that what you write is compliant; nothing is ' +
-    `written to disk. Limit: ${MAX_SNIPPET_BYTES / 1024 / 1024} MB of code.`,
+    `written to disk. Limit: ${MAX_SNIPPET_BYTES / 1024 / 1024} MiB (${MAX_SNIPPET_BYTES} bytes) of UTF-8 code.`,
   input: z
     .object({
       code: z.string().describe('the complete source text to check (UTF-8)'),
@@ -30,7 +30,8 @@ export const checkCodeSnippet = defineTool({
     const bytes = Buffer.byteLength(code, 'utf8');
     if (bytes > MAX_SNIPPET_BYTES) {
       throw new SentrikError(
-        `snippet is ${(bytes / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_SNIPPET_BYTES / 1024 / 1024} MB`,
+        // Bytes, not rounded megabytes: a snippet just over the limit must not read "1.0 MB; the limit is 1 MB".
+        `snippet is ${bytes} bytes of UTF-8; the limit is ${MAX_SNIPPET_BYTES} bytes (${MAX_SNIPPET_BYTES / 1024 / 1024} MiB)`,
         filename.replace(/\0/g, '\\0'),
         undefined,
         'check the code in smaller parts, or save it and use scan_file',
