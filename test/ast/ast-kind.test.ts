@@ -294,6 +294,122 @@ app.get('/d', (req, res) => {
     expect(lines(exec, 'r.js', regions)).toEqual([7, 14, 18, 25]);
   });
 
+  it('takes a value looked up in a constant collection, or found in an allowlist by a ?: check, as fixed (not request data)', () => {
+    // Go: the SQL text built with fmt.Sprintf is a source unless what it formats is fixed; a column looked up in
+    // a constant map is one of the map's values, whatever the key. A map the file writes into is not constant.
+    const goSql = rule({
+      languages: ['go'],
+      taint: {
+        sources: [{ pattern: 'fmt.Sprintf($$$)', regex: '(?i)select' }, { kind: 'parameter_declaration', has: { field: 'type', regex: '^string$' } }],
+        sinks: ['$DB.QueryContext($CTX, $SINK $$$)'],
+      },
+    });
+    const go = `package db
+
+var sortColumns = map[string]string{"name": "name", "price": "price"}
+
+var filled = map[string]string{}
+
+func (s *Store) List(ctx context.Context, sort string) {
+	col, ok := sortColumns[sort]
+	if !ok {
+		col = "name"
+	}
+	query := fmt.Sprintf("SELECT id FROM items ORDER BY %s", col)
+	s.db.QueryContext(ctx, query)
+}
+
+func (s *Store) ByRequest(ctx context.Context, r *http.Request) {
+	query := fmt.Sprintf("SELECT id FROM items ORDER BY %s", sortColumns[r.URL.Query().Get("sort")])
+	s.db.QueryContext(ctx, query)
+}
+
+func (s *Store) Filled(ctx context.Context, sort string, v string) {
+	filled[sort] = v
+	query := fmt.Sprintf("SELECT id FROM items ORDER BY %s", filled[sort])
+	s.db.QueryContext(ctx, query)
+}
+
+func (s *Store) Raw(ctx context.Context, sort string) {
+	query := fmt.Sprintf("SELECT id FROM items ORDER BY %s", sort)
+	s.db.QueryContext(ctx, query)
+}
+
+func (s *Store) Param(ctx context.Context, cols map[string]string, sort string) {
+	s.db.QueryContext(ctx, fmt.Sprintf("SELECT id FROM items ORDER BY %s", cols[sort]))
+}
+`;
+    expect(lines(goSql, 'db.go', go)).toEqual([24, 29, 33]);
+
+    // Python: D[k] and D.get(k, "default") on a module-level dict; a default from the request is not fixed.
+    const pySql = rule({ languages: ['python'], taint: { sources: [{ pattern: '$R.$A', regex: '^request\\.args' }], sinks: ['$C.execute($SINK $$$)'] } });
+    const py = `COLUMNS = {"name": "name", "date": "created_at"}
+
+def a(cur):
+    col = COLUMNS.get(request.args.get("sort"), "created_at")
+    cur.execute(f"SELECT * FROM r ORDER BY {col}")
+
+def b(cur):
+    cur.execute("SELECT * FROM r ORDER BY " + COLUMNS[request.args["sort"]])
+
+def c(cur):
+    col = COLUMNS.get(request.args.get("sort"), request.args.get("fallback"))
+    cur.execute(f"SELECT * FROM r ORDER BY {col}")
+
+def d(cur):
+    col = request.args.get("sort")
+    cur.execute(f"SELECT * FROM r ORDER BY {col if col in ALLOWED else 'id'}")
+    cur.execute(f"SELECT * FROM r ORDER BY {col}")
+`;
+    expect(lines(pySql, 'r.py', py)).toEqual([12, 17]);
+
+    // JavaScript: a frozen object literal and a Map built from literals; an object the code writes into is not fixed.
+    const jsSql = rule({ languages: ['javascript'], taint: { sources: [{ pattern: '$R.$P', regex: '^req\\.query' }], sinks: ['$C.query($SINK $$$)'] } });
+    const js = `const COLUMNS = Object.freeze({ name: 'name', date: 'created_at' });
+const ORDER = new Map([['asc', 'ASC'], ['desc', 'DESC']]);
+const seen = {};
+app.get('/r', (req, res) => {
+  const col = COLUMNS[req.query.sort] ?? 'id';
+  db.query(\`SELECT * FROM r ORDER BY \${col} \${ORDER.get(req.query.dir) || 'ASC'}\`);
+  seen[req.query.k] = req.query.v;
+  db.query('SELECT * FROM r WHERE a = ' + seen[req.query.k]);
+});
+`;
+    expect(lines(jsSql, 'r.js', js)).toEqual([8]);
+
+    // Java: a ternary guarded by membership yields a member or the default; a lookup in Map.of(…) is a value of it.
+    const javaSql = rule({
+      languages: ['java'],
+      taint: {
+        sources: [{ kind: 'binary_expression', has: { kind: 'identifier' }, regex: '(?i)select' }, { kind: 'formal_parameter', has: { field: 'type', regex: '^String$' } }],
+        sinks: ['$J.queryForList($SINK $$$)'],
+      },
+    });
+    const java = `class Repo {
+  private static final Set<String> SORTABLE = Set.of("created_at", "total");
+  private static final Map<String, String> COLUMNS = Map.of("date", "created_at", "total", "total");
+  List<Object> a(String sort) {
+    String column = SORTABLE.contains(sort) ? sort : "created_at";
+    return jdbc.queryForList("SELECT id FROM orders ORDER BY " + column + " DESC");
+  }
+  List<Object> b(String sort) {
+    return jdbc.queryForList("SELECT id FROM orders ORDER BY " + COLUMNS.getOrDefault(sort, "created_at"));
+  }
+  List<Object> c(String sort) {
+    String column = sort.isEmpty() ? "created_at" : sort;
+    return jdbc.queryForList("SELECT id FROM orders ORDER BY " + column);
+  }
+  List<Object> d(String sort, String fallback) {
+    return jdbc.queryForList("SELECT id FROM orders ORDER BY " + COLUMNS.getOrDefault(sort, fallback));
+  }
+}`;
+    expect(lines(javaSql, 'Repo.java', java)).toEqual([13, 16]);
+
+    // The constant test (`nonconstant:`) agrees: a command looked up in a constant map is fixed.
+    const cmd = rule({ languages: ['python'], patterns: ['subprocess.run($CMD $$$)'], nonconstant: ['$CMD'] });
+    expect(lines(cmd, 'c.py', 'TOOLS = {"lint": ["ruff", "."]}\n\ndef run(name, other):\n    subprocess.run(TOOLS[name])\n    subprocess.run(other)\n')).toEqual([5]);
+  });
+
   it('taints names destructured in a parameter list, and sees module-level variables inside functions', () => {
     const m = rule({
       languages: ['typescript'],

@@ -23,6 +23,8 @@ export interface LanguageSpec {
   calls: [string, string][];
   /** `if` statements and conditional expressions, where a check can clean a value (taint guards). */
   conditionals: string[];
+  /** Element access `c[k]`: [kind, collection field, key field] (a lookup in a constant collection is constant). */
+  index?: [string, string, string];
 }
 
 const JS_LIKE: Omit<LanguageSpec, 'extensions'> = {
@@ -36,6 +38,7 @@ const JS_LIKE: Omit<LanguageSpec, 'extensions'> = {
   notReferences: [],
   calls: [['call_expression', 'function'], ['new_expression', 'constructor']],
   conditionals: ['if_statement', 'ternary_expression'],
+  index: ['subscript_expression', 'object', 'index'],
 };
 
 export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
@@ -54,6 +57,7 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
     notReferences: [['attribute', 'attribute'], ['keyword_argument', 'name']],
     calls: [['call', 'function']],
     conditionals: ['if_statement', 'conditional_expression'],
+    index: ['subscript', 'value', 'subscript'],
   },
   java: {
     extensions: ['.java'],
@@ -66,6 +70,7 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
     notReferences: [['field_access', 'field'], ['method_invocation', 'name']],
     calls: [['method_invocation', 'name'], ['object_creation_expression', 'type']],
     conditionals: ['if_statement', 'ternary_expression'],
+    index: ['array_access', 'array', 'index'],
   },
   go: {
     extensions: ['.go'],
@@ -80,6 +85,7 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
     notReferences: [],
     calls: [['call_expression', 'function']],
     conditionals: ['if_statement'],
+    index: ['index_expression', 'operand', 'index'],
   },
   c: {
     extensions: ['.c', '.h'],

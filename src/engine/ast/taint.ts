@@ -10,6 +10,12 @@
 // Checks clean a variable too (guards): after `if (!ALLOWED.has(x)) return` — an `if` that leaves the function,
 // loop or request when the check fails — and inside `if (ALLOWED.has(x)) { … }` or `ALLOWED.has(x) ? x : …`.
 // Allowlist membership is such a check for every rule; a rule adds its own (a path's prefix check, `guards:`).
+//
+// A value looked up in a collection fixed in the code — `COLUMNS[k]`, `COLUMNS.get(k, "id")`,
+// `MAP.getOrDefault(k, "id")`, with the collection only ever assigned literals and never written to in the
+// file — is one of the collection's values, whatever the key: neither tainted by the key nor less constant for it.
+// A variable read where a membership check holds (`ALLOWED.contains(x) ? x : "id"`) is one of the allowlist's
+// members: constant too (SQL text built from it is no source).
 import type { Rule, SgNode } from '@ast-grep/napi';
 import type { AstLanguage } from './languages.js';
 import { kindOf, LANGUAGES, type LanguageSpec } from './languages.js';
@@ -81,6 +87,17 @@ const CONVERSIONS: Record<AstLanguage, string[]> = {
   c: ['strtol($$$)', 'strtoul($$$)', 'strtod($$$)', 'sizeof($$$)'],
 };
 
+/**
+ * Collections built from their arguments only: constant when the arguments are (Map.of("a", "a"), new Set([…]),
+ * frozenset({…}), Object.freeze({…})). Matched against the call's text.
+ */
+const COLLECTION_BUILDING = /^(new\s+)?((java\.util\.)?(Map|Set|List|ImmutableMap|ImmutableSet|ImmutableList|EnumSet)\s*\.\s*(of|copyOf|ofEntries|entry)|Arrays\s*\.\s*asList|Object\s*\.\s*freeze|Map|Set|frozenset|set|dict|tuple|list|(types\s*\.\s*)?MappingProxyType)\s*(<[^>()]*>\s*)?\(/;
+
+/** Lookup methods: `m.get(k)`, `d.get(k, default)`, `map.getOrDefault(k, default)`. */
+const LOOKUP_METHOD = /^(get|getOrDefault)$/;
+/** Text a lookup may contain: files without it skip the search. */
+const LOOKUP_TEXT = /\[|\.\s*get(OrDefault)?\s*\(/;
+
 /** Calls whose result is built from their arguments only (see Analysis.isStringBuilding). */
 const STRING_BUILDING = /(^|\.)(format|formatted|Sprintf|Sprint|Sprintln|Errorf|sprintf|snprintf|join|Join|concat|valueOf|toString|str|String)$/;
 
@@ -131,7 +148,7 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
   // checks) share that one search.
   const sanitizerNodes = [...(searches.sanitizers ? findAllOnce(root, searches.sanitizers) : []), ...conversionNodes(root, language, parser)];
   const guards: Guards = {
-    membership: MEMBERSHIP[language].length ? anyRule(MEMBERSHIP[language], parser) : undefined,
+    membership: membershipRule(language, parser),
     own: spec.guards?.length ? anyRule(spec.guards, parser) : undefined,
     ownNeeds: spec.guardNeeds,
   };
@@ -275,8 +292,12 @@ const constantAnalyses = new WeakMap<SgNode, Analysis>();
 
 function constantAnalysis(root: SgNode, language: AstLanguage, parser: string): Analysis {
   let analysis = constantAnalyses.get(root);
-  if (!analysis) constantAnalyses.set(root, (analysis = new Analysis(root, LANGUAGES[language], parser, [], conversionNodes(root, language, parser))));
+  if (!analysis) constantAnalyses.set(root, (analysis = new Analysis(root, LANGUAGES[language], parser, [], conversionNodes(root, language, parser), false, { membership: membershipRule(language, parser) })));
   return analysis;
+}
+
+function membershipRule(language: AstLanguage, parser: string): Rule | undefined {
+  return MEMBERSHIP[language].length ? anyRule(MEMBERSHIP[language], parser) : undefined;
 }
 
 /**
@@ -297,6 +318,10 @@ export function constantOrigin(root: SgNode, language: AstLanguage, parser: stri
   return constantAnalysis(root, language, parser).originOf(node);
 }
 
+/** Membership-check marks per parsed file and scope start (-1: module level); see Analysis.memberChecked. */
+const membershipMarksByFile = new WeakMap<SgNode, Map<number, GuardMark[]>>();
+/** Whether the file writes to a collection, per parsed file and name; see Analysis.written. */
+const writtenByFile = new WeakMap<SgNode, Map<string, boolean>>();
 /** Conditionals per parsed file and scope start (-1: module level); see Analysis.conditionals. */
 const conditionalsByFile = new WeakMap<SgNode, Map<number, SgNode[]>>();
 /** Assignment events per parsed file and scope start (-1: module level); see Analysis.events. */
@@ -427,16 +452,112 @@ class Analysis {
     return this.originOf(ev.value[0], depth + 1) ?? ev.value[0];
   }
 
-  /** Literals, safe variables and sanitiser calls only (the node's own call, e.g. a format call, aside). */
+  /**
+   * Literals, safe variables and sanitiser calls only (the node's own call, e.g. a format call, aside), values
+   * looked up in constant collections, and variables read where a membership check holds.
+   */
   private isConstant(node: SgNode, safe: (ref: SgNode) => boolean): boolean {
     const own = span(node);
-    const sanitized = (s: Span): boolean => this.sanitizers.some((z) => within(s, z));
+    const lookups = this.constantLookups(node);
+    const sanitized = (s: Span): boolean => this.sanitizers.some((z) => within(s, z)) || lookups.some((k) => within(s, k));
     for (const call of node.findAll({ rule: this.callRule })) {
       const s = span(call);
       const ownFormatting = s[0] === own[0] && s[1] === own[1] && this.isStringBuilding(call);
-      if (!ownFormatting && !sanitized(s)) return false;
+      if (!ownFormatting && !sanitized(s) && !COLLECTION_BUILDING.test(call.text())) return false;
     }
-    return this.references(node).every((r) => this.isCallee(r) || safe(r) || sanitized(span(r)));
+    return this.references(node).every((r) => this.isCallee(r) || safe(r) || sanitized(span(r)) || this.memberChecked(r));
+  }
+
+  /**
+   * The lookups in constant collections within `node` (see the header): their value is one of the collection's,
+   * whatever the key holds (the whole lookup counts as sanitised).
+   */
+  private constantLookups(node: SgNode): Span[] {
+    const out: Span[] = [];
+    if (!LOOKUP_TEXT.test(node.text())) return out;
+    const index = this.lang.index;
+    const rule = { any: [...(index ? [{ kind: index[0] }] : []), ...this.lang.calls.map(([kind]) => ({ kind, regex: '\\.\\s*get(OrDefault)?\\s*\\(' }))] } as Rule;
+    for (const n of node.findAll({ rule })) {
+      if (index && kindOf(n) === index[0]) {
+        const collection = n.field(index[1] as never) as SgNode | null;
+        const key = n.field(index[2] as never) as SgNode | null;
+        if (collection && key && this.isConstantCollection(collection)) out.push(span(n));
+        continue;
+      }
+      const call = this.lookupCall(n);
+      if (!call || !this.isConstantCollection(call.collection)) continue;
+      // The default (`d.get(k, "id")`) is a value the lookup may return: it must be constant itself.
+      if (!call.rest.every((a) => this.isConstant(a, this.safe))) continue;
+      out.push(span(n));
+    }
+    return out;
+  }
+
+  /** `m.get(k, …)` / `map.getOrDefault(k, …)`: the collection (a variable), the key and the other arguments. */
+  private lookupCall(call: SgNode): { collection: SgNode; key: SgNode; rest: SgNode[] } | undefined {
+    let collection: SgNode | null;
+    let method: SgNode | null;
+    if (kindOf(call) === 'method_invocation') {
+      collection = call.field('object' as never) as SgNode | null;
+      method = call.field('name' as never) as SgNode | null;
+    } else {
+      const field = this.lang.calls.find(([kind]) => kindOf(call) === kind)?.[1];
+      const callee = field ? (call.field(field as never) as SgNode | null) : null;
+      if (!callee || !/^(member_expression|attribute|selector_expression)$/.test(kindOf(callee))) return undefined;
+      collection = (callee.field('object' as never) ?? callee.field('operand' as never)) as SgNode | null;
+      method = (callee.field('property' as never) ?? callee.field('attribute' as never) ?? callee.field('field' as never)) as SgNode | null;
+    }
+    if (!collection || !method || !LOOKUP_METHOD.test(method.text())) return undefined;
+    const args = (call.field('arguments' as never) as SgNode | null)?.namedChildren().filter((a) => kindOf(a) !== 'comment') ?? [];
+    if (args.length === 0 || args.some((a) => /keyword_argument|spread|splat/.test(kindOf(a)))) return undefined;
+    return { collection, key: args[0], rest: args.slice(1) };
+  }
+
+  /**
+   * Is `node` a variable that only ever holds values fixed in the code (a map, dict, object or array literal of
+   * literals, Map.of(…)) and that the file never writes into (`m[k] = v`, `m.put(…)`, `d.update(…)`)?
+   */
+  private isConstantCollection(node: SgNode): boolean {
+    if (!this.lang.identifiers.includes(kindOf(node))) return false;
+    return this.safe(node) && !this.written(node.text());
+  }
+
+  /** Does the file write into the collection `name` (an element, a property, or a method that adds)? */
+  private written(name: string): boolean {
+    let perFile = writtenByFile.get(this.root);
+    if (!perFile) writtenByFile.set(this.root, (perFile = new Map()));
+    let verdict = perFile.get(name);
+    if (verdict === undefined) {
+      const n = name.replace(/\$/g, '\\$');
+      const before = '(^|[^\\w$.])';
+      const re = new RegExp(
+        `${before}${n}\\s*(\\[[^\\]\\n]*\\]|\\.\\s*[A-Za-z_$][\\w$]*)\\s*([-+*/|&]?=(?!=))` +
+          `|${before}${n}\\s*\\.\\s*(put|putAll|putIfAbsent|set|add|addAll|update|setdefault|merge|compute|computeIfAbsent|computeIfPresent|replace|replaceAll|push|unshift|splice|append|extend|insert|__setitem__)\\s*\\(` +
+          `|\\bObject\\s*\\.\\s*assign\\s*\\(\\s*${n}\\b`,
+        'm',
+      );
+      perFile.set(name, (verdict = re.test(this.root.text())));
+    }
+    return verdict;
+  }
+
+  /**
+   * Is `ref` a variable read where a membership check of it holds (`ALLOWED.contains(x) ? x : "id"`, inside
+   * `if x in ALLOWED:`, after `if (!ALLOWED.has(x)) return`)? It is then one of the allowlist's members.
+   */
+  private memberChecked(ref: SgNode): boolean {
+    if (!this.guards.membership) return false;
+    const scope = this.scopeOf(ref);
+    const key = scope ? span(scope)[0] : -1;
+    let perFile = membershipMarksByFile.get(this.root);
+    if (!perFile) membershipMarksByFile.set(this.root, (perFile = new Map()));
+    let marks = perFile.get(key);
+    if (!marks) perFile.set(key, (marks = this.guardMarks(scope, { membership: this.guards.membership })));
+    const name = ref.text();
+    const pos = span(ref)[0];
+    return marks.some(
+      (m) => m.name === name && m.pos <= pos && (m.until === undefined || pos < m.until) && !this.events(scope).some((ev) => ev.pos > m.pos && ev.pos < pos && ev.names.includes(name)),
+    );
   }
 
   /**
@@ -486,7 +607,8 @@ class Analysis {
   /** Does `expr` hold a source, or a read of a variable that `lookup` says is tainted, outside sanitisers? */
   private taintedWithin(expr: SgNode, lookup: (name: string, pos: number) => boolean, call?: Span): boolean {
     const ex = span(expr);
-    const cleaned = (s: Span): boolean => this.sanitizers.some((z) => within(s, z) && within(z, ex) && !within(ex, s));
+    const lookups = this.constantLookups(expr);
+    const cleaned = (s: Span): boolean => this.sanitizers.some((z) => within(s, z) && within(z, ex) && !within(ex, s)) || lookups.some((k) => within(s, k));
     if (this.sources.some((s) => (within(s, ex) || (within(ex, s) && !(call && within(call, s)))) && !cleaned(s))) return true;
     for (const ref of this.references(expr)) {
       const s = span(ref);
@@ -589,8 +711,8 @@ class Analysis {
    * Where checks clean a variable in a scope (see the header): from `pos`, until `until` (the end of the branch
    * that runs when the check holds) or, without it, for the rest of the scope (the check's failure left it).
    */
-  private guardMarks(scope: SgNode | undefined): GuardMark[] {
-    if ((!this.guards.membership && !this.guards.own) || !this.lang.conditionals.length) return [];
+  private guardMarks(scope: SgNode | undefined, guards: Guards = this.guards): GuardMark[] {
+    if ((!guards.membership && !guards.own) || !this.lang.conditionals.length) return [];
     const marks: GuardMark[] = [];
     for (const branch of this.conditionals(scope)) {
       const parts = conditionalParts(branch);
@@ -601,14 +723,14 @@ class Analysis {
         const until = this.regionAfter(branch, scope);
         for (const d of operands(parts.condition, OR)) {
           const checked = negation(d);
-          const names = checked ? this.checkedNames(checked, scope) : this.notInNames(d, scope);
+          const names = checked ? this.checkedNames(checked, scope, guards) : this.notInNames(d, scope);
           for (const name of names) marks.push({ name, pos: span(branch)[1], until });
         }
       }
       // if (ok(x) && …) { here }  /  ok(x) ? here : …
       const [from, to] = span(parts.then);
       for (const c of operands(parts.condition, AND)) {
-        for (const name of this.checkedNames(c, scope)) marks.push({ name, pos: from, until: to });
+        for (const name of this.checkedNames(c, scope, guards)) marks.push({ name, pos: from, until: to });
       }
     }
     return marks;
@@ -640,17 +762,17 @@ class Analysis {
   }
 
   /** The variables `node` checks, when it is exactly one of the guard checks (membership, a rule's own). */
-  private checkedNames(node: SgNode, scope: SgNode | undefined): string[] {
+  private checkedNames(node: SgNode, scope: SgNode | undefined, guards: Guards = this.guards): string[] {
     const [s, e] = span(node);
     const checked = (rule: Rule | undefined): SgNode | undefined => {
       const match = rule && node.findAll({ rule }).find((m) => span(m)[0] === s && span(m)[1] === e);
       return match?.getMatch('V') ?? undefined;
     };
-    const member = checked(this.guards.membership);
+    const member = checked(guards.membership);
     if (member) return this.allowlisted(member.text(), scope, s);
-    const value = checked(this.guards.own);
+    const value = checked(guards.own);
     const name = value && CHECKED_VARIABLE.exec(value.text())?.[1];
-    const needs = this.guards.ownNeeds;
+    const needs = guards.ownNeeds;
     if (!name || !needs) return name ? [name] : [];
     const last = this.lastAssignment(name, scope, s);
     return last && last.value.some((v) => testRegex(needs, v.text())) ? [name] : [];
