@@ -11,8 +11,17 @@
 //     keywords: ['curl']              # literal prefilter (lower-case); derived when omitted
 //     ignore_case: true
 //     secret_group: 1                 # the capture group is a credential: masked everywhere
+//     bind:                           # names that hold a value of interest, on a range of lines
+//       REQ: { pattern: '\$(\w+)\s*=\s*\$_GET\[', until: '\bfunction\b', reassigned: '\${{name}}\s*=[^=]' }
+//     any: ['\breadfile\s*\([^;]*\$({{REQ}})\b']   # {{REQ}}: the names bound on the candidate's line
+//
+// `bind` finds, line by line, what a name was given (group 1 of `pattern`: `$name = $_GET['f']` binds `name`);
+// the binding holds from that line up to the next line matching `until` (the next function) or `reassigned`
+// with `{{name}}` replaced by the name (the name given another value), else to the end of the file. In `any`,
+// `all` and `not`, `{{KEY}}` stands for the names bound on the candidate's line (matching nothing when none is).
 import { z } from 'zod';
-import { compileRegex, matchesInUtf8, testRegex, type SafeRegex } from '../regex.js';
+import { SentrikError } from '../../util/errors.js';
+import { allMatches, compileRegex, escapeRegex, matchesInUtf8, testRegex, type SafeRegex } from '../regex.js';
 import { keywordsOf, regexNeed } from '../regex-literals.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
@@ -31,8 +40,27 @@ export const regexMatchSchema = z
     keywords: z.array(z.string().min(2)).optional(),
     ignore_case: z.boolean().optional(),
     secret_group: z.number().int().min(0).optional(),
+    bind: z
+      .record(
+        z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'bind keys look like NAME'),
+        z.object({ pattern, until: pattern.optional(), reassigned: pattern.optional() }).strict(),
+      )
+      .optional(),
   })
   .strict();
+
+/** `{{KEY}}` in a pattern: the names a `bind` gives on the line. */
+const PLACEHOLDER = /\{\{([A-Z][A-Z0-9_]*)\}\}/g;
+/** What a placeholder stands for when no name is bound: a pattern that matches nothing. */
+const NOTHING = '\\b\\B';
+/** Bindings kept per file and key (a generated file could bind thousands). */
+const MAX_BINDINGS = 500;
+
+interface Binding {
+  name: string;
+  from: number;
+  to: number;
+}
 
 export type RegexMatch = z.infer<typeof regexMatchSchema>;
 
@@ -43,14 +71,31 @@ export const regexKind: MatcherKind<RegexMatch> = {
   compile(m) {
     const ic = m.ignore_case ?? false;
     const c = (p: string): SafeRegex => compileRegex(p, { ignoreCase: ic });
-    const any = m.any.map(c);
-    const all = (m.all ?? []).map(c);
-    const not = (m.not ?? []).map(c);
+    const binds = Object.entries(m.bind ?? {}).map(([key, b]) => ({
+      key,
+      re: c(b.pattern),
+      until: b.until ? c(b.until) : undefined,
+      reassigned: b.reassigned,
+    }));
+    checkBindings(m);
+    // `{{KEY}}` filled with the names given (none: a pattern that matches nothing).
+    const fill = (p: string, names?: Map<string, string[]>): string =>
+      p.replace(PLACEHOLDER, (_, key: string) => {
+        const bound = names?.get(key);
+        return bound?.length ? `(?:${bound.map(escapeRegex).join('|')})` : NOTHING;
+      });
+    const bound = (p: string): boolean => p.search(PLACEHOLDER) !== -1;
+    for (const b of binds) if (b.reassigned) c(b.reassigned.replace(/\{\{name\}\}/g, 'x'));
+    const any = m.any.map((p) => c(fill(p)));
+    const all = (m.all ?? []).map((p) => c(fill(p)));
+    const not = (m.not ?? []).map((p) => c(fill(p)));
+    const anyBound = m.any.map(bound);
+    const usesBindings = binds.length > 0;
     const near = m.not_near ? { re: c(m.not_near.pattern), lines: m.not_near.lines } : undefined;
     const inside = m.inside ? { start: c(m.inside.start), end: m.inside.end ? c(m.inside.end) : undefined } : undefined;
     const requires = (m.file_requires ?? []).map(c);
     const excludes = (m.file_excludes ?? []).map(c);
-    const keywords = m.keywords?.map((k) => k.toLowerCase()) ?? deriveKeywords(m.any);
+    const keywords = m.keywords?.map((k) => k.toLowerCase()) ?? deriveKeywords(m.any.map((p) => fill(p)));
 
     return {
       scope: 'file',
@@ -61,18 +106,29 @@ export const regexKind: MatcherKind<RegexMatch> = {
         if (requires.length && !requires.some((re) => testRegex(re, bytes))) return [];
         if (excludes.some((re) => testRegex(re, bytes))) return [];
         const ranges = inside ? insideRanges(file, inside.start, inside.end) : undefined;
+        // With bindings, the patterns are searched with every name the file binds, and each candidate line is
+        // tested again with the names bound on it.
+        const bindings = usesBindings ? bindingsOf(file, binds) : undefined;
+        const atLine = (line: number): Map<string, string[]> | undefined =>
+          bindings && new Map([...bindings].map(([key, list]) => [key, [...new Set(list.filter((b) => b.from <= line && line <= b.to).map((b) => b.name))]]));
+        const everyName = bindings && new Map([...bindings].map(([key, list]) => [key, [...new Set(list.map((b) => b.name))]]));
+        const searched = everyName ? m.any.map((p, i) => (anyBound[i] ? c(fill(p, everyName)) : any[i])) : any;
         const out: RawMatch[] = [];
         const seenLines = new Set<number>();
         // The text after a final newline is not a line: an empty match there (`^$`, `\s*$`) is on no line.
         const afterLastLine = bytes.length === 0 || bytes[bytes.length - 1] === 0x0a ? bytes.length : -1;
-        for (const re of any) {
+        for (const [i, re] of searched.entries()) {
           for (const hit of matchesInUtf8(re, bytes, file.isAscii)) {
             if (hit.byteIndex === afterLastLine) continue;
             const start = file.position(hit.index);
             if (seenLines.has(start.line)) continue; // one finding per line and rule
             const lineText = file.lineText(start.line);
-            if (all.some((r) => !testRegex(r, lineText))) continue;
-            if (not.some((r) => testRegex(r, lineText))) continue;
+            const names = bindings && atLine(start.line);
+            if (names && anyBound[i] && !testRegex(c(fill(m.any[i], names)), lineText)) continue;
+            const allHere = names ? (m.all ?? []).map((p, j) => (bound(p) ? c(fill(p, names)) : all[j])) : all;
+            const notHere = names ? (m.not ?? []).map((p, j) => (bound(p) ? c(fill(p, names)) : not[j])) : not;
+            if (allHere.some((r) => !testRegex(r, lineText))) continue;
+            if (notHere.some((r) => testRegex(r, lineText))) continue;
             if (near && file.linesAround(start.line, near.lines).some((l) => testRegex(near.re, l))) continue;
             if (ranges && !ranges.some(([a, b]) => start.line >= a && start.line <= b)) continue;
             seenLines.add(start.line);
@@ -93,6 +149,45 @@ export const regexKind: MatcherKind<RegexMatch> = {
     };
   },
 };
+
+/** Every `{{KEY}}` a pattern names has a `bind`, and every `bind` is used. */
+function checkBindings(m: RegexMatch): void {
+  const keys = new Set(Object.keys(m.bind ?? {}));
+  const used = new Set([...m.any, ...(m.all ?? []), ...(m.not ?? [])].flatMap((p) => [...p.matchAll(PLACEHOLDER)].map((x) => x[1])));
+  for (const key of used) {
+    if (!keys.has(key)) throw new SentrikError(`pattern uses {{${key}}}, which no \`bind\` defines`, undefined, undefined, `add bind: { ${key}: { pattern: … } }, or remove the placeholder`);
+  }
+  for (const key of keys) {
+    if (!used.has(key)) throw new SentrikError(`\`bind\` ${key} is used by no pattern`, undefined, undefined, `write {{${key}}} where the bound names go in a pattern, or remove the binding`);
+  }
+}
+
+/** The names each `bind` gives in the file, with the lines where they hold (see the header). */
+function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until?: SafeRegex; reassigned?: string }[]): Map<string, Binding[]> {
+  const out = new Map<string, Binding[]>();
+  const lines = file.lines;
+  for (const b of binds) {
+    const list: Binding[] = [];
+    for (let i = 0; i < lines.length && list.length < MAX_BINDINGS; i++) {
+      if (!testRegex(b.re, lines[i])) continue;
+      for (const hit of allMatches(b.re, lines[i])) {
+        const name = hit.groups[0];
+        if (!name) continue;
+        const again = b.reassigned ? compileRegex(b.reassigned.replace(/\{\{name\}\}/g, escapeRegex(name))) : undefined;
+        let to = lines.length;
+        for (let j = i + 1; j < lines.length; j++) {
+          if ((b.until && testRegex(b.until, lines[j])) || (again && testRegex(again, lines[j]))) {
+            to = j; // 1-based: the line before j + 1
+            break;
+          }
+        }
+        list.push({ name, from: i + 1, to });
+      }
+    }
+    out.set(b.key, list);
+  }
+  return out;
+}
 
 /** Line ranges [start, end] that begin at a `start` match and run to the next `end` match (or EOF). */
 function insideRanges(file: SourceFile, start: SafeRegex, end?: SafeRegex): [number, number][] {
