@@ -55,3 +55,29 @@ function b() {
     expect(() => lines({ any: ['x'], bind: { REQ } }, 'x')).toThrow(/used by no pattern/);
   });
 });
+
+describe('regex bind backward', () => {
+  it('holds on the lines before the binding line, back to the last `until` line', () => {
+    const m: RegexMatch = {
+      any: ['^\\s*val\\s+({{SQL}})\\s*=\\s*"[^"]*\\$\\w'],
+      bind: { SQL: { pattern: '\\bexecuteQuery\\s*\\(\\s*(\\w+)\\s*\\)', until: '\\bfun\\s', backward: true } },
+    };
+    const code = `class Repo {
+    fun a(owner: String) {
+        val sql = "SELECT * FROM t WHERE o = '$owner'"
+        st.executeQuery(sql)
+    }
+    fun b(owner: String) {
+        val sql = "SELECT * FROM t WHERE o = '$owner'"
+        log(sql)
+    }
+    fun c(owner: String) {
+        val q = "SELECT * FROM t WHERE o = '$owner'"
+        st.executeQuery(sql)
+    }
+}
+`;
+    // 3: run in its function; 7: never run (the next function's query is another function's); 11: another name.
+    expect(lines(m, code, 'Repo.kt')).toEqual([3]);
+  });
+});

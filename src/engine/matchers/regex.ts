@@ -17,8 +17,10 @@
 //
 // `bind` finds, line by line, what a name was given (group 1 of `pattern`: `$name = $_GET['f']` binds `name`);
 // the binding holds from that line up to the next line matching `until` (the next function) or `reassigned`
-// with `{{name}}` replaced by the name (the name given another value), else to the end of the file. In `any`,
-// `all` and `not`, `{{KEY}}` stands for the names bound on the candidate's line (matching nothing when none is).
+// with `{{name}}` replaced by the name (the name given another value), else to the end of the file. With
+// `backward: true` it holds on the lines before instead, back to the last line matching `until`: a line that
+// uses a name (a query run with `sql`) marks where that name was built. In `any`, `all` and `not`, `{{KEY}}`
+// stands for the names bound on the candidate's line (matching nothing when none is).
 import { z } from 'zod';
 import { SentrikError } from '../../util/errors.js';
 import { allMatches, compileRegex, escapeRegex, matchesInUtf8, testRegex, type SafeRegex } from '../regex.js';
@@ -43,7 +45,7 @@ export const regexMatchSchema = z
     bind: z
       .record(
         z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'bind keys look like NAME'),
-        z.object({ pattern, until: pattern.optional(), reassigned: pattern.optional() }).strict(),
+        z.object({ pattern, until: pattern.optional(), reassigned: pattern.optional(), backward: z.boolean().optional() }).strict(),
       )
       .optional(),
   })
@@ -76,6 +78,7 @@ export const regexKind: MatcherKind<RegexMatch> = {
       re: c(b.pattern),
       until: b.until ? c(b.until) : undefined,
       reassigned: b.reassigned,
+      backward: b.backward ?? false,
     }));
     checkBindings(m);
     // `{{KEY}}` filled with the names given (none: a pattern that matches nothing).
@@ -163,7 +166,7 @@ function checkBindings(m: RegexMatch): void {
 }
 
 /** The names each `bind` gives in the file, with the lines where they hold (see the header). */
-function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until?: SafeRegex; reassigned?: string }[]): Map<string, Binding[]> {
+function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until?: SafeRegex; reassigned?: string; backward: boolean }[]): Map<string, Binding[]> {
   const out = new Map<string, Binding[]>();
   const lines = file.lines;
   for (const b of binds) {
@@ -173,6 +176,19 @@ function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until
       for (const hit of allMatches(b.re, lines[i])) {
         const name = hit.groups[0];
         if (!name) continue;
+        if (b.backward) {
+          // 1-based lines: from the line after the last `until` line before it (index j) to the binding line
+          // (only that line when it matches `until` itself: a one-line function).
+          let from = b.until && testRegex(b.until, lines[i]) ? i + 1 : 1;
+          for (let j = i - 1; from === 1 && j >= 0; j--) {
+            if (b.until && testRegex(b.until, lines[j])) {
+              from = j + 2;
+              break;
+            }
+          }
+          list.push({ name, from, to: i + 1 });
+          continue;
+        }
         const again = b.reassigned ? compileRegex(b.reassigned.replace(/\{\{name\}\}/g, escapeRegex(name))) : undefined;
         let to = lines.length;
         for (let j = i + 1; j < lines.length; j++) {
