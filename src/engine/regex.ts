@@ -48,9 +48,13 @@ export function compileRegex(pattern: string, opts: RegexOptions = {}): SafeRege
       'patterns use RE2 syntax (no lookaround, no backreferences), see docs/packs.md',
     );
   }
+  // Patterns built from a file's names (regex `bind`) are many and used once: keep the cache bounded.
+  if (cache.size >= MAX_CACHED) cache.clear();
   cache.set(key, re);
   return re;
 }
+
+const MAX_CACHED = 5_000;
 
 export interface RegexHit {
   index: number;
