@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type * as Napi from '@ast-grep/napi';
 
 /** Language names as rules write them. */
-export const AST_LANGUAGES = ['javascript', 'typescript', 'python', 'java', 'go', 'c'] as const;
+export const AST_LANGUAGES = ['javascript', 'typescript', 'python', 'java', 'go', 'c', 'php'] as const;
 export type AstLanguage = (typeof AST_LANGUAGES)[number];
 
 export interface LanguageSpec {
@@ -25,6 +25,8 @@ export interface LanguageSpec {
   conditionals: string[];
   /** Element access `c[k]`: [kind, collection field, key field] (a lookup in a constant collection is constant). */
   index?: [string, string, string];
+  /** Names that read no variable the code assigns (PHP's `$this`: the object, as `this` is in JavaScript). */
+  notVariables?: string[];
 }
 
 const JS_LIKE: Omit<LanguageSpec, 'extensions'> = {
@@ -99,6 +101,22 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
     calls: [['call_expression', 'function']],
     conditionals: [],
   },
+  // tree-sitter-php: variables are `variable_name` nodes whose text keeps the `$` ($q); function and method
+  // names are `name` nodes, never variables. Code outside functions (plain scripts) is the module level.
+  php: {
+    extensions: ['.php', '.phtml'],
+    functions: ['function_definition', 'method_declaration', 'anonymous_function', 'arrow_function'],
+    assignments: [
+      ['assignment_expression', 'left', 'right'],
+      ['augmented_assignment_expression', 'left', 'right'],
+      ['reference_assignment_expression', 'left', 'right'],
+    ],
+    identifiers: ['variable_name'],
+    notReferences: [],
+    calls: [['function_call_expression', 'function'], ['member_call_expression', 'name'], ['nullsafe_member_call_expression', 'name'], ['scoped_call_expression', 'name']],
+    conditionals: ['if_statement', 'conditional_expression'],
+    notVariables: ['$this'],
+  },
 };
 
 const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
@@ -148,6 +166,7 @@ export function astGrep(): typeof Napi {
     java: require('@ast-grep/lang-java'),
     go: require('@ast-grep/lang-go'),
     c: require('@ast-grep/lang-c'),
+    php: require('@ast-grep/lang-php'),
   });
   napi = loaded;
   return loaded;

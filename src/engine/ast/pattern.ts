@@ -55,9 +55,14 @@ export const patternSchema: z.ZodType<PatternSpec> = z.lazy(() =>
 
 /** The ast-grep rule for a pattern, for files parsed with `parser`. */
 export function toRule(spec: PatternSpec, parser: string): Rule {
-  if (typeof spec === 'string') return { pattern: patternFor(spec, parser) } as Rule;
+  if (typeof spec === 'string') return patternRule(spec, parser);
   const rule: Record<string, unknown> = {};
-  if (spec.pattern) rule.pattern = patternFor(spec.pattern, parser);
+  const all: Rule[] = [];
+  if (spec.pattern) {
+    const p = patternRule(spec.pattern, parser) as Record<string, unknown>;
+    if (p.pattern) rule.pattern = p.pattern;
+    else all.push(p as Rule);
+  }
   if (spec.context) rule.pattern = { context: spec.context, selector: spec.selector };
   if (spec.kind) rule.kind = spec.kind;
   if (spec.field) rule.field = spec.field;
@@ -66,9 +71,26 @@ export function toRule(spec: PatternSpec, parser: string): Rule {
   if (spec.inside) rule.inside = relational(spec.inside, parser);
   if (spec.not) rule.not = toRule(spec.not, parser);
   if (spec.any) rule.any = spec.any.map((s) => toRule(s, parser));
-  if (spec.all) rule.all = spec.all.map((s) => toRule(s, parser));
+  if (spec.all) all.push(...spec.all.map((s) => toRule(s, parser)));
+  if (all.length) rule.all = all;
   return rule as Rule;
 }
+
+/**
+ * A pattern string as a rule. In PHP an argument is a node of its own, so `f($X $$$)` (the first argument, then
+ * any others: how rules write it in every language) is no PHP and `f($X, $$$)` needs a second argument: it
+ * becomes either form, `f($X)` or `f($X, $$$)`.
+ */
+function patternRule(p: string, parser: string): Rule {
+  if (parser !== 'php' || !PHP_REST.test(p)) return { pattern: patternFor(p, parser) } as Rule;
+  const alone = p.replace(PHP_REST, '$1)');
+  const more = p.replace(PHP_REST, '$1, $$$$$$)');
+  return { any: [alone, more].map((v) => ({ pattern: patternFor(v, parser) })) } as Rule;
+}
+
+/** `$X $$$)` in a PHP pattern: an argument followed by the rest of the list. */
+const PHP_REST = /(\$[A-Z_][A-Z0-9_]*)\s+\$\$\$\s*\)/;
+
 
 function relational(spec: PatternSpec, parser: string): Rule {
   const rule = toRule(spec, parser) as Record<string, unknown>;
@@ -138,6 +160,7 @@ const goPatterns = new Map<string, string | { context: string; selector: string 
  * statement inside a function body are matched in that context, selecting the statement's node kind.
  */
 function patternFor(p: string, parser: string): string | { context: string; selector: string } {
+  if (parser === 'php') return phpPattern(p);
   if (parser !== 'go') return p;
   let out = goPatterns.get(p);
   if (out === undefined) {
@@ -155,6 +178,30 @@ function patternFor(p: string, parser: string): string | { context: string; sele
       if (target) out = { context, selector: kindOf(target) };
     }
     goPatterns.set(p, out);
+  }
+  return out;
+}
+
+const phpPatterns = new Map<string, string | { context: string; selector: string }>();
+
+/**
+ * PHP code is code only after `<?php` (before it, the grammar reads text to output), so a PHP pattern is
+ * matched as the one statement it makes after the tag, selecting that statement's node kind (the expression's,
+ * for an expression statement). A pattern that makes no single statement is left as written.
+ */
+function phpPattern(p: string): string | { context: string; selector: string } {
+  let out = phpPatterns.get(p);
+  if (out === undefined) {
+    out = p;
+    const context = `<?php\n${p.replace(/;\s*$/, '')};`;
+    const probe = astGrep().parse('php', context).root();
+    const stmts = probe.children().filter((n) => n.isNamed() && !/^(php_tag|comment)$/.test(kindOf(n)));
+    if (stmts.length === 1 && !probe.find({ rule: { kind: 'ERROR' } })) {
+      const stmt = stmts[0];
+      const target = kindOf(stmt) === 'expression_statement' ? stmt.namedChildren()[0] : stmt;
+      if (target) out = { context, selector: kindOf(target) };
+    }
+    phpPatterns.set(p, out);
   }
   return out;
 }

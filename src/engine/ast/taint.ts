@@ -66,25 +66,38 @@ const MEMBERSHIP: Record<AstLanguage, string[]> = {
   java: ['$S.contains($V)', '$S.containsKey($V)'],
   go: ['slices.Contains($S, $V)', '$S[$V]'],
   c: [],
+  php: ['in_array($V, $S $$$)', 'array_key_exists($V, $S)'],
 };
 
 /** The last statement of a branch that leaves it: the code after the `if` runs only when its check held. */
-const EXIT_STATEMENT = /^(return|throw|raise|break|continue)_statement$/;
-/** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`: calls that never return. */
-const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(/;
+const EXIT_STATEMENT = /^(return|throw|raise|break|continue|exit)_statement$/;
+/** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`, PHP's `die('…')`: calls that never return. */
+const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|die|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(/;
+/** An expression statement that leaves: PHP 8's `throw` is an expression. */
+const THROW_EXPRESSION = /^throw\b/;
 /** `urlparse(…)`, `new URL(raw)`, `URI.create(url)`, `url.Parse(raw)`: a parsed URL; group 1, the variable parsed. */
 const PARSED_URL = /^(?:new\s+)?(?:[\w$]+\.)*(?:urlparse|urlsplit|URL|URI|create|Parse|parse_url)\((?:\s*([A-Za-z_$][\w$]*)\s*[,)])?/;
-/** `x`, `x.host`, `x.getHost()`, `u.Hostname()`: the variable a check is about. */
-const CHECKED_VARIABLE = /^([A-Za-z_$][\w$]*)(\s*\.\s*[A-Za-z_$][\w$]*(\(\))?)*$/;
+/** `x`, `x.host`, `x.getHost()`, `u.Hostname()`, PHP's `$u['host']`: the variable a check is about. */
+const CHECKED_VARIABLE = /^([A-Za-z_$][\w$]*)(\s*\.\s*[A-Za-z_$][\w$]*(\(\))?|\s*\[\s*(['"])\w+\4\s*\])*$/;
+/** PHP's `parse_url($url, PHP_URL_HOST)`: a host parsed from the variable of group 1. */
+const PARSED_HOST = /^parse_url\(\s*(\$\w+)\s*,\s*PHP_URL_HOST\s*\)$/;
 
 /** Conversions (and comparisons: a boolean) that leave nothing of an injected string; every taint rule treats them as sanitisers. */
-const CONVERSIONS: Record<AstLanguage, string[]> = {
+const CONVERSIONS: Record<AstLanguage, PatternSpec[]> = {
   python: ['int($$$)', 'float($$$)', 'bool($$$)', 'len($$$)', 'uuid.UUID($$$)', '$A == $B', '$A != $B', '$A in $B', '$A not in $B', 'not $A'],
   javascript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)'],
   typescript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)'],
   java: ['Integer.parseInt($$$)', 'Long.parseLong($$$)', 'Integer.valueOf($$$)', 'Long.valueOf($$$)', 'Boolean.parseBoolean($$$)', 'UUID.fromString($$$)', '$A == $B', '$A != $B', '$S.contains($$$)', '$S.containsKey($$$)'],
   go: ['strconv.Atoi($$$)', 'strconv.ParseInt($$$)', 'strconv.ParseBool($$$)', 'strconv.ParseFloat($$$)', 'len($$$)', '$A == $B', '$A != $B', 'slices.Contains($$$)'],
   c: ['strtol($$$)', 'strtoul($$$)', 'strtod($$$)', 'sizeof($$$)'],
+  php: [
+    'intval($$$)', 'floatval($$$)', 'boolval($$$)', 'count($$$)', 'strlen($$$)', 'isset($$$)', 'empty($$$)', 'is_numeric($$$)', 'ctype_digit($$$)', 'ctype_alnum($$$)',
+    'in_array($$$)', 'array_key_exists($$$)', '$A === $B', '$A !== $B', '$A == $B', '$A != $B',
+    { kind: 'cast_expression', regex: '^\\(\\s*(int|integer|float|double|bool|boolean)\\s*\\)' },
+    // filters that validate a number, a boolean or an IP address leave no room for markup, quotes or paths
+    { pattern: 'filter_var($$$)', regex: '\\bFILTER_VALIDATE_(INT|FLOAT|BOOL|BOOLEAN|IP)\\b' },
+    { pattern: 'filter_input($$$)', regex: '\\bFILTER_VALIDATE_(INT|FLOAT|BOOL|BOOLEAN|IP)\\b' },
+  ],
 };
 
 /**
@@ -99,13 +112,20 @@ const LOOKUP_METHOD = /^(get|getOrDefault)$/;
 const LOOKUP_TEXT = /\[|\.\s*get(OrDefault)?\s*\(/;
 
 /** Calls whose result is built from their arguments only (see Analysis.isStringBuilding). */
-const STRING_BUILDING = /(^|\.)(format|formatted|Sprintf|Sprint|Sprintln|Errorf|sprintf|snprintf|join|Join|concat|valueOf|toString|str|String)$/;
+const STRING_BUILDING = /(^|\.)(format|formatted|Sprintf|Sprint|Sprintln|Errorf|sprintf|vsprintf|snprintf|join|Join|implode|concat|valueOf|toString|str|String)$/;
 
 /** `x += y` in grammars without a separate augmented-assignment node (Go, Java): keeps x's earlier taint. */
 const COMPOUND_ASSIGNMENT = /^(\+|-|\*|\/|%|&|\||\^|<<|>>|>>>|&\^)=$/;
 
 /** Calls that store their argument in the receiver: `sb.append(x)` taints `sb`. */
 const BUILDER_METHODS = new Set(['append', 'push', 'extend', 'add', 'write', 'writeString', 'WriteString', 'insert', 'unshift', 'update', 'concat']);
+
+/** A builder call (see BUILDER_METHODS) as a pattern, where `$R.$M($$$A)` is not one. */
+const BUILDER_CALL: Record<string, NapiPattern> = {
+  go: { context: 'func _() { $R.$M($$$A) }', selector: 'call_expression' },
+  php: { context: '<?php $R->$M($$$A);', selector: 'member_call_expression' },
+};
+type NapiPattern = string | { context: string; selector: string };
 
 /** Destructuring patterns (JS/TS) that may sit between a parameter list and the names it binds. */
 const DESTRUCTURING = /^(object_pattern|array_pattern|pair_pattern|assignment_pattern|object_assignment_pattern|rest_pattern)$/;
@@ -263,14 +283,14 @@ function negation(node: SgNode): SgNode | undefined {
   const n = unwrap(node);
   const operator = (n.field('operator' as never) as SgNode | null)?.text();
   const inner = (n.field('argument' as never) ?? n.field('operand' as never)) as SgNode | null;
-  if (inner && ((kindOf(n) === 'unary_expression' && operator === '!') || kindOf(n) === 'not_operator')) return unwrap(inner);
+  if (inner && ((/^unary(_op)?_expression$/.test(kindOf(n)) && operator === '!') || kindOf(n) === 'not_operator')) return unwrap(inner);
   return undefined;
 }
 
 /** Condition and branches of an `if` or a conditional expression (Python's `a if c else b` has no field names). */
 function conditionalParts(n: SgNode): { condition: SgNode; then: SgNode; otherwise?: SgNode } | undefined {
   const condition = n.field('condition' as never) as SgNode | null;
-  const then = n.field('consequence' as never) as SgNode | null;
+  const then = (n.field('consequence' as never) ?? n.field('body' as never)) as SgNode | null; // PHP: `body`
   if (condition && then) return { condition, then, otherwise: (n.field('alternative' as never) as SgNode | null) ?? undefined };
   const [a, c, b] = n.namedChildren().filter((x) => kindOf(x) !== 'comment');
   return kindOf(n) === 'conditional_expression' && a && c && b ? { condition: c, then: a, otherwise: b } : undefined;
@@ -279,9 +299,9 @@ function conditionalParts(n: SgNode): { condition: SgNode; then: SgNode; otherwi
 /** Does a branch end by leaving (return, throw, raise, break, continue, abort(…), os.Exit(…))? */
 function leaves(branch: SgNode): boolean {
   let last: SgNode | undefined = branch;
-  while (last && /block|statement_list/.test(kindOf(last))) last = last.namedChildren().filter((c) => kindOf(c) !== 'comment').at(-1);
+  while (last && /block|statement_list|compound_statement/.test(kindOf(last))) last = last.namedChildren().filter((c) => kindOf(c) !== 'comment').at(-1);
   if (!last) return false;
-  return EXIT_STATEMENT.test(kindOf(last)) || (kindOf(last) === 'expression_statement' && EXIT_CALL.test(last.text()));
+  return EXIT_STATEMENT.test(kindOf(last)) || (kindOf(last) === 'expression_statement' && (EXIT_CALL.test(last.text()) || THROW_EXPRESSION.test(last.text())));
 }
 
 function conversionNodes(root: SgNode, language: AstLanguage, parser: string): SgNode[] {
@@ -619,7 +639,9 @@ class Analysis {
 
   private references(expr: SgNode): SgNode[] {
     const found = this.lang.identifiers.includes(kindOf(expr)) ? [expr] : expr.findAll({ rule: this.referenceRule });
+    const notVariables = this.lang.notVariables;
     return found.filter((n) => {
+      if (notVariables?.includes(n.text())) return false;
       const parent = n.parent();
       if (!parent) return true;
       return !this.lang.notReferences.some(([kind, field]) => kindOf(parent) === kind && (parent.field(field as never) as SgNode | null)?.id() === n.id());
@@ -793,7 +815,11 @@ class Analysis {
   private allowlisted(text: string, scope: SgNode | undefined, pos: number): string[] {
     const m = CHECKED_VARIABLE.exec(text);
     if (!m) return [];
-    if (m[1] === text.trim()) return [m[1]];
+    if (m[1] === text.trim()) {
+      // $host = parse_url($url, PHP_URL_HOST): an allowed host makes the URL it was parsed from safe too
+      const host = PARSED_HOST.exec(this.lastAssignment(m[1], scope, pos)?.value[0]?.text() ?? '');
+      return host && host[1] !== m[1] ? [m[1], host[1]] : [m[1]];
+    }
     const url = this.parsedUrl(m[1], scope, pos);
     return url ? [m[1], ...(url.from ? [url.from] : [])] : [];
   }
@@ -840,10 +866,16 @@ class Analysis {
         const l = a.field(left as never) as SgNode | null;
         const r = a.field(right as never) as SgNode | null;
         if (!l || !r) continue;
+        // PHP's `$parts[] = $x` appends to the array, as parts.push(x) does
+        const appended = kindOf(l) === 'subscript_expression' && /\[\s*\]$/.test(l.text()) ? l.namedChildren()[0] : undefined;
+        if (appended && this.lang.identifiers.includes(kindOf(appended))) {
+          out.push({ node: a, pos: span(a)[1], names: [appended.text()], value: [r], keep: true });
+          continue;
+        }
         out.push({ node: a, pos: span(a)[1], names: this.declaredNames(l), value: [r], keep: kind.startsWith('augmented') || COMPOUND_ASSIGNMENT.test((a.field('operator' as never) as SgNode | null)?.text() ?? '') });
       }
     }
-    for (const call of node.findAll({ rule: { pattern: this.parser === 'go' ? { context: 'func _() { $R.$M($$$A) }', selector: 'call_expression' } : '$R.$M($$$A)' } as Rule })) {
+    for (const call of node.findAll({ rule: { pattern: BUILDER_CALL[this.parser] ?? '$R.$M($$$A)' } as Rule })) {
       const method = call.getMatch('M')?.text();
       const receiver = call.getMatch('R');
       if (!method || !BUILDER_METHODS.has(method) || !receiver || !this.lang.identifiers.includes(kindOf(receiver))) continue;
@@ -857,7 +889,7 @@ class Analysis {
     if (this.lang.identifiers.includes(kindOf(left))) return [left.text()];
     const names = left
       .findAll({ rule: { any: this.lang.identifiers.map((kind) => ({ kind })) } as Rule })
-      .filter((n) => !/member_expression|attribute|selector_expression|field_access|subscript|index_expression/.test(parentKind(n)))
+      .filter((n) => !/member_expression|member_access_expression|attribute|selector_expression|field_access|subscript|index_expression/.test(parentKind(n)))
       .map((n) => n.text());
     return names;
   }
@@ -874,7 +906,7 @@ class Analysis {
     const parentKindName = parentKind(node);
     // The name of a typed or defaulted parameter (Python `next: str`, `limit=10`, TypeScript `id: string`): the
     // source matched the name inside its parameter node, not the type or the default value.
-    if (this.lang.identifiers.includes(kind) && /^(typed_parameter|default_parameter|typed_default_parameter|required_parameter|optional_parameter)$/.test(parentKindName)) {
+    if (this.lang.identifiers.includes(kind) && /^(typed_parameter|default_parameter|typed_default_parameter|required_parameter|optional_parameter|simple_parameter|property_promotion_parameter|variadic_parameter)$/.test(parentKindName)) {
       const param = node.parent()!;
       const name = (param.field('name' as never) as SgNode | null) ?? (param.field('pattern' as never) as SgNode | null) ?? param.children().find((c) => c.isNamed());
       return name?.id() === node.id() ? node.text() : undefined;
