@@ -21,6 +21,8 @@ export interface NodeSpec {
   keywords?: string[];
   has?: PatternSpec;
   inside?: PatternSpec;
+  /** The node right before this one, among its siblings (PHP's `<?=` tag before the expression it prints). */
+  follows?: PatternSpec;
   not?: PatternSpec;
   any?: PatternSpec[];
   all?: PatternSpec[];
@@ -41,6 +43,7 @@ export const patternSchema: z.ZodType<PatternSpec> = z.lazy(() =>
         keywords: z.array(z.string().min(2)).min(1).optional(),
         has: patternSchema.optional(),
         inside: patternSchema.optional(),
+        follows: patternSchema.optional(),
         not: patternSchema.optional(),
         any: z.array(patternSchema).min(1).optional(),
         all: z.array(patternSchema).min(1).optional(),
@@ -69,6 +72,7 @@ export function toRule(spec: PatternSpec, parser: string): Rule {
   if (spec.regex) rule.regex = spec.regex;
   if (spec.has) rule.has = relational(spec.has, parser);
   if (spec.inside) rule.inside = relational(spec.inside, parser);
+  if (spec.follows) rule.follows = toRule(spec.follows, parser); // the next sibling only (ast-grep's default stopBy)
   if (spec.not) rule.not = toRule(spec.not, parser);
   if (spec.any) rule.any = spec.any.map((s) => toRule(s, parser));
   if (spec.all) all.push(...spec.all.map((s) => toRule(s, parser)));
@@ -109,7 +113,7 @@ export function validatePattern(spec: PatternSpec): void {
   }
   if (typeof spec === 'string') return;
   if (spec.regex) compileRegex(spec.regex);
-  for (const s of [spec.has, spec.inside, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])]) if (s) validatePattern(s);
+  for (const s of [spec.has, spec.inside, spec.follows, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])]) if (s) validatePattern(s);
 }
 
 const CLOSING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -142,7 +146,7 @@ export function metavariablesOf(specs: PatternSpec[]): { single: Set<string>; li
       for (const m of text?.matchAll(/(\$\$\$|\$)([A-Z_][A-Z0-9_]*)/g) ?? []) (m[1] === '$' ? out.single : out.list).add(m[2]);
     }
     if (typeof spec === 'string') return;
-    [spec.has, spec.inside, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])].forEach(visit);
+    [spec.has, spec.inside, spec.follows, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])].forEach(visit);
   };
   specs.forEach(visit);
   return out;
