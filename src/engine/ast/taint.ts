@@ -473,8 +473,9 @@ class Analysis {
   }
 
   /**
-   * Literals, safe variables and sanitiser calls only (the node's own call, e.g. a format call, aside), values
-   * looked up in constant collections, and variables read where a membership check holds.
+   * Literals, safe variables and sanitiser calls only (the node's own call, e.g. a format call, aside), string
+   * building from those ("… WHERE " . implode(' AND ', $where)), values looked up in constant collections, and
+   * variables read where a membership check holds.
    */
   private isConstant(node: SgNode, safe: (ref: SgNode) => boolean): boolean {
     const own = span(node);
@@ -483,7 +484,7 @@ class Analysis {
     for (const call of node.findAll({ rule: this.callRule })) {
       const s = span(call);
       const ownFormatting = s[0] === own[0] && s[1] === own[1] && this.isStringBuilding(call);
-      if (!ownFormatting && !sanitized(s) && !COLLECTION_BUILDING.test(call.text())) return false;
+      if (!ownFormatting && !sanitized(s) && !COLLECTION_BUILDING.test(call.text()) && !this.isStringBuilding(call)) return false;
     }
     return this.references(node).every((r) => this.isCallee(r) || safe(r) || sanitized(span(r)) || this.memberChecked(r));
   }
