@@ -146,6 +146,35 @@ function d() {
     expect(lines(m, 'convert.php', code)).toEqual([20]);
   });
 
+  it('takes no SQL text built from allowlisted or fixed values for a source (ORDER BY a checked column, an OFFSET from a cast)', () => {
+    const built = rule({
+      languages: ['php'],
+      taint: { sources: [{ kind: 'encapsed_string', has: { kind: 'variable_name' }, regex: '(?i)select' }], sinks: ['$C->query($SINK $$$)'] },
+    });
+    const code = `<?php
+function list_users(PDO $pdo): array {
+    $sort = $_GET['sort'] ?? 'id';
+    if (!in_array($sort, ['id', 'name'], true)) {
+        $sort = 'id';
+    }
+    $a = $pdo->query("SELECT * FROM users ORDER BY $sort");
+    $dir = $_GET['dir'] ?? 'ASC';
+    if (!in_array($dir, ['ASC', 'DESC'], true)) exit;
+    $b = $pdo->query("SELECT * FROM users ORDER BY id $dir");
+    $page = max(1, (int) ($_GET['page'] ?? 1));
+    $offset = ($page - 1) * 20;
+    $c = $pdo->query("SELECT * FROM users LIMIT 20 OFFSET $offset");
+    $col = $_GET['col'];
+    if (!in_array($col, ['id', 'name'], true)) {
+        error_log('unknown column');
+    }
+    $d = $pdo->query("SELECT $col FROM users");
+    return [$a, $b, $c, $d];
+}
+`;
+    expect(lines(built, 'users.php', code)).toEqual([18]);
+  });
+
   it('honours a rule\'s own guard only for a normalised value (a realpath checked against its base folder)', () => {
     const m = rule({
       languages: ['php'],

@@ -111,8 +111,8 @@ const LOOKUP_METHOD = /^(get|getOrDefault)$/;
 /** Text a lookup may contain: files without it skip the search. */
 const LOOKUP_TEXT = /\[|\.\s*get(OrDefault)?\s*\(/;
 
-/** Calls whose result is built from their arguments only (see Analysis.isStringBuilding). */
-const STRING_BUILDING = /(^|\.)(format|formatted|Sprintf|Sprint|Sprintln|Errorf|sprintf|vsprintf|snprintf|join|Join|implode|concat|valueOf|toString|str|String)$/;
+/** Calls whose result is built from their arguments only (see Analysis.isStringBuilding): formatting, joining, min/max/rounding. */
+const STRING_BUILDING = /(^|\.)(format|formatted|Sprintf|Sprint|Sprintln|Errorf|sprintf|vsprintf|snprintf|join|Join|implode|concat|valueOf|toString|str|String|max|min|abs|round|floor|ceil|intdiv)$/;
 
 /** `x += y` in grammars without a separate augmented-assignment node (Go, Java): keeps x's earlier taint. */
 const COMPOUND_ASSIGNMENT = /^(\+|-|\*|\/|%|&|\||\^|<<|>>|>>>|&\^)=$/;
@@ -367,6 +367,8 @@ class Analysis {
   /** Safe-variable verdicts per scope start; shared by the analyses of a file with the same sanitisers. */
   private readonly safeByScope: Map<number, Map<string, boolean>>;
   private readonly constantSource: Map<string, boolean>;
+  /** Guard marks per scope start (see guardMarks). */
+  private readonly marksByScope = new Map<number, GuardMark[]>();
 
   constructor(
     private readonly root: SgNode,
@@ -380,7 +382,8 @@ class Analysis {
     this.sanitizers = sanitizerNodes.map(span);
     let perFile = verdictsByFile.get(root);
     if (!perFile) verdictsByFile.set(root, (perFile = new Map()));
-    const sanitizerKey = this.sanitizers.map(([a, b]) => `${a}-${b}`).sort().join(',');
+    // Whether a source is constant depends on the checks too (a variable found in an allowlist is one of its values).
+    const sanitizerKey = `${this.sanitizers.map(([a, b]) => `${a}-${b}`).sort().join(',')}|${guards.membership ? 'm' : ''}|${JSON.stringify(guards.own ?? null)}|${guards.ownNeeds?.source ?? ''}`;
     let shared = perFile.get(sanitizerKey);
     if (!shared) perFile.set(sanitizerKey, (shared = { verdicts: new Map(), constant: new Map() }));
     this.safeByScope = shared.verdicts;
@@ -406,7 +409,9 @@ class Analysis {
         }
         const key = `${at[0]}-${at[1]}`;
         let constant = this.constantSource.get(key);
-        if (constant === undefined) this.constantSource.set(key, (constant = this.isConstant(s, this.safe)));
+        // A string built from variables that a check has limited to allowed values ("… ORDER BY $sort" after
+        // in_array($sort, ALLOWED)) is no source either.
+        if (constant === undefined) this.constantSource.set(key, (constant = this.isConstant(s, (r) => this.safe(r) || this.guardedAt(r))));
         if (!constant) this.sources.push(at);
         continue;
       }
@@ -736,18 +741,42 @@ class Analysis {
    */
   private guardMarks(scope: SgNode | undefined, guards: Guards = this.guards): GuardMark[] {
     if ((!guards.membership && !guards.own) || !this.lang.conditionals.length) return [];
+    // Other checks than the analysis's own (memberChecked asks for membership alone) are not the cached marks.
+    if (guards !== this.guards) return this.findGuardMarks(scope, guards);
+    const key = scope ? span(scope)[0] : -1;
+    let marks = this.marksByScope.get(key);
+    if (!marks) this.marksByScope.set(key, (marks = this.findGuardMarks(scope, guards)));
+    return marks;
+  }
+
+  /** Is the variable `ref` reads cleaned there by a check (see guardMarks) that no assignment since undid? */
+  private guardedAt(ref: SgNode): boolean {
+    const name = ref.text();
+    const scope = this.scopeOf(ref);
+    const pos = span(ref)[0];
+    return this.guardMarks(scope).some(
+      (m) => m.name === name && m.pos <= pos && (m.until === undefined || pos < m.until) && !this.events(scope).some((ev) => ev.pos > m.pos && ev.pos < pos && ev.names.includes(name)),
+    );
+  }
+
+  private findGuardMarks(scope: SgNode | undefined, guards: Guards): GuardMark[] {
     const marks: GuardMark[] = [];
     for (const branch of this.conditionals(scope)) {
       const parts = conditionalParts(branch);
       if (!parts) continue;
-      if (!parts.otherwise && leaves(parts.then)) {
+      const leaving = !parts.otherwise && leaves(parts.then);
+      if (!parts.otherwise) {
         // if (!ok(x) || !ok(y)) return;  →  both hold after it, to the end of the block that holds the `if`
         // (the rest of the function when that is its body; a loop's body for break/continue; an inner block's end).
+        // if (!ok(x)) { x = 'default'; }  →  after it, x passed the check or holds a fixed value.
         const until = this.regionAfter(branch, scope);
+        const [from, to] = span(parts.then);
+        const resets = (name: string): boolean =>
+          this.events(scope).some((ev) => !ev.keep && ev.pos > from && ev.pos <= to && ev.names.length === 1 && ev.names[0] === name && ev.value.every((v) => this.isConstant(v, this.safe)));
         for (const d of operands(parts.condition, OR)) {
           const checked = negation(d);
           const names = checked ? this.checkedNames(checked, scope, guards) : this.notInNames(d, scope);
-          for (const name of names) marks.push({ name, pos: span(branch)[1], until });
+          for (const name of names) if (leaving || resets(name)) marks.push({ name, pos: span(branch)[1], until });
         }
       }
       // if (ok(x) && …) { here }  /  ok(x) ? here : …
