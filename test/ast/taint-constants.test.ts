@@ -17,6 +17,13 @@ describe('constant values', () => {
     expect(lines(m, 'a.py', code)).toEqual([1, 2]);
   });
 
+  it('settles a check whose failing branch resets the variable from another one (no endless recursion)', () => {
+    // The reset's value reads y, whose own checks are asked about while the marks of this scope are being found.
+    const m = rule({ languages: ['python'], patterns: ['eval($X)'], nonconstant: ['$X'] });
+    const code = ['def f(x, y):', '    if not x in ALLOWED:', '        x = y', '    if not y in ALLOWED:', '        y = x', '    eval(x)', ''].join('\n');
+    expect(lines(m, 'a.py', code)).toEqual([6]);
+  });
+
   it('lets a call with constant arguments be a taint source (os.getenv("X"))', () => {
     const m = rule({ languages: ['python'], taint: { sources: ['os.getenv($$$)'], sinks: ['os.system($SINK)'] } });
     expect(lines(m, 'a.py', 'def f():\n    cmd = os.getenv("CMD")\n    os.system(cmd)\n')).toEqual([3]);

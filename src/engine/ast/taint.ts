@@ -578,7 +578,10 @@ class Analysis {
     let perFile = membershipMarksByFile.get(this.root);
     if (!perFile) membershipMarksByFile.set(this.root, (perFile = new Map()));
     let marks = perFile.get(key);
-    if (!marks) perFile.set(key, (marks = this.guardMarks(scope, { membership: this.guards.membership })));
+    if (!marks) {
+      perFile.set(key, []); // set first: the marks' own constant checks (resets) may ask about a variable here
+      perFile.set(key, (marks = this.guardMarks(scope, { membership: this.guards.membership })));
+    }
     const name = ref.text();
     const pos = span(ref)[0];
     return marks.some(
@@ -745,7 +748,10 @@ class Analysis {
     if (guards !== this.guards) return this.findGuardMarks(scope, guards);
     const key = scope ? span(scope)[0] : -1;
     let marks = this.marksByScope.get(key);
-    if (!marks) this.marksByScope.set(key, (marks = this.findGuardMarks(scope, guards)));
+    if (!marks) {
+      this.marksByScope.set(key, []); // set first, as in memberChecked: finding the marks may ask for them
+      this.marksByScope.set(key, (marks = this.findGuardMarks(scope, guards)));
+    }
     return marks;
   }
 
