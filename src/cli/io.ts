@@ -13,12 +13,18 @@ export interface CliIO {
   readStdin?(): string | undefined;
 }
 
+let pipeWatched = false;
+
 export function processIO(): CliIO {
-  // `sentrik … | head` closes the pipe early: that is not an error, just stop writing.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
+  // `sentrik … | head` closes the pipe early: that is not an error, just stop writing. (Once per process: each
+  // call would add a listener.)
+  if (!pipeWatched) {
+    pipeWatched = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
