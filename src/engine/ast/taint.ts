@@ -582,11 +582,7 @@ class Analysis {
       perFile.set(key, []); // set first: the marks' own constant checks (resets) may ask about a variable here
       perFile.set(key, (marks = this.guardMarks(scope, { membership: this.guards.membership })));
     }
-    const name = ref.text();
-    const pos = span(ref)[0];
-    return marks.some(
-      (m) => m.name === name && m.pos <= pos && (m.until === undefined || pos < m.until) && !this.events(scope).some((ev) => ev.pos > m.pos && ev.pos < pos && ev.names.includes(name)),
-    );
+    return this.holdsAt(ref, scope, marks);
   }
 
   /**
@@ -757,10 +753,15 @@ class Analysis {
 
   /** Is the variable `ref` reads cleaned there by a check (see guardMarks) that no assignment since undid? */
   private guardedAt(ref: SgNode): boolean {
-    const name = ref.text();
     const scope = this.scopeOf(ref);
+    return this.holdsAt(ref, scope, this.guardMarks(scope));
+  }
+
+  /** Does one of `marks` clean the variable `ref` reads, at `ref`, with no assignment to it since the check? */
+  private holdsAt(ref: SgNode, scope: SgNode | undefined, marks: GuardMark[]): boolean {
+    const name = ref.text();
     const pos = span(ref)[0];
-    return this.guardMarks(scope).some(
+    return marks.some(
       (m) => m.name === name && m.pos <= pos && (m.until === undefined || pos < m.until) && !this.events(scope).some((ev) => ev.pos > m.pos && ev.pos < pos && ev.names.includes(name)),
     );
   }
