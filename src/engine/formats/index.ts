@@ -170,7 +170,55 @@ export interface ScriptBlock {
 export function scriptsOf(file: SourceFile): ScriptBlock[] {
   const format = formatOf(file);
   if (!format || !SCRIPT_FORMATS.includes(format)) return [];
-  return memo(file, 'scripts', () => extractScripts(file, format));
+  return memo(file, 'scripts', () => {
+    try {
+      return extractScripts(file, format);
+    } catch (err) {
+      // A CI file whose YAML does not parse: the parse error is reported by the rules that need the document,
+      // and the script checks (curl | bash …) still read its run/script values line by line.
+      const loose = CI_FORMATS.includes(format) ? looseCiScripts(file, format) : [];
+      if (loose.length) return loose;
+      throw err;
+    }
+  });
+}
+
+const SCRIPT_KEY = /^(\s*)(?:-\s+)?(run|script|before_script|after_script|bash|sh|pwsh|powershell)\s*:\s*(.*)$/;
+const LIST_ITEM = /^(\s*)-\s+(.*)$/;
+
+/**
+ * The script lines of a CI file read without a YAML parser: `run: cmd`, the lines of a `run: |` block, and the
+ * items of a `script:` list — each checked as a one-line script where it stands.
+ */
+function looseCiScripts(file: SourceFile, format: FormatName): ScriptBlock[] {
+  const out: ScriptBlock[] = [];
+  const add = (value: string, line: number, column: number): void => {
+    let v = value.replace(/\s+#.*$/, '').trimEnd();
+    let col = column;
+    if (v.length > 1 && (v[0] === '"' || v[0] === "'") && v.endsWith(v[0])) {
+      v = v.slice(1, -1);
+      col++;
+    }
+    if (v.trim()) out.push(block(lineSource(v, file, line, col), format));
+  };
+  let inside: { indent: number; list: boolean } | undefined;
+  for (let n = 1; n <= file.lineCount; n++) {
+    const text = file.lineText(n);
+    const indent = text.length - text.trimStart().length;
+    if (inside && text.trim() && indent <= inside.indent && !(inside.list && LIST_ITEM.test(text) && indent === inside.indent)) inside = undefined;
+    if (inside) {
+      const item = inside.list ? LIST_ITEM.exec(text) : undefined;
+      if (item) add(item[2], n, item[1].length + text.slice(item[1].length).indexOf(item[2]) + 1);
+      else if (!inside.list && text.trim()) add(text.trim(), n, indent + 1);
+      continue;
+    }
+    const m = SCRIPT_KEY.exec(text);
+    if (!m) continue;
+    const value = m[3];
+    if (value === '' || /^[|>][-+]?\s*$/.test(value)) inside = { indent: m[1].length, list: value === '' };
+    else if (!value.startsWith('[')) add(value, n, text.length - value.length + 1);
+  }
+  return out;
 }
 
 function block(source: ScriptSource, format: FormatName, dialect: ShellDialect = 'sh', extra: Partial<ScriptBlock> = {}): ScriptBlock {
