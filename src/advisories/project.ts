@@ -38,7 +38,7 @@ export interface ProjectPackages {
 export function readProject(root: string, exclude: string[], paths?: string[]): ProjectPackages {
   // A lockfile .gitignore excludes is still what installs run from: read, and said (gitignored). Folders
   // .gitignore excludes (node_modules, .venv, build output) are not entered; scan_exclude and .sentrikignore win.
-  const found = discoverFiles({ root, paths, exclude, respectGitignore: true, maxFileSize: MAX_LOCKFILE_BYTES, keepGitignored: (_, path) => formatFor(path) !== undefined });
+  const found = discoverFiles({ root, paths, exclude, respectGitignore: true, maxFileSize: MAX_LOCKFILE_BYTES, keepGitignored: (path) => formatFor(path) !== undefined });
   const problems: ParseProblem[] = found.problems.map((p) => ({ file: p.file ?? '.', message: p.message }));
   const lockfiles: ParsedLockfile[] = [];
   const unchecked: Unchecked[] = [];

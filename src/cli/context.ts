@@ -171,7 +171,7 @@ export function formatOfExtension<F extends string>(file: string, table: readonl
 }
 
 /** Write one report file (its folder made); a failure is a one-line error naming `shown`. */
-export function writeReport(file: string, content: string, shown: string): void {
+export function writeReport(file: string, content: string | Uint8Array, shown: string): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);

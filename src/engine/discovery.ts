@@ -54,7 +54,7 @@ export interface DiscoverOptions {
    * scan_exclude, not .sentrikignore) excludes them — dependency files: what gets installed comes from them,
    * committed or not. Only files in folders the walk enters; their paths are also in `gitignoredKept`.
    */
-  keepGitignored?: (name: string, path: string) => boolean;
+  keepGitignored?: (path: string) => boolean;
   /** Called once, mid-walk, when this many files have been found (a large scan starts its workers then). */
   onManyFiles?: { after: number; run: () => void };
 }
@@ -226,7 +226,7 @@ export function discoverFiles(opts: DiscoverOptions): DiscoveryResult {
       } else if (entry.isFile()) {
         const excluded = dir.underExcluded ? isExcluded(rel) : isExcludedInWalk(rel, name);
         let reason: SkippedFile['reason'] | undefined = excluded ? 'excluded' : isIgnored(layers, rel, false) ? 'gitignored' : undefined;
-        if (reason === 'gitignored' && opts.keepGitignored?.(name, rel) && !isIgnored(layers.filter((l) => l.isOwn), rel, false)) {
+        if (reason === 'gitignored' && opts.keepGitignored?.(rel) && !isIgnored(layers.filter((l) => l.isOwn), rel, false)) {
           reason = undefined;
           gitignoredKept.push(rel);
         }

@@ -15,16 +15,18 @@ import type { InlineIgnore } from './file-scan.js';
 import { SEVERITIES, type Severity, type SuppressionRecord } from './model.js';
 import { globSchema } from '../util/glob.js';
 import { closest } from '../util/text.js';
+import { isCalendarDate } from '../util/dates.js';
 
 /** `2026-12-31`, optionally with a time (`2026-12-31T18:00:00Z`); the date must exist (no 2020-13-45). */
-const EXPIRES = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const EXPIRES = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 function validExpiry(text: string): boolean {
-  const m = EXPIRES.exec(text);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && !Number.isNaN(Date.parse(text.length === 10 ? `${text}T23:59:59Z` : text));
+  return EXPIRES.test(text) && isCalendarDate(text.slice(0, 10)) && !Number.isNaN(expiryTime(text));
+}
+
+/** When an expiry ends: a date alone lasts to the end of its day (UTC). */
+function expiryTime(text: string): number {
+  return Date.parse(text.length === 10 ? `${text}T23:59:59Z` : text);
 }
 
 // An expiry that cannot be read is an error, never "expired" (a typo would revive the finding) nor "never".
@@ -69,7 +71,7 @@ export function loadSuppressions(root: string): FileSuppression[] {
   return res.data.suppressions.map((e, i) => {
     const isMatch = picomatch(e.file_glob, { dot: true });
     const expires = e.expires instanceof Date ? e.expires.toISOString().slice(0, 10) : e.expires;
-    const until = expires ? Date.parse(expires.length === 10 ? `${expires}T23:59:59Z` : expires) : undefined;
+    const until = expires ? expiryTime(expires) : undefined;
     return {
       ruleId: e.rule_id,
       fileGlob: e.file_glob,

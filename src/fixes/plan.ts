@@ -159,7 +159,7 @@ function fixFile(file: string, findings: Finding[], opts: FixOptions, run: FixRu
     if ('error' in reviewResult) {
       run.outcomes.push(...review.map((f) => outcome(f, 'failed', f === reviewResult.finding ? reviewResult.error : `not proposed: the fix for ${reviewResult.finding.ruleId} on line ${reviewResult.finding.line} did not apply cleanly`)));
     } else if (reviewResult.edits.some((e) => secretLines.has(e.line))) {
-      const line = reviewResult.edits.find((e) => secretLines.has(e.line))!.line;
+      const { line } = reviewResult.edits.find((e) => secretLines.has(e.line))!;
       const why = `not proposed: line ${line} holds a secret, which sentrik never writes to a file; remove the secret first (see its finding), then run fix again`;
       run.outcomes.push(...review.map((f) => outcome(f, 'failed', why)));
     } else {

@@ -138,11 +138,6 @@ export function escapeHtml(text: string): string {
 /** What visibleText shows as a marker: control characters (tab and newline too) and bidirectional controls. */
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** Text holding a character that visibleText would mark (for input refused rather than escaped). */
-export function hasInvisible(text: string): boolean {
-  return text.search(INVISIBLE) !== -1;
-}
-
 /**
  * Make untrusted text safe to print: control characters (ANSI escapes, NUL, …) and bidirectional
  * overrides ("Trojan Source") are shown as visible `\xNN` / `<U+202E>` markers instead of acting.

@@ -85,17 +85,17 @@ export async function scanHistory(root: string, opts: HistoryOptions): Promise<H
     if (p.lines.length === 0) return;
     const text = p.lines.join('\n');
     const file = new SourceFile(p.path, text);
-    const matches: { rule: LoadedRule; raw: RawMatch; r: RawMatch & { matched: string; line: number }; aboutCredential: boolean }[] = [];
+    const matches: { rule: LoadedRule; raw: RawMatch & { matched: string; line: number }; aboutCredential: boolean }[] = [];
     for (const rule of candidates(file.utf8)) {
       const m = rule.matcher;
       if (m.scope !== 'file' || !rule.appliesTo(p.path)) continue;
-      for (const r of m.match(file)) {
-        if (r.matched && r.line !== undefined) matches.push({ rule, raw: r, r: { ...r, matched: r.matched, line: r.line }, aboutCredential: aboutCredential(rule) });
+      for (const raw of m.match(file)) {
+        if (raw.matched && raw.line !== undefined) matches.push({ rule, raw: { ...raw, matched: raw.matched, line: raw.line }, aboutCredential: aboutCredential(rule) });
       }
     }
-    // As in a scan: a snippet hides every secret found on its line and the other credential values there.
+    // As in a scan: a snippet hides every secret found in the file and the other credential values on its line.
     const masks = secretsToMask(file, matches);
-    for (const { rule, r } of matches) {
+    for (const { rule, raw: r } of matches) {
       const fingerprint = secretFingerprint(rule.def.id, p.path, r.matched);
       const snippet = snippetOf(file.lineText(r.line) ?? '', [r.matched, ...masks(r.line)], r.column);
       // git log lists newest first: a later callback is an older commit, which is the one that introduced it.

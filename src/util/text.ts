@@ -37,9 +37,10 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 
 /**
  * Characters that make text read differently from what is stored: controls (newlines, tabs, escapes, C1),
- * Unicode line and paragraph separators, and bidirectional overrides. A one-line field must hold none.
+ * Unicode line and paragraph separators, and bidirectional marks and overrides. A one-line field (a dashboard
+ * form field, `approve --by`) must hold none.
  */
-const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 export function hasControlCharacters(text: string): boolean {
   return UNPRINTABLE.test(text);

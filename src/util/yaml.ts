@@ -13,20 +13,7 @@ export interface ParsedYaml {
 /** Parse YAML with positions; throws SentrikError naming file:line on a syntax error. Aliases are capped. */
 export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const pos = lines.linePos(e.pos[0]);
-    throw new SentrikError(`invalid YAML: ${firstLine(e.message)}`, file, pos.line, 'fix the YAML syntax');
-  }
-  let value: unknown;
-  try {
-    // maxAliasCount guards against "billion laughs" alias bombs.
-    value = doc.toJS({ maxAliasCount: 1000 });
-  } catch (err) {
-    throw new SentrikError(`cannot load YAML: ${firstLine((err as Error).message)}`, file, undefined, 'remove the excessive aliases');
-  }
-  return { doc, lines, file, value };
+  return loaded(parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines, file);
 }
 
 /**
@@ -36,20 +23,21 @@ export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
 export function parseAllYamlWithPositions(text: string, file: string): ParsedYaml[] {
   const lines = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const docs = Array.isArray(parsed) ? parsed : [];
-  for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      throw new SentrikError(`invalid YAML: ${firstLine(e.message)}`, file, lines.linePos(e.pos[0]).line, 'fix the YAML syntax');
-    }
+  return (Array.isArray(parsed) ? parsed : []).map((doc) => loaded(doc, lines, file));
+}
+
+/** A parsed document's value, or a SentrikError naming file:line for its first syntax error. */
+function loaded(doc: Document.Parsed, lines: LineCounter, file: string): ParsedYaml {
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw new SentrikError(`invalid YAML: ${firstLine(e.message)}`, file, lines.linePos(e.pos[0]).line, 'fix the YAML syntax');
   }
-  return docs.map((doc) => {
-    try {
-      return { doc, lines, file, value: doc.toJS({ maxAliasCount: 1000 }) as unknown };
-    } catch (err) {
-      throw new SentrikError(`cannot load YAML: ${firstLine((err as Error).message)}`, file, undefined, 'remove the excessive aliases');
-    }
-  });
+  try {
+    // maxAliasCount guards against "billion laughs" alias bombs.
+    return { doc, lines, file, value: doc.toJS({ maxAliasCount: 1000 }) };
+  } catch (err) {
+    throw new SentrikError(`cannot load YAML: ${firstLine((err as Error).message)}`, file, undefined, 'remove the excessive aliases');
+  }
 }
 
 /** 1-based line of the node at `path` (or of its closest existing parent). */

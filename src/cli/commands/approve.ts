@@ -7,7 +7,8 @@ import { recordApproval } from '../../governance/approvals.js';
 import { headCommit } from '../../governance/context.js';
 import { approvalsPath, REVIEW_FILE, type ReviewFile } from '../../governance/gate.js';
 import { recordEvent } from '../../governance/record.js';
-import { hasInvisible, visibleText } from '../../reporters/common.js';
+import { visibleText } from '../../reporters/common.js';
+import { hasControlCharacters } from '../../util/text.js';
 import { SentrikError } from '../../util/errors.js';
 import { loadEffectiveConfig, resolveRoot } from '../context.js';
 import { runOutputDir } from '../governance.js';
@@ -33,8 +34,8 @@ function approve(io: CliIO, id: string, flags: { by: string; reason: string; roo
   if (!flags.reason.trim()) throw new SentrikError('--reason is empty', undefined, undefined, 'say why the change is acceptable');
   // Both are echoed to terminals and kept in the approvals file and the audit log: a newline or an escape
   // sequence there could forge a line or rewrite the screen, so they are refused, shown escaped.
-  if (hasInvisible(flags.by)) throw new SentrikError(`--by holds a control character: '${visibleText(flags.by)}'`, undefined, undefined, 'name who approves in plain text, e.g. --by alice@example.com');
-  if (hasInvisible(flags.reason)) throw new SentrikError(`--reason holds a control character: '${visibleText(flags.reason)}'`, undefined, undefined, 'write the reason as one line of plain text');
+  if (hasControlCharacters(flags.by)) throw new SentrikError(`--by holds a control character: '${visibleText(flags.by)}'`, undefined, undefined, 'name who approves in plain text, e.g. --by alice@example.com');
+  if (hasControlCharacters(flags.reason)) throw new SentrikError(`--reason holds a control character: '${visibleText(flags.reason)}'`, undefined, undefined, 'write the reason as one line of plain text');
   const { root } = resolveRoot(io, [], flags.root);
   const loaded = loadEffectiveConfig(io, root, {}, flags.config);
   const reviewFile = join(runOutputDir(io, root, flags.outputDir, loaded.config.output_dir), REVIEW_FILE);

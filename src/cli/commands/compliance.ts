@@ -2,8 +2,8 @@
 // publishable summary: statuses only), evidence-export (one zip for an auditor: reports, findings, SBOM,
 // audit log, trace matrix, with a manifest of hashes).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { strToU8, zipSync } from 'fflate';
 import { projectIdentity, readProject } from '../../advisories/project.js';
@@ -20,7 +20,8 @@ import { runScan } from '../../run/scan.js';
 import { cycloneDx } from '../../sbom/index.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
-import { FORMAT_BY_EXTENSION, formatOfExtension, loadEffectiveConfig, resolveRoot, runOutputDir } from '../context.js';
+import { FORMAT_BY_EXTENSION, formatOfExtension, loadEffectiveConfig, resolveRoot, runOutputDir, writeReport } from '../context.js';
+import { makeGeneratedDir } from '../../util/generated-dir.js';
 import { EXIT, type CliIO } from '../io.js';
 import { traceProject } from './trace.js';
 
@@ -102,13 +103,11 @@ function formatOf(command: string, flags: { output?: string; format?: string }):
   return f;
 }
 
-function write(file: string, content: string | Uint8Array, shown: string): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  } catch (err) {
-    throw new SentrikError(`cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, shown);
-  }
+/** The report folder; when this command is the first to create it, it keeps itself out of git (as scan's does). */
+function outputDir(io: CliIO, ctx: { root: string; config: { output_dir: string } }): string {
+  const dir = runOutputDir(io, ctx.root, undefined, ctx.config.output_dir);
+  makeGeneratedDir(dir);
+  return dir;
 }
 
 async function complianceReport(io: CliIO, path: string | undefined, flags: { framework: string; output?: string; format?: string; root?: string }): Promise<number> {
@@ -118,12 +117,12 @@ async function complianceReport(io: CliIO, path: string | undefined, flags: { fr
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const written: string[] = [];
   if (flags.output) {
-    write(resolve(io.cwd, flags.output), format === 'json' ? json : renderComplianceHtml(report), flags.output);
+    writeReport(resolve(io.cwd, flags.output), format === 'json' ? json : renderComplianceHtml(report), flags.output);
     written.push(flags.output);
   } else {
-    const base = join(runOutputDir(io, ctx.root, undefined, ctx.config.output_dir), `compliance-${report.framework.id}`);
-    write(`${base}.json`, json, `${base}.json`);
-    write(`${base}.html`, renderComplianceHtml(report), `${base}.html`);
+    const base = join(outputDir(io, ctx), `compliance-${report.framework.id}`);
+    writeReport(`${base}.json`, json, `${base}.json`);
+    writeReport(`${base}.html`, renderComplianceHtml(report), `${base}.html`);
     written.push(`${base}.json`, `${base}.html`);
   }
   const s = report.summary;
@@ -178,12 +177,12 @@ async function trustCenter(io: CliIO, path: string | undefined, flags: { framewo
   const summary = trustSummary(reports);
   const json = `${JSON.stringify(summary, null, 2)}\n`;
   if (flags.output) {
-    write(resolve(io.cwd, flags.output), format === 'json' ? json : renderTrustHtml(summary), flags.output);
+    writeReport(resolve(io.cwd, flags.output), format === 'json' ? json : renderTrustHtml(summary), flags.output);
     io.stdout(`Trust center summary (${ids.join(', ')}) written to ${flags.output}\n`);
   } else {
-    const base = join(runOutputDir(io, ctx.root, undefined, ctx.config.output_dir), 'trust-center');
-    write(`${base}.json`, json, `${base}.json`);
-    write(`${base}.html`, renderTrustHtml(summary), `${base}.html`);
+    const base = join(outputDir(io, ctx), 'trust-center');
+    writeReport(`${base}.json`, json, `${base}.json`);
+    writeReport(`${base}.html`, renderTrustHtml(summary), `${base}.html`);
     io.stdout(`Trust center summary (${ids.join(', ')}) written to ${base}.json and ${base}.html\n`);
   }
   return EXIT.OK;
@@ -235,8 +234,8 @@ async function evidenceExport(io: CliIO, path: string | undefined, flags: { fram
   files['manifest.json'] = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
   // A fixed timestamp inside the archive keeps identical evidence byte-identical.
   const zip = zipSync(Object.fromEntries(Object.entries(files).map(([n, d]) => [n, [d, { mtime: new Date('2000-01-01T00:00:00Z') }]])), { level: 6 });
-  const out = flags.output ? resolve(io.cwd, flags.output) : join(runOutputDir(io, ctx.root, undefined, ctx.config.output_dir), `evidence-${framework.id}.zip`);
-  write(out, zip, flags.output ?? out);
+  const out = flags.output ? resolve(io.cwd, flags.output) : join(outputDir(io, ctx), `evidence-${framework.id}.zip`);
+  writeReport(out, zip, flags.output ?? out);
   io.stdout(`Evidence for ${framework.name} (${Object.keys(files).length} files) written to ${flags.output ?? out}\n`);
   for (const n of notes) io.stderr(`sentrik: note: ${n}\n`);
   return EXIT.OK;

@@ -369,6 +369,8 @@ class Analysis {
   private readonly constantSource: Map<string, boolean>;
   /** Guard marks per scope start (see guardMarks). */
   private readonly marksByScope = new Map<number, GuardMark[]>();
+  /** What a lookup in a collection looks like in this language (see constantLookups), made on first use. */
+  private lookupRule?: Rule;
 
   constructor(
     private readonly root: SgNode,
@@ -502,8 +504,8 @@ class Analysis {
     const out: Span[] = [];
     if (!LOOKUP_TEXT.test(node.text())) return out;
     const index = this.lang.index;
-    const rule = { any: [...(index ? [{ kind: index[0] }] : []), ...this.lang.calls.map(([kind]) => ({ kind, regex: '\\.\\s*get(OrDefault)?\\s*\\(' }))] } as Rule;
-    for (const n of node.findAll({ rule })) {
+    this.lookupRule ??= { any: [...(index ? [{ kind: index[0] }] : []), ...this.lang.calls.map(([kind]) => ({ kind, regex: '\\.\\s*get(OrDefault)?\\s*\\(' }))] } as Rule;
+    for (const n of node.findAll({ rule: this.lookupRule })) {
       if (index && kindOf(n) === index[0]) {
         const collection = n.field(index[1] as never) as SgNode | null;
         const key = n.field(index[2] as never) as SgNode | null;
@@ -607,7 +609,6 @@ class Analysis {
     return !!grand && /attribute|member_expression|selector_expression/.test(kindOf(parent)) && calleeOf(parent, grand);
   }
 
-  /** Is `expr` (a sink's argument) tainted? Sources around the whole sink call (`call`) do not count. */
   /**
    * Is `sink` the value of an assignment whose variable a guard then checks? A sink that builds a value
    * (`const p = path.resolve(ROOT, name)`) is reported for where the value may go; when the code checks the
@@ -620,10 +621,10 @@ class Analysis {
     const assigned = this.events(scope).find((ev) => !ev.keep && ev.names.length === 1 && ev.value.some((v) => span(v)[0] <= s && e <= span(v)[1]));
     if (!assigned) return false;
     const name = assigned.names[0];
-    const reassigned = (pos: number): boolean => this.events(scope).some((ev) => ev.pos > assigned.pos && ev.pos < pos && ev.names.includes(name));
-    return this.guardMarks(scope).some((m) => m.name === name && m.pos > e && !reassigned(m.pos));
+    return this.guardMarks(scope).some((m) => m.name === name && m.pos > e && !this.assignedBetween(scope, name, assigned.pos, m.pos));
   }
 
+  /** Is `expr` (a sink's argument) tainted? Sources around the whole sink call (`call`) do not count. */
   isTainted(expr: SgNode, call?: Span): boolean {
     const scope = this.scopeOf(expr);
     return this.taintedWithin(expr, (name, pos) => this.taintedAt(scope, name, pos), call);
@@ -761,9 +762,12 @@ class Analysis {
   private holdsAt(ref: SgNode, scope: SgNode | undefined, marks: GuardMark[]): boolean {
     const name = ref.text();
     const pos = span(ref)[0];
-    return marks.some(
-      (m) => m.name === name && m.pos <= pos && (m.until === undefined || pos < m.until) && !this.events(scope).some((ev) => ev.pos > m.pos && ev.pos < pos && ev.names.includes(name)),
-    );
+    return marks.some((m) => m.name === name && m.pos <= pos && (m.until === undefined || pos < m.until) && !this.assignedBetween(scope, name, m.pos, pos));
+  }
+
+  /** Does the scope assign `name` strictly between two positions? */
+  private assignedBetween(scope: SgNode | undefined, name: string, from: number, to: number): boolean {
+    return this.events(scope).some((ev) => ev.pos > from && ev.pos < to && ev.names.includes(name));
   }
 
   private findGuardMarks(scope: SgNode | undefined, guards: Guards): GuardMark[] {
@@ -772,12 +776,12 @@ class Analysis {
       const parts = conditionalParts(branch);
       if (!parts) continue;
       const leaving = !parts.otherwise && leaves(parts.then);
+      const [from, to] = span(parts.then);
       if (!parts.otherwise) {
         // if (!ok(x) || !ok(y)) return;  →  both hold after it, to the end of the block that holds the `if`
         // (the rest of the function when that is its body; a loop's body for break/continue; an inner block's end).
         // if (!ok(x)) { x = 'default'; }  →  after it, x passed the check or holds a fixed value.
         const until = this.regionAfter(branch, scope);
-        const [from, to] = span(parts.then);
         const resets = (name: string): boolean =>
           this.events(scope).some((ev) => !ev.keep && ev.pos > from && ev.pos <= to && ev.names.length === 1 && ev.names[0] === name && ev.value.every((v) => this.isConstant(v, this.safe)));
         for (const d of operands(parts.condition, OR)) {
@@ -787,7 +791,6 @@ class Analysis {
         }
       }
       // if (ok(x) && …) { here }  /  ok(x) ? here : …
-      const [from, to] = span(parts.then);
       for (const c of operands(parts.condition, AND)) {
         for (const name of this.checkedNames(c, scope, guards)) marks.push({ name, pos: from, until: to });
       }

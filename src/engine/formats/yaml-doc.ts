@@ -1,7 +1,7 @@
 // YAML documents with positions for structured rules: small helpers over `yaml`'s node tree so checks can
 // ask "the value of jobs.build.steps[2].uses and where it is" without re-parsing or losing line numbers.
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { parseAllYamlWithPositions, parseYamlWithPositions } from '../../util/yaml.js';
+import { parseAllYamlWithPositions, parseYamlWithPositions, type ParsedYaml } from '../../util/yaml.js';
 import type { SourceFile } from '../source.js';
 import { lineSource, type ScriptSource } from './script-source.js';
 
@@ -18,13 +18,16 @@ export interface Pos {
 }
 
 export function parseYamlDoc(file: SourceFile): YamlDoc {
-  const parsed = parseYamlWithPositions(file.text, file.path);
-  return { file, doc: parsed.doc, lines: parsed.lines, root: (parsed.doc.contents as Node | null) ?? null };
+  return yamlDoc(file, parseYamlWithPositions(file.text, file.path));
 }
 
 /** Every document of a multi-document file (see parseAllYamlWithPositions). */
 export function parseYamlDocs(file: SourceFile): YamlDoc[] {
-  return parseAllYamlWithPositions(file.text, file.path).map((parsed) => ({ file, doc: parsed.doc, lines: parsed.lines, root: (parsed.doc.contents as Node | null) ?? null }));
+  return parseAllYamlWithPositions(file.text, file.path).map((parsed) => yamlDoc(file, parsed));
+}
+
+function yamlDoc(file: SourceFile, parsed: ParsedYaml): YamlDoc {
+  return { file, doc: parsed.doc, lines: parsed.lines, root: (parsed.doc.contents as Node | null) ?? null };
 }
 
 /** Follows an alias to its anchor (toJS already refused alias bombs when the document was parsed). */

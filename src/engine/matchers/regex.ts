@@ -171,6 +171,9 @@ function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until
   const lines = file.lines;
   for (const b of binds) {
     const list: Binding[] = [];
+    // Which lines match `until`, tested once per file on the first binding (not again for every binding).
+    let untilLines: boolean[] | undefined;
+    const isUntil = (j: number): boolean => !!b.until && (untilLines ??= lines.map((l) => testRegex(b.until!, l)))[j];
     for (let i = 0; i < lines.length && list.length < MAX_BINDINGS; i++) {
       if (!testRegex(b.re, lines[i])) continue;
       for (const hit of allMatches(b.re, lines[i])) {
@@ -179,9 +182,9 @@ function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until
         if (b.backward) {
           // 1-based lines: from the line after the last `until` line before it (index j) to the binding line
           // (only that line when it matches `until` itself: a one-line function).
-          let from = b.until && testRegex(b.until, lines[i]) ? i + 1 : 1;
+          let from = isUntil(i) ? i + 1 : 1;
           for (let j = i - 1; from === 1 && j >= 0; j--) {
-            if (b.until && testRegex(b.until, lines[j])) {
+            if (isUntil(j)) {
               from = j + 2;
               break;
             }
@@ -192,7 +195,7 @@ function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until
         const again = b.reassigned ? compileRegex(b.reassigned.replace(/\{\{name\}\}/g, escapeRegex(name))) : undefined;
         let to = lines.length;
         for (let j = i + 1; j < lines.length; j++) {
-          if ((b.until && testRegex(b.until, lines[j])) || (again && testRegex(again, lines[j]))) {
+          if (isUntil(j) || (again && testRegex(again, lines[j]))) {
             to = j; // 1-based: the line before j + 1
             break;
           }
