@@ -36,6 +36,20 @@ export function resolveRoot(io: CliIO, paths: string[], rootFlag?: string): { ro
 }
 
 /**
+ * The project folder of a command that covers a whole project (vulns, sbom, compliance, baseline, …): `path`
+ * or `--root`, else the current directory. A file is refused: working on the current directory instead, as
+ * resolveRoot would, is not what was asked.
+ */
+export function resolveProjectDir(io: CliIO, path: string | undefined, rootFlag?: string): string {
+  if (path !== undefined && rootFlag !== undefined && resolve(io.cwd, path) !== resolve(io.cwd, rootFlag)) {
+    throw new SentrikError('give the project directory once: as the argument or as --root', path);
+  }
+  const { root, paths } = resolveRoot(io, path !== undefined && rootFlag === undefined ? [path] : [], rootFlag);
+  if (paths.length) throw new SentrikError('not a directory', path, undefined, 'give the project directory');
+  return root;
+}
+
+/**
  * The effective configuration. A pack id written in standards_packs that no pack has is an error at its
  * item's file:line (unless `allowUnknownPacks`: list-packs, add-pack and remove-pack, which must be able
  * to remove it); detection may suggest packs this version does not ship, and those are left out.

@@ -20,7 +20,7 @@ import { runScan } from '../../run/scan.js';
 import { cycloneDx } from '../../sbom/index.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
-import { FORMAT_BY_EXTENSION, formatOfExtension, loadEffectiveConfig, resolveRoot, runOutputDir, writeReport } from '../context.js';
+import { FORMAT_BY_EXTENSION, formatOfExtension, loadEffectiveConfig, resolveProjectDir, runOutputDir, writeReport } from '../context.js';
 import { makeGeneratedDir } from '../../util/generated-dir.js';
 import { EXIT, type CliIO } from '../io.js';
 import { traceProject } from './trace.js';
@@ -63,8 +63,7 @@ interface Context {
 }
 
 function context(io: CliIO, path: string | undefined, rootFlag?: string): Context {
-  const { root, paths } = resolveRoot(io, path ? [path] : [], rootFlag);
-  if (paths.length) throw new SentrikError('a compliance report covers a whole project', path, undefined, 'pass the project directory (or --root DIR)');
+  const root = resolveProjectDir(io, path, rootFlag);
   const { config } = loadEffectiveConfig(io, root, {});
   return { root, config, packs: loadAllPacks(root) };
 }
