@@ -146,7 +146,7 @@ export function runOutputs(io: CliIO, root: string, o: Pick<OutputOptions, 'outp
 }
 
 /** The report format an --output file's extension names (longest suffix first: `.sarif.json` is SARIF). */
-export const FORMAT_BY_EXTENSION: [string, Format][] = [
+const FORMAT_BY_EXTENSION: [string, Format][] = [
   ['.sarif.json', 'sarif'],
   ['.junit.xml', 'junit'],
   ['.sarif', 'sarif'],
@@ -162,16 +162,17 @@ export const FORMAT_BY_EXTENSION: [string, Format][] = [
 
 /** The format of `--output FILE` without `--format` (scan, gate, secrets): see formatOfExtension. */
 export function formatOfFile(file: string): Format {
-  return formatOfExtension(file, FORMAT_BY_EXTENSION, { formats: FORMATS });
+  return formatOfExtension(file, FORMATS, { formatFlag: true });
 }
 
 /**
- * The format an `-o FILE` names by its extension, from a command's own `table` (longest suffix first), so
- * `-o r.json` is JSON and not terminal text in a .json file. An extension that names none of them is refused,
- * naming it and the ones accepted, rather than guessed. `formats`: what the command's --format takes, if any.
+ * The format an `-o FILE` names by its extension, among the `formats` a command writes (longest suffix first),
+ * so `-o r.json` is JSON and not terminal text in a .json file. An extension that names none of them is refused,
+ * naming it and the ones accepted, rather than guessed. `formatFlag`: the command also takes --format.
  */
-export function formatOfExtension<F extends string>(file: string, table: readonly (readonly [string, F])[], opts: { command?: string; formats?: readonly string[] } = {}): F {
+export function formatOfExtension<F extends Format>(file: string, formats: readonly F[], opts: { command?: string; formatFlag?: boolean } = {}): F {
   const name = file.toLowerCase();
+  const table = FORMAT_BY_EXTENSION.filter((e): e is [string, F] => (formats as readonly Format[]).includes(e[1]));
   const hit = table.find(([ext]) => name.endsWith(ext));
   if (hit) return hit[1];
   const ext = extname(name);
@@ -180,7 +181,7 @@ export function formatOfExtension<F extends string>(file: string, table: readonl
     ext ? `${who}cannot write a '${ext}' report` : `${who}cannot tell the report format from the file name`,
     file,
     undefined,
-    `use an extension (${table.map(([e]) => e).join(', ')})${opts.formats ? ` or give --format (${opts.formats.join(', ')})` : ''}`,
+    `use an extension (${table.map(([e]) => e).join(', ')})${opts.formatFlag ? ` or give --format (${formats.join(', ')})` : ''}`,
   );
 }
 
