@@ -36,6 +36,20 @@ export function resolveRoot(io: CliIO, paths: string[], rootFlag?: string): { ro
 }
 
 /**
+ * The project folder of a command that covers a whole project (vulns, sbom, compliance, baseline, …): `path`
+ * or `--root`, else the current directory. A file is refused: working on the current directory instead, as
+ * resolveRoot would, is not what was asked.
+ */
+export function resolveProjectDir(io: CliIO, path: string | undefined, rootFlag?: string): string {
+  if (path !== undefined && rootFlag !== undefined && resolve(io.cwd, path) !== resolve(io.cwd, rootFlag)) {
+    throw new SentrikError('give the project directory once: as the argument or as --root', path);
+  }
+  const { root, paths } = resolveRoot(io, path !== undefined && rootFlag === undefined ? [path] : [], rootFlag);
+  if (paths.length) throw new SentrikError('not a directory', path, undefined, 'give the project directory');
+  return root;
+}
+
+/**
  * The effective configuration. A pack id written in standards_packs that no pack has is an error at its
  * item's file:line (unless `allowUnknownPacks`: list-packs, add-pack and remove-pack, which must be able
  * to remove it); detection may suggest packs this version does not ship, and those are left out.
@@ -132,7 +146,7 @@ export function runOutputs(io: CliIO, root: string, o: Pick<OutputOptions, 'outp
 }
 
 /** The report format an --output file's extension names (longest suffix first: `.sarif.json` is SARIF). */
-export const FORMAT_BY_EXTENSION: [string, Format][] = [
+const FORMAT_BY_EXTENSION: [string, Format][] = [
   ['.sarif.json', 'sarif'],
   ['.junit.xml', 'junit'],
   ['.sarif', 'sarif'],
@@ -148,16 +162,17 @@ export const FORMAT_BY_EXTENSION: [string, Format][] = [
 
 /** The format of `--output FILE` without `--format` (scan, gate, secrets): see formatOfExtension. */
 export function formatOfFile(file: string): Format {
-  return formatOfExtension(file, FORMAT_BY_EXTENSION, { formats: FORMATS });
+  return formatOfExtension(file, FORMATS, { formatFlag: true });
 }
 
 /**
- * The format an `-o FILE` names by its extension, from a command's own `table` (longest suffix first), so
- * `-o r.json` is JSON and not terminal text in a .json file. An extension that names none of them is refused,
- * naming it and the ones accepted, rather than guessed. `formats`: what the command's --format takes, if any.
+ * The format an `-o FILE` names by its extension, among the `formats` a command writes (longest suffix first),
+ * so `-o r.json` is JSON and not terminal text in a .json file. An extension that names none of them is refused,
+ * naming it and the ones accepted, rather than guessed. `formatFlag`: the command also takes --format.
  */
-export function formatOfExtension<F extends string>(file: string, table: readonly (readonly [string, F])[], opts: { command?: string; formats?: readonly string[] } = {}): F {
+export function formatOfExtension<F extends Format>(file: string, formats: readonly F[], opts: { command?: string; formatFlag?: boolean } = {}): F {
   const name = file.toLowerCase();
+  const table = FORMAT_BY_EXTENSION.filter((e): e is [string, F] => (formats as readonly Format[]).includes(e[1]));
   const hit = table.find(([ext]) => name.endsWith(ext));
   if (hit) return hit[1];
   const ext = extname(name);
@@ -166,7 +181,7 @@ export function formatOfExtension<F extends string>(file: string, table: readonl
     ext ? `${who}cannot write a '${ext}' report` : `${who}cannot tell the report format from the file name`,
     file,
     undefined,
-    `use an extension (${table.map(([e]) => e).join(', ')})${opts.formats ? ` or give --format (${opts.formats.join(', ')})` : ''}`,
+    `use an extension (${table.map(([e]) => e).join(', ')})${opts.formatFlag ? ` or give --format (${formats.join(', ')})` : ''}`,
   );
 }
 

@@ -214,14 +214,13 @@ export function applyGraph(packages: Package[], prodRoots: Iterable<string>, dev
   }
 }
 
-/** `chain` built when read; assigning one replaces it with plain data. */
+/** `chain` built when first read (most packages' never is), then kept as plain data. */
 function lazyChain(p: Package, build: () => string[]): void {
-  Object.defineProperty(p, 'chain', {
-    get: build,
-    set: (value: string[] | undefined) => Object.defineProperty(p, 'chain', { value, writable: true, enumerable: true, configurable: true }),
-    enumerable: true,
-    configurable: true,
-  });
+  const settle = (value: string[] | undefined): string[] | undefined => {
+    Object.defineProperty(p, 'chain', { value, writable: true, enumerable: true, configurable: true });
+    return value;
+  };
+  Object.defineProperty(p, 'chain', { get: () => settle(build()), set: settle, enumerable: true, configurable: true });
 }
 
 /** Dependencies installed from git, a URL or a folder: listed as not checked (no advisory is about them). */

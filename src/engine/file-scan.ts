@@ -3,6 +3,7 @@
 // worker threads can send back.
 import { createHash } from 'node:crypto';
 import { maskLine } from '../util/mask.js';
+import { detached } from '../util/text.js';
 import { credentialValuesOn, stringLiteralsOn } from '../secrets/line-values.js';
 import { SentrikError } from '../util/errors.js';
 import type { Confidence, ScanProblem, Severity } from './model.js';
@@ -202,7 +203,7 @@ export function snippetOf(line: string, secrets: string[], column?: number): str
   }
   const masked = secrets.length ? maskLine(line, secrets) : line;
   const trimmed = masked.trim();
-  return trimmed.length > MAX_SNIPPET ? `${trimmed.slice(0, MAX_SNIPPET)}…` : trimmed;
+  return detached(trimmed.length > MAX_SNIPPET ? `${trimmed.slice(0, MAX_SNIPPET)}…` : trimmed);
 }
 
 /**
@@ -244,7 +245,7 @@ function parseIgnore(text: string): ParsedIgnore | undefined {
   const rest = text.slice(at + INLINE_IGNORE.length, at + 2000).replace(/(\*\/|-->)\s*$/, '');
   const colon = rest.indexOf(':');
   const ids = (colon === -1 ? rest : rest.slice(0, colon)).split(/[\s,]+/).filter(Boolean).map((w) => w.toUpperCase());
-  return { ids, reason: colon === -1 ? '' : rest.slice(colon + 1).trim() };
+  return { ids, reason: colon === -1 ? '' : detached(rest.slice(colon + 1).trim()) }; // kept with the results
 }
 
 // Comment openers that may follow code on a line: `#`, `//`, a block comment's opening, `<!--`, and `--` (SQL, Lua).

@@ -12,6 +12,8 @@ export interface RegexOptions {
   multiline?: boolean;
   /** `.` matches newlines too. */
   dotAll?: boolean;
+  /** Keep it in the shared cache (default true). Patterns made for one file (regex `bind`) are not: see the caller. */
+  shared?: boolean;
 }
 
 const cache = new Map<string, SafeRegex>();
@@ -36,6 +38,7 @@ export function compileRegex(pattern: string, opts: RegexOptions = {}): SafeRege
   const key = `${flags}/${source}`;
   const hit = cache.get(key);
   if (hit) return hit;
+  const shared = opts.shared ?? true;
   let re: SafeRegex;
   try {
     re = new RE2(source, flags);
@@ -48,13 +51,9 @@ export function compileRegex(pattern: string, opts: RegexOptions = {}): SafeRege
       'patterns use RE2 syntax (no lookaround, no backreferences), see docs/packs.md',
     );
   }
-  // Patterns built from a file's names (regex `bind`) are many and used once: keep the cache bounded.
-  if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(key, re);
+  if (shared) cache.set(key, re);
   return re;
 }
-
-const MAX_CACHED = 5_000;
 
 export interface RegexHit {
   index: number;

@@ -2,7 +2,7 @@
 // engine), gate verdicts, and the conversion from the engine's model.
 import { z } from 'zod';
 import { evaluateGate } from '../engine/gate.js';
-import { SEVERITIES, type Finding, type ScanResult, type Severity } from '../engine/model.js';
+import { SEVERITIES, type Finding, type GateResult, type ScanResult, type Severity } from '../engine/model.js';
 import { compareBySeverity, countBySeverity } from '../reporters/common.js';
 
 export const severity = z.enum(SEVERITIES);
@@ -94,11 +94,10 @@ export function notScanned(result: ScanResult, path: string): string | undefined
 }
 
 /**
- * The verdict on one file. A file that was not scanned has none, so it never passes; what rules that judge
+ * The verdict on one file, from the run's `gate`. A file that was not scanned has none, so it never passes; what rules that judge
  * files whole found on it (a keystore's password, a committed .env) still counts and is said first.
  */
-export function fileGate(result: ScanResult, path: string, failOn: Severity[]): z.output<typeof gateSchema> {
-  const gate = evaluateGate(result, failOn);
+export function fileGate(result: ScanResult, path: string, gate: GateResult): z.output<typeof gateSchema> {
   const evaluated = { passed: gate.passed, failOn: gate.failOn, blocking: gate.blocking.length, summary: gate.summary };
   const reason = notScanned(result, path);
   if (!reason) return evaluated;
@@ -119,7 +118,7 @@ export function toScanOutput(path: string, result: ScanResult, failOn: Severity[
     counts: countBySeverity(active),
     suppressed: result.metrics.suppressed,
     duplicates: result.metrics.duplicates ?? 0,
-    gate: fileGate(result, path, failOn),
+    gate: fileGate(result, path, gate),
     problems: result.problems.map((p) => ({ code: p.code, message: p.message, line: p.line })),
     skipped: notScanned(result, path),
     packs: result.metrics.packs,

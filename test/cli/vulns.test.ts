@@ -129,6 +129,23 @@ describe('sentrik vulns (offline)', () => {
     expect(r.stderr).toContain(`${join(root, 'requirements.txt')}: not a directory — give the project directory`);
     expect(r.stdout).not.toContain('lodash');
   });
+
+  it('sbom, licenses, baseline and trace refuse a file argument too, and a --root that disagrees with it', () => {
+    const root = project({ 'requirements.txt': REQUIREMENTS });
+    const elsewhere = project({ 'package-lock.json': npmLock() });
+    const file = join(root, 'requirements.txt');
+    for (const args of [['sbom', file], ['licenses', file], ['baseline', 'create', file], ['suppressions', 'list', file], ['trace', file]]) {
+      const r = sentrik(args, { cwd: elsewhere });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`${file}: not a directory — give the project directory`);
+      expect(r.stdout).not.toContain('lodash');
+    }
+    const both = sentrik(['trace', root, '--root', elsewhere]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give the project directory once: as the argument or as --root');
+    expect(sentrik(['suppressions', 'list', root, '--root', root]).code).toBe(0);
+  });
 });
 
 describe('sentrik vulns: dependencies it cannot check', () => {

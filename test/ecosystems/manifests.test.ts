@@ -34,6 +34,12 @@ describe('manifests without their lockfile', () => {
     expect(unchecked('sub/Gemfile', "gem 'rails'\n", ['Gemfile.lock'])?.names).toEqual(['rails']);
   });
 
+  it("reads PEP 508's parenthesised pin and a pinning clause in a range as the pinned release", () => {
+    const read = readProject(project({ 'requirements.txt': 'flask (==3.0.3)\nurllib3>=2.0,==2.2.3\n' }), []);
+    expect(read.packages.map((p) => [p.name, p.version])).toEqual([['flask', '3.0.3'], ['urllib3', '2.2.3']]);
+    expect([read.problems, read.unchecked]).toEqual([[], []]);
+  });
+
   it('a requirements.txt that pins nothing does not cover the pyproject.toml beside it; one that pins does', () => {
     const loose = readProject(project({ 'pyproject.toml': '[project]\ndependencies = ["requests"]\n', 'requirements.txt': 'requests\n' }), []);
     expect(loose.unchecked.map((u) => [u.file, u.reason])).toEqual([['pyproject.toml', 'no-lockfile'], ['requirements.txt', 'not-pinned']]);

@@ -1,6 +1,6 @@
 // The one PEP 508 head parser used by the requirements.txt parser, both Python manifest editors and detection.
 import { describe, expect, it } from 'vitest';
-import { parsePep508 } from '../../src/ecosystems/pypi/pep508.js';
+import { parsePep508, pinnedVersion } from '../../src/ecosystems/pypi/pep508.js';
 
 describe('parsePep508', () => {
   it.each([
@@ -18,4 +18,18 @@ describe('parsePep508', () => {
   it('is undefined for what is not a requirement', () => {
     for (const text of ['-r base.txt', '# comment', '', '--hash=sha256:00', '_private==1']) expect(parsePep508(text)).toBeUndefined();
   });
+});
+
+describe('pinnedVersion', () => {
+  it.each([
+    ['==2.31.0', '2.31.0'],
+    [' === 1.0 ', '1.0'],
+    ['(==3.0.3)', '3.0.3'],
+    ['>=2.0,==2.2.3', '2.2.3'],
+    ['==1.2.3 --hash=sha256:00', '1.2.3'],
+    ['==1.*', undefined],
+    ['>=2.0', undefined],
+    ['~=6.0', undefined],
+    ['', undefined],
+  ])('%j', (spec, want) => expect(pinnedVersion(spec)).toBe(want));
 });

@@ -45,6 +45,16 @@ function b() {
     expect(lines(withAll, "<?php\n$q = $_GET['q'];\necho $q;\necho $r;\n")).toEqual([3]);
   });
 
+  it('ignore_case applies to `reassigned` too', () => {
+    const m: RegexMatch = {
+      ignore_case: true,
+      any: ['\\bRUN\\b.*\\b({{CMD}})\\b'],
+      bind: { CMD: { pattern: '^\\s*set\\s+(\\w+)\\s*=\\s*input\\b', reassigned: '^\\s*set\\s+{{name}}\\s*=' } },
+    };
+    // line 3 runs the bound name; line 4 re-sets it in upper case, so line 5 no longer does
+    expect(lines(m, 'x\nset cmd = input\nrun cmd\nSET cmd = "ls"\nrun cmd\n', 'a.txt')).toEqual([3]);
+  });
+
   it('derives keywords from the literals around the placeholder', () => {
     const matcher = regexKind.compile({ any: ['\\bheader\\s*\\(\\s*["\']Location:\\s*["\']\\s*\\.\\s*\\$({{REQ}})\\b'], bind: { REQ } }, { ruleId: 'T-1', packFile: 'p.yaml' });
     expect(matcher.keywords).toEqual(['location:']);

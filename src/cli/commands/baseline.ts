@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { baselineOf, serializeBaseline } from '../../engine/baseline.js';
 import { runScan } from '../../run/scan.js';
 import { SentrikError } from '../../util/errors.js';
-import { loadEffectiveConfig, resolveRoot } from '../context.js';
+import { loadEffectiveConfig, resolveProjectDir } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { listOption } from '../options.js';
 
@@ -40,7 +40,7 @@ export function registerBaselineCommands(program: Command, io: CliIO, run: Run):
 }
 
 async function create(io: CliIO, path: string | undefined, flags: CreateFlags): Promise<number> {
-  const { root } = resolveRoot(io, path ? [path] : [], flags.root);
+  const root = resolveProjectDir(io, path, flags.root);
   const { config } = loadEffectiveConfig(io, root, flags.cache === false ? { cache: false } : {}, flags.config);
   const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs: flags.packs, noCache: flags.cache === false, last: true });
   const baseline = baselineOf(result);

@@ -20,7 +20,7 @@ import { runScan } from '../../run/scan.js';
 import { cycloneDx } from '../../sbom/index.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
-import { FORMAT_BY_EXTENSION, formatOfExtension, loadEffectiveConfig, resolveRoot, runOutputDir, writeReport } from '../context.js';
+import { formatOfExtension, loadEffectiveConfig, resolveProjectDir, runOutputDir, writeReport } from '../context.js';
 import { makeGeneratedDir } from '../../util/generated-dir.js';
 import { EXIT, type CliIO } from '../io.js';
 import { traceProject } from './trace.js';
@@ -63,8 +63,7 @@ interface Context {
 }
 
 function context(io: CliIO, path: string | undefined, rootFlag?: string): Context {
-  const { root, paths } = resolveRoot(io, path ? [path] : [], rootFlag);
-  if (paths.length) throw new SentrikError('a compliance report covers a whole project', path, undefined, 'pass the project directory (or --root DIR)');
+  const root = resolveProjectDir(io, path, rootFlag);
   const { config } = loadEffectiveConfig(io, root, {});
   return { root, config, packs: loadAllPacks(root) };
 }
@@ -94,11 +93,10 @@ async function reportFor(ctx: Context, framework: LoadedPack): Promise<{ result:
 }
 
 const COMPLIANCE_FORMATS = ['json', 'html'] as const;
-const COMPLIANCE_FORMAT_BY_EXTENSION = FORMAT_BY_EXTENSION.filter((e): e is [string, 'json' | 'html'] => (COMPLIANCE_FORMATS as readonly string[]).includes(e[1]));
 
 /** --format, else the --output extension's (.json, .html, .htm; any other is refused), else html. Asked before the scan. */
 function formatOf(command: string, flags: { output?: string; format?: string }): 'json' | 'html' {
-  const f = flags.format ?? (flags.output ? formatOfExtension(flags.output, COMPLIANCE_FORMAT_BY_EXTENSION, { command, formats: COMPLIANCE_FORMATS }) : 'html');
+  const f = flags.format ?? (flags.output ? formatOfExtension(flags.output, COMPLIANCE_FORMATS, { command, formatFlag: true }) : 'html');
   if (f !== 'json' && f !== 'html') throw new SentrikError(`unknown format '${f}'`, undefined, undefined, 'use json or html');
   return f;
 }

@@ -10,7 +10,7 @@ import { loadConfig } from '../../config/load.js';
 import { licensesFor } from '../../licenses/index.js';
 import { cycloneDx, spdx } from '../../sbom/index.js';
 import { SentrikError } from '../../util/errors.js';
-import { resolveRoot } from '../context.js';
+import { resolveProjectDir } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 
 /** `package-lock.json, yarn.lock, …`: every lockfile format, for the hint on an empty project. */
@@ -34,7 +34,7 @@ export function registerSbomCommands(program: Command, io: CliIO, run: Run): voi
  * gives, with the command that writes one — or, with no dependency file at all, that there is none.
  */
 export function projectPackages(io: CliIO, path: string | undefined, what: string): { root: string; packages: Package[] } {
-  const { root } = resolveRoot(io, path ? [path] : []);
+  const root = resolveProjectDir(io, path);
   const { config } = loadConfig({ root, env: io.env, overrides: {}, configPath: io.env.SENTRIK_CONFIG });
   const project = readProject(root, config.scan_exclude);
   for (const p of project.problems.slice(0, 20)) io.stderr(`sentrik: problem: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n`);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { SuppressionRecord } from '../../engine/model.js';
 import { visibleText } from '../../reporters/common.js';
 import { runScan } from '../../run/scan.js';
-import { loadEffectiveConfig, resolveRoot } from '../context.js';
+import { loadEffectiveConfig, resolveProjectDir } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { listOption } from '../options.js';
 
@@ -35,7 +35,7 @@ export function registerSuppressionsCommands(program: Command, io: CliIO, run: R
 }
 
 async function list(io: CliIO, path: string | undefined, flags: ListFlags): Promise<number> {
-  const { root } = resolveRoot(io, path ? [path] : [], flags.root);
+  const root = resolveProjectDir(io, path, flags.root);
   const { config } = loadEffectiveConfig(io, root, flags.cache === false ? { cache: false } : {}, flags.config);
   const result = await runScan({ root, config, scope: { mode: 'paths', paths: [] }, packs: flags.packs, noCache: flags.cache === false, last: true });
   const records = result.suppressions ?? [];

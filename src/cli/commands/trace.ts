@@ -10,7 +10,7 @@ import { buildMatrix, matrixCsv, matrixMarkdown, type TraceMatrix } from '../../
 import { findRequirementsFile, loadRequirements, REQUIREMENTS_FILES } from '../../trace/requirements.js';
 import { SentrikError } from '../../util/errors.js';
 import { toPosix } from '../../util/paths.js';
-import { FORMAT_BY_EXTENSION, formatOfExtension, loadEffectiveConfig, resolveRoot } from '../context.js';
+import { formatOfExtension, loadEffectiveConfig, resolveProjectDir } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
@@ -41,11 +41,11 @@ export function traceProject(root: string, config: SentrikConfig): TraceMatrix |
 }
 
 /** `-o` extensions trace writes (.json, .csv, .md/.markdown); any other is refused. */
-const TRACE_FORMAT_BY_EXTENSION = FORMAT_BY_EXTENSION.filter((e): e is [string, 'json' | 'csv' | 'markdown'] => ['json', 'csv', 'markdown'].includes(e[1]));
+const TRACE_FORMATS = ['json', 'csv', 'markdown'] as const;
 
 function traceCommand(io: CliIO, path: string | undefined, flags: { output?: string; strict?: boolean; root?: string }): number {
-  const format = flags.output ? formatOfExtension(flags.output, TRACE_FORMAT_BY_EXTENSION, { command: 'trace' }) : 'markdown';
-  const { root } = resolveRoot(io, path ? [path] : [], flags.root);
+  const format = flags.output ? formatOfExtension(flags.output, TRACE_FORMATS, { command: 'trace' }) : 'markdown';
+  const root = resolveProjectDir(io, path, flags.root);
   const { config } = loadEffectiveConfig(io, root, {});
   const m = traceProject(root, config);
   if (!m) throw new SentrikError('no requirements file', root, undefined, `create ${REQUIREMENTS_FILES[0]} with \`requirements: [{ id: REQ-1, title: … }]\``);

@@ -20,7 +20,7 @@ import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
 import { loadConfig } from '../../config/load.js';
 import { repositoryOf } from '../../engine/git.js';
-import { emitReports, FORMAT_BY_EXTENSION, formatOfExtension, resolveRoot, writeReport } from '../context.js';
+import { emitReports, formatOfExtension, resolveProjectDir, writeReport } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from '../network.js';
 import { listOption } from '../options.js';
@@ -113,10 +113,7 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
     if (!(SEVERITIES as readonly string[]).includes(s)) throw new SentrikError(`unknown severity '${s}' in --fail-on`, undefined, undefined, `use any of: ${SEVERITIES.join(', ')}`);
     return s as Severity;
   });
-  // A file argument leaves the root at the current directory (resolveRoot keeps it in `paths`), which is
-  // not what was asked: like scan, a project is a directory.
-  const { root, paths } = resolveRoot(io, path ? [path] : []);
-  if (paths.length) throw new SentrikError('not a directory', path, undefined, 'give the project directory');
+  const root = resolveProjectDir(io, path);
   // Only scan_exclude and output_dir matter here: the packs (slow to load and validate) are not needed.
   const loaded = loadConfig({ root, env: io.env, overrides: {}, configPath: io.env.SENTRIK_CONFIG });
   for (const w of loaded.warnings) io.stderr(`sentrik: warning: ${w}\n`);
@@ -195,12 +192,9 @@ async function vulnsCommand(io: CliIO, path: string | undefined, flags: VulnsFla
 
 const VULNS_FORMATS = ['terminal', 'json', 'sarif'] as const;
 
-/** The report extensions (longest suffix first) of the formats vulns writes: the table, JSON and SARIF. */
-const VULNS_FORMAT_BY_EXTENSION = FORMAT_BY_EXTENSION.filter(([, f]) => (VULNS_FORMATS as readonly string[]).includes(f));
-
 /** The format of `vulns -o FILE` without --format; any other extension is refused, naming it. */
 function vulnsFormatOfFile(file: string): string {
-  return formatOfExtension(file, VULNS_FORMAT_BY_EXTENSION, { command: 'vulns', formats: VULNS_FORMATS });
+  return formatOfExtension(file, VULNS_FORMATS, { command: 'vulns', formatFlag: true });
 }
 
 function renderTable(findings: VulnFinding[], deps: DependencyCoverage, quiet: boolean | undefined, unreadable: ScanProblem[]): string {

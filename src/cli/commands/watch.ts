@@ -5,7 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { defaultDbDir, readManifest } from '../../advisories/db.js';
 import type { UpgradeLevel } from '../../advisories/fix.js';
 import { SentrikError } from '../../util/errors.js';
-import { loadEffectiveConfig, resolveRoot } from '../context.js';
+import { loadEffectiveConfig, resolveProjectDir } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { addNetworkOptions, checkCaFlags, netClientFor, type NetworkFlags } from '../network.js';
 import { intOption } from '../options.js';
@@ -58,10 +58,7 @@ async function watchCommand(io: CliIO, path: string | undefined, flags: WatchFla
   if (flags.once && flags.cycles) throw new SentrikError('choose one of --once and --cycles');
   const level = flags.upgrade;
   if (level !== 'patch' && level !== 'minor' && level !== 'major') throw new SentrikError(`unknown upgrade level '${level}'`, undefined, undefined, 'use patch, minor or major');
-  // A file argument leaves the root at the current directory (resolveRoot keeps it in `paths`), which is
-  // not what was asked: like scan, a project is a directory.
-  const { root, paths } = resolveRoot(io, path ? [path] : []);
-  if (paths.length) throw new SentrikError('not a directory', path, undefined, 'give the project directory');
+  const root = resolveProjectDir(io, path);
 
   // Warnings of the configuration are shown once, not on every reload.
   const shown = new Set<string>();

@@ -19,14 +19,19 @@ function tomlPackages(text: string, table: string): Record<string, unknown>[] {
  */
 function entryLines(text: string, table: string): (name: string) => number | undefined {
   const lines = new LineFinder(text);
-  let own: TomlString[] = [];
-  try {
-    own = tomlStrings(text).filter((s) => s.path.length === 2 && s.path[0] === table && s.path[1] === 'name');
-  } catch {
-    // a document this reader cannot follow (already parsed by smol-toml): its packages have no line
-  }
+  // Located on the first question, once smol-toml has read the file: a malformed one is not walked twice.
+  let own: TomlString[] | undefined;
+  const located = (): TomlString[] => {
+    try {
+      own ??= tomlStrings(text).filter((s) => s.path.length === 2 && s.path[0] === table && s.path[1] === 'name');
+    } catch {
+      own = []; // a document this reader cannot follow (smol-toml read it): its packages have no line
+    }
+    return own;
+  };
   let next = 0;
   return (name) => {
+    const own = located();
     for (let i = next; i < own.length; i++) {
       if (own[i].raw !== name) continue;
       next = i + 1;

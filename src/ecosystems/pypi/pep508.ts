@@ -25,3 +25,19 @@ export function parsePep508(text: string): Pep508Head | undefined {
   const specStart = lead.length + name.length + extras.length;
   return { name, extras, spec, specStart, specEnd: specStart + spec.length, url: text[whole.length] === '@' };
 }
+
+/**
+ * The release a requirement's version part pins (`==1.2.3`, `===1.2.3`, PEP 508's parenthesised `(==1.2.3)`, or
+ * a set holding such a clause: `>=1.0,==1.2.3`), or undefined: no version, a range, or a wildcard (`==1.*`).
+ * pip options after it (`--hash=…`) are ignored.
+ */
+export function pinnedVersion(spec: string): string | undefined {
+  let s = spec.replace(/\s--?\S.*$/, '').trim();
+  if (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1).trim();
+  if (!s || !/^[<>!~=]/.test(s)) return undefined;
+  for (const clause of s.split(',')) {
+    const pin = /^===?\s*([^\s,*=<>!~()]+)$/.exec(clause.trim());
+    if (pin) return pin[1];
+  }
+  return undefined;
+}

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import type { Package, ParseProblem, ParseResult, ReadSibling, Unchecked } from '../types.js';
 import { installedFromElsewhere } from '../util.js';
 import { normalizePypiName } from './name.js';
-import { parsePep508 } from './pep508.js';
+import { parsePep508, pinnedVersion } from './pep508.js';
 
 const MAX_INCLUDE_DEPTH = 20;
 
@@ -124,11 +124,11 @@ function parseInto(file: string, text: string, read: ReadSibling, relDir: string
       fromElsewhere(req.name, line); // a PEP 508 direct reference: no registry version
       continue;
     }
-    const spec = req.spec.replace(/\s--?\S.*$/, '').trim();
-    const pins = spec.split(',').map((s) => /^===?\s*([^\s,*=<>!~]+)$/.exec(s.trim())?.[1]).filter(Boolean) as string[];
+    const spec = req.spec.replace(/\s--?\S.*$/, '').trim().replace(/^\((.*)\)$/, '$1').trim();
     if (!spec || /^[<>!~=]/.test(spec)) {
-      if (pins.length) {
-        last = { name: req.name, version: pins[0], ecosystem: 'PyPI', file, line };
+      const version = pinnedVersion(spec);
+      if (version) {
+        last = { name: req.name, version, ecosystem: 'PyPI', file, line };
         const hash = /--hash[=\s]+(\S+)/.exec(raw);
         if (hash) last.integrity = hash[1];
         packages.push(last);

@@ -81,6 +81,7 @@ export const LANGUAGES: Record<AstLanguage, LanguageSpec> = {
       ['short_var_declaration', 'left', 'right'],
       ['assignment_statement', 'left', 'right'],
       ['var_spec', 'name', 'value'],
+      ['const_spec', 'name', 'value'],
       ['range_clause', 'left', 'right'],
     ],
     identifiers: ['identifier'],

@@ -98,7 +98,11 @@ const CONVERSIONS: Record<AstLanguage, PatternSpec[]> = {
   javascript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.has($X) ? $X : $D', '$S.includes($X) ? $X : $D'])],
   typescript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.has($X) ? $X : $D', '$S.includes($X) ? $X : $D'])],
   java: ['Integer.parseInt($$$)', 'Long.parseLong($$$)', 'Integer.valueOf($$$)', 'Long.valueOf($$$)', 'Boolean.parseBoolean($$$)', 'UUID.fromString($$$)', '$A == $B', '$A != $B', '$S.contains($$$)', '$S.containsKey($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.contains($X) ? $X : $D'])],
-  go: ['strconv.Atoi($$$)', 'strconv.ParseInt($$$)', 'strconv.ParseBool($$$)', 'strconv.ParseFloat($$$)', 'len($$$)', '$A == $B', '$A != $B', 'slices.Contains($$$)'],
+  go: [
+    'strconv.Atoi($$$)', 'strconv.ParseInt($$$)', 'strconv.ParseBool($$$)', 'strconv.ParseFloat($$$)', 'len($$$)', '$A == $B', '$A != $B', 'slices.Contains($$$)',
+    // numbers and booleans written as text, and the fixed reason phrase of a status code
+    'strconv.Itoa($$$)', 'strconv.FormatInt($$$)', 'strconv.FormatUint($$$)', 'strconv.FormatFloat($$$)', 'strconv.FormatBool($$$)', 'http.StatusText($$$)',
+  ],
   c: ['strtol($$$)', 'strtoul($$$)', 'strtod($$$)', 'sizeof($$$)'],
   php: [
     'intval($$$)', 'floatval($$$)', 'boolval($$$)', 'count($$$)', 'strlen($$$)', 'isset($$$)', 'empty($$$)', 'is_numeric($$$)', 'ctype_digit($$$)', 'ctype_alnum($$$)',

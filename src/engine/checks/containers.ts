@@ -162,18 +162,20 @@ export const privilegedContainer: Check<Record<string, never>> = {
   description: 'container run with --privileged / privileged: true',
   formats: ['docker-compose', 'gitlab-ci', 'github-workflow', 'azure-pipelines', 'kubernetes', ...SCRIPT_FORMATS] as FormatName[],
   options: z.object({}).strict(),
-  keywords: () => ['privileged', 'sys_admin', 'hostpid', 'hostipc', 'hostnetwork'],
+  keywords: () => ['privileged', 'sys_admin', 'hostpid', 'hostipc', 'hostnetwork', 'allowprivilegeescalation'],
   run(file) {
     const out: RawMatch[] = [];
     const format = formatOf(file);
     if (format === 'kubernetes') {
       // The Pod Security Standards' baseline forbids these: each hands the container the host (or its processes,
-      // IPC, network).
+      // IPC, network). Their restricted profile forbids allowPrivilegeEscalation: a setuid binary (or file
+      // capabilities) then lifts a process above the privileges it was started with.
       for (const y of yamlDocsOf(file)) {
         walkPairs(y, y.root ?? undefined, (key, value, keyNode) => {
           if (!/^(true|yes|on)$/i.test(value ?? '')) return;
           if (key === 'privileged') out.push(...atNode(y, keyNode, { message: '`privileged: true` gives the container full control of the node' }));
           if (key === 'hostPID' || key === 'hostIPC' || key === 'hostNetwork') out.push(...atNode(y, keyNode, { message: `\`${key}: true\` shares the node's ${key === 'hostPID' ? 'processes' : key === 'hostIPC' ? 'IPC namespace' : 'network namespace'} with the pod` }));
+          if (key === 'allowPrivilegeEscalation') out.push(...atNode(y, keyNode, { message: '`allowPrivilegeEscalation: true` lets a process in the container gain more privileges than it started with (setuid binaries, file capabilities)' }));
         });
       }
     }

@@ -1,7 +1,7 @@
 // Dependency integrity: requirements files without exact pins, dependencies fetched by URL or git branch
 // without a commit, registries reached over plain HTTP.
 import { z } from 'zod';
-import { parsePep508 } from '../../ecosystems/pypi/pep508.js';
+import { parsePep508, pinnedVersion } from '../../ecosystems/pypi/pep508.js';
 import { isRequirementsInput } from '../../ecosystems/pypi/requirements-file.js';
 import { formatOf, yamlOf } from '../formats/index.js';
 import { entries, get, items, str } from '../formats/yaml-doc.js';
@@ -45,11 +45,6 @@ function requirementUrl(text: string): string | undefined {
   return req?.url ? spec.slice(req.specEnd + 1).trim().split(/\s/)[0] : undefined;
 }
 
-/** The version part of a requirement is one exact pin (`==1.2.3`, `===1.2.3`, `(==1.2.3)`). */
-function exactPin(spec: string): boolean {
-  return /^===?\s*[^=*\s,]+$/.test(spec.replace(/\s--?\S.*$/, '').trim().replace(/^\((.*)\)$/, '$1').trim());
-}
-
 /** SCS-DEP-003: requirements*.txt entries without an exact `==` pin. */
 export const requirementsUnpinned: Check<Record<string, never>> = {
   name: 'requirements-unpinned',
@@ -66,7 +61,7 @@ export const requirementsUnpinned: Check<Record<string, never>> = {
       const req = parsePep508(spec);
       if (req?.url) continue; // PEP 508 direct reference: checked as a URL dependency
       // Only the version part counts: `requests[security,socks]==2.31.0` is pinned.
-      if (req && exactPin(req.spec)) continue;
+      if (req && pinnedVersion(req.spec)) continue;
       out.push({ line: l.line, column: l.column, matched: spec, message: `'${spec}' is not pinned to an exact version (==); every install may resolve a different release` });
     }
     return out;

@@ -78,6 +78,7 @@ export const regexKind: MatcherKind<RegexMatch> = {
       re: c(b.pattern),
       until: b.until ? c(b.until) : undefined,
       reassigned: b.reassigned,
+      ignoreCase: ic,
       backward: b.backward ?? false,
     }));
     checkBindings(m);
@@ -112,10 +113,23 @@ export const regexKind: MatcherKind<RegexMatch> = {
         // With bindings, the patterns are searched with every name the file binds, and each candidate line is
         // tested again with the names bound on it.
         const bindings = usesBindings ? bindingsOf(file, binds) : undefined;
-        const atLine = (line: number): Map<string, string[]> | undefined =>
-          bindings && new Map([...bindings].map(([key, list]) => [key, [...new Set(list.filter((b) => b.from <= line && line <= b.to).map((b) => b.name))]]));
+        // The patterns with this file's names filled in: compiled once per file, kept out of the shared cache.
+        const filled = new Map<string, SafeRegex>();
+        const cf = (p: string, names: Map<string, string[]>): SafeRegex => {
+          const source = fill(p, names);
+          let re = filled.get(source);
+          if (!re) filled.set(source, (re = compileRegex(source, { ignoreCase: ic, shared: false })));
+          return re;
+        };
+        const namesAt = new Map<number, Map<string, string[]>>();
+        const atLine = (line: number): Map<string, string[]> | undefined => {
+          if (!bindings) return undefined;
+          let names = namesAt.get(line);
+          if (!names) namesAt.set(line, (names = new Map([...bindings].map(([key, list]) => [key, [...new Set(list.filter((b) => b.from <= line && line <= b.to).map((b) => b.name))]]))));
+          return names;
+        };
         const everyName = bindings && new Map([...bindings].map(([key, list]) => [key, [...new Set(list.map((b) => b.name))]]));
-        const searched = everyName ? m.any.map((p, i) => (anyBound[i] ? c(fill(p, everyName)) : any[i])) : any;
+        const searched = everyName ? m.any.map((p, i) => (anyBound[i] ? cf(p, everyName) : any[i])) : any;
         const out: RawMatch[] = [];
         const seenLines = new Set<number>();
         // The text after a final newline is not a line: an empty match there (`^$`, `\s*$`) is on no line.
@@ -127,9 +141,9 @@ export const regexKind: MatcherKind<RegexMatch> = {
             if (seenLines.has(start.line)) continue; // one finding per line and rule
             const lineText = file.lineText(start.line);
             const names = bindings && atLine(start.line);
-            if (names && anyBound[i] && !testRegex(c(fill(m.any[i], names)), lineText)) continue;
-            const allHere = names ? (m.all ?? []).map((p, j) => (bound(p) ? c(fill(p, names)) : all[j])) : all;
-            const notHere = names ? (m.not ?? []).map((p, j) => (bound(p) ? c(fill(p, names)) : not[j])) : not;
+            if (names && anyBound[i] && !testRegex(cf(m.any[i], names), lineText)) continue;
+            const allHere = names ? (m.all ?? []).map((p, j) => (bound(p) ? cf(p, names) : all[j])) : all;
+            const notHere = names ? (m.not ?? []).map((p, j) => (bound(p) ? cf(p, names) : not[j])) : not;
             if (allHere.some((r) => !testRegex(r, lineText))) continue;
             if (notHere.some((r) => testRegex(r, lineText))) continue;
             if (near && file.linesAround(start.line, near.lines).some((l) => testRegex(near.re, l))) continue;
@@ -166,11 +180,12 @@ function checkBindings(m: RegexMatch): void {
 }
 
 /** The names each `bind` gives in the file, with the lines where they hold (see the header). */
-function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until?: SafeRegex; reassigned?: string; backward: boolean }[]): Map<string, Binding[]> {
+function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until?: SafeRegex; reassigned?: string; ignoreCase: boolean; backward: boolean }[]): Map<string, Binding[]> {
   const out = new Map<string, Binding[]>();
   const lines = file.lines;
   for (const b of binds) {
     const list: Binding[] = [];
+    const reassignedOf = new Map<string, SafeRegex>(); // per name: `reassigned` with the name filled in
     // Which lines match `until`, tested once per file on the first binding (not again for every binding).
     let untilLines: boolean[] | undefined;
     const isUntil = (j: number): boolean => !!b.until && (untilLines ??= lines.map((l) => testRegex(b.until!, l)))[j];
@@ -192,7 +207,8 @@ function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until
           list.push({ name, from, to: i + 1 });
           continue;
         }
-        const again = b.reassigned ? compileRegex(b.reassigned.replace(/\{\{name\}\}/g, escapeRegex(name))) : undefined;
+        let again = b.reassigned ? reassignedOf.get(name) : undefined;
+        if (b.reassigned && !again) reassignedOf.set(name, (again = compileRegex(b.reassigned.replace(/\{\{name\}\}/g, escapeRegex(name)), { ignoreCase: b.ignoreCase, shared: false })));
         let to = lines.length;
         for (let j = i + 1; j < lines.length; j++) {
           if (isUntil(j) || (again && testRegex(again, lines[j]))) {
