@@ -145,11 +145,13 @@ const SENTRIK_OWN_STANDARD = /^sentrik\b/i;
 /**
  * One pack per published standard: php-security and kotlin-security name OWASP Top 10 2021 clauses as
  * owasp-top-10 does, and a trust page listing "OWASP Top 10 2021" three times would read as three frameworks.
- * The pack that maps its clauses, else the one with the most rules, stands for the standard (-f picks others).
+ * The pack that maps its clauses, else the one covering the most languages (the standard's own pack, not a
+ * language pack naming its clauses), else the one with the most rules, stands for the standard (-f picks others).
  */
 function onePerStandard(packs: LoadedPack[]): string[] {
   const best = new Map<string, LoadedPack>();
-  const rank = (p: LoadedPack): number => (p.mappings.length > 0 ? 1e6 : 0) + p.rules.length;
+  // (no `applies_to`: every language, the broadest)
+  const rank = (p: LoadedPack): number => (p.mappings.length > 0 ? 1e9 : 0) + (p.appliesTo.length || 1000) * 1e5 + p.rules.length;
   for (const p of packs) {
     const key = p.standard.trim().toLowerCase();
     const held = best.get(key);

@@ -81,13 +81,23 @@ const PARSED_URL = /^(?:new\s+)?(?:[\w$]+\.)*(?:urlparse|urlsplit|URL|URI|create
 const CHECKED_VARIABLE = /^([A-Za-z_$][\w$]*)(\s*\.\s*[A-Za-z_$][\w$]*(\(\))?|\s*\[\s*(['"])\w+\4\s*\])*$/;
 /** PHP's `parse_url($url, PHP_URL_HOST)`: a host parsed from the variable of group 1. */
 const PARSED_HOST = /^parse_url\(\s*(\$\w+)\s*,\s*PHP_URL_HOST\s*\)$/;
+/** The host of a URL parsed in place — `urlparse(url).hostname`, `new URL(raw).host`, `URI.create(u).getHost()` — group 1, the variable parsed. */
+const PARSED_URL_HOST = /^(?:new\s+)?(?:[\w$]+\.)*(?:urlparse|urlsplit|URL|URI|create|Parse)\(\s*([A-Za-z_$][\w$]*)\s*\)\s*\.\s*(?:host|hostname|netloc|origin|getHost\(\)|Host|Hostname\(\))$/;
+
+/**
+ * `… ? x : '/'`, `… else DEFAULT`: the conditional falls back to a literal or a constant (an UPPER_CASE name, an
+ * element of one). With an allowlist check of the very value it returns, it is one of the allowlist's or that.
+ */
+const FIXED_FALLBACK = /(:|\belse)\s*(["'`][^"'`$]*["'`]|[A-Z_][A-Z0-9_]*(\.[A-Za-z_]\w*|\[\d+\])*|null|undefined|None|-?\d+)\s*$/.source;
+/** `ALLOWED.has(req.query.to) ? req.query.to : '/'` (the value checked in place, a property as well as a variable). */
+const MEMBERSHIP_CONDITIONAL = (tests: string[]): PatternSpec[] => tests.map((t) => ({ pattern: t, regex: FIXED_FALLBACK }));
 
 /** Conversions (and comparisons: a boolean) that leave nothing of an injected string; every taint rule treats them as sanitisers. */
 const CONVERSIONS: Record<AstLanguage, PatternSpec[]> = {
-  python: ['int($$$)', 'float($$$)', 'bool($$$)', 'len($$$)', 'uuid.UUID($$$)', '$A == $B', '$A != $B', '$A in $B', '$A not in $B', 'not $A'],
-  javascript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)'],
-  typescript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)'],
-  java: ['Integer.parseInt($$$)', 'Long.parseLong($$$)', 'Integer.valueOf($$$)', 'Long.valueOf($$$)', 'Boolean.parseBoolean($$$)', 'UUID.fromString($$$)', '$A == $B', '$A != $B', '$S.contains($$$)', '$S.containsKey($$$)'],
+  python: ['int($$$)', 'float($$$)', 'bool($$$)', 'len($$$)', 'uuid.UUID($$$)', '$A == $B', '$A != $B', '$A in $B', '$A not in $B', 'not $A', ...MEMBERSHIP_CONDITIONAL(['$X if $X in $S else $D'])],
+  javascript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.has($X) ? $X : $D', '$S.includes($X) ? $X : $D'])],
+  typescript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.has($X) ? $X : $D', '$S.includes($X) ? $X : $D'])],
+  java: ['Integer.parseInt($$$)', 'Long.parseLong($$$)', 'Integer.valueOf($$$)', 'Long.valueOf($$$)', 'Boolean.parseBoolean($$$)', 'UUID.fromString($$$)', '$A == $B', '$A != $B', '$S.contains($$$)', '$S.containsKey($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.contains($X) ? $X : $D'])],
   go: [
     'strconv.Atoi($$$)', 'strconv.ParseInt($$$)', 'strconv.ParseBool($$$)', 'strconv.ParseFloat($$$)', 'len($$$)', '$A == $B', '$A != $B', 'slices.Contains($$$)',
     // numbers and booleans written as text, and the fixed reason phrase of a status code
@@ -853,10 +863,13 @@ class Analysis {
 
   /**
    * The variables a value found in an allowlist makes safe: the variable itself; for a property or getter of a
-   * parsed URL (`u.hostname`, `uri.getHost()`) that URL and the variable it was parsed from. A property of any
-   * other object (`body.kind`) says nothing of the object's other properties: nothing.
+   * parsed URL (`u.hostname`, `uri.getHost()`) that URL and the variable it was parsed from; the host of a URL
+   * parsed in place (`urlparse(url).hostname`), the variable parsed. A property of any other object (`body.kind`)
+   * says nothing of the object's other properties: nothing.
    */
   private allowlisted(text: string, scope: SgNode | undefined, pos: number): string[] {
+    const inline = PARSED_URL_HOST.exec(text.trim()) ?? PARSED_HOST.exec(text.trim());
+    if (inline) return [inline[1]];
     const m = CHECKED_VARIABLE.exec(text);
     if (!m) return [];
     if (m[1] === text.trim()) {
