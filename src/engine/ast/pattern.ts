@@ -1,7 +1,7 @@
 // Rule patterns as packs write them, turned into ast-grep rule objects.
 //
 // A pattern is an ast-grep pattern string (`$CUR.execute($SQL $$$)`) or a node object combining ast-grep's
-// relational operators: { pattern | context+selector | kind, has, inside, not, any, all, field }.
+// relational operators: { pattern | context+selector | kind, has, inside, follows, after, not, any, all, field }.
 // `has` and `inside` search at any depth (ast-grep's `stopBy: end`) unless a `field` names a direct child.
 import type { Rule } from '@ast-grep/napi';
 import { z } from 'zod';
@@ -23,6 +23,8 @@ export interface NodeSpec {
   inside?: PatternSpec;
   /** The node right before this one, among its siblings (PHP's `<?=` tag before the expression it prints). */
   follows?: PatternSpec;
+  /** Any node before this one among its siblings, at any distance (a router's `r.Use(auth)` statement before a route). */
+  after?: PatternSpec;
   not?: PatternSpec;
   any?: PatternSpec[];
   all?: PatternSpec[];
@@ -44,14 +46,15 @@ export const patternSchema: z.ZodType<PatternSpec> = z.lazy(() =>
         has: patternSchema.optional(),
         inside: patternSchema.optional(),
         follows: patternSchema.optional(),
+        after: patternSchema.optional(),
         not: patternSchema.optional(),
         any: z.array(patternSchema).min(1).optional(),
         all: z.array(patternSchema).min(1).optional(),
       })
       .strict()
       .refine((n) => (n.context === undefined) === (n.selector === undefined), { message: '`context` and `selector` go together' })
-      .refine((n) => n.pattern || n.context || n.kind || n.regex || n.any || n.all || n.has || n.inside, {
-        message: 'a node pattern needs `pattern`, `context`+`selector`, `kind`, `regex`, `has`, `inside`, `any` or `all`',
+      .refine((n) => n.pattern || n.context || n.kind || n.regex || n.any || n.all || n.has || n.inside || n.follows || n.after, {
+        message: 'a node pattern needs `pattern`, `context`+`selector`, `kind`, `regex`, `has`, `inside`, `follows`, `after`, `any` or `all`',
       }),
   ]),
 );
@@ -73,6 +76,7 @@ export function toRule(spec: PatternSpec, parser: string): Rule {
   if (spec.has) rule.has = relational(spec.has, parser);
   if (spec.inside) rule.inside = relational(spec.inside, parser);
   if (spec.follows) rule.follows = toRule(spec.follows, parser); // the next sibling only (ast-grep's default stopBy)
+  if (spec.after) all.push({ follows: { ...(toRule(spec.after, parser) as object), stopBy: 'end' } } as Rule); // any earlier sibling
   if (spec.not) rule.not = toRule(spec.not, parser);
   if (spec.any) rule.any = spec.any.map((s) => toRule(s, parser));
   if (spec.all) all.push(...spec.all.map((s) => toRule(s, parser)));
@@ -113,7 +117,7 @@ export function validatePattern(spec: PatternSpec): void {
   }
   if (typeof spec === 'string') return;
   if (spec.regex) compileRegex(spec.regex);
-  for (const s of [spec.has, spec.inside, spec.follows, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])]) if (s) validatePattern(s);
+  for (const s of [spec.has, spec.inside, spec.follows, spec.after, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])]) if (s) validatePattern(s);
 }
 
 const CLOSING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -146,7 +150,7 @@ export function metavariablesOf(specs: PatternSpec[]): { single: Set<string>; li
       for (const m of text?.matchAll(/(\$\$\$|\$)([A-Z_][A-Z0-9_]*)/g) ?? []) (m[1] === '$' ? out.single : out.list).add(m[2]);
     }
     if (typeof spec === 'string') return;
-    [spec.has, spec.inside, spec.follows, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])].forEach(visit);
+    [spec.has, spec.inside, spec.follows, spec.after, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])].forEach(visit);
   };
   specs.forEach(visit);
   return out;
