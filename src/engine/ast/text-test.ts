@@ -10,10 +10,11 @@
 //   itself once a leading `^` and a trailing `$` (the node's start and end) are dropped;
 // - declared `keywords` are trusted as documented: one of them, in any case, occurs in a matching file.
 //
-// A file is asked about hundreds of literals: one RE2.Set scan per file answers them all (see LiteralIndex).
+// A file is asked about hundreds of literals: one pass over its bytes answers them all (see literal-index.ts).
 import RE2 from 're2';
 import { escapeRegex, testRegex } from '../regex.js';
 import { regexNeed, type Need } from '../regex-literals.js';
+import { LiteralIndex } from './literal-index.js';
 import { literalName, type PatternSpec } from './pattern.js';
 
 /** The file as a text test sees it. */
@@ -23,6 +24,8 @@ export interface TestedText {
   lower: string;
   /** The text as RE2 takes it fastest (SourceFile: UTF-8 bytes for ASCII text); defaults to `text`. */
   re2Input?: string | Buffer;
+  /** The text as UTF-8 bytes (SourceFile.utf8); made from `text` when absent. */
+  utf8?: Buffer;
 }
 
 /** False only when a pattern cannot match anywhere in the file. */
@@ -248,48 +251,6 @@ function compileNeed(n: Need, caseless: boolean): TextTest {
   if ('lit' in n) return caseless ? keywordTest([n.lit])! : exact(n.lit);
   const parts = ('all' in n ? n.all : n.any).map((p) => compileNeed(p, caseless));
   return 'all' in n ? (f) => parts.every((t) => t(f)) : (f) => parts.some((t) => t(f));
-}
-
-/** How a literal must occur: with its case, in any case, or with its case between word boundaries. */
-type LiteralMode = 'exact' | 'caseless' | 'word';
-
-/**
- * Which of many literals occur in a file, found in one scan (RE2.Set, every mode in the same set) and
- * remembered per file. Literals are registered while packs compile; registering more later only means the
- * next file asked about is scanned again.
- */
-class LiteralIndex {
-  private readonly ids = new Map<string, number>();
-  private set: InstanceType<typeof RE2.Set> | undefined;
-  private readonly found = new WeakMap<TestedText, { count: number; found: Uint8Array }>();
-
-  id(literal: string, mode: LiteralMode): number {
-    const escaped = escapeRegex(literal);
-    const pattern = mode === 'caseless' ? `(?i:${escaped})` : mode === 'word' ? `\\b${escaped}\\b` : escaped;
-    let id = this.ids.get(pattern);
-    if (id === undefined) {
-      this.ids.set(pattern, (id = this.ids.size));
-      this.set = undefined;
-    }
-    return id;
-  }
-
-  has(file: TestedText, id: number): boolean {
-    let entry = this.found.get(file);
-    if (!entry || entry.count !== this.ids.size) this.found.set(file, (entry = { count: this.ids.size, found: this.scan(file.re2Input ?? file.text) }));
-    return entry.found[id] === 1;
-  }
-
-  private scan(text: string | Buffer): Uint8Array {
-    const found = new Uint8Array(this.ids.size);
-    this.set ??= new RE2.Set([...this.ids.keys()], 'u');
-    try {
-      for (const i of this.set.match(text)) found[i] = 1;
-    } catch {
-      found.fill(1); // RE2 ran out of memory on this text: every literal counts as present, nothing is filtered
-    }
-    return found;
-  }
 }
 
 const literals = new LiteralIndex();
