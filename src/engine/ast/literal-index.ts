@@ -5,7 +5,9 @@
 // is then checked for its mode (the same case, or whole-word boundaries). An RE2.Set of the same literals was
 // the earlier engine: with this many patterns its DFA outgrows its cache and the scan slowed to some 50 MB/s,
 // while this loop is one table lookup per byte. Literals with non-ASCII characters (none in the shipped packs)
-// stay with RE2, whose case folding is Unicode-aware.
+// stay with RE2, whose case folding is Unicode-aware. (The rules' keyword prefilter, ruleset.ts keywordIndex,
+// stays on RE2: its set is smaller and shares the pass with the secrets' prefilter regexes — moved here, the
+// secrets scan got slower.)
 import RE2 from 're2';
 import { escapeRegex } from '../regex.js';
 

@@ -164,7 +164,7 @@ function bindsSingle(pattern: string, mv: string): boolean {
 export function regexTest(re: string): TextTest | undefined {
   const direct = searchTest(re);
   const read = regexNeed(re);
-  // The literal test is one RE2.Set scan shared by every rule; the regex itself runs only on files that pass it.
+  // The literal test is the one pass of the literal index every rule shares; the regex itself runs only on files that pass it.
   return read ? allOf([compileNeed(read.need, read.caseless), ...optional(direct)]) : direct;
 }
 
