@@ -117,7 +117,12 @@ export function validatePattern(spec: PatternSpec): void {
   }
   if (typeof spec === 'string') return;
   if (spec.regex) compileRegex(spec.regex);
-  for (const s of [spec.has, spec.inside, spec.follows, spec.after, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])]) if (s) validatePattern(s);
+  nestedSpecs(spec).forEach(validatePattern);
+}
+
+/** The patterns nested in a node spec, whatever their relation to it. */
+function nestedSpecs(spec: NodeSpec): PatternSpec[] {
+  return [spec.has, spec.inside, spec.follows, spec.after, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])].filter((s): s is PatternSpec => s !== undefined);
 }
 
 const CLOSING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -150,7 +155,7 @@ export function metavariablesOf(specs: PatternSpec[]): { single: Set<string>; li
       for (const m of text?.matchAll(/(\$\$\$|\$)([A-Z_][A-Z0-9_]*)/g) ?? []) (m[1] === '$' ? out.single : out.list).add(m[2]);
     }
     if (typeof spec === 'string') return;
-    [spec.has, spec.inside, spec.follows, spec.after, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])].forEach(visit);
+    nestedSpecs(spec).forEach(visit);
   };
   specs.forEach(visit);
   return out;
