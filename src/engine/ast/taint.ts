@@ -26,7 +26,7 @@ const parentKind = (n: SgNode): string => {
 };
 import { findAllOnce } from './parse.js';
 import { anyRule, type PatternSpec } from './pattern.js';
-import { testRegex, type SafeRegex } from '../regex.js';
+import { compileRegex, escapeRegex, testRegex, type SafeRegex } from '../regex.js';
 
 export interface TaintSpec {
   sources: PatternSpec[];
@@ -355,7 +355,7 @@ export function constantOrigin(root: SgNode, language: AstLanguage, parser: stri
 /** Membership-check marks per parsed file and scope start (-1: module level); see Analysis.memberChecked. */
 const membershipMarksByFile = new WeakMap<SgNode, Map<number, GuardMark[]>>();
 /** Whether the file writes to a collection, per parsed file and name; see Analysis.written. */
-const writtenByFile = new WeakMap<SgNode, Map<string, boolean>>();
+const writtenByFile = new WeakMap<SgNode, { text: string; verdicts: Map<string, boolean> }>();
 /** Conditionals per parsed file and scope start (-1: module level); see Analysis.conditionals. */
 const conditionalsByFile = new WeakMap<SgNode, Map<number, SgNode[]>>();
 /** Assignment events per parsed file and scope start (-1: module level); see Analysis.events. */
@@ -567,18 +567,19 @@ class Analysis {
   /** Does the file write into the collection `name` (an element, a property, or a method that adds)? */
   private written(name: string): boolean {
     let perFile = writtenByFile.get(this.root);
-    if (!perFile) writtenByFile.set(this.root, (perFile = new Map()));
-    let verdict = perFile.get(name);
+    if (!perFile) writtenByFile.set(this.root, (perFile = { text: this.root.text(), verdicts: new Map() }));
+    let verdict = perFile.verdicts.get(name);
     if (verdict === undefined) {
-      const n = name.replace(/\$/g, '\\$');
+      // RE2, as every pattern run over scanned text; made per name, so kept out of the shared cache.
+      const n = escapeRegex(name);
       const before = '(^|[^\\w$.])';
-      const re = new RegExp(
-        `${before}${n}\\s*(\\[[^\\]\\n]*\\]|\\.\\s*[A-Za-z_$][\\w$]*)\\s*([-+*/|&]?=(?!=))` +
+      const re = compileRegex(
+        `${before}${n}\\s*(\\[[^\\]\\n]*\\]|\\.\\s*[A-Za-z_$][\\w$]*)\\s*[-+*/|&]?=([^=]|$)` +
           `|${before}${n}\\s*\\.\\s*(put|putAll|putIfAbsent|set|add|addAll|update|setdefault|merge|compute|computeIfAbsent|computeIfPresent|replace|replaceAll|push|unshift|splice|append|extend|insert|__setitem__)\\s*\\(` +
           `|\\bObject\\s*\\.\\s*assign\\s*\\(\\s*${n}\\b`,
-        'm',
+        { shared: false },
       );
-      perFile.set(name, (verdict = re.test(this.root.text())));
+      perFile.verdicts.set(name, (verdict = testRegex(re, perFile.text)));
     }
     return verdict;
   }

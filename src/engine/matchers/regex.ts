@@ -78,7 +78,6 @@ export const regexKind: MatcherKind<RegexMatch> = {
       re: c(b.pattern),
       until: b.until ? c(b.until) : undefined,
       reassigned: b.reassigned,
-      ignoreCase: ic,
       backward: b.backward ?? false,
     }));
     checkBindings(m);
@@ -94,6 +93,8 @@ export const regexKind: MatcherKind<RegexMatch> = {
     const all = (m.all ?? []).map((p) => c(fill(p)));
     const not = (m.not ?? []).map((p) => c(fill(p)));
     const anyBound = m.any.map(bound);
+    const allBound = (m.all ?? []).map(bound);
+    const notBound = (m.not ?? []).map(bound);
     const usesBindings = binds.length > 0;
     const near = m.not_near ? { re: c(m.not_near.pattern), lines: m.not_near.lines } : undefined;
     const inside = m.inside ? { start: c(m.inside.start), end: m.inside.end ? c(m.inside.end) : undefined } : undefined;
@@ -112,7 +113,7 @@ export const regexKind: MatcherKind<RegexMatch> = {
         const ranges = inside ? insideRanges(file, inside.start, inside.end) : undefined;
         // With bindings, the patterns are searched with every name the file binds, and each candidate line is
         // tested again with the names bound on it.
-        const bindings = usesBindings ? bindingsOf(file, binds) : undefined;
+        const bindings = usesBindings ? bindingsOf(file, binds, ic) : undefined;
         // The patterns with this file's names filled in: compiled once per file, kept out of the shared cache.
         const filled = new Map<string, SafeRegex>();
         const cf = (p: string, names: Map<string, string[]>): SafeRegex => {
@@ -142,8 +143,8 @@ export const regexKind: MatcherKind<RegexMatch> = {
             const lineText = file.lineText(start.line);
             const names = bindings && atLine(start.line);
             if (names && anyBound[i] && !testRegex(cf(m.any[i], names), lineText)) continue;
-            const allHere = names ? (m.all ?? []).map((p, j) => (bound(p) ? cf(p, names) : all[j])) : all;
-            const notHere = names ? (m.not ?? []).map((p, j) => (bound(p) ? cf(p, names) : not[j])) : not;
+            const allHere = names ? (m.all ?? []).map((p, j) => (allBound[j] ? cf(p, names) : all[j])) : all;
+            const notHere = names ? (m.not ?? []).map((p, j) => (notBound[j] ? cf(p, names) : not[j])) : not;
             if (allHere.some((r) => !testRegex(r, lineText))) continue;
             if (notHere.some((r) => testRegex(r, lineText))) continue;
             if (near && file.linesAround(start.line, near.lines).some((l) => testRegex(near.re, l))) continue;
@@ -180,7 +181,7 @@ function checkBindings(m: RegexMatch): void {
 }
 
 /** The names each `bind` gives in the file, with the lines where they hold (see the header). */
-function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until?: SafeRegex; reassigned?: string; ignoreCase: boolean; backward: boolean }[]): Map<string, Binding[]> {
+function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until?: SafeRegex; reassigned?: string; backward: boolean }[], ignoreCase: boolean): Map<string, Binding[]> {
   const out = new Map<string, Binding[]>();
   const lines = file.lines;
   for (const b of binds) {
@@ -208,7 +209,7 @@ function bindingsOf(file: SourceFile, binds: { key: string; re: SafeRegex; until
           continue;
         }
         let again = b.reassigned ? reassignedOf.get(name) : undefined;
-        if (b.reassigned && !again) reassignedOf.set(name, (again = compileRegex(b.reassigned.replace(/\{\{name\}\}/g, escapeRegex(name)), { ignoreCase: b.ignoreCase, shared: false })));
+        if (b.reassigned && !again) reassignedOf.set(name, (again = compileRegex(b.reassigned.replace(/\{\{name\}\}/g, escapeRegex(name)), { ignoreCase, shared: false })));
         let to = lines.length;
         for (let j = i + 1; j < lines.length; j++) {
           if (isUntil(j) || (again && testRegex(again, lines[j]))) {
