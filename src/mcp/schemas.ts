@@ -94,12 +94,12 @@ export function notScanned(result: ScanResult, path: string): string | undefined
 }
 
 /**
- * The verdict on one file, from the run's `gate`. A file that was not scanned has none, so it never passes; what rules that judge
- * files whole found on it (a keystore's password, a committed .env) still counts and is said first.
+ * The verdict on one file, from the run's `gate`; `reason`: why the file was not scanned (see notScanned). A file
+ * that was not scanned has none, so it never passes; what rules that judge files whole found on it (a keystore's
+ * password, a committed .env) still counts and is said first.
  */
-export function fileGate(result: ScanResult, path: string, gate: GateResult): z.output<typeof gateSchema> {
+export function fileGate(path: string, gate: GateResult, reason: string | undefined): z.output<typeof gateSchema> {
   const evaluated = { passed: gate.passed, failOn: gate.failOn, blocking: gate.blocking.length, summary: gate.summary };
-  const reason = notScanned(result, path);
   if (!reason) return evaluated;
   const why = NOT_SCANNED_BECAUSE[reason];
   const notRead = `${path} was not scanned (${reason}${why ? `: ${why}` : ''})`;
@@ -111,6 +111,7 @@ export function toScanOutput(path: string, result: ScanResult, failOn: Severity[
   const blocking = new Set(gate.blocking);
   const sorted = [...result.findings].sort(compareBySeverity);
   const active = result.findings.filter((f) => !f.suppressed);
+  const skipped = notScanned(result, path);
   return {
     path,
     findings: sorted.slice(0, MAX_FINDINGS_OUT).map((f) => toFindingOut(f, blocking)),
@@ -118,9 +119,9 @@ export function toScanOutput(path: string, result: ScanResult, failOn: Severity[
     counts: countBySeverity(active),
     suppressed: result.metrics.suppressed,
     duplicates: result.metrics.duplicates ?? 0,
-    gate: fileGate(result, path, gate),
+    gate: fileGate(path, gate, skipped),
     problems: result.problems.map((p) => ({ code: p.code, message: p.message, line: p.line })),
-    skipped: notScanned(result, path),
+    skipped,
     packs: result.metrics.packs,
     rulesEvaluated: result.metrics.rulesEvaluated,
     durationMs: result.metrics.durationMs,

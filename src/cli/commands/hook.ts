@@ -70,8 +70,7 @@ function keepBackup(file: string, content: string, shown: string): string {
     rmSync(file);
     return `The previous hook is already kept as ${shown}${BACKUP_SUFFIX}`;
   }
-  let n = 1;
-  while (existsSync(`${first}.${n}`)) n++;
+  const n = laterBackups(file).length + 1;
   renameSync(file, `${first}.${n}`);
   return `Kept the previous hook as ${shown}${BACKUP_SUFFIX}.${n} (${shown}${BACKUP_SUFFIX} already holds an earlier one, which \`sentrik hook uninstall\` restores)`;
 }

@@ -18,7 +18,7 @@ function tomlPackages(text: string, table: string): Record<string, unknown>[] {
  * string is never taken for a package's position.
  */
 function entryLines(text: string, table: string): (name: string) => number | undefined {
-  const lines = new LineFinder(text);
+  let lines: LineFinder | undefined;
   // Located on the first question, once smol-toml has read the file: a malformed one is not walked twice.
   let own: TomlString[] | undefined;
   const located = (): TomlString[] => {
@@ -31,11 +31,11 @@ function entryLines(text: string, table: string): (name: string) => number | und
   };
   let next = 0;
   return (name) => {
-    const own = located();
-    for (let i = next; i < own.length; i++) {
-      if (own[i].raw !== name) continue;
+    const names = located();
+    for (let i = next; i < names.length; i++) {
+      if (names[i].raw !== name) continue;
       next = i + 1;
-      return lines.lineAt(own[i].start);
+      return (lines ??= new LineFinder(text)).lineAt(names[i].start);
     }
     return undefined;
   };

@@ -32,12 +32,17 @@ export function parsePep508(text: string): Pep508Head | undefined {
  * pip options after it (`--hash=…`) are ignored.
  */
 export function pinnedVersion(spec: string): string | undefined {
-  let s = spec.replace(/\s--?\S.*$/, '').trim();
-  if (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1).trim();
+  const s = versionPart(spec);
   if (!s || !/^[<>!~=]/.test(s)) return undefined;
   for (const clause of s.split(',')) {
     const pin = /^===?\s*([^\s,*=<>!~()]+)$/.exec(clause.trim());
     if (pin) return pin[1];
   }
   return undefined;
+}
+
+/** The version part without the pip options after it (`--hash=…`) and without PEP 508's parentheses. */
+export function versionPart(spec: string): string {
+  const s = spec.replace(/\s--?\S.*$/, '').trim();
+  return s.startsWith('(') && s.endsWith(')') ? s.slice(1, -1).trim() : s;
 }

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import type { Package, ParseProblem, ParseResult, ReadSibling, Unchecked } from '../types.js';
 import { installedFromElsewhere } from '../util.js';
 import { normalizePypiName } from './name.js';
-import { parsePep508, pinnedVersion } from './pep508.js';
+import { parsePep508, pinnedVersion, versionPart } from './pep508.js';
 
 const MAX_INCLUDE_DEPTH = 20;
 
@@ -124,7 +124,7 @@ function parseInto(file: string, text: string, read: ReadSibling, relDir: string
       fromElsewhere(req.name, line); // a PEP 508 direct reference: no registry version
       continue;
     }
-    const spec = req.spec.replace(/\s--?\S.*$/, '').trim().replace(/^\((.*)\)$/, '$1').trim();
+    const spec = versionPart(req.spec);
     if (!spec || /^[<>!~=]/.test(spec)) {
       const version = pinnedVersion(spec);
       if (version) {

@@ -22,6 +22,7 @@ export interface IndexedText {
 }
 
 interface Literal {
+  text: string;
   bytes: Buffer;
   mode: LiteralMode;
 }
@@ -58,7 +59,7 @@ export class LiteralIndex {
     let id = this.ids.get(key);
     if (id === undefined) {
       this.ids.set(key, (id = this.literals.length));
-      this.literals.push({ bytes: Buffer.from(literal, 'utf8'), mode });
+      this.literals.push({ text: literal, bytes: Buffer.from(literal, 'utf8'), mode });
       if (/[^\x00-\x7f]/.test(literal)) this.viaRe2.push(id);
       this.automaton = undefined;
       this.re2Set = undefined;
@@ -170,12 +171,14 @@ export class LiteralIndex {
   }
 
   private scanRe2(text: string, found: Uint8Array): void {
-    const patterns = this.viaRe2.map((id) => {
-      const { bytes, mode } = this.literals[id];
-      const escaped = escapeRegex(bytes.toString('utf8'));
-      return mode === 'caseless' ? `(?i:${escaped})` : mode === 'word' ? `\\b${escaped}\\b` : escaped;
-    });
-    this.re2Set ??= new RE2.Set(patterns, 'u');
+    this.re2Set ??= new RE2.Set(
+      this.viaRe2.map((id) => {
+        const { text, mode } = this.literals[id];
+        const escaped = escapeRegex(text);
+        return mode === 'caseless' ? `(?i:${escaped})` : mode === 'word' ? `\\b${escaped}\\b` : escaped;
+      }),
+      'u',
+    );
     try {
       for (const i of this.re2Set.match(text)) found[this.viaRe2[i]] = 1;
     } catch {

@@ -1,6 +1,6 @@
 // get_compliance_context: the packs, rules and remediation that apply to a path, so an agent can write
 // compliant code first instead of fixing findings afterwards.
-import { existsSync, statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { z } from 'zod';
 import { languageOf } from '../../engine/ast/languages.js';
 import { fileKinds } from '../../engine/file-kinds.js';
@@ -14,11 +14,12 @@ import { SentrikError } from '../../util/errors.js';
 import { severity } from '../schemas.js';
 import { defineTool, workspacePath } from '../tool.js';
 
-function isDirectory(abs: string): boolean {
+/** The path's stat, once (it is asked whether it is a folder, then whether it exists), or undefined. */
+function statOrUndefined(abs: string): Stats | undefined {
   try {
-    return statSync(abs).isDirectory();
+    return statSync(abs);
   } catch {
-    return false; // not there yet: a file about to be written
+    return undefined;
   }
 }
 
@@ -60,11 +61,12 @@ export const getComplianceContext = defineTool({
   }),
   run({ path }, ctx) {
     const { abs, rel } = workspacePath(ctx, path);
-    if (isDirectory(abs)) throw new SentrikError('not a file', rel, undefined, 'give the path of one file (it need not exist yet)');
+    const st = statOrUndefined(abs); // none: a file about to be written
+    if (st?.isDirectory()) throw new SentrikError('not a file', rel, undefined, 'give the path of one file (it need not exist yet)');
     const config = ctx.config();
     const failOn = new Set(config.gate.fail_on);
     // Read as scan_file reads it: a binary file is not scanned, so no rule that reads text applies to it.
-    const content = existsSync(abs) ? readSourceText(abs, config.max_file_size) : undefined;
+    const content = st ? readSourceText(abs, config.max_file_size) : undefined;
     const skipped = content && 'skip' in content ? content.skip : undefined;
     if (skipped === 'binary') return { path: rel, packs: [], rules: [], skipped, failOn: config.gate.fail_on };
     const rules = buildRules(ctx.root, config);

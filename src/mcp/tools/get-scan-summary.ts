@@ -69,14 +69,14 @@ function fromSession(s: NonNullable<ToolContext['lastScan']>): Summary {
   };
   // A file that was not scanned, with nothing found on it, has no counts to give: "no findings" would read as a pass.
   const skipped = notScanned(result, s.path);
-  if (skipped && active.length === 0) return { ...common, message: `${call}: not scanned (${skipped})`, gate: fileGate(result, s.path, gate), topFindings: [] };
+  if (skipped && active.length === 0) return { ...common, message: `${call}: not scanned (${skipped})`, gate: fileGate(s.path, gate, skipped), topFindings: [] };
   return {
     ...common,
     message: call,
     counts: countBySeverity(active),
     suppressed: result.metrics.suppressed,
     byPack: result.metrics.byPack,
-    gate: fileGate(result, s.path, gate),
+    gate: fileGate(s.path, gate, skipped),
     topFindings: [...active].sort(compareBySeverity).slice(0, TOP).map((f) => toFindingOut(f, blocking)),
   };
 }
