@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ECOSYSTEMS, ecosystemByOsv } from '../ecosystems/index.js';
 import type { OsvEcosystem } from '../ecosystems/types.js';
-import { visibleText } from '../reporters/common.js';
+import { visibleText } from '../util/text.js';
 import { SentrikError } from '../util/errors.js';
 import { IndexWriter, recordImports } from './db.js';
 import { convertRecord, type ConvertNotes } from './osv.js';

@@ -135,24 +135,6 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
-/** What visibleText shows as a marker: control characters (tab and newline too) and bidirectional controls. */
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Make untrusted text safe to print: control characters (ANSI escapes, NUL, …) and bidirectional
- * overrides ("Trojan Source") are shown as visible `\xNN` / `<U+202E>` markers instead of acting.
- * Tabs become spaces; newlines are kept only when `keepNewlines` is set.
- */
-export function visibleText(text: string, keepNewlines = false): string {
-  return text.replace(INVISIBLE, (c) => {
-    if (c === '\t') return '  ';
-    if (c === '\n' && keepNewlines) return '\n';
-    if (c === '\r' && keepNewlines) return '';
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `<U+${code.toString(16).toUpperCase()}>`;
-  });
-}
-
 /** A short human summary of the scan scope: "paths src, lib", "staged changes", "git range a...b". */
 export function describeScope(result: ScanResult): string {
   const scope = result.metrics.scope;

@@ -14,9 +14,8 @@ import {
   formatLocation,
   shorten,
   standardRef,
-  visibleText,
 } from './common.js';
-import { plural } from '../util/text.js';
+import { plural, visibleText } from '../util/text.js';
 
 export const MARKDOWN_MAX_FINDINGS = 50;
 

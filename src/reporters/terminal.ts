@@ -13,9 +13,8 @@ import {
   sortedByLocation,
   standardRef,
   truncate,
-  visibleText,
 } from './common.js';
-import { plural } from '../util/text.js';
+import { plural, visibleText } from '../util/text.js';
 
 export interface TerminalOptions {
   /** ANSI colour; the CLI decides (TTY, NO_COLOR, FORCE_COLOR). */

@@ -37,13 +37,30 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 
 /**
  * Characters that make text read differently from what is stored: controls (newlines, tabs, escapes, C1),
- * Unicode line and paragraph separators, and bidirectional marks and overrides. A one-line field (a dashboard
- * form field, `approve --by`) must hold none.
+ * Unicode line and paragraph separators, and bidirectional marks and overrides ("Trojan Source").
  */
-const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+const UNPRINTABLE = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const HAS_UNPRINTABLE = new RegExp(`[${UNPRINTABLE}]`);
+const EACH_UNPRINTABLE = new RegExp(`[${UNPRINTABLE}]`, 'g');
 
+/** Whether a one-line field (a dashboard form field, `approve --by`) holds a character it must not. */
 export function hasControlCharacters(text: string): boolean {
-  return UNPRINTABLE.test(text);
+  return HAS_UNPRINTABLE.test(text);
+}
+
+/**
+ * Make untrusted text safe to print: control characters (ANSI escapes, NUL, …), line separators and
+ * bidirectional overrides are shown as visible `\xNN` / `<U+202E>` markers instead of acting.
+ * Tabs become spaces; newlines are kept only when `keepNewlines` is set.
+ */
+export function visibleText(text: string, keepNewlines = false): string {
+  return text.replace(EACH_UNPRINTABLE, (c) => {
+    if (c === '\t') return '  ';
+    if (c === '\n' && keepNewlines) return '\n';
+    if (c === '\r' && keepNewlines) return '';
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+  });
 }
 
 /**

@@ -136,7 +136,10 @@ describe('human review and approvals', () => {
     expect(reason.stderr).toMatch(/^sentrik: --reason holds a control character: 'fine\\x1b\[2J' — /);
     const id = sentrik(['approve', 'x\u001b[31m', '--by', 'a@x', '--reason', 'r', '--root', root]);
     expect(id.stderr).toContain("'x\\x1b[31m' is neither the run id");
-    for (const r of [by, reason, id]) expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    const separator = sentrik(['approve', runId, '--by', 'a@x\u2028ok', '--reason', 'r', '--root', root]);
+    expect(separator.code).toBe(2);
+    expect(separator.stderr).toMatch(/^sentrik: --by holds a control character: 'a@x<U\+2028>ok' — /);
+    for (const r of [by, reason, id, separator]) expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u2028\u2029]/);
     expect(sentrik(['gate', root, ...PACKS, '-q', '--require-approval']).code).toBe(1);
   });
 

@@ -3,7 +3,7 @@
 // many findings it matched in this run — the list a reviewer walks through.
 import type { Command } from 'commander';
 import type { SuppressionRecord } from '../../engine/model.js';
-import { visibleText } from '../../reporters/common.js';
+import { visibleText } from '../../util/text.js';
 import { runScan } from '../../run/scan.js';
 import { loadEffectiveConfig, resolveProjectDir } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
