@@ -39,12 +39,14 @@ describe('patterns', () => {
     expect(lines(m, 'A.java', code)).toEqual([2]);
   });
 
-  it('`follows` is the sibling right before a node, `after` any sibling before it', () => {
+  it('`follows` is the sibling right before a node, `after` any sibling before it, `before` any sibling after it', () => {
     const code = 'package p\n\nfunc f() {\n\tr.Use(auth)\n\tr.Use(logger)\n\tr.Get("/a", h)\n}\n\nfunc g() {\n\tr.Get("/b", h)\n\tr.Use(auth)\n}\n';
     const after = rule({ languages: ['go'], patterns: [{ kind: 'expression_statement', regex: 'Get', after: { kind: 'expression_statement', regex: 'Use\\(auth' } }] });
     expect(lines(after, 'p.go', code)).toEqual([6]);
     const follows = rule({ languages: ['go'], patterns: [{ kind: 'expression_statement', regex: 'Get', follows: { kind: 'expression_statement', regex: 'Use\\(auth' } }] });
     expect(lines(follows, 'p.go', code)).toEqual([]);
+    const before = rule({ languages: ['go'], patterns: [{ kind: 'expression_statement', regex: 'Get', before: { kind: 'expression_statement', regex: 'Use\\(auth' } }] });
+    expect(lines(before, 'p.go', code)).toEqual([10]);
   });
 
   it('matches Go calls written as bare patterns (package-qualified calls need a statement context)', () => {

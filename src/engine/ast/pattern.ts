@@ -1,7 +1,7 @@
 // Rule patterns as packs write them, turned into ast-grep rule objects.
 //
 // A pattern is an ast-grep pattern string (`$CUR.execute($SQL $$$)`) or a node object combining ast-grep's
-// relational operators: { pattern | context+selector | kind, has, inside, follows, after, not, any, all, field }.
+// relational operators: { pattern | context+selector | kind, has, inside, follows, after, before, not, any, all, field }.
 // `has` and `inside` search at any depth (ast-grep's `stopBy: end`) unless a `field` names a direct child.
 import type { Rule } from '@ast-grep/napi';
 import { z } from 'zod';
@@ -25,6 +25,8 @@ export interface NodeSpec {
   follows?: PatternSpec;
   /** Any node before this one among its siblings, at any distance (a router's `r.Use(auth)` statement before a route). */
   after?: PatternSpec;
+  /** Any node after this one among its siblings, at any distance (`admin.Use(auth)` after the group is made). */
+  before?: PatternSpec;
   not?: PatternSpec;
   any?: PatternSpec[];
   all?: PatternSpec[];
@@ -47,14 +49,15 @@ export const patternSchema: z.ZodType<PatternSpec> = z.lazy(() =>
         inside: patternSchema.optional(),
         follows: patternSchema.optional(),
         after: patternSchema.optional(),
+        before: patternSchema.optional(),
         not: patternSchema.optional(),
         any: z.array(patternSchema).min(1).optional(),
         all: z.array(patternSchema).min(1).optional(),
       })
       .strict()
       .refine((n) => (n.context === undefined) === (n.selector === undefined), { message: '`context` and `selector` go together' })
-      .refine((n) => n.pattern || n.context || n.kind || n.regex || n.any || n.all || n.has || n.inside || n.follows || n.after, {
-        message: 'a node pattern needs `pattern`, `context`+`selector`, `kind`, `regex`, `has`, `inside`, `follows`, `after`, `any` or `all`',
+      .refine((n) => n.pattern || n.context || n.kind || n.regex || n.any || n.all || n.has || n.inside || n.follows || n.after || n.before, {
+        message: 'a node pattern needs `pattern`, `context`+`selector`, `kind`, `regex`, `has`, `inside`, `follows`, `after`, `before`, `any` or `all`',
       }),
   ]),
 );
@@ -77,6 +80,7 @@ export function toRule(spec: PatternSpec, parser: string): Rule {
   if (spec.inside) rule.inside = relational(spec.inside, parser);
   if (spec.follows) rule.follows = toRule(spec.follows, parser); // the next sibling only (ast-grep's default stopBy)
   if (spec.after) all.push({ follows: { ...(toRule(spec.after, parser) as object), stopBy: 'end' } } as Rule); // any earlier sibling
+  if (spec.before) all.push({ precedes: { ...(toRule(spec.before, parser) as object), stopBy: 'end' } } as Rule); // any later sibling
   if (spec.not) rule.not = toRule(spec.not, parser);
   if (spec.any) rule.any = spec.any.map((s) => toRule(s, parser));
   if (spec.all) all.push(...spec.all.map((s) => toRule(s, parser)));
@@ -122,7 +126,7 @@ export function validatePattern(spec: PatternSpec): void {
 
 /** The patterns nested in a node spec, whatever their relation to it. */
 function nestedSpecs(spec: NodeSpec): PatternSpec[] {
-  return [spec.has, spec.inside, spec.follows, spec.after, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])].filter((s): s is PatternSpec => s !== undefined);
+  return [spec.has, spec.inside, spec.follows, spec.after, spec.before, spec.not, ...(spec.any ?? []), ...(spec.all ?? [])].filter((s): s is PatternSpec => s !== undefined);
 }
 
 const CLOSING: Record<string, string> = { '(': ')', '[': ']', '{': '}' };

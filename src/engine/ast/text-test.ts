@@ -46,7 +46,7 @@ export function textTest(spec: PatternSpec, where: WhereRegexes = {}): TextTest 
   if (typeof spec === 'object') {
     if (spec.keywords) tests.push(...optional(keywordTest(spec.keywords)));
     if (spec.regex) tests.push(...optional(regexTest(spec.regex)));
-    for (const part of [spec.has, spec.inside, spec.follows, spec.after, ...(spec.all ?? [])]) if (part) tests.push(...optional(textTest(part)));
+    for (const part of [spec.has, spec.inside, spec.follows, spec.after, spec.before, ...(spec.all ?? [])]) if (part) tests.push(...optional(textTest(part)));
     if (spec.any) tests.push(...optional(anyOf(spec.any.map((s) => textTest(s)))));
   }
   return allOf(tests);
