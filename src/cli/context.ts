@@ -110,12 +110,7 @@ export function emitReports(io: CliIO, root: string, result: ScanResult, gate: G
   }
   io.stdout(render(format));
 
-  const dir = runOutputDir(io, root, o.outputDir, outputDir);
-  try {
-    makeGeneratedDir(dir);
-  } catch {
-    // writeReport says why the folder cannot be written
-  }
+  const dir = reportDir(io, root, o.outputDir, outputDir);
   const written: string[] = [];
   for (const name of reporters) {
     const r = REPORTERS[name];
@@ -185,12 +180,31 @@ export function formatOfExtension<F extends Format>(file: string, formats: reado
   );
 }
 
+/**
+ * The report folder (runOutputDir), made: when this run creates it, it keeps itself out of git. A folder that
+ * cannot be made is a one-line error naming it.
+ */
+export function reportDir(io: CliIO, root: string, outputDirFlag: string | undefined, configured: string): string {
+  const dir = runOutputDir(io, root, outputDirFlag, configured);
+  try {
+    makeGeneratedDir(dir);
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (err) {
+    throw cannotWrite(err, dir, 'give a writable folder: --output-dir, or output_dir in the configuration');
+  }
+  return dir;
+}
+
 /** Write one report file (its folder made); a failure is a one-line error naming `shown`. */
 export function writeReport(file: string, content: string | Uint8Array, shown: string): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);
   } catch (err) {
-    throw new SentrikError(`cannot write report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, shown, undefined, 'choose a writable --output / --output-dir');
+    throw cannotWrite(err, shown);
   }
+}
+
+function cannotWrite(err: unknown, shown: string, hint = 'choose a writable --output / --output-dir'): SentrikError {
+  return new SentrikError(`cannot write report: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, shown, undefined, hint);
 }

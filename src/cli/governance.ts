@@ -6,15 +6,12 @@ import { reviewGate } from '../governance/gate.js';
 import { recordEvent } from '../governance/record.js';
 import { loadPacksById } from '../packs/load.js';
 import { errorMessage, SentrikError } from '../util/errors.js';
-import { runOutputDir } from './context.js';
+import { reportDir } from './context.js';
 import type { CliIO } from './io.js';
 
-// Re-exported for the commands that import it from here; it lives beside emitReports, which uses it too.
-export { runOutputDir } from './context.js';
-
-/** Review triggers and approvals, folded into the gate result. */
+/** Review triggers and approvals, folded into the gate result (review.json is written into the report folder). */
 export function governGate(io: CliIO, root: string, loaded: LoadedConfig, result: ScanResult, gate: GateResult, opts: { outputDir?: string; requireApproval?: boolean }): void {
-  reviewGate(result, gate, loaded.config, { root, outputDir: runOutputDir(io, root, opts.outputDir, loaded.config.output_dir), requireApproval: Boolean(opts.requireApproval) });
+  reviewGate(result, gate, loaded.config, { root, outputDir: reportDir(io, root, opts.outputDir, loaded.config.output_dir), requireApproval: Boolean(opts.requireApproval) });
 }
 
 /** Append the run to the audit log. A gate whose decision cannot be recorded fails closed (exit 2); a scan warns. */

@@ -152,6 +152,18 @@ describe('files', () => {
     oneLineError(sentrik(['scan', 'a.js', '../../etc/passwd'], { cwd: root }), /outside/);
   });
 
+  it('a report folder that is a file is a one-line error naming it, for every command that writes one', () => {
+    const root = project({ 'a.js': 'eval(req.body.code);\n', blocker: 'not a folder\n', '.sentrik/config.yaml': 'output_dir: blocker\n' });
+    const notAFolder = /^sentrik: .*blocker: cannot write report: ENOTDIR — give a writable folder: --output-dir, or output_dir in the configuration$/;
+    for (const args of [['fix', root, '--dry-run'], ['compliance-report', root, '-f', 'soc2'], ['trust-center', root]]) oneLineError(sentrik(args), notAFolder);
+    for (const args of [['scan', root], ['gate', root]]) {
+      const r = sentrik(args);
+      expect(r.code).toBe(2);
+      expectNoStack(r.stderr);
+      expect(r.stderr.trim().split('\n').at(-1)).toMatch(notAFolder); // after the audit log's warning
+    }
+  });
+
   it('--staged outside a git repository and an unknown --git-range ref are one-line errors', () => {
     const root = project({ 'a.js': 'x\n' });
     oneLineError(sentrik(['scan', '--staged'], { cwd: root }), /git repository/);

@@ -9,8 +9,7 @@ import { approvalsPath, REVIEW_FILE, type ReviewFile } from '../../governance/ga
 import { recordEvent } from '../../governance/record.js';
 import { hasControlCharacters, visibleText } from '../../util/text.js';
 import { SentrikError } from '../../util/errors.js';
-import { loadEffectiveConfig, resolveRoot } from '../context.js';
-import { runOutputDir } from '../governance.js';
+import { loadEffectiveConfig, resolveRoot, runOutputDir } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;

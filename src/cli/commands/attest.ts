@@ -1,7 +1,7 @@
 // `sentrik attest [--key FILE | --hmac-env VAR] [-o FILE]`: scan the checked-out commit, evaluate the gate and
 // write a signed in-toto Statement about it. `sentrik attest --verify FILE` checks one (exit 0 valid, 1 not).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { evaluateGate } from '../../engine/gate.js';
 import { auditHead } from '../../governance/audit.js';
@@ -12,8 +12,8 @@ import { loadPacksById } from '../../packs/load.js';
 import { runScan } from '../../run/scan.js';
 import { SentrikError } from '../../util/errors.js';
 import { TOOL } from '../../version.js';
-import { loadEffectiveConfig, resolveRoot } from '../context.js';
-import { governGate, runOutputDir } from '../governance.js';
+import { loadEffectiveConfig, reportDir, resolveRoot, writeReport } from '../context.js';
+import { governGate } from '../governance.js';
 import { EXIT, type CliIO } from '../io.js';
 
 type Run = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => Promise<void>;
@@ -92,9 +92,8 @@ async function attest(io: CliIO, path: string | undefined, flags: AttestFlags): 
     },
   };
   const envelope = signStatement(statement, sign);
-  const out = flags.output ? resolve(io.cwd, flags.output) : join(runOutputDir(io, root, flags.outputDir, config.output_dir), 'attestation.intoto.json');
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(envelope, null, 2)}\n`);
+  const out = flags.output ? resolve(io.cwd, flags.output) : join(reportDir(io, root, flags.outputDir, config.output_dir), 'attestation.intoto.json');
+  writeReport(out, `${JSON.stringify(envelope, null, 2)}\n`, out);
   for (const n of recordEvent({ root, config, env: io.env, configFile: loaded.file }, 'attest', { file: out, passed: gate.passed, keyid: sign.keyid }, packs)) io.stderr(`sentrik: audit: ${n}\n`);
   io.stdout(`Attestation for commit ${commit.slice(0, 12)} (gate ${gate.passed ? 'passed' : 'failed'}) signed with ${sign.keyid}: ${out}\n`);
   return EXIT.OK;

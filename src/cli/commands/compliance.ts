@@ -20,8 +20,7 @@ import { runScan } from '../../run/scan.js';
 import { cycloneDx } from '../../sbom/index.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot } from '../../util/paths.js';
-import { formatOfExtension, loadEffectiveConfig, resolveProjectDir, runOutputDir, writeReport } from '../context.js';
-import { makeGeneratedDir } from '../../util/generated-dir.js';
+import { formatOfExtension, loadEffectiveConfig, reportDir, resolveProjectDir, writeReport } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { traceProject } from './trace.js';
 
@@ -101,11 +100,9 @@ function formatOf(command: string, flags: { output?: string; format?: string }):
   return f;
 }
 
-/** The report folder; when this command is the first to create it, it keeps itself out of git (as scan's does). */
+/** The report folder, made (see reportDir). */
 function outputDir(io: CliIO, ctx: { root: string; config: { output_dir: string } }): string {
-  const dir = runOutputDir(io, ctx.root, undefined, ctx.config.output_dir);
-  makeGeneratedDir(dir);
-  return dir;
+  return reportDir(io, ctx.root, undefined, ctx.config.output_dir);
 }
 
 async function complianceReport(io: CliIO, path: string | undefined, flags: { framework: string; output?: string; format?: string; root?: string }): Promise<number> {

@@ -3,8 +3,8 @@
 // under patches/review/, for a person to check). `sentrik fix --patch FILE` applies such a patch later,
 // strictly: if the file changed since, nothing is touched.
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SEVERITIES, type Severity } from '../../engine/model.js';
 import { applyPatch, parsePatch } from '../../fixes/patch.js';
@@ -16,11 +16,9 @@ import { changedLines, patchPresent, readAppliedPatches, type AppliedPatch } fro
 import type { LoadedRule } from '../../packs/load.js';
 import { buildRules, runScan } from '../../run/scan.js';
 import { writeFileAtomic } from '../../util/atomic.js';
-import { makeGeneratedDir } from '../../util/generated-dir.js';
 import { SentrikError } from '../../util/errors.js';
 import { resolveInsideRoot, toPosix } from '../../util/paths.js';
-import { loadEffectiveConfig, resolveRoot } from '../context.js';
-import { runOutputDir } from '../governance.js';
+import { loadEffectiveConfig, reportDir, resolveRoot, runOutputDir, writeReport } from '../context.js';
 import { EXIT, type CliIO } from '../io.js';
 import { listOption } from '../options.js';
 
@@ -63,11 +61,10 @@ async function fix(io: CliIO, path: string | undefined, flags: FixFlags): Promis
   const ruleSet = buildRules(root, config, flags.packs);
   const rules = new Map<string, LoadedRule>([...ruleSet.fileRules, ...ruleSet.repoRules].map((a) => [a.rule.def.id, a.rule]));
   const autoUpTo = config.governance.human_review_required.on_auto_patch_above;
-  makeGeneratedDir(dirname(patchDir)); // the report folder, when fix is the first to create it, keeps itself out of git
+  reportDir(io, root, flags.outputDir, config.output_dir); // made before the patches are written into it
   const fixRun = runFixes({ root, findings: result.findings, rules, autoUpTo, dryRun: Boolean(flags.dryRun), patchDir });
 
-  mkdirSync(patchDir, { recursive: true });
-  writeFileSync(join(patchDir, 'fixes.json'), `${JSON.stringify({ dryRun: Boolean(flags.dryRun), autoUpTo, outcomes: fixRun.outcomes }, null, 2)}\n`);
+  writeReport(join(patchDir, 'fixes.json'), `${JSON.stringify({ dryRun: Boolean(flags.dryRun), autoUpTo, outcomes: fixRun.outcomes }, null, 2)}\n`, join(patchDir, 'fixes.json'));
   const count = (s: FixOutcome['status']) => fixRun.outcomes.filter((o) => o.status === s).length;
   for (const o of fixRun.outcomes) {
     const label = { applied: 'fixed', 'would-apply': 'would fix', 'needs-review': 'review', 'not-applied': 'not applied', failed: 'failed' }[o.status];
@@ -128,8 +125,7 @@ function applyOnePatch(io: CliIO, path: string | undefined, flags: FixFlags): nu
   if (commit) entry.commit = commit;
   if (branch) entry.branch = branch;
   const list: AppliedPatch[] = [...readAppliedPatches(record).filter((p) => p.hash !== hash && patchPresent(root, p)), entry];
-  mkdirSync(dirname(record), { recursive: true });
-  writeFileSync(record, `${JSON.stringify(list, null, 2)}\n`);
+  writeReport(record, `${JSON.stringify(list, null, 2)}\n`, record);
   io.stdout(`Applied ${flags.patch} to ${parsed.path}\n`);
   return EXIT.OK;
 }
