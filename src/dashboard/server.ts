@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { StoreError } from '../history/db.js';
 import { errorMessage, SentrikError } from '../util/errors.js';
 import * as api from './api.js';
 import { HttpError, type DashboardContext } from './api.js';
@@ -138,13 +139,13 @@ const SEE_TERMINAL = 'the details are in the terminal running `sentrik dashboard
  */
 function publicError(err: unknown, ctx: DashboardContext): { status: number; message: string } {
   if (err instanceof HttpError) return { status: err.status, message: err.message };
-  if (err instanceof SentrikError && err.file !== ctx.store.label) {
+  if (err instanceof StoreError) return { status: 500, message: `the run history could not be read; ${SEE_TERMINAL}` };
+  if (err instanceof SentrikError) {
     const file = err.file && (isAbsolute(err.file) ? relative(ctx.root, err.file) : err.file);
     const shown = file && !file.startsWith('..') && !isAbsolute(file) ? file : undefined;
     const text = new SentrikError(err.message, shown, shown ? err.line : undefined, err.hint).format();
     return { status: 400, message: text.split(`${ctx.root}${sep}`).join('') };
   }
-  if (err instanceof SentrikError) return { status: 500, message: `the run history could not be read; ${SEE_TERMINAL}` };
   return { status: 500, message: `internal error; ${SEE_TERMINAL}` };
 }
 

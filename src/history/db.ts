@@ -1,7 +1,16 @@
 // The little SQL surface the history store needs, implemented once for SQLite (embedded, the default) and
 // once for PostgreSQL (team-wide). Queries use `?` placeholders; the PostgreSQL driver numbers them.
+import { SentrikError } from '../util/errors.js';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * A failure of the store itself — unreachable, damaged, locked, written by a newer sentrik — named by the store's
+ * label; never the caller's input (the dashboard answers it with a 500 and keeps the details in its log).
+ */
+export class StoreError extends SentrikError {
+  override name = 'StoreError';
+}
 
 export interface Db {
   readonly dialect: Dialect;

@@ -1,7 +1,6 @@
 // Schema migrations, one numbered step per change, per dialect. The version lives in schema_meta; a
 // database written by a newer sentrik is refused with a clear message and left untouched.
-import { SentrikError } from '../util/errors.js';
-import type { Db, Dialect } from './db.js';
+import { StoreError, type Db, type Dialect } from './db.js';
 
 interface Migration {
   version: number;
@@ -89,8 +88,8 @@ async function readVersion(db: Db): Promise<number> {
   return row ? Number(row.value) : 0;
 }
 
-function tooNew(db: Db, version: number): SentrikError {
-  return new SentrikError(
+function tooNew(db: Db, version: number): StoreError {
+  return new StoreError(
     `the history database has schema version ${version}, written by a newer sentrik (this one understands up to ${SCHEMA_VERSION}); it was left untouched`,
     db.label,
     undefined,

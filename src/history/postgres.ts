@@ -2,7 +2,7 @@
 // A server that goes away surfaces as one SentrikError; a run being recorded is rolled back whole.
 import pg from 'pg';
 import { SentrikError } from '../util/errors.js';
-import type { Db } from './db.js';
+import { StoreError, type Db } from './db.js';
 
 /** postgres://user@host:port/db — the URL without its password, for messages. */
 export function describeUrl(url: string): string {
@@ -122,9 +122,9 @@ export function pgError(err: unknown, label: string): Error {
   const code = String((err as { code?: string }).code ?? '');
   const detail = err instanceof Error ? err.message : String(err);
   if (CONNECTION_CODES.has(code) || /Connection terminated|connection timeout|terminating connection|Client has encountered a connection error|not queryable/i.test(detail)) {
-    return new SentrikError(`PostgreSQL connection lost or refused (${detail}); nothing partial was stored`, label, undefined, 'check that the server is running and SENTRIK_DATABASE_URL is right, then run again');
+    return new StoreError(`PostgreSQL connection lost or refused (${detail}); nothing partial was stored`, label, undefined, 'check that the server is running and SENTRIK_DATABASE_URL is right, then run again');
   }
-  if (code === '28P01' || code === '28000') return new SentrikError(`PostgreSQL refused the credentials (${detail})`, label, undefined, 'check the user and password in SENTRIK_DATABASE_URL');
-  if (code === '3D000') return new SentrikError(`PostgreSQL database does not exist (${detail})`, label, undefined, 'create it (createdb) or fix SENTRIK_DATABASE_URL');
-  return new SentrikError(`PostgreSQL error: ${detail}`, label);
+  if (code === '28P01' || code === '28000') return new StoreError(`PostgreSQL refused the credentials (${detail})`, label, undefined, 'check the user and password in SENTRIK_DATABASE_URL');
+  if (code === '3D000') return new StoreError(`PostgreSQL database does not exist (${detail})`, label, undefined, 'create it (createdb) or fix SENTRIK_DATABASE_URL');
+  return new StoreError(`PostgreSQL error: ${detail}`, label);
 }

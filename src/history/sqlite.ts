@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SentrikError } from '../util/errors.js';
-import type { Db } from './db.js';
+import { StoreError, type Db } from './db.js';
 
 export interface SqliteOptions {
   /** How long to wait for another process's write lock, in ms (default 5000). */
@@ -96,14 +96,14 @@ export function sqliteError(err: unknown, file: string): Error {
   const code = (err as { code?: string }).code ?? '';
   const detail = err instanceof Error ? err.message : String(err);
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
-    return new SentrikError(`the history database is damaged or not a SQLite file (${detail}); it was left untouched`, file, undefined, 'move it aside to start a new history, or set history.enabled: false');
+    return new StoreError(`the history database is damaged or not a SQLite file (${detail}); it was left untouched`, file, undefined, 'move it aside to start a new history, or set history.enabled: false');
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new SentrikError('the history database is locked by another process', file, undefined, 'try again when the other sentrik run has finished');
+    return new StoreError('the history database is locked by another process', file, undefined, 'try again when the other sentrik run has finished');
   }
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) {
-    return new SentrikError(`cannot open the history database for writing (${detail})`, file, undefined, 'check the permissions of .sentrik/, or set history.enabled: false');
+    return new StoreError(`cannot open the history database for writing (${detail})`, file, undefined, 'check the permissions of .sentrik/, or set history.enabled: false');
   }
-  if (code === 'SQLITE_FULL') return new SentrikError('the disk is full: the history database was not updated', file);
-  return new SentrikError(`history database error: ${detail}`, file);
+  if (code === 'SQLITE_FULL') return new StoreError('the disk is full: the history database was not updated', file);
+  return new StoreError(`history database error: ${detail}`, file);
 }
