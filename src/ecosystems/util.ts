@@ -3,23 +3,17 @@
 import { posix } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
+import { lineStarts, positionIn } from '../util/lines.js';
 import type { OsvEcosystem, Package, ParseProblem, ParseResult, ProjectIdentity, Unchecked } from './types.js';
 
 /** Finds the 1-based line of the first occurrence of a string; cheap enough for 100k-line lockfiles. */
 export class LineFinder {
-  private starts: number[] = [0];
+  private readonly starts: number[];
   constructor(private readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    this.starts = lineStarts(text);
   }
   lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return positionIn(this.starts, offset).line;
   }
   /** Line of `needle` (searching from `fromLine`), or undefined when absent. */
   find(needle: string, fromLine = 1): number | undefined {

@@ -1,4 +1,5 @@
 // A file as matchers see it: text read once, line offsets computed lazily and shared by every rule.
+import { lineStarts, positionIn } from '../util/lines.js';
 import { candidatePaths } from './path-index.js';
 
 /** A file's content as read: valid UTF-8 bytes (no BOM), decoded to text only when a rule needs the text. */
@@ -91,26 +92,12 @@ export class SourceFile {
   }
 
   private starts(): number[] {
-    if (!this.lineStarts) {
-      const starts = [0];
-      const t = this.text;
-      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.lineStarts = starts;
-    }
-    return this.lineStarts;
+    return (this.lineStarts ??= lineStarts(this.text));
   }
 
   /** 1-based line and column of a UTF-16 offset. */
   position(offset: number): { line: number; column: number } {
-    const starts = this.starts();
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
+    return positionIn(this.starts(), offset);
   }
 
   /** Offset where 1-based `line` starts. */

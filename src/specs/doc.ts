@@ -5,6 +5,7 @@
 // where findings about them point.
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { SentrikError } from '../util/errors.js';
+import { lineStarts, positionIn } from '../util/lines.js';
 
 /** Key → offset (objects) or index → offset (arrays), plus the container's own offset (its key in the parent). */
 interface ContainerPos {
@@ -42,20 +43,7 @@ export class PosDoc {
 
   /** Line and column of a text offset (minified JSON puts a whole API on line 1: columns tell findings apart). */
   posAt(offset: number): Pos {
-    if (!this.lineStarts) {
-      const starts = [0];
-      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.lineStarts = starts;
-    }
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
+    return positionIn((this.lineStarts ??= lineStarts(this.text)), offset);
   }
 
   /** The file of the spec that holds `value` (this one unless it came from another file through a `$ref`). */
