@@ -71,8 +71,8 @@ const MEMBERSHIP: Record<AstLanguage, string[]> = {
 
 /** The last statement of a branch that leaves it: the code after the `if` runs only when its check held. */
 const EXIT_STATEMENT = /^(return|throw|raise|break|continue|exit)_statement$/;
-/** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`, PHP's `die('…')`: calls that never return. */
-const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|die|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(/;
+/** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`, PHP's `die('…')`, SvelteKit's `error(400, …)` and `redirect(303, …)` (they throw): calls that never return. */
+const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|die|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(|^(error|redirect)\(\s*[1-5]\d\d\s*[,)]/;
 /** An expression statement that leaves: PHP 8's `throw` is an expression. */
 const THROW_EXPRESSION = /^throw\b/;
 /** `urlparse(…)`, `new URL(raw)`, `URI.create(url)`, `url.Parse(raw)`: a parsed URL; group 1, the variable parsed. */
@@ -95,9 +95,9 @@ const MEMBERSHIP_CONDITIONAL = (tests: string[]): PatternSpec[] => tests.map((t)
 /** Conversions (and comparisons: a boolean) that leave nothing of an injected string; every taint rule treats them as sanitisers. */
 const CONVERSIONS: Record<AstLanguage, PatternSpec[]> = {
   python: ['int($$$)', 'float($$$)', 'bool($$$)', 'len($$$)', 'uuid.UUID($$$)', '$A == $B', '$A != $B', '$A in $B', '$A not in $B', 'not $A', ...MEMBERSHIP_CONDITIONAL(['$X if $X in $S else $D'])],
-  javascript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.has($X) ? $X : $D', '$S.includes($X) ? $X : $D'])],
-  typescript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.has($X) ? $X : $D', '$S.includes($X) ? $X : $D'])],
-  java: ['Integer.parseInt($$$)', 'Long.parseLong($$$)', 'Integer.valueOf($$$)', 'Long.valueOf($$$)', 'Boolean.parseBoolean($$$)', 'UUID.fromString($$$)', '$A == $B', '$A != $B', '$S.contains($$$)', '$S.containsKey($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.contains($X) ? $X : $D'])],
+  javascript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.has($X) ? $X : $D', '$S.includes($X) ? $X : $D', '$A && $S.has($X) ? $X : $D', '$A && $S.includes($X) ? $X : $D'])],
+  typescript: ['parseInt($$$)', 'parseFloat($$$)', 'Number($$$)', 'Boolean($$$)', '$X.length', '$A === $B', '$A !== $B', '$A == $B', '$A != $B', '$S.has($$$)', '$S.includes($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.has($X) ? $X : $D', '$S.includes($X) ? $X : $D', '$A && $S.has($X) ? $X : $D', '$A && $S.includes($X) ? $X : $D'])],
+  java: ['Integer.parseInt($$$)', 'Long.parseLong($$$)', 'Integer.valueOf($$$)', 'Long.valueOf($$$)', 'Boolean.parseBoolean($$$)', 'UUID.fromString($$$)', '$A == $B', '$A != $B', '$S.contains($$$)', '$S.containsKey($$$)', ...MEMBERSHIP_CONDITIONAL(['$S.contains($X) ? $X : $D', '$A && $S.contains($X) ? $X : $D'])],
   go: [
     'strconv.Atoi($$$)', 'strconv.ParseInt($$$)', 'strconv.ParseBool($$$)', 'strconv.ParseFloat($$$)', 'len($$$)', '$A == $B', '$A != $B', 'slices.Contains($$$)',
     // numbers and booleans written as text, and the fixed reason phrase of a status code
@@ -133,6 +133,9 @@ const COMPOUND_ASSIGNMENT = /^(\+|-|\*|\/|%|&|\||\^|<<|>>|>>>|&\^)=$/;
 
 /** Calls that store their argument in the receiver: `sb.append(x)` taints `sb`. */
 const BUILDER_METHODS = new Set(['append', 'push', 'extend', 'add', 'write', 'writeString', 'WriteString', 'insert', 'unshift', 'update', 'concat']);
+
+/** A receiver that is itself a builder call on a variable (`sb.append(a)` in `sb.append(a).append(b)`): group 1 the variable, 2 the method. */
+const CHAINED_BUILDER = /^([A-Za-z_$][\w$]*)\s*\.\s*(\w+)\s*\(/;
 
 /** A builder call (see BUILDER_METHODS) as a pattern, where `$R.$M($$$A)` is not one. */
 const BUILDER_CALL: Record<string, NapiPattern> = {
@@ -936,8 +939,11 @@ class Analysis {
     for (const call of node.findAll({ rule: { pattern: BUILDER_CALL[this.parser] ?? '$R.$M($$$A)' } as Rule })) {
       const method = call.getMatch('M')?.text();
       const receiver = call.getMatch('R');
-      if (!method || !BUILDER_METHODS.has(method) || !receiver || !this.lang.identifiers.includes(kindOf(receiver))) continue;
-      out.push({ node: call, pos: span(call)[1], names: [receiver.text()], value: call.getMultipleMatches('A'), keep: true });
+      if (!method || !BUILDER_METHODS.has(method) || !receiver) continue;
+      // a chain of builder calls stores into its first receiver: sql.append(" AND depot = '").append(depot)
+      const name = this.lang.identifiers.includes(kindOf(receiver)) ? receiver.text() : CHAINED_BUILDER.exec(receiver.text())?.[1];
+      if (!name || (name !== receiver.text() && !BUILDER_METHODS.has(CHAINED_BUILDER.exec(receiver.text())![2]))) continue;
+      out.push({ node: call, pos: span(call)[1], names: [name], value: call.getMultipleMatches('A'), keep: true });
     }
     return out.sort((a, b) => a.pos - b.pos);
   }
