@@ -102,6 +102,10 @@ const CONVERSIONS: Record<AstLanguage, PatternSpec[]> = {
     'strconv.Atoi($$$)', 'strconv.ParseInt($$$)', 'strconv.ParseBool($$$)', 'strconv.ParseFloat($$$)', 'len($$$)', '$A == $B', '$A != $B', 'slices.Contains($$$)',
     // numbers and booleans written as text, and the fixed reason phrase of a status code
     'strconv.Itoa($$$)', 'strconv.FormatInt($$$)', 'strconv.FormatUint($$$)', 'strconv.FormatFloat($$$)', 'strconv.FormatBool($$$)', 'http.StatusText($$$)',
+    // an empty slice or map (what is written into it later is judged where it is written)
+    'make($$$)',
+    // a fixed format with numeric verbs only (SQL placeholders fmt.Sprintf("$%d", i+1))
+    { pattern: 'fmt.Sprintf($$$)', regex: '^fmt\\.Sprintf\\(\\s*"([^"%\\\\]|%%|%[-+# 0]*\\d*(\\.\\d+)?[dboxXcUeEfFgGt])*"\\s*[,)]' },
   ],
   c: ['strtol($$$)', 'strtoul($$$)', 'strtod($$$)', 'sizeof($$$)'],
   php: [
