@@ -141,6 +141,12 @@ const BUILDER_METHODS = new Set(['append', 'push', 'extend', 'add', 'write', 'wr
 /** A receiver that is itself a builder call on a variable (`sb.append(a)` in `sb.append(a).append(b)`): group 1 the variable, 2 the method. */
 const CHAINED_BUILDER = /^([A-Za-z_$][\w$]*)\s*\.\s*(\w+)\s*\(/;
 
+/** The variable a chain of builder calls stores into (`sql` of `sql.append(" AND depot = '").append(depot)`), or undefined. */
+function chainedBuilder(receiver: string): string | undefined {
+  const m = CHAINED_BUILDER.exec(receiver);
+  return m && BUILDER_METHODS.has(m[2]) ? m[1] : undefined;
+}
+
 /** A builder call (see BUILDER_METHODS) as a pattern, where `$R.$M($$$A)` is not one. */
 const BUILDER_CALL: Record<string, NapiPattern> = {
   go: { context: 'func _() { $R.$M($$$A) }', selector: 'call_expression' },
@@ -944,9 +950,8 @@ class Analysis {
       const method = call.getMatch('M')?.text();
       const receiver = call.getMatch('R');
       if (!method || !BUILDER_METHODS.has(method) || !receiver) continue;
-      // a chain of builder calls stores into its first receiver: sql.append(" AND depot = '").append(depot)
-      const name = this.lang.identifiers.includes(kindOf(receiver)) ? receiver.text() : CHAINED_BUILDER.exec(receiver.text())?.[1];
-      if (!name || (name !== receiver.text() && !BUILDER_METHODS.has(CHAINED_BUILDER.exec(receiver.text())![2]))) continue;
+      const name = this.lang.identifiers.includes(kindOf(receiver)) ? receiver.text() : chainedBuilder(receiver.text());
+      if (!name) continue;
       out.push({ node: call, pos: span(call)[1], names: [name], value: call.getMultipleMatches('A'), keep: true });
     }
     return out.sort((a, b) => a.pos - b.pos);
