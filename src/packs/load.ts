@@ -12,7 +12,7 @@ import type { RuleInfo, Severity } from '../engine/model.js';
 import { dirsBetween, repositoryTop } from '../config/layers.js';
 import { SentrikError } from '../util/errors.js';
 import { verifyBuiltinPack } from '../governance/integrity.js';
-import { lineOf, parseYamlWithPositions, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
+import { lineOf, parseYamlWithPositions, refuseRedefinedAnchors, zodToSentrikError, type ParsedYaml } from '../util/yaml.js';
 import { packSchema, ruleSchema, type PackDef, type RuleDef } from './schema.js';
 
 export interface LoadedRule {
@@ -470,7 +470,9 @@ function readYaml(file: string): ParsedYaml {
   } catch (err) {
     throw new SentrikError(`cannot read pack file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
   }
-  return parseYamlWithPositions(text, file);
+  const parsed = parseYamlWithPositions(text, file);
+  refuseRedefinedAnchors(parsed, text);
+  return parsed;
 }
 
 /** Size and mtime of each file: unchanged stamps mean unchanged packs for a long-lived process. */

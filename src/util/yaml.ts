@@ -1,5 +1,5 @@
 // YAML parsing that keeps source positions, so every error can name file:line.
-import { LineCounter, parseAllDocuments, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, parseDocument, isNode, visit, type Document } from 'yaml';
 import type { ZodError } from 'zod';
 import { SentrikError } from './errors.js';
 
@@ -38,6 +38,29 @@ function loaded(doc: Document.Parsed, lines: LineCounter, file: string): ParsedY
   } catch (err) {
     throw new SentrikError(`cannot load YAML: ${firstLine((err as Error).message)}`, file, undefined, 'remove the excessive aliases');
   }
+}
+
+/**
+ * Refuses an anchor defined twice in one document, naming both lines. YAML allows it (an alias takes the
+ * latest definition before it), but in a file written by hand it is a slip: an alias meant for the first
+ * definition silently takes the second (a rule once got another rule's list of sources this way).
+ */
+export function refuseRedefinedAnchors(parsed: ParsedYaml, text: string): void {
+  const defined = new Map<string, number>();
+  visit(parsed.doc, (_key, node) => {
+    if (!isNode(node) || !node.anchor || !node.range) return;
+    // The node's range starts after its anchor: the anchor is the last `&name` before it.
+    const at = text.lastIndexOf(`&${node.anchor}`, node.range[0]);
+    const line = parsed.lines.linePos(at >= 0 ? at : node.range[0]).line;
+    const first = defined.get(node.anchor);
+    if (first === undefined) return void defined.set(node.anchor, line);
+    throw new SentrikError(
+      `anchor &${node.anchor} is defined twice, on lines ${first} and ${line}: an alias *${node.anchor} after line ${line} takes the second`,
+      parsed.file,
+      line,
+      'give each anchor its own name',
+    );
+  });
 }
 
 /** 1-based line of the node at `path` (or of its closest existing parent). */

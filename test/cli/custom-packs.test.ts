@@ -235,6 +235,17 @@ describe('pack errors name the field, the allowed values and the line', () => {
     expect(r.stdout).toContain("P-X-001 fails its own bad example #1: its file a.js is not selected by the rule's files: [**/*.py]: give the example a file name the rule applies to");
   });
 
+  it('an anchor defined twice is refused with both lines: an alias would silently take the second', () => {
+    const twice = packYaml('p', [
+      { id: 'P-X-001', pattern: 'eval\\(', examples: "&ex { bad: [{ file: a.js, code: 'eval(x)', line: 1 }], good: [{ file: a.js, code: 'x' }] }" },
+      { id: 'P-X-002', pattern: 'exec\\(', examples: "&ex { bad: [{ file: a.js, code: 'exec(x)', line: 1 }], good: [{ file: a.js, code: 'x' }] }" },
+      { id: 'P-X-003', pattern: 'eval\\(', examples: '*ex' },
+    ]);
+    expect(testPack(twice)).toMatch(/pack\.yaml:22: anchor &ex is defined twice, on lines 14 and 22: an alias \*ex after line 22 takes the second — give each anchor its own name/);
+    const once = twice.replace("&ex { bad: [{ file: a.js, code: 'exec(x)'", "{ bad: [{ file: a.js, code: 'exec(x)'");
+    expect(sentrik(['test-pack', join(project({ 'p/pack.yaml': once }), 'p')]).code).toBe(0);
+  });
+
   it('an unknown rule id in pack_overrides suggests the closest', () => {
     const root = project({ '.sentrik/config.yaml': 'standards_packs: [supply-chain-security]\npack_overrides:\n  supply-chain-security:\n    SCS-CI-01: { severity: low }\n' });
     const v = sentrik(['validate-config', '--root', root]);
