@@ -71,8 +71,8 @@ const MEMBERSHIP: Record<AstLanguage, string[]> = {
 
 /** The last statement of a branch that leaves it: the code after the `if` runs only when its check held. */
 const EXIT_STATEMENT = /^(return|throw|raise|break|continue|exit)_statement$/;
-/** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`, PHP's `die('…')`, SvelteKit's `error(400, …)` and `redirect(303, …)` (they throw): calls that never return. */
-const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|die|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(|^(error|redirect)\(\s*[1-5]\d\d\s*[,)]/;
+/** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`, PHP's `die('…')`, Spark's `halt(400)`, SvelteKit's `error(400, …)` and `redirect(303, …)` (they throw): calls that never return. */
+const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|die|halt|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(|^(error|redirect)\(\s*[1-5]\d\d\s*[,)]/;
 /** An expression statement that leaves: PHP 8's `throw` is an expression. */
 const THROW_EXPRESSION = /^throw\b/;
 /** `urlparse(…)`, `new URL(raw)`, `URI.create(url)`, `url.Parse(raw)`: a parsed URL; group 1, the variable parsed. */
@@ -146,6 +146,13 @@ function chainedBuilder(receiver: string): string | undefined {
   const m = CHAINED_BUILDER.exec(receiver);
   return m && BUILDER_METHODS.has(m[2]) ? m[1] : undefined;
 }
+
+/**
+ * Go calls that decode into the variable whose address they are given: `json.NewDecoder(r.Body).Decode(&body)`,
+ * `json.Unmarshal(data, &v)`, gin's `c.ShouldBindJSON(&req)`. The variable holds what the call read (the whole
+ * call is its value: the reader, the data, a framework's request).
+ */
+const GO_DECODING_CALL = /^[\w.()*\[\]]*?\b(Decode|DecodeElement|Unmarshal|UnmarshalJSON|UnmarshalText|Bind|BindJSON|BindQuery|BindUri|BindHeader|ShouldBind|ShouldBindJSON|ShouldBindQuery|ShouldBindUri|ShouldBindHeader|ShouldBindWith|ShouldBindBodyWith|BodyParser|QueryParser|ParamsParser|ReqHeaderParser)\s*\(/;
 
 /** A builder call (see BUILDER_METHODS) as a pattern, where `$R.$M($$$A)` is not one. */
 const BUILDER_CALL: Record<string, NapiPattern> = {
@@ -953,6 +960,16 @@ class Analysis {
       const name = this.lang.identifiers.includes(kindOf(receiver)) ? receiver.text() : chainedBuilder(receiver.text());
       if (!name) continue;
       out.push({ node: call, pos: span(call)[1], names: [name], value: call.getMultipleMatches('A'), keep: true });
+    }
+    if (this.parser === 'go') {
+      for (const call of node.findAll({ rule: { kind: 'call_expression' } as Rule })) {
+        if (!GO_DECODING_CALL.test(call.text())) continue;
+        const args = (call.field('arguments' as never) as SgNode | null)?.namedChildren() ?? [];
+        for (const a of args) {
+          const target = kindOf(a) === 'unary_expression' && a.text().startsWith('&') ? a.namedChildren().at(-1) : undefined;
+          if (target && this.lang.identifiers.includes(kindOf(target))) out.push({ node: call, pos: span(call)[1], names: [target.text()], value: [call], keep: false });
+        }
+      }
     }
     return out.sort((a, b) => a.pos - b.pos);
   }
