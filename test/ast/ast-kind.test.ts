@@ -271,6 +271,57 @@ def b():
     expect(lines(jsFetch, 'f.js', "app.get('/', async (req, res) => {\n  const raw = req.query.url;\n  const u = new URL(raw);\n  if (!HOSTS.has(u.hostname)) return res.status(400).end();\n  await fetch(raw);\n  await fetch(req.query.other);\n});\n")).toEqual([6]);
     expect(() => rule({ languages: ['python'], taint: { sources: ['request.args'], sinks: ['open($SINK)'], guard_needs: 'x' } })).toThrow(/`guard_needs` without `guards`/);
 
+    // guards_alone: a check that proves it on its own counts whatever the variable was assigned from; Spark's
+    // halt(…) leaves the handler; Go decoding into &v gives v the reader's taint.
+    const goPaths = rule({
+      languages: ['go'],
+      taint: { sources: [{ kind: 'call_expression', regex: '^r\\.(PathValue|FormValue)\\(' }, { kind: 'selector_expression', regex: '^r\\.Body$' }], sinks: ['os.Open($SINK)', 'http.Get($SINK)'], guards: ['strings.HasPrefix($V, $$$)'], guard_needs: '\\bfilepath\\.Clean\\(', guards_alone: ['filepath.IsLocal($V)'] },
+    });
+    const goCode = `package p
+
+func a(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if !filepath.IsLocal(name) {
+		return
+	}
+	os.Open(name)
+}
+
+func b(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if !strings.HasPrefix(name, "/srv/") {
+		return
+	}
+	os.Open(name)
+}
+
+func c(w http.ResponseWriter, r *http.Request) {
+	var in struct{ URL string }
+	json.NewDecoder(r.Body).Decode(&in)
+	http.Get(in.URL)
+	var out struct{ URL string }
+	json.NewDecoder(resp.Body).Decode(&out)
+	http.Get(out.URL)
+}
+`;
+    expect(lines(goPaths, 'p.go', goCode)).toEqual([16, 22]);
+    const spark = rule({ languages: ['java'], taint: { sources: [{ kind: 'method_invocation', regex: '^req\\.params\\(' }], sinks: ['Files.readAllBytes($SINK)'], guards: ['$V.startsWith($$$)'] } });
+    const sparkCode = `class R {
+  void routes() {
+    get("/a/:n", (req, res) -> {
+      Path p = BASE.resolve(req.params(":n")).normalize();
+      if (!p.startsWith(BASE)) halt(404);
+      return Files.readAllBytes(p);
+    });
+    get("/b/:n", (req, res) -> {
+      Path p = BASE.resolve(req.params(":n")).normalize();
+      if (!p.startsWith(BASE)) log(p);
+      return Files.readAllBytes(p);
+    });
+  }
+}`;
+    expect(lines(spark, 'R.java', sparkCode)).toEqual([11]);
+
     // Where a check's guarantee ends (review): a break leaves the loop, not the function; a return inside an
     // inner block guards only that block; a property of an object is not the object; a nested check ends too.
     const exec = rule({ languages: ['javascript'], taint: { sources: [{ pattern: '$R.$P', regex: '^req\\.(query|body)' }], sinks: ['exec($SINK)'] } });

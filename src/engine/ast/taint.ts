@@ -42,6 +42,8 @@ export interface TaintSpec {
    * prefix check proves a path stays in its folder only once the path is normalised (path.resolve, realpath).
    */
   guardNeeds?: SafeRegex;
+  /** Checks that count as `guards` do, whatever the variable was assigned from (guardNeeds is not theirs). */
+  guardsAlone?: PatternSpec[];
 }
 
 /** Where a check cleans `name`: from `pos`, until `until` (absent: the rest of the scope); see guardMarks. */
@@ -56,6 +58,7 @@ interface Guards {
   membership?: Rule;
   own?: Rule;
   ownNeeds?: SafeRegex;
+  alone?: Rule;
 }
 
 /** Allowlist membership: a value found in a fixed set is one of its members, safe for any sink (`$V`: the value). */
@@ -205,6 +208,7 @@ export function taintedSinks(root: SgNode, language: AstLanguage, parser: string
     membership: membershipRule(language, parser),
     own: spec.guards?.length ? anyRule(spec.guards, parser) : undefined,
     ownNeeds: spec.guardNeeds,
+    alone: spec.guardsAlone?.length ? anyRule(spec.guardsAlone, parser) : undefined,
   };
   const analysis = new Analysis(root, lang, parser, sourceNodes, sanitizerNodes, spec.constantSources, guards);
   // A source that holds the whole sink call is built from the sink's result (Gin's `c.Query("id")` read as a
@@ -419,7 +423,7 @@ class Analysis {
     let perFile = verdictsByFile.get(root);
     if (!perFile) verdictsByFile.set(root, (perFile = new Map()));
     // Whether a source is constant depends on the checks too (a variable found in an allowlist is one of its values).
-    const sanitizerKey = `${this.sanitizers.map(([a, b]) => `${a}-${b}`).sort().join(',')}|${guards.membership ? 'm' : ''}|${JSON.stringify(guards.own ?? null)}|${guards.ownNeeds?.source ?? ''}`;
+    const sanitizerKey = `${this.sanitizers.map(([a, b]) => `${a}-${b}`).sort().join(',')}|${guards.membership ? 'm' : ''}|${JSON.stringify(guards.own ?? null)}|${guards.ownNeeds?.source ?? ''}|${JSON.stringify(guards.alone ?? null)}`;
     let shared = perFile.get(sanitizerKey);
     if (!shared) perFile.set(sanitizerKey, (shared = { verdicts: new Map(), constant: new Map() }));
     this.safeByScope = shared.verdicts;
@@ -775,7 +779,7 @@ class Analysis {
    * that runs when the check holds) or, without it, for the rest of the scope (the check's failure left it).
    */
   private guardMarks(scope: SgNode | undefined, guards: Guards = this.guards): GuardMark[] {
-    if ((!guards.membership && !guards.own) || !this.lang.conditionals.length) return [];
+    if ((!guards.membership && !guards.own && !guards.alone) || !this.lang.conditionals.length) return [];
     // Other checks than the analysis's own (memberChecked asks for membership alone) are not the cached marks.
     if (guards !== this.guards) return this.findGuardMarks(scope, guards);
     const key = scope ? span(scope)[0] : -1;
@@ -867,6 +871,9 @@ class Analysis {
     };
     const member = checked(guards.membership);
     if (member) return this.allowlisted(member.text(), scope, s);
+    const alone = checked(guards.alone);
+    const aloneName = alone && CHECKED_VARIABLE.exec(alone.text())?.[1];
+    if (aloneName) return [aloneName];
     const value = checked(guards.own);
     const name = value && CHECKED_VARIABLE.exec(value.text())?.[1];
     const needs = guards.ownNeeds;

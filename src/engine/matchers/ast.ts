@@ -27,6 +27,7 @@
 //                                              # leaves when the check fails, inside one (or `?:`) when it holds;
 //                                              # allowlist membership (ALLOWED.has(x), x in ALLOWED) always counts
 //       guard_needs: '\bresolve\('              # … only for a variable last assigned from code matching this (RE2)
+//       guards_alone: ['filepath.IsLocal($V)'] # checks that count whatever the variable was assigned from
 //       constant_sources: true                 # sources are fixed values (an http:// URL, a hard-coded key)
 //   Several languages with different patterns: `match: { any: [ {languages: …, …}, {languages: …, …} ] }`.
 //
@@ -74,6 +75,8 @@ const blockSchema = z
         guards: patterns.optional(),
         /** RE2: the rule's guards count for a variable last assigned from code this matches (a normalised path). */
         guard_needs: z.string().min(1).optional(),
+        /** Checks of `$V` that count as `guards` do, without `guard_needs` (they prove it on their own). */
+        guards_alone: patterns.optional(),
         constant_sources: z.boolean().optional(),
       })
       .strict()
@@ -178,10 +181,10 @@ function compileBlock(b: Block): CompiledBlock {
   const excludes = (b.file_excludes ?? []).map((p) => compileRegex(p));
   const mainPatterns: PatternSpec[] = b.taint ? b.taint.sinks : b.patterns ?? [b.pattern!];
   const t = b.taint;
-  [...mainPatterns, ...(b.inside ?? []), ...(b.not_inside ?? []), ...(b.not ?? []), ...(t ? [...t.sources, ...(t.sanitizers ?? []), ...(t.guards ?? [])] : [])].forEach(validatePattern);
+  [...mainPatterns, ...(b.inside ?? []), ...(b.not_inside ?? []), ...(b.not ?? []), ...(t ? [...t.sources, ...(t.sanitizers ?? []), ...(t.guards ?? []), ...(t.guards_alone ?? [])] : [])].forEach(validatePattern);
   const guardNeeds = t?.guard_needs ? compileRegex(t.guard_needs, { multiline: false }) : undefined;
   if (guardNeeds && !t?.guards?.length) throw new SentrikError('`guard_needs` without `guards`: it says what the guards need', undefined, undefined, 'add the checks under `guards`, or remove `guard_needs`');
-  for (const g of t?.guards ?? []) {
+  for (const g of [...(t?.guards ?? []), ...(t?.guards_alone ?? [])]) {
     if (!metavariablesOf([g]).single.has('V')) throw new SentrikError(`taint guard ${JSON.stringify(g)} does not mark the value it checks`, undefined, undefined, 'write $V for the checked value, e.g. $V.startsWith($ROOT)');
   }
   checkConditionMetavariables(b, [...mainPatterns, ...(b.inside ?? [])]);
@@ -233,7 +236,7 @@ function compileBlock(b: Block): CompiledBlock {
     const sinks = ruleFor(parser, file);
     if (!sinks) return undefined;
     const sanitizers = (t.sanitizers ?? []).filter((_, i) => passes(taintTests.sanitizers[i], file));
-    return { sources, sinks, sanitizers, constantSources: t.constant_sources, guards: t.guards, guardNeeds };
+    return { sources, sinks, sanitizers, constantSources: t.constant_sources, guards: t.guards, guardNeeds, guardsAlone: t.guards_alone };
   };
 
   // ast-grep checks kinds and fields only when a rule runs: run every rule once on an empty file now, so a
