@@ -39,6 +39,28 @@ describe('patterns', () => {
     expect(lines(m, 'A.java', code)).toEqual([2]);
   });
 
+  it('not_under drops the routes whose path a filter of the file covers', () => {
+    const m = rule({
+      languages: ['java'],
+      patterns: ['post($PATH, $$$)'],
+      not_under: { path: '$PATH', filters: [{ pattern: 'before($FILTER, $$$)', regex: 'halt' }] },
+    });
+    const code = `class A { void routes() {
+  before("/admin/*", (q, s) -> halt(401));
+  before("/api", (q, s) -> halt(403));
+  before("/ops/*", (q, s) -> log(q));
+  post("/admin/reindex", h);
+  post("/api/items/1", h);
+  post("/apiary", h);
+  post("/ops/print", h);
+  post("/admin", h);
+} }`;
+    expect(lines(m, 'A.java', code)).toEqual([7, 8]);
+    const all = rule({ languages: ['java'], patterns: ['post($PATH, $$$)'], not_under: { path: '$PATH', filters: ['before($FILTER, $$$)'] } });
+    expect(lines(all, 'A.java', 'class A { void r() {\n  before("/*", f);\n  post("/x", h);\n} }')).toEqual([]);
+    expect(lines(all, 'A.java', 'class A { void r() {\n  post("/x", h);\n} }')).toEqual([2]);
+  });
+
   it('`follows` is the sibling right before a node, `after` any sibling before it, `before` any sibling after it', () => {
     const code = 'package p\n\nfunc f() {\n\tr.Use(auth)\n\tr.Use(logger)\n\tr.Get("/a", h)\n}\n\nfunc g() {\n\tr.Get("/b", h)\n\tr.Use(auth)\n}\n';
     const after = rule({ languages: ['go'], patterns: [{ kind: 'expression_statement', regex: 'Get', after: { kind: 'expression_statement', regex: 'Use\\(auth' } }] });

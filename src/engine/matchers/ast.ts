@@ -14,6 +14,10 @@
 //                                              # variable, the finding stays at the use and names the line where
 //                                              # the value is written (`const KEY = '…'`), which anchors it too:
 //                                              # a diff-scoped scan that changed only that line reports it
+//     not_under:                               # a route left out of the path-scoped filters of its file: the
+//       path: $PATH                            # match is dropped when the path $PATH binds is under the path
+//       filters: ['before($FILTER, $$$)']      # $FILTER binds in one of these nodes of the file ("/admin/*",
+//                                              # "/admin" and "/admin/**" cover /admin and /admin/x; "/*" all)
 //     file_requires: ['\bflask\b']             # the file must contain one of these (RE2)
 //     file_excludes: ['\bpydantic\b']          # … and none of these
 //     keywords: [execute]                      # prefilter literals (derived from the patterns when omitted)
@@ -59,6 +63,7 @@ const blockSchema = z
     not: patterns.optional(),
     where: z.record(metavariable, z.string().min(1)).optional(),
     where_not: z.record(metavariable, z.string().min(1)).optional(),
+    not_under: z.object({ path: metavariable, filters: patterns }).strict().optional(),
     nonconstant: z.array(metavariable).min(1).optional(),
     constant: z.array(metavariable).min(1).optional(),
     file_requires: z.array(z.string().min(1)).optional(),
@@ -181,7 +186,7 @@ function compileBlock(b: Block): CompiledBlock {
   const excludes = (b.file_excludes ?? []).map((p) => compileRegex(p));
   const mainPatterns: PatternSpec[] = b.taint ? b.taint.sinks : b.patterns ?? [b.pattern!];
   const t = b.taint;
-  [...mainPatterns, ...(b.inside ?? []), ...(b.not_inside ?? []), ...(b.not ?? []), ...(t ? [...t.sources, ...(t.sanitizers ?? []), ...(t.guards ?? []), ...(t.guards_alone ?? [])] : [])].forEach(validatePattern);
+  [...mainPatterns, ...(b.inside ?? []), ...(b.not_inside ?? []), ...(b.not ?? []), ...(b.not_under?.filters ?? []), ...(t ? [...t.sources, ...(t.sanitizers ?? []), ...(t.guards ?? []), ...(t.guards_alone ?? [])] : [])].forEach(validatePattern);
   const guardNeeds = t?.guard_needs ? compileRegex(t.guard_needs, { multiline: false }) : undefined;
   if (guardNeeds && !t?.guards?.length) throw new SentrikError('`guard_needs` without `guards`: it says what the guards need', undefined, undefined, 'add the checks under `guards`, or remove `guard_needs`');
   for (const g of [...(t?.guards ?? []), ...(t?.guards_alone ?? [])]) {
@@ -283,7 +288,10 @@ function compileBlock(b: Block): CompiledBlock {
         (b.nonconstant ?? []).every((mv) => fixed(n, mv, false)) && (b.constant ?? []).every((mv) => fixed(n, mv, true));
       const rule = ruleFor(parser, file);
       if (!rule) return [];
-      if (!t) return findAllOnce(root, { rule }).filter((n) => metavarsOk(n) && variable(n));
+      if (!t) {
+        const found = findAllOnce(root, { rule }).filter((n) => metavarsOk(n) && variable(n));
+        return b.not_under && found.length ? outsideFilters(root, parser, b.not_under, found) : found;
+      }
       const spec = taintSpec(parser, file);
       if (!spec) return [];
       return taintedSinks(root, language, parser, spec).filter(metavarsOk);
@@ -301,6 +309,35 @@ function compileBlock(b: Block): CompiledBlock {
       return [[{ config: sinks }], [sources, ...(sanitizers ? [sanitizers] : [])].map((config) => ({ config, after: sinks }))];
     },
   };
+}
+
+/**
+ * `not_under`: the matches whose path ($PATH) no filter of the file covers. A filter's path ($FILTER) covers
+ * itself and what is below it: "/admin/*", "/admin/**", "/admin/" and "/admin" cover /admin and /admin/users/1;
+ * a `*` inside it stands for one segment or more; "*", "/*" and "/" alone cover every path.
+ * A leading HTTP method ("DELETE /admin/x", Go 1.22's ServeMux) is not part of the path.
+ */
+function outsideFilters(root: SgNode, parser: string, spec: { path: string; filters: PatternSpec[] }, found: SgNode[]): SgNode[] {
+  const unquote = (s: string): string => s.trim().replace(/^(["'`])([\s\S]*)\1$/, '$2').replace(/^[A-Z]+\s+/, '');
+  const covers: RegExp[] = [];
+  for (const f of spec.filters) {
+    for (const n of root.findAll({ rule: toRule(f, parser) })) {
+      const bound = n.getMatch('FILTER');
+      if (!bound) continue;
+      const base = unquote(bound.text()).replace(/(\/\*\*?|\*\*?|\/)$/, '');
+      if (base === '' || base === '/') return [];
+      const re = base.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+');
+      covers.push(new RegExp(`^${re.startsWith('/') ? '' : '/?'}${re}(/.*)?$`));
+    }
+  }
+  if (covers.length === 0) return found;
+  const mv = spec.path.replace(/^\$/, '');
+  return found.filter((n) => {
+    const bound = n.getMatch(mv);
+    if (!bound) return true;
+    const path = unquote(bound.text());
+    return !covers.some((re) => re.test(path));
+  });
 }
 
 /**
