@@ -61,6 +61,13 @@ describe('patterns', () => {
     expect(lines(all, 'A.java', 'class A { void r() {\n  post("/x", h);\n} }')).toEqual([2]);
   });
 
+  it('not_under matches the paths of the scanned file in linear time: a filter of many `*` cannot hang the scan', () => {
+    const m = rule({ languages: ['java'], patterns: ['post($PATH, $$$)'], not_under: { path: '$PATH', filters: ['before($FILTER, $$$)'] } });
+    // As a backtracking regex, /^\/.+a.+a…(\/.*)?$/ tried on "/aaa…ab" takes time of the order of n^30.
+    const code = `class A { void r() {\n  before("/${'*a'.repeat(30)}", f);\n  post("/${'a'.repeat(900)}b", h);\n  post("/${'xa'.repeat(40)}", h);\n} }`;
+    expect(lines(m, 'A.java', code)).toEqual([3]);
+  });
+
   it('`follows` is the sibling right before a node, `after` any sibling before it, `before` any sibling after it', () => {
     const code = 'package p\n\nfunc f() {\n\tr.Use(auth)\n\tr.Use(logger)\n\tr.Get("/a", h)\n}\n\nfunc g() {\n\tr.Get("/b", h)\n\tr.Use(auth)\n}\n';
     const after = rule({ languages: ['go'], patterns: [{ kind: 'expression_statement', regex: 'Get', after: { kind: 'expression_statement', regex: 'Use\\(auth' } }] });

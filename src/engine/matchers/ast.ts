@@ -45,7 +45,7 @@ import { findAllOnce, parseSource, planSearches, type PlannedSearch } from '../a
 import { anyRule, metavariablesOf, patternKeywords, patternSchema, toRule, unionKeywords, validatePattern, type PatternSpec } from '../ast/pattern.js';
 import { keywordTest, passes, textTest } from '../ast/text-test.js';
 import { constantOrigin, isConstantValue, taintedSinks, taintSearches, type TaintSpec } from '../ast/taint.js';
-import { compileRegex, testRegex, type SafeRegex } from '../regex.js';
+import { compileRegex, escapeRegex, testRegex, type SafeRegex } from '../regex.js';
 import type { SourceFile } from '../source.js';
 import type { MatcherKind, RawMatch } from './matcher.js';
 import { SEVERITIES } from '../model.js';
@@ -317,17 +317,22 @@ function compileBlock(b: Block): CompiledBlock {
  * a `*` inside it stands for one segment or more; "*", "/*" and "/" alone cover every path.
  * A leading HTTP method ("DELETE /admin/x", Go 1.22's ServeMux) is not part of the path.
  */
+/** Longer than any route path: not one (see outsideFilters). */
+const MAX_ROUTE_PATH = 1000;
+
 function outsideFilters(root: SgNode, parser: string, spec: { path: string; filters: PatternSpec[] }, found: SgNode[]): SgNode[] {
   const unquote = (s: string): string => s.trim().replace(/^(["'`])([\s\S]*)\1$/, '$2').replace(/^[A-Z]+\s+/, '');
-  const covers: RegExp[] = [];
+  // The paths come from the scanned file: RE2 (linear time) matches them, never a backtracking RegExp (a
+  // filter path of many `*` would make one take polynomial time). A "path" longer than any route is no filter.
+  const covers: SafeRegex[] = [];
   for (const f of spec.filters) {
     for (const n of root.findAll({ rule: toRule(f, parser) })) {
       const bound = n.getMatch('FILTER');
-      if (!bound) continue;
+      if (!bound || bound.text().length > MAX_ROUTE_PATH) continue;
       const base = unquote(bound.text()).replace(/(\/\*\*?|\*\*?|\/)$/, '');
       if (base === '' || base === '/') return [];
-      const re = base.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+');
-      covers.push(new RegExp(`^${re.startsWith('/') ? '' : '/?'}${re}(/.*)?$`));
+      const re = base.split('*').map(escapeRegex).join('.+');
+      covers.push(compileRegex(`^${re.startsWith('/') ? '' : '/?'}${re}(/.*)?$`, { multiline: false, shared: false }));
     }
   }
   if (covers.length === 0) return found;
@@ -336,7 +341,7 @@ function outsideFilters(root: SgNode, parser: string, spec: { path: string; filt
     const bound = n.getMatch(mv);
     if (!bound) return true;
     const path = unquote(bound.text());
-    return !covers.some((re) => re.test(path));
+    return !covers.some((re) => testRegex(re, path));
   });
 }
 
