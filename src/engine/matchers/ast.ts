@@ -251,7 +251,7 @@ function compileBlock(b: Block): CompiledBlock {
   const parsers = b.languages.flatMap(parsersOf);
   for (const parser of parsers) {
     const empty = astGrep().parse(parser, '').root();
-    const specs = (t ? [...t.sources, ...(t.sanitizers ?? []), ...(t.guards ?? [])] : []).map((p) => toRule(p, parser));
+    const specs = [...(t ? [...t.sources, ...(t.sanitizers ?? []), ...(t.guards ?? []), ...(t.guards_alone ?? [])] : []), ...(b.not_under?.filters ?? [])].map((p) => toRule(p, parser));
     for (const rule of [ruleFor(parser)!, ...specs]) {
       try {
         empty.findAll({ rule });
@@ -311,15 +311,15 @@ function compileBlock(b: Block): CompiledBlock {
   };
 }
 
+/** Longer than any route path: not one (see outsideFilters). */
+const MAX_ROUTE_PATH = 1000;
+
 /**
  * `not_under`: the matches whose path ($PATH) no filter of the file covers. A filter's path ($FILTER) covers
  * itself and what is below it: "/admin/*", "/admin/**", "/admin/" and "/admin" cover /admin and /admin/users/1;
  * a `*` inside it stands for one segment or more; "*", "/*" and "/" alone cover every path.
  * A leading HTTP method ("DELETE /admin/x", Go 1.22's ServeMux) is not part of the path.
  */
-/** Longer than any route path: not one (see outsideFilters). */
-const MAX_ROUTE_PATH = 1000;
-
 function outsideFilters(root: SgNode, parser: string, spec: { path: string; filters: PatternSpec[] }, found: SgNode[]): SgNode[] {
   const unquote = (s: string): string => s.trim().replace(/^(["'`])([\s\S]*)\1$/, '$2').replace(/^[A-Z]+\s+/, '');
   // The paths come from the scanned file: RE2 (linear time) matches them, never a backtracking RegExp (a
