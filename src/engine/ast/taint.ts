@@ -74,8 +74,8 @@ const MEMBERSHIP: Record<AstLanguage, string[]> = {
 
 /** The last statement of a branch that leaves it: the code after the `if` runs only when its check held. */
 const EXIT_STATEMENT = /^(return|throw|raise|break|continue|exit)_statement$/;
-/** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`, PHP's `die('…')`, Spark's `halt(400)`, SvelteKit's `error(400, …)` and `redirect(303, …)` (they throw): calls that never return. */
-const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|die|halt|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(|^(error|redirect)\(\s*[1-5]\d\d\s*[,)]/;
+/** `abort(403)`, `sys.exit(1)`, `panic(err)`, `log.Fatal(err)`, `os.Exit(1)`, PHP's `die('…')`, Spark's `halt(400)`, SvelteKit's `error(400, …)` and `redirect(303, …)` (they throw), Koa's and Oak's `ctx.throw(404)`: calls that never return. */
+const EXIT_CALL = /^([\w$]+\.)*(abort|exit|_exit|die|halt|panic|Exit|Fatal|Fatalf|Fatalln)\s*\(|^(error|redirect)\(\s*[1-5]\d\d\s*[,)]|^(ctx|context)\.throw\(/;
 /** An expression statement that leaves: PHP 8's `throw` is an expression. */
 const THROW_EXPRESSION = /^throw\b/;
 /** `urlparse(…)`, `new URL(raw)`, `URI.create(url)`, `url.Parse(raw)`: a parsed URL; group 1, the variable parsed. */
